@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"quire/internal/config"
+	"quire/internal/server"
+	"quire/internal/store"
+	"quire/web"
+)
+
+// shutdownGrace is how long in-flight requests get to finish on SIGTERM.
+const shutdownGrace = 25 * time.Second
+
+func serve(ctx context.Context, env Env) error {
+	cfg, _, err := loadConfig("serve", env)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env.Stderr, cfg.LogLevel)
+	start := time.Now()
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("QUIRE_DATA_DIR: %w", err)
+	}
+	db, err := openDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Listen before serving, so an address in use fails the start and tests can bind :0.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("QUIRE_ADDR: %w", err)
+	}
+	return runServer(ctx, cfg, db.Store, ln, log, start)
+}
+
+// runServer serves on ln until ctx ends, then shuts down in order: stop
+// accepting, let in-flight requests finish, stop background work; the
+// caller closes the database last.
+func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.Listener, log *slog.Logger, start time.Time) error {
+	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      90 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { defer close(done); housekeeping(bg, st, log) }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(), "startup", time.Since(start).Round(time.Millisecond).String())
+
+	select {
+	case err := <-errc:
+		stopBG()
+		<-done
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	stopBG()
+	<-done
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("serve", "err", err)
+	}
+	log.Info("stopped")
+	return err
+}
+
+// housekeeping prunes expired sessions and old sign-in failures hourly.
+func housekeeping(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := store.PruneSessions(ctx, st.Pool); err != nil && ctx.Err() == nil {
+			log.Warn("pruning sessions", "err", err)
+		}
+		if err := store.PruneLoginFailures(ctx, st.Pool, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning sign-in failures", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

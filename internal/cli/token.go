@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/store"
+)
+
+func tokenCmd(ctx context.Context, env Env) error {
+	if len(env.Args) == 0 {
+		return errors.New("want a subcommand: create or revoke")
+	}
+	sub := env.Args[0]
+	env.Args = env.Args[1:]
+	switch sub {
+	case "create":
+		return tokenCreate(ctx, env)
+	case "revoke":
+		return tokenRevoke(ctx, env)
+	}
+	return fmt.Errorf("unknown subcommand %q: want create or revoke", sub)
+}
+
+// tokenCreate prints only the token, so scripts can capture it.
+func tokenCreate(ctx context.Context, env Env) error {
+	mine, rest := splitFlags(env.Args, "username", "name")
+	fs := flag.NewFlagSet("quire token create", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	username := fs.String("username", "", "the token's user (required)")
+	name := fs.String("name", "cli", "a label to recognise the token by")
+	if err := fs.Parse(mine); err != nil {
+		return err
+	}
+	env.Args = rest
+	cfg, _, err := loadConfig("token create", env)
+	if err != nil {
+		return err
+	}
+	if *username == "" {
+		return errors.New("--username is required")
+	}
+	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := store.UserByLogin(ctx, db.Pool, *username)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return fmt.Errorf("no user %q", *username)
+	}
+	if err != nil {
+		return err
+	}
+	if u.Disabled {
+		return fmt.Errorf("user %q is disabled", *username)
+	}
+	tok, hash, err := account.NewToken()
+	if err != nil {
+		return err
+	}
+	id, err := store.CreateToken(ctx, db.Pool, u.ID, *name, hash)
+	if err != nil {
+		return err
+	}
+	_ = store.Audit(ctx, db.Pool, 0, "token.create", "token", id, "", "cli for "+u.Username)
+	fmt.Fprintln(env.Stdout, tok)
+	return nil
+}
+
+// tokenRevoke takes the token itself (argument or --token) or its --id.
+func tokenRevoke(ctx context.Context, env Env) error {
+	mine, rest := splitFlags(env.Args, "id", "token")
+	fs := flag.NewFlagSet("quire token revoke", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	id := fs.Int64("id", 0, "the token's id")
+	tokFlag := fs.String("token", "", "the token itself")
+	if err := fs.Parse(mine); err != nil {
+		return err
+	}
+	env.Args = rest
+	cfg, args, err := loadConfig("token revoke", env)
+	if err != nil {
+		return err
+	}
+	tok := *tokFlag
+	if tok == "" && len(args) == 1 {
+		tok = args[0]
+	}
+	var hash []byte
+	switch {
+	case tok != "":
+		if err := account.CheckTokenFormat(tok); err != nil {
+			return err
+		}
+		hash = account.TokenHash(tok)
+	case *id == 0:
+		return errors.New("name the token: quire token revoke TOKEN, or --id N")
+	}
+	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := store.RevokeToken(ctx, db.Pool, *id, hash); errors.Is(err, apperr.ErrNotFound) {
+		return errors.New("no such live token")
+	} else if err != nil {
+		return err
+	}
+	_ = store.Audit(ctx, db.Pool, 0, "token.revoke", "token", *id, "", "cli")
+	fmt.Fprintln(env.Stdout, "revoked")
+	return nil
+}

@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/store"
+)
+
+func userCmd(ctx context.Context, env Env) error {
+	if len(env.Args) == 0 {
+		return errors.New("want a subcommand: add, passwd or list")
+	}
+	sub := env.Args[0]
+	env.Args = env.Args[1:]
+	switch sub {
+	case "add":
+		return userAdd(ctx, env)
+	case "passwd":
+		return userPasswd(ctx, env)
+	case "list":
+		return userList(ctx, env)
+	}
+	return fmt.Errorf("unknown subcommand %q: want add, passwd or list", sub)
+}
+
+// splitFlags separates the command's own flags from the configuration
+// flags, so `quire user add --username x --data-dir y` works in any order.
+func splitFlags(args []string, own ...string) (mine, rest []string) {
+	isOwn := map[string]bool{}
+	for _, o := range own {
+		isOwn[o] = true
+	}
+	for i := 0; i < len(args); i++ {
+		name := strings.TrimLeft(args[i], "-")
+		name, _, hasVal := strings.Cut(name, "=")
+		if strings.HasPrefix(args[i], "-") && isOwn[name] {
+			mine = append(mine, args[i])
+			if !hasVal && i+1 < len(args) {
+				i++
+				mine = append(mine, args[i])
+			}
+			continue
+		}
+		rest = append(rest, args[i])
+	}
+	return mine, rest
+}
+
+// readPassword reads one line from standard input.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	p := strings.TrimRight(line, "\r\n")
+	if p == "" {
+		return "", errors.New("no password on standard input (e.g. `echo 'a long password' | quire user add …`)")
+	}
+	return p, nil
+}
+
+func userAdd(ctx context.Context, env Env) error {
+	mine, rest := splitFlags(env.Args, "username", "email", "role", "display-name")
+	fs := flag.NewFlagSet("quire user add", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	username := fs.String("username", "", "account name (required)")
+	email := fs.String("email", "", "e-mail address (required)")
+	role := fs.String("role", "author", "admin, editor, author, contributor, moderator or member")
+	display := fs.String("display-name", "", "name shown on posts")
+	if err := fs.Parse(mine); err != nil {
+		return err
+	}
+	env.Args = rest
+	cfg, _, err := loadConfig("user add", env)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(env.Stdin)
+	if err != nil {
+		return err
+	}
+	if err := account.ValidateNew(*username, *email, account.Role(*role), password); err != nil {
+		return fieldsError(err)
+	}
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u := &account.User{Username: *username, Email: *email, Role: account.Role(*role), DisplayName: *display, PasswordHash: hash}
+	if err := store.CreateUser(ctx, db.Pool, u); err != nil {
+		return fieldsError(err)
+	}
+	if err := store.Audit(ctx, db.Pool, 0, "user.create", "user", u.ID, "", "cli: "+string(u.Role)+" "+u.Username); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "created user %s (id %d, %s)\n", u.Username, u.ID, u.Role)
+	return nil
+}
+
+func userPasswd(ctx context.Context, env Env) error {
+	mine, rest := splitFlags(env.Args, "username")
+	fs := flag.NewFlagSet("quire user passwd", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	username := fs.String("username", "", "account name (required)")
+	if err := fs.Parse(mine); err != nil {
+		return err
+	}
+	env.Args = rest
+	cfg, _, err := loadConfig("user passwd", env)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(env.Stdin)
+	if err != nil {
+		return err
+	}
+	if err := account.ValidatePassword(password); err != nil {
+		return fieldsError(err)
+	}
+	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := store.UserByLogin(ctx, db.Pool, *username)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return fmt.Errorf("no user %q", *username)
+	}
+	if err != nil {
+		return err
+	}
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := store.SetPassword(ctx, db.Pool, u.ID, hash); err != nil {
+		return err
+	}
+	_ = store.Audit(ctx, db.Pool, 0, "user.password", "user", u.ID, "", "cli")
+	fmt.Fprintf(env.Stdout, "password changed for %s; their sessions were signed out\n", u.Username)
+	return nil
+}
+
+func userList(ctx context.Context, env Env) error {
+	cfg, _, err := loadConfig("user list", env)
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users, err := store.Users(ctx, db.Pool)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tUSERNAME\tEMAIL\tROLE\tSTATUS")
+	for _, u := range users {
+		st := "active"
+		if u.Disabled {
+			st = "disabled"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Username, u.Email, u.Role, st)
+	}
+	return tw.Flush()
+}
+
+// fieldsError flattens per-field messages into one line.
+func fieldsError(err error) error {
+	e, ok := apperr.As(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	var parts []string
+	for _, k := range []string{"username", "email", "role", "password"} {
+		if m, ok := e.Fields[k]; ok {
+			parts = append(parts, k+": "+m)
+		}
+	}
+	return errors.New(strings.Join(parts, "; "))
+}

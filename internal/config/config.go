@@ -1,0 +1,149 @@
+// Package config holds Quire's one configuration struct. Every field is read
+// from an environment variable and may be overridden by a flag of the same
+// meaning; Load validates the result so a bad value stops the start with a
+// message naming the variable.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Config is everything Quire reads from its environment and flags.
+type Config struct {
+	DatabaseURL    string         // DATABASE_URL; empty: the embedded PostgreSQL under DataDir
+	Addr           string         // QUIRE_ADDR; listen address
+	BaseURL        *url.URL       // QUIRE_BASE_URL; public URL of the blog
+	DataDir        string         // QUIRE_DATA_DIR; embedded database and other files
+	SMTPURL        string         // QUIRE_SMTP_URL; empty: the local outbox
+	FetchAllowCIDR []netip.Prefix // QUIRE_FETCH_ALLOW_CIDRS; ranges linkback fetches may reach although private
+	TrustedProxies []netip.Prefix // QUIRE_TRUSTED_PROXIES; whose X-Forwarded-For is believed
+	SendLinkbacks  bool           // QUIRE_SEND_LINKBACKS; false stops outgoing pingbacks and webmentions
+	LogLevel       string         // QUIRE_LOG_LEVEL; debug, info, warn, error
+}
+
+// Secure reports whether cookies must carry the Secure attribute.
+func (c Config) Secure() bool { return c.BaseURL != nil && c.BaseURL.Scheme == "https" }
+
+// setting describes one variable: its env name, flag name, default and help.
+type setting struct {
+	env, flag, def, help string
+}
+
+var settings = []setting{
+	{"DATABASE_URL", "database-url", "", "PostgreSQL URL; empty runs the embedded PostgreSQL under the data dir"},
+	{"QUIRE_ADDR", "addr", ":8080", "listen address"},
+	{"QUIRE_BASE_URL", "base-url", "http://localhost:8080", "public URL of the blog"},
+	{"QUIRE_DATA_DIR", "data-dir", "./data", "folder for the embedded database and other files"},
+	{"QUIRE_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port; empty writes mail to the local outbox"},
+	{"QUIRE_FETCH_ALLOW_CIDRS", "fetch-allow-cidrs", "", "comma-separated CIDRs linkback fetches may reach although private (tests only)"},
+	{"QUIRE_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs whose X-Forwarded-For is believed"},
+	{"QUIRE_SEND_LINKBACKS", "send-linkbacks", "true", "send pingbacks and webmentions for published posts"},
+	{"QUIRE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+}
+
+// Variables lists the environment variables Config reads, for help texts.
+func Variables() [][3]string {
+	out := make([][3]string, len(settings))
+	for i, s := range settings {
+		out[i] = [3]string{s.env, s.def, s.help}
+	}
+	return out
+}
+
+// Load builds a Config from args (flags, without the program name) and getenv.
+// Flags win over the environment, which wins over defaults. The returned
+// FlagSet's remaining arguments are in rest.
+func Load(name string, args []string, getenv func(string) string, out io.Writer) (Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	vals := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		vals[s.env] = fs.String(s.flag, v, s.help+" ($"+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	c, err := parse(func(env string) string { return *vals[env] })
+	return c, fs.Args(), err
+}
+
+func parse(get func(string) string) (Config, error) {
+	var c Config
+	var errs []error
+	c.DatabaseURL = strings.TrimSpace(get("DATABASE_URL"))
+	c.Addr = get("QUIRE_ADDR")
+	if c.Addr == "" {
+		errs = append(errs, errors.New("QUIRE_ADDR: must not be empty"))
+	}
+	u, err := url.Parse(strings.TrimRight(get("QUIRE_BASE_URL"), "/"))
+	switch {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("QUIRE_BASE_URL: %v", err))
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		errs = append(errs, fmt.Errorf("QUIRE_BASE_URL: %q is not an absolute http(s) URL", get("QUIRE_BASE_URL")))
+	default:
+		c.BaseURL = u
+	}
+	c.DataDir = get("QUIRE_DATA_DIR")
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("QUIRE_DATA_DIR: must not be empty"))
+	}
+	c.SMTPURL = get("QUIRE_SMTP_URL")
+	if c.SMTPURL != "" {
+		if su, err := url.Parse(c.SMTPURL); err != nil || (su.Scheme != "smtp" && su.Scheme != "smtps") || su.Host == "" {
+			errs = append(errs, fmt.Errorf("QUIRE_SMTP_URL: want smtp://user:pass@host:port or smtps://…"))
+		}
+	}
+	if c.FetchAllowCIDR, err = parseCIDRs(get("QUIRE_FETCH_ALLOW_CIDRS")); err != nil {
+		errs = append(errs, fmt.Errorf("QUIRE_FETCH_ALLOW_CIDRS: %v", err))
+	}
+	if c.TrustedProxies, err = parseCIDRs(get("QUIRE_TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, fmt.Errorf("QUIRE_TRUSTED_PROXIES: %v", err))
+	}
+	if c.SendLinkbacks, err = strconv.ParseBool(get("QUIRE_SEND_LINKBACKS")); err != nil {
+		errs = append(errs, fmt.Errorf("QUIRE_SEND_LINKBACKS: %q is not true or false", get("QUIRE_SEND_LINKBACKS")))
+	}
+	c.LogLevel = strings.ToLower(get("QUIRE_LOG_LEVEL"))
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("QUIRE_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	return c, errors.Join(errs...)
+}
+
+// parseCIDRs reads a comma-separated list of CIDRs or single addresses.
+func parseCIDRs(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", f)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}

@@ -1,0 +1,201 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/store"
+)
+
+// AdminLink is one thing the signed-in user may do, on the landing page.
+type AdminLink struct {
+	Href, Label, Help string
+}
+
+// adminLinks lists the admin areas in order with the action each needs.
+// Areas whose handlers are not built yet are not listed.
+var adminLinks = []struct {
+	action account.Action
+	link   AdminLink
+}{
+	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}},
+	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}},
+}
+
+type adminPage struct {
+	Page
+	Links []AdminLink
+}
+
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.ViewAdmin, account.Site); err != nil {
+		return err
+	}
+	u := userFrom(r.Context())
+	p := adminPage{Page: s.page(r, "Dashboard")}
+	p.NoIndex = true
+	for _, l := range adminLinks {
+		if account.Can(u, l.action, account.Site) {
+			p.Links = append(p.Links, l.link)
+		}
+	}
+	return s.render(w, r, http.StatusOK, "admin", p)
+}
+
+type usersPage struct {
+	Page
+	Users  []*account.User
+	Roles  []account.Role
+	Form   newUserForm
+	Errors map[string]string
+}
+
+type newUserForm struct {
+	Username, Email, DisplayName string
+	Role                         account.Role
+}
+
+func (s *Server) usersList(w http.ResponseWriter, r *http.Request) error {
+	return s.renderUsers(w, r, http.StatusOK, newUserForm{Role: account.Author}, nil)
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, f newUserForm, errs map[string]string) error {
+	if err := can(r, account.ManageUsers, account.Site); err != nil {
+		return err
+	}
+	users, err := store.Users(r.Context(), s.store.Pool)
+	if err != nil {
+		return err
+	}
+	p := usersPage{Page: s.page(r, "Users"), Users: users, Roles: account.Roles, Form: f, Errors: errs}
+	p.NoIndex = true
+	return s.render(w, r, status, "users", p)
+}
+
+func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.ManageUsers, account.Site); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "The form could not be read.")
+	}
+	f := newUserForm{
+		Username:    strings.TrimSpace(r.PostForm.Get("username")),
+		Email:       strings.TrimSpace(r.PostForm.Get("email")),
+		DisplayName: strings.TrimSpace(r.PostForm.Get("display_name")),
+		Role:        account.Role(r.PostForm.Get("role")),
+	}
+	password := r.PostForm.Get("password")
+	if err := account.ValidateNew(f.Username, f.Email, f.Role, password); err != nil {
+		e, _ := apperr.As(err)
+		return s.renderUsers(w, r, http.StatusBadRequest, f, e.Fields)
+	}
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u := &account.User{Username: f.Username, Email: f.Email, DisplayName: f.DisplayName, Role: f.Role, PasswordHash: hash}
+	actor := userFrom(r.Context())
+	err = s.store.Transact(r.Context(), func(tx pgxTx) error {
+		if err := store.CreateUser(r.Context(), tx, u); err != nil {
+			return err
+		}
+		return store.Audit(r.Context(), tx, actor.ID, "user.create", "user", u.ID, "", string(u.Role)+" "+u.Username)
+	})
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
+		return s.renderUsers(w, r, http.StatusConflict, f, e.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, "Created "+u.Username+".")
+	redirect(w, r, "/admin/users")
+	return nil
+}
+
+// userUpdate changes a user's role or disables/enables them. The last
+// enabled admin cannot be demoted or disabled, so the site keeps an owner.
+func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.ManageUsers, account.Site); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return apperr.ErrNotFound
+	}
+	if err := r.ParseForm(); err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "The form could not be read.")
+	}
+	ctx := r.Context()
+	actor := userFrom(ctx)
+	err = s.store.Transact(ctx, func(tx pgxTx) error {
+		u, err := store.UserByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		role := account.Role(r.PostForm.Get("role"))
+		disable := r.PostForm.Get("disabled") == "true"
+		enable := r.PostForm.Get("disabled") == "false"
+		losesAdmin := u.Role == account.Admin && !u.Disabled && ((role != "" && role != account.Admin) || disable)
+		if losesAdmin {
+			n, err := store.CountAdmins(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return apperr.New(apperr.Conflict, "%s is the last admin; make someone else an admin first.", u.Username)
+			}
+		}
+		switch {
+		case role != "" && role != u.Role:
+			if !role.Valid() {
+				return apperr.New(apperr.Invalid, "Unknown role.")
+			}
+			if err := store.SetRole(ctx, tx, id, role); err != nil {
+				return err
+			}
+			return store.Audit(ctx, tx, actor.ID, "user.role", "user", id, string(u.Role), string(role))
+		case disable || enable:
+			if err := store.SetDisabled(ctx, tx, id, disable); err != nil {
+				return err
+			}
+			return store.Audit(ctx, tx, actor.ID, "user.disabled", "user", id, strconv.FormatBool(u.Disabled), strconv.FormatBool(disable))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, "Saved.")
+	redirect(w, r, "/admin/users")
+	return nil
+}
+
+type auditPage struct {
+	Page
+	Entries []store.AuditEntry
+	Older   int64
+}
+
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.ViewAudit, account.Site); err != nil {
+		return err
+	}
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	const pageSize = 50
+	entries, err := store.AuditLog(r.Context(), s.store.Pool, before, pageSize)
+	if err != nil {
+		return err
+	}
+	p := auditPage{Page: s.page(r, "Audit log"), Entries: entries}
+	p.NoIndex = true
+	if len(entries) == pageSize {
+		p.Older = entries[len(entries)-1].ID
+	}
+	return s.render(w, r, http.StatusOK, "audit", p)
+}

@@ -1,0 +1,198 @@
+// Package api serves Quire's JSON API under /api/v1: bearer-token
+// authentication, JSON in and out, errors as {"error":{"code","message"}}
+// with the matching status, and the OpenAPI document of every route.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/store"
+)
+
+// Deps are what the API needs.
+type Deps struct {
+	Store   *store.Store
+	Log     *slog.Logger
+	BaseURL *url.URL
+}
+
+// API is the JSON API handler set.
+type API struct {
+	store   *store.Store
+	log     *slog.Logger
+	baseURL *url.URL
+}
+
+// New returns the API.
+func New(d Deps) *API { return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL} }
+
+type ctxKey int
+
+const keyUser ctxKey = 0
+
+// handler is a JSON handler returning its error to one mapping point.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+func (a *API) h(fn handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			a.fail(w, r, err)
+		}
+	}
+}
+
+// Routes returns the /api/v1 router. Routes marked public need no token;
+// the rest answer 401 without a valid one.
+func (a *API) Routes() http.Handler {
+	r := chi.NewRouter()
+	r.NotFound(a.h(func(w http.ResponseWriter, r *http.Request) error {
+		return apperr.New(apperr.NotFound, "No such API route.")
+	}))
+	r.MethodNotAllowed(a.h(func(w http.ResponseWriter, r *http.Request) error {
+		return apperr.New(apperr.Invalid, "This route does not accept %s.", r.Method)
+	}))
+	r.Use(a.authenticate)
+	// Public.
+	r.Get("/openapi.json", a.openAPI)
+	// Token required.
+	r.Group(func(r chi.Router) {
+		r.Use(a.requireUser)
+		r.Get("/me", a.h(a.me))
+	})
+	return r
+}
+
+// authenticate resolves a bearer token to its user. A present but invalid
+// token is always 401, even on public routes, so clients notice.
+func (a *API) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		scheme, tok, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || account.CheckTokenFormat(strings.TrimSpace(tok)) != nil {
+			a.fail(w, r, apperr.New(apperr.Unauthorized, "The Authorization header must be \"Bearer\" followed by a Quire API token."))
+			return
+		}
+		u, err := store.UserByToken(r.Context(), a.store.Pool, account.TokenHash(strings.TrimSpace(tok)))
+		if errors.Is(err, apperr.ErrNotFound) {
+			a.fail(w, r, apperr.New(apperr.Unauthorized, "This token is not valid: it may have been revoked."))
+			return
+		}
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyUser, u)))
+	})
+}
+
+func (a *API) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if User(r.Context()) == nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="quire"`)
+			a.fail(w, r, apperr.New(apperr.Unauthorized, "This route needs an API token: send Authorization: Bearer TOKEN."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// User returns the token's user, or nil.
+func User(ctx context.Context) *account.User {
+	u, _ := ctx.Value(keyUser).(*account.User)
+	return u
+}
+
+// fail writes the error envelope; 5xx causes are logged here, once.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = apperr.Wrap(err, apperr.TooLarge, "The request body is larger than %d bytes.", mbe.Limit)
+	}
+	code := apperr.CodeOf(err)
+	status := apperr.HTTPStatus(code)
+	if status >= 500 {
+		a.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	body := map[string]any{"code": code, "message": apperr.MessageOf(err)}
+	if e, ok := apperr.As(err); ok {
+		if len(e.Fields) > 0 {
+			body["fields"] = e.Fields
+		}
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())+1))
+		}
+	}
+	writeJSON(w, status, map[string]any{"error": body})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// decode reads a JSON body into v, refusing unknown fields and trailing data.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return apperr.Wrap(err, apperr.Invalid, "The request body is not valid JSON for this route: %s", jsonProblem(err))
+	}
+	if dec.More() {
+		return apperr.New(apperr.Invalid, "The request body has data after the JSON value.")
+	}
+	return nil
+}
+
+// jsonProblem describes a decoding error without echoing the input.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return "syntax error at byte " + strconv.FormatInt(se.Offset, 10)
+	case errors.As(err, &te):
+		return "field " + te.Field + " has the wrong type"
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	return "malformed JSON"
+}
+
+// UserJSON is a user as the API shows it.
+type UserJSON struct {
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+}
+
+// UserView converts an account.User for JSON.
+func UserView(u *account.User) UserJSON {
+	return UserJSON{ID: u.ID, Username: u.Username, DisplayName: u.Name(), Role: string(u.Role)}
+}
+
+func (a *API) me(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, UserView(User(r.Context())))
+	return nil
+}

@@ -1,0 +1,70 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/server/api"
+)
+
+// pgxTx keeps handler signatures short where they open a transaction.
+type pgxTx = pgx.Tx
+
+// Body limits per route group.
+const (
+	formBodyLimit = 1 << 20 // HTML forms
+	apiBodyLimit  = 1 << 20 // JSON API
+)
+
+// routes is the one route table, grouped by who may call what. Each group
+// stacks its own middleware.
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(withRequestID, realIP(s.cfg.TrustedProxies), s.observe, s.recoverer, securityHeaders,
+		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/json",
+			"application/atom+xml", "application/rss+xml", "application/xml", "text/xml", "text/plain"),
+		timeout(30*time.Second))
+	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return apperr.ErrNotFound }))
+	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error {
+		return apperr.New(apperr.Invalid, "That address does not accept %s requests.", r.Method)
+	}))
+
+	// Machine endpoints: no session, no cookies.
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Method(http.MethodGet, "/metrics", s.metricsHandler())
+	r.Get("/static/*", s.serveStatic)
+
+	// The JSON API: bearer tokens, JSON errors, its own limits.
+	r.With(limitBody(apiBodyLimit)).Mount("/api/v1", api.New(api.Deps{Store: s.store, Log: s.log, BaseURL: s.cfg.BaseURL}).Routes())
+
+	// Browser pages: sessions and cross-origin protection on every form.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.h(func(w http.ResponseWriter, r *http.Request) error {
+		return apperr.New(apperr.Forbidden, "This form was sent from another site, so it was refused.")
+	}))
+	r.Group(func(r chi.Router) {
+		r.Use(cop.Handler, limitBody(formBodyLimit), s.loadUser)
+
+		// Public.
+		r.Get("/signin", s.h(s.signinForm))
+		r.Post("/signin", s.h(s.signin))
+		r.Post("/signout", s.h(s.signout))
+
+		// Signed in; each handler checks account.Can for its action.
+		r.Group(func(r chi.Router) {
+			r.Use(requireUser)
+			r.Get("/admin", s.h(s.adminHome))
+			r.Get("/admin/users", s.h(s.usersList))
+			r.Post("/admin/users", s.h(s.userCreate))
+			r.Post("/admin/users/{id}", s.h(s.userUpdate))
+			r.Get("/admin/audit", s.h(s.auditLog))
+		})
+	})
+	return r
+}

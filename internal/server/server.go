@@ -1,0 +1,154 @@
+// Package server holds Quire's HTTP layer: the routes, middleware, HTML
+// handlers (a file per resource), error mapping and page rendering. Handlers
+// parse and authorise, call domain rules, then the store.
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"quire/internal/account"
+	"quire/internal/config"
+	"quire/internal/store"
+)
+
+// Deps are what the server needs from the composition root.
+type Deps struct {
+	Config   config.Config
+	Store    *store.Store
+	Log      *slog.Logger
+	WebFS    fs.FS                // web.FS in production
+	Registry *prometheus.Registry // metrics registry; nil makes a private one
+	Now      func() time.Time     // nil: time.Now
+}
+
+// Server is the HTTP application.
+type Server struct {
+	cfg      config.Config
+	store    *store.Store
+	log      *slog.Logger
+	tpl      *Templates
+	webFS    fs.FS
+	sessions *SessionStore
+	metrics  *metrics
+	registry *prometheus.Registry
+	now      func() time.Time
+	handler  http.Handler
+
+	siteMu   sync.Mutex
+	site     Site
+	siteTime time.Time
+}
+
+// New builds the server and its routes.
+func New(d Deps) (*Server, error) {
+	tpl, err := LoadTemplates(d.WebFS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, tpl: tpl, webFS: d.WebFS, registry: d.Registry, now: d.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(s.registry)
+	s.sessions = NewSessionStore(d.Store, d.Config.Secure())
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Site is the blog's identity, kept in the settings table.
+type Site struct {
+	Title   string `json:"title"`
+	Tagline string `json:"tagline"`
+}
+
+// siteTTL bounds how stale a node's copy of the site settings may be.
+const siteTTL = 10 * time.Second
+
+// siteInfo returns the cached site settings.
+func (s *Server) siteInfo(ctx context.Context) Site {
+	s.siteMu.Lock()
+	defer s.siteMu.Unlock()
+	if time.Since(s.siteTime) < siteTTL && s.site.Title != "" {
+		return s.site
+	}
+	site := Site{Title: "Quire", Tagline: "A blog"}
+	if err := store.GetSetting(ctx, s.store.Pool, "site", &site); err != nil {
+		s.log.Warn("reading site settings", "err", err)
+	}
+	s.site, s.siteTime = site, time.Now()
+	return site
+}
+
+// Page is what every page template gets; page data structs embed it.
+type Page struct {
+	Title       string
+	Description string
+	Canonical   string
+	Path        string
+	BaseURL     string
+	Site        Site
+	User        *account.User
+	Flash       string
+	NoIndex     bool
+	Feeds       []FeedLink
+	OG          map[string]string // OpenGraph / Twitter meta, property → content
+	Head        []HeadLink        // extra <link> elements (pingback, webmention…)
+}
+
+// FeedLink is an autodiscovery link.
+type FeedLink struct{ Type, Title, Href string }
+
+// HeadLink is an extra <link rel href> in the head.
+type HeadLink struct{ Rel, Href string }
+
+// page fills the common Page for r.
+func (s *Server) page(r *http.Request, title string) Page {
+	p := Page{
+		Title:   title,
+		Path:    r.URL.Path,
+		BaseURL: s.cfg.BaseURL.String(),
+		Site:    s.siteInfo(r.Context()),
+		User:    userFrom(r.Context()),
+		Flash:   flashFrom(r.Context()),
+		Feeds: []FeedLink{
+			{"application/atom+xml", "Atom feed", "/feed.atom"},
+			{"application/rss+xml", "RSS feed", "/feed.rss"},
+		},
+	}
+	p.Canonical = s.cfg.BaseURL.String() + r.URL.Path
+	return p
+}
+
+// render writes page name with data and status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	b, err := s.tpl.Render(name, data)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	return nil
+}
+
+// redirect sends a 303 See Other, the right answer to a POSTed form.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// sessionsFor is used by tests and the CLI-free composition.
+func (s *Server) sessionStore() sessions.Store { return s.sessions }

@@ -1,0 +1,199 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/store"
+)
+
+// Session lifetimes: a session dies after idleTimeout without use, and
+// after absoluteTimeout whatever happens.
+const (
+	sessionCookie   = "quire_session"
+	idleTimeout     = 14 * 24 * time.Hour
+	absoluteTimeout = 30 * 24 * time.Hour
+)
+
+// SessionStore is a gorilla/sessions Store that keeps sessions in
+// PostgreSQL: the cookie holds only a random id, the table its SHA-256, so
+// every node shares sessions and any of them can revoke one.
+type SessionStore struct {
+	db      *store.Store
+	options sessions.Options
+}
+
+// NewSessionStore returns a store whose cookies are HttpOnly, SameSite=Lax,
+// and Secure when secure is true (https base URL).
+func NewSessionStore(db *store.Store, secure bool) *SessionStore {
+	return &SessionStore{db: db, options: sessions.Options{
+		Path: "/", MaxAge: int(absoluteTimeout.Seconds()), HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}}
+}
+
+// Get returns the request's session, cached for the request.
+func (s *SessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New loads the session named by the cookie, or a new empty one.
+func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := sessions.NewSession(s, name)
+	opts := s.options
+	sess.Options = &opts
+	sess.IsNew = true
+	c, err := r.Cookie(name)
+	if err != nil || len(c.Value) != 43 {
+		return sess, nil
+	}
+	row, err := store.SessionByHash(r.Context(), s.db.Pool, account.TokenHash(c.Value), idleTimeout)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return sess, nil
+	}
+	if err != nil {
+		return sess, err
+	}
+	sess.ID = c.Value
+	sess.IsNew = false
+	for k, v := range row.Data {
+		sess.Values[k] = v
+	}
+	if row.UserID != nil {
+		sess.Values["user_id"] = *row.UserID
+	}
+	_ = store.TouchSession(r.Context(), s.db.Pool, account.TokenHash(c.Value))
+	return sess, nil
+}
+
+// Save writes the session row and the cookie; MaxAge < 0 deletes both.
+func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	ctx := r.Context()
+	if sess.Options.MaxAge < 0 {
+		if sess.ID != "" {
+			if err := store.DeleteSession(ctx, s.db.Pool, account.TokenHash(sess.ID)); err != nil {
+				return err
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		return nil
+	}
+	if sess.ID == "" {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		sess.ID = base64.RawURLEncoding.EncodeToString(b)
+	}
+	var uid *int64
+	data := map[string]string{}
+	for k, v := range sess.Values {
+		ks, _ := k.(string)
+		switch v := v.(type) {
+		case int64:
+			if ks == "user_id" {
+				uid = &v
+			}
+		case string:
+			data[ks] = v
+		}
+	}
+	expires := time.Now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
+	if err := store.SaveSession(ctx, s.db.Pool, account.TokenHash(sess.ID), uid, data, expires); err != nil {
+		return err
+	}
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), sess.ID, sess.Options))
+	return nil
+}
+
+// loadUser puts the signed-in user (if any) and a pending flash message in
+// the request context. Requests without a session cookie cost no query.
+func (s *Server) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := r.Cookie(sessionCookie); err != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sess, err := s.sessions.Get(r, sessionCookie)
+		if err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+		ctx := context.WithValue(r.Context(), keySession, sess)
+		if uid, ok := sess.Values["user_id"].(int64); ok {
+			u, err := store.UserByID(ctx, s.store.Pool, uid)
+			switch {
+			case err == nil && !u.Disabled:
+				ctx = context.WithValue(ctx, keyUser, u)
+			case err != nil && !errors.Is(err, apperr.ErrNotFound):
+				s.htmlError(w, r, err)
+				return
+			}
+		}
+		if f, ok := sess.Values["flash"].(string); ok && f != "" {
+			ctx = context.WithValue(ctx, keyFlash, f)
+			delete(sess.Values, "flash")
+			if err := sess.Save(r, w); err != nil {
+				s.log.Warn("clearing flash", "err", err)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// userFrom returns the signed-in user, or nil.
+func userFrom(ctx context.Context) *account.User {
+	u, _ := ctx.Value(keyUser).(*account.User)
+	return u
+}
+
+func flashFrom(ctx context.Context) string {
+	f, _ := ctx.Value(keyFlash).(string)
+	return f
+}
+
+// setFlash stores a one-time message shown on the next page.
+func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, msg string) {
+	sess, err := s.sessions.Get(r, sessionCookie)
+	if err != nil {
+		return
+	}
+	sess.Values["flash"] = msg
+	if err := sess.Save(r, w); err != nil {
+		s.log.Warn("saving flash", "err", err)
+	}
+}
+
+// requireUser refuses anonymous visitors: GET requests are sent to sign in.
+func requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if userFrom(r.Context()) == nil {
+			if r.Method == http.MethodGet {
+				redirect(w, r, "/signin?next="+urlQueryEscape(r.URL.RequestURI()))
+				return
+			}
+			http.Error(w, "Please sign in.", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// can checks permission and returns apperr.Forbidden when it is missing.
+func can(r *http.Request, a account.Action, t account.Thing) error {
+	u := userFrom(r.Context())
+	if u == nil {
+		return apperr.New(apperr.Unauthorized, "Please sign in.")
+	}
+	if !account.Can(u, a, t) {
+		return apperr.New(apperr.Forbidden, "Your account may not do that.")
+	}
+	return nil
+}
