@@ -1,0 +1,59 @@
+package config
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	c, _, err := Load("t", nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.DataDir != "./data" || !c.SendLinkbacks || c.DatabaseURL != "" {
+		t.Errorf("defaults wrong: %+v", c)
+	}
+	if c.Secure() {
+		t.Error("http base URL must not make cookies Secure")
+	}
+}
+
+func TestLoadPrecedenceAndErrors(t *testing.T) {
+	c, rest, err := Load("t", []string{"--addr", "127.0.0.1:9", "extra"}, env(map[string]string{
+		"QUIRE_ADDR": ":1", "QUIRE_BASE_URL": "https://blog.example/", "QUIRE_FETCH_ALLOW_CIDRS": "127.0.0.2/32, ::1",
+		"QUIRE_SEND_LINKBACKS": "false",
+	}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9" {
+		t.Errorf("flag should win: %q", c.Addr)
+	}
+	if !c.Secure() || c.BaseURL.String() != "https://blog.example" {
+		t.Errorf("base URL %v", c.BaseURL)
+	}
+	if len(c.FetchAllowCIDR) != 2 || c.FetchAllowCIDR[1].String() != "::1/128" || c.SendLinkbacks {
+		t.Errorf("parsed %+v", c)
+	}
+	if len(rest) != 1 || rest[0] != "extra" {
+		t.Errorf("rest %v", rest)
+	}
+	tests := []struct{ key, val string }{
+		{"QUIRE_BASE_URL", "localhost:8080"},
+		{"QUIRE_BASE_URL", "ftp://x"},
+		{"QUIRE_FETCH_ALLOW_CIDRS", "127.0.0.300/32"},
+		{"QUIRE_TRUSTED_PROXIES", "nonsense"},
+		{"QUIRE_SEND_LINKBACKS", "maybe"},
+		{"QUIRE_SMTP_URL", "http://mail"},
+		{"QUIRE_LOG_LEVEL", "loud"},
+	}
+	for _, tt := range tests {
+		_, _, err := Load("t", nil, env(map[string]string{tt.key: tt.val}), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.key) {
+			t.Errorf("%s=%q: error %v should name the variable", tt.key, tt.val, err)
+		}
+	}
+}

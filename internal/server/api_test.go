@@ -1,0 +1,111 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/account"
+	"quire/internal/store"
+)
+
+func apiGet(t *testing.T, e *testEnv, path, token string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", e.TS.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("%s: content type %q", path, ct)
+	}
+	var body map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return res.StatusCode, body
+}
+
+func errCode(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	c, _ := e["code"].(string)
+	if m, _ := e["message"].(string); m == "" {
+		return "(no message)"
+	}
+	return c
+}
+
+func TestAPITokenFlow(t *testing.T) {
+	e := newEnv(t)
+	u := e.MustUser("ann", account.Editor)
+	ctx := context.Background()
+	tok, hash, err := account.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := store.CreateToken(ctx, e.Store.Pool, u.ID, "test", hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body := apiGet(t, e, "/api/v1/me", "Bearer "+tok)
+	if status != 200 || body["username"] != "ann" || body["role"] != "editor" || body["display_name"] != "Ann" || body["id"] != float64(u.ID) {
+		t.Fatalf("/me: %d %v", status, body)
+	}
+	for _, hdr := range []string{"", "Bearer nonsense", "Basic abc", "Bearer quire_" + strings.Repeat("A", 43)} {
+		status, body := apiGet(t, e, "/api/v1/me", hdr)
+		if status != 401 || errCode(body) != "unauthorized" {
+			t.Errorf("auth %q: %d %v", hdr, status, body)
+		}
+	}
+	if err := store.RevokeToken(ctx, e.Store.Pool, id, nil); err != nil {
+		t.Fatal(err)
+	}
+	status, body = apiGet(t, e, "/api/v1/me", "Bearer "+tok)
+	if status != 401 || errCode(body) != "unauthorized" {
+		t.Errorf("revoked token: %d %v", status, body)
+	}
+	status, body = apiGet(t, e, "/api/v1/nothing", "")
+	if status != 404 || errCode(body) != "not_found" {
+		t.Errorf("unknown route: %d %v", status, body)
+	}
+}
+
+// TestOpenAPICoversEveryRoute walks the API router and fails for any route
+// the served OpenAPI document does not describe.
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	e := newEnv(t)
+	status, doc := apiGet(t, e, "/api/v1/openapi.json", "")
+	if status != 200 || doc["openapi"] != "3.1.0" {
+		t.Fatalf("openapi.json: %d", status)
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	rt, ok := e.Srv.apiRouter().(chi.Routes)
+	if !ok {
+		t.Fatal("api router is not walkable")
+	}
+	n := 0
+	err := chi.Walk(rt, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		n++
+		route = strings.TrimSuffix(route, "/")
+		p, ok := paths[route].(map[string]any)
+		if !ok {
+			t.Errorf("route %s %s missing from openapi.json", method, route)
+			return nil
+		}
+		if _, ok := p[strings.ToLower(method)]; !ok {
+			t.Errorf("method %s of %s missing from openapi.json", method, route)
+		}
+		return nil
+	})
+	if err != nil || n < 2 {
+		t.Fatalf("walk: %v, %d routes", err, n)
+	}
+}
