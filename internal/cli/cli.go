@@ -35,6 +35,7 @@ func commands() []command {
 		{"migrate", "quire migrate [up|status] [flags]", "apply or list database migrations", migrate},
 		{"user", "quire user add|passwd|list [flags]", "manage accounts (passwords are read from standard input)", userCmd},
 		{"token", "quire token create|revoke [flags]", "manage API tokens", tokenCmd},
+		{"healthcheck", "quire healthcheck [--url URL]", "probe a running server (for container health checks)", healthcheck},
 	}
 }
 

@@ -125,6 +125,12 @@ func TestCommands(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(body), `"username":"ann"`) {
 		t.Errorf("/me via serve: %d %s", res.StatusCode, body)
 	}
+	if r := run(t, dir, "", "healthcheck", "--url", base+"/readyz"); r.code != 0 {
+		t.Errorf("healthcheck: %+v", r)
+	}
+	if r := run(t, dir, "", "healthcheck", "--url", base+"/nothing"); r.code == 0 {
+		t.Error("healthcheck of a 404 exited 0")
+	}
 	if r := run(t, dir, "", "token", "revoke", tok); r.code != 0 {
 		t.Fatalf("revoke while serving: %+v", r)
 	}
