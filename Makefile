@@ -22,6 +22,7 @@ build:
 # drive Debian's chromium.
 test:
 	@deploy/deps.sh postgres chromium
+	@test -x bin/versitygw || GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0 # S3 server for the media store's tests
 	$(GO) vet ./...
 	$(GO) test -race -timeout 30m ./...
 

@@ -35,6 +35,9 @@ func commands() []command {
 		{"migrate", "quire migrate [up|status] [flags]", "apply or list database migrations", migrate},
 		{"user", "quire user add|passwd|list [flags]", "manage accounts (passwords are read from standard input)", userCmd},
 		{"token", "quire token create|revoke [flags]", "manage API tokens", tokenCmd},
+		{"demo", "quire demo [flags]", "load the demo blog (idempotent)", demo}, // Publishing (demo.go)
+		{"import", "quire import wxr FILE [--old-base-url URL] [--map-author wxr=quire]", "import a WordPress export (idempotent)", importCmd},
+		{"export", "quire export wxr > FILE", "export the blog as a WordPress WXR 1.2 file", exportCmd},
 		{"healthcheck", "quire healthcheck [--url URL]", "probe a running server (for container health checks)", healthcheck},
 	}
 }

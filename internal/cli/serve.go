@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"quire/internal/config"
+	"quire/internal/media"
 	"quire/internal/server"
 	"quire/internal/store"
 	"quire/web"
@@ -46,8 +47,22 @@ func serve(ctx context.Context, env Env) error {
 // accepting, let in-flight requests finish, stop background work; the
 // caller closes the database last.
 func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.Listener, log *slog.Logger, start time.Time) error {
-	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS})
+	q, err := newJobs(ctx, cfg, st, log)
 	if err != nil {
+		ln.Close()
+		return err
+	}
+	files, err := mediaStorage(ctx, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS, Jobs: q, Media: files})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return err
 	}
@@ -72,6 +87,7 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 	case err := <-errc:
 		stopBG()
 		<-done
+		stopJobs(q, log)
 		return err
 	case <-ctx.Done():
 	}
@@ -81,11 +97,28 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 	err = hs.Shutdown(sctx)
 	stopBG()
 	<-done
+	stopJobs(q, log) // after HTTP (no new jobs), before the caller closes the pool
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("serve", "err", err)
 	}
 	log.Info("stopped")
 	return err
+}
+
+// mediaStorage connects to the S3 bucket for images when one is configured;
+// nil leaves the server its default, QUIRE_DATA_DIR/media.
+func mediaStorage(ctx context.Context, cfg config.Config) (media.Storage, error) {
+	if cfg.MediaStore != "s3" {
+		return nil, nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	s3, err := media.NewS3(sctx, media.S3Config{Endpoint: cfg.S3.Endpoint, Bucket: cfg.S3.Bucket, Region: cfg.S3.Region,
+		AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, PublicURL: cfg.S3.PublicURL})
+	if err != nil {
+		return nil, fmt.Errorf("QUIRE_MEDIA_STORE=s3: %w", err)
+	}
+	return s3, nil
 }
 
 // housekeeping prunes expired sessions and old sign-in failures hourly.

@@ -26,6 +26,23 @@ type Config struct {
 	TrustedProxies []netip.Prefix // QUIRE_TRUSTED_PROXIES; whose X-Forwarded-For is believed
 	SendLinkbacks  bool           // QUIRE_SEND_LINKBACKS; false stops outgoing pingbacks and webmentions
 	LogLevel       string         // QUIRE_LOG_LEVEL; debug, info, warn, error
+
+	MediaMaxBytes  int64   // QUIRE_MEDIA_MAX_MB, in bytes; the largest image file an upload may be
+	MediaMaxPixels int64   // QUIRE_MEDIA_MAX_MEGAPIXELS, in pixels; checked from the header before decoding
+	MediaStore     string  // QUIRE_MEDIA_STORE; "local" (QUIRE_DATA_DIR/media) or "s3"
+	S3             S3Media // QUIRE_S3_*; the bucket when MediaStore is "s3"
+
+	ImportMaxBytes int64 // QUIRE_IMPORT_MAX_MB, in bytes; the largest WXR file the admin upload takes
+}
+
+// S3Media names the S3-compatible bucket that holds uploaded images.
+type S3Media struct {
+	Endpoint  string // QUIRE_S3_ENDPOINT; http(s)://host[:port]
+	Bucket    string // QUIRE_S3_BUCKET
+	Region    string // QUIRE_S3_REGION
+	AccessKey string // QUIRE_S3_ACCESS_KEY
+	SecretKey string // QUIRE_S3_SECRET_KEY
+	PublicURL string // QUIRE_S3_PUBLIC_URL; empty serves the files through Quire
 }
 
 // Secure reports whether cookies must carry the Secure attribute.
@@ -46,6 +63,16 @@ var settings = []setting{
 	{"QUIRE_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs whose X-Forwarded-For is believed"},
 	{"QUIRE_SEND_LINKBACKS", "send-linkbacks", "true", "send pingbacks and webmentions for published posts"},
 	{"QUIRE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"QUIRE_MEDIA_MAX_MB", "media-max-mb", "10", "largest image upload, in megabytes"},
+	{"QUIRE_MEDIA_MAX_MEGAPIXELS", "media-max-megapixels", "50", "largest image upload, in megapixels (width × height)"},
+	{"QUIRE_MEDIA_STORE", "media-store", "local", "where uploaded images are kept: local (the data dir) or s3"},
+	{"QUIRE_S3_ENDPOINT", "s3-endpoint", "", "S3-compatible endpoint for images, http(s)://host[:port]"},
+	{"QUIRE_S3_BUCKET", "s3-bucket", "", "S3 bucket for images (it must exist)"},
+	{"QUIRE_S3_REGION", "s3-region", "us-east-1", "S3 region"},
+	{"QUIRE_S3_ACCESS_KEY", "s3-access-key", "", "S3 access key id"},
+	{"QUIRE_S3_SECRET_KEY", "s3-secret-key", "", "S3 secret key"},
+	{"QUIRE_IMPORT_MAX_MB", "import-max-mb", "256", "largest WordPress (WXR) file the admin import page takes, in megabytes"},
+	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
 }
 
 // Variables lists the environment variables Config reads, for help texts.
@@ -120,7 +147,53 @@ func parse(get func(string) string) (Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("QUIRE_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel))
 	}
+	errs = append(errs, parseMedia(&c, get)...)
+	if mb, err := strconv.ParseInt(get("QUIRE_IMPORT_MAX_MB"), 10, 64); err != nil || mb < 1 || mb > 4096 { // Import
+		errs = append(errs, fmt.Errorf("QUIRE_IMPORT_MAX_MB: %q is not a whole number of megabytes from 1 to 4096", get("QUIRE_IMPORT_MAX_MB")))
+	} else {
+		c.ImportMaxBytes = mb << 20
+	}
 	return c, errors.Join(errs...)
+}
+
+// parseMedia reads the upload limits and the image store.
+func parseMedia(c *Config, get func(string) string) []error {
+	var errs []error
+	mb, err := strconv.ParseInt(get("QUIRE_MEDIA_MAX_MB"), 10, 64)
+	if err != nil || mb < 1 || mb > 1024 {
+		errs = append(errs, fmt.Errorf("QUIRE_MEDIA_MAX_MB: %q is not a whole number of megabytes from 1 to 1024", get("QUIRE_MEDIA_MAX_MB")))
+	}
+	c.MediaMaxBytes = mb << 20
+	mp, err := strconv.ParseInt(get("QUIRE_MEDIA_MAX_MEGAPIXELS"), 10, 64)
+	if err != nil || mp < 1 || mp > 500 {
+		errs = append(errs, fmt.Errorf("QUIRE_MEDIA_MAX_MEGAPIXELS: %q is not a whole number from 1 to 500", get("QUIRE_MEDIA_MAX_MEGAPIXELS")))
+	}
+	c.MediaMaxPixels = mp * 1_000_000
+	c.MediaStore = strings.ToLower(get("QUIRE_MEDIA_STORE"))
+	c.S3 = S3Media{
+		Endpoint: strings.TrimRight(get("QUIRE_S3_ENDPOINT"), "/"), Bucket: get("QUIRE_S3_BUCKET"), Region: get("QUIRE_S3_REGION"),
+		AccessKey: get("QUIRE_S3_ACCESS_KEY"), SecretKey: get("QUIRE_S3_SECRET_KEY"), PublicURL: strings.TrimRight(get("QUIRE_S3_PUBLIC_URL"), "/"),
+	}
+	switch c.MediaStore {
+	case "local":
+	case "s3":
+		if u, err := url.Parse(c.S3.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("QUIRE_S3_ENDPOINT: %q is not http(s)://host[:port] (needed with QUIRE_MEDIA_STORE=s3)", c.S3.Endpoint))
+		}
+		for _, v := range [][2]string{{"QUIRE_S3_BUCKET", c.S3.Bucket}, {"QUIRE_S3_ACCESS_KEY", c.S3.AccessKey}, {"QUIRE_S3_SECRET_KEY", c.S3.SecretKey}} {
+			if v[1] == "" {
+				errs = append(errs, fmt.Errorf("%s: must be set when QUIRE_MEDIA_STORE=s3", v[0]))
+			}
+		}
+	default:
+		errs = append(errs, fmt.Errorf("QUIRE_MEDIA_STORE: %q is not local or s3", c.MediaStore))
+	}
+	if c.S3.PublicURL != "" {
+		if u, err := url.Parse(c.S3.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("QUIRE_S3_PUBLIC_URL: %q is not an absolute http(s) URL", c.S3.PublicURL))
+		}
+	}
+	return errs
 }
 
 // parseCIDRs reads a comma-separated list of CIDRs or single addresses.

@@ -23,6 +23,13 @@ var (
 	direction = regexp.MustCompile(`^(?i:rtl|ltr|auto)$`)
 	// codeLanguage is goldmark's fenced-code class, kept for highlighters.
 	codeLanguage = regexp.MustCompile(`^language-[a-zA-Z0-9_+#.-]{1,40}$`)
+	// srcsetValue is an img srcset of http(s) or root-relative URLs, each
+	// with a width or density: bluemonday checks the URL of src but not
+	// those inside srcset, so this pattern is what keeps data: and
+	// javascript: out of it.
+	srcsetValue = regexp.MustCompile(`^(?:https?://|/)[^\s,]+\s+[0-9]{1,5}(?:w|(?:\.[0-9]+)?x)(?:,\s*(?:https?://|/)[^\s,]+\s+[0-9]{1,5}(?:w|(?:\.[0-9]+)?x))*$`)
+	// sizesValue is an img sizes: media conditions and CSS lengths.
+	sizesValue = regexp.MustCompile(`^[a-zA-Z0-9 ().,:%+*/-]{1,200}$`)
 )
 
 // textLevel are the inline elements every place but Excerpt allows: ordinary
@@ -110,6 +117,9 @@ func postPolicy() *bluemonday.Policy {
 	p.AllowAttrs("alt").OnElements("img")
 	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^(lazy|eager)$`)).OnElements("img")
+	// Responsive images, as the media library's snippet writes them.
+	p.AllowAttrs("srcset").Matching(srcsetValue).OnElements("img")
+	p.AllowAttrs("sizes").Matching(sizesValue).OnElements("img")
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|center|right)$`)).OnElements("th", "td")
 	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("th", "td")
 	p.AllowAttrs("span").Matching(bluemonday.Integer).OnElements("col", "colgroup")

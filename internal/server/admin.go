@@ -23,8 +23,15 @@ var adminLinks = []struct {
 	action account.Action
 	link   AdminLink
 }{
+	{account.CreatePost, AdminLink{"/admin/posts", "Posts", "Write, schedule and publish; review what waits."}},       // Publishing
+	{account.EditOwnProfile, AdminLink{"/admin/profile", "Profile", "Your author page: name, bio, location, links."}}, // Publishing
 	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}},
 	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}},
+	{account.UploadMedia, AdminLink{"/admin/media", "Media", "Upload images, write their alt text, copy them into posts."}},
+	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks and webmentions; spam and trash."}},
+	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}},
+	{account.ManageUsers, AdminLink{"/admin/invite", "Invite a member", "Mail someone a sign-up link."}},
+	{account.ReadOutbox, AdminLink{"/admin/outbox", "Outbox", "Mail Quire would have sent, when no SMTP server is set."}},
 }
 
 type adminPage struct {

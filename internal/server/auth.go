@@ -92,7 +92,11 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.Info("signed in", "user", u.Username, "ip", ClientIP(ctx).String())
-	redirect(w, r, safeNext(p.Next))
+	dest := safeNext(p.Next)
+	if p.Next == "" && !account.Can(u, account.ViewAdmin, account.Site) {
+		dest = "/" // members have no dashboard: back to reading
+	}
+	redirect(w, r, dest)
 	return nil
 }
 

@@ -39,9 +39,14 @@ func (s *Server) routes() http.Handler {
 	r.Get("/readyz", s.readyz)
 	r.Method(http.MethodGet, "/metrics", s.metricsHandler())
 	r.Get("/static/*", s.serveStatic)
+	r.Get("/media/{name}", s.serveMedia) // Media: uploaded images (media.go)
+	r.Head("/media/{name}", s.serveMedia)
+	s.feedRoutes(r)        // Publishing: feeds, sitemap.xml, robots.txt (routes_posts.go)
+	s.commentFeedRoutes(r) // Comments: per-post and recent comments feeds (comment_feed.go)
+	s.linkbackRoutes(r)    // Linkbacks: /xmlrpc, /webmention and its status pages (linkback_page.go)
 
 	// The JSON API: bearer tokens, JSON errors, its own limits.
-	r.With(limitBody(apiBodyLimit)).Mount("/api/v1", s.apiRouter())
+	r.With(s.limitBodyOrUpload(apiBodyLimit, "/api/v1/media")).Mount("/api/v1", s.apiRouter())
 
 	// Browser pages: sessions and cross-origin protection on every form.
 	cop := http.NewCrossOriginProtection()
@@ -49,12 +54,15 @@ func (s *Server) routes() http.Handler {
 		return apperr.New(apperr.Forbidden, "This form was sent from another site, so it was refused.")
 	}))
 	r.Group(func(r chi.Router) {
-		r.Use(cop.Handler, limitBody(formBodyLimit), s.loadUser)
+		r.Use(cop.Handler, s.limitBodyOrUpload(formBodyLimit, "/admin/media"), s.loadUser)
 
 		// Public.
 		r.Get("/signin", s.h(s.signinForm))
 		r.Post("/signin", s.h(s.signin))
 		r.Post("/signout", s.h(s.signout))
+		s.readingRoutes(r) // Publishing: front page, posts, archives, search (routes_posts.go)
+		s.commentRoutes(r) // Comments: the form, permalinks, guest edits, mail links (comments.go)
+		s.guestRoutes(r)   // Guest posts: "Write for us", status links, guest authors (guest.go)
 
 		// Signed in; each handler checks account.Can for its action.
 		r.Group(func(r chi.Router) {
@@ -64,6 +72,10 @@ func (s *Server) routes() http.Handler {
 			r.Post("/admin/users", s.h(s.userCreate))
 			r.Post("/admin/users/{id}", s.h(s.userUpdate))
 			r.Get("/admin/audit", s.h(s.auditLog))
+			s.writingRoutes(r)    // Publishing: editor, revisions, profile (routes_posts.go)
+			s.moderationRoutes(r) // Comments: queue, discussion settings, outbox (moderation.go)
+			s.mediaRoutes(r)      // Media: the library and uploads (media_library.go)
+			s.guestAdminRoutes(r) // Guest posts: the review queue and actions (guest_admin.go)
 		})
 	})
 	return r
@@ -71,5 +83,6 @@ func (s *Server) routes() http.Handler {
 
 // apiRouter builds the /api/v1 router (also walked by the OpenAPI test).
 func (s *Server) apiRouter() http.Handler {
-	return api.New(api.Deps{Store: s.store, Log: s.log, BaseURL: s.cfg.BaseURL}).Routes()
+	return api.New(api.Deps{Store: s.store, Log: s.log, BaseURL: s.cfg.BaseURL, Comments: s.comments, ClientIP: ClientIP, Media: s.media,
+		GuestPosts: s.guests}).Routes()
 }

@@ -15,7 +15,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"quire/internal/account"
+	"quire/internal/commenting"
 	"quire/internal/config"
+	"quire/internal/guestposting"
+	"quire/internal/jobs"
+	"quire/internal/mail"
+	"quire/internal/media"
+	"quire/internal/media/library"
+	"quire/internal/signed"
 	"quire/internal/store"
 )
 
@@ -27,6 +34,12 @@ type Deps struct {
 	WebFS    fs.FS                // web.FS in production
 	Registry *prometheus.Registry // metrics registry; nil makes a private one
 	Now      func() time.Time     // nil: time.Now
+	// Jobs enqueues background work (mail); nil builds an enqueue-only
+	// queue, for tests and tools that run no workers.
+	Jobs *jobs.Queue
+	// Media keeps uploaded images; nil: local files under
+	// Config.DataDir/media (media.go).
+	Media media.Storage
 }
 
 // Server is the HTTP application.
@@ -41,6 +54,13 @@ type Server struct {
 	registry *prometheus.Registry
 	now      func() time.Time
 	handler  http.Handler
+	jobs     *jobs.Queue
+	comments *commenting.Service   // the comment workflow (comments*.go)
+	key      signed.Key            // signs form times, guest edit cookies, mail links
+	mail     *mail.Templates       // e-mail written by handlers (sign-up, password reset)
+	media    *library.Service      // uploaded images (media*.go)
+	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
+	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
 
 	siteMu   sync.Mutex
 	site     Site
@@ -53,7 +73,8 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, tpl: tpl, webFS: d.WebFS, registry: d.Registry, now: d.Now}
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, tpl: tpl, webFS: d.WebFS, registry: d.Registry, now: d.Now,
+		lb: defaultLinkbackLimits()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -62,6 +83,13 @@ func New(d Deps) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.registry)
 	s.sessions = NewSessionStore(d.Store, d.Config.Secure())
+	if err := s.initComments(d.Jobs); err != nil {
+		return nil, err
+	}
+	s.initGuestPosts()
+	if err := s.initMedia(d.Media); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -73,6 +101,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 type Site struct {
 	Title   string `json:"title"`
 	Tagline string `json:"tagline"`
+	// GuestPostsOff hides the "Write for us" page and its footer link.
+	GuestPostsOff bool `json:"guest_posts_off,omitempty"`
 }
 
 // siteTTL bounds how stale a node's copy of the site settings may be.
@@ -107,6 +137,7 @@ type Page struct {
 	Feeds       []FeedLink
 	OG          map[string]string // OpenGraph / Twitter meta, property → content
 	Head        []HeadLink        // extra <link> elements (pingback, webmention…)
+	Held        int               // items waiting in the moderation queue; moderators only
 }
 
 // FeedLink is an autodiscovery link.
@@ -130,6 +161,9 @@ func (s *Server) page(r *http.Request, title string) Page {
 		},
 	}
 	p.Canonical = s.cfg.BaseURL.String() + r.URL.Path
+	if account.Can(p.User, account.Moderate, account.Site) {
+		p.Held = s.heldCount(r)
+	}
 	return p
 }
 

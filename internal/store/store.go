@@ -98,7 +98,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 			log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 		}
 	}
-	return nil
+	return s.MigrateRiver(ctx, log)
 }
 
 // MigrationStatus describes one migration for `quire migrate status`.

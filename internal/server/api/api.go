@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,6 +18,9 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
+	"quire/internal/commenting"
+	"quire/internal/guestposting"
+	"quire/internal/media/library"
 	"quire/internal/store"
 )
 
@@ -25,17 +29,33 @@ type Deps struct {
 	Store   *store.Store
 	Log     *slog.Logger
 	BaseURL *url.URL
+	// Comments is the comment workflow shared with the HTML form, and
+	// ClientIP the caller's address as the server decided it (comments.go).
+	Comments *commenting.Service
+	ClientIP func(context.Context) netip.Addr
+	// Media is the media library shared with the HTML pages (media.go).
+	Media *library.Service
+	// GuestPosts is the guest-post workflow shared with the HTML pages
+	// (guestposts.go).
+	GuestPosts *guestposting.Service
 }
 
 // API is the JSON API handler set.
 type API struct {
-	store   *store.Store
-	log     *slog.Logger
-	baseURL *url.URL
+	store    *store.Store
+	log      *slog.Logger
+	baseURL  *url.URL
+	comments *commenting.Service
+	clientIP func(context.Context) netip.Addr
+	media    *library.Service
+	guests   *guestposting.Service
 }
 
 // New returns the API.
-func New(d Deps) *API { return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL} }
+func New(d Deps) *API {
+	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
+		guests: d.GuestPosts}
+}
 
 type ctxKey int
 
@@ -65,10 +85,16 @@ func (a *API) Routes() http.Handler {
 	r.Use(a.authenticate)
 	// Public.
 	r.Get("/openapi.json", a.openAPI)
+	a.commentRoutes(r)     // Comments: a post's thread, new comments (comments.go)
+	a.guestPublicRoutes(r) // Guest posts: new submissions (guestposts.go)
 	// Token required.
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireUser)
 		r.Get("/me", a.h(a.me))
+		a.postRoutes(r)  // Publishing: /posts (posts.go)
+		a.queueRoutes(r) // Comments: the moderation queue (queue.go)
+		a.mediaRoutes(r) // Media: uploads and the library (media.go)
+		a.guestRoutes(r) // Guest posts: review (guestposts.go)
 	})
 	return r
 }

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/post"
+	"quire/internal/render"
+	"quire/internal/store"
+)
+
+// demo loads the demo blog: three authors with profiles and about fifteen
+// posts, one scheduled and one a draft. It only adds what is missing, so it
+// is safe to run on every start (make run does).
+func demo(ctx context.Context, env Env) error {
+	cfg, _, err := loadConfig("demo", env)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env.Stderr, cfg.LogLevel)
+	db, err := openDatabase(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users, posts, err := loadDemo(ctx, db.Store, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "demo blog: %d authors and %d posts added\n", users, posts)
+	return nil
+}
+
+// loadDemo adds the demo authors and posts that do not exist yet and
+// returns how many it added. Post dates are relative to now.
+func loadDemo(ctx context.Context, s *store.Store, now time.Time) (users, posts int, err error) {
+	site := map[string]string{}
+	if err := store.GetSetting(ctx, s.Pool, "site", &site); err != nil {
+		return 0, 0, err
+	}
+	if site["title"] == "" {
+		site = map[string]string{"title": "The Quire Quarterly", "tagline": "Three writers, one notebook"}
+		if err := store.PutSetting(ctx, s.Pool, "site", site); err != nil {
+			return 0, 0, err
+		}
+	}
+	r := render.New()
+	ids := map[string]int64{}
+	for _, a := range demoAuthors {
+		u, err := store.UserByLogin(ctx, s.Pool, a.Username)
+		if errors.Is(err, apperr.ErrNotFound) {
+			// No password: demo authors cannot sign in until someone runs
+			// `quire user passwd`.
+			u = &account.User{Username: a.Username, Email: a.Username + "@demo.invalid", Role: account.Author}
+			if err := store.CreateUser(ctx, s.Pool, u); err != nil {
+				return users, posts, err
+			}
+			bio, err := r.Render(render.Bio, render.Markdown, a.Profile.BioSource)
+			if err != nil {
+				return users, posts, err
+			}
+			if err := store.UpdateProfile(ctx, s.Pool, u.ID, u.ID, a.Profile, bio); err != nil {
+				return users, posts, err
+			}
+			users++
+		} else if err != nil {
+			return users, posts, err
+		}
+		ids[a.Username] = u.ID
+	}
+	for _, d := range demoPosts {
+		_, err := store.PostBySlug(ctx, s.Pool, post.KindPost, post.Slugify(d.Title))
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, apperr.ErrNotFound) {
+			return users, posts, err
+		}
+		p := &post.Post{
+			AuthorID: ids[d.Author], Title: d.Title, BodySource: d.Body, Format: post.Markdown,
+			Status: d.Status, Tags: post.ParseTerms(post.Tag, d.Tags), Categories: post.ParseTerms(post.Category, d.Categories),
+		}
+		if d.Status != post.Draft {
+			p.Status, p.PublishedAt = post.Schedule(post.Published, now.Add(d.Age).Truncate(time.Minute), now)
+		}
+		p.Normalize()
+		if err := p.Validate(); err != nil {
+			return users, posts, fmt.Errorf("demo post %q: %w", d.Title, err)
+		}
+		if err := p.Render(r); err != nil {
+			return users, posts, err
+		}
+		if err := store.CreatePost(ctx, s.Pool, p.AuthorID, p); err != nil {
+			return users, posts, err
+		}
+		posts++
+	}
+	return users, posts, nil
+}

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"quire/internal/render"
+	"quire/internal/wxrimport"
+)
+
+// importCmd runs `quire import wxr FILE [--old-base-url URL] [--map-author
+// wxr=quire …]`. The report goes to standard output; a malformed file
+// fails with its line and column before anything is written. Running it
+// again is safe: what was imported is skipped, what is new is added.
+// Imports never send pingbacks or webmentions, whatever
+// QUIRE_SEND_LINKBACKS says: they queue no linkback jobs at all.
+func importCmd(ctx context.Context, env Env) error {
+	if len(env.Args) == 0 || env.Args[0] != "wxr" {
+		return errors.New("want `quire import wxr FILE`")
+	}
+	mine, rest := splitFlags(env.Args[1:], "old-base-url", "map-author")
+	fs := flag.NewFlagSet("quire import wxr", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	oldBase := fs.String("old-base-url", "", "the WordPress blog's address; old permalinks under it redirect to the imported posts")
+	var maps authorMaps
+	fs.Var(&maps, "map-author", "wxr-login=quire-username: give a WXR author's posts to an existing user (repeatable)")
+	if err := fs.Parse(mine); err != nil {
+		return err
+	}
+	cfg, args, err := loadConfig("import wxr", Env{Args: rest, Getenv: env.Getenv, Stderr: env.Stderr})
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return errors.New("want exactly one FILE: quire import wxr FILE")
+	}
+	name := args[0]
+	if _, err := os.Stat(name); err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	im := &wxrimport.Importer{Store: db.Store, Render: render.New()}
+	open := func() (io.ReadCloser, error) { return os.Open(name) }
+	rep, err := im.Import(ctx, open, wxrimport.Options{OldBaseURL: *oldBase, AuthorMap: maps})
+	if rep != nil {
+		_, _ = rep.WriteTo(env.Stdout)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// authorMaps collects --map-author wxr=quire flags.
+type authorMaps map[string]string
+
+func (m *authorMaps) String() string { return fmt.Sprint(map[string]string(*m)) }
+
+func (m *authorMaps) Set(v string) error {
+	from, to, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
+		return fmt.Errorf("want wxr-login=quire-username, not %q", v)
+	}
+	if *m == nil {
+		*m = authorMaps{}
+	}
+	(*m)[strings.TrimSpace(from)] = strings.TrimSpace(to)
+	return nil
+}

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+
+	"quire/internal/config"
+	"quire/internal/jobs"
+	"quire/internal/mail"
+	"quire/internal/store"
+	"quire/web"
+)
+
+// newJobs builds the background job queue with its mailer: SMTP when
+// QUIRE_SMTP_URL is set, else the local outbox. serve starts it after the
+// server is built and stops it after HTTP has drained, before the pool
+// closes.
+func newJobs(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*jobs.Queue, error) {
+	key, err := store.SecretKey(ctx, st.Pool)
+	if err != nil {
+		return nil, err
+	}
+	mailer, err := mail.New(cfg.SMTPURL, "Quire <noreply@"+cfg.BaseURL.Hostname()+">", st.Pool)
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := mail.LoadTemplates(web.FS)
+	if err != nil {
+		return nil, err
+	}
+	site := func(ctx context.Context) string {
+		s := struct {
+			Title string `json:"title"`
+		}{Title: "Quire"}
+		_ = store.GetSetting(ctx, st.Pool, "site", &s)
+		return s.Title
+	}
+	return jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mailer, Mail: tpl, BaseURL: cfg.BaseURL, Key: key, Site: site, Log: log,
+		Linkbacks: linkbackDeps(cfg, st)}, true) // Linkbacks: fetch client, QUIRE_SEND_LINKBACKS (linkback.go)
+}
+
+// stopJobs lets running jobs finish for a while, then stops the workers.
+func stopJobs(q *jobs.Queue, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := q.Stop(ctx); err != nil {
+		log.Warn("stopping background jobs", "err", err)
+	}
+}

@@ -1,0 +1,240 @@
+package commenting
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/comment"
+	"quire/internal/jobs"
+	"quire/internal/moderation"
+	"quire/internal/post"
+	"quire/internal/render"
+	"quire/internal/store"
+)
+
+// Submission is a comment as it arrives from the form or the API.
+type Submission struct {
+	PostID    int64
+	Draft     comment.Draft
+	User      *account.User // nil for a guest
+	IP        netip.Addr
+	UserAgent string
+	Honeypot  bool          // the hidden field was filled
+	SinceForm time.Duration // since the form was served; 0 = unknown (API)
+	Notify    bool          // "notify me of replies"
+}
+
+// Result is what became of a Submission.
+type Result struct {
+	Comment store.Comment
+	Verdict moderation.Verdict
+	Post    *post.Post
+}
+
+// floodFactor times the per-IP rate limit is refused with 429.
+const floodFactor = 10
+
+// Messages people see when a post does not take their comment.
+const (
+	MsgClosed      = "Comments are closed."
+	MsgMembersOnly = "Only members of this blog may comment."
+)
+
+// Policy returns the comment policy in effect for p now, auto-close
+// included.
+func (s *Service) Policy(ctx context.Context, p *post.Post) (post.CommentPolicy, error) {
+	st, _, err := s.Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	return p.CommentsOpenAt(s.now(), st.CloseAfterDays), nil
+}
+
+// CheckPolicy returns nil when u may comment on p now, else
+// apperr.Forbidden with MsgClosed or MsgMembersOnly.
+func (s *Service) CheckPolicy(ctx context.Context, p *post.Post, u *account.User) error {
+	pol, err := s.Policy(ctx, p)
+	if err != nil {
+		return err
+	}
+	switch {
+	case pol == post.CommentsClosed:
+		return apperr.New(apperr.Forbidden, MsgClosed)
+	case pol == post.CommentsMembers && !account.Can(u, account.CommentAsMember, account.Site):
+		return apperr.New(apperr.Forbidden, MsgMembersOnly)
+	}
+	return nil
+}
+
+// Submit runs a comment through the whole workflow: the post must be public
+// and take the author's comment; the draft is validated and rendered; the
+// moderation rules decide with counts read in the same transaction that
+// stores the comment and enqueues its mail. Errors: apperr.NotFound (no
+// such public post), apperr.Forbidden (policy), apperr.Invalid with fields
+// author_name, author_email, author_url, body, parent_id.
+func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
+	now := s.now()
+	p, err := store.PostByID(ctx, s.Store.Pool, sub.PostID)
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && !p.Public(now)) {
+		return nil, apperr.New(apperr.NotFound, "There is no such post.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckPolicy(ctx, p, sub.User); err != nil {
+		return nil, err
+	}
+	st, modRules, err := s.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := sub.Draft
+	rules := comment.InputRules{EmailOptional: st.EmailOptional}
+	if u := sub.User; u != nil {
+		// Members comment as themselves; their account's fields were
+		// checked when it was made and are not part of this form.
+		d.AuthorName, d.AuthorEmail, d.AuthorURL = "", "", ""
+		rules.EmailOptional = true
+	}
+	if err := d.Validate(rules); err != nil {
+		return nil, fieldErrors(err)
+	}
+	if u := sub.User; u != nil {
+		d.AuthorName, d.AuthorEmail, d.AuthorURL = truncate(u.Name(), 100), u.Email, u.Website
+	}
+	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
+	if err != nil {
+		return nil, err
+	}
+	n := &store.NewComment{Comment: comment.Comment{
+		PostID: p.ID, Kind: comment.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail,
+		AuthorURL: d.AuthorURL, BodySource: d.Body, BodyHTML: html, UserAgent: truncate(sub.UserAgent, 500),
+	}, Notify: sub.Notify && d.AuthorEmail != ""}
+	if sub.User != nil {
+		n.AuthorUserID = sub.User.ID
+	}
+	if sub.IP.IsValid() {
+		n.IP = sub.IP.Unmap().String()
+	}
+	in := moderation.Input{
+		Kind: moderation.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail, AuthorURL: d.AuthorURL,
+		IP: sub.IP, Text: d.Body, Links: render.Links(html), HoneypotFilled: sub.Honeypot, SinceForm: sub.SinceForm,
+		Member: sub.User != nil, Staff: isStaff(sub.User), MembersOnly: p.CommentPolicy == post.CommentsMembers,
+	}
+	var v moderation.Verdict
+	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		if d.ParentID != 0 {
+			parent, err := store.CommentByID(ctx, tx, d.ParentID)
+			if errors.Is(err, apperr.ErrNotFound) || (err == nil && (parent.PostID != p.ID || parent.Status != comment.StatusApproved)) {
+				return invalid(map[string]string{"parent_id": "The comment you are replying to is not on this post or is not shown."})
+			}
+			if err != nil {
+				return err
+			}
+			n.ParentID, n.Depth, n.ParentPath = comment.Attach(&parent.Comment, st.MaxDepth)
+		}
+		sig, err := store.CommentSignals(ctx, tx, p.ID, d.AuthorEmail, n.IP, d.Body, modRules.IPRate.Window, modRules.EmailRate.Window, 24*time.Hour)
+		if err != nil {
+			return err
+		}
+		in.KnownAuthor, in.RecentFromIP, in.RecentFromEmail, in.Duplicate = sig.KnownAuthor, sig.RecentFromIP, sig.RecentFromEmail, sig.Duplicate
+		// A flood (ten times the limit) is refused outright rather than
+		// stored and held: the queue must stay usable.
+		if !in.Staff && modRules.IPRate.On() && sig.RecentFromIP >= floodFactor*modRules.IPRate.Count {
+			e := apperr.New(apperr.TooMany, "You are sending comments too fast. Please wait a few minutes.")
+			e.RetryAfter = modRules.IPRate.Window
+			return e
+		}
+		v = moderation.Decide(modRules, in)
+		n.Status, n.Reasons = statusOf(v.Action), v.Reasons
+		if err := store.CreateComment(ctx, tx, n); err != nil {
+			return err
+		}
+		if n.Status == comment.StatusSpam {
+			return nil // nothing is ever sent for spam
+		}
+		if err := s.Jobs.Enqueue(ctx, tx, jobs.CommentArgs{CommentID: n.ID, Event: jobs.EventCreated}); err != nil {
+			return err
+		}
+		if n.Notify {
+			return s.optIn(ctx, tx, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Comment: store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, Verdict: v, Post: p}, nil
+}
+
+// optIn starts the double opt-in for an address that never confirmed.
+func (s *Service) optIn(ctx context.Context, tx pgx.Tx, n *store.NewComment) error {
+	_, confirmed, err := store.NotifyAddressState(ctx, tx, n.AuthorEmail)
+	if err != nil || confirmed {
+		return err
+	}
+	tok := jobs.NotifyToken(s.Key, n.AuthorEmail)
+	if err := store.CreateNotifyAddress(ctx, tx, n.AuthorEmail, jobs.TokenHash(tok)); err != nil {
+		return err
+	}
+	return s.Jobs.Enqueue(ctx, tx, jobs.NotifyConfirmArgs{Email: n.AuthorEmail, CommentID: n.ID})
+}
+
+// isStaff: authors, editors, moderators and admins are trusted
+// (moderation.Input.Staff); members and contributors go through the rules.
+func isStaff(u *account.User) bool {
+	if u == nil || u.Disabled {
+		return false
+	}
+	switch u.Role {
+	case account.Admin, account.Editor, account.Author, account.Moderator:
+		return true
+	}
+	return false
+}
+
+func statusOf(a moderation.Action) comment.Status {
+	switch a {
+	case moderation.Approve:
+		return comment.StatusApproved
+	case moderation.Spam:
+		return comment.StatusSpam
+	}
+	return comment.StatusHeld
+}
+
+func fieldErrors(err error) error {
+	var ve *comment.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	f := map[string]string{}
+	for _, fe := range ve.Fields {
+		f[fe.Field] = fe.Message + "."
+	}
+	return invalid(f)
+}
+
+func invalid(f map[string]string) error {
+	return apperr.FieldErrors("Please correct the marked fields.", f)
+}
+
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

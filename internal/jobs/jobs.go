@@ -1,0 +1,116 @@
+// Package jobs runs Quire's durable background work on River (PostgreSQL
+// as the queue): sending mail and turning comment events into
+// notifications. Work is enqueued with Queue.Enqueue inside the same
+// transaction as the change that causes it, so a rolled-back comment sends
+// nothing and a committed one is never forgotten; River retries failures
+// with back-off.
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"quire/internal/mail"
+	"quire/internal/signed"
+	"quire/internal/wxrimport"
+)
+
+// Deps are what the workers need.
+type Deps struct {
+	Pool    *pgxpool.Pool
+	Mailer  mail.Mailer
+	Mail    *mail.Templates
+	BaseURL *url.URL
+	Key     signed.Key
+	Site    func(ctx context.Context) string // the blog's title, for mail
+	Log     *slog.Logger
+	// PollInterval is how often workers look for jobs when no
+	// notification arrives; 0 means River's default. Tests set it low.
+	PollInterval time.Duration
+	// Linkbacks configures verifying and sending linkbacks (linkback.go).
+	Linkbacks LinkbackDeps
+}
+
+// Queue is the River client: it enqueues jobs and, once started, works
+// them.
+type Queue struct {
+	client *river.Client[pgx.Tx]
+	work   bool
+}
+
+// New builds the queue. With work false the client only enqueues (the CLI
+// commands and tests that do not want mail sent); Start is then a no-op.
+func New(d Deps, work bool) (*Queue, error) {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &mailWorker{mailer: d.Mailer})
+	river.AddWorker(workers, &commentWorker{d: d})
+	river.AddWorker(workers, &notifyConfirmWorker{d: d})
+	river.AddWorker(workers, wxrimport.NewWorker(d.Pool)) // Import: uploaded WXR files (wxrimport/job.go)
+	cfg := &river.Config{Workers: workers, Logger: d.Log, FetchPollInterval: d.PollInterval}
+	if d.PollInterval > 0 && d.PollInterval < river.FetchPollIntervalDefault {
+		cfg.FetchCooldown = min(d.PollInterval, 100*time.Millisecond)
+	}
+	if work {
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
+	}
+	addLinkbackWorkers(workers, cfg, d)
+	c, err := river.NewClient(riverpgxv5.New(d.Pool), cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Queue{client: c, work: work}, nil
+}
+
+// Enqueue inserts a job in tx; it runs once tx commits.
+func (q *Queue) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
+	_, err := q.client.InsertTx(ctx, tx, args, nil)
+	return err
+}
+
+// Start starts working jobs in the background until Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	if !q.work {
+		return nil
+	}
+	return q.client.Start(ctx)
+}
+
+// Stop lets running jobs finish (until ctx ends) and stops the workers.
+// Shutdown order: stop HTTP, then Stop, then close the pool.
+func (q *Queue) Stop(ctx context.Context) error {
+	if !q.work {
+		return nil
+	}
+	return q.client.Stop(ctx)
+}
+
+// MailArgs sends one message.
+type MailArgs struct {
+	Message mail.Message `json:"message"`
+}
+
+// Kind names the job type in River's table.
+func (MailArgs) Kind() string { return "mail" }
+
+// InsertOpts gives mail more attempts than the default: an SMTP server
+// may be down for a while.
+func (MailArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
+
+type mailWorker struct {
+	river.WorkerDefaults[MailArgs]
+	mailer mail.Mailer
+}
+
+func (w *mailWorker) Work(ctx context.Context, j *river.Job[MailArgs]) error {
+	return w.mailer.Send(ctx, j.Args.Message)
+}

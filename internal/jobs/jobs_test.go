@@ -1,0 +1,149 @@
+package jobs_test
+
+import (
+	"context"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"quire/internal/account"
+	"quire/internal/comment"
+	"quire/internal/commenting"
+	"quire/internal/jobs"
+	"quire/internal/mail"
+	"quire/internal/post"
+	"quire/internal/render"
+	"quire/internal/store"
+	"quire/internal/store/storetest"
+	"quire/web"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// TestNotifications runs a working queue over a test database with the
+// outbox mailer: moderators hear of held comments, the post's author of
+// approved ones, an opted-in commenter of replies (after confirming), and
+// nobody of spam.
+func TestNotifications(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	key := []byte("0123456789abcdef0123456789abcdef")
+	tpl, err := mail.LoadTemplates(web.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("http://blog.invalid")
+	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mail.Outbox{DB: st.Pool}, Mail: tpl, BaseURL: base, Key: key,
+		PollInterval: 20 * time.Millisecond}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_ = q.Stop(sctx)
+	})
+
+	mk := func(name string, role account.Role) *account.User {
+		u := &account.User{Username: name, Email: name + "@staff.invalid", Role: role}
+		if err := store.CreateUser(ctx, st.Pool, u); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	ann := mk("ann", account.Author)
+	mk("mo", account.Moderator)
+	p := &post.Post{AuthorID: ann.ID, Title: "Mail me", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
+	p.Normalize()
+	if err := store.CreatePost(ctx, st.Pool, ann.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	svc := &commenting.Service{Store: st, Render: render.New(), Jobs: q, Key: key}
+	submit := func(email, body string, parent int64, notify bool) *commenting.Result {
+		t.Helper()
+		res, err := svc.Submit(ctx, commenting.Submission{PostID: p.ID, IP: netip.MustParseAddr("192.0.2.1"), Notify: notify,
+			SinceForm: time.Minute, Draft: comment.Draft{AuthorName: "R", AuthorEmail: email, Body: body, ParentID: parent}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	held := submit("rita@mail.invalid", "Hello there", 0, true)
+	if held.Comment.Status != comment.StatusHeld {
+		t.Fatalf("first comment %s", held.Comment.Status)
+	}
+	waitMail(t, st, "mo@staff.invalid", "waiting for moderation")
+	confirm := waitMail(t, st, "rita@mail.invalid", "Confirm reply notifications")
+	if _, err := svc.Moderate(ctx, &account.User{ID: 0, Role: account.Admin}, []int64{held.Comment.ID}, commenting.ActionApprove); err != nil {
+		t.Fatal(err)
+	}
+	waitMail(t, st, "ann@staff.invalid", "New comment on \"Mail me\"")
+
+	// Confirm the address as the link would.
+	i := strings.Index(confirm.Body, "/comments/confirm?t=")
+	tok := strings.Fields(confirm.Body[i+len("/comments/confirm?t="):])[0]
+	if _, err := store.ConfirmNotifyAddress(ctx, st.Pool, jobs.TokenHash(tok)); err != nil {
+		t.Fatalf("confirming: %v", err)
+	}
+	submit("sam@mail.invalid", "Welcome!", held.Comment.ID, false) // sam is new: held
+	sam := submit("rita@mail.invalid", "Thanks", 0, false)         // known: approved
+	if sam.Comment.Status != comment.StatusApproved {
+		t.Fatalf("known commenter %s", sam.Comment.Status)
+	}
+	// Approve sam's reply: rita hears of it, with List-Unsubscribe.
+	items, _, _ := store.Queue(ctx, st.Pool, store.QueueFilter{})
+	if _, err := svc.Moderate(ctx, &account.User{Role: account.Admin}, []int64{items[0].ID}, commenting.ActionApprove); err != nil {
+		t.Fatal(err)
+	}
+	reply := waitMail(t, st, "rita@mail.invalid", "New reply to your comment")
+	if !strings.HasPrefix(reply.Headers["List-Unsubscribe"], "<http://blog.invalid/comments/") ||
+		reply.Headers["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click" {
+		t.Errorf("reply headers %v", reply.Headers)
+	}
+
+	// Spam sends nothing.
+	before := len(outbox(t, st))
+	spam := submit("rita@mail.invalid", "Thanks", 0, false) // duplicate → spam
+	if spam.Comment.Status != comment.StatusSpam {
+		t.Fatalf("duplicate %s", spam.Comment.Status)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if after := len(outbox(t, st)); after != before {
+		t.Errorf("spam sent %d mails", after-before)
+	}
+}
+
+func outbox(t *testing.T, st *store.Store) []store.OutboxMail {
+	m, err := store.Outbox(context.Background(), st.Pool, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// waitMail waits for a message to to whose subject contains subject.
+func waitMail(t *testing.T, st *store.Store, to, subject string) store.OutboxMail {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range outbox(t, st) {
+			if m.To == to && strings.Contains(m.Subject, subject) {
+				return m
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var got []string
+	for _, m := range outbox(t, st) {
+		got = append(got, m.To+": "+m.Subject)
+	}
+	t.Fatalf("no mail to %s about %q; outbox: %q", to, subject, got)
+	return store.OutboxMail{}
+}

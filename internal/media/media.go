@@ -1,0 +1,55 @@
+// Package media holds Quire's rules for uploaded images: the type is decided
+// by the bytes, never the name or the client's header; the header's
+// dimensions are checked against a pixel limit before anything is decoded;
+// the picture is turned upright by its EXIF orientation and re-encoded, so
+// no metadata (EXIF location above all) survives; resized variants are made
+// for srcset; and every file is stored under a content-hashed name behind
+// the small Storage interface (the local data dir, or an S3-compatible
+// bucket). The package is pure: no database, no HTTP.
+package media
+
+import (
+	"strings"
+)
+
+// Format is an image format Quire accepts on upload.
+type Format string
+
+// The accepted upload formats.
+const (
+	JPEG Format = "jpeg"
+	PNG  Format = "png"
+	GIF  Format = "gif"
+	WebP Format = "webp"
+)
+
+// Label is the format's name for people.
+func (f Format) Label() string {
+	switch f {
+	case WebP:
+		return "WebP"
+	}
+	return strings.ToUpper(string(f))
+}
+
+// Limits bound what an upload may cost.
+type Limits struct {
+	MaxBytes  int64 // size of the uploaded file
+	MaxPixels int64 // width × height, read from the header before decoding
+}
+
+// DefaultLimits are the settings' defaults: 10 MB and 50 megapixels.
+var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxPixels: 50_000_000}
+
+// Widths are the variant widths made for srcset. An image is never scaled
+// up: only widths smaller than the original are made.
+var Widths = []int{480, 960, 1600}
+
+// Variant is one stored file of an image: the re-encoded original or a
+// resized copy.
+type Variant struct {
+	Name   string `json:"name"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Bytes  int64  `json:"bytes"`
+}

@@ -1,0 +1,101 @@
+package post
+
+import (
+	"html"
+	"strings"
+
+	nethtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"quire/internal/render"
+)
+
+// ExcerptChars is the length of an excerpt derived from the body.
+const ExcerptChars = 280
+
+// Render derives BodyHTML, BodyText and ExcerptHTML from the sources with
+// the post policy of r. It runs on every save, so pages only ever show
+// stored, sanitised HTML. An explicit excerpt is rendered like the body; an
+// empty one is the body's first ExcerptChars characters of plain text,
+// cut before it is escaped (never after).
+func (p *Post) Render(r *render.Renderer) error {
+	place := render.Post
+	if p.Author.GuestID != 0 {
+		place = render.GuestPost // a guest's links keep rel="nofollow ugc" through every edit
+	}
+	body, err := r.Render(place, render.Format(p.Format), p.BodySource)
+	if err != nil {
+		return err
+	}
+	p.BodyHTML = body
+	p.BodyText = searchable(render.Text(body))
+	if strings.TrimSpace(p.ExcerptSource) != "" {
+		ex, err := r.Render(place, render.Format(p.Format), p.ExcerptSource)
+		if err != nil {
+			return err
+		}
+		p.ExcerptHTML = ex
+		return nil
+	}
+	p.ExcerptHTML = ""
+	prose := proseText(body)
+	if prose == "" {
+		prose = p.BodyText
+	}
+	if t := render.ExcerptText(prose, ExcerptChars); t != "" {
+		p.ExcerptHTML = "<p>" + html.EscapeString(t) + "</p>"
+	}
+	return nil
+}
+
+// proseText returns the text of the top-level paragraphs, quotes and lists
+// of sanitised HTML, skipping code blocks, tables, headings and footnote
+// markers, so that a derived excerpt reads as prose.
+func proseText(h string) string {
+	body := &nethtml.Node{Type: nethtml.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := nethtml.ParseFragment(strings.NewReader(h), body)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(n *nethtml.Node)
+	walk = func(n *nethtml.Node) {
+		switch {
+		case n.Type == nethtml.TextNode:
+			b.WriteString(n.Data)
+		case n.Type == nethtml.ElementNode && n.DataAtom == atom.Sup:
+			return // footnote references
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		if n.Type == nethtml.ElementNode && (n.DataAtom == atom.P || n.DataAtom == atom.Blockquote ||
+			n.DataAtom == atom.Ul || n.DataAtom == atom.Ol) {
+			walk(n)
+			b.WriteByte(' ')
+		}
+	}
+	return searchable(b.String())
+}
+
+// HighlightStart and HighlightStop delimit search matches in snippets. They
+// are private-use characters, removed from BodyText, so a match marker can
+// only come from the search engine.
+const (
+	HighlightStart = "\uE000"
+	HighlightStop  = "\uE001"
+)
+
+// searchable collapses whitespace and drops the highlight markers.
+func searchable(s string) string {
+	s = strings.NewReplacer(HighlightStart, "", HighlightStop, "").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Excerpt returns p's excerpt as plain text of at most n characters, for
+// meta descriptions.
+func Excerpt(p *Post, n int) string {
+	return render.ExcerptText(p.ExcerptHTML, n)
+}

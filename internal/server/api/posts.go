@@ -1,0 +1,199 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/post"
+	"quire/internal/render"
+	"quire/internal/store"
+)
+
+// renderer is the process's one post pipeline; see server.renderer.
+var renderer = sync.OnceValue(render.New)
+
+// postRoutes registers /posts; Routes calls it in the token group.
+func (a *API) postRoutes(r chi.Router) {
+	r.Get("/posts", a.h(a.listPosts))
+	r.Post("/posts", a.h(a.createPost))
+	r.Get("/posts/{id}", a.h(a.getPost))
+	r.Patch("/posts/{id}", a.h(a.patchPost))
+	r.Delete("/posts/{id}", a.h(a.deletePost))
+}
+
+// listPosts lists posts. Editors see every post; other writers their own,
+// and only the public posts of another author they name.
+func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := User(ctx)
+	q := r.URL.Query()
+	cur, err := post.ParseCursor(q.Get("cursor"))
+	if err != nil {
+		return err
+	}
+	limit := 20
+	if s := q.Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 100 {
+			return apperr.New(apperr.Invalid, "limit must be between 1 and 100.")
+		}
+	}
+	f := store.ListFilter{Cursor: cur, Limit: limit}
+	if s := q.Get("status"); s != "" {
+		st := post.Status(s)
+		if !st.Valid() {
+			return apperr.New(apperr.Invalid, "Unknown status %q.", s)
+		}
+		f.Statuses = []post.Status{st}
+	}
+	for _, tf := range []struct {
+		param string
+		kind  post.TermKind
+	}{{"tag", post.Tag}, {"category", post.Category}} {
+		if slug := q.Get(tf.param); slug != "" {
+			t, err := store.TermBySlug(ctx, a.store.Pool, tf.kind, slug)
+			if errors.Is(err, apperr.ErrNotFound) {
+				writeJSON(w, http.StatusOK, map[string]any{"items": []PostJSON{}, "next_cursor": nil})
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			f.TermID = t.ID
+		}
+	}
+	f.AuthorID = u.ID
+	if name := q.Get("author"); name != "" {
+		au, err := store.AuthorByUsername(ctx, a.store.Pool, name)
+		if err != nil {
+			return err
+		}
+		f.AuthorID = au.ID
+	}
+	editor := account.Can(u, account.ReadDraft, account.Site)
+	if editor && q.Get("author") == "" {
+		f.AuthorID = 0
+	}
+	if !editor && f.AuthorID != u.ID {
+		// Someone else's posts: only what readers see, in public order.
+		f.Public, f.Statuses = true, nil
+		if s := q.Get("status"); s != "" && s != string(post.Published) {
+			return apperr.New(apperr.Forbidden, "You may only list another author's published posts.")
+		}
+	}
+	pg, err := store.ListPosts(ctx, a.store.Pool, f)
+	if err != nil {
+		return err
+	}
+	items := make([]PostJSON, len(pg.Posts))
+	for i, p := range pg.Posts {
+		items[i] = a.postView(p)
+	}
+	var next *string
+	if pg.Next != nil {
+		s := pg.Next.String()
+		next = &s
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	return nil
+}
+
+func (a *API) createPost(w http.ResponseWriter, r *http.Request) error {
+	u := User(r.Context())
+	var in postInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p := &post.Post{AuthorID: u.ID}
+	if err := in.apply(p, time.Now()); err != nil {
+		return err
+	}
+	if err := post.Transition(u, &post.Post{AuthorID: u.ID}, p.Status); err != nil {
+		return err
+	}
+	if err := store.CreatePost(r.Context(), a.store.Pool, u.ID, p); err != nil {
+		return err
+	}
+	p.Author = post.Byline{Username: u.Username, DisplayName: u.DisplayName, AvatarURL: u.AvatarURL}
+	w.Header().Set("Location", a.abs("/api/v1/posts/"+strconv.FormatInt(p.ID, 10)))
+	writeJSON(w, http.StatusCreated, a.postView(p))
+	return nil
+}
+
+// loadPost returns the post named by the URL if u may read it; a post u
+// may not read does not exist for u.
+func (a *API) loadPost(r *http.Request) (*post.Post, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return nil, apperr.ErrNotFound
+	}
+	p, err := store.PostByID(r.Context(), a.store.Pool, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind != post.KindPost || !post.CanRead(User(r.Context()), p, time.Now()) {
+		return nil, apperr.ErrNotFound
+	}
+	return p, nil
+}
+
+func (a *API) getPost(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.loadPost(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.postView(p))
+	return nil
+}
+
+func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
+	u := User(r.Context())
+	p, err := a.loadPost(r)
+	if err != nil {
+		return err
+	}
+	if !post.CanEdit(u, p) {
+		return apperr.New(apperr.Forbidden, "You may not edit this post.")
+	}
+	var in postInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := in.apply(p, time.Now()); err != nil {
+		return err
+	}
+	err = store.UpdatePost(r.Context(), a.store.Pool, u.ID, p, func(stored *post.Post) error {
+		return post.Transition(u, stored, p.Status)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.postView(p))
+	return nil
+}
+
+func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {
+	u := User(r.Context())
+	p, err := a.loadPost(r)
+	if err != nil {
+		return err
+	}
+	err = store.SetPostStatus(r.Context(), a.store.Pool, u.ID, p.ID, post.Trashed, func(stored *post.Post) error {
+		return post.Transition(u, stored, post.Trashed)
+	})
+	if err != nil {
+		return err
+	}
+	p, err = store.PostByID(r.Context(), a.store.Pool, p.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.postView(p))
+	return nil
+}

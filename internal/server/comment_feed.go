@@ -1,0 +1,110 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/comment"
+	"quire/internal/feed"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// commentFeedRoutes are the comment feeds: machine-read, no session.
+func (s *Server) commentFeedRoutes(r chi.Router) {
+	r.Get("/posts/{slug}/comments.atom", s.h(s.postCommentsFeed(feedAtom)))
+	r.Get("/posts/{slug}/comments.rss", s.h(s.postCommentsFeed(feedRSS)))
+	r.Get("/comments/feed.atom", s.h(s.recentCommentsFeed(feedAtom)))
+	r.Get("/comments/feed.rss", s.h(s.recentCommentsFeed(feedRSS)))
+}
+
+func (s *Server) postCommentsFeed(ff feedFormat) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := store.PostBySlug(r.Context(), s.store.Pool, post.KindPost, chi.URLParam(r, "slug"))
+		if err != nil {
+			return err
+		}
+		if !p.Public(s.now()) {
+			return apperr.ErrNotFound
+		}
+		cs, err := store.RecentComments(r.Context(), s.store.Pool, p.ID, feedLength)
+		if err != nil {
+			return err
+		}
+		return s.serveCommentFeed(w, r, ff, cs, "Comments on “"+p.Title+"”", p.Path()+"/comments", p.Path())
+	}
+}
+
+func (s *Server) recentCommentsFeed(ff feedFormat) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		cs, err := store.RecentComments(r.Context(), s.store.Pool, 0, feedLength)
+		if err != nil {
+			return err
+		}
+		return s.serveCommentFeed(w, r, ff, cs, "Recent comments · "+s.siteInfo(r.Context()).Title, "/comments/feed", "/")
+	}
+}
+
+// serveCommentFeed writes comments newest first; in Atom each entry says
+// what it replies to (RFC 4685): its parent comment, or the post.
+func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, ff feedFormat, cs []store.RecentComment, title, prefix, htmlPath string) error {
+	fd := &feed.Feed{ID: s.abs(prefix + ".atom"), Title: title, SelfURL: s.abs(prefix + ".atom"), HTMLURL: s.abs(htmlPath)}
+	ctype := "application/atom+xml; charset=utf-8"
+	if ff == feedRSS {
+		fd.SelfURL, ctype = s.abs(prefix+".rss"), "application/rss+xml; charset=utf-8"
+	}
+	replies := make([]feed.InReplyTo, len(cs))
+	for i, c := range cs {
+		postPath := (&post.Post{Slug: c.PostSlug}).Path()
+		e := feed.Entry{
+			ID: s.commentURL(c.ID), Title: commentTitle(&c.Comment.Comment, c.PostTitle), URL: s.commentURL(c.ID),
+			AuthorName: c.DisplayName(), AuthorURL: c.AuthorURL, Published: c.CreatedAt, Updated: c.CreatedAt,
+			ContentHTML: c.BodyHTML,
+		}
+		if !c.UpdatedAt.IsZero() {
+			e.Updated = c.UpdatedAt
+		}
+		if c.Kind.IsLinkback() {
+			e.AuthorURL, e.ContentHTML = c.SourceURL, ""
+		}
+		fd.Entries = append(fd.Entries, e)
+		if c.ParentID != 0 {
+			replies[i] = feed.InReplyTo{Ref: s.commentURL(c.ParentID), Href: s.commentURL(c.ParentID)}
+		} else {
+			replies[i] = feed.InReplyTo{Ref: feed.TagURI(s.host(), c.PostCreated, c.PostID), Href: s.abs(postPath)}
+		}
+	}
+	fd.Updated = feed.LastUpdated(fd.Entries)
+	var b bytes.Buffer
+	var err error
+	if ff == feedRSS {
+		err = feed.WriteRSS(&b, fd)
+	} else {
+		err = feed.WriteCommentsAtom(&b, fd, replies)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	serveBytes(w, r, b.Bytes(), fd.Updated)
+	return nil
+}
+
+// commentURL is a comment's permanent address, which lands on the right
+// page of its post.
+func (s *Server) commentURL(id int64) string { return s.abs("/comments/" + strconv.FormatInt(id, 10)) }
+
+func commentTitle(c *comment.Comment, postTitle string) string {
+	switch c.Kind {
+	case comment.KindPingback:
+		return "Pingback on “" + postTitle + "”: " + c.Title
+	case comment.KindWebmention:
+		return "Mention of “" + postTitle + "”: " + c.Title
+	}
+	return "Comment on “" + postTitle + "” by " + c.DisplayName()
+}

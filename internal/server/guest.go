@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/guestpost"
+	"quire/internal/guestposting"
+	"quire/internal/moderation"
+	"quire/internal/post"
+)
+
+// purposeGuestForm signs the time the "Write for us" form was served.
+const purposeGuestForm = "guest-form"
+
+// initGuestPosts builds the guest-post workflow on the comment workflow's
+// key, jobs and rules (comments.go runs first).
+func (s *Server) initGuestPosts() {
+	s.guests = &guestposting.Service{Store: s.store, Render: renderer(), Jobs: s.jobs, Mail: s.mail, Key: s.key,
+		BaseURL: s.cfg.BaseURL, Now: s.now, Site: func(ctx context.Context) string { return s.siteInfo(ctx).Title },
+		Rules: func(ctx context.Context) (moderation.Settings, error) {
+			_, rules, err := s.comments.Settings(ctx)
+			return rules, err
+		}}
+}
+
+// guestRoutes are the public guest-post pages; routes.go mounts them in
+// the browser group (sessions, cross-origin protection).
+func (s *Server) guestRoutes(r chi.Router) {
+	r.Get("/write", s.h(s.guestForm))
+	r.Post("/write", s.h(s.guestSubmit))
+	r.Get("/guest-posts/status/{token}", s.h(s.guestStatus))
+	r.Post("/guest-posts/status/{token}", s.h(s.guestRevise))
+	r.Get("/guest/{id}", s.h(s.guestAuthor))
+}
+
+// guestFormData is what the "Write for us" form shows: the guest's input
+// when it comes back with errors.
+type guestFormData struct {
+	Title, Body, Format, Name, Email, Bio, Website, Note string
+	Token                                                string
+	Errors                                               map[string]string
+}
+
+type guestFormPage struct {
+	Page
+	Form  guestFormData
+	Error string
+}
+
+// guestEnabled refuses the pages when the site turned guest posts off.
+func (s *Server) guestEnabled(r *http.Request) error {
+	if s.siteInfo(r.Context()).GuestPostsOff {
+		return apperr.New(apperr.NotFound, "This blog does not take guest posts at the moment.")
+	}
+	return nil
+}
+
+func (s *Server) guestForm(w http.ResponseWriter, r *http.Request) error {
+	if err := s.guestEnabled(r); err != nil {
+		return err
+	}
+	return s.renderGuestForm(w, r, http.StatusOK, guestFormData{Format: string(post.Markdown)}, "")
+}
+
+func (s *Server) renderGuestForm(w http.ResponseWriter, r *http.Request, status int, f guestFormData, msg string) error {
+	f.Token = s.key.Sign(purposeGuestForm, strconv.FormatInt(s.now().UnixMilli(), 10))
+	pg := guestFormPage{Page: s.page(r, "Write for us"), Form: f, Error: msg}
+	pg.Description = "Send us a guest post: an editor reads every one."
+	return s.render(w, r, status, "guest_form", pg)
+}
+
+// guestSince returns how long ago the form was served; a missing or
+// forged token counts as sent instantly (held as too fast).
+func (s *Server) guestSince(tok string) time.Duration {
+	parts, ok := s.key.Verify(purposeGuestForm, tok)
+	if !ok || len(parts) != 1 {
+		return -time.Nanosecond
+	}
+	ms, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return -time.Nanosecond
+	}
+	if d := s.now().Sub(time.UnixMilli(ms)); d != 0 {
+		return d
+	}
+	return -time.Nanosecond
+}
+
+func (s *Server) guestSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := s.guestEnabled(r); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return Classify(apperr.Wrap(err, apperr.Invalid, "The form could not be read."))
+	}
+	v := r.PostForm.Get
+	f := guestFormData{Title: v("title"), Body: v("body"), Format: v("format"), Name: v("name"), Email: v("email"),
+		Bio: v("bio"), Website: v("website"), Note: v("note")}
+	res, err := s.guests.Submit(r.Context(), guestposting.Input{
+		Draft: guestpost.Draft{Title: f.Title, Body: f.Body, Format: post.Format(f.Format), Name: f.Name, Email: f.Email,
+			Bio: f.Bio, Website: f.Website, Note: f.Note},
+		IP: ClientIP(r.Context()), UserAgent: r.UserAgent(), Honeypot: v("homepage") != "", SinceForm: s.guestSince(v("form_token")),
+	})
+	if e, ok := apperr.As(err); ok && (e.Code == apperr.Invalid || e.Code == apperr.TooMany) {
+		f.Errors = e.Fields
+		for _, p := range []*string{&f.Title, &f.Body, &f.Name, &f.Email, &f.Bio, &f.Website, &f.Note} {
+			*p = validUTF8(*p)
+		}
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
+		}
+		return s.renderGuestForm(w, r, apperr.HTTPStatus(e.Code), f, e.Message)
+	}
+	if err != nil {
+		return err
+	}
+	// The status page is the guest's receipt; the same link is mailed.
+	redirect(w, r, res.StatusURL[len(s.abs("")):]+"?new=1")
+	return nil
+}
+
+// guestStatusPage is the guest's private view of their submission.
+type guestStatusPage struct {
+	Page
+	Sub         *guestpost.Submission
+	Status      guestpost.Status // as the guest sees it now
+	Latest      guestpost.Version
+	Versions    []guestpost.Version
+	Messages    []guestpost.Message
+	StatusURL   string
+	StatusToken string
+	New         bool // just submitted
+	Form        guestFormData
+	Error       string
+}
+
+func (s *Server) guestStatus(w http.ResponseWriter, r *http.Request) error {
+	return s.renderGuestStatus(w, r, http.StatusOK, nil, "")
+}
+
+func (s *Server) renderGuestStatus(w http.ResponseWriter, r *http.Request, status int, form *guestFormData, msg string) error {
+	tok := chi.URLParam(r, "token")
+	sub, vs, ms, err := s.guests.ByToken(r.Context(), tok)
+	if err != nil {
+		return err
+	}
+	pg := guestStatusPage{Page: s.page(r, "Your guest post"), Sub: sub, Status: sub.Effective(s.now()), Versions: vs,
+		Messages: ms, StatusURL: s.abs("/guest-posts/status/" + tok), StatusToken: tok, New: r.URL.Query().Get("new") != "", Error: msg}
+	if len(vs) > 0 {
+		pg.Latest = vs[len(vs)-1]
+	}
+	if form != nil {
+		pg.Form = *form
+	} else {
+		pg.Form = guestFormData{Title: pg.Latest.Title, Body: pg.Latest.BodySource, Format: string(pg.Latest.Format)}
+	}
+	pg.NoIndex = true
+	// The link is a secret: keep it out of caches and Referer headers.
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return s.render(w, r, status, "guest_status", pg)
+}
+
+// guestRevise takes the guest's revised version through the status link.
+func (s *Server) guestRevise(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return Classify(apperr.Wrap(err, apperr.Invalid, "The form could not be read."))
+	}
+	v := r.PostForm.Get
+	f := guestFormData{Title: v("title"), Body: v("body"), Format: v("format"), Note: v("note")}
+	tok := chi.URLParam(r, "token")
+	err := s.guests.Revise(r.Context(), tok, guestpost.Draft{Title: f.Title, Body: f.Body, Format: post.Format(f.Format), Note: f.Note})
+	if e, ok := apperr.As(err); ok && (e.Code == apperr.Invalid || e.Code == apperr.Conflict) {
+		f.Errors = e.Fields
+		f.Title, f.Body, f.Note = validUTF8(f.Title), validUTF8(f.Body), validUTF8(f.Note)
+		return s.renderGuestStatus(w, r, apperr.HTTPStatus(e.Code), &f, e.Message)
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, "Thank you: your revised version is with the editors.")
+	redirect(w, r, "/guest-posts/status/"+tok)
+	return nil
+}

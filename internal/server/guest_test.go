@@ -1,0 +1,125 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"quire/internal/account"
+	"quire/internal/store"
+)
+
+// TestGuestPostJourney drives the whole review over HTTP: a guest submits,
+// the submission is held in the queue with reasons, the status link comes
+// by mail, an editor edits and requests changes, the guest revises through
+// the link, the editor accepts; the post shows the guest byline, the
+// editor's note and the bio box with a nofollow website; the guest page
+// lists it; every step is audited and mailed.
+func TestGuestPostJourney(t *testing.T) {
+	e := newJobsEnv(t)
+	e.MustUser("eve", account.Editor)
+	guest := e.Client()
+	res := e.submitGuest(guest, guestValues("Notes on Go", "Hello [link](https://go.example.invalid/).\n\n```go\nfmt.Println(1)\n```\n", "Ada Guest", "ada@mail.invalid"))
+	path := statusPath(t, res)
+	d := e.page(guest, path+"?new=1")
+	if got := d.Find("#guest-status").AttrOr("data-status", ""); got != "received" {
+		t.Fatalf("status %q", got)
+	}
+	link := e.outboxStatusLink("ada@mail.invalid", "We received")
+	if !strings.HasSuffix(link, path) {
+		t.Fatalf("mailed link %q, page %q", link, path)
+	}
+	if b := e.outboxMail("eve@example.com", "A new guest post"); statusLinkRE.MatchString(b) {
+		t.Error("the editors' mail carries the guest's private link")
+	}
+
+	ed := e.Client()
+	e.SignIn(ed, "eve")
+	q := e.page(ed, "/admin/moderation?kind=guest_post")
+	if q.Find(`.guest-item .kind:contains("guest_post")`).Length() != 1 || q.Find(`.guest-item .reason[title=guest_post]`).Length() != 1 {
+		t.Fatalf("queue lacks the guest post: %s", q.Find("main").Text())
+	}
+	var id int64
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT id FROM guest_submissions`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	ids := strconv.FormatInt(id, 10)
+	act := func(action string, v url.Values, want int) {
+		t.Helper()
+		if res := e.PostForm(ed, "/admin/guest-posts/"+ids+"/"+action, v); res.StatusCode != want {
+			t.Fatalf("%s: %d, want %d", action, res.StatusCode, want)
+		}
+	}
+	e.page(ed, "/admin/guest-posts/"+ids)
+	act("request_changes", url.Values{"message": {""}}, http.StatusBadRequest) // a message is required
+	act("edit", url.Values{"title": {"Notes on Go"}, "format": {"markdown"}, "body": {"Hello, edited.\n"}}, http.StatusSeeOther)
+	rv := e.page(ed, "/admin/guest-posts/"+ids)
+	if rv.Find(`pre.diff .diff-add`).Length() == 0 || rv.Find(`pre.diff .diff-del`).Length() == 0 {
+		t.Error("no diff against the guest's original")
+	}
+	act("request_changes", url.Values{"message": {"Please add an example."}}, http.StatusSeeOther)
+	e.outboxStatusLink("ada@mail.invalid", "Changes requested")
+	st := e.page(guest, path)
+	if st.Find(`#revise-form`).Length() != 1 || !strings.Contains(st.Find(".guest-history").Text(), "Please add an example.") {
+		t.Fatalf("status page lacks the request or the form: %s", st.Find("main").Text())
+	}
+	if res := e.PostForm(guest, path, url.Values{"title": {"Notes on Go"}, "format": {"markdown"}, "body": {"Revised, with [an example](https://go.example.invalid/ex).\n"}, "note": {"Added it."}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revise: %d", res.StatusCode)
+	}
+	if res := e.PostForm(guest, path, url.Values{"title": {"Again"}, "body": {"x"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("second revision while in review: %d", res.StatusCode)
+	}
+	act("accept", url.Values{"when": {"now"}, "tags": {"Go"}, "categories": {"Guests"}, "slug": {"notes-on-go"},
+		"comment_policy": {"open"}, "intro": {"A guest post. [Write for us](/write)."}}, http.StatusSeeOther)
+	act("accept", url.Values{"when": {"now"}}, http.StatusConflict)
+	pg := e.page(e.Client(), "/posts/notes-on-go")
+	if by := pg.Find(".byline").First().Text(); !strings.Contains(by, "Guest post by") || !strings.Contains(by, "Ada Guest") {
+		t.Errorf("byline %q", by)
+	}
+	if pg.Find(`.guest-intro a[href="/write"]`).Length() != 1 || pg.Find(`.guest-box .bio`).Length() != 1 {
+		t.Error("no editor's note or bio box")
+	}
+	if rel := pg.Find(`.guest-box .website a`).AttrOr("rel", ""); rel != "nofollow ugc noopener" {
+		t.Errorf("website rel %q", rel)
+	}
+	if rel := pg.Find(`.e-content a`).AttrOr("rel", ""); !strings.Contains(rel, "nofollow") {
+		t.Errorf("body link rel %q", rel)
+	}
+	front := e.page(e.Client(), "/")
+	if !strings.Contains(front.Find(".post-card .byline").Text(), "Guest post by") {
+		t.Error("front page lacks the guest byline")
+	}
+	gp := e.page(e.Client(), pg.Find(".byline .p-author a").AttrOr("href", ""))
+	if gp.Find(`a[href="/posts/notes-on-go"]`).Length() == 0 {
+		t.Error("guest page lacks the post")
+	}
+	if s := e.page(guest, path).Find("#guest-status").AttrOr("data-status", ""); s != "published" {
+		t.Errorf("status after accept: %q", s)
+	}
+	// Trusting the guest drops nofollow from the website.
+	act("trust", nil, http.StatusSeeOther)
+	if rel := e.page(e.Client(), "/posts/notes-on-go").Find(`.guest-box .website a`).AttrOr("rel", ""); rel != "noopener" {
+		t.Errorf("trusted website rel %q", rel)
+	}
+	var audits int
+	_ = e.Store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action LIKE 'guest%'`).Scan(&audits)
+	if audits < 6 {
+		t.Errorf("%d audit rows", audits)
+	}
+	if guestCount(t, e.Store) != 1 {
+		t.Error("submissions multiplied")
+	}
+}
+
+// guestCount counts submissions.
+func guestCount(t *testing.T, st *store.Store) int {
+	t.Helper()
+	var n int
+	if err := st.Pool.QueryRow(context.Background(), `SELECT count(*) FROM guest_submissions`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -1,0 +1,205 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"quire/internal/apperr"
+	"quire/internal/jobs"
+	"quire/internal/linkback"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// linkbackLimits are the abuse limits of /xmlrpc and /webmention. Tests
+// change them on the Server.
+type linkbackLimits struct {
+	Window  time.Duration // the rate-limit window
+	PerIP   int           // requests per requester IP per Window (fault 49, HTTP 429)
+	PerHost int           // requests naming a source on one host per Window
+	// Wait bounds how long pingback.ping waits for its verification, so a
+	// sender gets WordPress's fault 16/17 when the answer comes quickly;
+	// 0 answers at once. WaitQueue: with more verifications than this
+	// pending, answer at once (a flood must not hold connections open).
+	Wait      time.Duration
+	WaitQueue int
+	// Burst is the per-IP request budget of the in-memory limiter in front
+	// of the endpoints, refilled over ten seconds (linkback_limit.go).
+	Burst float64
+}
+
+func defaultLinkbackLimits() linkbackLimits {
+	return linkbackLimits{Window: 10 * time.Minute, PerIP: 60, PerHost: 30, Wait: 3 * time.Second, WaitQueue: 20, Burst: 200}
+}
+
+// refusal is a linkback refused before verification: the Pingback fault
+// and the Webmention status that say why, with the words for both.
+type refusal struct {
+	Fault  int
+	Status int
+	Msg    string
+}
+
+func (r *refusal) Error() string { return fmt.Sprintf("linkback refused (%d): %s", r.Fault, r.Msg) }
+
+func refuse(fault, status int, format string, a ...any) *refusal {
+	return &refusal{Fault: fault, Status: status, Msg: fmt.Sprintf(format, a...)}
+}
+
+// httpURL parses an absolute http(s) URL without credentials.
+func httpURL(raw string) (*url.URL, bool) {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || len(raw) > 2000 || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return nil, false
+	}
+	return u, true
+}
+
+// linkbackTarget resolves target to the public post it names. Answers: 33
+// for a URL that is not ours, not a post, or a post not taking linkbacks;
+// 32 only for a post URL no reader could open (no such post, or one that
+// is not public — a draft must read exactly like nothing).
+func (s *Server) linkbackTarget(ctx context.Context, target *url.URL) (*post.Post, error) {
+	notOurs := refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: it is not a post of this blog.")
+	base := s.cfg.BaseURL
+	if !strings.EqualFold(target.Hostname(), base.Hostname()) || portOf(target) != portOf(base) {
+		return nil, notOurs
+	}
+	rest, ok := strings.CutPrefix(target.EscapedPath(), strings.TrimRight(base.EscapedPath(), "/")+"/posts/")
+	rest = strings.TrimSuffix(rest, "/")
+	if !ok || rest == "" || strings.Contains(rest, "/") {
+		return nil, notOurs
+	}
+	p, err := store.PostBySlug(ctx, s.store.Pool, post.KindPost, rest)
+	if errors.Is(err, apperr.ErrNotFound) {
+		if cur, err2 := store.SlugRedirect(ctx, s.store.Pool, post.KindPost, rest); err2 == nil {
+			p, err = store.PostBySlug(ctx, s.store.Pool, post.KindPost, cur)
+		}
+	}
+	gone := refuse(linkback.FaultTargetNotFound, 400, "The specified target URL does not exist.")
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, gone
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.Status == post.Trashed {
+		return nil, refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: the post was deleted.")
+	}
+	if !p.Public(s.now()) {
+		return nil, gone
+	}
+	pol, err := s.comments.Policy(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if pol == post.CommentsClosed {
+		return nil, refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: it does not accept pingbacks or webmentions.")
+	}
+	return p, nil
+}
+
+// portOf is u's port with the scheme's default filled in.
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
+}
+
+// acceptLinkback runs the synchronous checks of a pingback or webmention
+// and records it for verification: the request row and its job commit
+// together. It returns a *refusal for everything the sender caused.
+func (s *Server) acceptLinkback(ctx context.Context, kind, rawSource, rawTarget string, ip netip.Addr) (*store.LinkbackIn, error) {
+	pingback := kind == "pingback"
+	src, ok := httpURL(rawSource)
+	if !ok {
+		// Pingback: what cannot be fetched reads like what does not exist
+		// (the same 16 as an unreachable or refused source).
+		return nil, refuse(linkback.FaultSourceNotFound, 400, "The source URL must be an absolute http or https URL.")
+	}
+	tgt, ok := httpURL(rawTarget)
+	if !ok {
+		return nil, refuse(linkback.FaultTargetInvalid, 400, "The target URL must be an absolute http or https URL.")
+	}
+	p, err := s.linkbackTarget(ctx, tgt)
+	if err != nil {
+		return nil, err
+	}
+	if linkback.SameURL(src, tgt) {
+		return nil, refuse(linkback.FaultGeneric, 400, "The source URL and the target URL are the same.")
+	}
+	l := &store.LinkbackIn{Kind: kind, PostID: p.ID, SourceURL: src.String(), TargetURL: tgt.String()}
+	if ip.IsValid() {
+		l.IP = ip.Unmap().String()
+	}
+	lim := s.lb
+	err = s.store.Transact(ctx, func(tx pgxTx) error {
+		if pingback {
+			if dup, err := store.PingbackStored(ctx, tx, p.ID, l.SourceURL); err != nil || dup {
+				if dup {
+					return store.ErrLinkbackDuplicate
+				}
+				return err
+			}
+		}
+		enqueue, err := store.RequestLinkback(ctx, tx, l, strings.ToLower(src.Hostname()))
+		if err != nil {
+			return err
+		}
+		// Counted after the insert, so the count includes this request and
+		// duplicates (refused above) never use up the allowance.
+		fromIP, fromHost, err := store.LinkbackRates(ctx, tx, l.IP, strings.ToLower(src.Hostname()), lim.Window)
+		if err != nil {
+			return err
+		}
+		if fromIP > lim.PerIP || fromHost > lim.PerHost {
+			return refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
+		}
+		if !enqueue {
+			return nil
+		}
+		return s.jobs.Enqueue(ctx, tx, jobs.LinkbackVerifyArgs{Source: l.SourceURL, PostID: p.ID})
+	})
+	if errors.Is(err, store.ErrLinkbackDuplicate) {
+		return nil, refuse(linkback.FaultAlreadyRegistered, 400, jobs.MsgRegistered)
+	}
+	return l, err
+}
+
+// awaitVerification polls request id until it is decided or the bounded
+// wait ends; it returns the final state, fault and detail, or "pending".
+func (s *Server) awaitVerification(ctx context.Context, id int64) (string, int, string) {
+	lim := s.lb
+	if lim.Wait <= 0 {
+		return "pending", 0, ""
+	}
+	if n, err := store.PendingLinkbacks(ctx, s.store.Pool); err != nil || n > lim.WaitQueue {
+		return "pending", 0, ""
+	}
+	deadline := time.Now().Add(lim.Wait)
+	for d := 20 * time.Millisecond; time.Now().Before(deadline); d = min(2*d, 250*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			return "pending", 0, ""
+		case <-time.After(min(d, time.Until(deadline))):
+		}
+		state, fault, detail, err := store.LinkbackInState(ctx, s.store.Pool, id)
+		if err != nil {
+			return "pending", 0, ""
+		}
+		if state != "pending" && state != "verifying" {
+			return state, fault, detail
+		}
+	}
+	return "pending", 0, ""
+}

@@ -1,0 +1,85 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"path/filepath"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/media"
+	"quire/internal/media/library"
+)
+
+// initMedia builds the media library over st, or over local files under
+// the data dir when st is nil (tests, and the default configuration; the
+// composition root passes the S3 store when one is configured).
+func (s *Server) initMedia(st media.Storage) error {
+	if st == nil {
+		local, err := media.NewLocal(filepath.Join(s.cfg.DataDir, "media"))
+		if err != nil {
+			return err
+		}
+		st = local
+	}
+	lim := media.DefaultLimits
+	if s.cfg.MediaMaxBytes > 0 {
+		lim.MaxBytes = s.cfg.MediaMaxBytes
+	}
+	if s.cfg.MediaMaxPixels > 0 {
+		lim.MaxPixels = s.cfg.MediaMaxPixels
+	}
+	s.media = library.New(s.store, st, s.log, library.Options{Limits: lim})
+	return nil
+}
+
+// limitBodyOrUpload caps request bodies at n bytes, except POSTs to
+// uploadPath, which may carry an image up to the media size limit. A route
+// group's limit cannot be raised by a route inside it (the readers nest),
+// which is why the exception lives here.
+func (s *Server) limitBodyOrUpload(n int64, uploadPath string) func(http.Handler) http.Handler {
+	small, large := limitBody(n), limitBody(library.BodyLimit(s.media.Limits().MaxBytes))
+	return func(next http.Handler) http.Handler {
+		sh, lh := small(next), large(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == uploadPath {
+				lh.ServeHTTP(w, r)
+				return
+			}
+			sh.ServeHTTP(w, r)
+		})
+	}
+}
+
+// serveMedia serves a stored file at /media/{name}. Names are content
+// hashes, so the answer may be cached for a year; the type comes from the
+// name Quire gave the file, never from sniffing, and the file is sandboxed
+// should a browser be opened on it directly.
+func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
+	name := chi.URLParam(r, "name")
+	if !media.ValidName(name) {
+		http.NotFound(w, r)
+		return
+	}
+	obj, err := s.media.Storage().Open(r.Context(), name)
+	if errors.Is(err, media.ErrNotExist) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			s.log.Error("opening media", "name", name, "err", err)
+		}
+		http.Error(w, "The image could not be read.", http.StatusInternalServerError)
+		return
+	}
+	defer obj.Close()
+	h := w.Header()
+	h.Set("Content-Type", media.ContentType(name))
+	h.Set("Cache-Control", media.CacheControl)
+	h.Set("ETag", `"`+name+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(w, r, name, media.ModTime(), obj)
+}

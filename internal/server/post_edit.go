@@ -1,0 +1,199 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// editorPage is the data of the post editor.
+type editorPage struct {
+	Page
+	Post     *post.Post // the stored post; ID 0 when new
+	Form     postForm
+	Errors   map[string]string
+	Error    string
+	Statuses []statusChoice
+	Policies []post.CommentPolicy
+	// Linkbacks are the pingbacks and webmentions the post sent (linkback_page.go).
+	Linkbacks []store.LinkbackOut
+}
+
+func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, p *post.Post, f postForm, err error) error {
+	title := "New post"
+	if p.ID != 0 {
+		title = "Edit: " + p.Title
+	}
+	ep := editorPage{Page: s.page(r, title), Post: p, Form: f, Statuses: statusChoices(userFrom(r.Context()), p),
+		Policies: []post.CommentPolicy{post.CommentsOpen, post.CommentsMembers, post.CommentsClosed}}
+	ep.NoIndex = true
+	ep.Linkbacks = s.outgoingLinkbacks(r.Context(), p)
+	if err != nil {
+		e, ok := apperr.As(err)
+		if !ok || e.Code != apperr.Invalid && e.Code != apperr.Conflict {
+			return err
+		}
+		ep.Error, ep.Errors = e.Message, e.Fields
+		status = apperr.HTTPStatus(e.Code)
+	}
+	return s.render(w, r, status, "editor", ep)
+}
+
+func (s *Server) postNew(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.CreatePost, account.Site); err != nil {
+		return err
+	}
+	u := userFrom(r.Context())
+	p := &post.Post{AuthorID: u.ID, Status: post.Draft, Format: post.Markdown, CommentPolicy: post.CommentsOpen}
+	return s.renderEditor(w, r, http.StatusOK, p, formOf(p), nil)
+}
+
+func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r.Context())
+	f, err := readPostForm(r)
+	if err != nil {
+		return err
+	}
+	p := &post.Post{AuthorID: u.ID}
+	if err := f.apply(p, s.now()); err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID}, f, err)
+	}
+	if err := post.Transition(u, &post.Post{AuthorID: u.ID}, p.Status); err != nil {
+		return err
+	}
+	if err := store.CreatePost(r.Context(), s.store.Pool, u.ID, p); err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID}, f, err)
+	}
+	s.setFlash(w, r, savedMessage(p))
+	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
+	return nil
+}
+
+// editable loads the post named in the URL and checks that the signed-in
+// user may edit it: 404 for no such post, 403 for someone else's.
+func (s *Server) editable(r *http.Request) (*post.Post, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return nil, apperr.ErrNotFound
+	}
+	return s.editableID(r, id)
+}
+
+func (s *Server) postEdit(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.editable(r)
+	if err != nil {
+		return err
+	}
+	return s.renderEditor(w, r, http.StatusOK, p, formOf(p), nil)
+}
+
+func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r.Context())
+	old, err := s.editable(r)
+	if err != nil {
+		return err
+	}
+	f, err := readPostForm(r)
+	if err != nil {
+		return err
+	}
+	p := *old
+	if err := f.apply(&p, s.now()); err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
+	}
+	err = store.UpdatePost(r.Context(), s.store.Pool, u.ID, &p, func(stored *post.Post) error {
+		return post.Transition(u, stored, p.Status)
+	})
+	var e *apperr.Error
+	if errors.As(err, &e) && (e.Code == apperr.Invalid || e.Code == apperr.Conflict) {
+		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, savedMessage(&p))
+	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
+	return nil
+}
+
+func savedMessage(p *post.Post) string {
+	switch p.Status {
+	case post.Published:
+		return "Published."
+	case post.Scheduled:
+		return "Scheduled for " + p.PublishedAt.UTC().Format("2 January 2006, 15:04 MST") + "."
+	case post.Pending:
+		return "Submitted for review."
+	}
+	return "Saved."
+}
+
+func (s *Server) postTrash(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r.Context())
+	p, err := s.editable(r)
+	if err != nil {
+		return err
+	}
+	err = store.SetPostStatus(r.Context(), s.store.Pool, u.ID, p.ID, post.Trashed, func(stored *post.Post) error {
+		return post.Transition(u, stored, post.Trashed)
+	})
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, "Moved to the trash.")
+	redirect(w, r, "/admin/posts")
+	return nil
+}
+
+// postPreview renders the editor's form as the post page would show it,
+// without saving anything.
+func (s *Server) postPreview(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r.Context())
+	if err := can(r, account.CreatePost, account.Site); err != nil {
+		return err
+	}
+	f, err := readPostForm(r)
+	if err != nil {
+		return err
+	}
+	p := &post.Post{AuthorID: u.ID, Author: post.Byline{Username: u.Username, DisplayName: u.DisplayName, AvatarURL: u.AvatarURL}}
+	if id, _ := strconv.ParseInt(r.PostForm.Get("id"), 10, 64); id != 0 {
+		stored, err := s.editableID(r, id)
+		if err != nil {
+			return err
+		}
+		p.ID, p.AuthorID, p.Author, p.CreatedAt = stored.ID, stored.AuthorID, stored.Author, stored.CreatedAt
+	}
+	if err := f.apply(p, s.now()); err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID}, f, err)
+	}
+	if p.PublishedAt.IsZero() {
+		p.PublishedAt = s.now()
+	}
+	if p.Slug == "" {
+		p.Slug = post.Slugify(p.Title)
+	}
+	pp := s.postData(r, p)
+	pp.NoIndex = true
+	pp.Notice = "Preview: this is how the post will look. Nothing has been saved."
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, http.StatusOK, "post", pp)
+}
+
+func (s *Server) editableID(r *http.Request, id int64) (*post.Post, error) {
+	p, err := store.PostByID(r.Context(), s.store.Pool, id)
+	if err != nil {
+		return nil, err
+	}
+	if !post.CanEdit(userFrom(r.Context()), p) {
+		return nil, apperr.New(apperr.Forbidden, "You may not edit this post.")
+	}
+	return p, nil
+}

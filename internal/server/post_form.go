@@ -1,0 +1,97 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/post"
+)
+
+// postForm is the editor's form as strings, so a refused save shows what
+// was typed.
+type postForm struct {
+	Title, Slug, Body, Format, Excerpt, Tags, Categories string
+	Status, PublishedAt, CommentPolicy                   string
+}
+
+// formTime is the editor's date format (an <input type="datetime-local">,
+// read as UTC).
+const formTime = "2006-01-02T15:04"
+
+func formOf(p *post.Post) postForm {
+	f := postForm{
+		Title: p.Title, Slug: p.Slug, Body: p.BodySource, Format: string(p.Format), Excerpt: p.ExcerptSource,
+		Tags: post.JoinTerms(p.Tags), Categories: post.JoinTerms(p.Categories),
+		Status: string(p.Status), CommentPolicy: string(p.CommentPolicy),
+	}
+	if !p.PublishedAt.IsZero() {
+		f.PublishedAt = p.PublishedAt.UTC().Format(formTime)
+	}
+	return f
+}
+
+func readPostForm(r *http.Request) (postForm, error) {
+	if err := r.ParseForm(); err != nil {
+		return postForm{}, apperr.Wrap(err, apperr.Invalid, "The form could not be read.")
+	}
+	v := r.PostForm.Get
+	return postForm{
+		Title: v("title"), Slug: strings.TrimSpace(v("slug")), Body: v("body"), Format: v("format"), Excerpt: v("excerpt"),
+		Tags: v("tags"), Categories: v("categories"), Status: v("status"),
+		PublishedAt: strings.TrimSpace(v("published_at")), CommentPolicy: v("comment_policy"),
+	}, nil
+}
+
+// apply copies the form into p, resolves the status against now (a future
+// date schedules) and renders the HTML. Returns apperr.Invalid with field
+// messages.
+func (f postForm) apply(p *post.Post, now time.Time) error {
+	p.Title, p.Slug, p.BodySource, p.ExcerptSource = f.Title, f.Slug, f.Body, f.Excerpt
+	p.Format, p.CommentPolicy = post.Format(f.Format), post.CommentPolicy(f.CommentPolicy)
+	p.Tags, p.Categories = post.ParseTerms(post.Tag, f.Tags), post.ParseTerms(post.Category, f.Categories)
+	var at time.Time
+	if f.PublishedAt != "" {
+		t, err := time.ParseInLocation(formTime, f.PublishedAt, time.UTC)
+		if err != nil {
+			return apperr.FieldErrors("Please correct the marked fields.", map[string]string{"published_at": "Use a date like 2026-11-23T09:30."})
+		}
+		at = t
+	}
+	if f.Status == "" {
+		f.Status = string(post.Draft)
+	}
+	p.Status, p.PublishedAt = post.Schedule(post.Status(f.Status), at, now)
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return p.Render(renderer())
+}
+
+// statusChoice is one status the editor offers.
+type statusChoice struct {
+	Value post.Status
+	Label string
+}
+
+// statusChoices lists the statuses u may give p, so the form offers
+// nothing the save would refuse.
+func statusChoices(u *account.User, p *post.Post) []statusChoice {
+	var out []statusChoice
+	for _, s := range []post.Status{post.Draft, post.Pending, post.Published} {
+		if post.Transition(u, p, s) == nil {
+			label := s.Label()
+			switch s {
+			case post.Pending:
+				label = "Submit for review"
+			case post.Published:
+				label = "Published (or scheduled, with a future date)"
+			}
+			out = append(out, statusChoice{s, label})
+		}
+	}
+	return out
+}

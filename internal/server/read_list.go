@@ -1,0 +1,158 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// listPage is the data of every paginated list of posts: the front page,
+// month archives, tag, category and author pages.
+type listPage struct {
+	Page
+	Heading    string
+	Kicker     string        // small line above the heading ("Tag", "Archive")
+	Author     *account.User // the author page's profile
+	Posts      []*post.Post
+	Older      string // link to the next page in list order, or ""
+	Newer      string
+	FeedPrefix string // where this list's feeds live ("" for the site)
+}
+
+// listPerPage is the length of a public list page.
+const listPerPage = 10
+
+// renderList loads one page of f (cursor from the query) and renders it.
+func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f store.ListFilter, lp listPage) error {
+	cur, err := post.ParseCursor(r.URL.Query().Get("cursor"))
+	if err != nil {
+		return err
+	}
+	f.Public, f.Cursor, f.Limit = true, cur, listPerPage
+	pg, err := store.ListPosts(r.Context(), s.store.Pool, f)
+	if err != nil {
+		return err
+	}
+	lp.Posts = pg.Posts
+	link := func(c *post.Cursor) string {
+		if c == nil {
+			return ""
+		}
+		q := url.Values{"cursor": {c.String()}}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	lp.Older, lp.Newer = link(pg.Next), link(pg.Prev)
+	if !cur.IsZero() && len(pg.Posts) == 0 {
+		return apperr.ErrNotFound
+	}
+	if lp.FeedPrefix != "" {
+		lp.Feeds = append([]FeedLink{
+			{"application/atom+xml", lp.Heading + " (Atom)", lp.FeedPrefix + "/feed.atom"},
+			{"application/rss+xml", lp.Heading + " (RSS)", lp.FeedPrefix + "/feed.rss"},
+		}, lp.Feeds...)
+	}
+	return s.renderPublic(w, r, "posts", lp)
+}
+
+func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
+	site := s.siteInfo(r.Context())
+	lp := listPage{Page: s.page(r, ""), Heading: "Latest posts"}
+	lp.Description = site.Tagline
+	return s.renderList(w, r, store.ListFilter{}, lp)
+}
+
+func (s *Server) monthPage(w http.ResponseWriter, r *http.Request) error {
+	y, err1 := strconv.Atoi(chi.URLParam(r, "year"))
+	m, err2 := strconv.Atoi(chi.URLParam(r, "month"))
+	if err1 != nil || err2 != nil || y < 1970 || y > 9999 || m < 1 || m > 12 {
+		return apperr.ErrNotFound
+	}
+	from := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+	title := from.Format("January 2006")
+	lp := listPage{Page: s.page(r, title), Heading: title, Kicker: "Archive"}
+	return s.renderList(w, r, store.ListFilter{From: from, To: from.AddDate(0, 1, 0)}, lp)
+}
+
+func (s *Server) termPage(kind post.TermKind) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		t, err := store.TermBySlug(r.Context(), s.store.Pool, kind, chi.URLParam(r, "slug"))
+		if err != nil {
+			return err
+		}
+		kicker := "Tag"
+		if kind == post.Category {
+			kicker = "Category"
+		}
+		lp := listPage{Page: s.page(r, t.Name), Heading: t.Name, Kicker: kicker, FeedPrefix: t.Path()}
+		lp.Description = fmt.Sprintf("Posts in %s %q.", kind, t.Name)
+		return s.renderList(w, r, store.ListFilter{TermID: t.ID}, lp)
+	}
+}
+
+// author returns the writer named in the URL. Readers' and moderators'
+// accounts have no author page: it would only disclose that they exist.
+func (s *Server) author(r *http.Request) (*account.User, error) {
+	u, err := store.AuthorByUsername(r.Context(), s.store.Pool, chi.URLParam(r, "username"))
+	if err != nil {
+		return nil, err
+	}
+	if !account.Can(u, account.CreatePost, account.Site) {
+		return nil, apperr.ErrNotFound
+	}
+	return u, nil
+}
+
+func (s *Server) authorPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.author(r)
+	if err != nil {
+		return err
+	}
+	lp := listPage{Page: s.page(r, u.Name()), Heading: u.Name(), Kicker: "Author", Author: u, FeedPrefix: post.AuthorPath(u.Username)}
+	lp.Description = "Posts by " + u.Name() + "."
+	lp.OG = map[string]string{"og:type": "profile", "og:title": u.Name(), "og:url": s.abs(post.AuthorPath(u.Username))}
+	return s.renderList(w, r, store.ListFilter{AuthorID: u.ID}, lp)
+}
+
+// archivePage lists the months that have posts.
+type archivePage struct {
+	Page
+	Months []store.MonthCount
+}
+
+func (s *Server) archiveIndex(w http.ResponseWriter, r *http.Request) error {
+	months, err := store.Months(r.Context(), s.store.Pool)
+	if err != nil {
+		return err
+	}
+	return s.renderPublic(w, r, "archive", archivePage{Page: s.page(r, "Archive"), Months: months})
+}
+
+// termListPage lists the tags or the categories in use.
+type termListPage struct {
+	Page
+	Heading string
+	Terms   []store.TermCount
+}
+
+func (s *Server) termIndex(kind post.TermKind) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		terms, err := store.Terms(r.Context(), s.store.Pool, kind)
+		if err != nil {
+			return err
+		}
+		heading := "Tags"
+		if kind == post.Category {
+			heading = "Categories"
+		}
+		return s.renderPublic(w, r, "termlist", termListPage{Page: s.page(r, heading), Heading: heading, Terms: terms})
+	}
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// postPage is the data of a post's page, and of the editor's preview.
+type postPage struct {
+	Page
+	Post         *post.Post
+	URL          string // absolute permalink
+	Older, Newer *post.Post
+	Notice       string        // shown above unpublished posts and previews
+	CanEdit      bool          // the reader may edit it: show an Edit link
+	Comments     *commentsView // the thread and form (comments.go); nil in previews
+	Guest        *store.GuestBox // Guest posts: the editor's note and the bio box (guest_author.go)
+}
+
+func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	slug := chi.URLParam(r, "slug")
+	p, err := store.PostBySlug(ctx, s.store.Pool, post.KindPost, slug)
+	if errors.Is(err, apperr.ErrNotFound) {
+		// A slug the post had before answers 301 to the current one.
+		if cur, err := store.SlugRedirect(ctx, s.store.Pool, post.KindPost, slug); err == nil {
+			http.Redirect(w, r, "/posts/"+cur, http.StatusMovedPermanently)
+			return nil
+		}
+		return apperr.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	u := userFrom(ctx)
+	if p.Status == post.Trashed && !post.CanEdit(u, p) {
+		return s.postGone(w, r) // Linkbacks: 410 withdraws its webmentions
+	}
+	if !post.CanRead(u, p, now) {
+		return apperr.ErrNotFound // an unpublished post does not exist for readers
+	}
+	pp := s.postData(r, p)
+	pp.CanEdit = post.CanEdit(u, p)
+	if pp.Guest, err = s.guestBox(r, p); err != nil {
+		return err
+	}
+	if p.Public(now) {
+		if pp.Comments, err = s.commentsFor(r, p); err != nil {
+			return err
+		}
+		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", "Comments on this post (Atom)", pp.Comments.FeedAtom})
+		if pp.Older, pp.Newer, err = store.Adjacent(ctx, s.store.Pool, p); err != nil {
+			return err
+		}
+		s.advertiseLinkbacks(w, &pp.Page) // Linkbacks: X-Pingback, Link rel=webmention
+		return s.renderPublic(w, r, "post", pp)
+	}
+	pp.NoIndex = true
+	pp.Notice = "This post is not public (" + p.Status.Label() + "). Only its author and editors can see it."
+	w.Header().Set("Cache-Control", "private, no-store")
+	return s.render(w, r, http.StatusOK, "post", pp)
+}
+
+// postData fills the page data common to the post page and the preview:
+// canonical link, OpenGraph and Twitter card, feeds.
+func (s *Server) postData(r *http.Request, p *post.Post) postPage {
+	pp := postPage{Page: s.page(r, p.Title), Post: p, URL: s.abs(p.Path())}
+	pp.Canonical = pp.URL
+	pp.Description = post.Excerpt(p, 200)
+	pp.OG = map[string]string{
+		"og:type":        "article",
+		"og:title":       p.Title,
+		"og:url":         pp.URL,
+		"og:site_name":   pp.Site.Title,
+		"og:description": pp.Description,
+		"twitter:card":   "summary",
+		"twitter:title":  p.Title,
+	}
+	if !p.PublishedAt.IsZero() {
+		pp.OG["article:published_time"] = p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z07:00")
+	}
+	if p.Author.GuestID == 0 { // guests have a page but no feed
+		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", p.Author.Name() + " (Atom)", p.Author.Path() + "/feed.atom"})
+	}
+	return pp
+}

@@ -1,0 +1,15 @@
+package store
+
+// Exported for the EXPLAIN test in package store_test (which cannot be in
+// package store: storetest imports store).
+var ListSQL = listSQL
+
+const (
+	AdjacentSQL = adjacentSQL
+	MonthsSQL   = monthsSQL
+	SitemapSQL  = sitemapSQL
+	SearchSQL   = searchSQL
+	TermsSQL    = termsSQL
+	AuthorsSQL  = publicAuthorsSQL
+	PostCols    = postCols
+)

@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/post"
+)
+
+// publicWhere is the visibility rule with exactly the predicate of the
+// partial indexes posts_public_idx and posts_public_author_idx; keep them in
+// step with migrations/00002_posts.sql.
+const publicWhere = `p.kind = 'post' AND p.status IN ('published','scheduled') AND p.published_at <= now()`
+
+// ListFilter selects a list of posts. Public lists (readers' pages and
+// feeds) are in (published_at DESC, id DESC) order; editors' lists in id
+// order, newest first.
+type ListFilter struct {
+	Public   bool
+	AuthorID int64
+	TermID   int64         // a tag or category
+	From, To time.Time     // published in [From, To): a month archive (public only)
+	Statuses []post.Status // editors' lists; empty: all but trashed
+	Limit    int           // 1..100; 0 means 20
+	Cursor   post.Cursor
+}
+
+// PostPage is one page of a list, with cursors for the pages before and
+// after it in list order (nil at either end).
+type PostPage struct {
+	Posts      []*post.Post
+	Next, Prev *post.Cursor
+}
+
+// ListPosts returns one page of posts matching f, with their terms. Every
+// public variant is a keyset range scan of a partial index (see
+// TestPublicQueriesUseIndexes and docs/QUERIES.md).
+func ListPosts(ctx context.Context, db DB, f ListFilter) (PostPage, error) {
+	if f.Limit <= 0 {
+		f.Limit = 20
+	}
+	f.Limit = min(f.Limit, 100)
+	sql, args := listSQL(f)
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return PostPage{}, err
+	}
+	posts, err := collectPosts(rows)
+	if err != nil {
+		return PostPage{}, err
+	}
+	more := len(posts) > f.Limit
+	if more {
+		posts = posts[:f.Limit]
+	}
+	if f.Cursor.Before {
+		slices.Reverse(posts)
+	}
+	pg := PostPage{Posts: posts}
+	if len(posts) > 0 {
+		first, last := posts[0], posts[len(posts)-1]
+		cur := func(p *post.Post, before bool) *post.Cursor {
+			c := post.Cursor{ID: p.ID, Before: before}
+			if f.Public {
+				c.At = p.PublishedAt
+			}
+			return &c
+		}
+		// Going back, "more" means more newer posts; the page we came from
+		// is always older. Going forward it is the other way round.
+		if f.Cursor.Before {
+			pg.Next = cur(last, false)
+			if more {
+				pg.Prev = cur(first, true)
+			}
+		} else {
+			if more {
+				pg.Next = cur(last, false)
+			}
+			if !f.Cursor.IsZero() {
+				pg.Prev = cur(first, true)
+			}
+		}
+	}
+	return pg, loadTerms(ctx, db, posts)
+}
+
+// listSQL builds the query for f. Its shapes are few and fixed; the tests
+// EXPLAIN each public one.
+func listSQL(f ListFilter) (string, []any) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	from := `posts p JOIN users u ON u.id = p.author_id`
+	var where []string
+	keyAt, keyID := "p.published_at", "p.id"
+	switch {
+	case f.Public && f.TermID != 0:
+		// post_terms carries a copy of published_at and the listing flag,
+		// so a tag page reads post_terms_public_idx in order.
+		from = `post_terms pt JOIN posts p ON p.id = pt.post_id JOIN users u ON u.id = p.author_id`
+		keyAt, keyID = "pt.published_at", "pt.post_id"
+		where = append(where, "pt.term_id = "+arg(f.TermID), "pt.listed", "pt.published_at <= now()")
+	case f.Public:
+		where = append(where, publicWhere)
+	default:
+		where = append(where, "p.kind = 'post'")
+		if len(f.Statuses) > 0 {
+			where = append(where, "p.status = ANY("+arg(statusStrings(f.Statuses))+")")
+		} else {
+			where = append(where, "p.status <> 'trashed'")
+		}
+		if f.TermID != 0 {
+			where = append(where, "EXISTS (SELECT 1 FROM post_terms x WHERE x.post_id = p.id AND x.term_id = "+arg(f.TermID)+")")
+		}
+	}
+	if f.AuthorID != 0 {
+		where = append(where, "p.author_id = "+arg(f.AuthorID))
+	}
+	if f.Public && !f.From.IsZero() {
+		where = append(where, keyAt+" >= "+arg(f.From), keyAt+" < "+arg(f.To))
+	}
+	cmp, dir := "<", "DESC"
+	if f.Cursor.Before {
+		cmp, dir = ">", "ASC"
+	}
+	var order string
+	if f.Public {
+		if !f.Cursor.IsZero() {
+			where = append(where, "("+keyAt+", "+keyID+") "+cmp+" ("+arg(f.Cursor.At)+", "+arg(f.Cursor.ID)+")")
+		}
+		order = keyAt + " " + dir + ", " + keyID + " " + dir
+	} else {
+		if !f.Cursor.IsZero() {
+			where = append(where, "p.id "+cmp+" "+arg(f.Cursor.ID))
+		}
+		order = "p.id " + dir
+	}
+	sql := `SELECT ` + listCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT ` + arg(f.Limit+1)
+	return sql, args
+}
+
+func statusStrings(ss []post.Status) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// adjacentSQL finds the public post just older (<) or newer (>) than a
+// position, with the columns a prev/next link needs.
+const adjacentSQL = `SELECT p.id, p.title, p.slug, p.published_at FROM posts p
+	WHERE ` + publicWhere + ` AND (p.published_at, p.id) %s ($1, $2)
+	ORDER BY p.published_at %s, p.id %s LIMIT 1`
+
+// Adjacent returns the public posts just before (older) and after (newer)
+// p, each nil at the ends; only ID, Title, Slug and PublishedAt are filled.
+func Adjacent(ctx context.Context, db DB, p *post.Post) (older, newer *post.Post, err error) {
+	one := func(cmp, dir string) (*post.Post, error) {
+		var q post.Post
+		err := db.QueryRow(ctx, fmt.Sprintf(adjacentSQL, cmp, dir, dir), p.PublishedAt, p.ID).
+			Scan(&q.ID, &q.Title, &q.Slug, &q.PublishedAt)
+		if err == pgx.ErrNoRows {
+			return nil, nil
+		}
+		return &q, err
+	}
+	if older, err = one("<", "DESC"); err != nil {
+		return nil, nil, err
+	}
+	newer, err = one(">", "ASC")
+	return older, newer, err
+}
+
+// MonthCount is a month (first instant, UTC) with its number of public posts.
+type MonthCount struct {
+	Month time.Time
+	Posts int
+}
+
+// monthsSQL counts public posts per UTC month, reading posts_public_idx.
+const monthsSQL = `SELECT date_trunc('month', p.published_at AT TIME ZONE 'UTC') AS m, count(*)
+	FROM posts p WHERE ` + publicWhere + ` GROUP BY m ORDER BY m DESC`
+
+// Months lists the months that have public posts, newest first.
+func Months(ctx context.Context, db DB) ([]MonthCount, error) {
+	rows, err := db.Query(ctx, monthsSQL)
+	if err != nil {
+		return nil, err
+	}
+	var out []MonthCount
+	var m MonthCount
+	_, err = pgx.ForEachRow(rows, []any{&m.Month, &m.Posts}, func() error {
+		m.Month = time.Date(m.Month.Year(), m.Month.Month(), 1, 0, 0, 0, 0, time.UTC)
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+// SitemapEntry is one public post for sitemap.xml.
+type SitemapEntry struct {
+	Slug      string
+	UpdatedAt time.Time
+}
+
+// sitemapSQL lists public posts newest first from posts_public_idx.
+const sitemapSQL = `SELECT p.slug, greatest(p.updated_at, p.published_at) FROM posts p
+	WHERE ` + publicWhere + ` ORDER BY p.published_at DESC, p.id DESC LIMIT $1`
+
+// Sitemap lists up to limit public posts, newest first (a sitemap file
+// holds at most 50,000 URLs).
+func Sitemap(ctx context.Context, db DB, limit int) ([]SitemapEntry, error) {
+	rows, err := db.Query(ctx, sitemapSQL, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[SitemapEntry])
+}

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"html"
+	"strings"
+
+	"quire/internal/post"
+)
+
+// SearchHit is a public post matching a search, with a snippet of its text.
+type SearchHit struct {
+	Post *post.Post
+	// SnippetHTML is escaped text in which only the matches are marked up,
+	// as <mark>…</mark>.
+	SnippetHTML string
+	Rank        float32
+}
+
+// searchSQL ranks matching public posts in a subquery that reads the GIN
+// index, then builds headlines for the page only (ts_headline is costly).
+// The highlight markers are private-use characters that BodyText never
+// contains (post.Render strips them).
+const searchSQL = `SELECT ` + listCols + `, s.rank,
+	ts_headline('english', p.body_text, s.q,
+		'StartSel=` + post.HighlightStart + `, StopSel=` + post.HighlightStop + `, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+	FROM (SELECT p.id, q, ts_rank(p.search, q) AS rank
+	      FROM posts p, websearch_to_tsquery('english', $1) q
+	      WHERE p.search @@ q AND ` + publicWhere + `
+	      ORDER BY rank DESC, p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3) s
+	JOIN posts p ON p.id = s.id JOIN users u ON u.id = p.author_id
+	ORDER BY s.rank DESC, p.published_at DESC, p.id DESC`
+
+// MaxSearchQuery bounds the length of a search query.
+const MaxSearchQuery = 200
+
+// Search returns up to limit public posts matching query (web search
+// syntax: words, "phrases", -not, or), best first, skipping offset. Search
+// pages are few and shallow, so offset is bounded by the caller.
+func Search(ctx context.Context, db DB, query string, limit, offset int) ([]SearchHit, error) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return nil, nil
+	}
+	if len(query) > MaxSearchQuery {
+		query = query[:MaxSearchQuery]
+	}
+	// A cut inside a character, or bytes PostgreSQL refuses, would be a 500.
+	query = strings.ReplaceAll(strings.ToValidUTF8(query, ""), "\x00", "")
+	rows, err := db.Query(ctx, searchSQL, query, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	var hits []SearchHit
+	var posts []*post.Post
+	for rows.Next() {
+		var r postRow
+		var h SearchHit
+		var snippet string
+		err := rows.Scan(&r.ID, &r.AuthorID, &r.EditorID, &r.Kind, &r.Title, &r.Slug, &r.BodyFormat, &r.BodySource,
+			&r.BodyHTML, &r.BodyText, &r.ExcerptSource, &r.ExcerptHTML, &r.Status, &r.PublishedAt, &r.CommentPolicy,
+			&r.CreatedAt, &r.UpdatedAt, &r.AuthorUsername, &r.AuthorDisplayName, &r.AuthorAvatarURL, &r.GuestID, &r.GuestName, &h.Rank, &snippet)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h.Post = r.post()
+		h.SnippetHTML = Highlight(snippet)
+		hits = append(hits, h)
+		posts = append(posts, h.Post)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return hits, loadTerms(ctx, db, posts)
+}
+
+// Highlight escapes a ts_headline result and only then turns its markers
+// into <mark> elements, so nothing in the post's text can become markup.
+// An unpaired marker is dropped.
+func Highlight(s string) string {
+	s = html.EscapeString(s)
+	var b strings.Builder
+	open := false
+	for {
+		i := strings.IndexAny(s, post.HighlightStart+post.HighlightStop)
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		start := strings.HasPrefix(s[i:], post.HighlightStart)
+		switch {
+		case start && !open:
+			b.WriteString("<mark>")
+			open = true
+		case !start && open:
+			b.WriteString("</mark>")
+			open = false
+		}
+		s = s[i+len(post.HighlightStart):] // both markers are 3 bytes
+	}
+	if open {
+		b.WriteString("</mark>")
+	}
+	return b.String()
+}

@@ -1,0 +1,88 @@
+package wxrimport
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/store"
+	"quire/internal/wxr"
+)
+
+// author returns the Quire user of a WXR author: the one --map-author
+// names, the one an earlier import created, or a new user with role
+// author and no password. An empty password hash never matches
+// (account.CheckPassword), so the new user cannot sign in until an admin
+// sets a password (quire user passwd). A taken username gets a suffix; a
+// taken or missing e-mail address a placeholder under .invalid.
+func (r *run) author(ctx context.Context, a *wxr.Author) (int64, error) {
+	db := r.im.Store.Pool
+	if id, ok := r.users[a.Login]; ok {
+		if a.ID != 0 {
+			r.userByID[a.ID] = id
+		}
+		return id, store.MapImportUser(ctx, db, r.source, a.Login, a.ID, id)
+	}
+	id, ok, err := store.ImportedUser(ctx, db, r.source, a.Login)
+	if err != nil {
+		return 0, err
+	}
+	if ok {
+		r.rep.Existing["author"]++
+	} else {
+		if id, err = r.newUser(ctx, a); err != nil {
+			return 0, err
+		}
+		if err := store.MapImportUser(ctx, db, r.source, a.Login, a.ID, id); err != nil {
+			return 0, err
+		}
+		r.rep.Imported["author"]++
+	}
+	r.users[a.Login] = id
+	if a.ID != 0 {
+		r.userByID[a.ID] = id
+	}
+	return id, nil
+}
+
+func (r *run) newUser(ctx context.Context, a *wxr.Author) (int64, error) {
+	db := r.im.Store.Pool
+	base := username(a.Login)
+	name := base
+	for n := 2; ; n++ {
+		_, err := store.UserByLogin(ctx, db, name)
+		if errors.Is(err, apperr.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+		name = base + "-" + strconv.Itoa(n)
+	}
+	if name != a.Login {
+		r.rep.warn("author login changed to fit Quire's usernames (see the users page)")
+	}
+	email := a.Email
+	if validEmail(email) {
+		if _, err := store.UserByLogin(ctx, db, email); err == nil {
+			r.rep.warn("author e-mail already used by a Quire user: placeholder address given (map with --map-author)")
+			email = ""
+		}
+	} else {
+		email = ""
+	}
+	if email == "" {
+		email = name + "@import.invalid"
+	}
+	display := plain(a.DisplayName)
+	if display == "" {
+		display = plain(a.FirstName + " " + a.LastName)
+	}
+	u := &account.User{Username: name, Email: email, DisplayName: cut(display, 100), Role: account.Author}
+	if err := store.CreateUser(ctx, db, u); err != nil {
+		return 0, err
+	}
+	return u.ID, nil
+}

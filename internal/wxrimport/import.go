@@ -1,0 +1,178 @@
+package wxrimport
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"quire/internal/apperr"
+	"quire/internal/render"
+	"quire/internal/store"
+	"quire/internal/wxr"
+)
+
+// Options tune an import.
+type Options struct {
+	// OldBaseURL is the WordPress blog's address; each item's link under
+	// it becomes a redirect to the imported post. Empty: no redirects.
+	OldBaseURL string
+	// AuthorMap maps WXR author logins to existing Quire usernames; the
+	// other authors become new users (role author, no password).
+	AuthorMap map[string]string
+	// ActorID is the admin who started the import, for the audit log.
+	ActorID int64
+	// Progress, if set, is called after each record of the import pass
+	// with the bytes read so far and the report as it stands.
+	Progress func(bytesRead int64, r *Report)
+}
+
+// Importer imports WXR files into a store.
+type Importer struct {
+	Store  *store.Store
+	Render *render.Renderer
+}
+
+// Opener opens the file to import; Import calls it twice.
+type Opener func() (io.ReadCloser, error)
+
+// Import checks the whole file, then imports it. A malformed file returns
+// a *wxr.SyntaxError (with line and column) before anything is written; a
+// file that is not UTF-8 one wrapping wxr.ErrNotUTF8. An error in the
+// import pass (the database went away) leaves every post before it
+// imported, and running the import again continues where it stopped.
+func (im *Importer) Import(ctx context.Context, open Opener, opt Options) (*Report, error) {
+	if err := check(open); err != nil {
+		return nil, err
+	}
+	f, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cr := &countReader{r: f}
+	rd, err := wxr.NewReader(bufio.NewReaderSize(cr, 1<<16))
+	if err != nil {
+		return nil, err
+	}
+	run, err := im.start(ctx, rd.Site(), opt)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return run.rep, err
+		}
+		if err := run.record(ctx, rec); err != nil {
+			return run.rep, err
+		}
+		if opt.Progress != nil {
+			opt.Progress(cr.n, run.rep)
+		}
+	}
+	err = store.ImportAudit(ctx, im.Store.Pool, opt.ActorID, run.rep.Site, run.rep.Summary())
+	return run.rep, err
+}
+
+// check reads the whole file once, so that a syntax error anywhere is
+// found before the first post is written.
+func check(open Opener) error {
+	f, err := open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd, err := wxr.NewReader(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		return err
+	}
+	for {
+		if _, err := rd.Next(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
+
+// run is the state of one import pass.
+type run struct {
+	im       *Importer
+	opt      Options
+	rep      *Report
+	source   int64
+	users    map[string]int64 // WXR login → Quire user id
+	userByID map[int64]int64  // WXR author id → Quire user id (comment_user_id)
+}
+
+func (im *Importer) start(ctx context.Context, site wxr.Site, opt Options) (*run, error) {
+	key := strings.TrimRight(strings.TrimSpace(firstOf(site.BaseBlogURL, site.BaseSiteURL, site.Link)), "/")
+	if key == "" {
+		key = "untitled:" + site.Title // a file without any URL: its title is all that names it
+	}
+	rep := newReport()
+	rep.Site = key
+	src, err := store.ImportSource(ctx, im.Store.Pool, key, cut(plain(site.Title), 300))
+	if err != nil {
+		return nil, err
+	}
+	r := &run{im: im, opt: opt, rep: rep, source: src, users: map[string]int64{}, userByID: map[int64]int64{}}
+	for login, name := range opt.AuthorMap {
+		u, err := store.UserByLogin(ctx, im.Store.Pool, name)
+		if errors.Is(err, apperr.ErrNotFound) {
+			return nil, fmt.Errorf("--map-author %s=%s: no Quire user %q", login, name, name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.users[login] = u.ID
+	}
+	return r, nil
+}
+
+func (r *run) record(ctx context.Context, rec any) error {
+	switch v := rec.(type) {
+	case *wxr.Author:
+		_, err := r.author(ctx, v)
+		return err
+	case *wxr.Category:
+		if v.Parent != "" {
+			r.rep.warn("category hierarchy flattened (Quire categories have no parents)")
+		}
+	case *wxr.Tag:
+	case *wxr.Term:
+		r.rep.skip("term of taxonomy %q (Quire has tags and categories only)", v.Taxonomy)
+	case *wxr.Item:
+		r.rep.Items++
+		r.rep.Comments += len(v.Comments)
+		return r.item(ctx, v)
+	}
+	return nil
+}
+
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// countReader counts the bytes read through it, for progress.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,121 @@
+package wxrimport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"quire/internal/render"
+	"quire/internal/store"
+	"quire/internal/wxr"
+)
+
+// JobArgs runs the import of an uploaded file (import_jobs row ImportID)
+// in the background.
+type JobArgs struct {
+	ImportID int64 `json:"import_id"`
+}
+
+// Kind names the job type.
+func (JobArgs) Kind() string { return "wxr_import" }
+
+// InsertOpts: a failed attempt (the database went away) is retried; the
+// import is idempotent, so a retry continues where the last one stopped.
+func (JobArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
+
+// JobOptions are the options of an upload, kept as JSON with the job.
+type JobOptions struct {
+	OldBaseURL string            `json:"old_base_url,omitempty"`
+	AuthorMap  map[string]string `json:"author_map,omitempty"`
+}
+
+// Worker works JobArgs. Register it with river.AddWorker.
+type Worker struct {
+	river.WorkerDefaults[JobArgs]
+	store  *store.Store
+	render func() *render.Renderer
+}
+
+// NewWorker builds the import worker on pool. The renderer is built on
+// the first import, not at start-up, since most nodes never import.
+func NewWorker(pool *pgxpool.Pool) *Worker {
+	return &Worker{store: &store.Store{Pool: pool}, render: sync.OnceValue(render.New)}
+}
+
+// Timeout lets an import of a few hundred megabytes finish; River's
+// default minute is for small jobs.
+func (w *Worker) Timeout(*river.Job[JobArgs]) time.Duration { return 2 * time.Hour }
+
+// Work runs the import.
+func (w *Worker) Work(ctx context.Context, j *river.Job[JobArgs]) error {
+	return RunJob(ctx, w.store, w.render(), j.Args.ImportID)
+}
+
+// progressEvery is how often the job writes its progress for the page.
+const progressEvery = time.Second
+
+// RunJob imports the uploaded file of job id, writing progress and the
+// report to its row. A bad file fails the job for good (nil error: there
+// is nothing to retry); any other error is returned for River to retry.
+func RunJob(ctx context.Context, st *store.Store, rnd *render.Renderer, id int64) error {
+	job, err := store.ImportJobByID(ctx, st.Pool, id)
+	if err != nil {
+		return err
+	}
+	if job.State == "done" || job.State == "failed" {
+		return nil
+	}
+	var jo JobOptions
+	if err := json.Unmarshal(job.Options, &jo); err != nil {
+		return store.FinishImportJob(ctx, st.Pool, id, "failed", nil, "The import options could not be read.")
+	}
+	var last time.Time
+	opt := Options{OldBaseURL: jo.OldBaseURL, AuthorMap: jo.AuthorMap, ActorID: job.UserID,
+		Progress: func(n int64, r *Report) {
+			if time.Since(last) < progressEvery {
+				return
+			}
+			last = time.Now()
+			b, _ := json.Marshal(r)
+			_ = store.ImportJobProgress(ctx, st.Pool, id, n, b) // progress is advisory; the import goes on
+		}}
+	if err := store.ImportJobProgress(ctx, st.Pool, id, 0, job.Report); err != nil {
+		return err
+	}
+	im := &Importer{Store: st, Render: rnd}
+	open := func() (io.ReadCloser, error) { return store.ImportFile(ctx, st.Pool, id), nil }
+	rep, err := im.Import(ctx, open, opt)
+	b, _ := json.Marshal(rep)
+	var se *wxr.SyntaxError
+	switch {
+	case errors.As(err, &se), errors.Is(err, wxr.ErrNotUTF8):
+		return store.FinishImportJob(ctx, st.Pool, id, "failed", b, Explain(err))
+	case err != nil:
+		// Not the file's fault: River tries again, and the next attempt
+		// skips what this one imported.
+		if fe := store.ImportJobRetry(context.WithoutCancel(ctx), st.Pool, id, "The import stopped and will be retried: "+err.Error()); fe != nil {
+			return fe
+		}
+		return err
+	}
+	return store.FinishImportJob(ctx, st.Pool, id, "done", b, "")
+}
+
+// Explain is a bad file's error for people.
+func Explain(err error) string {
+	if errors.Is(err, wxr.ErrNotUTF8) {
+		return "The file is not UTF-8. Convert it first (iconv -f ISO-8859-1 -t UTF-8 and change the encoding in its first line), then import it again. Nothing was imported."
+	}
+	var se *wxr.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("The file is not a valid WordPress export: line %d, column %d: %s. Nothing was imported.", se.Line, se.Column, se.Msg)
+	}
+	return err.Error()
+}
