@@ -25,11 +25,11 @@ const (
 // stacks its own middleware.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(withRequestID, realIP(s.cfg.TrustedProxies), s.observe, s.recoverer, securityHeaders,
+	r.Use(withRequestID, realIP(s.cfg.TrustedProxies), s.observe, s.recoverer, securityHeaders, middleware.GetHead,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/json",
 			"application/atom+xml", "application/rss+xml", "application/xml", "text/xml", "text/plain"),
 		timeout(30*time.Second))
-	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return apperr.ErrNotFound }))
+	r.NotFound(s.h(s.notFound)) // Import: old permalinks redirect (import_redirect.go)
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.Invalid, "That address does not accept %s requests.", r.Method)
 	}))
@@ -75,9 +75,11 @@ func (s *Server) routes() http.Handler {
 			s.writingRoutes(r)    // Publishing: editor, revisions, profile (routes_posts.go)
 			s.moderationRoutes(r) // Comments: queue, discussion settings, outbox (moderation.go)
 			s.mediaRoutes(r)      // Media: the library and uploads (media_library.go)
+			s.importRoutes(r)     // Import: WXR import and export pages (import.go)
 			s.guestAdminRoutes(r) // Guest posts: the review queue and actions (guest_admin.go)
 		})
 	})
+	s.importUploadRoute(r, cop) // Import: the WXR upload, with its own body limit (import.go)
 	return r
 }
 
