@@ -32,11 +32,12 @@ func importCmd(ctx context.Context, env Env) error {
 	if err := fs.Parse(mine); err != nil {
 		return err
 	}
-	cfg, args, err := loadConfig("import wxr", Env{Args: rest, Getenv: env.Getenv, Stderr: env.Stderr})
+	flags, args := positional(rest)
+	cfg, more, err := loadConfig("import wxr", Env{Args: flags, Getenv: env.Getenv, Stderr: env.Stderr})
 	if err != nil {
 		return err
 	}
-	if len(args) != 1 {
+	if args = append(args, more...); len(args) != 1 {
 		return errors.New("want exactly one FILE: quire import wxr FILE")
 	}
 	name := args[0]
@@ -75,4 +76,26 @@ func (m *authorMaps) Set(v string) error {
 	}
 	(*m)[strings.TrimSpace(from)] = strings.TrimSpace(to)
 	return nil
+}
+
+// positional separates FILE from the configuration flags around it, so
+// that `quire import wxr FILE --data-dir D` works as well as the flags
+// first: every configuration flag takes a value.
+func positional(args []string) (flags, pos []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return flags, append(pos, args[i+1:]...)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) && a != "-h" && a != "--help" && a != "-help" {
+				i++
+				flags = append(flags, args[i])
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return flags, pos
 }

@@ -92,11 +92,14 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 	fs.SetOutput(out)
 	vals := make(map[string]*string, len(settings))
 	for _, s := range settings {
-		v := s.def
+		// The flag's printed default is the built-in one, never the
+		// environment's value: that may hold a password (DATABASE_URL,
+		// QUIRE_SMTP_URL, QUIRE_S3_SECRET_KEY) and --help must not show it.
+		p := fs.String(s.flag, s.def, s.help+" ($"+s.env+")")
 		if e := getenv(s.env); e != "" {
-			v = e
+			*p = e
 		}
-		vals[s.env] = fs.String(s.flag, v, s.help+" ($"+s.env+")")
+		vals[s.env] = p
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, nil, err

@@ -57,3 +57,20 @@ func TestLoadPrecedenceAndErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestHelpHidesEnvironmentSecrets(t *testing.T) {
+	var out strings.Builder
+	_, _, err := Load("t", []string{"--help"}, env(map[string]string{
+		"DATABASE_URL": "postgres://u:hunter2@db/quire", "QUIRE_SMTP_URL": "smtp://u:hunter2@mail:25",
+	}), &out)
+	if err == nil {
+		t.Fatal("--help should return flag.ErrHelp")
+	}
+	if strings.Contains(out.String(), "hunter2") {
+		t.Errorf("--help printed a secret from the environment:\n%s", out.String())
+	}
+	c, _, err := Load("t", nil, env(map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/quire"}), io.Discard)
+	if err != nil || c.DatabaseURL != "postgres://u:hunter2@db/quire" {
+		t.Errorf("environment value lost: %v %q", err, c.DatabaseURL)
+	}
+}

@@ -56,33 +56,40 @@ func (w *sendWorker) Work(ctx context.Context, j *river.Job[store.LinkbackSendAr
 	if !lb.Send || lb.Fetch == nil {
 		return nil // QUIRE_SEND_LINKBACKS=false: nothing is ever sent
 	}
-	p, err := store.PostByID(ctx, w.d.Pool, j.Args.PostID)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	if (p.Status == post.Published || p.Status == post.Scheduled) && p.PublishedAt.After(now) {
-		return river.JobSnooze(p.PublishedAt.Sub(now)) // rescheduled since the job was queued
-	}
-	var links []string
-	if p.Public(now) {
-		base, err := url.Parse(permalink(w.d, p))
+	// Planning reads the post and what was sent under a per-post lock, so
+	// two saves in quick succession (two jobs) plan one after the other
+	// and the second finds nothing left to send.
+	var snooze time.Duration
+	err := pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
+		if err := store.LockLinkbackPlan(ctx, tx, j.Args.PostID); err != nil {
+			return err
+		}
+		p, err := store.PostByID(ctx, tx, j.Args.PostID)
+		if errors.Is(err, apperr.ErrNotFound) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
-		links = linkback.ExternalLinks(p.BodyHTML, base, w.d.BaseURL.Host)
-	}
-	hash := contentHash(p, links)
-	rows, err := store.OutLinkbacks(ctx, w.d.Pool, p.ID)
-	if err != nil {
-		return err
-	}
-	return pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
+		now := time.Now()
+		if (p.Status == post.Published || p.Status == post.Scheduled) && p.PublishedAt.After(now) {
+			snooze = p.PublishedAt.Sub(now) // rescheduled since the job was queued
+			return nil
+		}
+		var links []string
+		if p.Public(now) {
+			base, err := url.Parse(permalink(w.d, p))
+			if err != nil {
+				return err
+			}
+			links = linkback.ExternalLinks(p.BodyHTML, base, w.d.BaseURL.Host)
+		}
+		rows, err := store.OutLinkbacks(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
 		client := river.ClientFromContext[pgx.Tx](ctx)
-		plan := planSends(p.ID, rows, links, hash)
+		plan := planSends(p.ID, rows, links, contentHash(p, links))
 		for i := range plan {
 			if err := store.SaveOutLinkback(ctx, tx, &plan[i].row); err != nil {
 				return err
@@ -93,6 +100,10 @@ func (w *sendWorker) Work(ctx context.Context, j *river.Job[store.LinkbackSendAr
 		}
 		return nil
 	})
+	if err == nil && snooze > 0 {
+		return river.JobSnooze(snooze)
+	}
+	return err
 }
 
 type planned struct {

@@ -199,16 +199,16 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 		if info.AuthorName != "" {
 			name = info.AuthorName
 		}
-		if info.AuthorURL != "" {
+		if info.AuthorURL != "" && len(info.AuthorURL) <= 2000 {
 			authorURL = info.AuthorURL
 		}
 		if info.Content != "" {
-			text = cut(info.Content, 300)
+			text = info.Content
 		}
 	}
 	// The excerpt is plain text, cut before sanitising; escaping makes it
 	// HTML and the Excerpt policy is the second line.
-	body := excerptRenderer().Sanitize(render.Excerpt, html.EscapeString(text))
+	body := excerptRenderer().Sanitize(render.Excerpt, html.EscapeString(cut(text, 300)))
 	title := cut(info.Title, 300)
 	if r.CommentID != 0 {
 		if _, err := store.CommentByID(ctx, tx, r.CommentID); err == nil {
@@ -253,8 +253,10 @@ func linkbackStatus(a moderation.Action) comment.Status {
 	return comment.StatusHeld
 }
 
-// cut shortens s to at most n runes.
+// cut shortens s to at most n runes, dropping what PostgreSQL's text
+// refuses (NUL, invalid UTF-8) from a stranger's page.
 func cut(s string, n int) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}

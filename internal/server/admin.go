@@ -29,8 +29,10 @@ var adminLinks = []struct {
 	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}},
 	{account.UploadMedia, AdminLink{"/admin/media", "Media", "Upload images, write their alt text, copy them into posts."}},
 	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks and webmentions; spam and trash."}},
+	{account.ReviewGuestPosts, AdminLink{"/admin/guest-posts", "Guest posts", "Review submissions from \"Write for us\"; accept, schedule or decline."}}, // Guest posts
 	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}},
 	{account.ManageUsers, AdminLink{"/admin/invite", "Invite a member", "Mail someone a sign-up link."}},
+	{account.ImportExport, AdminLink{"/admin/import", "Import and export", "Move a blog in from WordPress, or download everything as WXR."}}, // Import
 	{account.ReadOutbox, AdminLink{"/admin/outbox", "Outbox", "Mail Quire would have sent, when no SMTP server is set."}},
 }
 

@@ -151,8 +151,11 @@ func TestCommentPolicies(t *testing.T) {
 		t.Errorf("closed post page wrong: %s", d.Find("#comments").Text())
 	}
 	res := e.PostForm(reader, "/posts/"+strconv.FormatInt(closed.ID, 10)+"/comments", guest("Late", "late@mail.invalid", "Too late"))
-	if res.StatusCode != http.StatusForbidden || !strings.Contains(Doc(t, res).Find(".error").Text(), "Comments are closed.") {
+	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("comment on closed post: %d", res.StatusCode)
+	}
+	if d := Doc(t, res); !strings.Contains(d.Find(".error").Text(), "Comments are closed.") || d.Find("textarea[name=body]").Text() != "Too late" {
+		t.Errorf("closed post: message %q, text kept %q", d.Find(".error").Text(), d.Find("textarea[name=body]").Text())
 	}
 
 	d = e.page(reader, members.Path())
@@ -292,5 +295,27 @@ func TestLinkbackInThread(t *testing.T) {
 	}
 	if !strings.Contains(d.Find("p.linkback").Eq(1).Text(), "Mentioned by") {
 		t.Errorf("webmention shown as %q", d.Find("p.linkback").Eq(1).Text())
+	}
+}
+
+// TestDepthLimit: with two levels allowed, a reply to a reply becomes its
+// sibling, at the deepest level, as WordPress does.
+func TestDepthLimit(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Author)
+	p := e.MustPost(ann, "Shallow", post.CommentsOpen)
+	e.Settings(func(s *commenting.Settings) { s.MaxDepth = 2 })
+	c := e.Client()
+	e.SignIn(c, "ann")
+	top := commentID(t, e.Comment(c, p, url.Values{"body": {"Top"}}))
+	r1 := commentID(t, e.Comment(c, p, url.Values{"body": {"Reply"}, "parent_id": {strconv.FormatInt(top, 10)}}))
+	r2 := commentID(t, e.Comment(c, p, url.Values{"body": {"Deeper"}, "parent_id": {strconv.FormatInt(r1, 10)}}))
+	got, err := store.CommentByID(context.Background(), e.Store.Pool, r2)
+	if err != nil || got.ParentID != top || got.Depth != 1 {
+		t.Errorf("deeper reply: parent %d depth %d (%v), want parent %d depth 1", got.ParentID, got.Depth, err, top)
+	}
+	d := e.page(c, p.Path())
+	if n := d.Find("#comment-" + strconv.FormatInt(top, 10) + " + ol.children > li").Length(); n != 2 {
+		t.Errorf("top has %d direct replies, want 2", n)
 	}
 }

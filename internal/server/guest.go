@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -121,7 +122,7 @@ func (s *Server) guestSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The status page is the guest's receipt; the same link is mailed.
-	redirect(w, r, res.StatusURL[len(s.abs("")):]+"?new=1")
+	redirect(w, r, strings.TrimPrefix(res.StatusURL, s.abs(""))+"?new=1")
 	return nil
 }
 

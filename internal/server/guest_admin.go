@@ -189,6 +189,8 @@ func (s *Server) guestAct(w http.ResponseWriter, r *http.Request) error {
 				flash = "Scheduled for " + p.PublishedAt.UTC().Format("2 January 2006, 15:04:05 MST") + "."
 			}
 		}
+	case "spam":
+		err, flash = s.guests.MarkSpam(ctx, u, id), "Marked as spam: declined, and nothing was sent."
 	case "trust", "distrust":
 		sub, serr := store.SubmissionByID(ctx, s.store.Pool, id)
 		if serr != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -92,6 +93,18 @@ func TestGuestPostJourney(t *testing.T) {
 	if !strings.Contains(front.Find(".post-card .byline").Text(), "Guest post by") {
 		t.Error("front page lacks the guest byline")
 	}
+	// Like any post: search, tag, category and feed; not on the editor's author page.
+	for _, path := range []string{"/search?q=example", "/tags/go", "/categories/guests"} {
+		if e.page(e.Client(), path).Find(`a[href="/posts/notes-on-go"]`).Length() == 0 {
+			t.Errorf("%s lacks the guest post", path)
+		}
+	}
+	if e.page(e.Client(), "/authors/eve").Find(`a[href="/posts/notes-on-go"]`).Length() != 0 {
+		t.Error("the accepting editor's page lists the guest post")
+	}
+	if b, _ := io.ReadAll(e.Get(e.Client(), "/feed.atom").Body); !strings.Contains(string(b), "<name>Ada Guest</name>") {
+		t.Error("the feed does not name the guest")
+	}
 	gp := e.page(e.Client(), pg.Find(".byline .p-author a").AttrOr("href", ""))
 	if gp.Find(`a[href="/posts/notes-on-go"]`).Length() == 0 {
 		t.Error("guest page lacks the post")
@@ -122,4 +135,79 @@ func guestCount(t *testing.T, st *store.Store) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestGuestSpamSettingsContributors: a filled honeypot is stored as spam
+// (on the spam tab, never mailed) and answered like any submission; the
+// site setting hides "Write for us" and its footer link; contributors'
+// pending posts wait in the same queue.
+func TestGuestSpamSettingsContributors(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("root", account.Admin)
+	cal := e.MustUser("cal", account.Contributor)
+	v := guestValues("Cheap pills", "Buy now", "Bot", "bot@mail.invalid")
+	v.Set("homepage", "http://spam.invalid/")
+	path := statusPath(t, e.submitGuest(e.Client(), v))
+	if s := e.page(e.Client(), path).Find("#guest-status").AttrOr("data-status", ""); s != "received" {
+		t.Errorf("spam status page says %q", s)
+	}
+	ctx := context.Background()
+	var spam bool
+	var mails int
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT spam FROM guest_submissions`).Scan(&spam)
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'mail'`).Scan(&mails)
+	if !spam || mails != 0 {
+		t.Errorf("honeypot: spam %v, %d mails", spam, mails)
+	}
+	p := e.MustPost(cal, "Contributor draft", "open")
+	if _, err := e.Store.Pool.Exec(ctx, `UPDATE posts SET status = 'pending', published_at = NULL WHERE id = $1`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.Client()
+	e.SignIn(admin, "root")
+	q := e.page(admin, "/admin/moderation")
+	if q.Find(".guest-item").Length() != 0 || q.Find(`.pending-item a[href="/admin/posts/`+strconv.FormatInt(p.ID, 10)+`"]`).Length() != 1 {
+		t.Errorf("held tab: %d guest items, pending post missing", q.Find(".guest-item").Length())
+	}
+	if e.page(admin, "/admin/moderation?status=spam").Find(".guest-item").Length() != 1 {
+		t.Error("spam tab lacks the spam submission")
+	}
+	// An editor's action vouches for a submission the rules called spam;
+	// marking one as spam by hand declines it silently.
+	var sid int64
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT id FROM guest_submissions`).Scan(&sid)
+	sids := strconv.FormatInt(sid, 10)
+	if res := e.PostForm(admin, "/admin/guest-posts/"+sids+"/review", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("review: %d", res.StatusCode)
+	}
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT spam FROM guest_submissions`).Scan(&spam)
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'mail'`).Scan(&mails)
+	if spam || mails != 1 {
+		t.Errorf("after review: spam %v, %d mails", spam, mails)
+	}
+	if res := e.PostForm(admin, "/admin/guest-posts/"+sids+"/spam", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("spam: %d", res.StatusCode)
+	}
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'mail'`).Scan(&mails)
+	if s := e.page(e.Client(), path).Find("#guest-status").AttrOr("data-status", ""); s != "declined" || mails != 1 {
+		t.Errorf("after spam: %q, %d mails", s, mails)
+	}
+	if e.page(e.Client(), "/").Find(`footer a[href="/write"]`).Length() != 1 {
+		t.Fatal("no footer link")
+	}
+	if res := e.PostForm(admin, "/admin/guest-posts/settings", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("settings: %d", res.StatusCode)
+	}
+	if e.page(e.Client(), "/").Find(`footer a[href="/write"]`).Length() != 0 {
+		t.Error("footer link still shown")
+	}
+	if res := e.Get(e.Client(), "/write"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("/write when off: %d", res.StatusCode)
+	}
+	ed := e.Client()
+	e.MustUser("bob", account.Author)
+	e.SignIn(ed, "bob")
+	if res := e.Get(ed, "/admin/guest-posts"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("author on the review list: %d", res.StatusCode)
+	}
 }

@@ -119,7 +119,11 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) storeUpload(ctx context.Context, w http.ResponseWriter, r *http.Request, part *multipart.Part, jo wxrimport.JobOptions) error {
 	u := userFrom(r.Context())
 	opts, _ := json.Marshal(jo)
-	id, err := store.CreateImportJob(ctx, s.store.Pool, u.ID, cut(part.FileName(), 255), opts)
+	name := part.FileName()
+	if len(name) > 255 {
+		name = strings.ToValidUTF8(name[:255], "")
+	}
+	id, err := store.CreateImportJob(ctx, s.store.Pool, u.ID, name, opts)
 	if err != nil {
 		return err
 	}
@@ -190,24 +194,6 @@ func parseAuthorMap(s string) (map[string]string, error) {
 		m[strings.TrimSpace(from)] = strings.TrimSpace(to)
 	}
 	return m, nil
-}
-
-// cut shortens s to at most n bytes, on a rune boundary.
-func cut(s string, n int) string {
-	for len(s) > n {
-		_, size := lastRune(s)
-		s = s[:len(s)-size]
-	}
-	return s
-}
-
-func lastRune(s string) (rune, int) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i]&0xC0 != 0x80 {
-			return rune(s[i]), len(s) - i
-		}
-	}
-	return 0, 1
 }
 
 // exportWXR streams the whole blog as a WXR 1.2 download.

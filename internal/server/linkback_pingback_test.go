@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -192,5 +194,30 @@ for _ in range(2):
 	if len(lines) != 3 || !strings.Contains(lines[0], "pingback.ping") || !strings.HasPrefix(lines[1], "OK Pingback from") ||
 		!strings.HasPrefix(lines[2], "FAULT 48 ") {
 		t.Errorf("python said:\n%s", out)
+	}
+}
+
+// TestPostAdvertisesEndpoints: a post page (GET and HEAD) names both
+// endpoints in headers, and in <link> elements with rel before href.
+func TestPostAdvertisesEndpoints(t *testing.T) {
+	e := newEnv(t)
+	p := e.publish(e.MustUser("ann", account.Author), "Endpoints", "<p>x</p>")
+	for _, method := range []string{"GET", "HEAD"} {
+		req, _ := http.NewRequest(method, e.TS.URL+p.Path(), nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.Header.Get("X-Pingback") != e.TS.URL+"/xmlrpc" || res.Header.Get("Link") != "<"+e.TS.URL+`/webmention>; rel="webmention"` {
+			t.Errorf("%s headers: X-Pingback %q, Link %q", method, res.Header.Get("X-Pingback"), res.Header.Get("Link"))
+		}
+	}
+	res := e.Get(e.Client(), p.Path())
+	b, _ := io.ReadAll(res.Body)
+	for _, want := range []string{`<link rel="pingback" href="` + e.TS.URL + `/xmlrpc">`, `<link rel="webmention" href="` + e.TS.URL + `/webmention">`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("page lacks %s", want)
+		}
 	}
 }

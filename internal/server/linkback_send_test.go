@@ -176,3 +176,26 @@ func TestSendStatuses(t *testing.T) {
 		t.Errorf("QUIRE_SEND_LINKBACKS=false recorded %d outgoing linkbacks", len(rows))
 	}
 }
+
+// TestSendScheduled: a post scheduled for later notifies its links at its
+// publication time, not when it is saved.
+func TestSendScheduled(t *testing.T) {
+	rv := newReceiver(t)
+	e := newLinkbackEnv(t, listen(t, "127.0.0.1:0"), linkbackOpts{Allow: []string{"127.0.0.2/32"}, Ports: []int{portOfAddr(rv.Listener.Addr())}, Send: true})
+	ann := e.MustUser("ann", account.Author)
+	target := rv.URL + "/t/later"
+	p := &post.Post{AuthorID: ann.ID, Title: "Later", Format: post.HTML, BodySource: `<p><a href="` + target + `">x</a></p>`,
+		Status: post.Scheduled, PublishedAt: time.Now().Add(1500 * time.Millisecond), CommentPolicy: post.CommentsOpen}
+	p.Normalize()
+	if err := p.Render(renderer()); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CreatePost(context.Background(), e.Store.Pool, ann.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	if got := rv.take(); len(got) != 0 {
+		t.Fatalf("sent before publication: %q", got)
+	}
+	rv.waitFor(t, "publication", "pingback "+target, "webmention "+target)
+}

@@ -142,6 +142,11 @@ func TestMediaPermissions(t *testing.T) {
 	if got := strings.Join(seen("eve"), ","); got != "bob.jpg,ann.jpg" {
 		t.Errorf("the editor sees %s", got)
 	}
+	c := e.Client()
+	e.SignIn(c, "eve")
+	if n := Doc(t, e.Get(c, "/admin/media?mine=true")).Find(".media-item").Length(); n != 0 {
+		t.Errorf("the editor's own images: %d", n)
+	}
 	annTok := mediaToken(t, e, ann)
 	if r, _ := mediaAPI(t, "GET", e.TS.URL+"/api/v1/media/"+ids["bob"], annTok, ""); r.StatusCode != 404 {
 		t.Errorf("ann reads bob's image: %d", r.StatusCode)
@@ -149,7 +154,7 @@ func TestMediaPermissions(t *testing.T) {
 	if r, _ := mediaAPI(t, "DELETE", e.TS.URL+"/api/v1/media/"+ids["bob"], annTok, ""); r.StatusCode != 404 {
 		t.Errorf("ann deletes bob's image: %d", r.StatusCode)
 	}
-	c := e.Client()
+	c = e.Client()
 	e.SignIn(c, "ann")
 	if res := e.PostForm(c, "/admin/media/"+ids["bob"], url.Values{"alt": {"mine now"}}); res.StatusCode != 404 {
 		t.Errorf("ann describes bob's image: %d", res.StatusCode)
@@ -190,7 +195,7 @@ func TestMediaDeleteInUse(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d", res.StatusCode)
 	}
-	items, _ := store.MediaList(context.Background(), e.Store.Pool, 0, 0, 10)
+	items, _ := store.MediaList(context.Background(), e.Store.Pool, store.MediaFilter{Limit: 10})
 	m := items[0]
 	// A post that shows the image, as the editor would save it.
 	_, err := e.Store.Pool.Exec(context.Background(), `INSERT INTO posts (author_id, title, slug, body_html) VALUES ($1, 'Harbour walk', 'harbour-walk', $2)`,
@@ -201,6 +206,12 @@ func TestMediaDeleteInUse(t *testing.T) {
 	d := Doc(t, e.Get(c, "/admin/media"))
 	if got := d.Find(".media-uses a").Text(); got != "Harbour walk" {
 		t.Errorf("used in %q", got)
+	}
+	if d := Doc(t, e.Get(c, "/admin/media?unused=true")); d.Find(".media-item").Length() != 0 || !strings.Contains(d.Find(".empty").Text(), "Every image is used") {
+		t.Error("the unused filter lists an image a post shows")
+	}
+	if r, body := mediaAPI(t, "GET", e.TS.URL+"/api/v1/media?unused=true", mediaToken(t, e, ann), ""); r.StatusCode != 200 || len(body["items"].([]any)) != 0 {
+		t.Errorf("API unused: %d %v", r.StatusCode, body)
 	}
 	id := fmt.Sprint(m.ID)
 	res = e.PostForm(c, "/admin/media/"+id+"/delete", nil)
@@ -216,7 +227,7 @@ func TestMediaDeleteInUse(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("forced delete: %d", res.StatusCode)
 	}
-	if left, err := store.MediaList(context.Background(), e.Store.Pool, 0, 0, 10); err != nil || len(left) != 0 {
+	if left, err := store.MediaList(context.Background(), e.Store.Pool, store.MediaFilter{Limit: 10}); err != nil || len(left) != 0 {
 		t.Errorf("%d images left, %v", len(left), err)
 	}
 	for _, name := range m.Files() {

@@ -20,8 +20,10 @@ const mediaPageSize = 30
 type mediaPage struct {
 	Page
 	Items   []mediaItem
-	Older   int64  // cursor for the next page, 0 at the end
-	All     bool   // everyone's images (editors), not only the user's
+	Older   string // the next page's URL, "" at the end
+	All     bool   // the user may see everyone's images (editors)
+	Mine    bool   // showing only the user's images
+	Unused  bool   // showing only images no post uses
 	MaxSize string // the upload limit, for the form's hint
 	Error   string // why the last upload was refused
 	Form    library.Form
@@ -46,14 +48,18 @@ func (s *Server) mediaRoutes(r chi.Router) {
 	r.Post("/admin/media/{id}/delete", s.h(s.mediaDelete))
 }
 
+// mediaLibrary shows the grid; ?mine=true and ?unused=true narrow it.
 func (s *Server) mediaLibrary(w http.ResponseWriter, r *http.Request) error {
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	return s.renderMedia(w, r, http.StatusOK, before, library.Form{}, "")
+	q := r.URL.Query()
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	o := library.ListOptions{Before: before, Mine: q.Get("mine") == "true", Unused: q.Get("unused") == "true"}
+	return s.renderMedia(w, r, http.StatusOK, o, library.Form{}, "")
 }
 
-func (s *Server) renderMedia(w http.ResponseWriter, r *http.Request, status int, before int64, f library.Form, msg string) error {
+func (s *Server) renderMedia(w http.ResponseWriter, r *http.Request, status int, o library.ListOptions, f library.Form, msg string) error {
 	u := userFrom(r.Context())
-	items, err := s.media.List(r.Context(), u, before, mediaPageSize)
+	o.Limit = mediaPageSize
+	items, err := s.media.List(r.Context(), u, o)
 	if err != nil {
 		return err
 	}
@@ -61,13 +67,20 @@ func (s *Server) renderMedia(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	p := mediaPage{Page: s.page(r, "Media"), All: library.SeesAll(u), MaxSize: media.Size(s.media.Limits().MaxBytes), Error: msg, Form: f}
+	p := mediaPage{Page: s.page(r, "Media"), All: library.SeesAll(u), Mine: o.Mine, Unused: o.Unused,
+		MaxSize: media.Size(s.media.Limits().MaxBytes), Error: msg, Form: f}
 	p.NoIndex = true
 	for _, m := range items {
 		p.Items = append(p.Items, s.mediaItem(m, uses[m.Hash]))
 	}
 	if len(items) == mediaPageSize {
-		p.Older = items[len(items)-1].ID
+		p.Older = "/admin/media?before=" + strconv.FormatInt(items[len(items)-1].ID, 10)
+		if o.Mine {
+			p.Older += "&mine=true"
+		}
+		if o.Unused {
+			p.Older += "&unused=true"
+		}
 	}
 	return s.render(w, r, status, "media", p)
 }
@@ -97,7 +110,7 @@ func (s *Server) mediaUpload(w http.ResponseWriter, r *http.Request) error {
 		return s.mediaJSON(w, r, m, err)
 	}
 	if e, ok := apperr.As(err); ok && (e.Code == apperr.Invalid || e.Code == apperr.TooLarge) {
-		return s.renderMedia(w, r, apperr.HTTPStatus(e.Code), 0, library.Form{Alt: f.Alt, Caption: f.Caption}, e.Message)
+		return s.renderMedia(w, r, apperr.HTTPStatus(e.Code), library.ListOptions{}, library.Form{Alt: f.Alt, Caption: f.Caption}, e.Message)
 	}
 	if err != nil {
 		return err

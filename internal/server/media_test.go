@@ -116,7 +116,7 @@ func TestMediaUploadPage(t *testing.T) {
 		}
 	}
 	var m *store.Media
-	items, _ := store.MediaList(context.Background(), e.Store.Pool, 0, 0, 10)
+	items, _ := store.MediaList(context.Background(), e.Store.Pool, store.MediaFilter{Limit: 10})
 	if len(items) != 1 {
 		t.Fatalf("%d rows", len(items))
 	}
@@ -186,7 +186,7 @@ func TestMediaRefusals(t *testing.T) {
 			t.Errorf("%s: the alt text typed was lost", tt.name)
 		}
 	}
-	if items, _ := store.MediaList(context.Background(), e.Store.Pool, 0, 0, 10); len(items) != 0 {
+	if items, _ := store.MediaList(context.Background(), e.Store.Pool, store.MediaFilter{Limit: 10}); len(items) != 0 {
 		t.Errorf("%d images stored", len(items))
 	}
 }
@@ -203,7 +203,7 @@ func TestMediaStripsEXIF(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d", res.StatusCode)
 	}
-	items, _ := store.MediaList(context.Background(), e.Store.Pool, 0, 0, 10)
+	items, _ := store.MediaList(context.Background(), e.Store.Pool, store.MediaFilter{Limit: 10})
 	m := items[0]
 	if m.Width != 600 || m.Height != 1000 || m.Alt != "Harbour" {
 		t.Errorf("stored %d×%d alt %q", m.Width, m.Height, m.Alt)

@@ -13,7 +13,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/commenting"
-	"quire/internal/guestpost"
 	"quire/internal/store"
 )
 
@@ -42,9 +41,9 @@ type queuePage struct {
 	Tabs     []queueTab
 	NextURL  string
 	SpamDays int
-	Back     string                 // this page, to come back to after an action
-	Kinds    []string               // for the filter
-	Guests   []guestpost.Submission // Guest posts: submissions of this tab (guest_queue.go)
+	Back     string     // this page, to come back to after an action
+	Kinds    []string   // for the filter
+	Guests   guestQueue // Guest posts: submissions and contributors' posts of this tab (guest_queue.go)
 }
 
 type queueTab struct {

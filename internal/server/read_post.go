@@ -17,9 +17,9 @@ type postPage struct {
 	Post         *post.Post
 	URL          string // absolute permalink
 	Older, Newer *post.Post
-	Notice       string        // shown above unpublished posts and previews
-	CanEdit      bool          // the reader may edit it: show an Edit link
-	Comments     *commentsView // the thread and form (comments.go); nil in previews
+	Notice       string          // shown above unpublished posts and previews
+	CanEdit      bool            // the reader may edit it: show an Edit link
+	Comments     *commentsView   // the thread and form (comments.go); nil in previews
 	Guest        *store.GuestBox // Guest posts: the editor's note and the bio box (guest_author.go)
 }
 

@@ -74,11 +74,14 @@ func SubmissionSalt(ctx context.Context, db DB, id int64) ([]byte, error) {
 }
 
 // GuestSignals counts the submissions from ip and from email (any case)
-// since since. It first takes a transaction-scoped advisory lock on the
-// address, so that concurrent submissions from one address are counted
-// one after the other and a flood cannot slip past the limit.
+// since since. It first takes transaction-scoped advisory locks on the IP
+// address, then on the e-mail address (always in that order, so two
+// submissions cannot deadlock), so that concurrent submissions from one
+// sender are counted one after the other and a flood cannot slip past
+// the limits.
 func GuestSignals(ctx context.Context, tx pgx.Tx, ip, email string, since time.Time) (fromIP, fromEmail int, err error) {
-	if _, err = tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('guest_submission:' || $1))`, ip); err != nil {
+	if _, err = tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('guest_ip:' || $1)),
+		pg_advisory_xact_lock(hashtext('guest_email:' || lower($2)))`, ip, email); err != nil {
 		return 0, 0, err
 	}
 	err = tx.QueryRow(ctx, `SELECT
@@ -182,12 +185,29 @@ func Messages(ctx context.Context, db DB, id int64) ([]guestpost.Message, error)
 }
 
 // SetSubmissionStatus moves submission id to status to as actorID and
-// audits it (before → after).
+// audits it (before → after). An editor acting on a submission the rules
+// called spam vouches for it, so the spam flag is cleared.
 func SetSubmissionStatus(ctx context.Context, tx pgx.Tx, actorID, id int64, from, to guestpost.Status) error {
-	if _, err := tx.Exec(ctx, `UPDATE guest_submissions SET status = $2, updated_at = now() WHERE id = $1`, id, to); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE guest_submissions SET status = $2, spam = spam AND $3 = 0, updated_at = now()
+		WHERE id = $1`, id, to, actorID); err != nil {
 		return err
 	}
 	return Audit(ctx, tx, actorID, "guest_post."+string(to), string(moderation.KindGuestPost), id, string(from), string(to))
+}
+
+// MarkSubmissionSpam declines submission id as spam as actorID, audited:
+// it leaves the review list and nothing is mailed.
+func MarkSubmissionSpam(ctx context.Context, db DB, actorID, id int64) error {
+	return atomically(ctx, db, func(tx pgx.Tx) error {
+		var from string
+		err := tx.QueryRow(ctx, `UPDATE guest_submissions s SET spam = true, status = 'declined', updated_at = now()
+			FROM (SELECT id, status FROM guest_submissions WHERE id = $1 FOR UPDATE) old
+			WHERE s.id = old.id RETURNING old.status`, id).Scan(&from)
+		if err != nil {
+			return notFound(err)
+		}
+		return Audit(ctx, tx, actorID, "guest_post.spam", string(moderation.KindGuestPost), id, from, "spam")
+	})
 }
 
 // SubmissionFilter selects submissions for the review list. Spam lists the

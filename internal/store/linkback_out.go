@@ -105,3 +105,10 @@ func queueLinkbacks(ctx context.Context, tx pgx.Tx, p *post.Post, was post.Statu
 	_, err = c.InsertTx(ctx, tx, LinkbackSendArgs{PostID: p.ID}, opts)
 	return err
 }
+
+// LockLinkbackPlan takes a transaction-scoped lock on postID's outgoing
+// linkbacks, so that two send jobs of one post plan one after the other.
+func LockLinkbackPlan(ctx context.Context, tx pgx.Tx, postID int64) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('linkbacks_out'), ($1 % 2147483647)::int)`, postID)
+	return err
+}

@@ -79,12 +79,21 @@ func MediaByID(ctx context.Context, db DB, id int64) (*Media, error) {
 	return m, notFound(err)
 }
 
-// MediaList returns up to limit images, newest first, with ids below
-// beforeID (0: from the newest); uploaderID 0 lists everyone's.
-func MediaList(ctx context.Context, db DB, uploaderID, beforeID int64, limit int) ([]*Media, error) {
+// MediaFilter selects a page of the library.
+type MediaFilter struct {
+	UploaderID int64 // 0: everyone's
+	Before     int64 // ids below this (0: from the newest)
+	Limit      int
+	Unused     bool // only images no post (out of the trash) shows
+}
+
+// MediaList returns the images f selects, newest first.
+func MediaList(ctx context.Context, db DB, f MediaFilter) ([]*Media, error) {
 	rows, err := db.Query(ctx, `SELECT `+mediaCols+` FROM media m JOIN users u ON u.id = m.uploader_id
 		WHERE ($1 = 0 OR m.uploader_id = $1) AND ($2 = 0 OR m.id < $2)
-		ORDER BY m.id DESC LIMIT $3`, uploaderID, beforeID, limit)
+		AND (NOT $4 OR NOT EXISTS (SELECT 1 FROM posts p
+			WHERE media_hashes(p.body_html) && ARRAY[m.hash] AND p.status <> 'trashed'))
+		ORDER BY m.id DESC LIMIT $3`, f.UploaderID, f.Before, f.Limit, f.Unused)
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +118,14 @@ func DeleteMedia(ctx context.Context, db DB, id int64) (shared bool, err error) 
 	if err := db.QueryRow(ctx, `DELETE FROM media WHERE id = $1 RETURNING hash`, id).Scan(&hash); err != nil {
 		return false, notFound(err)
 	}
-	err = db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM media WHERE hash = $1)`, hash).Scan(&shared)
-	return shared, err
+	return MediaHashHeld(ctx, db, hash)
+}
+
+// MediaHashHeld reports whether a row holds the picture with hash.
+func MediaHashHeld(ctx context.Context, db DB, hash string) (bool, error) {
+	var held bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM media WHERE hash = $1)`, hash).Scan(&held)
+	return held, err
 }
 
 // MediaUse is a post whose body shows an image.

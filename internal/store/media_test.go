@@ -38,10 +38,10 @@ func TestMediaRows(t *testing.T) {
 	if err != nil || got.Uploader != "ann" || got.Source != media.PNG || len(got.Variants) != 1 || got.Variants[0].Width != 480 {
 		t.Fatalf("read back %+v, %v", got, err)
 	}
-	if l, _ := store.MediaList(ctx, st.Pool, users[0].ID, 0, 10); len(l) != 1 || l[0].ID != a.ID {
+	if l, _ := store.MediaList(ctx, st.Pool, store.MediaFilter{UploaderID: users[0].ID, Limit: 10}); len(l) != 1 || l[0].ID != a.ID {
 		t.Errorf("ann's list %v", l)
 	}
-	if l, _ := store.MediaList(ctx, st.Pool, 0, b.ID, 10); len(l) != 1 || l[0].ID != a.ID {
+	if l, _ := store.MediaList(ctx, st.Pool, store.MediaFilter{Before: b.ID, Limit: 10}); len(l) != 1 || l[0].ID != a.ID {
 		t.Errorf("everyone's, before b: %v", l)
 	}
 	if err := store.UpdateMediaText(ctx, st.Pool, a.ID, "alt", "cap"); err != nil {
@@ -53,6 +53,9 @@ func TestMediaRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if l, _ := store.MediaList(ctx, st.Pool, store.MediaFilter{Limit: 10, Unused: true}); len(l) != 0 {
+		t.Errorf("unused: %d images, but a post shows the picture", len(l))
 	}
 	uses, err := store.MediaUsage(ctx, st.Pool, []string{hash, "ffffffffffffffffffffffffffffffff"})
 	if err != nil || len(uses[hash]) != 1 || uses[hash][0].Slug != "shown" || len(uses) != 1 {

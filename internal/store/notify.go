@@ -84,3 +84,9 @@ func Outbox(ctx context.Context, db DB, beforeID int64, limit int) ([]OutboxMail
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[OutboxMail])
 }
+
+// PruneOutbox deletes outbox mail older than before.
+func PruneOutbox(ctx context.Context, db DB, before time.Time) (int64, error) {
+	tag, err := db.Exec(ctx, `DELETE FROM mail_outbox WHERE created_at < $1`, before)
+	return tag.RowsAffected(), err
+}

@@ -123,6 +123,11 @@ func listSQL(f ListFilter) (string, []any) {
 	}
 	if f.AuthorID != 0 {
 		where = append(where, "p.author_id = "+arg(f.AuthorID))
+		if f.Public {
+			// Guest posts: the accepting editor is the author of record,
+			// but the post is the guest's and listed on the guest's page.
+			where = append(where, "p.guest_id IS NULL")
+		}
 	}
 	if f.Public && !f.From.IsZero() {
 		where = append(where, keyAt+" >= "+arg(f.From), keyAt+" < "+arg(f.To))

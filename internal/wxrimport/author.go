@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/jackc/pgx/v5"
+
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/store"
@@ -25,20 +27,29 @@ func (r *run) author(ctx context.Context, a *wxr.Author) (int64, error) {
 		}
 		return id, store.MapImportUser(ctx, db, r.source, a.Login, a.ID, id)
 	}
-	id, ok, err := store.ImportedUser(ctx, db, r.source, a.Login)
-	if err != nil {
-		return 0, err
-	}
-	if ok {
-		r.rep.Existing["author"]++
-	} else {
-		if id, err = r.newUser(ctx, a); err != nil {
-			return 0, err
+	var id int64
+	err := r.im.Store.Transact(ctx, func(tx pgx.Tx) error {
+		// Under the source's lock, so two runs of one file create the
+		// author once.
+		if err := store.LockImportSource(ctx, tx, r.source); err != nil {
+			return err
 		}
-		if err := store.MapImportUser(ctx, db, r.source, a.Login, a.ID, id); err != nil {
-			return 0, err
+		var ok bool
+		var err error
+		if id, ok, err = store.ImportedUser(ctx, tx, r.source, a.Login); err != nil || ok {
+			if ok {
+				r.rep.Existing["author"]++
+			}
+			return err
+		}
+		if id, err = r.newUser(ctx, tx, a); err != nil {
+			return err
 		}
 		r.rep.Imported["author"]++
+		return store.MapImportUser(ctx, tx, r.source, a.Login, a.ID, id)
+	})
+	if err != nil {
+		return 0, err
 	}
 	r.users[a.Login] = id
 	if a.ID != 0 {
@@ -47,8 +58,7 @@ func (r *run) author(ctx context.Context, a *wxr.Author) (int64, error) {
 	return id, nil
 }
 
-func (r *run) newUser(ctx context.Context, a *wxr.Author) (int64, error) {
-	db := r.im.Store.Pool
+func (r *run) newUser(ctx context.Context, db store.DB, a *wxr.Author) (int64, error) {
 	base := username(a.Login)
 	name := base
 	for n := 2; ; n++ {

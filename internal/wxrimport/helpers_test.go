@@ -65,3 +65,8 @@ func mustUser(t testing.TB, st *store.Store, name string) int64 {
 	}
 	return u.ID
 }
+
+// openTestdata opens a file under testdata, for Importer.Import.
+func openTestdata(name string) Opener {
+	return func() (io.ReadCloser, error) { return os.Open(filepath.Join("testdata", name)) }
+}

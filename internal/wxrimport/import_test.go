@@ -164,6 +164,9 @@ func TestImportBlog(t *testing.T) {
 	if o := by["Orphan Olive"]; o.ParentID != 0 || o.Depth != 0 {
 		t.Errorf("orphan %+v", o)
 	}
+	if !strings.Contains(thread[2].BodyHTML, "<b>bold</b> ]]&gt; split") || !strings.Contains(thread[2].BodyHTML, "ha ’") {
+		t.Errorf("entities and split CDATA: %q", thread[2].BodyHTML)
+	}
 	if !strings.Contains(by["Dan"].BodyHTML, "<p>Two paragraphs,<br") {
 		t.Errorf("comment paragraphs: %q", by["Dan"].BodyHTML)
 	}

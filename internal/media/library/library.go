@@ -125,11 +125,26 @@ func (s *Service) Upload(ctx context.Context, u *account.User, f *Form) (*store.
 		return store.Audit(ctx, tx, u.ID, "media.upload", "media", m.ID, "", m.Name)
 	})
 	if err != nil {
-		// The files stay: they may be another row's too (the same
-		// picture uploaded before), and a stray file only costs space.
+		s.dropStray(m)
 		return nil, err
 	}
 	return m, nil
+}
+
+// dropStray deletes the files of an upload whose row could not be written,
+// unless another row holds the same picture. It runs on its own context:
+// the request's may be what ended.
+func (s *Service) dropStray(m *store.Media) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if held, err := store.MediaHashHeld(ctx, s.db.Pool, m.Hash); err != nil || held {
+		return
+	}
+	for _, name := range m.Files() {
+		if err := s.files.Delete(ctx, name); err != nil {
+			s.log.Warn("deleting files of a failed upload", "name", name, "err", err)
+		}
+	}
 }
 
 // process runs media.Process when a decoding slot is free; one that
@@ -186,16 +201,24 @@ func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*store.Me
 	return m, nil
 }
 
-// List returns a page of the images u sees, newest first, ids below before.
-func (s *Service) List(ctx context.Context, u *account.User, before int64, limit int) ([]*store.Media, error) {
+// ListOptions select a page of the library.
+type ListOptions struct {
+	Before int64 // ids below this (0: from the newest)
+	Limit  int
+	Mine   bool // only u's own (editors see everyone's otherwise)
+	Unused bool // only images no post shows
+}
+
+// List returns a page of the images u sees, newest first.
+func (s *Service) List(ctx context.Context, u *account.User, o ListOptions) ([]*store.Media, error) {
 	if err := mayUpload(u); err != nil {
 		return nil, err
 	}
-	var owner int64
-	if !SeesAll(u) {
-		owner = u.ID
+	f := store.MediaFilter{Before: o.Before, Limit: o.Limit, Unused: o.Unused}
+	if o.Mine || !SeesAll(u) {
+		f.UploaderID = u.ID
 	}
-	return store.MediaList(ctx, s.db.Pool, owner, before, limit)
+	return store.MediaList(ctx, s.db.Pool, f)
 }
 
 // Usage returns, per image hash, the posts that show it.

@@ -121,3 +121,18 @@ func BenchmarkUpload12MP(b *testing.B) {
 		}
 	}
 }
+
+// TestFailedInsertLeavesNoFiles: when the row cannot be written (here: the
+// uploader does not exist), the files already stored are removed again.
+func TestFailedInsertLeavesNoFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "media")
+	files, _ := media.NewLocal(dir)
+	lib, _ := newLibrary(t, files)
+	ghost := &account.User{ID: 999999, Username: "ghost", Role: account.Author}
+	if _, err := lib.Upload(context.Background(), ghost, &library.Form{Data: mediatest.JPEG(t, mediatest.Photo(600, 400))}); err == nil {
+		t.Fatal("upload by a missing user succeeded")
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}

@@ -121,7 +121,8 @@ func (a *API) listMedia(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "cursor is not one this API gave.")
 		}
 	}
-	items, err := a.media.List(r.Context(), User(r.Context()), before, limit)
+	items, err := a.media.List(r.Context(), User(r.Context()), library.ListOptions{
+		Before: before, Limit: limit, Mine: q.Get("mine") == "true", Unused: q.Get("unused") == "true"})
 	if err != nil {
 		return err
 	}

@@ -72,9 +72,13 @@ func (a *API) queue(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := []QueueItemJSON{}
 	var next *string
-	// Guest posts join the queue with their own issue; until then the
-	// kind is accepted and the list is empty.
-	if f.Kind != comment.Kind(moderation.KindGuestPost) {
+	// Guest posts are rows of their own table: kind=guest_post lists them
+	// (guestposts.go); without a kind the queue is comments and linkbacks.
+	if f.Kind == comment.Kind(moderation.KindGuestPost) {
+		if items, next, err = a.queueGuests(r, f); err != nil {
+			return err
+		}
+	} else {
 		rows, n, err := store.Queue(r.Context(), a.store.Pool, f)
 		if err != nil {
 			return err

@@ -1,0 +1,36 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"quire/internal/apperr"
+	"quire/internal/store"
+)
+
+// notFound answers every unrouted path. An imported blog's old permalink
+// (recorded by `quire import wxr --old-base-url`) answers 301 to the
+// post's current address, so links from other sites and search engines
+// keep working after the move; anything else is 404. Only paths no route
+// claims cost the lookup.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		path := strings.TrimRight(r.URL.EscapedPath(), "/")
+		tries := []string{path}
+		if r.URL.RawQuery != "" {
+			tries = []string{path + "?" + r.URL.RawQuery, path}
+		}
+		for _, p := range tries {
+			if p == "" || len(p) > 2000 {
+				continue
+			}
+			// Only to a post readers may see: a redirect must not reveal
+			// the slug of a draft, and pages have no public address yet.
+			if to, err := store.RedirectFor(r.Context(), s.store.Pool, p); err == nil && to.Public(s.now()) {
+				http.Redirect(w, r, to.Path(), http.StatusMovedPermanently)
+				return nil
+			}
+		}
+	}
+	return apperr.ErrNotFound
+}
