@@ -31,9 +31,16 @@ func demo(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "demo blog: %d authors and %d posts added\n", users, posts)
-	return nil
+	comments, err := loadDemoComments(ctx, db.Store, render.New(), demoDiscussionPost)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "demo blog: %d authors, %d posts and %d responses added\n", users, posts, comments)
+	return ensureDemoAdmin(ctx, db.Store, env.Stdout)
 }
+
+// demoDiscussionPost is the demo post that carries the demo discussion.
+const demoDiscussionPost = "Full-text search with tsvector"
 
 // loadDemo adds the demo authors and posts that do not exist yet and
 // returns how many it added. Post dates are relative to now.

@@ -11,12 +11,21 @@ func TestDemo(t *testing.T) {
 	needPostgres(t)
 	dir := t.TempDir()
 	r := run(t, dir, "", "demo")
-	if r.code != 0 || !strings.Contains(r.stdout, "3 authors and 15 posts added") {
+	if r.code != 0 || !strings.Contains(r.stdout, "3 authors, 15 posts and 6 responses added") {
 		t.Fatalf("first demo: %+v", r)
 	}
+	// The first run makes an admin and prints its password once.
+	_, pw, ok := strings.Cut(r.stdout, `as "admin" with password `)
+	pw, _, _ = strings.Cut(pw, " ")
+	if !ok || len(pw) < 12 {
+		t.Fatalf("no admin password printed: %q", r.stdout)
+	}
 	r = run(t, dir, "", "demo")
-	if r.code != 0 || !strings.Contains(r.stdout, "0 authors and 0 posts added") {
+	if r.code != 0 || !strings.Contains(r.stdout, "0 authors, 0 posts and 0 responses added") || strings.Contains(r.stdout, "password") {
 		t.Fatalf("second demo: %+v", r)
+	}
+	if r := run(t, dir, "", "user", "list"); !strings.Contains(r.stdout, "admin") {
+		t.Fatalf("no admin listed: %+v", r)
 	}
 }
 
@@ -29,6 +38,12 @@ func TestDemoLinksStayHome(t *testing.T) {
 	}
 	for _, a := range demoAuthors {
 		texts = append(texts, a.Profile.BioSource, a.Profile.Website)
+	}
+	for _, c := range demoDiscussion {
+		texts = append(texts, c.body, c.url)
+		if c.pingback != nil {
+			texts = append(texts, c.pingback.source)
+		}
 	}
 	for _, s := range texts {
 		for _, f := range strings.Fields(s) {

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/comment"
+	"quire/internal/post"
+	"quire/internal/render"
+	"quire/internal/store"
+)
+
+// demoComment is one response in the demo discussion. parent indexes the
+// same slice (-1: top level); byAuthor marks the post's author answering.
+type demoComment struct {
+	parent   int
+	name     string
+	email    string
+	url      string
+	body     string
+	byAuthor bool
+	pingback *demoPingback
+}
+
+type demoPingback struct{ source, title, site string }
+
+// demoDiscussion is the thread the demo puts under its search post: readers
+// answer each other three levels deep, the author replies, one reader left
+// no name, and another blog's pingback sits in the same list. Every link
+// points at a host under .invalid, which never resolves.
+var demoDiscussion = []demoComment{
+	{parent: -1, name: "Ines", email: "ines@demo.invalid", url: "https://ines.demo.invalid/",
+		body: "Does `websearch_to_tsquery` handle quoted phrases? Our users type them all the time."},
+	{parent: 0, byAuthor: true,
+		body: "It does: `\"exact phrase\"` becomes a phrase query, and `-word` excludes. It is the same syntax people already know from search engines."},
+	{parent: 1, name: "Ines", email: "ines@demo.invalid", url: "https://ines.demo.invalid/",
+		body: "Perfect, that saves us a parser. Thank you!"},
+	{parent: -1, name: "", email: "quiet@demo.invalid",
+		body: "How big does the GIN index get compared with the table?"},
+	{parent: 3, name: "Tomás", email: "tomas@demo.invalid",
+		body: "In my experience a bit under the size of the text itself. *Measure yours* with `pg_relation_size`."},
+	{parent: -1, pingback: &demoPingback{"https://fieldnotes.demo.invalid/2026/11/searching-without-a-search-server/",
+		"Searching without a search server", "Field Notes"},
+		body: "… as the Quire Quarterly showed, a generated tsvector column and a GIN index carry a small blog a long way …"},
+}
+
+// loadDemoComments adds the demo discussion to the post titled title when
+// that post has no responses yet, so running the demo again adds nothing.
+func loadDemoComments(ctx context.Context, s *store.Store, r *render.Renderer, title string) (int, error) {
+	p, err := store.PostBySlug(ctx, s.Pool, post.KindPost, post.Slugify(title))
+	if err != nil {
+		return 0, err
+	}
+	n, err := store.CommentCounts(ctx, s.Pool, []int64{p.ID})
+	if err != nil || n[p.ID] > 0 {
+		return 0, err
+	}
+	author, err := store.UserByID(ctx, s.Pool, p.AuthorID)
+	if err != nil {
+		return 0, err
+	}
+	made := make([]*store.NewComment, 0, len(demoDiscussion))
+	for _, d := range demoDiscussion {
+		html, err := r.Render(render.Comment, render.Markdown, d.body)
+		if err != nil {
+			return len(made), err
+		}
+		c := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusApproved,
+			AuthorName: d.name, AuthorEmail: d.email, AuthorURL: d.url, BodySource: d.body, BodyHTML: html}}
+		if d.byAuthor {
+			c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorUserID = author.Name(), author.Email, author.Website, author.ID
+		}
+		if pb := d.pingback; pb != nil {
+			c.Kind, c.SourceURL, c.Title, c.SiteName, c.AuthorName, c.AuthorURL = comment.KindPingback, pb.source, pb.title, pb.site, pb.site, pb.source
+			c.BodySource, c.BodyHTML = d.body, r.Sanitize(render.Excerpt, html)
+		}
+		if d.parent >= 0 {
+			parent := made[d.parent].Comment
+			c.ParentID, c.Depth, c.ParentPath = comment.Attach(&parent, comment.DefaultMaxDepth)
+		}
+		if err := store.CreateComment(ctx, s.Pool, c); err != nil {
+			return len(made), err
+		}
+		made = append(made, c)
+	}
+	return len(made), nil
+}
+
+// ensureDemoAdmin creates the account "admin" with a random password when
+// the blog has no admin yet, and prints how to sign in: a new user of
+// `make run` can try the admin at once. It never touches an existing admin.
+func ensureDemoAdmin(ctx context.Context, s *store.Store, out io.Writer) error {
+	n, err := store.CountAdmins(ctx, s.Pool)
+	if err != nil || n > 0 {
+		return err
+	}
+	if _, err := store.UserByLogin(ctx, s.Pool, "admin"); !errors.Is(err, apperr.ErrNotFound) {
+		return err // an "admin" account exists with another role: leave it
+	}
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return err
+	}
+	password := base64.RawURLEncoding.EncodeToString(b)
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u := &account.User{Username: "admin", Email: "admin@demo.invalid", DisplayName: "Demo Admin", Role: account.Admin, PasswordHash: hash}
+	if err := store.CreateUser(ctx, s.Pool, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "demo admin: sign in at /signin as \"admin\" with password %s (change it: quire user passwd --username admin)\n", password)
+	return nil
+}
