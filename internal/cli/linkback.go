@@ -14,11 +14,12 @@ import (
 
 // linkbackDeps builds what the linkback workers need from the
 // configuration: the one SSRF-guarded client (QUIRE_FETCH_ALLOW_CIDRS lets
-// listed ranges through, for tests and local peers; a QUIRE_BASE_URL port
+// listed ranges through, for tests and local peers; QUIRE_FETCH_ALLOW_PORTS
+// and a QUIRE_BASE_URL port
 // other than 80/443 is allowed so peers on such ports can be reached),
 // QUIRE_SEND_LINKBACKS, and the moderation rules.
 func linkbackDeps(cfg config.Config, st *store.Store) jobs.LinkbackDeps {
-	var ports []int
+	ports := append([]int(nil), cfg.FetchPorts...)
 	if p, err := strconv.Atoi(cfg.BaseURL.Port()); err == nil && p != 80 && p != 443 {
 		ports = append(ports, p)
 	}

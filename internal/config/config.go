@@ -23,6 +23,7 @@ type Config struct {
 	DataDir        string         // QUIRE_DATA_DIR; embedded database and other files
 	SMTPURL        string         // QUIRE_SMTP_URL; empty: the local outbox
 	FetchAllowCIDR []netip.Prefix // QUIRE_FETCH_ALLOW_CIDRS; ranges linkback fetches may reach although private
+	FetchPorts     []int          // QUIRE_FETCH_ALLOW_PORTS; ports besides 80 and 443 linkback fetches may use
 	TrustedProxies []netip.Prefix // QUIRE_TRUSTED_PROXIES; whose X-Forwarded-For is believed
 	SendLinkbacks  bool           // QUIRE_SEND_LINKBACKS; false stops outgoing pingbacks and webmentions
 	LogLevel       string         // QUIRE_LOG_LEVEL; debug, info, warn, error
@@ -60,6 +61,7 @@ var settings = []setting{
 	{"QUIRE_DATA_DIR", "data-dir", "./data", "folder for the embedded database and other files"},
 	{"QUIRE_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:port; empty writes mail to the local outbox"},
 	{"QUIRE_FETCH_ALLOW_CIDRS", "fetch-allow-cidrs", "", "comma-separated CIDRs linkback fetches may reach although private (tests only)"},
+	{"QUIRE_FETCH_ALLOW_PORTS", "fetch-allow-ports", "", "comma-separated ports besides 80 and 443 that linkback fetches may use (local peers)"},
 	{"QUIRE_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs whose X-Forwarded-For is believed"},
 	{"QUIRE_SEND_LINKBACKS", "send-linkbacks", "true", "send pingbacks and webmentions for published posts"},
 	{"QUIRE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
@@ -137,6 +139,9 @@ func parse(get func(string) string) (Config, error) {
 	}
 	if c.FetchAllowCIDR, err = parseCIDRs(get("QUIRE_FETCH_ALLOW_CIDRS")); err != nil {
 		errs = append(errs, fmt.Errorf("QUIRE_FETCH_ALLOW_CIDRS: %v", err))
+	}
+	if c.FetchPorts, err = parsePorts(get("QUIRE_FETCH_ALLOW_PORTS")); err != nil {
+		errs = append(errs, fmt.Errorf("QUIRE_FETCH_ALLOW_PORTS: %v", err))
 	}
 	if c.TrustedProxies, err = parseCIDRs(get("QUIRE_TRUSTED_PROXIES")); err != nil {
 		errs = append(errs, fmt.Errorf("QUIRE_TRUSTED_PROXIES: %v", err))
@@ -220,6 +225,23 @@ func parseCIDRs(s string) ([]netip.Prefix, error) {
 			return nil, fmt.Errorf("%q is not a CIDR", f)
 		}
 		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// parsePorts reads a comma-separated list of TCP ports.
+func parsePorts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := strconv.Atoi(f)
+		if err != nil || p < 1 || p > 65535 {
+			return nil, fmt.Errorf("%q is not a port (1–65535)", f)
+		}
+		out = append(out, p)
 	}
 	return out, nil
 }

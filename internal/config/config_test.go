@@ -24,7 +24,7 @@ func TestLoadDefaults(t *testing.T) {
 func TestLoadPrecedenceAndErrors(t *testing.T) {
 	c, rest, err := Load("t", []string{"--addr", "127.0.0.1:9", "extra"}, env(map[string]string{
 		"QUIRE_ADDR": ":1", "QUIRE_BASE_URL": "https://blog.example/", "QUIRE_FETCH_ALLOW_CIDRS": "127.0.0.2/32, ::1",
-		"QUIRE_SEND_LINKBACKS": "false",
+		"QUIRE_SEND_LINKBACKS": "false", "QUIRE_FETCH_ALLOW_PORTS": "8080, 9090",
 	}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +38,9 @@ func TestLoadPrecedenceAndErrors(t *testing.T) {
 	if len(c.FetchAllowCIDR) != 2 || c.FetchAllowCIDR[1].String() != "::1/128" || c.SendLinkbacks {
 		t.Errorf("parsed %+v", c)
 	}
+	if len(c.FetchPorts) != 2 || c.FetchPorts[1] != 9090 {
+		t.Errorf("ports %v", c.FetchPorts)
+	}
 	if len(rest) != 1 || rest[0] != "extra" {
 		t.Errorf("rest %v", rest)
 	}
@@ -47,6 +50,7 @@ func TestLoadPrecedenceAndErrors(t *testing.T) {
 		{"QUIRE_FETCH_ALLOW_CIDRS", "127.0.0.300/32"},
 		{"QUIRE_TRUSTED_PROXIES", "nonsense"},
 		{"QUIRE_SEND_LINKBACKS", "maybe"},
+		{"QUIRE_FETCH_ALLOW_PORTS", "8080,70000"},
 		{"QUIRE_SMTP_URL", "http://mail"},
 		{"QUIRE_LOG_LEVEL", "loud"},
 	}

@@ -34,7 +34,7 @@ type linkbackLimits struct {
 }
 
 func defaultLinkbackLimits() linkbackLimits {
-	return linkbackLimits{Window: 10 * time.Minute, PerIP: 60, PerHost: 30, Wait: 3 * time.Second, WaitQueue: 20, Burst: 200}
+	return linkbackLimits{Window: 10 * time.Minute, PerIP: 60, PerHost: 30, Wait: 2 * time.Second, WaitQueue: 20, Burst: 200}
 }
 
 // refusal is a linkback refused before verification: the Pingback fault
