@@ -35,6 +35,7 @@ type Settings struct {
 	EmailRateMinutes int    `json:"email_rate_minutes"`
 	HoldFirstComment bool   `json:"hold_first_comment"`
 	HoldLinkbacks    bool   `json:"hold_linkbacks"`
+	TrustSites       bool   `json:"trust_sites"` // approve linkbacks from a site with an approved one before
 	Blocklist        string `json:"blocklist"`
 	MaxDepth         int    `json:"max_depth"`
 	NewestFirst      bool   `json:"newest_first"`
@@ -104,6 +105,7 @@ func (s *Settings) Rules() (moderation.Settings, error) {
 		IPRate:           moderation.RateLimit{Count: s.IPRateCount, Window: time.Duration(s.IPRateMinutes) * time.Minute},
 		EmailRate:        moderation.RateLimit{Count: s.EmailRateCount, Window: time.Duration(s.EmailRateMinutes) * time.Minute},
 		HoldFirstComment: s.HoldFirstComment, HoldLinkbacks: s.HoldLinkbacks, Blocklist: bl,
+		TrustApprovedSites: s.TrustSites,
 	}, nil
 }
 

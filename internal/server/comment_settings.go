@@ -53,7 +53,8 @@ func (s *Server) discussionSave(w http.ResponseWriter, r *http.Request) error {
 		IPRateCount: num("ip_rate_count"), IPRateMinutes: num("ip_rate_minutes"),
 		EmailRateCount: num("email_rate_count"), EmailRateMinutes: num("email_rate_minutes"),
 		HoldFirstComment: f.Get("hold_first_comment") != "", HoldLinkbacks: f.Get("hold_linkbacks") != "",
-		Blocklist: strings.ReplaceAll(f.Get("blocklist"), "\r\n", "\n"), MaxDepth: num("max_depth"),
+		TrustSites: f.Get("trust_sites") != "",
+		Blocklist:  strings.ReplaceAll(f.Get("blocklist"), "\r\n", "\n"), MaxDepth: num("max_depth"),
 		NewestFirst: f.Get("order") == "newest", PerPage: num("per_page"), EmailOptional: f.Get("email_optional") != "",
 		SignUp: f.Get("sign_up"), SpamDays: num("spam_days"),
 	}
