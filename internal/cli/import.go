@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"quire/internal/render"
 	"quire/internal/wxrimport"
@@ -41,7 +42,8 @@ func importCmd(ctx context.Context, env Env) error {
 		return errors.New("want exactly one FILE: quire import wxr FILE")
 	}
 	name := args[0]
-	if _, err := os.Stat(name); err != nil {
+	fi, err := os.Stat(name)
+	if err != nil {
 		return err
 	}
 	db, err := openDatabase(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel), false)
@@ -51,7 +53,16 @@ func importCmd(ctx context.Context, env Env) error {
 	defer db.Close()
 	im := &wxrimport.Importer{Store: db.Store, Render: render.New()}
 	open := func() (io.ReadCloser, error) { return os.Open(name) }
-	rep, err := im.Import(ctx, open, wxrimport.Options{OldBaseURL: *oldBase, AuthorMap: maps})
+	var last time.Time
+	progress := func(n int64, r *wxrimport.Report) { // a line on stderr every few seconds for large files
+		if time.Since(last) >= 5*time.Second {
+			if !last.IsZero() {
+				fmt.Fprintf(env.Stderr, "quire import: %d%% (%d items, %d comments read)\n", n*100/max(fi.Size(), 1), r.Items, r.Comments)
+			}
+			last = time.Now()
+		}
+	}
+	rep, err := im.Import(ctx, open, wxrimport.Options{OldBaseURL: *oldBase, AuthorMap: maps, Progress: progress})
 	if rep != nil {
 		_, _ = rep.WriteTo(env.Stdout)
 	}

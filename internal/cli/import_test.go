@@ -18,7 +18,7 @@ func TestImportExport(t *testing.T) {
 
 	r := run(t, dir, "", "import", "wxr", testdata+"malformed.xml")
 	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-	if r.code == 0 || !strings.Contains(lines[len(lines)-1], "malformed.xml: wxr: line 335, column 25: element <title> closed by </titel>") {
+	if r.code == 0 || !strings.Contains(lines[len(lines)-1], "malformed.xml: wxr: line 339, column 25: element <title> closed by </titel>") {
 		t.Fatalf("malformed: %+v", r)
 	}
 	r = run(t, dir, "", "import", "wxr", testdata+"latin1.xml")
@@ -30,7 +30,7 @@ func TestImportExport(t *testing.T) {
 		t.Fatalf("bad map: %+v", r)
 	}
 	r = run(t, dir, "", "import", "wxr", testdata+"blog.xml", "--old-base-url", "https://notes.example")
-	if r.code != 0 || !strings.Contains(r.stdout, "Imported: 3 author, 12 comment, 1 page, 1 pingback, 9 post, 8 redirect, 1 trackback, 1 webmention") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Imported: 3 author, 3 category, 12 comment, 1 page, 1 pingback, 9 post, 8 redirect, 2 tag, 1 trackback, 1 webmention") {
 		t.Fatalf("import: %+v", r)
 	}
 	r = run(t, dir, "", "import", "wxr", testdata+"blog.xml")
@@ -46,7 +46,7 @@ func TestImportExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = run(t, t.TempDir(), "", "import", "wxr", file)
-	if r.code != 0 || !strings.Contains(r.stdout, "Imported: 3 author, 12 comment, 1 page, 1 pingback, 9 post, 1 trackback, 1 webmention") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Imported: 3 author, 3 category, 12 comment, 1 page, 1 pingback, 9 post, 3 tag, 1 trackback, 1 webmention") {
 		t.Fatalf("import of the export: %+v", r)
 	}
 }

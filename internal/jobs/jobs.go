@@ -55,6 +55,7 @@ func New(d Deps, work bool) (*Queue, error) {
 	river.AddWorker(workers, &mailWorker{mailer: d.Mailer})
 	river.AddWorker(workers, &commentWorker{d: d})
 	river.AddWorker(workers, &notifyConfirmWorker{d: d})
+	river.AddWorker(workers, &pruneWorker{d: d})
 	river.AddWorker(workers, wxrimport.NewWorker(d.Pool)) // Import: uploaded WXR files (wxrimport/job.go)
 	cfg := &river.Config{Workers: workers, Logger: d.Log, FetchPollInterval: d.PollInterval}
 	if d.PollInterval > 0 && d.PollInterval < river.FetchPollIntervalDefault {
@@ -62,6 +63,7 @@ func New(d Deps, work bool) (*Queue, error) {
 	}
 	if work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
+		cfg.PeriodicJobs = []*river.PeriodicJob{prunePeriodic()}
 	}
 	addLinkbackWorkers(workers, cfg, d)
 	c, err := river.NewClient(riverpgxv5.New(d.Pool), cfg)

@@ -48,7 +48,7 @@ func (s *Server) importRoutes(r chi.Router) {
 // importUploadRoute mounts the upload outside the 1 MB form limit, with
 // the same cross-origin protection and session as the other forms.
 func (s *Server) importUploadRoute(r chi.Router, cop *http.CrossOriginProtection) {
-	r.With(cop.Handler, limitBody(s.importMax()+1<<20), s.loadUser, requireUser).
+	r.With(cop.Handler, limitBody(s.importMax()+2<<20), s.loadUser, requireUser).
 		Post("/admin/import", s.h(s.importUpload))
 }
 

@@ -157,6 +157,16 @@ func TestImportUploadJob(t *testing.T) {
 		t.Errorf("%d chunks left", n)
 	}
 
+	d = Doc(t, e.Get(c, "/admin/import"))
+	if d.Find(`form[action="/admin/import"][enctype="multipart/form-data"] input[type=file]`).Length() != 1 ||
+		d.Find(`a[href="`+loc+`"]`).Length() != 1 || d.Find(`a[href="/admin/export.xml"]`).Length() != 1 {
+		t.Error("import page lacks the form, the job or the export link")
+	}
+	// Held comments wait in the queue, saying why.
+	if d := Doc(t, e.Get(c, "/admin/moderation")); !strings.Contains(d.Find(".reasons").Text(), `Imported from WordPress with the status "0".`) {
+		t.Errorf("queue reasons: %q", d.Find(".reasons").Text())
+	}
+
 	res = e.Get(c, "/admin/export.xml")
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") ||
@@ -211,10 +221,25 @@ func TestImportJobMalformed(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := Doc(t, e.Get(c, loc))
-	if d.Find("#import-state").Text() != "failed" || !strings.Contains(d.Find(".error").Text(), "line 335, column 25") {
+	if d.Find("#import-state").Text() != "failed" || !strings.Contains(d.Find(".error").Text(), "line 339, column 25") {
 		t.Errorf("failed page: %q %q", d.Find("#import-state").Text(), d.Find(".error").Text())
 	}
 	if n := countRows(t, e, "SELECT count(*) FROM posts"); n != 0 {
 		t.Errorf("%d posts imported from a malformed file", n)
+	}
+}
+
+func TestImportUploadTooLarge(t *testing.T) {
+	e := newEnv(t)
+	e.Srv.cfg.ImportMaxBytes = 10 << 10 // the blog is 29 KB
+	e.MustUser("admin1", account.Admin)
+	c := e.Client()
+	e.SignIn(c, "admin1")
+	res := uploadWXR(t, e, c, blogWXR, nil)
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d", res.StatusCode)
+	}
+	if n := countRows(t, e, "SELECT count(*) FROM import_chunks"); n != 0 {
+		t.Errorf("%d chunks kept", n)
 	}
 }

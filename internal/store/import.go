@@ -70,6 +70,9 @@ func ImportedPost(ctx context.Context, db DB, sourceID, wxrID int64) (postID int
 
 // SlugFree reports whether no post of kind has slug (or once had it).
 func SlugFree(ctx context.Context, db DB, kind post.Kind, slug string) (bool, error) {
+	if kind == post.KindPage && post.ReservedSlug(slug) {
+		return false, nil // Pages: a route owns it; the importer takes a suffix
+	}
 	var taken bool
 	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE kind = $1 AND slug = $2)`, kind, slug).Scan(&taken)
 	return !taken, err
@@ -153,4 +156,13 @@ func ImportAudit(ctx context.Context, db DB, actorID int64, file, summary string
 		return nil // the CLI has no signed-in actor; its report goes to the terminal
 	}
 	return Audit(ctx, db, actorID, "import.wxr", "import", 0, file, summary)
+}
+
+// EnsureTerm creates the tag or category t unless one with its slug
+// exists, and reports whether it did: WordPress exports every term, used
+// or not, before the posts.
+func EnsureTerm(ctx context.Context, db DB, t post.Term) (bool, error) {
+	tag, err := db.Exec(ctx, `INSERT INTO terms (kind, slug, name) VALUES ($1, $2, $3) ON CONFLICT (kind, slug) DO NOTHING`,
+		t.Kind, t.Slug, t.Name)
+	return tag.RowsAffected() == 1, err
 }

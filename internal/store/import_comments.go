@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"quire/internal/comment"
+	"quire/internal/moderation"
 )
 
 // ImportedComment is where a WXR comment went: ID 0 means it was imported
@@ -68,6 +69,7 @@ type ImportComment struct {
 	WXRID     int64
 	WXRType   string // "trackback" for a trackback, else ""
 	WXRParent int64  // the WXR id of the parent, 0 at top level
+	Reasons   []moderation.Reason
 }
 
 // InsertImportedComments inserts cs (parents before their replies) with
@@ -86,6 +88,7 @@ func InsertImportedComments(ctx context.Context, tx pgx.Tx, sourceID int64, cs [
 		paths, kinds, statuses, names, emails, urls    = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		sources, htmls, srcURLs, titles, sites, wtypes = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		ips                                            = make([]*string, n)
+		reasons                                        = make([]string, n)
 		created                                        = make([]time.Time, n)
 	)
 	for i := range cs {
@@ -102,14 +105,15 @@ func InsertImportedComments(ctx context.Context, tx pgx.Tx, sourceID int64, cs [
 		if c.IP != "" {
 			ips[i] = &c.IP
 		}
+		reasons[i] = string(reasonsJSON(c.Reasons))
 	}
 	// unnest keeps the order, so parents are inserted before replies and
 	// the parent_id foreign key holds at each row.
 	_, err := tx.Exec(ctx, `INSERT INTO comments (id, post_id, parent_id, depth, path, kind, status, author_name, author_email,
-		author_url, user_id, body_source, body_html, source_url, title, site_name, ip, created_at)
+		author_url, user_id, body_source, body_html, source_url, title, site_name, ip, created_at, reasons)
 		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
-			$9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::inet[], $18::timestamptz[])`,
-		ids, posts, parents, depths, paths, kinds, statuses, names, emails, urls, users, sources, htmls, srcURLs, titles, sites, ips, created)
+			$9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::inet[], $18::timestamptz[], $19::jsonb[])`,
+		ids, posts, parents, depths, paths, kinds, statuses, names, emails, urls, users, sources, htmls, srcURLs, titles, sites, ips, created, reasons)
 	if err != nil {
 		return err
 	}

@@ -20,12 +20,11 @@ import (
 // sets a password (quire user passwd). A taken username gets a suffix; a
 // taken or missing e-mail address a placeholder under .invalid.
 func (r *run) author(ctx context.Context, a *wxr.Author) (int64, error) {
-	db := r.im.Store.Pool
-	if id, ok := r.users[a.Login]; ok {
+	if id, ok := r.users[a.Login]; ok { // --map-author, or met before
 		if a.ID != 0 {
 			r.userByID[a.ID] = id
 		}
-		return id, store.MapImportUser(ctx, db, r.source, a.Login, a.ID, id)
+		return id, nil
 	}
 	var id int64
 	err := r.im.Store.Transact(ctx, func(tx pgx.Tx) error {

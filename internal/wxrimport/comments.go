@@ -3,14 +3,17 @@ package wxrimport
 import (
 	"cmp"
 	"context"
-	"html"
+	"fmt"
+	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"quire/internal/comment"
+	"quire/internal/moderation"
 	"quire/internal/render"
 	"quire/internal/store"
 	"quire/internal/wxr"
@@ -30,7 +33,11 @@ func (r *run) comments(ctx context.Context, tx pgx.Tx, postID int64, it *wxr.Ite
 		return nil
 	}
 	ids := make([]int64, len(it.Comments))
-	for i, c := range it.Comments {
+	for i := range it.Comments {
+		c := &it.Comments[i]
+		if c.ID == 0 {
+			c.ID = syntheticID(c)
+		}
 		ids[i] = c.ID
 	}
 	prior, err := store.ImportedComments(ctx, tx, r.source, ids)
@@ -62,6 +69,10 @@ func (r *run) comments(ctx context.Context, tx pgx.Tx, postID int64, it *wxr.Ite
 	var roots []*wxr.Comment
 	for _, c := range order {
 		row, ok := r.commentRow(c, postID, pings)
+		if ok && row.CreatedAt.IsZero() {
+			row.CreatedAt = postDate(it)
+			r.rep.warn("comment without a date: dated as its post")
+		}
 		if !ok {
 			if err := store.MapSkippedComment(ctx, tx, r.source, c.ID, c.Type); err != nil {
 				return err
@@ -162,6 +173,11 @@ func (r *run) commentRow(c *wxr.Comment, postID int64, pings map[string]bool) (*
 		AuthorURL: httpURL(c.AuthorURL), AuthorUserID: r.userByID[c.UserID], IP: validIP(c.AuthorIP),
 		CreatedAt: when(c), BodySource: render.Clean(c.Content),
 	}}
+	if st != comment.StatusApproved {
+		// The queue shows why each item waits; for these, WordPress decided.
+		row.Reasons = []moderation.Reason{{Code: "imported", Action: moderation.Hold,
+			Message: "Imported from WordPress with the status " + strconv.Quote(c.Approved) + "."}}
+	}
 	if validEmail(c.AuthorEmail) {
 		row.AuthorEmail = c.AuthorEmail
 	}
@@ -189,22 +205,39 @@ func (r *run) commentRow(c *wxr.Comment, postID int64, pings map[string]bool) (*
 	return row, true
 }
 
-// when is a comment's date: GMT when the file has it, else local, else now.
+// when is a comment's date: GMT when the file has it, else local. A
+// comment without either sorts first and is dated by its post (see
+// commentRow).
 func when(c *wxr.Comment) time.Time {
-	switch {
-	case !c.DateGMT.IsZero():
+	if !c.DateGMT.IsZero() {
 		return c.DateGMT
-	case !c.Date.IsZero():
-		return c.Date
 	}
-	return time.Unix(0, 0).UTC()
+	return c.Date
 }
 
 // kindName names a WXR comment type in the report.
 func kindName(t string) string {
-	switch t = strings.ToLower(html.UnescapeString(t)); t {
-	case "":
+	if t == "" {
 		return "comment"
 	}
-	return t
+	return strings.ToLower(t)
+}
+
+// postDate is an item's date, GMT if set, else now.
+func postDate(it *wxr.Item) time.Time {
+	for _, t := range []time.Time{it.PostDateGMT, it.PostDate} {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Now()
+}
+
+// syntheticID names a comment that has no wp:comment_id (files made by
+// other tools) by a hash of what it says, so a re-import still finds it.
+// It is negative, never a WordPress id, and no reply can name it.
+func syntheticID(c *wxr.Comment) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s", when(c).Format(time.RFC3339), c.Author, c.AuthorEmail, c.Type, c.Content)
+	return -int64(h.Sum64() >> 1)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"quire/internal/apperr"
+	"quire/internal/post"
 	"quire/internal/render"
 	"quire/internal/store"
 	"quire/internal/wxr"
@@ -145,7 +146,15 @@ func (r *run) record(ctx context.Context, rec any) error {
 		if v.Parent != "" {
 			r.rep.warn("category hierarchy flattened (Quire categories have no parents)")
 		}
+		if v.Description != "" {
+			r.rep.warn("term description dropped (Quire terms have none)")
+		}
+		return r.term(ctx, post.Category, v.Nicename, v.Name)
 	case *wxr.Tag:
+		if v.Description != "" {
+			r.rep.warn("term description dropped (Quire terms have none)")
+		}
+		return r.term(ctx, post.Tag, v.Slug, v.Name)
 	case *wxr.Term:
 		r.rep.skip("term of taxonomy %q (Quire has tags and categories only)", v.Taxonomy)
 	case *wxr.Item:
@@ -154,6 +163,25 @@ func (r *run) record(ctx context.Context, rec any) error {
 		return r.item(ctx, v)
 	}
 	return nil
+}
+
+// term creates a category or tag of the header, used by a post or not.
+func (r *run) term(ctx context.Context, kind post.TermKind, slug, name string) error {
+	t := post.Term{Kind: kind, Name: cut(plain(name), 100)}
+	if t.Slug = slugFrom(slug, t.Name); t.Name == "" {
+		t.Name = t.Slug
+	}
+	if t.Validate() != nil {
+		r.rep.skip("%s %q without a usable name or slug", kind, name)
+		return nil
+	}
+	created, err := store.EnsureTerm(ctx, r.im.Store.Pool, t)
+	if created {
+		r.rep.Imported[string(kind)]++
+	} else if err == nil {
+		r.rep.Existing[string(kind)]++
+	}
+	return err
 }
 
 func firstOf(ss ...string) string {

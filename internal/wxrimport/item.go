@@ -25,9 +25,11 @@ func (r *run) item(ctx context.Context, it *wxr.Item) error {
 		kind = post.KindPage
 	case "attachment":
 		r.rep.skip("attachment (files are not copied; posts keep linking to them where they are)")
+		r.skipComments(it)
 		return nil
 	default:
 		r.rep.skip("item of type %q", it.PostType)
+		r.skipComments(it)
 		return nil
 	}
 	login := it.Creator
@@ -50,12 +52,14 @@ func (r *run) item(ctx context.Context, it *wxr.Item) error {
 		switch {
 		case done && id == 0:
 			r.rep.skip("%s deleted in Quire after an earlier import (kept deleted, with its comments)", kind)
+			r.skipComments(it)
 			return nil
 		case done:
 			r.rep.Existing[string(kind)]++
 		default:
 			p, ok := r.post(it, kind, authorID)
 			if !ok {
+				r.skipComments(it)
 				return nil
 			}
 			if err := r.insertPost(ctx, tx, it, p); err != nil {
@@ -244,3 +248,10 @@ func fieldsOf(err error) string {
 // metaPolicy is the postmeta in which the export keeps a comment policy
 // WordPress cannot say (members only), so that a round trip keeps it.
 const metaPolicy = "_quire_comment_policy"
+
+// skipComments reports the comments of an item that is not imported.
+func (r *run) skipComments(it *wxr.Item) {
+	if n := len(it.Comments); n > 0 {
+		r.rep.Skipped["comment of an item not imported"] += n
+	}
+}

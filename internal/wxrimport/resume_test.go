@@ -40,3 +40,26 @@ func TestResumeAfterInterruption(t *testing.T) {
 		t.Errorf("resumed import differs from a whole one:\n%s\n---\n%s", a, b)
 	}
 }
+
+// TestConcurrentImports runs the same import twice at once (a retried
+// job and a CLI run): the source's lock makes the result one import.
+func TestConcurrentImports(t *testing.T) {
+	whole := storetest.New(t)
+	mustImport(t, whole, "blog.xml", Options{})
+	st := storetest.New(t)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := importFile(st, "blog.xml", Options{})
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, b := snapshot(t, whole), snapshot(t, st); a != b {
+		t.Errorf("two imports at once differ from one:\n%s\n---\n%s", a, b)
+	}
+}

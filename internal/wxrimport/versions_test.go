@@ -2,6 +2,9 @@ package wxrimport
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
 	"testing"
 
 	"quire/internal/post"
@@ -34,5 +37,27 @@ func TestOlderVersions(t *testing.T) {
 				t.Error("no comments")
 			}
 		})
+	}
+}
+
+// TestCommentsWithoutIDs: files made by other tools may leave out
+// wp:comment_id; their comments are still imported once.
+func TestCommentsWithoutIDs(t *testing.T) {
+	b, err := os.ReadFile("testdata/blog.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = regexp.MustCompile(`\s*<wp:comment_id>\d+</wp:comment_id>`).ReplaceAll(b, nil)
+	name := filepath.Join(t.TempDir(), "noids.xml")
+	if err := os.WriteFile(name, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st := storetest.New(t)
+	rep := mustImport(t, st, name, Options{})
+	if n := rep.Imported["comment"] + rep.Imported["pingback"] + rep.Imported["trackback"] + rep.Imported["webmention"]; n != 15 {
+		t.Errorf("imported %v", rep.Imported)
+	}
+	if again := mustImport(t, st, name, Options{}); len(again.Imported) != 0 {
+		t.Errorf("second import %v", again.Imported)
 	}
 }
