@@ -36,6 +36,9 @@ func demo(ctx context.Context, env Env) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "demo blog: %d authors, %d posts and %d responses added\n", users, posts, comments)
+	if err := loadDemoPages(ctx, db.Store, env.Stdout); err != nil { // Pages: About and Contact (demo_pages.go)
+		return err
+	}
 	return ensureDemoAdmin(ctx, db.Store, env.Stdout)
 }
 

@@ -84,23 +84,24 @@ func (g Guest) WebsiteRel() string {
 // BioSource, BioHTML and Website are what the guest typed with it; the
 // Guest row takes them only on acceptance.
 type Submission struct {
-	ID        int64
-	GuestID   int64
-	Status    Status
-	Spam      bool // the rules said spam: never mailed, kept out of the held list
-	Name      string
-	Email     string
-	BioSource string
-	BioHTML   string
-	Website   string
-	Note      string // to the editors, plain text
-	Reasons   []moderation.Reason
-	IP        string
-	UserAgent string
-	PostID    int64 // the published post, once accepted
-	IntroHTML string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID          int64
+	GuestID     int64
+	Status      Status
+	Spam        bool // the rules said spam: never mailed, kept out of the held list
+	Name        string
+	Email       string
+	BioSource   string
+	BioHTML     string
+	Website     string
+	Note        string // to the editors, plain text
+	Reasons     []moderation.Reason
+	IP          string
+	UserAgent   string
+	PostID      int64  // the published post, once accepted
+	IntroSource string // the editor's note on top of the post, Markdown
+	IntroHTML   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 
 	Title         string // of the latest version, filled by lists
 	GuestTrusted  bool

@@ -2,6 +2,8 @@ package guestposting
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -129,8 +131,11 @@ func (s *Service) Accept(ctx context.Context, u *account.User, id int64, a Accep
 	var p *post.Post
 	err = s.act(ctx, u, id, guestpost.ActAccept, a.Message, func(tx pgx.Tx, sub *guestpost.Submission) error {
 		vs, err := store.Versions(ctx, tx, id)
-		if err != nil || len(vs) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(vs) == 0 {
+			return errors.New("guestposting: submission without a version")
 		}
 		last := vs[len(vs)-1]
 		p = &post.Post{AuthorID: u.ID, Title: last.Title, Slug: strings.TrimSpace(a.Slug), Format: last.Format,
@@ -219,4 +224,60 @@ func (s *Service) act(ctx context.Context, u *account.User, id int64, a guestpos
 		sub.Status = to // the editor vouched for it: mailed even if the rules said spam
 		return s.mailGuest(ctx, tx, "guest_status", sub, "", msg)
 	})
+}
+
+// ReturnPost sends a contributor's pending post back to draft with msg
+// (required), audited, and mails the contributor: the same "request
+// changes" as for guests, for posts written with an account. Errors:
+// apperr.Invalid on "message", apperr.Conflict (not pending),
+// apperr.Forbidden, apperr.ErrNotFound.
+func (s *Service) ReturnPost(ctx context.Context, u *account.User, postID int64, msg string) error {
+	if !account.Can(u, account.ReviewGuestPosts, account.Site) {
+		return apperr.New(apperr.Forbidden, "Only editors review submitted posts.")
+	}
+	if err := guestpost.CheckMessage(msg, true); err != nil {
+		return err
+	}
+	msg = strings.TrimSpace(render.Clean(msg))
+	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		var p *post.Post
+		err := store.SetPostStatus(ctx, tx, u.ID, postID, post.Draft, func(old *post.Post) error {
+			if old.Status != post.Pending {
+				return apperr.New(apperr.Conflict, "This post is no longer waiting for review.")
+			}
+			p = old
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		author, err := store.UserByID(ctx, tx, p.AuthorID)
+		if err != nil {
+			return err
+		}
+		if err := store.Audit(ctx, tx, u.ID, "post.return", "post", postID, "pending", "draft: "+msg); err != nil {
+			return err
+		}
+		d := guestMail{Site: s.site(ctx), Name: author.Name(), Title: p.Title, Status: "Changes requested", Message: msg,
+			ReviewURL: s.abs("/admin/posts/" + strconv.FormatInt(postID, 10))}
+		return s.enqueue(ctx, tx, "review_returned", author.Email, d)
+	})
+}
+
+// SetIntro changes the editor's note on top of an accepted submission's
+// post (Markdown; "" removes it). Errors: apperr.Invalid on "intro",
+// apperr.Forbidden, apperr.ErrNotFound (no such accepted submission).
+func (s *Service) SetIntro(ctx context.Context, u *account.User, id int64, intro string) error {
+	if !account.Can(u, account.ReviewGuestPosts, account.Site) {
+		return apperr.New(apperr.Forbidden, "Only editors review guest posts.")
+	}
+	if err := guestpost.CheckMessage(intro, false); err != nil {
+		return apperr.FieldErrors("Please correct the marked fields.", map[string]string{"intro": apperr.MessageOf(err)})
+	}
+	intro = render.Clean(intro)
+	html, err := s.Render.Render(render.Post, render.Markdown, intro)
+	if err != nil {
+		return err
+	}
+	return store.SetSubmissionIntro(ctx, s.Store.Pool, u.ID, id, intro, html)
 }

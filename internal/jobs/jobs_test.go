@@ -109,15 +109,33 @@ func TestNotifications(t *testing.T) {
 	}
 
 	// Spam sends nothing.
+	waitIdle(t, st)
 	before := len(outbox(t, st))
 	spam := submit("rita@mail.invalid", "Thanks", 0, false) // duplicate → spam
 	if spam.Comment.Status != comment.StatusSpam {
 		t.Fatalf("duplicate %s", spam.Comment.Status)
 	}
 	time.Sleep(300 * time.Millisecond)
+	waitIdle(t, st)
 	if after := len(outbox(t, st)); after != before {
 		t.Errorf("spam sent %d mails", after-before)
 	}
+}
+
+// waitIdle waits until River has no job left to run.
+func waitIdle(t *testing.T, st *store.Store) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		err := st.Pool.QueryRow(context.Background(),
+			`SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'discarded', 'cancelled')`).Scan(&n)
+		if err == nil && n == 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("jobs still pending")
 }
 
 func outbox(t *testing.T, st *store.Store) []store.OutboxMail {
@@ -146,4 +164,51 @@ func waitMail(t *testing.T, st *store.Store, to, subject string) store.OutboxMai
 	}
 	t.Fatalf("no mail to %s about %q; outbox: %q", to, subject, got)
 	return store.OutboxMail{}
+}
+
+// TestPrune: the hourly job deletes old spam (audited as Quire's own
+// action) and old outbox mail, and keeps the rest.
+func TestPrune(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	u := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
+	if err := store.CreateUser(ctx, st.Pool, u); err != nil {
+		t.Fatal(err)
+	}
+	p := &post.Post{AuthorID: u.ID, Title: "Spammed", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
+	p.Normalize()
+	if err := store.CreatePost(ctx, st.Pool, u.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, age := range []string{"20 days", "1 day"} {
+		n := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusSpam, BodySource: age}}
+		if err := store.CreateComment(ctx, st.Pool, n); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = st.Pool.Exec(ctx, `UPDATE comments SET created_at = now() - $2::interval WHERE id = $1`, n.ID, age)
+		_ = store.PutOutbox(ctx, st.Pool, store.OutboxMail{To: "x@mail.invalid", Subject: age, Body: "b"})
+		_, _ = st.Pool.Exec(ctx, `UPDATE mail_outbox SET created_at = now() - $1::interval * 3 WHERE subject = $1`, age)
+	}
+	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx) //nolint:errcheck
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		var spam, mails int
+		_ = st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM mail_outbox)`).Scan(&spam, &mails)
+		if spam == 1 && mails == 1 {
+			log, _ := store.AuditLog(ctx, st.Pool, 0, 5)
+			if len(log) == 0 || log[0].Action != "comment.empty_spam" || log[0].ActorID != nil {
+				t.Errorf("audit %+v", log)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("old spam and mail not pruned")
 }

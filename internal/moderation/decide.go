@@ -91,7 +91,7 @@ func Decide(s Settings, in Input) Verdict {
 	add := func(code ReasonCode, a Action, msg string) {
 		rs = append(rs, Reason{Code: code, Action: a, Message: msg})
 	}
-	form := in.Kind == KindComment || in.Kind == KindGuestPost
+	form := in.Kind == KindComment || in.Kind == KindGuestPost || in.Kind == KindContact
 
 	if in.HoneypotFilled {
 		add(ReasonHoneypot, Spam, "Filled in the hidden field")

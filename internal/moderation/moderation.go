@@ -48,6 +48,10 @@ const (
 	KindPingback   Kind = "pingback"
 	KindWebmention Kind = "webmention"
 	KindGuestPost  Kind = "guest_post"
+	// KindContact is a contact-page message: it goes through the form
+	// rules but never into the queue (it is mailed to the admins), so it
+	// is not Valid as a queue kind.
+	KindContact Kind = "contact"
 )
 
 // Valid reports whether k is a known kind.

@@ -106,10 +106,11 @@ type Post struct {
 	Author        Byline
 }
 
-// Public reports whether readers may see p at now: published, or scheduled
-// for a time that has come.
+// Public reports whether readers may see p (a post or a page) at now:
+// published, or scheduled for a time that has come. Lists and feeds
+// select posts only, in SQL.
 func (p *Post) Public(now time.Time) bool {
-	return p.Kind == KindPost && (p.Status == Published || p.Status == Scheduled) &&
+	return (p.Status == Published || p.Status == Scheduled) &&
 		!p.PublishedAt.IsZero() && !p.PublishedAt.After(now)
 }
 
@@ -148,6 +149,9 @@ func (p *Post) Normalize() {
 	}
 	if p.CommentPolicy == "" {
 		p.CommentPolicy = CommentsOpen
+		if p.Kind == KindPage {
+			p.CommentPolicy = CommentsClosed // pages take comments only when an editor opens them
+		}
 	}
 	if p.Status == "" {
 		p.Status = Draft

@@ -77,6 +77,14 @@ func Transition(u *account.User, p *Post, to Status) error {
 	if p.ID == 0 && to == Trashed {
 		return apperr.New(apperr.Invalid, "A new post cannot go straight to the trash.")
 	}
+	if p.Kind == KindPage {
+		// Pages belong to the site, not to their author: whoever manages
+		// pages may give them any status.
+		if !account.Can(u, account.ManagePages, account.Site) {
+			return forbidden()
+		}
+		return nil
+	}
 	if p.ID == 0 {
 		if !account.Can(u, account.CreatePost, account.Site) || p.AuthorID != u.ID && !account.Can(u, account.EditPost, owner) {
 			return forbidden()
@@ -108,6 +116,9 @@ func Transition(u *account.User, p *Post, to Status) error {
 // may, except that a post already scheduled or published is changed only by
 // those who may publish it.
 func CanEdit(u *account.User, p *Post) bool {
+	if p.Kind == KindPage {
+		return account.Can(u, account.ManagePages, account.Site)
+	}
 	owner := account.Owned(p.AuthorID)
 	if !account.Can(u, account.EditPost, owner) {
 		return false
@@ -121,6 +132,9 @@ func CanEdit(u *account.User, p *Post) bool {
 // CanRead reports whether u may see p at now: anyone once it is public, else
 // those who may read its drafts.
 func CanRead(u *account.User, p *Post, now time.Time) bool {
+	if p.Kind == KindPage {
+		return p.Public(now) || account.Can(u, account.ManagePages, account.Site)
+	}
 	return p.Public(now) || account.Can(u, account.ReadDraft, account.Owned(p.AuthorID))
 }
 

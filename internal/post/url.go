@@ -8,8 +8,13 @@ import (
 // The public paths of posts, terms and authors. They live here, next to the
 // types, so templates, feeds, the API and the sitemap cannot disagree.
 
-// Path is the post's public path.
-func (p *Post) Path() string { return "/posts/" + p.Slug }
+// Path is the post's public path; a page's is at the root, with no date.
+func (p *Post) Path() string {
+	if p.Kind == KindPage {
+		return "/" + p.Slug
+	}
+	return "/posts/" + p.Slug
+}
 
 // Path is the term's page.
 func (t Term) Path() string {

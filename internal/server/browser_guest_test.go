@@ -74,7 +74,7 @@ func TestBrowserGuestPost(t *testing.T) {
 
 	// The editor accepts and schedules it a few seconds ahead.
 	pubSignIn(t, ctx, e, "eve")
-	at := time.Now().UTC().Add(4 * time.Second).Truncate(time.Second)
+	at := time.Now().UTC().Add(8 * time.Second).Truncate(time.Second) // margin for a slow machine
 	bt.Do(t, ctx, chromedp.Navigate(reviewURL), chromedp.WaitVisible(`#guest-accept-form`),
 		chromedp.Click(`#guest-accept-form input[name=when][value=schedule]`),
 		chromedp.SetValue(`#guest-accept-form input[name=published_at]`, at.Format("2006-01-02T15:04:05")),
@@ -115,6 +115,8 @@ func TestBrowserGuestPost(t *testing.T) {
 	}
 	bt.Screenshot(t, ctx, "post")
 
+	bt.Do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.TS.URL+"/write"), chromedp.WaitVisible(`#guest-form`))
+	bt.Screenshot(t, ctx, "write-phone")
 	bt.Do(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(`#guest-status`))
 	if s := bt.Get(t, ctx, chromedp.Text(`#guest-status`)); s != "Published" || pubCount(t, ctx, `#guest-post-link[href="/posts/a-guest-on-go"]`) != 1 {
 		t.Errorf("status page: %q without the link", s)

@@ -132,6 +132,7 @@ type guestStatusPage struct {
 	Sub         *guestpost.Submission
 	Status      guestpost.Status // as the guest sees it now
 	Latest      guestpost.Version
+	Shown       guestpost.Version // ?v=N, else Latest
 	Versions    []guestpost.Version
 	Messages    []guestpost.Message
 	StatusURL   string
@@ -154,7 +155,10 @@ func (s *Server) renderGuestStatus(w http.ResponseWriter, r *http.Request, statu
 	pg := guestStatusPage{Page: s.page(r, "Your guest post"), Sub: sub, Status: sub.Effective(s.now()), Versions: vs,
 		Messages: ms, StatusURL: s.abs("/guest-posts/status/" + tok), StatusToken: tok, New: r.URL.Query().Get("new") != "", Error: msg}
 	if len(vs) > 0 {
-		pg.Latest = vs[len(vs)-1]
+		pg.Latest, pg.Shown = vs[len(vs)-1], vs[len(vs)-1]
+		if v, _ := strconv.Atoi(r.URL.Query().Get("v")); v >= 1 && v <= len(vs) {
+			pg.Shown = vs[v-1]
+		}
 	}
 	if form != nil {
 		pg.Form = *form

@@ -23,6 +23,7 @@ func (s *Server) guestAdminRoutes(r chi.Router) {
 	r.Post("/admin/guest-posts/settings", s.h(s.guestSettings))
 	r.Get("/admin/guest-posts/{id}", s.h(s.guestReview))
 	r.Post("/admin/guest-posts/{id}/{action}", s.h(s.guestAct))
+	r.Post("/admin/guest-posts/posts/{id}/return", s.h(s.postReturn))
 }
 
 // guestListPage is the review queue: guest submissions by status, and
@@ -144,7 +145,9 @@ func (s *Server) renderGuestReview(w http.ResponseWriter, r *http.Request, statu
 			pg.Shown = pg.Versions[v-1]
 		}
 	}
-	pg.Accept = acceptForm{When: "now", CommentPolicy: string(post.CommentsOpen)}
+	// The usual guest-post note (PRODUCT.md), for the editor to change.
+	pg.Accept = acceptForm{When: "now", CommentPolicy: string(post.CommentsOpen),
+		Intro: "The following is a guest post by " + sub.Name + ". To submit your own, [write for us](/write)."}
 	if af != nil {
 		pg.Accept = *af
 	}
@@ -189,6 +192,8 @@ func (s *Server) guestAct(w http.ResponseWriter, r *http.Request) error {
 				flash = "Scheduled for " + p.PublishedAt.UTC().Format("2 January 2006, 15:04:05 MST") + "."
 			}
 		}
+	case "intro":
+		err, flash = s.guests.SetIntro(ctx, u, id, v("intro")), "The note on top of the post is saved."
 	case "spam":
 		err, flash = s.guests.MarkSpam(ctx, u, id), "Marked as spam: declined, and nothing was sent."
 	case "trust", "distrust":

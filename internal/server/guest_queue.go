@@ -2,8 +2,12 @@ package server
 
 import (
 	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
 
 	"quire/internal/account"
+	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/guestpost"
 	"quire/internal/moderation"
@@ -59,4 +63,26 @@ func (s *Server) heldGuests(r *http.Request) int {
 		s.log.Warn("counting guest posts", "err", err)
 	}
 	return n
+}
+
+// postReturn sends a contributor's pending post back to draft with the
+// editor's message, from the moderation queue or the review list.
+func (s *Server) postReturn(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return apperr.ErrNotFound
+	}
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	err = s.guests.ReturnPost(r.Context(), userFrom(r.Context()), id, r.PostForm.Get("message"))
+	if e, ok := apperr.As(err); ok && e.Fields["message"] != "" {
+		return apperr.New(apperr.Invalid, "The post was not sent back: %s", e.Fields["message"])
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, "Sent back to its author's drafts, with your message.")
+	redirect(w, r, safeQueueBack(r.PostForm.Get("back")))
+	return nil
 }

@@ -33,6 +33,17 @@ func TestGuestPostJourney(t *testing.T) {
 	if !strings.HasSuffix(link, path) {
 		t.Fatalf("mailed link %q, page %q", link, path)
 	}
+	// The token is unguessable and not stored: only its hash is.
+	tok := path[strings.LastIndex(path, "/")+1:]
+	var found int
+	_ = e.Store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM guest_submissions s WHERE s::text LIKE '%' || $1 || '%'`, tok).Scan(&found)
+	if len(tok) < 32 || found != 0 {
+		t.Errorf("token %q (%d chars) found in %d rows", tok, len(tok), found)
+	}
+	wrong := path[:len(path)-1] + map[bool]string{true: "y", false: "x"}[strings.HasSuffix(path, "x")]
+	if res := e.Get(e.Client(), wrong); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a wrong token: %d", res.StatusCode)
+	}
 	if b := e.outboxMail("eve@example.com", "A new guest post"); statusLinkRE.MatchString(b) {
 		t.Error("the editors' mail carries the guest's private link")
 	}
@@ -111,6 +122,17 @@ func TestGuestPostJourney(t *testing.T) {
 	}
 	if s := e.page(guest, path).Find("#guest-status").AttrOr("data-status", ""); s != "published" {
 		t.Errorf("status after accept: %q", s)
+	}
+	if e.page(ed, "/admin/guest-posts?status=published").Find(`#guest-`+ids).Length() != 1 ||
+		e.page(ed, "/admin/guest-posts").Find(".guest-item").Length() != 0 {
+		t.Error("review list filters")
+	}
+	if e.page(guest, path+"?v=1").Find(".guest-preview").Text() == e.page(guest, path).Find(".guest-preview").Text() {
+		t.Error("the first version is not viewable")
+	}
+	act("intro", url.Values{"intro": {"A *new* note."}}, http.StatusSeeOther)
+	if n := e.page(e.Client(), "/posts/notes-on-go").Find(".guest-intro em").Text(); n != "new" {
+		t.Errorf("changed note: %q", n)
 	}
 	// Trusting the guest drops nofollow from the website.
 	act("trust", nil, http.StatusSeeOther)
@@ -209,5 +231,39 @@ func TestGuestSpamSettingsContributors(t *testing.T) {
 	e.SignIn(ed, "bob")
 	if res := e.Get(ed, "/admin/guest-posts"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("author on the review list: %d", res.StatusCode)
+	}
+}
+
+// TestContributorReturned: an editor sends a contributor's pending post
+// back to draft from the queue with a message; the contributor is mailed.
+func TestContributorReturned(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("eve", account.Editor)
+	cal := e.MustUser("cal", account.Contributor)
+	p := e.MustPost(cal, "Please review", "open")
+	ctx := context.Background()
+	if _, err := e.Store.Pool.Exec(ctx, `UPDATE posts SET status = 'pending', published_at = NULL WHERE id = $1`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	ed := e.Client()
+	e.SignIn(ed, "eve")
+	if e.page(ed, "/admin/guest-posts").Find(".pending-item .return-form").Length() != 1 {
+		t.Fatal("the review list lacks the pending post")
+	}
+	ret := "/admin/guest-posts/posts/" + strconv.FormatInt(p.ID, 10) + "/return"
+	if res := e.PostForm(ed, ret, url.Values{"message": {""}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("no message: %d", res.StatusCode)
+	}
+	if res := e.PostForm(ed, ret, url.Values{"message": {"Shorter, please."}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return: %d", res.StatusCode)
+	}
+	got, _ := store.PostByID(ctx, e.Store.Pool, p.ID)
+	var mails int
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'mail' AND args::text LIKE '%Shorter, please.%'`).Scan(&mails)
+	if got.Status != "draft" || mails != 1 {
+		t.Errorf("status %s, %d mails", got.Status, mails)
+	}
+	if res := e.PostForm(ed, ret, url.Values{"message": {"Again"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("second return: %d", res.StatusCode)
 	}
 }

@@ -28,6 +28,9 @@ type editorPage struct {
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, p *post.Post, f postForm, err error) error {
 	title := "New post"
+	if p.Kind == post.KindPage {
+		title = "New page"
+	}
 	if p.ID != 0 {
 		title = "Edit: " + p.Title
 	}
@@ -63,13 +66,13 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &post.Post{AuthorID: u.ID}
 	if err := f.apply(p, s.now()); err != nil {
-		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID}, f, err)
+		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
 	}
-	if err := post.Transition(u, &post.Post{AuthorID: u.ID}, p.Status); err != nil {
+	if err := post.Transition(u, &post.Post{AuthorID: u.ID, Kind: p.Kind}, p.Status); err != nil {
 		return err
 	}
-	if err := store.CreatePost(r.Context(), s.store.Pool, u.ID, p); err != nil {
-		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID}, f, err)
+	if err := s.createPostOrPage(r, p, f); err != nil { // Pages: page_admin.go
+		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
 	}
 	s.setFlash(w, r, savedMessage(p))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
@@ -91,7 +94,11 @@ func (s *Server) postEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderEditor(w, r, http.StatusOK, p, formOf(p), nil)
+	f := formOf(p)
+	if err := s.pageFormOf(r, p, &f); err != nil { // Pages: page_admin.go
+		return err
+	}
+	return s.renderEditor(w, r, http.StatusOK, p, f, nil)
 }
 
 func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
@@ -108,7 +115,7 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 	if err := f.apply(&p, s.now()); err != nil {
 		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
 	}
-	err = store.UpdatePost(r.Context(), s.store.Pool, u.ID, &p, func(stored *post.Post) error {
+	err = s.updatePostOrPage(r, &p, f, func(stored *post.Post) error { // Pages: page_admin.go
 		return post.Transition(u, stored, p.Status)
 	})
 	var e *apperr.Error
@@ -147,8 +154,9 @@ func (s *Server) postTrash(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.navChanged() // Pages: a trashed page leaves the navigation
 	s.setFlash(w, r, "Moved to the trash.")
-	redirect(w, r, "/admin/posts")
+	redirect(w, r, adminListOf(p)) // Pages: back to the pages list (page_admin.go)
 	return nil
 }
 
@@ -179,6 +187,9 @@ func (s *Server) postPreview(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.Slug == "" {
 		p.Slug = post.Slugify(p.Title)
+	}
+	if p.Kind == post.KindPage {
+		return s.pagePreview(w, r, p, f) // Pages: page_admin.go
 	}
 	pp := s.postData(r, p)
 	pp.NoIndex = true

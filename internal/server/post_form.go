@@ -15,6 +15,8 @@ import (
 type postForm struct {
 	Title, Slug, Body, Format, Excerpt, Tags, Categories string
 	Status, PublishedAt, CommentPolicy                   string
+	// Pages: the kind of a new item, and a page's settings (page_admin.go).
+	Kind, NavOrder, Template string
 }
 
 // formTime is the editor's date format (an <input type="datetime-local">,
@@ -25,7 +27,7 @@ func formOf(p *post.Post) postForm {
 	f := postForm{
 		Title: p.Title, Slug: p.Slug, Body: p.BodySource, Format: string(p.Format), Excerpt: p.ExcerptSource,
 		Tags: post.JoinTerms(p.Tags), Categories: post.JoinTerms(p.Categories),
-		Status: string(p.Status), CommentPolicy: string(p.CommentPolicy),
+		Status: string(p.Status), CommentPolicy: string(p.CommentPolicy), Kind: string(p.Kind),
 	}
 	if !p.PublishedAt.IsZero() {
 		f.PublishedAt = p.PublishedAt.UTC().Format(formTime)
@@ -42,6 +44,7 @@ func readPostForm(r *http.Request) (postForm, error) {
 		Title: v("title"), Slug: strings.TrimSpace(v("slug")), Body: v("body"), Format: v("format"), Excerpt: v("excerpt"),
 		Tags: v("tags"), Categories: v("categories"), Status: v("status"),
 		PublishedAt: strings.TrimSpace(v("published_at")), CommentPolicy: v("comment_policy"),
+		Kind: v("kind"), NavOrder: strings.TrimSpace(v("nav_order")), Template: v("template"),
 	}, nil
 }
 
@@ -50,6 +53,9 @@ func readPostForm(r *http.Request) (postForm, error) {
 // messages.
 func (f postForm) apply(p *post.Post, now time.Time) error {
 	p.Title, p.Slug, p.BodySource, p.ExcerptSource = f.Title, f.Slug, f.Body, f.Excerpt
+	if p.ID == 0 && f.Kind == string(post.KindPage) {
+		p.Kind = post.KindPage // a new page; a stored item keeps its kind
+	}
 	p.Format, p.CommentPolicy = post.Format(f.Format), post.CommentPolicy(f.CommentPolicy)
 	p.Tags, p.Categories = post.ParseTerms(post.Tag, f.Tags), post.ParseTerms(post.Category, f.Categories)
 	var at time.Time

@@ -63,6 +63,7 @@ func (s *Server) routes() http.Handler {
 		s.readingRoutes(r) // Publishing: front page, posts, archives, search (routes_posts.go)
 		s.commentRoutes(r) // Comments: the form, permalinks, guest edits, mail links (comments.go)
 		s.guestRoutes(r)   // Guest posts: "Write for us", status links, guest authors (guest.go)
+		s.pageRoutes(r)    // Pages: /{slug} at the root; static routes win in chi (page_read.go)
 
 		// Signed in; each handler checks account.Can for its action.
 		r.Group(func(r chi.Router) {
@@ -77,6 +78,7 @@ func (s *Server) routes() http.Handler {
 			s.mediaRoutes(r)      // Media: the library and uploads (media_library.go)
 			s.importRoutes(r)     // Import: WXR import and export pages (import.go)
 			s.guestAdminRoutes(r) // Guest posts: the review queue and actions (guest_admin.go)
+			s.pageAdminRoutes(r)  // Pages: the pages list and "New page" (page_admin.go)
 		})
 	})
 	s.importUploadRoute(r, cop) // Import: the WXR upload, with its own body limit (import.go)

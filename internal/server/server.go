@@ -61,6 +61,7 @@ type Server struct {
 	media    *library.Service      // uploaded images (media*.go)
 	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
 	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
+	nav      navCache              // Pages: the navigation's pages (page_read.go)
 
 	siteMu   sync.Mutex
 	site     Site
@@ -138,6 +139,7 @@ type Page struct {
 	OG          map[string]string // OpenGraph / Twitter meta, property → content
 	Head        []HeadLink        // extra <link> elements (pingback, webmention…)
 	Held        int               // items waiting in the moderation queue; moderators only
+	Nav         []store.NavLink   // Pages: pages in the site navigation (page_read.go)
 }
 
 // FeedLink is an autodiscovery link.
@@ -161,6 +163,7 @@ func (s *Server) page(r *http.Request, title string) Page {
 		},
 	}
 	p.Canonical = s.cfg.BaseURL.String() + r.URL.Path
+	p.Nav = s.navLinks(r.Context())
 	if account.Can(p.User, account.Moderate, account.Site) {
 		p.Held = s.heldCount(r)
 	}

@@ -38,6 +38,13 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 			newest = e.UpdatedAt
 		}
 	}
+	pages, err := store.SitemapPages(r.Context(), s.store.Pool) // Pages: at their root addresses
+	if err != nil {
+		return err
+	}
+	for _, e := range pages {
+		us.URLs = append(us.URLs, sitemapURL{Loc: s.abs("/" + e.Slug), LastMod: e.UpdatedAt.UTC().Format(time.RFC3339)})
+	}
 	authors, err := store.PublicAuthors(r.Context(), s.store.Pool)
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 // subCols selects a submission (s) with its guest (g), the title of its
 // latest version and its post (p, may be NULL).
 const subCols = `s.id, s.guest_id, s.status, s.spam, s.name, s.email, s.bio_source, s.bio_html, s.website, s.note,
-	s.reasons, coalesce(host(s.ip), ''), s.user_agent, coalesce(s.post_id, 0), s.intro_html, s.created_at, s.updated_at,
+	s.reasons, coalesce(host(s.ip), ''), s.user_agent, coalesce(s.post_id, 0), s.intro_source, s.intro_html, s.created_at, s.updated_at,
 	coalesce((SELECT v.title FROM guest_versions v WHERE v.submission_id = s.id ORDER BY v.number DESC LIMIT 1), ''),
 	g.trusted, coalesce(p.slug, ''), p.published_at`
 
@@ -25,7 +25,7 @@ func scanSubmission(row pgx.CollectableRow) (guestpost.Submission, error) {
 	var reasons []byte
 	var published *time.Time
 	err := row.Scan(&s.ID, &s.GuestID, &s.Status, &s.Spam, &s.Name, &s.Email, &s.BioSource, &s.BioHTML, &s.Website,
-		&s.Note, &reasons, &s.IP, &s.UserAgent, &s.PostID, &s.IntroHTML, &s.CreatedAt, &s.UpdatedAt, &s.Title,
+		&s.Note, &reasons, &s.IP, &s.UserAgent, &s.PostID, &s.IntroSource, &s.IntroHTML, &s.CreatedAt, &s.UpdatedAt, &s.Title,
 		&s.GuestTrusted, &s.PostSlug, &published)
 	if err == nil {
 		err = json.Unmarshal(reasons, &s.Reasons)

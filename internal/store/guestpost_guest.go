@@ -101,3 +101,19 @@ func GuestReviewers(ctx context.Context, db DB) ([]Recipient, error) {
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Recipient])
 }
+
+// SetSubmissionIntro replaces the editor's note on top of submission id's
+// post as actorID, audited.
+func SetSubmissionIntro(ctx context.Context, db DB, actorID, id int64, source, html string) error {
+	return atomically(ctx, db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE guest_submissions SET intro_source = $2, intro_html = $3, updated_at = now()
+			WHERE id = $1 AND post_id IS NOT NULL`, id, source, html)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return notFound(pgx.ErrNoRows)
+		}
+		return Audit(ctx, tx, actorID, "guest_post.intro", "guest_post", id, "", source)
+	})
+}

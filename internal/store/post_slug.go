@@ -15,6 +15,9 @@ import (
 // freeSlug returns the slug to store. A slug given by the writer must be
 // free (or be the post's own); a derived one gets the first free suffix.
 func freeSlug(ctx context.Context, db DB, kind post.Kind, given, title string, self int64) (string, error) {
+	if kind == post.KindPage && post.ReservedSlug(given) {
+		return "", post.ReservedError(given) // Pages: the root's routes come first
+	}
 	if given != "" {
 		var taken bool
 		err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE kind = $1 AND slug = $2 AND id <> $3)`,
@@ -46,6 +49,9 @@ func freeSlug(ctx context.Context, db DB, kind post.Kind, given, title string, s
 	taken := make(map[string]bool, len(used))
 	for _, s := range used {
 		taken[s] = true
+	}
+	if kind == post.KindPage && post.ReservedSlug(base) {
+		taken[base] = true // Pages: a page titled "Search" becomes /search-2
 	}
 	slug := base
 	for n := 2; taken[slug]; n++ {

@@ -26,6 +26,7 @@ type ListFilter struct {
 	TermID   int64         // a tag or category
 	From, To time.Time     // published in [From, To): a month archive (public only)
 	Statuses []post.Status // editors' lists; empty: all but trashed
+	Kind     post.Kind     // editors' lists: posts ("") or pages; public lists are posts only
 	Limit    int           // 1..100; 0 means 20
 	Cursor   post.Cursor
 }
@@ -111,7 +112,11 @@ func listSQL(f ListFilter) (string, []any) {
 	case f.Public:
 		where = append(where, publicWhere)
 	default:
-		where = append(where, "p.kind = 'post'")
+		kind := post.KindPost
+		if f.Kind == post.KindPage {
+			kind = post.KindPage
+		}
+		where = append(where, "p.kind = "+arg(string(kind)))
 		if len(f.Statuses) > 0 {
 			where = append(where, "p.status = ANY("+arg(statusStrings(f.Statuses))+")")
 		} else {

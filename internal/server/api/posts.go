@@ -45,6 +45,17 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	f := store.ListFilter{Cursor: cur, Limit: limit}
+	switch k := post.Kind(q.Get("kind")); k {
+	case "", post.KindPost:
+	case post.KindPage:
+		// Pages belong to the site: those who manage them list them all.
+		if !account.Can(u, account.ManagePages, account.Site) {
+			return apperr.New(apperr.Forbidden, "You may not manage pages.")
+		}
+		f.Kind = k
+	default:
+		return apperr.New(apperr.Invalid, "kind must be post or page.")
+	}
 	if s := q.Get("status"); s != "" {
 		st := post.Status(s)
 		if !st.Valid() {
@@ -76,7 +87,7 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.AuthorID = au.ID
 	}
-	editor := account.Can(u, account.ReadDraft, account.Site)
+	editor := account.Can(u, account.ReadDraft, account.Site) || f.Kind == post.KindPage
 	if editor && q.Get("author") == "" {
 		f.AuthorID = 0
 	}
@@ -110,11 +121,11 @@ func (a *API) createPost(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	p := &post.Post{AuthorID: u.ID}
+	p := &post.Post{AuthorID: u.ID, Kind: post.KindPost}
 	if err := in.apply(p, time.Now()); err != nil {
 		return err
 	}
-	if err := post.Transition(u, &post.Post{AuthorID: u.ID}, p.Status); err != nil {
+	if err := post.Transition(u, &post.Post{AuthorID: u.ID, Kind: p.Kind}, p.Status); err != nil {
 		return err
 	}
 	if err := store.CreatePost(r.Context(), a.store.Pool, u.ID, p); err != nil {
@@ -137,7 +148,7 @@ func (a *API) loadPost(r *http.Request) (*post.Post, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.Kind != post.KindPost || !post.CanRead(User(r.Context()), p, time.Now()) {
+	if !post.CanRead(User(r.Context()), p, time.Now()) { // a page: post.CanRead asks account.ManagePages
 		return nil, apperr.ErrNotFound
 	}
 	return p, nil

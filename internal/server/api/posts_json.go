@@ -12,6 +12,7 @@ import (
 type PostJSON struct {
 	ID            int64      `json:"id"`
 	URL           string     `json:"url"`
+	Kind          string     `json:"kind"` // post or page
 	Title         string     `json:"title"`
 	Slug          string     `json:"slug"`
 	Format        string     `json:"format"`
@@ -43,7 +44,7 @@ func (a *API) abs(path string) string {
 
 func (a *API) postView(p *post.Post) PostJSON {
 	j := PostJSON{
-		ID: p.ID, URL: a.abs(p.Path()), Title: p.Title, Slug: p.Slug, Format: string(p.Format),
+		ID: p.ID, URL: a.abs(p.Path()), Kind: string(p.Kind), Title: p.Title, Slug: p.Slug, Format: string(p.Format),
 		Body: p.BodySource, BodyHTML: p.BodyHTML, Excerpt: p.ExcerptSource, ExcerptHTML: p.ExcerptHTML,
 		Status: string(p.Status), CommentPolicy: string(p.CommentPolicy),
 		Tags: names(p.Tags), Categories: names(p.Categories),
@@ -68,6 +69,7 @@ func names(ts []post.Term) []string {
 // postInput is the body of POST /posts and PATCH /posts/{id}: every field
 // optional, so PATCH changes only what it names.
 type postInput struct {
+	Kind          *string    `json:"kind"` // on creation only
 	Title         *string    `json:"title"`
 	Slug          *string    `json:"slug"`
 	Body          *string    `json:"body"`
@@ -87,6 +89,12 @@ func (in postInput) apply(p *post.Post, now time.Time) error {
 		if src != nil {
 			*dst = *src
 		}
+	}
+	if in.Kind != nil && post.Kind(*in.Kind) != p.Kind && (p.ID != 0 || *in.Kind != string(post.KindPage)) {
+		return apperr.FieldErrors("Please correct the marked fields.", map[string]string{"kind": "Use post or page, on creation only."})
+	}
+	if in.Kind != nil && p.ID == 0 {
+		p.Kind = post.Kind(*in.Kind)
 	}
 	set(&p.Title, in.Title)
 	set(&p.Slug, in.Slug)

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// Pages are written in the post editor: "New page" opens it with kind
+// page, and a page's form adds its navigation place and template. Only
+// those who may manage pages (editors, admins) see any of it.
+
+// pageAdminRoutes are the pages list and "New page"; routes.go mounts
+// them in the signed-in group.
+func (s *Server) pageAdminRoutes(r chi.Router) {
+	r.Get("/admin/pages", s.h(s.pageList))
+	r.Get("/admin/pages/new", s.h(s.pageNew))
+}
+
+// pagesPage is the data of the editors' list of pages.
+type pagesPage struct {
+	Page
+	Pages []store.PageRow
+}
+
+func (s *Server) pageList(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.ManagePages, account.Site); err != nil {
+		return err
+	}
+	rows, err := store.ListPages(r.Context(), s.store.Pool)
+	if err != nil {
+		return err
+	}
+	pp := pagesPage{Page: s.page(r, "Pages"), Pages: rows}
+	pp.NoIndex = true
+	return s.render(w, r, http.StatusOK, "pages", pp)
+}
+
+func (s *Server) pageNew(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.ManagePages, account.Site); err != nil {
+		return err
+	}
+	u := userFrom(r.Context())
+	// Comments are off on a new page; the editor may open them.
+	p := &post.Post{AuthorID: u.ID, Kind: post.KindPage, Status: post.Draft, Format: post.Markdown, CommentPolicy: post.CommentsClosed}
+	return s.renderEditor(w, r, http.StatusOK, p, formOf(p), nil)
+}
+
+// pageSettingsOf reads a page's settings from the editor's form. Returns
+// apperr.Invalid with fields nav_order and template.
+func pageSettingsOf(f postForm) (post.PageSettings, error) {
+	st := post.PageSettings{Template: post.Template(f.Template)}
+	if f.NavOrder != "" {
+		n, err := strconv.Atoi(f.NavOrder)
+		if err != nil {
+			return st, apperr.FieldErrors("Please correct the marked fields.", map[string]string{"nav_order": "Use a number from 0 to 9999, or leave it empty to keep the page out of the navigation."})
+		}
+		st.InNav, st.NavOrder = true, n
+	}
+	return st, st.Validate()
+}
+
+// pageFormOf fills the page fields of f from page p's stored settings.
+func (s *Server) pageFormOf(r *http.Request, p *post.Post, f *postForm) error {
+	if p.Kind != post.KindPage {
+		return nil
+	}
+	st, err := store.PageSettingsOf(r.Context(), s.store.Pool, p.ID)
+	f.NavOrder, f.Template = st.NavString(), string(st.Template)
+	return err
+}
+
+// createPostOrPage stores a new post, or a new page with its settings.
+func (s *Server) createPostOrPage(r *http.Request, p *post.Post, f postForm) error {
+	u := userFrom(r.Context())
+	if p.Kind != post.KindPage {
+		return store.CreatePost(r.Context(), s.store.Pool, u.ID, p)
+	}
+	st, err := pageSettingsOf(f)
+	if err != nil {
+		return err
+	}
+	defer s.navChanged()
+	return store.CreatePage(r.Context(), s.store.Pool, u.ID, p, st)
+}
+
+// updatePostOrPage saves a post, or a page with its settings.
+func (s *Server) updatePostOrPage(r *http.Request, p *post.Post, f postForm, check func(*post.Post) error) error {
+	u := userFrom(r.Context())
+	if p.Kind != post.KindPage {
+		return store.UpdatePost(r.Context(), s.store.Pool, u.ID, p, check)
+	}
+	st, err := pageSettingsOf(f)
+	if err != nil {
+		return err
+	}
+	defer s.navChanged()
+	return store.UpdatePage(r.Context(), s.store.Pool, u.ID, p, st, check)
+}
+
+// adminListOf is the editors' list p belongs in.
+func adminListOf(p *post.Post) string {
+	if p.Kind == post.KindPage {
+		return "/admin/pages"
+	}
+	return "/admin/posts"
+}
+
+// pagePreview renders the editor's form as the page will look, without
+// saving anything.
+func (s *Server) pagePreview(w http.ResponseWriter, r *http.Request, p *post.Post, f postForm) error {
+	st, err := pageSettingsOf(f)
+	if err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: p.AuthorID, Kind: post.KindPage}, f, err)
+	}
+	pv := pageView{Page: s.page(r, p.Title), Post: p, Settings: st,
+		Notice: "Preview: this is how the page will look. Nothing has been saved."}
+	pv.NoIndex = true
+	if st.Template == post.TemplateContact {
+		pv.Contact = &contactForm{Action: p.Path()}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, http.StatusOK, "page", pv)
+}

@@ -1,0 +1,148 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// Pages (About, Contact) are posts of kind page served at the root. Their
+// route is a catch-all, /{slug}, registered in the browser group: chi
+// tries static segments before parameters, so every other route wins, and
+// post.ReservedSlug keeps pages off the first segments routes use.
+
+// pageRoutes are the public page routes; routes.go mounts them in the
+// browser group.
+func (s *Server) pageRoutes(r chi.Router) {
+	r.Get("/{slug}", s.h(s.pageServe))
+	r.Post("/{slug}", s.h(s.contactSubmit)) // a contact page's form (page_contact.go)
+}
+
+// pageView is the data of a page's page.
+type pageView struct {
+	Page
+	Post     *post.Post
+	Settings post.PageSettings
+	Notice   string
+	CanEdit  bool
+	Comments *commentsView // nil unless the editor opened comments
+	Contact  *contactForm  // a contact page's form
+}
+
+// pageServe shows the page named by the first path segment. Anything that
+// is not a page goes to notFound, which also answers imported blogs' old
+// permalinks.
+func (s *Server) pageServe(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pageBySlug(w, r)
+	if err != nil || p == nil {
+		return err
+	}
+	return s.renderPage(w, r, http.StatusOK, p, nil)
+}
+
+// pageBySlug loads the page of the URL that the visitor may read. It
+// answers itself (returns nil, nil) with a redirect or notFound's answer.
+func (s *Server) pageBySlug(w http.ResponseWriter, r *http.Request) (*post.Post, error) {
+	ctx := r.Context()
+	slug := chi.URLParam(r, "slug")
+	if !post.ValidSlug(slug) || post.ReservedSlug(slug) {
+		return nil, s.notFound(w, r)
+	}
+	p, err := store.PostBySlug(ctx, s.store.Pool, post.KindPage, slug)
+	if errors.Is(err, apperr.ErrNotFound) {
+		if cur, err := store.SlugRedirect(ctx, s.store.Pool, post.KindPage, slug); err == nil {
+			http.Redirect(w, r, "/"+cur, http.StatusMovedPermanently)
+			return nil, nil
+		}
+		return nil, s.notFound(w, r)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !post.CanRead(userFrom(ctx), p, s.now()) || p.Status == post.Trashed && !post.CanEdit(userFrom(ctx), p) {
+		return nil, s.notFound(w, r)
+	}
+	return p, nil
+}
+
+// renderPage renders page p; cf is a contact form sent back with errors.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, p *post.Post, cf *contactForm) error {
+	ctx := r.Context()
+	st, err := store.PageSettingsOf(ctx, s.store.Pool, p.ID)
+	if err != nil {
+		return err
+	}
+	sp := pageView{Page: s.page(r, p.Title), Post: p, Settings: st, CanEdit: post.CanEdit(userFrom(ctx), p)}
+	sp.Canonical = s.abs(p.Path())
+	sp.Description = post.Excerpt(p, 200)
+	sp.OG = map[string]string{"og:type": "website", "og:title": p.Title, "og:url": sp.Canonical,
+		"og:site_name": sp.Site.Title, "og:description": sp.Description}
+	if st.Template == post.TemplateContact {
+		if cf == nil {
+			cf = &contactForm{}
+		}
+		cf.Token, cf.Action = s.contactToken(p.ID), p.Path()
+		sp.Contact = cf
+	}
+	public := p.Public(s.now())
+	if public && p.CommentPolicy != post.CommentsClosed {
+		if sp.Comments, err = s.commentsFor(r, p); err != nil {
+			return err
+		}
+		sp.Comments.FeedAtom, sp.Comments.FeedRSS = "", "" // comment feeds are per post, under /posts/
+	}
+	if !public || status != http.StatusOK {
+		sp.NoIndex = true
+		if !public {
+			sp.Notice = "This page is not public (" + p.Status.Label() + "). Only editors can see it."
+		}
+		w.Header().Set("Cache-Control", "private, no-store")
+		return s.render(w, r, status, "page", sp)
+	}
+	return s.renderPublic(w, r, "page", sp)
+}
+
+// navCache keeps the navigation's pages for navTTL on each node; a page
+// saved through this node's editor clears it at once.
+type navCache struct {
+	mu    sync.Mutex
+	links []store.NavLink
+	at    time.Time
+}
+
+// navTTL bounds how stale another node's (or an API client's) page change
+// may look in the navigation.
+const navTTL = 10 * time.Second
+
+// navLinks returns the pages of the site navigation, cached.
+func (s *Server) navLinks(ctx context.Context) []store.NavLink {
+	c := &s.nav
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.at.IsZero() && time.Since(c.at) < navTTL {
+		return c.links
+	}
+	links, err := store.NavPages(ctx, s.store.Pool)
+	if err != nil {
+		s.log.Warn("reading the navigation", "err", err)
+		return c.links
+	}
+	c.links, c.at = links, time.Now()
+	return links
+}
+
+// navChanged drops this node's copy of the navigation.
+func (s *Server) navChanged() {
+	c := &s.nav
+	c.mu.Lock()
+	c.at = time.Time{}
+	c.mu.Unlock()
+}
