@@ -111,22 +111,7 @@ func (t *Templates) funcs() template.FuncMap {
 }
 
 // ago renders a relative time for people ("3 hours ago").
-func ago(t time.Time) string {
-	d := time.Since(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	case d < 30*24*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day") + " ago"
-	case d < 365*24*time.Hour:
-		return plural(int(d/(30*24*time.Hour)), "month") + " ago"
-	}
-	return plural(int(d/(365*24*time.Hour)), "year") + " ago"
-}
+func ago(t time.Time) string { return agoFrom(t, time.Now()) }
 
 func plural(n int, unit string) string {
 	if n == 1 {
