@@ -13,18 +13,7 @@ import (
 )
 
 func tokenCmd(ctx context.Context, env Env) error {
-	if len(env.Args) == 0 {
-		return errors.New("want a subcommand: create or revoke")
-	}
-	sub := env.Args[0]
-	env.Args = env.Args[1:]
-	switch sub {
-	case "create":
-		return tokenCreate(ctx, env)
-	case "revoke":
-		return tokenRevoke(ctx, env)
-	}
-	return fmt.Errorf("unknown subcommand %q: want create or revoke", sub)
+	return dispatch(ctx, env, []subcommand{{"create", tokenCreate}, {"revoke", tokenRevoke}})
 }
 
 // tokenCreate prints only the token, so scripts can capture it.
@@ -50,10 +39,7 @@ func tokenCreate(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	u, err := store.UserByLogin(ctx, db.Pool, *username)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return fmt.Errorf("no user %q", *username)
-	}
+	u, err := userNamed(ctx, db.Store, *username)
 	if err != nil {
 		return err
 	}

@@ -16,20 +16,31 @@ import (
 )
 
 func userCmd(ctx context.Context, env Env) error {
+	return dispatch(ctx, env, []subcommand{{"add", userAdd}, {"passwd", userPasswd}, {"list", userList}})
+}
+
+// subcommand is one word of a command like `quire user add`.
+type subcommand struct {
+	name string
+	run  func(context.Context, Env) error
+}
+
+// dispatch runs the subcommand named by the first argument.
+func dispatch(ctx context.Context, env Env, subs []subcommand) error {
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
+	}
+	want := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 	if len(env.Args) == 0 {
-		return errors.New("want a subcommand: add, passwd or list")
+		return errors.New("want a subcommand: " + want)
 	}
-	sub := env.Args[0]
-	env.Args = env.Args[1:]
-	switch sub {
-	case "add":
-		return userAdd(ctx, env)
-	case "passwd":
-		return userPasswd(ctx, env)
-	case "list":
-		return userList(ctx, env)
+	for _, s := range subs {
+		if s.name == env.Args[0] {
+			return s.run(ctx, Env{Args: env.Args[1:], Getenv: env.Getenv, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr})
+		}
 	}
-	return fmt.Errorf("unknown subcommand %q: want add, passwd or list", sub)
+	return fmt.Errorf("unknown subcommand %q: want %s", env.Args[0], want)
 }
 
 // splitFlags separates the command's own flags from the configuration
@@ -136,10 +147,7 @@ func userPasswd(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	u, err := store.UserByLogin(ctx, db.Pool, *username)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return fmt.Errorf("no user %q", *username)
-	}
+	u, err := userNamed(ctx, db.Store, *username)
 	if err != nil {
 		return err
 	}
@@ -194,4 +202,13 @@ func fieldsError(err error) error {
 		}
 	}
 	return errors.New(strings.Join(parts, "; "))
+}
+
+// userNamed returns the account called name, or a one-line "no user" error.
+func userNamed(ctx context.Context, st *store.Store, name string) (*account.User, error) {
+	u, err := store.UserByLogin(ctx, st.Pool, name)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, fmt.Errorf("no user %q", name)
+	}
+	return u, err
 }
