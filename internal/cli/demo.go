@@ -31,10 +31,16 @@ func demo(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	comments, err := loadDemoComments(ctx, db.Store, render.New(), demoDiscussionPost)
+	r := render.New()
+	comments, err := loadDemoComments(ctx, db.Store, r, demoDiscussionPost)
 	if err != nil {
 		return err
 	}
+	held, err := loadDemoHeld(ctx, db.Store, r)
+	if err != nil {
+		return err
+	}
+	comments += held
 	fmt.Fprintf(env.Stdout, "demo blog: %d authors, %d posts and %d responses added\n", users, posts, comments)
 	if err := loadDemoPages(ctx, db.Store, env.Stdout); err != nil { // Pages: About and Contact (demo_pages.go)
 		return err

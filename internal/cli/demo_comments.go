@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/comment"
+	"quire/internal/moderation"
 	"quire/internal/post"
 	"quire/internal/render"
 	"quire/internal/store"
@@ -48,6 +50,54 @@ var demoDiscussion = []demoComment{
 	{parent: -1, pingback: &demoPingback{"https://fieldnotes.demo.invalid/2026/11/searching-without-a-search-server/",
 		"Searching without a search server", "Field Notes"},
 		body: "… as the Quire Quarterly showed, a generated tsvector column and a GIN index carry a small blog a long way …"},
+}
+
+// demoHeldPost carries the demo's held responses, so the moderation queue
+// has something to show: a first comment with three links, and a pingback.
+const demoHeldPost = "Small interfaces"
+
+var demoHeld = []demoComment{
+	{parent: -1, name: "Link Collector", email: "collector@demo.invalid",
+		body: "Great post! See [one](https://a.demo.invalid/), [two](https://b.demo.invalid/) and [three](https://c.demo.invalid/)."},
+	{parent: -1, pingback: &demoPingback{"https://gophers.demo.invalid/notes/interfaces/", "Interfaces, again", "Gopher Notes"},
+		body: "… the bigger the interface, the weaker the abstraction, as Jonas Berg put it …"},
+}
+
+// loadDemoHeld adds demoHeld to its post, decided by the real moderation
+// rules, when the post has no responses at all yet.
+func loadDemoHeld(ctx context.Context, s *store.Store, r *render.Renderer) (int, error) {
+	p, err := store.PostBySlug(ctx, s.Pool, post.KindPost, post.Slugify(demoHeldPost))
+	if err != nil {
+		return 0, err
+	}
+	var has bool
+	if err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM comments WHERE post_id = $1)`, p.ID).Scan(&has); err != nil || has {
+		return 0, err
+	}
+	for i, d := range demoHeld {
+		html, err := r.Render(render.Comment, render.Markdown, d.body)
+		if err != nil {
+			return i, err
+		}
+		in := moderation.Input{Kind: moderation.KindComment, AuthorName: d.name, AuthorEmail: d.email,
+			Text: render.Text(html), Links: render.Links(html), SinceForm: time.Minute}
+		c := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment,
+			AuthorName: d.name, AuthorEmail: d.email, BodySource: d.body, BodyHTML: html}}
+		if pb := d.pingback; pb != nil {
+			in = moderation.Input{Kind: moderation.KindPingback, AuthorURL: pb.source, Text: d.body}
+			c.Kind, c.SourceURL, c.Title, c.SiteName, c.AuthorName, c.AuthorURL = comment.KindPingback, pb.source, pb.title, pb.site, pb.site, pb.source
+			c.BodyHTML = r.Sanitize(render.Excerpt, html)
+		}
+		v := moderation.Decide(moderation.DefaultSettings(), in)
+		c.Status, c.Reasons = comment.StatusHeld, v.Reasons
+		if v.Action == moderation.Approve {
+			c.Status = comment.StatusApproved
+		}
+		if err := store.CreateComment(ctx, s.Pool, c); err != nil {
+			return i, err
+		}
+	}
+	return len(demoHeld), nil
 }
 
 // loadDemoComments adds the demo discussion to the post titled title when

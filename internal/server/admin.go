@@ -18,23 +18,23 @@ type AdminLink struct {
 }
 
 // adminLinks lists the admin areas in order with the action each needs.
-// Areas whose handlers are not built yet are not listed.
+// The most used come first.
 var adminLinks = []struct {
 	action account.Action
 	link   AdminLink
 }{
 	{account.CreatePost, AdminLink{"/admin/posts", "Posts", "Write, schedule and publish; review what waits."}},                          // Publishing
 	{account.ManagePages, AdminLink{"/admin/pages", "Pages", "About, Contact and other pages at the root of the site; the navigation."}}, // Pages
-	{account.EditOwnProfile, AdminLink{"/admin/profile", "Profile", "Your author page: name, bio, location, links."}},                    // Publishing
-	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}},
-	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}},
 	{account.UploadMedia, AdminLink{"/admin/media", "Media", "Upload images, write their alt text, copy them into posts."}},
 	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks and webmentions; spam and trash."}},
 	{account.ReviewGuestPosts, AdminLink{"/admin/guest-posts", "Guest posts", "Review submissions from \"Write for us\"; accept, schedule or decline."}}, // Guest posts
+	{account.EditOwnProfile, AdminLink{"/admin/profile", "Profile", "Your author page: name, bio, location, links."}},                                    // Publishing
 	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}},
+	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}},
 	{account.ManageUsers, AdminLink{"/admin/invite", "Invite a member", "Mail someone a sign-up link."}},
 	{account.ImportExport, AdminLink{"/admin/import", "Import and export", "Move a blog in from WordPress, or download everything as WXR."}}, // Import
 	{account.ReadOutbox, AdminLink{"/admin/outbox", "Outbox", "Mail Quire would have sent, when no SMTP server is set."}},
+	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}},
 }
 
 type adminPage struct {
