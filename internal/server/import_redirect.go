@@ -24,8 +24,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 			if p == "" || len(p) > 2000 {
 				continue
 			}
-			// Only to a post readers may see: a redirect must not reveal
-			// the slug of a draft, and pages have no public address yet.
+			// Only to a post or page readers may see: a redirect must not
+			// reveal the slug of a draft.
 			if to, err := store.RedirectFor(r.Context(), s.store.Pool, p); err == nil && to.Public(s.now()) {
 				http.Redirect(w, r, to.Path(), http.StatusMovedPermanently)
 				return nil
