@@ -15,7 +15,10 @@ import (
 )
 
 // importCmd runs `quire import wxr FILE [--old-base-url URL] [--map-author
-// wxr=quire …]`. The report goes to standard output; a malformed file
+// wxr=quire …] [--fetch-media]`. --fetch-media copies the attachments and
+// the images of the imported posts into the media library through the
+// guarded fetch client (QUIRE_FETCH_ALLOW_CIDRS, QUIRE_FETCH_ALLOW_PORTS)
+// and points the posts at the copies; without it nothing is fetched. The report goes to standard output; a malformed file
 // fails with its line and column before anything is written. Running it
 // again is safe: what was imported is skipped, what is new is added.
 // Imports never send pingbacks or webmentions, whatever
@@ -24,7 +27,8 @@ func importCmd(ctx context.Context, env Env) error {
 	if len(env.Args) == 0 || env.Args[0] != "wxr" {
 		return errors.New("want `quire import wxr FILE`")
 	}
-	mine, rest := splitFlags(env.Args[1:], "old-base-url", "map-author")
+	fetchMedia, args := boolFlag(env.Args[1:], "fetch-media")
+	mine, rest := splitFlags(args, "old-base-url", "map-author")
 	fs := flag.NewFlagSet("quire import wxr", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	oldBase := fs.String("old-base-url", "", "the WordPress blog's address; old permalinks under it redirect to the imported posts")
@@ -52,6 +56,15 @@ func importCmd(ctx context.Context, env Env) error {
 	}
 	defer db.Close()
 	im := &wxrimport.Importer{Store: db.Store, Render: render.New()}
+	if fetchMedia {
+		files, err := mediaStorage(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		if im.Media, err = importMedia(cfg, db.Store, files, newLogger(env.Stderr, cfg.LogLevel)); err != nil {
+			return err
+		}
+	}
 	open := func() (io.ReadCloser, error) { return os.Open(name) }
 	var last time.Time
 	progress := func(n int64, r *wxrimport.Report) { // a line on stderr every few seconds for large files
@@ -62,7 +75,7 @@ func importCmd(ctx context.Context, env Env) error {
 			last = time.Now()
 		}
 	}
-	rep, err := im.Import(ctx, open, wxrimport.Options{OldBaseURL: *oldBase, AuthorMap: maps, Progress: progress})
+	rep, err := im.Import(ctx, open, wxrimport.Options{OldBaseURL: *oldBase, AuthorMap: maps, Progress: progress, FetchMedia: fetchMedia})
 	if rep != nil {
 		_, _ = rep.WriteTo(env.Stdout)
 	}
@@ -70,6 +83,25 @@ func importCmd(ctx context.Context, env Env) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
+}
+
+// boolFlag takes --name (or --name=true/false) out of args. splitFlags
+// and positional expect every flag to take a value, which would make
+// `--fetch-media FILE` swallow FILE.
+func boolFlag(args []string, name string) (on bool, rest []string) {
+	for _, a := range args {
+		switch v := strings.TrimLeft(a, "-"); {
+		case !strings.HasPrefix(a, "-"):
+			rest = append(rest, a) // FILE, even one named like the flag
+		case v == name || v == name+"=true" || v == name+"=1":
+			on = true
+		case v == name+"=false" || v == name+"=0":
+			on = false
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return on, rest
 }
 
 // authorMaps collects --map-author wxr=quire flags.

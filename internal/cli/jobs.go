@@ -7,15 +7,17 @@ import (
 	"quire/internal/config"
 	"quire/internal/jobs"
 	"quire/internal/mail"
+	"quire/internal/media"
 	"quire/internal/store"
 	"quire/web"
 )
 
 // newJobs builds the background job queue with its mailer: SMTP when
-// QUIRE_SMTP_URL is set, else the local outbox. serve starts it after the
+// QUIRE_SMTP_URL is set, else the local outbox; files is the media store
+// imports copy images into (nil: QUIRE_DATA_DIR/media). serve starts it after the
 // server is built and stops it after HTTP has drained, before the pool
 // closes.
-func newJobs(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*jobs.Queue, error) {
+func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files media.Storage, log *slog.Logger) (*jobs.Queue, error) {
 	key, err := store.SecretKey(ctx, st.Pool)
 	if err != nil {
 		return nil, err
@@ -28,6 +30,10 @@ func newJobs(ctx context.Context, cfg config.Config, st *store.Store, log *slog.
 	if err != nil {
 		return nil, err
 	}
+	med, err := importMedia(cfg, st, files, log)
+	if err != nil {
+		return nil, err
+	}
 	site := func(ctx context.Context) string {
 		s := struct {
 			Title string `json:"title"`
@@ -36,7 +42,7 @@ func newJobs(ctx context.Context, cfg config.Config, st *store.Store, log *slog.
 		return s.Title
 	}
 	return jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mailer, Mail: tpl, BaseURL: cfg.BaseURL, Key: key, Site: site, Log: log,
-		Linkbacks: linkbackDeps(cfg, st)}, true) // Linkbacks: fetch client, QUIRE_SEND_LINKBACKS (linkback.go)
+		Linkbacks: linkbackDeps(cfg, st), ImportMedia: med}, true) // Linkbacks: fetch client, QUIRE_SEND_LINKBACKS (linkback.go)
 }
 
 // stopJobs lets running jobs finish for a while, then stops the workers.

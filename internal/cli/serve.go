@@ -47,12 +47,12 @@ func serve(ctx context.Context, env Env) error {
 // accepting, let in-flight requests finish, stop background work; the
 // caller closes the database last.
 func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.Listener, log *slog.Logger, start time.Time) error {
-	q, err := newJobs(ctx, cfg, st, log)
+	files, err := mediaStorage(ctx, cfg)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	files, err := mediaStorage(ctx, cfg)
+	q, err := newJobs(ctx, cfg, st, files, log) // files: imports copy images into the same store
 	if err != nil {
 		ln.Close()
 		return err

@@ -36,6 +36,9 @@ type Deps struct {
 	PollInterval time.Duration
 	// Linkbacks configures verifying and sending linkbacks (linkback.go).
 	Linkbacks LinkbackDeps
+	// ImportMedia copies images for imports uploaded with "copy images";
+	// nil fails such imports with a message.
+	ImportMedia *wxrimport.Media
 }
 
 // Queue is the River client: it enqueues jobs and, once started, works
@@ -56,7 +59,7 @@ func New(d Deps, work bool) (*Queue, error) {
 	river.AddWorker(workers, &commentWorker{d: d})
 	river.AddWorker(workers, &notifyConfirmWorker{d: d})
 	river.AddWorker(workers, &pruneWorker{d: d})
-	river.AddWorker(workers, wxrimport.NewWorker(d.Pool)) // Import: uploaded WXR files (wxrimport/job.go)
+	river.AddWorker(workers, wxrimport.NewWorker(d.Pool, d.ImportMedia)) // Import: uploaded WXR files (wxrimport/job.go)
 	cfg := &river.Config{Workers: workers, Logger: d.Log, FetchPollInterval: d.PollInterval}
 	if d.PollInterval > 0 && d.PollInterval < river.FetchPollIntervalDefault {
 		cfg.FetchCooldown = min(d.PollInterval, 100*time.Millisecond)

@@ -103,6 +103,8 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 		switch part.FormName() {
 		case "old_base_url":
 			jo.OldBaseURL = strings.TrimSpace(formValue(part))
+		case "fetch_media":
+			jo.FetchMedia = strings.TrimSpace(formValue(part)) != ""
 		case "author_map":
 			if jo.AuthorMap, err = parseAuthorMap(formValue(part)); err != nil {
 				return s.renderImport(w, r, http.StatusBadRequest, map[string]string{"author_map": err.Error()})

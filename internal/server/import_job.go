@@ -24,6 +24,14 @@ type importJobPage struct {
 	Percent int64
 	Running bool
 	Lists   []reportList
+	// Failed are the images --fetch-media could not copy, by URL.
+	Failed      []mediaFailure
+	FailedTitle string
+}
+
+// mediaFailure is an image not copied and why.
+type mediaFailure struct {
+	URL, Reason string
 }
 
 // reportList is one section of the report, in a stable order.
@@ -70,6 +78,10 @@ func (s *Server) importJobPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Lists = append(p.Lists, l)
 	}
+	for _, u := range slices.Sorted(maps.Keys(p.Report.MediaFailed)) {
+		p.Failed = append(p.Failed, mediaFailure{u, p.Report.MediaFailed[u]})
+	}
+	p.FailedTitle = wxrimport.MediaFailedTitle
 	w.Header().Set("Cache-Control", "private, no-store")
 	return s.render(w, r, http.StatusOK, "import_job", p)
 }

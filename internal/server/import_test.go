@@ -131,7 +131,7 @@ func TestImportUploadJob(t *testing.T) {
 	if d.Find("#import-state").Text() != "queued" || d.Find(`meta[http-equiv="refresh"]`).Length() != 1 {
 		t.Errorf("queued page: %q", d.Find("#import-state").Text())
 	}
-	if err := wxrimport.RunJob(context.Background(), e.Store, render.New(), id); err != nil {
+	if err := wxrimport.RunJob(context.Background(), e.Store, render.New(), nil, id); err != nil {
 		t.Fatal(err)
 	}
 	d = Doc(t, e.Get(c, loc))
@@ -217,7 +217,7 @@ func TestImportJobMalformed(t *testing.T) {
 	res := uploadWXR(t, e, c, "../wxrimport/testdata/malformed.xml", nil)
 	loc := res.Header.Get("Location")
 	id, _ := strconv.ParseInt(strings.TrimPrefix(loc, "/admin/import/"), 10, 64)
-	if err := wxrimport.RunJob(context.Background(), e.Store, render.New(), id); err != nil {
+	if err := wxrimport.RunJob(context.Background(), e.Store, render.New(), nil, id); err != nil {
 		t.Fatal(err)
 	}
 	d := Doc(t, e.Get(c, loc))

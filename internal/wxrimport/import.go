@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"quire/internal/apperr"
@@ -28,12 +29,18 @@ type Options struct {
 	// Progress, if set, is called after each record of the import pass
 	// with the bytes read so far and the report as it stands.
 	Progress func(bytesRead int64, r *Report)
+	// FetchMedia copies attachment files and the images posts show into
+	// the media library (Importer.Media) and points the new posts at the
+	// copies. Off, nothing is fetched from anywhere.
+	FetchMedia bool
 }
 
 // Importer imports WXR files into a store.
 type Importer struct {
 	Store  *store.Store
 	Render *render.Renderer
+	// Media is used only with Options.FetchMedia, which it must be set for.
+	Media *Media
 }
 
 // Opener opens the file to import; Import calls it twice.
@@ -45,7 +52,11 @@ type Opener func() (io.ReadCloser, error)
 // import pass (the database went away) leaves every post before it
 // imported, and running the import again continues where it stopped.
 func (im *Importer) Import(ctx context.Context, open Opener, opt Options) (*Report, error) {
-	if err := check(open); err != nil {
+	if opt.FetchMedia && (im.Media == nil || im.Media.Fetch == nil || im.Media.Library == nil) {
+		return nil, errors.New("wxrimport: FetchMedia without Importer.Media")
+	}
+	attachments, err := check(open, opt.FetchMedia)
+	if err != nil {
 		return nil, err
 	}
 	f, err := open()
@@ -61,6 +72,9 @@ func (im *Importer) Import(ctx context.Context, open Opener, opt Options) (*Repo
 	run, err := im.start(ctx, rd.Site(), opt)
 	if err != nil {
 		return nil, err
+	}
+	if opt.FetchMedia {
+		run.media = &mediaRun{deps: im.Media, attachments: attachments, done: map[string]*copied{}}
 	}
 	for {
 		rec, err := rd.Next()
@@ -82,22 +96,30 @@ func (im *Importer) Import(ctx context.Context, open Opener, opt Options) (*Repo
 }
 
 // check reads the whole file once, so that a syntax error anywhere is
-// found before the first post is written.
-func check(open Opener) error {
+// found before the first post is written. With attachments it also
+// returns every wp:attachment_url: a post may come before the attachment
+// whose resized copy it shows, and knowing the original then saves
+// copying each size on its own.
+func check(open Opener, attachments bool) (map[string]bool, error) {
 	f, err := open()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	rd, err := wxr.NewReader(bufio.NewReaderSize(f, 1<<16))
 	if err != nil {
-		return err
+		return nil, err
 	}
+	urls := map[string]bool{}
 	for {
-		if _, err := rd.Next(); err == io.EOF {
-			return nil
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return urls, nil
 		} else if err != nil {
-			return err
+			return nil, err
+		}
+		if it, ok := rec.(*wxr.Item); ok && attachments && it.AttachmentURL != "" {
+			urls[it.AttachmentURL] = true
 		}
 	}
 }
@@ -110,6 +132,8 @@ type run struct {
 	source   int64
 	users    map[string]int64 // WXR login → Quire user id
 	userByID map[int64]int64  // WXR author id → Quire user id (comment_user_id)
+	base     *url.URL         // the old blog, for relative image URLs
+	media    *mediaRun        // nil unless Options.FetchMedia
 }
 
 func (im *Importer) start(ctx context.Context, site wxr.Site, opt Options) (*run, error) {
@@ -124,6 +148,9 @@ func (im *Importer) start(ctx context.Context, site wxr.Site, opt Options) (*run
 		return nil, err
 	}
 	r := &run{im: im, opt: opt, rep: rep, source: src, users: map[string]int64{}, userByID: map[int64]int64{}}
+	if b, err := url.Parse(strings.TrimSpace(firstOf(site.BaseSiteURL, site.BaseBlogURL, site.Link))); err == nil && b.IsAbs() {
+		r.base = b
+	}
 	for login, name := range opt.AuthorMap {
 		u, err := store.UserByLogin(ctx, im.Store.Pool, name)
 		if errors.Is(err, apperr.ErrNotFound) {

@@ -24,9 +24,12 @@ func (r *run) item(ctx context.Context, it *wxr.Item) error {
 	case "page":
 		kind = post.KindPage
 	case "attachment":
-		r.rep.skip("attachment (files are not copied; posts keep linking to them where they are)")
 		r.skipComments(it)
-		return nil
+		if r.media == nil {
+			r.rep.skip("attachment (files are not copied; posts keep linking to them where they are)")
+			return nil
+		}
+		return r.attachment(ctx, it)
 	default:
 		r.rep.skip("item of type %q", it.PostType)
 		r.skipComments(it)
@@ -40,6 +43,20 @@ func (r *run) item(ctx context.Context, it *wxr.Item) error {
 	authorID, err := r.author(ctx, &wxr.Author{Login: login})
 	if err != nil {
 		return err
+	}
+	if r.media != nil {
+		// Only for a post this run will create: an imported post is never
+		// changed, so its images need not be fetched. Read outside the
+		// lock; a race with another run at worst copies an image early.
+		_, done, err := store.ImportedPost(ctx, r.im.Store.Pool, r.source, it.ID)
+		if err != nil {
+			return err
+		}
+		if _, ok := postStatus(it.Status); ok && !done {
+			if err := r.copyPostImages(ctx, it.Content, authorID); err != nil {
+				return err
+			}
+		}
 	}
 	return r.im.Store.Transact(ctx, func(tx pgx.Tx) error {
 		if err := store.LockImportSource(ctx, tx, r.source); err != nil {
@@ -117,6 +134,10 @@ func (r *run) post(it *wxr.Item, kind post.Kind, authorID int64) (*post.Post, bo
 	}
 	p.CreatedAt = date
 	p.BodySource = r.content(it.Content, "post")
+	if r.media != nil {
+		// Before rendering, so the sanitiser sees our snippet like any other.
+		p.BodySource = rewriteImages(p.BodySource, r.base, r.media.known, r.media.deps.Library.URL)
+	}
 	p.ExcerptSource = strings.TrimSpace(it.Excerpt)
 	if utf8.RuneCountInString(p.ExcerptSource) > post.MaxExcerpt {
 		p.ExcerptSource = cut(p.ExcerptSource, post.MaxExcerpt)

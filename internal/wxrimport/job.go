@@ -34,6 +34,7 @@ func (JobArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttemp
 type JobOptions struct {
 	OldBaseURL string            `json:"old_base_url,omitempty"`
 	AuthorMap  map[string]string `json:"author_map,omitempty"`
+	FetchMedia bool              `json:"fetch_media,omitempty"`
 }
 
 // Worker works JobArgs. Register it with river.AddWorker.
@@ -41,12 +42,15 @@ type Worker struct {
 	river.WorkerDefaults[JobArgs]
 	store  *store.Store
 	render func() *render.Renderer
+	media  *Media
 }
 
-// NewWorker builds the import worker on pool. The renderer is built on
-// the first import, not at start-up, since most nodes never import.
-func NewWorker(pool *pgxpool.Pool) *Worker {
-	return &Worker{store: &store.Store{Pool: pool}, render: sync.OnceValue(render.New)}
+// NewWorker builds the import worker on pool; med (nil: imports asking
+// to fetch media fail with a message) copies images. The renderer is
+// built on the first import, not at start-up, since most nodes never
+// import.
+func NewWorker(pool *pgxpool.Pool, med *Media) *Worker {
+	return &Worker{store: &store.Store{Pool: pool}, render: sync.OnceValue(render.New), media: med}
 }
 
 // Timeout lets an import of a few hundred megabytes finish; River's
@@ -55,16 +59,16 @@ func (w *Worker) Timeout(*river.Job[JobArgs]) time.Duration { return 2 * time.Ho
 
 // Work runs the import.
 func (w *Worker) Work(ctx context.Context, j *river.Job[JobArgs]) error {
-	return RunJob(ctx, w.store, w.render(), j.Args.ImportID)
+	return RunJob(ctx, w.store, w.render(), w.media, j.Args.ImportID)
 }
 
 // progressEvery is how often the job writes its progress for the page.
 const progressEvery = time.Second
 
 // RunJob imports the uploaded file of job id, writing progress and the
-// report to its row. A bad file fails the job for good (nil error: there
+// report to its row; med copies images when the upload asked for it. A bad file fails the job for good (nil error: there
 // is nothing to retry); any other error is returned for River to retry.
-func RunJob(ctx context.Context, st *store.Store, rnd *render.Renderer, id int64) error {
+func RunJob(ctx context.Context, st *store.Store, rnd *render.Renderer, med *Media, id int64) error {
 	job, err := store.ImportJobByID(ctx, st.Pool, id)
 	if err != nil {
 		return err
@@ -76,8 +80,11 @@ func RunJob(ctx context.Context, st *store.Store, rnd *render.Renderer, id int64
 	if err := json.Unmarshal(job.Options, &jo); err != nil {
 		return store.FinishImportJob(ctx, st.Pool, id, "failed", nil, "The import options could not be read.")
 	}
+	if jo.FetchMedia && med == nil {
+		return store.FinishImportJob(ctx, st.Pool, id, "failed", nil, "This server cannot copy images (no media library for background jobs). Nothing was imported.")
+	}
 	var last time.Time
-	opt := Options{OldBaseURL: jo.OldBaseURL, AuthorMap: jo.AuthorMap, ActorID: job.UserID,
+	opt := Options{OldBaseURL: jo.OldBaseURL, AuthorMap: jo.AuthorMap, ActorID: job.UserID, FetchMedia: jo.FetchMedia,
 		Progress: func(n int64, r *Report) {
 			if time.Since(last) < progressEvery {
 				return
@@ -89,7 +96,7 @@ func RunJob(ctx context.Context, st *store.Store, rnd *render.Renderer, id int64
 	if err := store.ImportJobProgress(ctx, st.Pool, id, 0, job.Report); err != nil {
 		return err
 	}
-	im := &Importer{Store: st, Render: rnd}
+	im := &Importer{Store: st, Render: rnd, Media: med}
 	open := func() (io.ReadCloser, error) { return store.ImportFile(ctx, st.Pool, id), nil }
 	rep, err := im.Import(ctx, open, opt)
 	b, _ := json.Marshal(rep)

@@ -10,7 +10,8 @@
 // file changes nothing), then to import it. Content passes the sanitising
 // policy of its place (render.Post for posts and pages, render.Comment for
 // comments, render.Excerpt for linkbacks). Imports never send or queue
-// pingbacks or webmentions.
+// pingbacks or webmentions, and fetch nothing unless Options.FetchMedia
+// asks them to copy the old blog's images (media.go, media_html.go).
 package wxrimport
 
 import (
@@ -22,7 +23,7 @@ import (
 )
 
 // Report is what an import did. Keys of Imported and Existing are kinds:
-// author, post, page, comment, pingback, trackback, webmention. Skipped
+// author, post, page, comment, pingback, trackback, webmention, media. Skipped
 // and Warnings count each reason; Statuses counts the status mappings
 // ("private → draft"); Shortcodes counts the posts using each shortcode
 // Quire cannot render, which stays in the text.
@@ -36,7 +37,14 @@ type Report struct {
 	Shortcodes map[string]int `json:"shortcodes"`
 	Items      int            `json:"items"`    // items read
 	Comments   int            `json:"comments"` // comments read
+	// MediaFailed lists the images --fetch-media could not copy, URL →
+	// reason; posts keep linking to those URLs.
+	MediaFailed map[string]string `json:"media_failed,omitempty"`
 }
+
+// MediaFailedTitle heads the list of images not copied, in the report and
+// on the job page.
+const MediaFailedTitle = "Images not copied (posts keep the original URL)"
 
 func newReport() *Report {
 	return &Report{Imported: map[string]int{}, Existing: map[string]int{}, Skipped: map[string]int{},
@@ -45,6 +53,18 @@ func newReport() *Report {
 
 func (r *Report) skip(why string, args ...any) { r.Skipped[fmt.Sprintf(why, args...)]++ }
 func (r *Report) warn(why string, args ...any) { r.Warnings[fmt.Sprintf(why, args...)]++ }
+
+// mediaFailed lists an image that was not copied, up to maxListedFailures.
+func (r *Report) mediaFailed(url, reason string) {
+	if r.MediaFailed == nil {
+		r.MediaFailed = map[string]string{}
+	}
+	if len(r.MediaFailed) >= maxListedFailures {
+		r.warn("more images not copied than the report lists")
+		return
+	}
+	r.MediaFailed[url] = reason
+}
 
 // Summary is the report in one line, for the audit log.
 func (r *Report) Summary() string {
@@ -70,6 +90,12 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 	section("Skipped", r.Skipped)
 	section("Warnings", r.Warnings)
 	section("Shortcodes kept as text (posts using each)", r.Shortcodes)
+	if len(r.MediaFailed) > 0 {
+		fmt.Fprintf(&b, "%s:\n", MediaFailedTitle)
+		for _, u := range slices.Sorted(maps.Keys(r.MediaFailed)) {
+			fmt.Fprintf(&b, "  %s: %s\n", u, r.MediaFailed[u])
+		}
+	}
 	n, err := io.WriteString(w, b.String())
 	return int64(n), err
 }
