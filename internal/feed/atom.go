@@ -10,6 +10,7 @@ const atomNS = "http://www.w3.org/2005/Atom"
 
 type atomFeed struct {
 	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	ThrNS    string      `xml:"xmlns:thr,attr,omitempty"` // comment feeds only (RFC 4685)
 	ID       string      `xml:"id"`
 	Title    atomText    `xml:"title"`
 	Subtitle *atomText   `xml:"subtitle,omitempty"`
@@ -52,6 +53,7 @@ type atomEntry struct {
 	Published  string         `xml:"published"`
 	Updated    string         `xml:"updated"`
 	Author     atomPerson     `xml:"author"`
+	InReplyTo  *thrInReplyTo  `xml:"thr:in-reply-to"`
 	Categories []atomCategory `xml:"category"`
 	Summary    *atomText      `xml:"summary,omitempty"`
 	Content    atomText       `xml:"content"`
@@ -60,7 +62,11 @@ type atomEntry struct {
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // WriteAtom writes f as an Atom 1.0 document.
-func WriteAtom(w io.Writer, f *Feed) error {
+func WriteAtom(w io.Writer, f *Feed) error { return writeAtom(w, f, nil) }
+
+// writeAtom writes f; replies[i], when its Ref is set, is what
+// f.Entries[i] answers, and makes the feed declare the thr namespace.
+func writeAtom(w io.Writer, f *Feed, replies []InReplyTo) error {
 	af := atomFeed{
 		ID: f.ID, Title: atomText{Type: "text", Body: f.Title}, Updated: atomTime(f.Updated),
 		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: f.SelfURL}, {Rel: "alternate", Type: "text/html", Href: f.HTMLURL}},
@@ -69,13 +75,19 @@ func WriteAtom(w io.Writer, f *Feed) error {
 	if f.Subtitle != "" {
 		af.Subtitle = &atomText{Type: "text", Body: f.Subtitle}
 	}
-	for _, e := range f.Entries {
+	if replies != nil {
+		af.ThrNS = thrNS
+	}
+	for i, e := range f.Entries {
 		ae := atomEntry{
 			ID: e.ID, Title: atomText{Type: "text", Body: e.Title},
 			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: e.URL}},
 			Published: atomTime(e.Published), Updated: atomTime(e.Updated),
 			Author:  atomPerson{Name: e.AuthorName, URI: e.AuthorURL},
 			Content: atomText{Type: "html", Body: e.ContentHTML},
+		}
+		if i < len(replies) && replies[i].Ref != "" {
+			ae.InReplyTo = &thrInReplyTo{Ref: replies[i].Ref, Href: replies[i].Href, Type: "text/html"}
 		}
 		if e.SummaryHTML != "" {
 			ae.Summary = &atomText{Type: "html", Body: e.SummaryHTML}
