@@ -30,6 +30,11 @@ const (
 	ImportExport     Action = "import_export"      // WXR import and export
 )
 
+// Actions lists every action, in the order the permission table shows them.
+var Actions = []Action{ViewAdmin, ManageUsers, ManageSettings, ViewAudit, ReadOutbox, CreatePost, EditPost, PublishPost,
+	SubmitPost, TrashPost, ReadDraft, ManagePages, UploadMedia, Moderate, ReviewGuestPosts, CommentAsMember,
+	EditOwnProfile, ManageOwnTokens, ManageBlocklist, ImportExport}
+
 // Thing is what an action is done to: zero for site-wide actions, else the
 // owner's user id (a post's author).
 type Thing struct {
@@ -53,11 +58,15 @@ func Can(u *User, a Action, t Thing) bool {
 	case Admin:
 		return true
 	case Editor:
+		// An allow-list, never "all but": a new action is refused to
+		// editors until someone decides they need it. Left out on purpose:
+		// users, site settings, the audit log, import/export (the export
+		// holds every account) and the outbox (it held password-reset links).
 		switch a {
-		case ManageUsers, ManageSettings, ViewAudit, ImportExport:
-			return false
+		case ViewAdmin, CreatePost, EditPost, PublishPost, SubmitPost, TrashPost, ReadDraft, ManagePages, UploadMedia,
+			Moderate, ReviewGuestPosts, CommentAsMember, EditOwnProfile, ManageOwnTokens, ManageBlocklist:
+			return true
 		}
-		return true
 	case Author:
 		switch a {
 		case ViewAdmin, CreatePost, UploadMedia, CommentAsMember, EditOwnProfile, ManageOwnTokens:

@@ -76,13 +76,18 @@ func TestCommands(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "ann") || !strings.Contains(r.stdout, "admin") {
 		t.Fatalf("user list: %+v", r)
 	}
+	// A new password revokes the tokens made before it (see docs/SECURITY.md).
+	old := strings.TrimSpace(run(t, dir, "", "token", "create", "--username", "ann").stdout)
+	if r := run(t, dir, "a new long password\n", "user", "passwd", "--username", "ann"); r.code != 0 || !strings.Contains(r.stdout, "API tokens revoked") {
+		t.Fatalf("passwd: %+v", r)
+	}
+	if r := run(t, dir, "", "token", "revoke", old); r.code == 0 {
+		t.Error("the token made before the password change was still live")
+	}
 	r = run(t, dir, "", "token", "create", "--username", "ann")
 	tok := strings.TrimSpace(r.stdout)
 	if r.code != 0 || strings.Count(r.stdout, "\n") != 1 || !strings.HasPrefix(tok, "quire_") {
 		t.Fatalf("token create must print only the token: %+v", r)
-	}
-	if r := run(t, dir, "a new long password\n", "user", "passwd", "--username", "ann"); r.code != 0 {
-		t.Fatalf("passwd: %+v", r)
 	}
 	if r := run(t, dir, "", "migrate", "status"); r.code != 0 || !strings.Contains(r.stdout, "applied") || strings.Contains(r.stdout, "pending") {
 		t.Fatalf("migrate status: %+v", r)

@@ -121,7 +121,8 @@ func mediaStorage(ctx context.Context, cfg config.Config) (media.Storage, error)
 	return s3, nil
 }
 
-// housekeeping prunes expired sessions and old sign-in failures hourly.
+// housekeeping prunes expired sessions, old sign-in failures, expired
+// sign-ups and sign-in addresses unused for 90 days, hourly.
 func housekeeping(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -131,6 +132,12 @@ func housekeeping(ctx context.Context, st *store.Store, log *slog.Logger) {
 		}
 		if err := store.PruneLoginFailures(ctx, st.Pool, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning sign-in failures", "err", err)
+		}
+		if err := store.PruneSignups(ctx, st.Pool, time.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("pruning expired sign-ups", "err", err)
+		}
+		if err := store.PruneKnownLogins(ctx, st.Pool, time.Now().Add(-90*24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning known sign-in addresses", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -159,7 +159,7 @@ func userPasswd(ctx context.Context, env Env) error {
 		return err
 	}
 	_ = store.Audit(ctx, db.Pool, 0, "user.password", "user", u.ID, "", "cli")
-	fmt.Fprintf(env.Stdout, "password changed for %s; their sessions were signed out\n", u.Username)
+	fmt.Fprintf(env.Stdout, "password changed for %s; their sessions were signed out and their API tokens revoked\n", u.Username)
 	return nil
 }
 

@@ -132,26 +132,6 @@ const GuestEditWindow = 600 // seconds
 // ErrReplied refuses a guest's change to a comment someone answered.
 var ErrReplied = apperr.New(apperr.Conflict, "Someone has replied to this comment, so it can no longer be changed.")
 
-// GuestEdit replaces the body of comment id (the caller checked the
-// guest's signed cookie and the time window). Errors: ErrReplied,
-// apperr.Invalid on "body", apperr.ErrNotFound.
-func (s *Service) GuestEdit(ctx context.Context, id int64, body string) error {
-	d := comment.Draft{Body: body}
-	if err := d.Validate(comment.InputRules{EmailOptional: true}); err != nil {
-		return fieldErrors(err)
-	}
-	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
-	if err != nil {
-		return err
-	}
-	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		if err := notReplied(ctx, tx, id); err != nil {
-			return err
-		}
-		return store.UpdateCommentBody(ctx, tx, id, d.Body, html)
-	})
-}
-
 // GuestDelete moves the guest's own comment id to the trash (a moderator
 // can still see it), audited as done by its author.
 func (s *Service) GuestDelete(ctx context.Context, id int64) error {

@@ -1,6 +1,8 @@
 package guestpost
 
 import (
+	"quire/internal/text"
+
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -99,9 +101,9 @@ type Draft struct {
 
 // Normalize cleans the text fields (render.Clean) and trims them.
 func (d *Draft) Normalize() {
-	d.Title = strings.Join(strings.Fields(render.Clean(d.Title)), " ")
+	d.Title = strings.Join(strings.Fields(text.CleanName(d.Title)), " ")
 	d.Body = render.Clean(d.Body)
-	d.Name = strings.Join(strings.Fields(render.Clean(d.Name)), " ")
+	d.Name = strings.Join(strings.Fields(text.CleanName(d.Name)), " ")
 	d.Email = strings.TrimSpace(render.Clean(d.Email))
 	d.Bio = strings.TrimSpace(render.Clean(d.Bio))
 	d.Website = strings.TrimSpace(render.Clean(d.Website))

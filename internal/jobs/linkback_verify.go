@@ -1,6 +1,8 @@
 package jobs
 
 import (
+	"quire/internal/text"
+
 	"context"
 	"errors"
 	"fmt"
@@ -193,6 +195,7 @@ var errResent = errors.New("jobs: linkback re-sent during verification")
 func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Settings, r *store.LinkbackIn, info linkback.SourceInfo) (int64, error) {
 	kind := comment.Kind(r.Kind)
 	src, _ := url.Parse(r.SourceURL)
+	info.SiteName, info.AuthorName, info.Title = text.CleanName(info.SiteName), text.CleanName(info.AuthorName), text.CleanName(info.Title)
 	name, authorURL := info.SiteName, r.SourceURL
 	text := info.Excerpt
 	if kind == comment.KindWebmention {
@@ -210,11 +213,6 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 	// HTML and the Excerpt policy is the second line.
 	body := excerptRenderer().Sanitize(render.Excerpt, html.EscapeString(cut(text, 300)))
 	title := cut(info.Title, 300)
-	if r.CommentID != 0 {
-		if _, err := store.CommentByID(ctx, tx, r.CommentID); err == nil {
-			return r.CommentID, store.UpdateLinkbackComment(ctx, tx, r.CommentID, cut(name, 100), authorURL, title, cut(info.SiteName, 200), body)
-		}
-	}
 	host := ""
 	if src != nil {
 		host = strings.ToLower(src.Hostname())
@@ -226,6 +224,27 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 	ip, _ := netip.ParseAddr(r.IP)
 	v := moderation.Decide(rules, moderation.Input{Kind: moderation.Kind(kind), AuthorName: name, AuthorURL: authorURL,
 		IP: ip, Text: title + "\n" + text, Links: []string{r.SourceURL}, SiteApproved: trusted})
+	// A re-sent webmention refreshes its comment, judged by the same rules
+	// as a new one: an approved mention whose source turned into spam
+	// leaves the page (comment.AfterEdit never promotes).
+	if r.CommentID != 0 {
+		if c, err := store.CommentByID(ctx, tx, r.CommentID); err == nil {
+			v := moderation.DecideEdit(rules, moderation.Input{Kind: moderation.Kind(kind), AuthorName: name, AuthorURL: authorURL,
+				IP: ip, Text: title + "\n" + text, Links: []string{r.SourceURL}, SiteApproved: trusted}, c.Status == comment.StatusApproved)
+			if err := store.UpdateLinkbackComment(ctx, tx, r.CommentID, cut(name, 100), authorURL, title, cut(info.SiteName, 200), body); err != nil {
+				return 0, err
+			}
+			if to := comment.AfterEdit(c.Status, linkbackStatus(v.Action)); to != c.Status {
+				if err := store.SetCommentReasons(ctx, tx, c.ID, v.Reasons); err != nil {
+					return 0, err
+				}
+				if _, err := store.SetCommentStatus(ctx, tx, 0, []int64{c.ID}, to); err != nil {
+					return 0, err
+				}
+			}
+			return r.CommentID, nil
+		}
+	}
 	n := &store.NewComment{Comment: comment.Comment{PostID: r.PostID, Kind: kind, Status: linkbackStatus(v.Action),
 		AuthorName: cut(name, 100), AuthorURL: authorURL, BodyHTML: body, SourceURL: r.SourceURL, Title: title,
 		SiteName: cut(info.SiteName, 200), IP: r.IP, UserAgent: ""}, Reasons: v.Reasons}

@@ -36,10 +36,23 @@ func (f Format) Label() string {
 type Limits struct {
 	MaxBytes  int64 // size of the uploaded file
 	MaxPixels int64 // width × height, read from the header before decoding
+	// MaxDecodeBytes bounds the memory one image takes to process
+	// (DecodeCost): pixels alone do not, since a 16-bit PNG takes twice
+	// the bytes of an 8-bit one. 0 means MaxPixels × 8, enough for any
+	// 8-bit image within MaxPixels.
+	MaxDecodeBytes int64
 }
 
 // DefaultLimits are the settings' defaults: 10 MB and 50 megapixels.
 var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxPixels: 50_000_000}
+
+// DecodeLimit is MaxDecodeBytes, or its default.
+func (l Limits) DecodeLimit() int64 {
+	if l.MaxDecodeBytes > 0 {
+		return l.MaxDecodeBytes
+	}
+	return l.MaxPixels * 8
+}
 
 // Widths are the variant widths made for srcset. An image is never scaled
 // up: only widths smaller than the original are made.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"quire/internal/apperr"
 	"quire/internal/media"
 	"quire/internal/media/mediatest"
 )
@@ -187,5 +188,22 @@ func TestWebPOrientation(t *testing.T) {
 	}
 	if a, b := img.Original(), res.Original(); a.Width != b.Height || a.Height != b.Width {
 		t.Errorf("not turned: %d×%d then %d×%d", a.Width, a.Height, b.Width, b.Height)
+	}
+}
+
+// TestDecodeMemoryBound: the limit is on the bytes decoding takes, not only
+// on pixels. A 7000 × 7000 16-bit PNG (49 megapixels, under the pixel
+// limit) would take ~590 MB and is refused from its header; the same
+// canvas at 8 bits passes the header check.
+func TestDecodeMemoryBound(t *testing.T) {
+	_, _, err := media.Check(mediatest.DeepBomb(7000, 7000, 16), media.DefaultLimits)
+	if apperr.CodeOf(err) != apperr.TooLarge || !strings.Contains(apperr.MessageOf(err), "8 bits per channel") {
+		t.Fatalf("16-bit 49 MP: %v", err)
+	}
+	if _, _, err := media.Check(mediatest.DeepBomb(7000, 7000, 8), media.DefaultLimits); err != nil {
+		t.Fatalf("8-bit 49 MP: %v", err)
+	}
+	if c := media.DecodeCost(image.Config{Width: 1000, Height: 1000, ColorModel: color.NRGBA64Model}); c != 12_000_000 {
+		t.Errorf("DecodeCost 16-bit 1 MP = %d", c)
 	}
 }

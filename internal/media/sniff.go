@@ -96,5 +96,10 @@ func Check(data []byte, lim Limits) (Format, image.Config, error) {
 			"The image is %d × %d pixels (%s megapixels); the limit is %s megapixels. Scale it down and upload it again.",
 			cfg.Width, cfg.Height, megapixels(px), megapixels(lim.MaxPixels))
 	}
+	if cost, max := DecodeCost(cfg), lim.DecodeLimit(); max > 0 && cost > max {
+		return "", image.Config{}, apperr.New(apperr.TooLarge,
+			"The image is %d × %d pixels at %d bytes a pixel: processing it would take %s of memory; the limit is %s. Save it with 8 bits per channel, or scale it down, and upload it again.",
+			cfg.Width, cfg.Height, bytesPerPixel(cfg.ColorModel), Size(cost), Size(max))
+	}
 	return f, cfg, nil
 }

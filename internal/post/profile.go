@@ -1,6 +1,8 @@
 package post
 
 import (
+	"quire/internal/text"
+
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -24,6 +26,7 @@ func (p *Profile) Normalize() {
 	for _, f := range []*string{&p.DisplayName, &p.BioSource, &p.Location, &p.Website, &p.AvatarURL} {
 		*f = strings.TrimSpace(render.Clean(*f))
 	}
+	p.DisplayName, p.Location = text.CleanName(p.DisplayName), text.CleanName(p.Location) // no bidi overrides in names
 }
 
 // Validate checks lengths and that the links are http(s) URLs. Returns

@@ -6,27 +6,18 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/store"
 )
 
-// Sign-in throttling: failures counted over throttleWindow; past the limit
-// for the account or the IP, sign-in is refused until the oldest failure
-// leaves the window. The IP limit is higher: many people share an address.
-const (
-	throttleWindow  = 15 * time.Minute
-	maxFailsAccount = 5
-	maxFailsIP      = 20
-)
-
 type signinPage struct {
 	Page
-	Login string
-	Next  string
-	Error string
+	Login  string
+	Next   string
+	Error  string
+	Notice string
 }
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
@@ -35,6 +26,14 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p := signinPage{Page: s.page(r, "Sign in"), Next: r.URL.Query().Get("next")}
+	switch q := r.URL.Query(); {
+	case q.Has("reset"):
+		p.Notice = "Your password was changed. Every session was signed out and every API token revoked: sign in with the new password, and make new tokens where scripts need them."
+	case q.Has("confirmed"):
+		p.Notice = "Your address is confirmed: sign in to start."
+	case q.Has("signedout"):
+		p.Notice = "You are signed out."
+	}
 	p.NoIndex = true
 	return s.render(w, r, http.StatusOK, "signin", p)
 }
@@ -48,31 +47,33 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostForm.Get("password")
 	p := signinPage{Page: s.page(r, "Sign in"), Login: login, Next: r.PostForm.Get("next")}
 	p.NoIndex = true
-	keys := []string{"account:" + strings.ToLower(login), "ip:" + ClientIP(ctx).String()}
-	if wait, err := s.throttled(r, keys); err != nil {
-		return err
-	} else if wait > 0 {
-		mins := int(wait.Minutes()) + 1
-		p.Error = fmt.Sprintf("Too many attempts. Try again in %d minute%s.", mins, map[bool]string{true: "", false: "s"}[mins == 1])
-		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
-		return s.render(w, r, http.StatusTooManyRequests, "signin", p)
-	}
+	ip := ClientIP(ctx).String()
 	u, err := store.UserByLogin(ctx, s.store.Pool, login)
 	switch {
 	case errors.Is(err, apperr.ErrNotFound):
-		account.DummyCheck(password) // same time as a wrong password
+		u = nil
 	case err != nil:
 		return err
 	}
-	if u == nil || u.Disabled || !account.CheckPassword(u.PasswordHash, password) {
-		if err := store.RecordLoginFailure(ctx, s.store.Pool, keys...); err != nil {
+	keys := newSigninKeys(u, login, ip)
+	if wait, err := s.signinWait(ctx, keys); err != nil {
+		return err
+	} else if wait > 0 {
+		p.Error = "Too many attempts. Try again in " + waitWords(wait) + "."
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+		return s.render(w, r, http.StatusTooManyRequests, "signin", p)
+	}
+	// The same work for every failure (account.Authenticate), so the time
+	// taken says nothing about whether the account exists or is disabled.
+	if !account.Authenticate(u, password) {
+		if err := s.signinFailed(ctx, keys); err != nil {
 			return err
 		}
 		// One message for every failure, so it reveals no account.
 		p.Error = "Wrong username or password."
 		return s.render(w, r, http.StatusUnauthorized, "signin", p)
 	}
-	if err := store.ClearLoginFailures(ctx, s.store.Pool, keys[0]); err != nil {
+	if err := s.signinSucceeded(ctx, keys); err != nil {
 		return err
 	}
 	// A new session id at sign-in: whatever session the browser had before
@@ -100,28 +101,6 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// throttled returns how long the caller must wait, or 0.
-func (s *Server) throttled(r *http.Request, keys []string) (time.Duration, error) {
-	now := s.now()
-	var wait time.Duration
-	for i, k := range keys {
-		n, oldest, err := store.LoginFailures(r.Context(), s.store.Pool, k, now.Add(-throttleWindow))
-		if err != nil {
-			return 0, err
-		}
-		limit := maxFailsAccount
-		if i > 0 {
-			limit = maxFailsIP
-		}
-		if n >= limit {
-			if w := oldest.Add(throttleWindow).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	return wait, nil
-}
-
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 	sess, err := s.sessions.Get(r, sessionCookie)
 	if err != nil {
@@ -133,15 +112,6 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 	}
 	redirect(w, r, "/signin?signedout=1")
 	return nil
-}
-
-// safeNext allows only local paths as a post-sign-in destination, so the
-// sign-in form cannot be used as an open redirect.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/admin"
-	}
-	return next
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"quire/internal/apperr"
+	"quire/internal/store"
 )
 
 // handler is an HTML handler that returns its error to one mapping point.
@@ -27,7 +28,7 @@ func Classify(err error) error {
 	if errors.As(err, &mbe) {
 		return apperr.Wrap(err, apperr.TooLarge, "What you sent is too large (the limit is %d KB).", mbe.Limit/1024)
 	}
-	return err
+	return store.BadText(err)
 }
 
 type errorPage struct {

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,12 +14,12 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/commenting"
 	"quire/internal/jobs"
-	"quire/internal/store"
 )
 
 // Member sign-up: closed (admins create accounts), by invitation (an
-// admin mails a signed link), or open with e-mail confirmation (the account
-// stays disabled until the link in the mail is followed).
+// admin mails a signed link), or open with e-mail confirmation (signup.go:
+// the sign-up waits outside the users table until the link in the mail is
+// followed).
 const (
 	purposeSignup = "signup-confirm"
 	purposeInvite = "invite"
@@ -109,95 +108,10 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		p.Errors, p.Error = e.Fields, e.Message
 		return s.render(w, r, http.StatusBadRequest, "signup", p)
 	}
-	hash, err := account.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	// An invited address is confirmed by the invitation; otherwise the
-	// account waits, disabled, for the confirmation link.
-	u := &account.User{Username: p.Username, Email: p.Email, DisplayName: validUTF8(p.DisplayName), Role: account.Member, PasswordHash: hash}
-	ctx := r.Context()
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
-		if err := store.CreateUser(ctx, tx, u); err != nil {
-			return err
-		}
-		if p.InvitedEmail != "" {
-			return store.Audit(ctx, tx, u.ID, "user.signup", "user", u.ID, "invited", "member "+u.Username)
-		}
-		if err := store.SetDisabled(ctx, tx, u.ID, true); err != nil {
-			return err
-		}
-		// Read back: SetDisabled moved updated_at, and the token must match what confirm sees.
-		fresh, err := store.UserByID(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		link := s.abs("/signup/confirm?t=" + s.key.Sign(purposeSignup, strconv.FormatInt(u.ID, 10),
-			strconv.FormatInt(s.now().Add(signupTTL).Unix(), 10), strconv.FormatInt(fresh.UpdatedAt.UnixMicro(), 10)))
-		if err := s.mailTx(ctx, tx, "signup_confirm", u.Email, map[string]string{"Name": u.Name(), "URL": link}); err != nil {
-			return err
-		}
-		return store.Audit(ctx, tx, u.ID, "user.signup", "user", u.ID, "", "member "+u.Username+" (unconfirmed)")
-	})
-	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
-		p.Errors, p.Error = e.Fields, e.Message
-		return s.render(w, r, http.StatusConflict, "signup", p)
-	}
-	if err != nil {
-		return err
-	}
-	msg := messagePage{Page: s.page(r, "Check your mail"), Heading: "Check your mail",
-		Message: "We sent a link to " + u.Email + ". Open it to confirm your address; then you can sign in."}
 	if p.InvitedEmail != "" {
-		msg.Heading, msg.Message = "Welcome", "Your account is ready: sign in to comment."
+		return s.invitedSignup(w, r, p, password)
 	}
-	msg.NoIndex = true
-	return s.render(w, r, http.StatusOK, "message", msg)
-}
-
-// signupConfirmForm asks for a click: mail scanners follow links, and a GET
-// must not change anything.
-func (s *Server) signupConfirmForm(w http.ResponseWriter, r *http.Request) error {
-	pg := messagePage{Page: s.page(r, "Confirm your account"), Heading: "Confirm your account",
-		Message: "One more click and your account is ready.", Form: "/signup/confirm", Token: r.URL.Query().Get("t")}
-	pg.NoIndex = true
-	return s.render(w, r, http.StatusOK, "message", pg)
-}
-
-func (s *Server) signupConfirm(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return Classify(err)
-	}
-	bad := apperr.New(apperr.NotFound, "This confirmation link is not valid, or has expired. Sign up again.")
-	parts, ok := s.key.Verify(purposeSignup, r.PostForm.Get("t"))
-	if !ok || len(parts) != 3 || expired(parts[1], s.now()) {
-		return bad
-	}
-	id, _ := strconv.ParseInt(parts[0], 10, 64)
-	ctx := r.Context()
-	err := s.store.Transact(ctx, func(tx pgxTx) error {
-		u, err := store.UserByID(ctx, tx, id)
-		if errors.Is(err, apperr.ErrNotFound) {
-			return bad
-		}
-		if err != nil {
-			return err
-		}
-		// Only the account as sign-up left it: an admin's later change
-		// (such as disabling it) moves updated_at and kills the link.
-		if !u.Disabled || strconv.FormatInt(u.UpdatedAt.UnixMicro(), 10) != parts[2] {
-			return bad
-		}
-		if err := store.SetDisabled(ctx, tx, id, false); err != nil {
-			return err
-		}
-		return store.Audit(ctx, tx, id, "user.confirm", "user", id, "unconfirmed", "confirmed")
-	})
-	if err != nil {
-		return err
-	}
-	redirect(w, r, "/signin?confirmed=1")
-	return nil
+	return s.openSignup(w, r, p, password)
 }
 
 // mailTx renders an e-mail template and enqueues it in tx.

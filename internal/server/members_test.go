@@ -73,7 +73,10 @@ func TestMemberSignUpAndReset(t *testing.T) {
 	if res := e.Get(c, link); res.StatusCode != 200 {
 		t.Fatalf("confirm page: %d", res.StatusCode)
 	}
-	if res := e.PostForm(c, u.Path, url.Values{"t": {u.Query().Get("t")}}); res.StatusCode != http.StatusSeeOther {
+	if res := e.PostForm(c, u.Path, url.Values{"t": {u.Query().Get("t")}, "password": {"not the password"}}); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("confirm with a wrong password: %d", res.StatusCode)
+	}
+	if res := e.PostForm(c, u.Path, url.Values{"t": {u.Query().Get("t")}, "password": {"a long password"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", res.StatusCode)
 	}
 	if res := e.PostForm(c, u.Path, url.Values{"t": {"forged.1.x"}}); res.StatusCode != http.StatusNotFound {

@@ -189,31 +189,6 @@ func (s *Server) queueEmptySpam(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// outboxPage shows the local outbox: the mail Quire would have sent.
-type outboxPage struct {
-	Page
-	Mail  []store.OutboxMail
-	Older int64
-}
-
-func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
-	if err := can(r, account.ReadOutbox, account.Site); err != nil {
-		return err
-	}
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	const pageSize = 30
-	mail, err := store.Outbox(r.Context(), s.store.Pool, before, pageSize)
-	if err != nil {
-		return err
-	}
-	p := outboxPage{Page: s.page(r, "Outbox"), Mail: mail}
-	p.NoIndex = true
-	if len(mail) == pageSize {
-		p.Older = mail[len(mail)-1].ID
-	}
-	return s.render(w, r, http.StatusOK, "outbox", p)
-}
-
 // heldCount is the number of held items, for the header of moderators'
 // pages; an error shows no count rather than failing the page.
 func (s *Server) heldCount(r *http.Request) int {

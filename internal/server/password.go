@@ -34,10 +34,12 @@ func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	keys := []string{"reset:" + strings.ToLower(email), "ip:" + ClientIP(ctx).String()}
-	if wait, err := s.throttled(r, keys); err != nil {
-		return err
-	} else if wait > 0 {
-		return apperr.New(apperr.TooMany, "Too many attempts. Try again later.")
+	for i, limit := range []int{5, maxFailsIP} {
+		if wait, err := s.windowWait(ctx, keys[i], limit); err != nil {
+			return err
+		} else if wait > 0 {
+			return apperr.New(apperr.TooMany, "Too many attempts. Try again in %s.", waitWords(wait))
+		}
 	}
 	// Every request counts against the throttle, so the form cannot be used
 	// to flood a mailbox.

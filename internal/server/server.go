@@ -182,10 +182,5 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	return nil
 }
 
-// redirect sends a 303 See Other, the right answer to a POSTed form.
-func redirect(w http.ResponseWriter, r *http.Request, to string) {
-	http.Redirect(w, r, to, http.StatusSeeOther)
-}
-
 // sessionsFor is used by tests and the CLI-free composition.
 func (s *Server) sessionStore() sessions.Store { return s.sessions }

@@ -301,3 +301,25 @@ func ThreadPage(ctx context.Context, db DB, postID int64, afterPath string, limi
 		return r.comment().Comment, err
 	})
 }
+
+// EditSignals reads the Signals for a new text of comment id: whether its
+// author is known (an approved comment from the address, this one
+// included: a moderator approved them), and whether the text repeats
+// another comment of theirs on the post. Rates stay zero: an edit adds no
+// comment to the flood the rate rules count.
+func EditSignals(ctx context.Context, db DB, id int64, body string, dupWindow time.Duration) (Signals, error) {
+	var s Signals
+	err := db.QueryRow(ctx, `SELECT
+		c.author_email <> '' AND EXISTS (SELECT 1 FROM comments o WHERE lower(o.author_email) = lower(c.author_email) AND o.status = 'approved'),
+		EXISTS (SELECT 1 FROM comments o WHERE o.post_id = c.post_id AND o.id <> c.id AND o.body_source = $2
+			AND o.created_at > now() - make_interval(secs => $3)
+			AND ((c.author_email <> '' AND lower(o.author_email) = lower(c.author_email)) OR (c.ip IS NOT NULL AND o.ip = c.ip)))
+		FROM comments c WHERE c.id = $1`, id, body, dupWindow.Seconds()).Scan(&s.KnownAuthor, &s.Duplicate)
+	return s, notFound(err)
+}
+
+// SetCommentReasons replaces the reasons the rules gave for comment id.
+func SetCommentReasons(ctx context.Context, db DB, id int64, rs []moderation.Reason) error {
+	_, err := db.Exec(ctx, `UPDATE comments SET reasons = $2 WHERE id = $1`, id, reasonsJSON(rs))
+	return err
+}

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"quire/internal/text"
+
 	"context"
 	"strings"
 
@@ -26,6 +28,7 @@ func scanUser(row pgx.Row) (*account.User, error) {
 // CreateUser inserts u (ID and times are filled in). Returns apperr.Conflict
 // when the username or e-mail is taken.
 func CreateUser(ctx context.Context, db DB, u *account.User) error {
+	u.DisplayName = text.CleanName(u.DisplayName) // every caller's names are stored clean
 	err := db.QueryRow(ctx, `INSERT INTO users (username, email, display_name, password_hash, role, bio_source, bio_html, location, website, avatar_url)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id, created_at, updated_at, password_changed_at`,
 		u.Username, u.Email, u.DisplayName, u.PasswordHash, u.Role, u.BioSource, u.BioHTML, u.Location, u.Website, u.AvatarURL).
@@ -63,8 +66,9 @@ func Users(ctx context.Context, db DB) ([]*account.User, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*account.User, error) { return scanUser(r) })
 }
 
-// SetPassword stores a new hash and revokes the user's sessions, so a
-// password change signs out every other browser.
+// SetPassword stores a new hash, deletes the user's sessions and revokes
+// their API tokens, so a password change signs out every other browser and
+// every script.
 func SetPassword(ctx context.Context, db DB, userID int64, hash string) error {
 	tag, err := db.Exec(ctx, `UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, userID, hash)
 	if err != nil {
@@ -73,7 +77,12 @@ func SetPassword(ctx context.Context, db DB, userID int64, hash string) error {
 	if tag.RowsAffected() == 0 {
 		return apperr.ErrNotFound
 	}
-	_, err = db.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	// Whoever knew the old password may have made sessions or API tokens
+	// with it: a new password ends them all.
+	if _, err = db.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		return err
+	}
+	_, err = db.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, userID)
 	return err
 }
 

@@ -6,6 +6,10 @@
 package library
 
 import (
+	"golang.org/x/sync/semaphore"
+
+	"quire/internal/text"
+
 	"context"
 	"errors"
 	"fmt"
@@ -25,20 +29,24 @@ import (
 
 // Service is the media library.
 type Service struct {
-	db      *store.Store
-	files   media.Storage
-	limits  media.Limits
-	log     *slog.Logger
-	working chan struct{} // one token per upload being decoded
-	wait    time.Duration // how long an upload waits for a token
+	db     *store.Store
+	files  media.Storage
+	limits media.Limits
+	log    *slog.Logger
+	budget *semaphore.Weighted // bytes of decoding memory (media.DecodeCost) all uploads may hold at once
+	total  int64               // budget's size
+	wait   time.Duration       // how long an upload waits for its share
 }
 
 // Options tune a Service.
 type Options struct {
 	Limits media.Limits
-	// Concurrency bounds how many uploads are decoded and resized at once:
-	// each holds its full-size pixels in memory (4 bytes a pixel), so this
-	// and Limits.MaxPixels bound the memory uploads can take. 0 means 2.
+	// Concurrency sets the memory budget for decoding: that many images of
+	// the largest size Limits allow (Limits.DecodeLimit bytes each) may be
+	// processed at once, or more smaller ones. Each upload reserves its
+	// own media.DecodeCost, so memory is bounded in bytes, whatever the
+	// images' bit depth. 0 means 1 (the default limits then bound
+	// decoding to 400 MB).
 	Concurrency int
 	// Wait is how long an upload waits for its turn before it is refused
 	// as "busy, try again" (429). 0 means 10 seconds.
@@ -48,7 +56,7 @@ type Options struct {
 // New returns the library over db and files.
 func New(db *store.Store, files media.Storage, log *slog.Logger, o Options) *Service {
 	if o.Concurrency <= 0 {
-		o.Concurrency = 2
+		o.Concurrency = 1
 	}
 	if o.Limits == (media.Limits{}) {
 		o.Limits = media.DefaultLimits
@@ -56,7 +64,8 @@ func New(db *store.Store, files media.Storage, log *slog.Logger, o Options) *Ser
 	if o.Wait <= 0 {
 		o.Wait = 10 * time.Second
 	}
-	return &Service{db: db, files: files, limits: o.Limits, log: log, working: make(chan struct{}, o.Concurrency), wait: o.Wait}
+	total := int64(o.Concurrency) * o.Limits.DecodeLimit()
+	return &Service{db: db, files: files, limits: o.Limits, log: log, budget: semaphore.NewWeighted(total), total: total, wait: o.Wait}
 }
 
 // Limits are the upload limits in force.
@@ -147,34 +156,34 @@ func (s *Service) dropStray(m *store.Media) {
 	}
 }
 
-// process runs media.Process when a decoding slot is free; one that
-// stays busy too long refuses the upload with apperr.TooMany.
+// process runs media.Process once the memory it needs (media.DecodeCost,
+// read from the header) is free in the budget; an upload that waits too
+// long is refused with apperr.TooMany.
 func (s *Service) process(ctx context.Context, data []byte) (*media.Result, error) {
-	t := time.NewTimer(s.wait)
-	defer t.Stop()
-	select {
-	case s.working <- struct{}{}:
-	case <-t.C:
+	_, cfg, err := media.Check(data, s.limits) // header only: refuses what could never fit
+	if err != nil {
+		return nil, err
+	}
+	cost := min(media.DecodeCost(cfg), s.total)
+	wctx, cancel := context.WithTimeout(ctx, s.wait)
+	defer cancel()
+	if err := s.budget.Acquire(wctx, cost); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, &apperr.Error{Code: apperr.TooMany, RetryAfter: 10 * time.Second,
 			Message: "Quire is busy resizing other images; please upload this one again in a moment."}
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
-	defer func() { <-s.working }()
+	defer s.budget.Release(cost)
 	return media.Process(data, s.limits)
 }
 
 // cleanName keeps the base name of an uploaded file, valid UTF-8, at most
-// 255 bytes, without control characters: it is shown, never used as a path.
+// 255 bytes, without control, bidirectional or zero-width characters: it
+// is shown, never used as a path.
 func cleanName(n string) string {
 	n = path.Base(strings.ReplaceAll(n, `\`, "/"))
-	n = strings.ToValidUTF8(n, "")
-	n = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, n)
+	n = text.CleanName(n) // controls and bidi overrides ("photo\u202egpj.exe")
 	if n == "." || n == "/" {
 		return ""
 	}
@@ -240,6 +249,11 @@ const (
 func checkText(alt, caption string) (string, string, error) {
 	alt, caption = strings.TrimSpace(alt), strings.TrimSpace(caption)
 	fields := map[string]string{}
+	for name, v := range map[string]string{"alt": alt, "caption": caption} {
+		if !text.Storable(v) {
+			fields[name] = "Remove the NUL character or invalid bytes."
+		}
+	}
 	if utf8.RuneCountInString(alt) > maxAlt {
 		fields["alt"] = fmt.Sprintf("Keep the alt text under %d characters; a caption can say more.", maxAlt)
 	}

@@ -155,10 +155,14 @@ func chunk(typ string, data []byte) []byte {
 // Bomb returns a PNG of a few dozen bytes whose header claims a w×h canvas
 // of RGBA pixels (20,000 × 20,000 is 1.6 GB once decoded) with one tiny
 // compressed IDAT: valid up to the header, fatal to decode.
-func Bomb(w, h int) []byte {
+func Bomb(w, h int) []byte { return DeepBomb(w, h, 8) }
+
+// DeepBomb is Bomb with depth bits per channel (8 or 16): a 16-bit canvas
+// takes twice the memory of an 8-bit one with the same pixels.
+func DeepBomb(w, h, depth int) []byte {
 	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
 	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
-	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8-bit RGBA, deflate, no filter, no interlace
+	ihdr = append(ihdr, byte(depth), 6, 0, 0, 0) // RGBA, deflate, no filter, no interlace
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
 	_, _ = zw.Write(make([]byte, 1024)) // one kilobyte of zero rows: the start of an endless canvas

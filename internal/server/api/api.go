@@ -22,6 +22,7 @@ import (
 	"quire/internal/guestposting"
 	"quire/internal/media/library"
 	"quire/internal/store"
+	"quire/internal/text"
 )
 
 // Deps are what the API needs.
@@ -149,6 +150,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		err = apperr.Wrap(err, apperr.TooLarge, "The request body is larger than %d bytes.", mbe.Limit)
 	}
+	err = store.BadText(err)
 	code := apperr.CodeOf(err)
 	status := apperr.HTTPStatus(code)
 	if status >= 500 {
@@ -186,6 +188,14 @@ func decode(r *http.Request, v any) error {
 	}
 	if dec.More() {
 		return apperr.New(apperr.Invalid, "The request body has data after the JSON value.")
+	}
+	// JSON can carry a NUL ("\u0000"), which no text column stores.
+	if ok, field := text.AllStorable(v); !ok {
+		msg := "The request body holds a NUL character, which cannot be stored."
+		if field != "" {
+			return apperr.FieldErrors(msg, map[string]string{field: "Remove the NUL character."})
+		}
+		return apperr.New(apperr.Invalid, "%s", msg)
 	}
 	return nil
 }
