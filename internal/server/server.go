@@ -126,7 +126,13 @@ func (s *Server) siteInfo(ctx context.Context) Site {
 	}
 	site := Site{Title: "Quire", Tagline: "A blog"}
 	if err := store.GetSetting(ctx, s.store.Pool, "site", &site); err != nil {
+		// The defaults serve this request (an error page, say) but are not
+		// kept: the database may be back in a moment.
 		s.log.Warn("reading site settings", "err", err)
+		if s.site.Title != "" {
+			return s.site
+		}
+		return site
 	}
 	s.site, s.siteTime = site, time.Now()
 	return site
