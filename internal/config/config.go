@@ -76,6 +76,8 @@ var settings = []setting{
 	{"QUIRE_S3_ACCESS_KEY", "s3-access-key", "", "S3 access key id"},
 	{"QUIRE_S3_SECRET_KEY", "s3-secret-key", "", "S3 secret key"},
 	{"QUIRE_IMPORT_MAX_MB", "import-max-mb", "256", "largest WordPress (WXR) file the admin import page takes, in megabytes"},
+	{"DATABASE_REPLICA_URL", "database-replica-url", "", "PostgreSQL URL of a streaming replica for anonymous page reads; empty: all reads on DATABASE_URL"},
+	{"QUIRE_REPLICA_MAX_LAG", "replica-max-lag", "5s", "reads go back to the primary while the replica lags more than this"},
 	{"QUIRE_JOBS_RESCUE_AFTER", "jobs-rescue-after", "2m", "how long a job may run before another node retries it (its node died)"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
 }

@@ -44,6 +44,8 @@ type Deps struct {
 	// Bus tells this node what other nodes changed (settings, navigation);
 	// nil: caches expire by their TTLs alone (tests, single tools).
 	Bus *invalidate.Bus
+	// Replica takes anonymous page reads (replica.go); nil: none.
+	Replica *store.Replica
 }
 
 // Server is the HTTP application.
@@ -66,6 +68,9 @@ type Server struct {
 	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
 	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
 	nav      navCache              // Pages: the navigation's pages (page_read.go)
+
+	replica   *store.Replica // anonymous page reads (replica.go); nil: none
+	replicaDB store.DB       // replica with fallback to the primary
 
 	siteMu   sync.Mutex
 	site     Site
@@ -98,6 +103,7 @@ func New(d Deps) (*Server, error) {
 	if d.Bus != nil {
 		d.Bus.Subscribe(s.invalidated)
 	}
+	s.initReplica(d.Replica)
 	s.handler = s.routes()
 	return s, nil
 }
