@@ -7,7 +7,7 @@ GO      ?= go
 BIN     := bin/quire
 DATADIR ?= ./data
 
-.PHONY: run test build vet bench fmt clean
+.PHONY: run test build vet bench fmt clean deploy-check
 
 run: build
 	@deploy/deps.sh postgres
@@ -23,8 +23,22 @@ build:
 test:
 	@deploy/deps.sh postgres chromium
 	@test -x bin/versitygw || GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0 # S3 server for the media store's tests
+	@$(MAKE) --no-print-directory deploy-check
 	$(GO) vet ./...
 	$(GO) test -race -timeout 30m ./...
+
+# The Kubernetes manifests: each overlay built by kustomize and checked by
+# kubeconform, strictly (unknown fields fail), against the schemas vendored
+# in deploy/k8s/schemas (no network). Both tools come from the Go module proxy.
+deploy-check:
+	@test -x bin/kustomize || GOBIN=$(CURDIR)/bin $(GO) install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1
+	@test -x bin/kubeconform || GOBIN=$(CURDIR)/bin $(GO) install github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0
+	@set -e; for o in deploy/k8s/overlays/*/; do \
+		echo "kubeconform $$o"; \
+		bin/kustomize build $$o > bin/manifests.yaml; \
+		bin/kubeconform -strict -summary \
+			-schema-location 'deploy/k8s/schemas/{{.ResourceKind}}{{.KindSuffix}}.json' bin/manifests.yaml; \
+	done
 
 vet:
 	$(GO) vet ./...

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"quire/internal/config"
+	"quire/internal/invalidate"
 	"quire/internal/media"
 	"quire/internal/server"
 	"quire/internal/store"
@@ -57,7 +58,16 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		ln.Close()
 		return err
 	}
-	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS, Jobs: q, Media: files})
+	bus := invalidate.New(st.Pool, log) // other nodes' changes to settings and navigation
+	replica, err := openReplica(cfg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if replica != nil {
+		defer replica.Close()
+	}
+	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS, Jobs: q, Media: files, Bus: bus, Replica: replica})
 	if err != nil {
 		ln.Close()
 		return err
@@ -76,8 +86,15 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
+	done, busDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(done); housekeeping(bg, st, log) }()
+	go func() { defer close(busDone); _ = bus.Run(bg) }()
+	if replica != nil {
+		replicaDone := make(chan struct{})
+		go func() { defer close(replicaDone); replica.Run(bg, st.Pool, time.Second) }()
+		defer func() { <-replicaDone }()
+	}
+	defer func() { <-busDone }() // stopBG ends it; before the caller closes the pool
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -103,6 +120,19 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 	}
 	log.Info("stopped")
 	return err
+}
+
+// openReplica opens DATABASE_REPLICA_URL when set; nil when not.
+func openReplica(cfg config.Config, log *slog.Logger) (*store.Replica, error) {
+	if cfg.Cluster.ReplicaURL == "" {
+		return nil, nil
+	}
+	r, err := store.OpenReplica(cfg.Cluster.ReplicaURL, cfg.Cluster.ReplicaMaxLag, log)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_REPLICA_URL: %w", err)
+	}
+	log.Info("anonymous page reads may use the replica", "max_lag", cfg.Cluster.ReplicaMaxLag.String())
+	return r, nil
 }
 
 // mediaStorage connects to the S3 bucket for images when one is configured;

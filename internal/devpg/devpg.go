@@ -244,3 +244,35 @@ func postgresUser() (*syscall.Credential, error) {
 	gid, _ := strconv.Atoi(u.Gid)
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
+
+// BaseBackup copies the running cluster into dir with pg_basebackup,
+// streaming the WAL it needs, and writes the settings (standby.signal,
+// primary_conninfo) that make the copy a streaming replica of c: Start on
+// dir then runs a read-only standby that follows c. Used by tests of
+// replica reads.
+func (c *Cluster) BaseBackup(ctx context.Context, dir string) error {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := openParents(dir); err != nil {
+		return err
+	}
+	if err := c.chownPath(dir); err != nil {
+		return err
+	}
+	out, err := c.run(ctx, "pg_basebackup", "-D", dir, "-h", c.sockDir, "-p", strconv.Itoa(port), "-U", superuser,
+		"-R", "-X", "stream", "-c", "fast", "--no-sync")
+	if err != nil {
+		return fmt.Errorf("pg_basebackup: %v: %s", err, tail(out, 800))
+	}
+	// The copy took c's socket folder (with its lock file) and log: they
+	// are c's, not the replica's.
+	if err := os.RemoveAll(filepath.Join(dir, "run")); err != nil {
+		return err
+	}
+	return os.RemoveAll(filepath.Join(dir, "server.log"))
+}

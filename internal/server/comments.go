@@ -83,7 +83,7 @@ type commentsView struct {
 // the partial needs. The post page calls it.
 func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, error) {
 	ctx := r.Context()
-	flat, err := store.Thread(ctx, s.store.Pool, p.ID)
+	flat, err := store.Thread(ctx, s.reader(ctx), p.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,8 @@ func Classify(err error) error {
 	if errors.As(err, &mbe) {
 		return apperr.Wrap(err, apperr.TooLarge, "What you sent is too large (the limit is %d KB).", mbe.Limit/1024)
 	}
-	return store.BadText(err)
+	// The database gone away: 503, not 500; text it refused: 400.
+	return store.Classify(store.BadText(err))
 }
 
 type errorPage struct {
@@ -54,7 +55,7 @@ func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	heading := map[int]string{
 		400: "That didn't work", 401: "Please sign in", 403: "Not allowed", 404: "Page not found",
-		409: "Conflict", 410: "Gone", 413: "Too large", 429: "Slow down",
+		409: "Conflict", 410: "Gone", 413: "Too large", 429: "Slow down", 503: "Back in a moment",
 	}[status]
 	if heading == "" {
 		heading = "Something went wrong"

@@ -43,7 +43,7 @@ func (s *Server) authorFeed(ff feedFormat) handler {
 
 func (s *Server) termFeed(kind post.TermKind, ff feedFormat) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		t, err := store.TermBySlug(r.Context(), s.store.Pool, kind, chi.URLParam(r, "slug"))
+		t, err := store.TermBySlug(r.Context(), s.reader(r.Context()), kind, chi.URLParam(r, "slug"))
 		if err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (s *Server) termFeed(kind post.TermKind, ff feedFormat) handler {
 // ETag and Last-Modified so readers polling it usually get a 304.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat, f store.ListFilter, title, subtitle, prefix, htmlPath string) error {
 	f.Public, f.Limit = true, feedLength
-	pg, err := store.ListPosts(r.Context(), s.store.Pool, f)
+	pg, err := store.ListPosts(r.Context(), s.reader(r.Context()), f)
 	if err != nil {
 		return err
 	}

@@ -56,9 +56,9 @@ func (s *Server) pageBySlug(w http.ResponseWriter, r *http.Request) (*post.Post,
 	if !post.ValidSlug(slug) || post.ReservedSlug(slug) {
 		return nil, s.notFound(w, r)
 	}
-	p, err := store.PostBySlug(ctx, s.store.Pool, post.KindPage, slug)
+	p, err := store.PostBySlug(ctx, s.reader(ctx), post.KindPage, slug)
 	if errors.Is(err, apperr.ErrNotFound) {
-		if cur, err := store.SlugRedirect(ctx, s.store.Pool, post.KindPage, slug); err == nil {
+		if cur, err := store.SlugRedirect(ctx, s.reader(ctx), post.KindPage, slug); err == nil {
 			http.Redirect(w, r, "/"+cur, http.StatusMovedPermanently)
 			return nil, nil
 		}
@@ -76,7 +76,7 @@ func (s *Server) pageBySlug(w http.ResponseWriter, r *http.Request) (*post.Post,
 // renderPage renders page p; cf is a contact form sent back with errors.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, p *post.Post, cf *contactForm) error {
 	ctx := r.Context()
-	st, err := store.PageSettingsOf(ctx, s.store.Pool, p.ID)
+	st, err := store.PageSettingsOf(ctx, s.reader(ctx), p.ID)
 	if err != nil {
 		return err
 	}

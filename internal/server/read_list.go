@@ -38,7 +38,7 @@ func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f store.List
 		return err
 	}
 	f.Public, f.Cursor, f.Limit = true, cur, listPerPage
-	pg, err := store.ListPosts(r.Context(), s.store.Pool, f)
+	pg, err := store.ListPosts(r.Context(), s.reader(r.Context()), f)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) monthPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) termPage(kind post.TermKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		t, err := store.TermBySlug(r.Context(), s.store.Pool, kind, chi.URLParam(r, "slug"))
+		t, err := store.TermBySlug(r.Context(), s.reader(r.Context()), kind, chi.URLParam(r, "slug"))
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Server) termPage(kind post.TermKind) handler {
 // author returns the writer named in the URL. Readers' and moderators'
 // accounts have no author page: it would only disclose that they exist.
 func (s *Server) author(r *http.Request) (*account.User, error) {
-	u, err := store.AuthorByUsername(r.Context(), s.store.Pool, chi.URLParam(r, "username"))
+	u, err := store.AuthorByUsername(r.Context(), s.reader(r.Context()), chi.URLParam(r, "username"))
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ type archivePage struct {
 }
 
 func (s *Server) archiveIndex(w http.ResponseWriter, r *http.Request) error {
-	months, err := store.Months(r.Context(), s.store.Pool)
+	months, err := store.Months(r.Context(), s.reader(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ type termListPage struct {
 
 func (s *Server) termIndex(kind post.TermKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		terms, err := store.Terms(r.Context(), s.store.Pool, kind)
+		terms, err := store.Terms(r.Context(), s.reader(r.Context()), kind)
 		if err != nil {
 			return err
 		}

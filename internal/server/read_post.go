@@ -26,10 +26,10 @@ type postPage struct {
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	slug := chi.URLParam(r, "slug")
-	p, err := store.PostBySlug(ctx, s.store.Pool, post.KindPost, slug)
+	p, err := store.PostBySlug(ctx, s.reader(ctx), post.KindPost, slug)
 	if errors.Is(err, apperr.ErrNotFound) {
 		// A slug the post had before answers 301 to the current one.
-		if cur, err := store.SlugRedirect(ctx, s.store.Pool, post.KindPost, slug); err == nil {
+		if cur, err := store.SlugRedirect(ctx, s.reader(ctx), post.KindPost, slug); err == nil {
 			http.Redirect(w, r, "/posts/"+cur, http.StatusMovedPermanently)
 			return nil
 		}
@@ -56,7 +56,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", "Comments on this post (Atom)", pp.Comments.FeedAtom})
-		if pp.Older, pp.Newer, err = store.Adjacent(ctx, s.store.Pool, p); err != nil {
+		if pp.Older, pp.Newer, err = store.Adjacent(ctx, s.reader(ctx), p); err != nil {
 			return err
 		}
 		s.advertiseLinkbacks(w, &pp.Page) // Linkbacks: X-Pingback, Link rel=webmention

@@ -34,7 +34,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	sp := searchPage{Page: s.page(r, "Search"), Query: q, PageNum: n}
 	sp.NoIndex = q != ""
 	if q != "" {
-		hits, err := store.Search(r.Context(), s.store.Pool, q, searchPerPage+1, (n-1)*searchPerPage)
+		hits, err := store.Search(r.Context(), s.reader(r.Context()), q, searchPerPage+1, (n-1)*searchPerPage)
 		if err != nil {
 			return err
 		}

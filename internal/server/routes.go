@@ -28,7 +28,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(withRequestID, realIP(s.cfg.TrustedProxies), s.observe, s.recoverer, securityHeaders, s.rejectBadURL, middleware.GetHead,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/json",
 			"application/atom+xml", "application/rss+xml", "application/xml", "text/xml", "text/plain"),
-		timeout(30*time.Second))
+		timeout(30*time.Second), s.replicaReads)
 	r.NotFound(s.h(s.notFound)) // Import: old permalinks redirect (import_redirect.go)
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.Invalid, "That address does not accept %s requests.", r.Method)
