@@ -188,7 +188,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 
 type auditPage struct {
 	Page
-	Entries []store.AuditEntry
+	Entries []auditRow // moderation_audit.go
 	Older   int64
 }
 
@@ -202,7 +202,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := auditPage{Page: s.page(r, "Audit log"), Entries: entries}
+	p := auditPage{Page: s.page(r, "Audit log"), Entries: auditRows(entries)}
 	p.NoIndex = true
 	if len(entries) == pageSize {
 		p.Older = entries[len(entries)-1].ID
