@@ -89,7 +89,12 @@ func (a *API) queue(w http.ResponseWriter, r *http.Request) error {
 	if next != "" {
 		cur = &next
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": cur})
+	counts, err := a.moderating().Counts(r.Context(), User(r.Context()))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": cur, "counts": map[string]int{
+		"held": counts[comment.StatusHeld], "spam": counts[comment.StatusSpam], "trash": counts[comment.StatusTrash]}})
 	return nil
 }
 
