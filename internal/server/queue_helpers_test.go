@@ -88,7 +88,6 @@ func (e *testEnv) guestState(id int64) string {
 	return status + "/" + string(store.QueueTab(spam, trashed))
 }
 
-
 func keyOne(action string, k moderation.Key) url.Values {
 	return url.Values{"one": {action + ":" + k.String()}}
 }

@@ -21,7 +21,7 @@ func TestQueueKeysDoNotCollideHTML(t *testing.T) {
 	ed := e.signedIn("eve")
 	d := e.page(ed, "/admin/moderation")
 	for _, k := range []moderation.Key{f.Comment, f.Pingback, f.Webmention, f.Guest} {
-		if d.Find(`#item-` + k.String() + ` input[name=key][value=` + k.String() + `]`).Length() != 1 {
+		if d.Find(`#item-`+k.String()+` input[name=key][value=`+k.String()+`]`).Length() != 1 {
 			t.Errorf("held list lacks %s", k)
 		}
 	}
@@ -60,7 +60,7 @@ func TestQueueKeysDoNotCollideHTML(t *testing.T) {
 	}
 	// The audit log names kinds in words, keys only for tools.
 	audit := e.page(e.signedIn("root"), "/admin/audit")
-	if audit.Find(`td[data-key=g` + idStr(f.Guest) + `]:contains("Guest post")`).Length() == 0 ||
+	if audit.Find(`td[data-key=g`+idStr(f.Guest)+`]:contains("Guest post")`).Length() == 0 ||
 		audit.Find(`td:contains("Accepted and published")`).Length() == 0 || strings.Contains(audit.Text(), "guest_post") {
 		t.Errorf("audit log words: %s", audit.Find("table").Text())
 	}
