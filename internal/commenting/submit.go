@@ -138,6 +138,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 			if err != nil {
 				return err
 			}
+			if parent.Kind.IsLinkback() {
+				return invalid(map[string]string{"parent_id": "Pingbacks and webmentions take no replies: reply on the page that links here."})
+			}
 			n.ParentID, n.Depth, n.ParentPath = comment.Attach(&parent.Comment, st.MaxDepth)
 		}
 		sig, err := store.CommentSignals(ctx, tx, p.ID, d.AuthorEmail, n.IP, d.Body, modRules.IPRate.Window, modRules.EmailRate.Window, 24*time.Hour)

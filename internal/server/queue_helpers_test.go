@@ -34,7 +34,7 @@ func (e *testEnv) mustQueueFixture(n int64) queueFixture {
 	if err != nil {
 		author = e.MustUser("qa", account.Author)
 	}
-	f := queueFixture{Post: e.MustPost(author, "Queue fixture", post.CommentsOpen)}
+	f := queueFixture{Post: e.MustPost(author, "Queue fixture "+strconv.FormatInt(n, 10), post.CommentsOpen)}
 	held := func(k comment.Kind, name, body, source string) moderation.Key {
 		c := &store.NewComment{Comment: comment.Comment{PostID: f.Post.ID, Kind: k, Status: comment.StatusHeld,
 			AuthorName: name, AuthorEmail: "", BodySource: body, BodyHTML: "<p>" + body + "</p>", SourceURL: source,
@@ -52,7 +52,7 @@ func (e *testEnv) mustQueueFixture(n int64) queueFixture {
 	f.Pingback = held(comment.KindPingback, "Pam", "A held pingback", "https://pam.invalid/post")
 	f.Webmention = held(comment.KindWebmention, "Wes", "A held webmention", "https://wes.invalid/note")
 	e.allowFastForms()
-	statusPath(e.t, e.submitGuest(e.Client(), guestValues("A guest's essay", "Words from a guest.", "Gia Guest", "gia@mail.invalid")))
+	statusPath(e.t, e.submitGuest(e.Client(), guestValues("A guest's essay "+strconv.FormatInt(n, 10), "Words from a guest.", "Gia Guest", "gia@mail.invalid")))
 	var gid int64
 	if err := e.Store.Pool.QueryRow(ctx, `SELECT max(id) FROM guest_submissions`).Scan(&gid); err != nil {
 		e.t.Fatal(err)
