@@ -149,8 +149,12 @@ var ErrReplied = apperr.New(apperr.Conflict, "Someone has replied to this commen
 // guest's signed cookie and the time window). Errors: ErrReplied,
 // apperr.Invalid on "body", apperr.ErrNotFound.
 func (s *Service) GuestEdit(ctx context.Context, id int64, body string) error {
+	st, _, err := s.Settings(ctx)
+	if err != nil {
+		return err
+	}
 	d := comment.Draft{Body: body}
-	if err := d.Validate(comment.InputRules{EmailOptional: true}); err != nil {
+	if err := d.Validate(comment.InputRules{EmailOptional: true, MaxBodyRunes: st.MaxCommentChars}); err != nil {
 		return fieldErrors(err)
 	}
 	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)

@@ -96,7 +96,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 		return nil, err
 	}
 	d := sub.Draft
-	rules := comment.InputRules{EmailOptional: st.EmailOptional}
+	rules := comment.InputRules{EmailOptional: st.EmailOptional, MaxBodyRunes: st.MaxCommentChars}
 	if u := sub.User; u != nil {
 		// Members comment as themselves; their account's fields were
 		// checked when it was made and are not part of this form.

@@ -75,6 +75,7 @@ type commentsView struct {
 	Editable      map[int64]bool // the guest's own comments still open to change
 	User          *account.User
 	EmailOptional bool
+	MaxChars      string // the longest comment, "20,000" (characters)
 	FeedAtom      string
 	FeedRSS       string
 }
@@ -122,6 +123,7 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	v.Closed = pol == post.CommentsClosed
 	v.MembersOnly = pol == post.CommentsMembers && !account.Can(u, account.CommentAsMember, account.Site)
 	v.EmailOptional = st.EmailOptional
+	v.MaxChars = comment.Thousands(st.MaxCommentChars)
 	v.Form = s.rememberedForm(r)
 	v.Form.Token = s.formToken(p.ID)
 	if id, _ := strconv.ParseInt(q.Get("replyto"), 10, 64); id > 0 {
