@@ -1,8 +1,10 @@
 package comment
 
 import (
+	"fmt"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -10,10 +12,17 @@ import (
 
 // Limits on what a reader may submit.
 const (
-	MaxBodyBytes  = 100 << 10 // 100 KB of UTF-8 text
+	MaxBodyBytes  = 100 << 10 // 100 KB of UTF-8 text, whatever the setting
 	MaxNameRunes  = 100
 	MaxEmailBytes = 254 // RFC 5321 path limit
 	MaxURLRunes   = 2000
+	// DefaultMaxBodyRunes is the length limit of a comment unless the
+	// discussion settings say otherwise: a long letter (WordPress allows
+	// 65,525 characters; a comment past this is an essay, or a flood).
+	DefaultMaxBodyRunes = 20_000
+	// MaxBodyRunesCeiling is the highest limit the settings may set: it
+	// keeps a comment within MaxBodyBytes even in four-byte characters.
+	MaxBodyRunesCeiling = MaxBodyBytes / 4
 )
 
 // Draft is a comment as a reader submits it, before moderation and
@@ -35,6 +44,9 @@ type InputRules struct {
 	EmailOptional bool
 	// NameRequired refuses an empty name instead of showing AnonymousName.
 	NameRequired bool
+	// MaxBodyRunes is the longest comment in characters (the discussion
+	// setting); 0 means DefaultMaxBodyRunes.
+	MaxBodyRunes int
 }
 
 // FieldError is one problem with one field, in words fit for a form.
@@ -79,7 +91,7 @@ func (e *ValidationError) add(field, msg string) {
 // first line is kept: it may be a Markdown code block).
 //
 // It returns nil, or a *ValidationError listing every problem: body empty or
-// longer than MaxBodyBytes; any field not valid UTF-8; name longer than
+// longer than rules.MaxBodyRunes characters or MaxBodyBytes; any field not valid UTF-8; name longer than
 // MaxNameRunes or containing control characters, or empty when
 // rules.NameRequired; e-mail empty unless rules.EmailOptional, or not a bare
 // address with a dotted domain; URL not http or https, without a host, with
@@ -122,8 +134,9 @@ func (d *Draft) Validate(rules InputRules) error {
 		e.add("body", "Your comment contains characters that cannot be read (not UTF-8)")
 	case d.Body == "":
 		e.add("body", "Please write a comment")
-	case len(d.Body) > MaxBodyBytes:
-		e.add("body", "Your comment is too long: at most 100 KB")
+	case len(d.Body) > MaxBodyBytes || utf8.RuneCountInString(d.Body) > rules.maxBody():
+		e.add("body", fmt.Sprintf("Your comment is too long: at most %s characters, and this one has %s",
+			Thousands(rules.maxBody()), Thousands(utf8.RuneCountInString(d.Body))))
 	}
 
 	if d.ParentID < 0 {
@@ -212,4 +225,24 @@ func checkURL(u *string) string {
 	}
 	*u = s
 	return ""
+}
+
+func (r InputRules) maxBody() int {
+	if r.MaxBodyRunes <= 0 || r.MaxBodyRunes > MaxBodyRunesCeiling {
+		return DefaultMaxBodyRunes
+	}
+	return r.MaxBodyRunes
+}
+
+// Thousands writes n with commas between thousands, as people read it:
+// 20,000.
+func Thousands(n int) string {
+	if n < 0 {
+		return "-" + Thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -22,15 +22,15 @@ import (
 // until a moderator decides. Errors: ErrReplied, apperr.Invalid on "body",
 // apperr.ErrNotFound.
 func (s *Service) GuestEdit(ctx context.Context, id int64, body string) error {
-	d := comment.Draft{Body: body}
-	if err := d.Validate(comment.InputRules{EmailOptional: true}); err != nil {
-		return fieldErrors(err)
-	}
-	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
+	st, modRules, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	_, modRules, err := s.Settings(ctx)
+	d := comment.Draft{Body: body}
+	if err := d.Validate(comment.InputRules{EmailOptional: true, MaxBodyRunes: st.MaxCommentChars}); err != nil {
+		return fieldErrors(err)
+	}
+	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,13 @@ func ValidAction(a string) bool {
 // of newly approved comments enqueued. It returns the comments changed.
 // Errors: apperr.Forbidden, apperr.Invalid (unknown action).
 func (s *Service) Moderate(ctx context.Context, actor *account.User, ids []int64, action string) ([]store.Moderated, error) {
+	return s.ModerateKind(ctx, actor, "", ids, action)
+}
+
+// ModerateKind is Moderate for the items in ids that are of kind k ("" =
+// any): the queue names items by typed keys, and an id of another kind is
+// not touched.
+func (s *Service) ModerateKind(ctx context.Context, actor *account.User, k comment.Kind, ids []int64, action string) ([]store.Moderated, error) {
 	if !account.Can(actor, account.Moderate, account.Site) {
 		return nil, apperr.New(apperr.Forbidden, "Your account may not moderate comments.")
 	}
@@ -50,12 +57,12 @@ func (s *Service) Moderate(ctx context.Context, actor *account.User, ids []int64
 	err := s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		var err error
 		if action == ActionDelete {
-			out, err = store.DeleteComments(ctx, tx, actor.ID, ids)
+			out, err = store.DeleteQueued(ctx, tx, actor.ID, k, ids)
 			return err
 		}
 		to := map[string]comment.Status{ActionApprove: comment.StatusApproved, ActionSpam: comment.StatusSpam,
 			ActionTrash: comment.StatusTrash, ActionHold: comment.StatusHeld}[action]
-		if out, err = store.SetCommentStatus(ctx, tx, actor.ID, ids, to); err != nil {
+		if out, err = store.SetQueuedStatus(ctx, tx, actor.ID, k, ids, to); err != nil {
 			return err
 		}
 		for _, m := range out {
@@ -85,7 +92,12 @@ func (s *Service) ApproveAndReply(ctx context.Context, actor *account.User, id i
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.Moderate(ctx, actor, []int64{id}, ActionApprove); err != nil {
+	if c, err := store.CommentByID(ctx, s.Store.Pool, id); err != nil {
+		return 0, err
+	} else if c.Kind != comment.KindComment {
+		return 0, apperr.New(apperr.Invalid, "Only comments take a reply here.")
+	}
+	if _, err := s.ModerateKind(ctx, actor, comment.KindComment, []int64{id}, ActionApprove); err != nil {
 		return 0, err
 	}
 	var n store.NewComment
@@ -109,7 +121,8 @@ func (s *Service) ApproveAndReply(ctx context.Context, actor *account.User, id i
 	return n.ID, err
 }
 
-// EmptySpam deletes spam older than the setting's days, as actor.
+// EmptySpam deletes spam older than the setting's days, as actor: the
+// spam actor can see, so guest posts only for those who review them.
 func (s *Service) EmptySpam(ctx context.Context, actor *account.User) (int64, error) {
 	if !account.Can(actor, account.Moderate, account.Site) {
 		return 0, apperr.New(apperr.Forbidden, "Your account may not moderate comments.")
@@ -120,7 +133,7 @@ func (s *Service) EmptySpam(ctx context.Context, actor *account.User) (int64, er
 	}
 	var n int64
 	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		n, err = store.EmptySpam(ctx, tx, actor.ID, st.SpamDays, s.now())
+		n, err = store.EmptySpam(ctx, tx, actor.ID, st.SpamDays, s.now(), account.Can(actor, account.ReviewGuestPosts, account.Site))
 		return err
 	})
 	return n, err

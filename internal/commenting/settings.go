@@ -42,7 +42,8 @@ type Settings struct {
 	PerPage          int    `json:"per_page"` // top-level threads per page; 0 = all on one page
 	EmailOptional    bool   `json:"email_optional"`
 	SignUp           string `json:"sign_up"`
-	SpamDays         int    `json:"spam_days"` // "empty spam" removes spam older than this
+	SpamDays         int    `json:"spam_days"`         // "empty spam" removes spam older than this
+	MaxCommentChars  int    `json:"max_comment_chars"` // the longest comment, stated next to the form's box
 	CloseAfterDays   int    `json:"-"`
 }
 
@@ -61,6 +62,7 @@ func DefaultSettings() Settings {
 		EmailRateCount: d.EmailRate.Count, EmailRateMinutes: int(d.EmailRate.Window / time.Minute),
 		HoldFirstComment: d.HoldFirstComment, HoldLinkbacks: d.HoldLinkbacks,
 		MaxDepth: comment.DefaultMaxDepth, PerPage: 50, SignUp: SignUpClosed, SpamDays: 15,
+		MaxCommentChars: comment.DefaultMaxBodyRunes,
 	}
 }
 
@@ -82,6 +84,7 @@ func (s *Settings) Validate() map[string]string {
 	check("max_depth", s.MaxDepth, 1, comment.MaxMaxDepth)
 	check("per_page", s.PerPage, 0, 1000)
 	check("spam_days", s.SpamDays, 0, 3650)
+	check("max_comment_chars", s.MaxCommentChars, 100, comment.MaxBodyRunesCeiling)
 	check("close_after_days", s.CloseAfterDays, 0, 36500)
 	switch s.SignUp {
 	case SignUpClosed, SignUpInvitation, SignUpOpen:

@@ -96,7 +96,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 		return nil, err
 	}
 	d := sub.Draft
-	rules := comment.InputRules{EmailOptional: st.EmailOptional}
+	rules := comment.InputRules{EmailOptional: st.EmailOptional, MaxBodyRunes: st.MaxCommentChars}
 	if u := sub.User; u != nil {
 		// Members comment as themselves; their account's fields were
 		// checked when it was made and are not part of this form.
@@ -137,6 +137,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 			}
 			if err != nil {
 				return err
+			}
+			if parent.Kind.IsLinkback() {
+				return invalid(map[string]string{"parent_id": "Pingbacks and webmentions take no replies: reply on the page that links here."})
 			}
 			n.ParentID, n.Depth, n.ParentPath = comment.Attach(&parent.Comment, st.MaxDepth)
 		}

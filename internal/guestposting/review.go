@@ -109,6 +109,9 @@ type Acceptance struct {
 	CommentPolicy post.CommentPolicy
 	Intro         string // the editor's note on top of the post, Markdown
 	Message       string // to the guest, optional
+	// FromQueue is the moderation queue's Approve: the submission may sit
+	// in spam or trash, and is taken out of there in the same transaction.
+	FromQueue bool
 }
 
 // Accept publishes the latest version as a post by u with the guest's
@@ -129,7 +132,7 @@ func (s *Service) Accept(ctx context.Context, u *account.User, id int64, a Accep
 		return nil, err
 	}
 	var p *post.Post
-	err = s.act(ctx, u, id, guestpost.ActAccept, a.Message, func(tx pgx.Tx, sub *guestpost.Submission) error {
+	err = s.actFrom(ctx, u, id, guestpost.ActAccept, a.Message, a.FromQueue, func(tx pgx.Tx, sub *guestpost.Submission) error {
 		vs, err := store.Versions(ctx, tx, id)
 		if err != nil {
 			return err
@@ -184,12 +187,25 @@ func (s *Service) MarkSpam(ctx context.Context, u *account.User, id int64) error
 // for the guest's history, and the mail to the guest.
 func (s *Service) act(ctx context.Context, u *account.User, id int64, a guestpost.Action, msg string,
 	extra func(tx pgx.Tx, sub *guestpost.Submission) error) error {
+	return s.actFrom(ctx, u, id, a, msg, false, extra)
+}
+
+// actFrom is act; with unflag, the submission first leaves spam and trash
+// (the queue's Approve on an item there).
+func (s *Service) actFrom(ctx context.Context, u *account.User, id int64, a guestpost.Action, msg string, unflag bool,
+	extra func(tx pgx.Tx, sub *guestpost.Submission) error) error {
 	if !account.Can(u, account.ReviewGuestPosts, account.Site) {
 		return apperr.New(apperr.Forbidden, "Only editors review guest posts.")
 	}
 	msg = strings.TrimSpace(render.Clean(msg))
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		sub, err := store.LockSubmission(ctx, tx, id)
+		if err == nil && unflag && sub.PostID == 0 {
+			if err := store.UnflagSubmission(ctx, tx, id); err != nil {
+				return err
+			}
+			sub, err = store.LockSubmission(ctx, tx, id)
+		}
 		if err != nil {
 			return err
 		}

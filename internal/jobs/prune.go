@@ -40,7 +40,7 @@ func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 	now := time.Now()
 	if st.SpamDays > 0 {
 		err := pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
-			_, err := store.EmptySpam(ctx, tx, 0, st.SpamDays, now)
+			_, err := store.EmptySpam(ctx, tx, 0, st.SpamDays, now, true)
 			return err
 		})
 		if err != nil {

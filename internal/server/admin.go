@@ -26,7 +26,7 @@ var adminLinks = []struct {
 	{account.CreatePost, AdminLink{"/admin/posts", "Posts", "Write, schedule and publish; review what waits."}},                          // Publishing
 	{account.ManagePages, AdminLink{"/admin/pages", "Pages", "About, Contact and other pages at the root of the site; the navigation."}}, // Pages
 	{account.UploadMedia, AdminLink{"/admin/media", "Media", "Upload images, write their alt text, copy them into posts."}},
-	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks and webmentions; spam and trash."}},
+	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks, webmentions and guest posts, in one list; spam and trash."}},
 	{account.ReviewGuestPosts, AdminLink{"/admin/guest-posts", "Guest posts", "Review submissions from \"Write for us\"; accept, schedule or decline."}}, // Guest posts
 	{account.EditOwnProfile, AdminLink{"/admin/profile", "Profile", "Your author page: name, bio, location, links."}},                                    // Publishing
 	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}},
@@ -188,7 +188,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 
 type auditPage struct {
 	Page
-	Entries []store.AuditEntry
+	Entries []auditRow // moderation_audit.go
 	Older   int64
 }
 
@@ -202,7 +202,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := auditPage{Page: s.page(r, "Audit log"), Entries: entries}
+	p := auditPage{Page: s.page(r, "Audit log"), Entries: auditRows(entries)}
 	p.NoIndex = true
 	if len(entries) == pageSize {
 		p.Older = entries[len(entries)-1].ID

@@ -50,9 +50,9 @@ func TestBrowserGuestPost(t *testing.T) {
 		t.Fatal("no status link in the guest's mail")
 	}
 	pubSignIn(t, ctx, e, "eve")
-	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin/moderation"), chromedp.WaitVisible(`.guest-item`))
+	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin/moderation"), chromedp.WaitVisible(`.kind-guest_post`))
 	bt.Screenshot(t, ctx, "queue")
-	bt.Do(t, ctx, chromedp.Click(`.guest-item a.review`), chromedp.WaitVisible(`#guest-changes-form`),
+	bt.Do(t, ctx, chromedp.Click(`.kind-guest_post a.review`), chromedp.WaitVisible(`#guest-changes-form`),
 		chromedp.SetValue(`#guest-changes-form textarea[name=message]`, "Please add a sentence on why."),
 		chromedp.Click(`#guest-changes-form button:not(.danger)`), chromedp.WaitVisible(`.flash`))
 	reviewURL := bt.Get(t, ctx, chromedp.Location())

@@ -161,6 +161,7 @@ func (s *Server) commentFormError(w http.ResponseWriter, r *http.Request, postID
 	}
 	st, _, _ := s.comments.Settings(r.Context())
 	v.EmailOptional = st.EmailOptional
+	v.MaxChars = comment.Thousands(st.MaxCommentChars)
 	pg := commentErrorPage{Page: s.page(r, "Your comment"), PostTitle: p.Title, Message: e.Message, View: v}
 	pg.NoIndex = true
 	if e.RetryAfter > 0 {

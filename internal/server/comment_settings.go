@@ -7,6 +7,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
+	"quire/internal/comment"
 	"quire/internal/commenting"
 )
 
@@ -56,7 +57,10 @@ func (s *Server) discussionSave(w http.ResponseWriter, r *http.Request) error {
 		TrustSites: f.Get("trust_sites") != "",
 		Blocklist:  strings.ReplaceAll(f.Get("blocklist"), "\r\n", "\n"), MaxDepth: num("max_depth"),
 		NewestFirst: f.Get("order") == "newest", PerPage: num("per_page"), EmailOptional: f.Get("email_optional") != "",
-		SignUp: f.Get("sign_up"), SpamDays: num("spam_days"),
+		SignUp: f.Get("sign_up"), SpamDays: num("spam_days"), MaxCommentChars: comment.DefaultMaxBodyRunes,
+	}
+	if f.Has("max_comment_chars") {
+		st.MaxCommentChars = num("max_comment_chars")
 	}
 	admin := account.Can(userFrom(r.Context()), account.ManageSettings, account.Site)
 	if admin {

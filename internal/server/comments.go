@@ -75,6 +75,7 @@ type commentsView struct {
 	Editable      map[int64]bool // the guest's own comments still open to change
 	User          *account.User
 	EmailOptional bool
+	MaxChars      string // the longest comment, "20,000" (characters)
 	FeedAtom      string
 	FeedRSS       string
 }
@@ -122,11 +123,12 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	v.Closed = pol == post.CommentsClosed
 	v.MembersOnly = pol == post.CommentsMembers && !account.Can(u, account.CommentAsMember, account.Site)
 	v.EmailOptional = st.EmailOptional
+	v.MaxChars = comment.Thousands(st.MaxCommentChars)
 	v.Form = s.rememberedForm(r)
 	v.Form.Token = s.formToken(p.ID)
 	if id, _ := strconv.ParseInt(q.Get("replyto"), 10, 64); id > 0 {
 		for i := range flat {
-			if flat[i].ID == id {
+			if flat[i].ID == id && !flat[i].Kind.IsLinkback() {
 				v.ReplyTo = &flat[i]
 				v.Form.ParentID = id
 			}
@@ -171,7 +173,7 @@ func (v *commentsView) items(nodes []*comment.Node, now time.Time) []commentItem
 			Ago: agoFrom(n.CreatedAt, now), ISO: n.CreatedAt.UTC().Format(time.RFC3339), Exact: n.CreatedAt.UTC().Format("2 January 2006, 15:04 MST"),
 			ByPostAuthor: n.AuthorUserID != 0 && n.AuthorUserID == v.PostAuthorID, Orphan: n.Orphan, Edited: !n.UpdatedAt.IsZero(),
 			Editable: v.Editable[n.ID]}
-		if !v.Closed && !v.MembersOnly {
+		if !v.Closed && !v.MembersOnly && !n.Kind.IsLinkback() { // a pingback or webmention is another site's page: no reply under it
 			it.ReplyURL = v.PostPath + "?replyto=" + strconv.FormatInt(n.ID, 10)
 			if v.Page > 1 {
 				it.ReplyURL += "&cpage=" + strconv.Itoa(v.Page)

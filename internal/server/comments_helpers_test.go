@@ -111,7 +111,7 @@ func (e *testEnv) page(c *http.Client, path string) *goquery.Document {
 // approve approves comment id as the moderator signed in on c.
 func (e *testEnv) approve(c *http.Client, id int64) {
 	e.t.Helper()
-	res := e.PostForm(c, "/admin/moderation", url.Values{"one": {"approve:" + strconv.FormatInt(id, 10)}})
+	res := e.PostForm(c, "/admin/moderation", url.Values{"one": {"approve:c" + strconv.FormatInt(id, 10)}})
 	if res.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("approve %d: %d", id, res.StatusCode)
 	}

@@ -43,7 +43,7 @@ func TestGuestPostXSS(t *testing.T) {
 
 		ed := e.Client()
 		e.SignIn(ed, "eve")
-		assertSafe(t, "queue "+format, e.page(ed, "/admin/moderation").Find(".guest-item > *"))
+		assertSafe(t, "queue "+format, e.page(ed, "/admin/moderation").Find(".kind-guest_post .queue-content, .kind-guest_post .who, .kind-guest_post .context, .kind-guest_post .reasons"))
 		var id int64
 		if err := e.Store.Pool.QueryRow(context.Background(), `SELECT max(id) FROM guest_submissions`).Scan(&id); err != nil {
 			t.Fatal(err)
@@ -156,7 +156,7 @@ func TestGuestPostFlood(t *testing.T) {
 	ed := e.Client()
 	e.MustUser("eve", account.Editor)
 	e.SignIn(ed, "eve")
-	if n := e.page(ed, "/admin/moderation").Find(".guest-item").Length(); n != accepted {
+	if n := e.page(ed, "/admin/moderation").Find(".kind-guest_post").Length(); n != accepted {
 		t.Errorf("queue shows %d guest posts", n)
 	}
 }

@@ -51,7 +51,7 @@ func TestGuestPostJourney(t *testing.T) {
 	ed := e.Client()
 	e.SignIn(ed, "eve")
 	q := e.page(ed, "/admin/moderation?kind=guest_post")
-	if q.Find(`.guest-item .kind:contains("guest_post")`).Length() != 1 || q.Find(`.guest-item .reason[title=guest_post]`).Length() != 1 {
+	if q.Find(`.kind-guest_post .kind:contains("Guest post")`).Length() != 1 || q.Find(`.kind-guest_post .reason[data-reason=guest_post]`).Length() != 1 {
 		t.Fatalf("queue lacks the guest post: %s", q.Find("main").Text())
 	}
 	var id int64
@@ -188,10 +188,10 @@ func TestGuestSpamSettingsContributors(t *testing.T) {
 	admin := e.Client()
 	e.SignIn(admin, "root")
 	q := e.page(admin, "/admin/moderation")
-	if q.Find(".guest-item").Length() != 0 || q.Find(`.pending-item a[href="/admin/posts/`+strconv.FormatInt(p.ID, 10)+`"]`).Length() != 1 {
-		t.Errorf("held tab: %d guest items, pending post missing", q.Find(".guest-item").Length())
+	if q.Find(".kind-guest_post").Length() != 0 || q.Find(`.pending-item a[href="/admin/posts/`+strconv.FormatInt(p.ID, 10)+`"]`).Length() != 1 {
+		t.Errorf("held tab: %d guest items, pending post missing", q.Find(".kind-guest_post").Length())
 	}
-	if e.page(admin, "/admin/moderation?status=spam").Find(".guest-item").Length() != 1 {
+	if e.page(admin, "/admin/moderation?status=spam").Find(".kind-guest_post").Length() != 1 {
 		t.Error("spam tab lacks the spam submission")
 	}
 	// An editor's action vouches for a submission the rules called spam;

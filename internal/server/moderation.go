@@ -13,15 +13,19 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/commenting"
+	"quire/internal/moderating"
+	"quire/internal/moderation"
+	"quire/internal/post"
 	"quire/internal/store"
 )
 
 // moderationRoutes are the moderators' pages; routes.go mounts them in the
-// signed-in group. Each handler checks account.Can.
+// signed-in group. Each handler checks the rule of the kinds it touches
+// (moderating.May).
 func (s *Server) moderationRoutes(r chi.Router) {
 	r.Get("/admin/moderation", s.h(s.queuePage))
 	r.Post("/admin/moderation", s.h(s.queueAction))
-	r.Post("/admin/moderation/{id}/reply", s.h(s.queueReply))
+	r.Post("/admin/moderation/{key}/reply", s.h(s.queueReply))
 	r.Post("/admin/moderation/empty-spam", s.h(s.queueEmptySpam))
 	r.Get("/admin/discussion", s.h(s.discussionForm))
 	r.Post("/admin/discussion", s.h(s.discussionSave))
@@ -30,20 +34,32 @@ func (s *Server) moderationRoutes(r chi.Router) {
 	r.Post("/admin/invite", s.h(s.invite))
 }
 
-// queuePage is the moderation queue.
+// queue is the moderation workflow over this server's services.
+func (s *Server) queue() *moderating.Service {
+	return &moderating.Service{Store: s.store, Comments: s.comments, Guests: s.guests}
+}
+
+// queuePage is the moderation queue: one list of every kind the viewer
+// may moderate.
 type queuePage struct {
 	Page
-	Items    []store.QueueItem
-	Status   comment.Status
-	Kind     comment.Kind
-	PostID   int64
-	Counts   map[comment.Status]int
-	Tabs     []queueTab
-	NextURL  string
-	SpamDays int
-	Back     string     // this page, to come back to after an action
-	Kinds    []string   // for the filter
-	Guests   guestQueue // Guest posts: submissions and contributors' posts of this tab (guest_queue.go)
+	Cards     []queueCard
+	Status    comment.Status
+	Kind      moderation.Kind
+	PostID    int64
+	PostTitle string // the post the list is narrowed to
+	Tabs      []queueTab
+	NextURL   string
+	SpamDays  int
+	Back      string // this page, to come back to after an action
+	Kinds     []moderation.Kind
+	Pending   []*post.Post // contributors' posts waiting for review (guest_queue.go)
+}
+
+// queueCard is one item as the queue shows it.
+type queueCard struct {
+	store.QueueItem
+	Long bool // fold the content after about 20 lines
 }
 
 type queueTab struct {
@@ -52,26 +68,40 @@ type queueTab struct {
 	Current    bool
 }
 
+// foldAt is about 20 lines of a comment: past it the card folds the
+// content behind "Show all".
+const foldAt = 1600
+
+func longContent(html string) bool {
+	if len(html) > foldAt {
+		return true
+	}
+	lines := strings.Count(html, "\n") + strings.Count(html, "<br") + strings.Count(html, "<p") + strings.Count(html, "<li")
+	return lines > 20
+}
+
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
-	if err := can(r, account.Moderate, account.Site); err != nil {
-		return err
+	u := userFrom(r.Context())
+	kinds := moderating.Kinds(u)
+	if len(kinds) == 0 {
+		return can(r, account.Moderate, account.Site) // the sign-in redirect or 403
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := store.QueueFilter{Status: comment.Status(q.Get("status")), Kind: comment.Kind(q.Get("kind")), Limit: 50}
+	f := store.QueueFilter{Status: comment.Status(q.Get("status")), Limit: 50, Cursor: q.Get("after")}
 	if f.Status == "" || f.Status == comment.StatusApproved || !f.Status.Valid() {
 		f.Status = comment.StatusHeld
 	}
-	if f.Kind != "" && !f.Kind.Valid() {
-		f.Kind = ""
+	kind := moderation.Kind(q.Get("kind"))
+	if !moderating.May(u, kind) {
+		kind = ""
 	}
 	f.PostID, _ = strconv.ParseInt(q.Get("post"), 10, 64)
-	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
-	items, next, err := store.Queue(ctx, s.store.Pool, f)
+	items, next, err := s.queue().List(ctx, u, f, kind)
 	if err != nil {
 		return err
 	}
-	counts, err := store.QueueCounts(ctx, s.store.Pool)
+	counts, err := s.queue().Counts(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -79,25 +109,35 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := queuePage{Page: s.page(r, "Moderation"), Items: items, Status: f.Status, Kind: f.Kind, PostID: f.PostID,
-		Counts: counts, SpamDays: st.SpamDays, Back: r.URL.RequestURI(), Kinds: []string{"comment", "pingback", "webmention", "guest_post"}}
-	if p.Guests, err = s.queueGuests(r, f); err != nil {
-		return err
-	}
+	p := queuePage{Page: s.page(r, "Moderation"), Status: f.Status, Kind: kind, PostID: f.PostID, SpamDays: st.SpamDays,
+		Back: r.URL.RequestURI(), Kinds: kinds}
 	p.NoIndex = true
+	for _, it := range items {
+		p.Cards = append(p.Cards, queueCard{QueueItem: it, Long: longContent(it.BodyHTML)})
+	}
+	if f.PostID != 0 {
+		if pp, err := store.PostByID(ctx, s.store.Pool, f.PostID); err == nil {
+			p.PostTitle = pp.Title
+		}
+	}
+	if f.Status == comment.StatusHeld && f.Cursor == "" && f.PostID == 0 {
+		if p.Pending, err = s.pendingPosts(r); err != nil {
+			return err
+		}
+	}
 	for _, t := range []struct {
 		label string
 		st    comment.Status
 	}{{"Held", comment.StatusHeld}, {"Spam", comment.StatusSpam}, {"Trash", comment.StatusTrash}} {
-		p.Tabs = append(p.Tabs, queueTab{t.label, queueURL(t.st, f.Kind, f.PostID, 0), counts[t.st], t.st == f.Status})
+		p.Tabs = append(p.Tabs, queueTab{t.label, queueURL(t.st, kind, f.PostID, ""), counts[t.st], t.st == f.Status})
 	}
-	if next != 0 {
-		p.NextURL = queueURL(f.Status, f.Kind, f.PostID, next)
+	if next != "" {
+		p.NextURL = queueURL(f.Status, kind, f.PostID, next)
 	}
 	return s.render(w, r, http.StatusOK, "moderation", p)
 }
 
-func queueURL(st comment.Status, k comment.Kind, post, before int64) string {
+func queueURL(st comment.Status, k moderation.Kind, post int64, after string) string {
 	v := url.Values{"status": {string(st)}}
 	if k != "" {
 		v.Set("kind", string(k))
@@ -105,39 +145,45 @@ func queueURL(st comment.Status, k comment.Kind, post, before int64) string {
 	if post != 0 {
 		v.Set("post", strconv.FormatInt(post, 10))
 	}
-	if before != 0 {
-		v.Set("before", strconv.FormatInt(before, 10))
+	if after != "" {
+		v.Set("after", after)
 	}
 	return "/admin/moderation?" + v.Encode()
 }
 
-// queueAction applies a bulk action to the checked items (or to the one
-// item whose button was pressed: name "one", value "ACTION:ID").
+// queueAction applies a bulk action to the checked items (name "key") or
+// to the one item whose button was pressed (name "one", value
+// "ACTION:KEY"). Every key names its kind (c12, g3): an item of another
+// kind with the same number is never touched.
 func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
-	if err := can(r, account.Moderate, account.Site); err != nil {
-		return err
+	if len(moderating.Kinds(userFrom(r.Context()))) == 0 {
+		return can(r, account.Moderate, account.Site)
 	}
 	if err := r.ParseForm(); err != nil {
 		return Classify(err)
 	}
 	action := r.PostForm.Get("action")
-	var ids []int64
+	texts := r.PostForm["key"]
 	if one := r.PostForm.Get("one"); one != "" {
-		a, idText, _ := strings.Cut(one, ":")
-		id, _ := strconv.ParseInt(idText, 10, 64)
-		action, ids = a, []int64{id}
-	} else {
-		for _, v := range r.PostForm["id"] {
-			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-				ids = append(ids, id)
-			}
-		}
+		a, k, _ := strings.Cut(one, ":")
+		action, texts = a, []string{k}
 	}
-	done, err := s.comments.Moderate(r.Context(), userFrom(r.Context()), ids, action)
+	if len(texts) > moderating.MaxKeys {
+		return apperr.New(apperr.Invalid, "Select at most %d items at once.", moderating.MaxKeys)
+	}
+	keys := make([]moderation.Key, 0, len(texts))
+	for _, t := range texts {
+		k, err := moderation.ParseKey(t)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, k)
+	}
+	done, err := s.queue().Act(r.Context(), userFrom(r.Context()), keys, action)
 	if err != nil {
 		return err
 	}
-	s.setFlash(w, r, fmt.Sprintf("%s: %d item%s.", actionLabel(action), len(done), map[bool]string{true: "", false: "s"}[len(done) == 1]))
+	s.setFlash(w, r, fmt.Sprintf("%s: %s.", actionLabel(action), plural(len(done), "item")))
 	redirect(w, r, safeQueueBack(r.PostForm.Get("back")))
 	return nil
 }
@@ -156,19 +202,21 @@ func safeQueueBack(back string) string {
 	return "/admin/moderation"
 }
 
-// queueReply approves an item and posts the moderator's reply under it.
+// queueReply approves a comment and posts the moderator's reply under it.
+// Only comments take a reply here (pingbacks and webmentions are other
+// sites' pages; a guest post's messages are on its review page).
 func (s *Server) queueReply(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.Moderate, account.Site); err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
+	k, err := moderation.ParseKey(chi.URLParam(r, "key"))
+	if err != nil || k.Kind != moderation.KindComment {
 		return apperr.ErrNotFound
 	}
 	if err := r.ParseForm(); err != nil {
 		return Classify(err)
 	}
-	if _, err := s.comments.ApproveAndReply(r.Context(), userFrom(r.Context()), id, r.PostForm.Get("body")); err != nil {
+	if _, err := s.comments.ApproveAndReply(r.Context(), userFrom(r.Context()), k.ID, r.PostForm.Get("body")); err != nil {
 		if e, ok := apperr.As(err); ok && e.Fields["body"] != "" {
 			return apperr.New(apperr.Invalid, "The reply was not sent: %s", e.Fields["body"])
 		}
@@ -180,21 +228,22 @@ func (s *Server) queueReply(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) queueEmptySpam(w http.ResponseWriter, r *http.Request) error {
-	n, err := s.comments.EmptySpam(r.Context(), userFrom(r.Context()))
+	n, err := s.queue().EmptySpam(r.Context(), userFrom(r.Context()))
 	if err != nil {
 		return err
 	}
-	s.setFlash(w, r, fmt.Sprintf("Deleted %d spam item%s.", n, map[bool]string{true: "", false: "s"}[n == 1]))
+	s.setFlash(w, r, fmt.Sprintf("Deleted %s.", plural(int(n), "spam item")))
 	redirect(w, r, "/admin/moderation?status=spam")
 	return nil
 }
 
-// heldCount is the number of held items, for the header of moderators'
-// pages; an error shows no count rather than failing the page.
+// heldCount is the number of held items the viewer may moderate, for the
+// menu badge and the dashboard: the Held tab's own number. An error shows
+// no count rather than failing the page.
 func (s *Server) heldCount(r *http.Request) int {
-	n, err := store.HeldCount(r.Context(), s.store.Pool)
+	counts, err := s.queue().Counts(r.Context(), userFrom(r.Context()))
 	if err != nil {
-		s.log.Warn("counting held comments", "err", err)
+		s.log.Warn("counting the queue", "err", err)
 	}
-	return n + s.heldGuests(r) // Guest posts: submissions waiting for review (guest_queue.go)
+	return counts[comment.StatusHeld]
 }

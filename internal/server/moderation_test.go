@@ -28,20 +28,20 @@ func TestQueueBulkAndReply(t *testing.T) {
 	var ids []string
 	for i := range 4 {
 		id := commentID(t, e.Comment(reader, p, guest("G", "g"+strconv.Itoa(i)+"@mail.invalid", "Comment "+strconv.Itoa(i))))
-		ids = append(ids, strconv.FormatInt(id, 10))
+		ids = append(ids, "c"+strconv.FormatInt(id, 10))
 	}
 	meg := e.Client()
 	e.SignIn(meg, "meg")
 	if res := e.Get(meg, "/admin/moderation"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("member sees the queue: %d", res.StatusCode)
 	}
-	if res := e.PostForm(meg, "/admin/moderation", url.Values{"id": ids, "action": {"approve"}}); res.StatusCode != http.StatusForbidden {
+	if res := e.PostForm(meg, "/admin/moderation", url.Values{"key": ids, "action": {"approve"}}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("member approves: %d", res.StatusCode)
 	}
 
 	mod := e.Client()
 	e.SignIn(mod, "mo")
-	res := e.PostForm(mod, "/admin/moderation", url.Values{"id": ids[:2], "action": {"spam"}, "back": {"/admin/moderation?status=held"}})
+	res := e.PostForm(mod, "/admin/moderation", url.Values{"key": ids[:2], "action": {"spam"}, "back": {"/admin/moderation?status=held"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/moderation?status=held" {
 		t.Fatalf("bulk spam: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
@@ -67,7 +67,7 @@ func TestQueueBulkAndReply(t *testing.T) {
 		t.Fatalf("approve and reply: %d", res.StatusCode)
 	}
 	d = e.page(reader, p.Path())
-	reply := d.Find("#comment-" + ids[0] + " + ol.children .comment-content")
+	reply := d.Find("#comment-" + ids[0][1:] + " + ol.children .comment-content")
 	if d.Find("#comments-title").Text() != "2 responses" || !strings.Contains(reply.Text(), "Thanks for writing.") {
 		t.Errorf("after approve-and-reply: %q / %q", d.Find("#comments-title").Text(), reply.Text())
 	}
@@ -78,7 +78,7 @@ func TestQueueBulkAndReply(t *testing.T) {
 		t.Errorf("empty spam: %d", res.StatusCode)
 	}
 	audit := e.page(e.signedIn("admin"), "/admin/audit").Text()
-	for _, want := range []string{"comment.spam", "comment.hold", "comment.trash", "comment.delete", "comment.reply", "comment.empty_spam"} {
+	for _, want := range []string{"Marked as spam", "Moved back to the queue", "Moved to trash", "Deleted forever", "Replied", "Emptied spam"} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("audit lacks %s", want)
 		}

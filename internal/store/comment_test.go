@@ -83,8 +83,8 @@ func TestCommentThreadAndQueue(t *testing.T) {
 	}
 
 	items, next, err := store.Queue(ctx, s.Pool, store.QueueFilter{})
-	if err != nil || len(items) != 1 || next != 0 || items[0].ID != held.ID || items[0].ParentName != "A" || items[0].PostTitle != "Threads" {
-		t.Fatalf("queue %+v next %d err %v", items, next, err)
+	if err != nil || len(items) != 1 || next != "" || items[0].ID != held.ID || items[0].ParentName != "A" || items[0].PostTitle != "Threads" {
+		t.Fatalf("queue %+v next %q err %v", items, next, err)
 	}
 	ch, err := store.SetCommentStatus(ctx, s.Pool, mod.ID, []int64{held.ID, a.ID}, comment.StatusApproved)
 	if err != nil || len(ch) != 1 || ch[0].Before != comment.StatusHeld {
@@ -106,14 +106,14 @@ func TestCommentThreadAndQueue(t *testing.T) {
 		mustComment(t, s.Pool, p.ID, nil, "S", "s@mail.invalid", comment.StatusSpam)
 	}
 	var seen int
-	var cur int64
+	var cur string
 	for {
-		items, next, err := store.Queue(ctx, s.Pool, store.QueueFilter{Status: comment.StatusSpam, Before: cur, Limit: 2})
+		items, next, err := store.Queue(ctx, s.Pool, store.QueueFilter{Status: comment.StatusSpam, Cursor: cur, Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
 		seen += len(items)
-		if next == 0 {
+		if next == "" {
 			break
 		}
 		cur = next
@@ -121,11 +121,11 @@ func TestCommentThreadAndQueue(t *testing.T) {
 	if seen != 5 {
 		t.Errorf("paged through %d spam, want 5", seen)
 	}
-	qc, _ := store.QueueCounts(ctx, s.Pool)
+	qc, _ := store.QueueCounts(ctx, s.Pool, nil)
 	if qc[comment.StatusSpam] != 5 {
 		t.Errorf("queue counts %v", qc)
 	}
-	n, err := store.EmptySpam(ctx, s.Pool, mod.ID, 0, time.Now().Add(time.Second))
+	n, err := store.EmptySpam(ctx, s.Pool, mod.ID, 0, time.Now().Add(time.Second), false)
 	if err != nil || n != 5 {
 		t.Errorf("empty spam %d %v", n, err)
 	}

@@ -13,87 +13,6 @@ import (
 	"quire/internal/moderation"
 )
 
-// QueueFilter selects moderation queue items. Status defaults to held.
-// Before is the keyset cursor: only items with a smaller id (newer items
-// have larger ids, and the queue shows newest first).
-type QueueFilter struct {
-	Status comment.Status
-	Kind   comment.Kind // "" = every kind
-	PostID int64        // 0 = every post
-	Before int64
-	Limit  int
-}
-
-// QueueItem is a comment in the queue with its context: the post it is on
-// and the comment it replies to.
-type QueueItem struct {
-	Comment
-	PostTitle   string
-	PostSlug    string
-	PostAuthor  int64
-	ParentName  string // the parent's author, "" when top level
-	ParentHTML  string // the parent's sanitised body
-	ParentState string // the parent's status
-}
-
-// Queue lists items matching f, newest first, and the cursor of the next
-// page (0 when this is the last).
-func Queue(ctx context.Context, db DB, f QueueFilter) ([]QueueItem, int64, error) {
-	if f.Status == "" {
-		f.Status = comment.StatusHeld
-	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	rows, err := db.Query(ctx, `SELECT `+commentCols+`, p.title, p.slug, p.author_id,
-			coalesce(pc.author_name, ''), coalesce(pc.body_html, ''), coalesce(pc.status, '')
-		FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments pc ON pc.id = c.parent_id
-		WHERE c.status = $1 AND ($2 = '' OR c.kind = $2) AND ($3 = 0 OR c.post_id = $3) AND ($4 = 0 OR c.id < $4)
-		ORDER BY c.id DESC LIMIT $5`, f.Status, f.Kind, f.PostID, f.Before, f.Limit+1)
-	if err != nil {
-		return nil, 0, err
-	}
-	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (QueueItem, error) {
-		var r commentRow
-		var q QueueItem
-		err := row.Scan(&r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
-			&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
-			&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt,
-			&q.PostTitle, &q.PostSlug, &q.PostAuthor, &q.ParentName, &q.ParentHTML, &q.ParentState)
-		q.Comment = r.comment()
-		return q, err
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	var next int64
-	if len(items) > f.Limit {
-		items = items[:f.Limit]
-		next = items[len(items)-1].ID
-	}
-	return items, next, nil
-}
-
-// QueueCounts returns how many comments are held, spam and trash.
-func QueueCounts(ctx context.Context, db DB) (map[comment.Status]int, error) {
-	rows, err := db.Query(ctx, `SELECT status, count(*) FROM comments WHERE status <> 'approved' GROUP BY status`)
-	if err != nil {
-		return nil, err
-	}
-	out := map[comment.Status]int{}
-	var st string
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&st, &n}, func() error { out[comment.Status(st)] = n; return nil })
-	return out, err
-}
-
-// HeldCount returns how many items wait in the queue.
-func HeldCount(ctx context.Context, db DB) (int, error) {
-	var n int
-	err := db.QueryRow(ctx, `SELECT count(*) FROM comments WHERE status = 'held'`).Scan(&n)
-	return n, err
-}
-
 // Moderated is one comment a moderation action changed.
 type Moderated struct {
 	ID     int64
@@ -107,13 +26,20 @@ type Moderated struct {
 // writes one audit row per comment changed (before → after). Comments
 // already in that status are left alone and not reported.
 func SetCommentStatus(ctx context.Context, db DB, actorID int64, ids []int64, to comment.Status) ([]Moderated, error) {
+	return SetQueuedStatus(ctx, db, actorID, "", ids, to)
+}
+
+// SetQueuedStatus is SetCommentStatus for the comments in ids that are of
+// kind k ("" = any kind): a queue key names its kind, and an id of another
+// kind is left alone, so an action reaches only what the caller named.
+func SetQueuedStatus(ctx context.Context, db DB, actorID int64, k comment.Kind, ids []int64, to comment.Status) ([]Moderated, error) {
 	if !to.Valid() {
 		return nil, apperr.New(apperr.Invalid, "Unknown status %q.", to)
 	}
 	rows, err := db.Query(ctx, `WITH old AS (
-			SELECT id, status FROM comments WHERE id = ANY($1) AND status <> $2 ORDER BY id FOR UPDATE)
+			SELECT id, status FROM comments WHERE id = ANY($1) AND status <> $2 AND ($3 = '' OR kind = $3) ORDER BY id FOR UPDATE)
 		UPDATE comments c SET status = $2 FROM old WHERE c.id = old.id
-		RETURNING c.id, c.post_id, c.kind, old.status, c.status`, ids, to)
+		RETURNING c.id, c.post_id, c.kind, old.status, c.status`, ids, to, k)
 	verb := map[comment.Status]string{comment.StatusApproved: moderation.AuditApprove, comment.StatusHeld: moderation.AuditHold,
 		comment.StatusSpam: moderation.AuditSpam, comment.StatusTrash: moderation.AuditTrash}[to]
 	return auditModerated(ctx, db, actorID, rows, err, verb)
@@ -122,8 +48,14 @@ func SetCommentStatus(ctx context.Context, db DB, actorID int64, ids []int64, to
 // DeleteComments deletes the comments in ids forever as actorID, with an
 // audit row each. Replies to them stay, as orphans (parent_id is cleared).
 func DeleteComments(ctx context.Context, db DB, actorID int64, ids []int64) ([]Moderated, error) {
-	rows, err := db.Query(ctx, `DELETE FROM comments WHERE id = ANY($1)
-		RETURNING id, post_id, kind, status, ''`, ids)
+	return DeleteQueued(ctx, db, actorID, "", ids)
+}
+
+// DeleteQueued is DeleteComments for the comments in ids of kind k ("" =
+// any kind).
+func DeleteQueued(ctx context.Context, db DB, actorID int64, k comment.Kind, ids []int64) ([]Moderated, error) {
+	rows, err := db.Query(ctx, `DELETE FROM comments WHERE id = ANY($1) AND ($2 = '' OR kind = $2)
+		RETURNING id, post_id, kind, status, ''`, ids, k)
 	return auditModerated(ctx, db, actorID, rows, err, moderation.AuditDelete)
 }
 
@@ -153,15 +85,24 @@ func auditModerated(ctx context.Context, db DB, actorID int64, rows pgx.Rows, er
 }
 
 // EmptySpam deletes spam older than days days as actorID and records one
-// audit row with the number deleted.
-func EmptySpam(ctx context.Context, db DB, actorID int64, days int, now time.Time) (int64, error) {
-	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = 'spam' AND created_at < $1`,
-		now.Add(-time.Duration(days)*24*time.Hour))
+// audit row with the number deleted. With guests, spam guest submissions
+// that never became posts go too (the spam tab of an editor lists them).
+func EmptySpam(ctx context.Context, db DB, actorID int64, days int, now time.Time, guests bool) (int64, error) {
+	before := now.Add(-time.Duration(days) * 24 * time.Hour)
+	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = 'spam' AND created_at < $1`, before)
 	if err != nil {
 		return 0, err
 	}
 	n := tag.RowsAffected()
-	err = Audit(ctx, db, actorID, "comment.empty_spam", "comment", 0,
+	if guests {
+		tag, err := db.Exec(ctx, `DELETE FROM guest_submissions s WHERE `+guestTab[comment.StatusSpam]+`
+			AND s.post_id IS NULL AND s.created_at < $1`, before)
+		if err != nil {
+			return 0, err
+		}
+		n += tag.RowsAffected()
+	}
+	err = Audit(ctx, db, actorID, "comment.empty_spam", "spam", 0,
 		fmt.Sprintf("spam older than %d days", days), strconv.FormatInt(n, 10)+" deleted")
 	return n, err
 }

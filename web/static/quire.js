@@ -50,14 +50,15 @@ document.addEventListener("DOMContentLoaded", function () {
   if (c0 && original) c0.addEventListener("click", cancel);
 });
 
-// Moderation queue: j/k move between items, a/s/t approve, spam or trash
-// the current one, r opens its reply box; "select all" ticks every box.
+// Moderation queue, every kind alike: j/k move between items, x ticks the
+// current one, a/s/t approve, spam or trash it, r opens its reply box
+// (comments only); "select all" ticks every box.
 document.addEventListener("DOMContentLoaded", function () {
   var items = Array.prototype.slice.call(document.querySelectorAll(".queue-item"));
   var all = document.getElementById("select-all");
   if (all) {
     all.addEventListener("change", function () {
-      document.querySelectorAll(".queue-item input[name=id]").forEach(function (b) { b.checked = all.checked; });
+      document.querySelectorAll(".queue-item input[name=key]").forEach(function (b) { b.checked = all.checked; });
     });
   }
   if (!items.length) return;
@@ -78,6 +79,11 @@ document.addEventListener("DOMContentLoaded", function () {
     if (k === "k") { select(Math.max(cur - 1, 0)); ev.preventDefault(); return; }
     if (cur < 0) return;
     var item = items[cur];
+    if (k === "x") {
+      var box = item.querySelector("input[name=key]");
+      if (box) { box.checked = !box.checked; ev.preventDefault(); }
+      return;
+    }
     if (k === "r") {
       var d = item.querySelector("details.reply");
       if (d) { d.open = true; d.querySelector("textarea").focus(); ev.preventDefault(); }

@@ -10,7 +10,6 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
-	"quire/internal/comment"
 	"quire/internal/guestpost"
 	"quire/internal/guestposting"
 	"quire/internal/post"
@@ -248,45 +247,4 @@ func (a *API) guestAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return a.guestRead(w, r)
-}
-
-// queueGuests lists guest submissions as moderation queue items: the held
-// tab is those waiting for review, the spam tab the rules' spam, the
-// trash tab nothing (declined submissions are kept, not trashed).
-func (a *API) queueGuests(r *http.Request, f store.QueueFilter) ([]QueueItemJSON, *string, error) {
-	items := []QueueItemJSON{}
-	gf := store.SubmissionFilter{Before: f.Before, Limit: f.Limit}
-	switch f.Status {
-	case comment.StatusHeld:
-		gf.Statuses = []guestpost.Status{guestpost.Received, guestpost.InReview}
-	case comment.StatusSpam:
-		gf.Spam = true
-	default:
-		return items, nil, nil
-	}
-	subs, next, err := store.ListSubmissions(r.Context(), a.store.Pool, gf)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, s := range subs {
-		status := string(comment.StatusHeld)
-		if s.Spam {
-			status = string(comment.StatusSpam)
-		}
-		html := ""
-		if vs, err := store.Versions(r.Context(), a.store.Pool, s.ID); err == nil && len(vs) > 0 {
-			html = vs[len(vs)-1].BodyHTML
-		} else if err != nil {
-			return nil, nil, err
-		}
-		items = append(items, QueueItemJSON{ID: s.ID, Kind: "guest_post", Status: status, Reasons: reasonsJSON(s.Reasons),
-			PostID: s.PostID, CreatedAt: s.CreatedAt.UTC(), AuthorName: s.Name, AuthorEmail: s.Email, AuthorURL: s.Website,
-			IP: s.IP, UserAgent: s.UserAgent, BodyHTML: html, Title: s.Title})
-	}
-	var cur *string
-	if next != 0 {
-		c := strconv.FormatInt(next, 10)
-		cur = &c
-	}
-	return items, cur, nil
 }

@@ -7,23 +7,27 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/commenting"
+	"quire/internal/moderating"
 	"quire/internal/moderation"
 	"quire/internal/store"
 )
 
-// queueRoutes need a token whose user may moderate.
+// queueRoutes are the moderation queue: one list of every kind the
+// token's user may moderate, and one set of actions on typed keys.
 func (a *API) queueRoutes(r chi.Router) {
 	r.Get("/moderation/queue", a.h(a.queue))
 	r.Post("/moderation/queue/{id}/{action}", a.h(a.queueAction))
 }
 
-// QueueItemJSON is a queue item with everything a moderator sees.
+// QueueItemJSON is a queue item with everything a moderator of its kind
+// sees. ID is the item's typed key (c12, p12, w12, g12); ItemID its number
+// within its kind.
 type QueueItemJSON struct {
-	ID          int64        `json:"id"`
+	ID          string       `json:"id"`
+	ItemID      int64        `json:"item_id"`
 	Kind        string       `json:"kind"`
 	Status      string       `json:"status"`
 	Reasons     []ReasonJSON `json:"reasons"`
@@ -39,99 +43,111 @@ type QueueItemJSON struct {
 	BodyHTML    string       `json:"body_html"`
 	SourceURL   string       `json:"source_url,omitempty"`
 	Title       string       `json:"title,omitempty"`
+	GuestStatus string       `json:"guest_status,omitempty"`
+}
+
+func (a *API) moderating() *moderating.Service {
+	return &moderating.Service{Store: a.store, Comments: a.comments, Guests: a.guests}
 }
 
 func (a *API) queue(w http.ResponseWriter, r *http.Request) error {
-	if !account.Can(User(r.Context()), account.Moderate, account.Site) {
-		return apperr.New(apperr.Forbidden, "This token's user may not moderate.")
-	}
 	q := r.URL.Query()
-	f := store.QueueFilter{Status: comment.Status(q.Get("status")), Kind: comment.Kind(q.Get("kind"))}
+	f := store.QueueFilter{Status: comment.Status(q.Get("status")), Cursor: q.Get("cursor")}
 	if f.Status == "" {
 		f.Status = comment.StatusHeld
 	}
 	if f.Status == comment.StatusApproved || !f.Status.Valid() {
 		return apperr.New(apperr.Invalid, "status must be held, spam or trash.")
 	}
-	if f.Kind != "" && !moderation.Kind(f.Kind).Valid() {
-		return apperr.New(apperr.Invalid, "kind must be comment, pingback, webmention or guest_post.")
-	}
 	var err error
 	if f.Limit, err = limitParam(r, 50, 200); err != nil {
 		return err
 	}
-	if c := q.Get("cursor"); c != "" {
-		if f.Before, err = strconv.ParseInt(c, 10, 64); err != nil || f.Before <= 0 {
-			return apperr.New(apperr.Invalid, "The cursor is not one this API gave out.")
-		}
-	}
 	if p := q.Get("post_id"); p != "" {
-		if f.PostID, err = strconv.ParseInt(p, 10, 64); err != nil {
-			return apperr.New(apperr.Invalid, "post_id must be a number.")
+		if f.PostID, err = strconv.ParseInt(p, 10, 64); err != nil || f.PostID <= 0 {
+			return apperr.New(apperr.Invalid, "post_id must be a post's number.")
 		}
 	}
-	items := []QueueItemJSON{}
-	var next *string
-	// Guest posts are rows of their own table: kind=guest_post lists them
-	// (guestposts.go); without a kind the queue is comments and linkbacks.
-	if f.Kind == comment.Kind(moderation.KindGuestPost) {
-		if items, next, err = a.queueGuests(r, f); err != nil {
-			return err
-		}
-	} else {
-		rows, n, err := store.Queue(r.Context(), a.store.Pool, f)
-		if err != nil {
-			return err
-		}
-		for _, it := range rows {
-			j := QueueItemJSON{ID: it.ID, Kind: string(it.Kind), Status: string(it.Status), Reasons: reasonsJSON(it.Reasons),
-				PostID: it.PostID, PostTitle: it.PostTitle, CreatedAt: it.CreatedAt.UTC(), AuthorName: it.DisplayName(),
-				AuthorEmail: it.AuthorEmail, AuthorURL: it.AuthorURL, IP: it.IP, UserAgent: it.UserAgent, BodyHTML: it.BodyHTML,
-				SourceURL: it.SourceURL, Title: it.Title}
-			if it.ParentID != 0 {
-				pid := it.ParentID
-				j.ParentID = &pid
-			}
-			items = append(items, j)
-		}
-		if n != 0 {
-			s := strconv.FormatInt(n, 10)
-			next = &s
-		}
+	rows, next, err := a.moderating().List(r.Context(), User(r.Context()), f, moderation.Kind(q.Get("kind")))
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	items := make([]QueueItemJSON, 0, len(rows))
+	for _, it := range rows {
+		j := QueueItemJSON{ID: it.Key.String(), ItemID: it.ID, Kind: string(it.Key.Kind), Status: string(it.Status),
+			Reasons: reasonsJSON(it.Reasons), PostID: it.PostID, PostTitle: it.PostTitle, CreatedAt: it.CreatedAt.UTC(),
+			AuthorName: it.DisplayName(), AuthorEmail: it.AuthorEmail, AuthorURL: it.AuthorURL, IP: it.IP,
+			UserAgent: it.UserAgent, BodyHTML: it.BodyHTML, SourceURL: it.SourceURL, Title: it.Title,
+			GuestStatus: string(it.GuestStatus)}
+		if it.ParentID != 0 {
+			pid := it.ParentID
+			j.ParentID = &pid
+		}
+		items = append(items, j)
+	}
+	var cur *string
+	if next != "" {
+		cur = &next
+	}
+	counts, err := a.moderating().Counts(r.Context(), User(r.Context()))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": cur, "counts": map[string]int{
+		"held": counts[comment.StatusHeld], "spam": counts[comment.StatusSpam], "trash": counts[comment.StatusTrash]}})
 	return nil
 }
 
+// queueAction applies one action to one item named by its typed key.
 func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	k, err := moderation.ParseKey(chi.URLParam(r, "id"))
 	if err != nil {
-		return apperr.New(apperr.NotFound, "There is no such queue item.")
+		return err
 	}
 	action := chi.URLParam(r, "action")
 	if !commenting.ValidAction(action) {
 		return apperr.New(apperr.NotFound, "Unknown action %q: use approve, spam, trash, hold or delete.", action)
 	}
 	u := User(r.Context())
-	if !account.Can(u, account.Moderate, account.Site) {
-		return apperr.New(apperr.Forbidden, "This token's user may not moderate.")
+	if !moderating.May(u, k.Kind) {
+		return apperr.New(apperr.Forbidden, "This token's user may not moderate %ss.", k.Kind.Label())
 	}
-	c, err := store.CommentByID(r.Context(), a.store.Pool, id)
+	if err := a.queueItemExists(r, k); err != nil {
+		return err
+	}
+	done, err := a.moderating().Act(r.Context(), u, []moderation.Key{k}, action)
 	if err != nil {
 		return err
 	}
-	if _, err := a.comments.Moderate(r.Context(), u, []int64{id}, action); err != nil {
-		return err
+	out := map[string]any{"id": k.String(), "kind": string(k.Kind), "changed": len(done) == 1}
+	if len(done) == 1 {
+		out["status"] = done[0].Status
+		if done[0].PostID != 0 {
+			out["post_id"] = done[0].PostID
+		}
+	} else {
+		out["status"] = map[string]string{commenting.ActionApprove: "approved", commenting.ActionSpam: "spam",
+			commenting.ActionTrash: "trash", commenting.ActionHold: "held"}[action] // already there: nothing changed
 	}
-	out := map[string]any{"id": id, "status": c.Status}
 	if action == commenting.ActionDelete {
 		out["status"], out["deleted"] = "deleted", true
-	} else {
-		st, _ := store.CommentByID(r.Context(), a.store.Pool, id)
-		if st != nil {
-			out["status"] = st.Status
-		}
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// queueItemExists answers 404 for a key that names no item of its kind.
+func (a *API) queueItemExists(r *http.Request, k moderation.Key) error {
+	if k.Kind == moderation.KindGuestPost {
+		_, err := store.SubmissionByID(r.Context(), a.store.Pool, k.ID)
+		return err
+	}
+	c, err := store.CommentByID(r.Context(), a.store.Pool, k.ID)
+	if err != nil {
+		return err
+	}
+	if string(c.Kind) != string(k.Kind) {
+		return apperr.New(apperr.NotFound, "There is no such queue item.")
+	}
 	return nil
 }

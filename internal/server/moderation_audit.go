@@ -1,0 +1,46 @@
+package server
+
+import (
+	"strconv"
+
+	"quire/internal/moderation"
+	"quire/internal/store"
+)
+
+// auditRow is an audit log entry in words: "Emptied spam", "Guest post",
+// never a code or a bare number in front of people. Key is the item's
+// typed queue key (c12, g3) for tools, in a data attribute.
+type auditRow struct {
+	store.AuditEntry
+	Words string
+	Item  string // the item's kind in words
+	Link  string // where the item can be seen, "" when nowhere
+	Key   string
+}
+
+func auditRows(entries []store.AuditEntry) []auditRow {
+	out := make([]auditRow, len(entries))
+	for i, e := range entries {
+		k := moderation.Kind(e.ItemKind)
+		row := auditRow{AuditEntry: e, Words: moderation.AuditWords(e.Action), Item: k.Label()}
+		if e.ItemKind == "spam" {
+			row.Item = "Spam"
+		}
+		if e.ItemID != 0 && e.After != "deleted" {
+			id := strconv.FormatInt(e.ItemID, 10)
+			switch {
+			case k == moderation.KindGuestPost:
+				row.Link = "/admin/guest-posts/" + id
+			case k.Valid():
+				row.Link = "/comments/" + id
+			case e.ItemKind == "post":
+				row.Link = "/admin/posts/" + id
+			}
+		}
+		if k.Valid() && e.ItemID != 0 {
+			row.Key = moderation.Key{Kind: k, ID: e.ItemID}.String()
+		}
+		out[i] = row
+	}
+	return out
+}
