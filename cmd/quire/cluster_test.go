@@ -232,7 +232,6 @@ func waitJobs(t *testing.T, pool *pgxpool.Pool, prefix string, n int, within tim
 	}
 }
 
-
 func signIn(t *testing.T, n *node) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
