@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -154,13 +155,15 @@ func (n *node) kill() {
 	<-n.done
 }
 
-// slowSMTP is a loopback mail server that takes delay per message and
-// counts each subject it is given.
+// slowSMTP is a loopback mail server that waits delay before it lets a
+// client send a message's data, and counts each subject it is given. A
+// client killed while waiting has sent nothing.
 type slowSMTP struct {
-	addr  string
-	delay time.Duration
-	mu    sync.Mutex
-	got   map[string]int
+	addr     string
+	delay    time.Duration
+	inflight atomic.Int32 // clients waiting to send their data
+	mu       sync.Mutex
+	got      map[string]int
 }
 
 func newSlowSMTP(t *testing.T, delay time.Duration) *slowSMTP {
@@ -202,7 +205,6 @@ func (s *slowSMTP) serve(c net.Conn) {
 			}
 			if line == ".\r\n" {
 				inData = false
-				time.Sleep(s.delay)
 				s.mu.Lock()
 				s.got[subject]++
 				s.mu.Unlock()
@@ -215,6 +217,9 @@ func (s *slowSMTP) serve(c net.Conn) {
 			say("250-slow")
 			say("250 8BITMIME")
 		case "DATA":
+			s.inflight.Add(1)
+			time.Sleep(s.delay)
+			s.inflight.Add(-1)
 			inData = true
 			say("354 go on")
 		case "QUIT":
@@ -226,13 +231,15 @@ func (s *slowSMTP) serve(c net.Conn) {
 	}
 }
 
-// counts returns a copy of the subjects received.
-func (s *slowSMTP) counts() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.got))
-	for k, v := range s.got {
-		out[k] = v
+// counts returns the subjects received by all of servers.
+func counts(servers ...*slowSMTP) map[string]int {
+	out := map[string]int{}
+	for _, s := range servers {
+		s.mu.Lock()
+		for k, v := range s.got {
+			out[k] += v
+		}
+		s.mu.Unlock()
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -76,6 +77,8 @@ type Bus struct {
 
 	listening chan struct{} // closed once the first LISTEN is in place
 	once      sync.Once
+	connected atomic.Bool  // LISTEN is in place now
+	resets    atomic.Int64 // times LISTEN was (re)established
 
 	// Backoff bounds between reconnection attempts.
 	MinBackoff, MaxBackoff time.Duration
@@ -101,6 +104,14 @@ func (b *Bus) Subscribe(fn func(Event)) {
 
 // Listening is closed once the bus first listens; tests wait on it.
 func (b *Bus) Listening() <-chan struct{} { return b.listening }
+
+// Connected reports whether the bus is listening now; while it is not,
+// this node may serve what other nodes have changed (a metric to alert on).
+func (b *Bus) Connected() bool { return b.connected.Load() }
+
+// Resets counts the times the bus (re)started listening and so dropped
+// every cache: once at start, then once per lost connection.
+func (b *Bus) Resets() int64 { return b.resets.Load() }
 
 func (b *Bus) deliver(ev Event) {
 	b.mu.Lock()
@@ -147,6 +158,9 @@ func (b *Bus) listen(ctx context.Context, connected func()) error {
 		return err
 	}
 	connected()
+	b.resets.Add(1)
+	b.connected.Store(true)
+	defer b.connected.Store(false)
 	b.deliver(Event{Topic: TopicReset})
 	b.once.Do(func() { close(b.listening) })
 	for {

@@ -159,6 +159,12 @@ func TestLostListenerResetsThenListensAgain(t *testing.T) {
 		t.Fatalf("terminated %d listener backends, want 1", killed)
 	}
 	n.expect(t, invalidate.Event{Topic: invalidate.TopicReset})
+	if got := n.bus.Resets(); got != 2 {
+		t.Errorf("Resets() = %d after one lost connection, want 2", got)
+	}
+	if !n.bus.Connected() {
+		t.Error("not Connected after the reset")
+	}
 	if err := invalidate.Publish(ctx, pool, invalidate.TopicPost, "7"); err != nil {
 		t.Fatal(err)
 	}

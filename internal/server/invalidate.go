@@ -3,6 +3,8 @@ package server
 import (
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"quire/internal/invalidate"
 )
 
@@ -26,6 +28,22 @@ func (s *Server) invalidated(ev invalidate.Event) {
 		s.navChanged()
 		s.comments.Forget()
 	}
+}
+
+// busMetrics exports the invalidation listener's state.
+func (s *Server) busMetrics(b *invalidate.Bus) {
+	s.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "quire_invalidation_listening",
+			Help: "1 while this node listens for other nodes' changes; 0 means its caches may be stale."},
+			func() float64 {
+				if b.Connected() {
+					return 1
+				}
+				return 0
+			}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "quire_invalidation_resets_total",
+			Help: "Times this node (re)started listening and dropped every cache."},
+			func() float64 { return float64(b.Resets()) }))
 }
 
 // siteChanged drops this node's copy of the site settings.

@@ -21,6 +21,8 @@ import (
 	"quire/internal/commenting"
 	"quire/internal/config"
 	"quire/internal/devpg"
+	"quire/internal/jobs"
+	"quire/internal/mail"
 	"quire/internal/post"
 	"quire/internal/store"
 	"quire/web"
@@ -76,11 +78,12 @@ func TestDatabaseRestartUnderCommentLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(st.Close) // after the workers stop (workingQueue)
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
-	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS})
+	q := workingQueue(t, st, cfg)
+	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Jobs: q})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +191,51 @@ func TestDatabaseRestartUnderCommentLoad(t *testing.T) {
 		t.Errorf("%d acknowledged comments, %d in the database: %d lost", len(acked), found, len(acked)-found)
 	}
 	t.Logf("acknowledged comments: %d, all in the database: %v", len(acked), found == len(acked))
+
+	// Jobs continue: everything the comments enqueued, before, during and
+	// after the outage, is worked (a job that failed on the dead pool is
+	// retried).
+	var jobsN, left int
+	took := within(t, 60*time.Second, "every job done", func() bool {
+		_ = st.Pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE state NOT IN ('completed', 'cancelled', 'discarded'))
+			FROM river_job`).Scan(&jobsN, &left)
+		return jobsN > 0 && left == 0
+	})
+	var discarded int
+	_ = st.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state <> 'completed'`).Scan(&discarded)
+	if discarded > 0 {
+		t.Errorf("%d jobs ended other than completed", discarded)
+	}
+	t.Logf("%d jobs enqueued by the comments all completed, %v after the load", jobsN, took.Round(time.Millisecond))
+}
+
+// workingQueue runs River workers for the test's server, as quire serve
+// does, with mail going to the outbox.
+func workingQueue(t *testing.T, st *store.Store, cfg config.Config) *jobs.Queue {
+	t.Helper()
+	ctx := context.Background()
+	key, err := store.SecretKey(ctx, st.Pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := mail.LoadTemplates(web.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mail.Outbox{DB: st.Pool}, Mail: tpl, BaseURL: cfg.BaseURL, Key: key,
+		Site: func(context.Context) string { return "Quire" }, PollInterval: 100 * time.Millisecond}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = q.Stop(sctx)
+	})
+	return q
 }
 
 // guestComment loads the post page and, if that worked, posts a comment;

@@ -102,6 +102,7 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Bus != nil {
 		d.Bus.Subscribe(s.invalidated)
+		s.busMetrics(d.Bus)
 	}
 	s.initReplica(d.Replica)
 	s.handler = s.routes()
