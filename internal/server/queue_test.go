@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -203,5 +204,41 @@ func TestQueueCountsAgree(t *testing.T) {
 	}
 	if n := e.page(e.signedIn("mo"), "/admin/moderation?status=trash").Find(`.tabs a[aria-current] .count`).Text(); n != "0" {
 		t.Errorf("moderator's trash count %q (a guest post is not theirs)", n)
+	}
+}
+
+// TestLinkbackFeedEntries: approved pingbacks and webmentions carry their
+// excerpt in the comment feeds, and take no Reply link in the thread.
+func TestLinkbackFeedEntries(t *testing.T) {
+	e := newEnv(t)
+	ed := e.MustUser("eve", account.Editor)
+	f := e.mustQueueFixture(4)
+	tok := e.token(ed)
+	for _, k := range []moderation.Key{f.Comment, f.Pingback, f.Webmention} {
+		if st, _ := apiCall(t, e, "POST", "/api/v1/moderation/queue/"+k.String()+"/approve", tok, nil); st != 200 {
+			t.Fatalf("approve %s: %d", k, st)
+		}
+	}
+	for _, path := range []string{f.Post.Path() + "/comments.atom", "/comments/feed.rss"} {
+		res := e.Get(e.Client(), path)
+		b := new(strings.Builder)
+		_, _ = io.Copy(b, res.Body)
+		res.Body.Close()
+		for _, want := range []string{"A held pingback", "A held webmention", "A held comment"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("%s lacks %q", path, want)
+			}
+		}
+	}
+	d := e.page(e.Client(), f.Post.Path())
+	if d.Find("li.linkback").Length() != 2 || d.Find(".linkback a.reply").Length() != 0 || d.Find("a.reply").Length() != 1 {
+		t.Errorf("reply links: %d linkbacks, %d on them, %d in all", d.Find("li.linkback").Length(),
+			d.Find(".linkback a.reply").Length(), d.Find("a.reply").Length())
+	}
+	// Replying to a pingback by hand is refused.
+	v := guest("Rob", "rob@mail.invalid", "A reply to a pingback")
+	v.Set("parent_id", idStr(f.Pingback))
+	if res := e.Comment(e.Client(), f.Post, v); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("reply to a pingback: %d", res.StatusCode)
 	}
 }
