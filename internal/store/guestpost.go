@@ -229,7 +229,8 @@ func ListSubmissions(ctx context.Context, db DB, f SubmissionFilter) ([]guestpos
 	for i, s := range f.Statuses {
 		st[i] = string(s)
 	}
-	rows, err := db.Query(ctx, `SELECT `+subCols+subFrom+`WHERE s.spam = $1 AND (cardinality($2::text[]) = 0 OR s.status = ANY($2))
+	// Trashed submissions are on the moderation queue's Trash tab only.
+	rows, err := db.Query(ctx, `SELECT `+subCols+subFrom+`WHERE s.spam = $1 AND NOT s.trashed AND (cardinality($2::text[]) = 0 OR s.status = ANY($2))
 		AND ($3 = 0 OR s.id < $3) ORDER BY s.id DESC LIMIT $4`, f.Spam, st, f.Before, f.Limit+1)
 	if err != nil {
 		return nil, 0, err
@@ -244,11 +245,4 @@ func ListSubmissions(ctx context.Context, db DB, f SubmissionFilter) ([]guestpos
 		next = out[len(out)-1].ID
 	}
 	return out, next, nil
-}
-
-// GuestQueueCount is how many submissions wait for an editor.
-func GuestQueueCount(ctx context.Context, db DB) (int, error) {
-	var n int
-	err := db.QueryRow(ctx, `SELECT count(*) FROM guest_submissions WHERE NOT spam AND status IN ('received','in_review')`).Scan(&n)
-	return n, err
 }
