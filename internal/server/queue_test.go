@@ -242,3 +242,24 @@ func TestLinkbackFeedEntries(t *testing.T) {
 		t.Errorf("reply to a pingback: %d", res.StatusCode)
 	}
 }
+
+// TestQueueBulkSkipsWhatCannotMove: in a bulk action, a guest post that
+// cannot change (already published) is left as it was, said so, and the
+// rest are done.
+func TestQueueBulkSkipsWhatCannotMove(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("eve", account.Editor)
+	f := e.mustQueueFixture(6)
+	ed := e.signedIn("eve")
+	e.PostForm(ed, "/admin/moderation", keyOne("approve", f.Guest))
+	res := e.PostForm(ed, "/admin/moderation", url.Values{"key": {f.Guest.String(), f.Comment.String()}, "action": {"trash"}})
+	fl := e.page(ed, "/admin/moderation").Find(".flash").Text()
+	if res.StatusCode != http.StatusSeeOther || e.commentStatus(f.Comment.ID) != "trash" || e.guestState(f.Guest.ID) != "published/held" ||
+		!strings.Contains(fl, "Moved to trash: 1 item.") || !strings.Contains(fl, "A guest post was left as it was: This guest post is already accepted") {
+		t.Errorf("bulk with a published guest post: %d, comment %s, guest %s, flash %q", res.StatusCode,
+			e.commentStatus(f.Comment.ID), e.guestState(f.Guest.ID), fl)
+	}
+	if res := e.PostForm(ed, "/admin/moderation", keyOne("spam", f.Guest)); res.StatusCode != http.StatusConflict {
+		t.Errorf("spam on a published guest post alone: %d", res.StatusCode)
+	}
+}
