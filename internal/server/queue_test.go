@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -261,5 +262,38 @@ func TestQueueBulkSkipsWhatCannotMove(t *testing.T) {
 	}
 	if res := e.PostForm(ed, "/admin/moderation", keyOne("spam", f.Guest)); res.StatusCode != http.StatusConflict {
 		t.Errorf("spam on a published guest post alone: %d", res.StatusCode)
+	}
+}
+
+// TestQueueTellsTheGuestOnlyOfApproval: spam, trash, back to queue and
+// delete send the guest nothing; approve mails the acceptance, once.
+func TestQueueTellsTheGuestOnlyOfApproval(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("eve", account.Editor)
+	f := e.mustQueueFixture(8)
+	ed := e.signedIn("eve")
+	mails := func() int {
+		var n int
+		if err := e.Store.Pool.QueryRow(context.Background(),
+			`SELECT count(*) FROM river_job WHERE args::text LIKE '%gia@mail.invalid%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	received := mails()
+	if received != 1 {
+		t.Fatalf("%d mails queued for the guest after submitting", received)
+	}
+	for _, a := range []string{"spam", "hold", "trash", "hold"} {
+		if res := e.PostForm(ed, "/admin/moderation", keyOne(a, f.Guest)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: %d", a, res.StatusCode)
+		}
+	}
+	if n := mails(); n != received {
+		t.Errorf("spam, trash and restore queued %d mails for the guest", n-received)
+	}
+	e.PostForm(ed, "/admin/moderation", keyOne("approve", f.Guest))
+	if n := mails(); n != received+1 {
+		t.Errorf("approve queued %d mails for the guest, want 1", n-received)
 	}
 }
