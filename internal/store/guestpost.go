@@ -186,9 +186,10 @@ func Messages(ctx context.Context, db DB, id int64) ([]guestpost.Message, error)
 
 // SetSubmissionStatus moves submission id to status to as actorID and
 // audits it (before → after). An editor acting on a submission the rules
-// called spam vouches for it, so the spam flag is cleared.
+// called spam, or that sits in the queue's trash, vouches for it, so both
+// flags are cleared.
 func SetSubmissionStatus(ctx context.Context, tx pgx.Tx, actorID, id int64, from, to guestpost.Status) error {
-	if _, err := tx.Exec(ctx, `UPDATE guest_submissions SET status = $2, spam = spam AND $3 = 0, updated_at = now()
+	if _, err := tx.Exec(ctx, `UPDATE guest_submissions SET status = $2, spam = spam AND $3 = 0, trashed = trashed AND $3 = 0, updated_at = now()
 		WHERE id = $1`, id, to, actorID); err != nil {
 		return err
 	}
@@ -200,7 +201,7 @@ func SetSubmissionStatus(ctx context.Context, tx pgx.Tx, actorID, id int64, from
 func MarkSubmissionSpam(ctx context.Context, db DB, actorID, id int64) error {
 	return atomically(ctx, db, func(tx pgx.Tx) error {
 		var from string
-		err := tx.QueryRow(ctx, `UPDATE guest_submissions s SET spam = true, status = 'declined', updated_at = now()
+		err := tx.QueryRow(ctx, `UPDATE guest_submissions s SET spam = true, trashed = false, status = 'declined', updated_at = now()
 			FROM (SELECT id, status FROM guest_submissions WHERE id = $1 FOR UPDATE) old
 			WHERE s.id = old.id RETURNING old.status`, id).Scan(&from)
 		if err != nil {
