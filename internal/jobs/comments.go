@@ -14,6 +14,7 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/mail"
+	"quire/internal/moderation"
 	"quire/internal/render"
 	"quire/internal/store"
 )
@@ -113,7 +114,7 @@ func (w *commentWorker) messages(ctx context.Context, a CommentArgs) ([]mail.Mes
 	base := strings.TrimRight(w.d.BaseURL.String(), "/")
 	data := commentMail{
 		PostTitle: p.Title, Author: c.DisplayName(), Text: render.Text(c.BodyHTML), Kind: string(c.Kind),
-		CommentURL: base + "/comments/" + strconv.FormatInt(c.ID, 10), QueueURL: base + "/admin/moderation",
+		CommentURL: base + "/comments/" + strconv.FormatInt(c.ID, 10), QueueURL: base + "/admin/moderation#item-" + moderation.Key{Kind: moderation.Kind(c.Kind), ID: c.ID}.String(),
 	}
 	if w.d.Site != nil {
 		data.Site = w.d.Site(ctx)

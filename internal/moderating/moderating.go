@@ -110,6 +110,13 @@ func (s *Service) Counts(ctx context.Context, u *account.User) (map[comment.Stat
 	return store.QueueCounts(ctx, s.Store.Pool, kinds)
 }
 
+// Skipped is an item of a bulk action that could not change (a guest
+// post already published, or gone), with the reason in words.
+type Skipped struct {
+	Key    moderation.Key
+	Reason string
+}
+
 // Done is one item an action changed, and the tab it is on now ("approved"
 // when it left the queue, "deleted" when it is gone). PostID is the post
 // an approved guest post became.
@@ -127,22 +134,24 @@ type Done struct {
 // them are left alone and not reported. Approving a guest post accepts
 // and publishes it now with the guest's byline (the guest is mailed, as
 // by Review's Accept); spam, trash, back to queue and delete tell the
-// guest nothing. Errors: apperr.Forbidden, apperr.Invalid, and for a
-// single guest post apperr.Conflict or apperr.ErrNotFound.
-func (s *Service) Act(ctx context.Context, u *account.User, keys []moderation.Key, action string) ([]Done, error) {
+// guest nothing. A guest post that cannot change in a bulk action is
+// skipped, with its reason, and the rest go on. Errors: apperr.Forbidden,
+// apperr.Invalid, and for a single guest post apperr.Conflict or
+// apperr.ErrNotFound.
+func (s *Service) Act(ctx context.Context, u *account.User, keys []moderation.Key, action string) ([]Done, []Skipped, error) {
 	if !commenting.ValidAction(action) {
-		return nil, apperr.New(apperr.Invalid, "Unknown action %q: use approve, spam, trash, hold or delete.", action)
+		return nil, nil, apperr.New(apperr.Invalid, "Unknown action %q: use approve, spam, trash, hold or delete.", action)
 	}
 	if len(keys) == 0 {
-		return nil, apperr.New(apperr.Invalid, "Select at least one item.")
+		return nil, nil, apperr.New(apperr.Invalid, "Select at least one item.")
 	}
 	if len(keys) > MaxKeys {
-		return nil, apperr.New(apperr.Invalid, "Select at most %d items at once.", MaxKeys)
+		return nil, nil, apperr.New(apperr.Invalid, "Select at most %d items at once.", MaxKeys)
 	}
 	byKind := map[moderation.Kind][]int64{}
 	for _, k := range keys {
 		if !May(u, k.Kind) {
-			return nil, forbiddenKind(k.Kind)
+			return nil, nil, forbiddenKind(k.Kind)
 		}
 		byKind[k.Kind] = append(byKind[k.Kind], k.ID)
 	}
@@ -153,7 +162,7 @@ func (s *Service) Act(ctx context.Context, u *account.User, keys []moderation.Ke
 		}
 		changed, err := s.Comments.ModerateKind(ctx, u, comment.Kind(k), byKind[k], action)
 		if err != nil {
-			return out, err
+			return out, nil, err
 		}
 		for _, m := range changed {
 			st := string(m.After)
@@ -163,19 +172,24 @@ func (s *Service) Act(ctx context.Context, u *account.User, keys []moderation.Ke
 			out = append(out, Done{Key: moderation.Key{Kind: k, ID: m.ID}, Status: st})
 		}
 	}
+	var skipped []Skipped
 	for _, id := range byKind[moderation.KindGuestPost] {
 		d, err := s.actGuest(ctx, u, id, action)
 		if err != nil {
-			if len(keys) == 1 {
-				return out, err
+			e, ok := apperr.As(err)
+			if len(keys) == 1 || !ok || e.Code == apperr.Internal {
+				return out, skipped, err
 			}
-			continue // in a bulk action, one guest post that cannot move (already a post, gone) does not stop the rest
+			// In a bulk action, one guest post that cannot move (already a
+			// post, its slug taken) does not stop the rest.
+			skipped = append(skipped, Skipped{Key: moderation.Key{Kind: moderation.KindGuestPost, ID: id}, Reason: e.Message})
+			continue
 		}
 		if d != nil {
 			out = append(out, *d)
 		}
 	}
-	return out, nil
+	return out, skipped, nil
 }
 
 // actGuest applies action to guest submission id.

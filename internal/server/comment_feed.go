@@ -2,8 +2,11 @@ package server
 
 import (
 	"bytes"
+	"cmp"
+	"html"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -69,7 +72,13 @@ func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, ff fee
 			e.Updated = c.UpdatedAt
 		}
 		if c.Kind.IsLinkback() {
-			e.AuthorURL, e.ContentHTML = c.SourceURL, ""
+			// The entry carries the excerpt the thread shows (sanitised when
+			// it was verified), or at least the link, never nothing.
+			e.AuthorURL = c.SourceURL
+			if strings.TrimSpace(e.ContentHTML) == "" {
+				e.ContentHTML = `<p><a href="` + html.EscapeString(c.SourceURL) + `" rel="nofollow ugc">` +
+					html.EscapeString(cmp.Or(c.Title, c.SourceURL)) + `</a></p>`
+			}
 		}
 		fd.Entries = append(fd.Entries, e)
 		if c.ParentID != 0 {

@@ -179,11 +179,15 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 		}
 		keys = append(keys, k)
 	}
-	done, err := s.queue().Act(r.Context(), userFrom(r.Context()), keys, action)
+	done, skipped, err := s.queue().Act(r.Context(), userFrom(r.Context()), keys, action)
 	if err != nil {
 		return err
 	}
-	s.setFlash(w, r, fmt.Sprintf("%s: %s.", actionLabel(action), plural(len(done), "item")))
+	msg := fmt.Sprintf("%s: %s.", actionLabel(action), plural(len(done), "item"))
+	for _, sk := range skipped {
+		msg += " A guest post was left as it was: " + sk.Reason
+	}
+	s.setFlash(w, r, msg)
 	redirect(w, r, safeQueueBack(r.PostForm.Get("back")))
 	return nil
 }

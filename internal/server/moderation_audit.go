@@ -2,6 +2,7 @@ package server
 
 import (
 	"strconv"
+	"strings"
 
 	"quire/internal/moderation"
 	"quire/internal/store"
@@ -16,13 +17,17 @@ type auditRow struct {
 	Item  string // the item's kind in words
 	Link  string // where the item can be seen, "" when nowhere
 	Key   string
+	// Before and After are the states in words ("in review", not
+	// "in_review").
+	Before, After string
 }
 
 func auditRows(entries []store.AuditEntry) []auditRow {
 	out := make([]auditRow, len(entries))
 	for i, e := range entries {
 		k := moderation.Kind(e.ItemKind)
-		row := auditRow{AuditEntry: e, Words: moderation.AuditWords(e.Action), Item: k.Label()}
+		row := auditRow{AuditEntry: e, Words: moderation.AuditWords(e.Action), Item: k.Label(),
+			Before: strings.ReplaceAll(e.Before, "_", " "), After: strings.ReplaceAll(e.After, "_", " ")}
 		if e.ItemKind == "spam" {
 			row.Item = "Spam"
 		}

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -203,5 +205,95 @@ func TestQueueCountsAgree(t *testing.T) {
 	}
 	if n := e.page(e.signedIn("mo"), "/admin/moderation?status=trash").Find(`.tabs a[aria-current] .count`).Text(); n != "0" {
 		t.Errorf("moderator's trash count %q (a guest post is not theirs)", n)
+	}
+}
+
+// TestLinkbackFeedEntries: approved pingbacks and webmentions carry their
+// excerpt in the comment feeds, and take no Reply link in the thread.
+func TestLinkbackFeedEntries(t *testing.T) {
+	e := newEnv(t)
+	ed := e.MustUser("eve", account.Editor)
+	f := e.mustQueueFixture(4)
+	tok := e.token(ed)
+	for _, k := range []moderation.Key{f.Comment, f.Pingback, f.Webmention} {
+		if st, _ := apiCall(t, e, "POST", "/api/v1/moderation/queue/"+k.String()+"/approve", tok, nil); st != 200 {
+			t.Fatalf("approve %s: %d", k, st)
+		}
+	}
+	for _, path := range []string{f.Post.Path() + "/comments.atom", "/comments/feed.rss"} {
+		res := e.Get(e.Client(), path)
+		b := new(strings.Builder)
+		_, _ = io.Copy(b, res.Body)
+		res.Body.Close()
+		for _, want := range []string{"A held pingback", "A held webmention", "A held comment"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("%s lacks %q", path, want)
+			}
+		}
+	}
+	d := e.page(e.Client(), f.Post.Path())
+	if d.Find("li.linkback").Length() != 2 || d.Find(".linkback a.reply").Length() != 0 || d.Find("a.reply").Length() != 1 {
+		t.Errorf("reply links: %d linkbacks, %d on them, %d in all", d.Find("li.linkback").Length(),
+			d.Find(".linkback a.reply").Length(), d.Find("a.reply").Length())
+	}
+	// Replying to a pingback by hand is refused.
+	v := guest("Rob", "rob@mail.invalid", "A reply to a pingback")
+	v.Set("parent_id", idStr(f.Pingback))
+	if res := e.Comment(e.Client(), f.Post, v); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("reply to a pingback: %d", res.StatusCode)
+	}
+}
+
+// TestQueueBulkSkipsWhatCannotMove: in a bulk action, a guest post that
+// cannot change (already published) is left as it was, said so, and the
+// rest are done.
+func TestQueueBulkSkipsWhatCannotMove(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("eve", account.Editor)
+	f := e.mustQueueFixture(6)
+	ed := e.signedIn("eve")
+	e.PostForm(ed, "/admin/moderation", keyOne("approve", f.Guest))
+	res := e.PostForm(ed, "/admin/moderation", url.Values{"key": {f.Guest.String(), f.Comment.String()}, "action": {"trash"}})
+	fl := e.page(ed, "/admin/moderation").Find(".flash").Text()
+	if res.StatusCode != http.StatusSeeOther || e.commentStatus(f.Comment.ID) != "trash" || e.guestState(f.Guest.ID) != "published/held" ||
+		!strings.Contains(fl, "Moved to trash: 1 item.") || !strings.Contains(fl, "A guest post was left as it was: This guest post is already accepted") {
+		t.Errorf("bulk with a published guest post: %d, comment %s, guest %s, flash %q", res.StatusCode,
+			e.commentStatus(f.Comment.ID), e.guestState(f.Guest.ID), fl)
+	}
+	if res := e.PostForm(ed, "/admin/moderation", keyOne("spam", f.Guest)); res.StatusCode != http.StatusConflict {
+		t.Errorf("spam on a published guest post alone: %d", res.StatusCode)
+	}
+}
+
+// TestQueueTellsTheGuestOnlyOfApproval: spam, trash, back to queue and
+// delete send the guest nothing; approve mails the acceptance, once.
+func TestQueueTellsTheGuestOnlyOfApproval(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("eve", account.Editor)
+	f := e.mustQueueFixture(8)
+	ed := e.signedIn("eve")
+	mails := func() int {
+		var n int
+		if err := e.Store.Pool.QueryRow(context.Background(),
+			`SELECT count(*) FROM river_job WHERE args::text LIKE '%gia@mail.invalid%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	received := mails()
+	if received != 1 {
+		t.Fatalf("%d mails queued for the guest after submitting", received)
+	}
+	for _, a := range []string{"spam", "hold", "trash", "hold"} {
+		if res := e.PostForm(ed, "/admin/moderation", keyOne(a, f.Guest)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: %d", a, res.StatusCode)
+		}
+	}
+	if n := mails(); n != received {
+		t.Errorf("spam, trash and restore queued %d mails for the guest", n-received)
+	}
+	e.PostForm(ed, "/admin/moderation", keyOne("approve", f.Guest))
+	if n := mails(); n != received+1 {
+		t.Errorf("approve queued %d mails for the guest, want 1", n-received)
 	}
 }

@@ -186,9 +186,10 @@ func Messages(ctx context.Context, db DB, id int64) ([]guestpost.Message, error)
 
 // SetSubmissionStatus moves submission id to status to as actorID and
 // audits it (before → after). An editor acting on a submission the rules
-// called spam vouches for it, so the spam flag is cleared.
+// called spam, or that sits in the queue's trash, vouches for it, so both
+// flags are cleared.
 func SetSubmissionStatus(ctx context.Context, tx pgx.Tx, actorID, id int64, from, to guestpost.Status) error {
-	if _, err := tx.Exec(ctx, `UPDATE guest_submissions SET status = $2, spam = spam AND $3 = 0, updated_at = now()
+	if _, err := tx.Exec(ctx, `UPDATE guest_submissions SET status = $2, spam = spam AND $3 = 0, trashed = trashed AND $3 = 0, updated_at = now()
 		WHERE id = $1`, id, to, actorID); err != nil {
 		return err
 	}
@@ -200,7 +201,7 @@ func SetSubmissionStatus(ctx context.Context, tx pgx.Tx, actorID, id int64, from
 func MarkSubmissionSpam(ctx context.Context, db DB, actorID, id int64) error {
 	return atomically(ctx, db, func(tx pgx.Tx) error {
 		var from string
-		err := tx.QueryRow(ctx, `UPDATE guest_submissions s SET spam = true, status = 'declined', updated_at = now()
+		err := tx.QueryRow(ctx, `UPDATE guest_submissions s SET spam = true, trashed = false, status = 'declined', updated_at = now()
 			FROM (SELECT id, status FROM guest_submissions WHERE id = $1 FOR UPDATE) old
 			WHERE s.id = old.id RETURNING old.status`, id).Scan(&from)
 		if err != nil {
@@ -229,7 +230,8 @@ func ListSubmissions(ctx context.Context, db DB, f SubmissionFilter) ([]guestpos
 	for i, s := range f.Statuses {
 		st[i] = string(s)
 	}
-	rows, err := db.Query(ctx, `SELECT `+subCols+subFrom+`WHERE s.spam = $1 AND (cardinality($2::text[]) = 0 OR s.status = ANY($2))
+	// Trashed submissions are on the moderation queue's Trash tab only.
+	rows, err := db.Query(ctx, `SELECT `+subCols+subFrom+`WHERE s.spam = $1 AND NOT s.trashed AND (cardinality($2::text[]) = 0 OR s.status = ANY($2))
 		AND ($3 = 0 OR s.id < $3) ORDER BY s.id DESC LIMIT $4`, f.Spam, st, f.Before, f.Limit+1)
 	if err != nil {
 		return nil, 0, err
@@ -244,11 +246,4 @@ func ListSubmissions(ctx context.Context, db DB, f SubmissionFilter) ([]guestpos
 		next = out[len(out)-1].ID
 	}
 	return out, next, nil
-}
-
-// GuestQueueCount is how many submissions wait for an editor.
-func GuestQueueCount(ctx context.Context, db DB) (int, error) {
-	var n int
-	err := db.QueryRow(ctx, `SELECT count(*) FROM guest_submissions WHERE NOT spam AND status IN ('received','in_review')`).Scan(&n)
-	return n, err
 }

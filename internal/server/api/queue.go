@@ -115,7 +115,7 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 	if err := a.queueItemExists(r, k); err != nil {
 		return err
 	}
-	done, err := a.moderating().Act(r.Context(), u, []moderation.Key{k}, action)
+	done, _, err := a.moderating().Act(r.Context(), u, []moderation.Key{k}, action) // one key: nothing is skipped, it fails
 	if err != nil {
 		return err
 	}
