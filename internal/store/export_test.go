@@ -13,3 +13,12 @@ const (
 	AuthorsSQL  = publicAuthorsSQL
 	PostCols    = postCols
 )
+
+// Thread page reads (thread.go).
+const (
+	ThreadPageSQL  = pageSQL
+	CommentPageSQL = commentPageSQL
+
+	RecentCommentsSQL = recentCommentsSQL
+	PostCommentsSQL   = postCommentsSQL
+)
