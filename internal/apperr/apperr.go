@@ -23,6 +23,9 @@ const (
 	TooMany      Code = "rate_limited"
 	Gone         Code = "gone"
 	Internal     Code = "internal"
+	// Unavailable: a dependency (the database) cannot be reached right
+	// now; the client should retry after RetryAfter.
+	Unavailable Code = "unavailable"
 )
 
 // Error is an error with a user-safe message.
@@ -30,7 +33,7 @@ type Error struct {
 	Code       Code
 	Message    string            // safe to show; never the cause's text
 	Fields     map[string]string // per-field messages for forms and JSON
-	RetryAfter time.Duration     // for TooMany
+	RetryAfter time.Duration     // for TooMany and Unavailable
 	Err        error             // cause, logged, never shown
 }
 
@@ -107,6 +110,8 @@ func HTTPStatus(c Code) int {
 		return 413
 	case TooMany:
 		return 429
+	case Unavailable:
+		return 503
 	}
 	return 500
 }

@@ -42,7 +42,7 @@ func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files medi
 		return s.Title
 	}
 	return jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mailer, Mail: tpl, BaseURL: cfg.BaseURL, Key: key, Site: site, Log: log,
-		Linkbacks: linkbackDeps(cfg, st), ImportMedia: med}, true) // Linkbacks: fetch client, QUIRE_SEND_LINKBACKS (linkback.go)
+		Linkbacks: linkbackDeps(cfg, st), ImportMedia: med, RescueAfter: cfg.Cluster.JobsRescueAfter}, true) // Linkbacks: fetch client, QUIRE_SEND_LINKBACKS (linkback.go)
 }
 
 // stopJobs lets running jobs finish for a while, then stops the workers.

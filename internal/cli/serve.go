@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"quire/internal/config"
+	"quire/internal/invalidate"
 	"quire/internal/media"
 	"quire/internal/server"
 	"quire/internal/store"
@@ -57,7 +58,8 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		ln.Close()
 		return err
 	}
-	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS, Jobs: q, Media: files})
+	bus := invalidate.New(st.Pool, log) // other nodes' changes to settings and navigation
+	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS, Jobs: q, Media: files, Bus: bus})
 	if err != nil {
 		ln.Close()
 		return err
@@ -76,8 +78,10 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
+	done, busDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(done); housekeeping(bg, st, log) }()
+	go func() { defer close(busDone); _ = bus.Run(bg) }()
+	defer func() { <-busDone }() // stopBG ends it; before the caller closes the pool
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -60,6 +60,14 @@ func (s *Service) Settings(ctx context.Context) (Settings, moderation.Settings, 
 	return st, rules, nil
 }
 
+// Forget drops this node's copy of the settings, so the next call reads
+// them again: another node (or this one) changed them.
+func (s *Service) Forget() {
+	s.mu.Lock()
+	s.loadedAt = time.Time{}
+	s.mu.Unlock()
+}
+
 // SaveSettings validates and stores st; it returns apperr.Invalid with
 // per-field messages.
 func (s *Service) SaveSettings(ctx context.Context, actorID int64, st Settings) error {

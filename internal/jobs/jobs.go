@@ -34,6 +34,9 @@ type Deps struct {
 	// PollInterval is how often workers look for jobs when no
 	// notification arrives; 0 means River's default. Tests set it low.
 	PollInterval time.Duration
+	// RescueAfter is how long a job may stay running before it is taken
+	// to belong to a dead node and retried; 0: River's hour.
+	RescueAfter time.Duration
 	// Linkbacks configures verifying and sending linkbacks (linkback.go).
 	Linkbacks LinkbackDeps
 	// ImportMedia copies images for imports uploaded with "copy images";
@@ -61,6 +64,12 @@ func New(d Deps, work bool) (*Queue, error) {
 	river.AddWorker(workers, &pruneWorker{d: d})
 	river.AddWorker(workers, wxrimport.NewWorker(d.Pool, d.ImportMedia)) // Import: uploaded WXR files (wxrimport/job.go)
 	cfg := &river.Config{Workers: workers, Logger: d.Log, FetchPollInterval: d.PollInterval}
+	if d.RescueAfter > 0 {
+		// River refuses a job timeout past the rescue time; workers with
+		// their own longer Timeout (imports) are never rescued early.
+		cfg.RescueStuckJobsAfter = d.RescueAfter
+		cfg.JobTimeout = min(river.JobTimeoutDefault, d.RescueAfter)
+	}
 	if d.PollInterval > 0 && d.PollInterval < river.FetchPollIntervalDefault {
 		cfg.FetchCooldown = min(d.PollInterval, 100*time.Millisecond)
 	}

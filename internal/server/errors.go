@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"quire/internal/apperr"
+	"quire/internal/store"
 )
 
 // handler is an HTML handler that returns its error to one mapping point.
@@ -27,7 +28,7 @@ func Classify(err error) error {
 	if errors.As(err, &mbe) {
 		return apperr.Wrap(err, apperr.TooLarge, "What you sent is too large (the limit is %d KB).", mbe.Limit/1024)
 	}
-	return err
+	return store.Classify(err) // the database gone away: 503, not 500
 }
 
 type errorPage struct {
@@ -53,7 +54,7 @@ func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	heading := map[int]string{
 		400: "That didn't work", 401: "Please sign in", 403: "Not allowed", 404: "Page not found",
-		409: "Conflict", 410: "Gone", 413: "Too large", 429: "Slow down",
+		409: "Conflict", 410: "Gone", 413: "Too large", 429: "Slow down", 503: "Back in a moment",
 	}[status]
 	if heading == "" {
 		heading = "Something went wrong"

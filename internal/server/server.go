@@ -18,6 +18,7 @@ import (
 	"quire/internal/commenting"
 	"quire/internal/config"
 	"quire/internal/guestposting"
+	"quire/internal/invalidate"
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/media"
@@ -40,6 +41,9 @@ type Deps struct {
 	// Media keeps uploaded images; nil: local files under
 	// Config.DataDir/media (media.go).
 	Media media.Storage
+	// Bus tells this node what other nodes changed (settings, navigation);
+	// nil: caches expire by their TTLs alone (tests, single tools).
+	Bus *invalidate.Bus
 }
 
 // Server is the HTTP application.
@@ -91,6 +95,9 @@ func New(d Deps) (*Server, error) {
 	if err := s.initMedia(d.Media); err != nil {
 		return nil, err
 	}
+	if d.Bus != nil {
+		d.Bus.Subscribe(s.invalidated)
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -106,7 +113,8 @@ type Site struct {
 	GuestPostsOff bool `json:"guest_posts_off,omitempty"`
 }
 
-// siteTTL bounds how stale a node's copy of the site settings may be.
+// siteTTL bounds how stale a node's copy of the site settings may be when
+// no invalidation bus runs; with one, a change anywhere drops it at once.
 const siteTTL = 10 * time.Second
 
 // siteInfo returns the cached site settings.
@@ -118,7 +126,13 @@ func (s *Server) siteInfo(ctx context.Context) Site {
 	}
 	site := Site{Title: "Quire", Tagline: "A blog"}
 	if err := store.GetSetting(ctx, s.store.Pool, "site", &site); err != nil {
+		// The defaults serve this request (an error page, say) but are not
+		// kept: the database may be back in a moment.
 		s.log.Warn("reading site settings", "err", err)
+		if s.site.Title != "" {
+			return s.site
+		}
+		return site
 	}
 	s.site, s.siteTime = site, time.Now()
 	return site

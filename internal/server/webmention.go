@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -33,7 +34,12 @@ func (s *Server) webmention(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		s.log.Error("webmention", "err", err, "request_id", requestID(r.Context()))
-		plain(w, http.StatusInternalServerError, "The webmention could not be recorded; try again later.")
+		status := http.StatusInternalServerError
+		if apperr.CodeOf(store.Classify(err)) == apperr.Unavailable {
+			status = http.StatusServiceUnavailable
+			w.Header().Set("Retry-After", strconv.Itoa(int(store.UnavailableRetry.Seconds())))
+		}
+		plain(w, status, "The webmention could not be recorded; try again later.")
 		return
 	}
 	loc := s.abs("/webmention/status/" + l.Token)

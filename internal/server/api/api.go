@@ -149,6 +149,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		err = apperr.Wrap(err, apperr.TooLarge, "The request body is larger than %d bytes.", mbe.Limit)
 	}
+	err = store.Classify(err) // the database gone away: 503 with Retry-After
 	code := apperr.CodeOf(err)
 	status := apperr.HTTPStatus(code)
 	if status >= 500 {
