@@ -83,7 +83,65 @@ CREATE TRIGGER comments_counts AFTER UPDATE ON comments
                        OR OLD.post_id IS DISTINCT FROM NEW.post_id)
     EXECUTE FUNCTION comments_counts();
 
+-- The page cache (internal/pagecache) of every node hears of each change
+-- to what a public page shows through the invalidation bus's channel
+-- (internal/invalidate): "thread:<post id>" when a post's public thread may
+-- have changed (a comment approved, edited, unapproved or removed), "post:<id>"
+-- when a post changed (any column but the kept counts), "site:" when
+-- users or terms changed. Triggers, so no code path can forget them, and
+-- NOTIFY is sent at commit, never for a rollback.
+-- +goose StatementBegin
+CREATE FUNCTION comments_notify_thread() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.status = 'approved' THEN
+        PERFORM pg_notify('quire_invalidate', 'thread:' || OLD.post_id);
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.status = 'approved' THEN
+        PERFORM pg_notify('quire_invalidate', 'thread:' || NEW.post_id);
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER comments_notify_thread AFTER INSERT OR UPDATE OR DELETE ON comments
+    FOR EACH ROW EXECUTE FUNCTION comments_notify_thread();
+
+-- +goose StatementBegin
+CREATE FUNCTION posts_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND (to_jsonb(OLD) - 'comment_count' - 'root_count') = (to_jsonb(NEW) - 'comment_count' - 'root_count') THEN
+        RETURN NULL; -- only the kept counts moved: the thread's own notice covers it
+    END IF;
+    PERFORM pg_notify('quire_invalidate', 'post:' || CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER posts_notify AFTER INSERT OR UPDATE OR DELETE ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_notify();
+
+-- Per row, not per statement: a statement that touches no row (saving a
+-- post's unchanged tags) must not empty every cache. NOTIFY folds the
+-- identical payloads of one transaction into one.
+-- +goose StatementBegin
+CREATE FUNCTION site_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('quire_invalidate', 'site:' || TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER users_notify AFTER INSERT OR UPDATE OR DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION site_notify();
+CREATE TRIGGER terms_notify AFTER INSERT OR UPDATE OR DELETE ON terms
+    FOR EACH ROW EXECUTE FUNCTION site_notify();
+CREATE TRIGGER post_terms_notify AFTER INSERT OR UPDATE OR DELETE ON post_terms
+    FOR EACH ROW EXECUTE FUNCTION site_notify();
+
 -- +goose Down
+DROP TRIGGER post_terms_notify ON post_terms;
+DROP TRIGGER terms_notify ON terms;
+DROP TRIGGER users_notify ON users;
+DROP TRIGGER posts_notify ON posts;
+DROP TRIGGER comments_notify_thread ON comments;
+DROP FUNCTION site_notify, posts_notify, comments_notify_thread;
 DROP TRIGGER comments_counts ON comments;
 DROP TRIGGER comments_counts_rows ON comments;
 DROP TRIGGER comments_shown_root ON comments;

@@ -43,6 +43,7 @@ func (s *Server) initComments(q *jobs.Queue) error {
 // the browser group (sessions, cross-origin protection).
 func (s *Server) commentRoutes(r chi.Router) {
 	r.Post("/posts/{id}/comments", s.h(s.commentSubmit))
+	r.Get("/posts/{id}/form-token", s.h(s.commentFormToken)) // page_cache.go
 	r.Get("/comments/{id}", s.h(s.commentPermalink))
 	r.Get("/comments/{id}/edit", s.h(s.commentEditForm))
 	r.Post("/comments/{id}/edit", s.h(s.commentEdit))

@@ -23,6 +23,7 @@ import (
 	"quire/internal/mail"
 	"quire/internal/media"
 	"quire/internal/media/library"
+	"quire/internal/pagecache"
 	"quire/internal/signed"
 	"quire/internal/store"
 )
@@ -66,6 +67,7 @@ type Server struct {
 	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
 	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
 	nav      navCache              // Pages: the navigation's pages (page_read.go)
+	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
 
 	siteMu   sync.Mutex
 	site     Site
@@ -98,6 +100,7 @@ func New(d Deps) (*Server, error) {
 	if d.Bus != nil {
 		d.Bus.Subscribe(s.invalidated)
 	}
+	s.initPageCache(d.Bus)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -21,4 +21,5 @@ const (
 
 	RecentCommentsSQL = recentCommentsSQL
 	PostCommentsSQL   = postCommentsSQL
+	NextScheduledSQL  = nextScheduledSQL
 )

@@ -14,11 +14,20 @@ import (
 func TestGuestMigrationDownUp(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	var latest int64
-	if err := st.Pool.QueryRow(ctx, `SELECT max(version_id) FROM goose_db_version`).Scan(&latest); err != nil {
+	// Versions may have gaps while branches with other numbers are apart.
+	rows, err := st.Pool.Query(ctx, `SELECT DISTINCT version_id FROM goose_db_version WHERE version_id >= 6 ORDER BY 1 DESC`)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for v := latest; v >= 6; v-- {
+	var versions []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, v)
+	}
+	for _, v := range versions {
 		if got, err := store.DownOne(ctx, st); err != nil || got != v {
 			t.Fatalf("down from %d: %d %v", v, got, err)
 		}
