@@ -13,6 +13,7 @@
 package pagecache
 
 import (
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,6 +49,10 @@ type Cache struct {
 	horizon atomic.Int64
 
 	hits, misses, stores atomic.Int64
+
+	flightMu sync.Mutex
+	flights  map[string]chan struct{} // keys being built, so one reader builds and the rest wait
+	compress chan struct{}            // bounds concurrent compression (CPU and encoder memory)
 }
 
 // New returns a cache of at most maxBytes of entries (plain and compressed
@@ -57,7 +62,8 @@ func New(maxBytes uint64, ttl time.Duration, now func() time.Time) *Cache {
 	if now == nil {
 		now = time.Now
 	}
-	c := &Cache{ttl: ttl, now: now, thread: map[int64]uint64{}}
+	c := &Cache{ttl: ttl, now: now, thread: map[int64]uint64{}, flights: map[string]chan struct{}{},
+		compress: make(chan struct{}, 2)}
 	c.entries = otter.Must(&otter.Options[string, *Entry]{
 		MaximumWeight:    maxBytes,
 		Weigher:          func(_ string, e *Entry) uint32 { return uint32(min(e.size(), 1<<31)) },
@@ -166,4 +172,31 @@ type Stats struct {
 // Stats returns the counters.
 func (c *Cache) Stats() Stats {
 	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Stores: c.stores.Load(), Entries: c.entries.EstimatedSize()}
+}
+
+// Lead makes the caller the one reader building key's page when nobody
+// else is: it returns true and a done func to call when the entry is
+// stored (or not). Otherwise it returns false and a channel closed when
+// the leader is done; the caller waits, then tries Get again.
+func (c *Cache) Lead(key string) (bool, <-chan struct{}, func()) {
+	c.flightMu.Lock()
+	defer c.flightMu.Unlock()
+	if ch, ok := c.flights[key]; ok {
+		return false, ch, nil
+	}
+	ch := make(chan struct{})
+	c.flights[key] = ch
+	return true, ch, func() {
+		c.flightMu.Lock()
+		delete(c.flights, key)
+		c.flightMu.Unlock()
+		close(ch)
+	}
+}
+
+// Compress builds an entry from a response, at most two at a time.
+func (c *Cache) Compress(h http.Header, body []byte) *Entry {
+	c.compress <- struct{}{}
+	defer func() { <-c.compress }()
+	return NewEntry(h, body)
 }

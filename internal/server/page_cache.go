@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -87,6 +88,24 @@ func (s *Server) pageCache(next http.Handler) http.Handler {
 			e.Serve(w, r)
 			return
 		}
+		lead, wait, done := s.pages.Lead(key)
+		if !lead {
+			// Another request is building this page: wait for it rather
+			// than build (and compress) it once per waiting reader.
+			select {
+			case <-wait:
+			case <-r.Context().Done():
+				return
+			case <-time.After(10 * time.Second):
+			}
+			if e, ok := s.pages.Get(key); ok {
+				w.Header().Set("X-Cache", "hit")
+				e.Serve(w, r)
+				return
+			}
+		} else {
+			defer done()
+		}
 		t := s.pages.Begin()
 		note := &cacheNote{}
 		inner := r.Clone(context.WithValue(r.Context(), cacheNoteKey{}, note))
@@ -107,7 +126,7 @@ func (s *Server) pageCache(next http.Handler) http.Handler {
 				s.pages.SetHorizon(t, next)
 			}
 		}
-		e := pagecache.NewEntry(rec.header, bytes.Clone(rec.body.Bytes()))
+		e := s.pages.Compress(rec.header, bytes.Clone(rec.body.Bytes()))
 		s.pages.Put(key, t, note.scope, e)
 		w.Header().Set("X-Cache", "miss")
 		e.Serve(w, r)
