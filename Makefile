@@ -7,7 +7,7 @@ GO      ?= go
 BIN     := bin/quire
 DATADIR ?= ./data
 
-.PHONY: run test build vet bench fmt clean deploy-check
+.PHONY: run test build vet bench bench-go fmt clean deploy-check
 
 run: build
 	@deploy/deps.sh postgres
@@ -44,8 +44,17 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1)
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+# The benchmark kit (docs/BENCHMARKS.md): a generated blog on a fresh
+# embedded PostgreSQL (or an empty DATABASE_URL), each page loaded side by
+# side with its static baseline. BENCH_FLAGS=--large for 10k posts / 1M
+# comments. `make bench-go` runs the Go benchmarks of the hot paths.
+BENCH_FLAGS ?=
+bench: build
+	@deploy/deps.sh postgres
+	$(BIN) bench $(BENCH_FLAGS)
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/store/ ./internal/server/ ./internal/comment/ ./internal/moderation/
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

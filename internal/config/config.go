@@ -36,6 +36,8 @@ type Config struct {
 	ImportMaxBytes int64 // QUIRE_IMPORT_MAX_MB, in bytes; the largest WXR file the admin upload takes
 
 	Cluster Cluster // several nodes: jobs rescue, read replica (cluster.go)
+
+	PageCache PageCache // the full-page cache for anonymous readers (pagecache.go)
 }
 
 // S3Media names the S3-compatible bucket that holds uploaded images.
@@ -79,6 +81,8 @@ var settings = []setting{
 	{"DATABASE_REPLICA_URL", "database-replica-url", "", "PostgreSQL URL of a streaming replica for anonymous page reads; empty: all reads on DATABASE_URL"},
 	{"QUIRE_REPLICA_MAX_LAG", "replica-max-lag", "5s", "reads go back to the primary while the replica lags more than this"},
 	{"QUIRE_JOBS_RESCUE_AFTER", "jobs-rescue-after", "2m", "how long a job may run before another node retries it (its node died)"},
+	{"QUIRE_PAGE_CACHE_MB", "page-cache-mb", "64", "memory for the full-page cache of anonymous readers' pages, in megabytes; 0 turns it off"},
+	{"QUIRE_PAGE_CACHE_TTL", "page-cache-ttl", "1m", "longest a cached page lives (changes drop it at once on every node)"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
 }
 
@@ -162,6 +166,7 @@ func parse(get func(string) string) (Config, error) {
 	}
 	errs = append(errs, parseMedia(&c, get)...)
 	errs = append(errs, parseCluster(&c, get)...)
+	errs = append(errs, parsePageCache(&c, get)...)
 	if mb, err := strconv.ParseInt(get("QUIRE_IMPORT_MAX_MB"), 10, 64); err != nil || mb < 1 || mb > 4096 { // Import
 		errs = append(errs, fmt.Errorf("QUIRE_IMPORT_MAX_MB: %q is not a whole number of megabytes from 1 to 4096", get("QUIRE_IMPORT_MAX_MB")))
 	} else {

@@ -13,6 +13,7 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/feed"
+	"quire/internal/pagecache"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -34,6 +35,7 @@ func (s *Server) postCommentsFeed(ff feedFormat) handler {
 		if !p.Public(s.now()) {
 			return apperr.ErrNotFound
 		}
+		setCacheScope(r.Context(), p.ID)
 		cs, err := store.RecentComments(r.Context(), s.store.Pool, p.ID, feedLength)
 		if err != nil {
 			return err
@@ -44,6 +46,7 @@ func (s *Server) postCommentsFeed(ff feedFormat) handler {
 
 func (s *Server) recentCommentsFeed(ff feedFormat) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		setCacheScope(r.Context(), pagecache.ScopeComments)
 		cs, err := store.RecentComments(r.Context(), s.store.Pool, 0, feedLength)
 		if err != nil {
 			return err

@@ -122,15 +122,11 @@ func (s *Server) commentSubmit(w http.ResponseWriter, r *http.Request) error {
 	id := strconv.FormatInt(c.ID, 10)
 	switch c.Status {
 	case comment.StatusApproved:
-		flat, err := store.Thread(ctx, s.store.Pool, postID)
+		q, err := s.commentPageQuery(ctx, postID, c.Path)
 		if err != nil {
 			return err
 		}
-		st, _, err := s.comments.Settings(ctx)
-		if err != nil {
-			return err
-		}
-		redirect(w, r, res.Post.Path()+pageQuery(flat, c.ID, st)+"#comment-"+id)
+		redirect(w, r, res.Post.Path()+q+"#comment-"+id)
 	case comment.StatusHeld:
 		redirect(w, r, res.Post.Path()+"?unapproved="+id+"&sig="+s.key.Sign(purposeHeld, id)+"#comment-"+id)
 	default:

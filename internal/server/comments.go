@@ -43,6 +43,7 @@ func (s *Server) initComments(q *jobs.Queue) error {
 // the browser group (sessions, cross-origin protection).
 func (s *Server) commentRoutes(r chi.Router) {
 	r.Post("/posts/{id}/comments", s.h(s.commentSubmit))
+	r.Get("/posts/{id}/form-token", s.h(s.commentFormToken)) // page_cache.go
 	r.Get("/comments/{id}", s.h(s.commentPermalink))
 	r.Get("/comments/{id}/edit", s.h(s.commentEditForm))
 	r.Post("/comments/{id}/edit", s.h(s.commentEdit))
@@ -80,34 +81,35 @@ type commentsView struct {
 	FeedRSS       string
 }
 
-// commentsFor loads the approved thread of p (one query) and everything
-// the partial needs. The post page calls it.
+// commentsFor loads the page of p's approved thread the request asks for
+// (the kept counts, at most two root paths, one range of comments) and
+// everything the partial needs. The post page calls it.
 func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, error) {
 	ctx := r.Context()
-	flat, err := store.Thread(ctx, s.reader(ctx), p.ID)
-	if err != nil {
-		return nil, err
-	}
 	st, _, err := s.comments.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u := userFrom(ctx)
 	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("cpage"))
+	tw, err := store.ThreadPageOf(ctx, s.reader(ctx), p.ID, page, st.PerPage, st.NewestFirst)
+	if err != nil {
+		return nil, err
+	}
+	flat := tw.Comments
+	u := userFrom(ctx)
 	v := &commentsView{
-		PostID: p.ID, PostPath: p.Path(), PostAuthorID: p.AuthorID, Count: len(flat), User: u,
+		PostID: p.ID, PostPath: p.Path(), PostAuthorID: p.AuthorID, Count: tw.ThreadCounts.Comments, User: u,
 		FeedAtom: p.Path() + "/comments.atom", FeedRSS: p.Path() + "/comments.rss",
 		SignInURL: "/signin?next=" + url.QueryEscape(p.Path()+"#respond"),
+		Page:      tw.Page, Pages: tw.Pages,
 	}
-	roots := comment.BuildThread(flat)
+	pageRoots := comment.BuildThread(flat)
 	if st.NewestFirst {
-		for i, j := 0, len(roots)-1; i < j; i, j = i+1, j-1 {
-			roots[i], roots[j] = roots[j], roots[i]
+		for i, j := 0, len(pageRoots)-1; i < j; i, j = i+1, j-1 {
+			pageRoots[i], pageRoots[j] = pageRoots[j], pageRoots[i]
 		}
 	}
-	page, _ := strconv.Atoi(q.Get("cpage"))
-	var pageRoots []*comment.Node
-	pageRoots, v.Page, v.Pages = pageOf(roots, st.PerPage, page)
 	if v.Page > 1 {
 		v.PrevURL = p.Path() + "?cpage=" + strconv.Itoa(v.Page-1) + "#comments"
 	}
@@ -127,11 +129,10 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	v.Form = s.rememberedForm(r)
 	v.Form.Token = s.formToken(p.ID)
 	if id, _ := strconv.ParseInt(q.Get("replyto"), 10, 64); id > 0 {
-		for i := range flat {
-			if flat[i].ID == id && !flat[i].Kind.IsLinkback() {
-				v.ReplyTo = &flat[i]
-				v.Form.ParentID = id
-			}
+		// The comment replied to may be on another page of the thread.
+		if c, err := store.CommentByID(ctx, s.store.Pool, id); err == nil && c.PostID == p.ID && c.Status == comment.StatusApproved && !c.Kind.IsLinkback() {
+			v.ReplyTo = &c.Comment
+			v.Form.ParentID = id
 		}
 	}
 	// A guest's held comment is shown to them (only) with a notice, as
@@ -205,17 +206,6 @@ func agoFrom(t, now time.Time) string {
 	}
 }
 
-// pageOf returns page n (1-based, clamped) of roots with per threads each;
-// per 0 puts everything on one page.
-func pageOf(roots []*comment.Node, per, n int) ([]*comment.Node, int, int) {
-	if per <= 0 || len(roots) <= per {
-		return roots, 1, 1
-	}
-	pages := (len(roots) + per - 1) / per
-	n = min(max(n, 1), pages)
-	return roots[(n-1)*per : min(n*per, len(roots))], n, pages
-}
-
 // commentPermalink sends /comments/ID to the post page that shows it:
 // the right page of top-level threads, scrolled to #comment-ID.
 func (s *Server) commentPermalink(w http.ResponseWriter, r *http.Request) error {
@@ -230,43 +220,25 @@ func (s *Server) commentPermalink(w http.ResponseWriter, r *http.Request) error 
 	if c.Status != comment.StatusApproved || !p.Public(s.now()) {
 		return notFoundErr()
 	}
-	flat, err := store.Thread(r.Context(), s.store.Pool, p.ID)
+	q, err := s.commentPageQuery(r.Context(), p.ID, c.Path)
 	if err != nil {
 		return err
 	}
-	st, _, err := s.comments.Settings(r.Context())
-	if err != nil {
-		return err
-	}
-	redirect(w, r, p.Path()+pageQuery(flat, c.ID, st)+"#comment-"+strconv.FormatInt(c.ID, 10))
+	redirect(w, r, p.Path()+q+"#comment-"+strconv.FormatInt(c.ID, 10))
 	return nil
 }
 
-// pageQuery returns "?cpage=N" for the page showing comment id, or "".
-func pageQuery(flat []comment.Comment, id int64, st commenting.Settings) string {
-	roots := comment.BuildThread(flat)
-	if st.NewestFirst {
-		for i, j := 0, len(roots)-1; i < j; i, j = i+1, j-1 {
-			roots[i], roots[j] = roots[j], roots[i]
-		}
+// commentPageQuery returns "?cpage=N" for the page showing the approved
+// comment at path on post postID, or "" for the first page; the page is
+// computed in SQL from the roots index, not by loading the thread.
+func (s *Server) commentPageQuery(ctx context.Context, postID int64, path string) (string, error) {
+	st, _, err := s.comments.Settings(ctx)
+	if err != nil {
+		return "", err
 	}
-	if st.PerPage <= 0 || len(roots) <= st.PerPage {
-		return ""
+	pg, err := store.CommentPageOf(ctx, s.store.Pool, postID, path, st.PerPage, st.NewestFirst)
+	if err != nil || pg <= 1 {
+		return "", err
 	}
-	for i, root := range roots {
-		found := false
-		for _, n := range comment.Flatten([]*comment.Node{root}) {
-			if n.ID == id {
-				found = true
-				break
-			}
-		}
-		if found {
-			if pg := i/st.PerPage + 1; pg > 1 {
-				return "?cpage=" + strconv.Itoa(pg)
-			}
-			return ""
-		}
-	}
-	return ""
+	return "?cpage=" + strconv.Itoa(pg), nil
 }

@@ -52,6 +52,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.Public(now) {
+		setCacheScope(ctx, p.ID) // the page cache drops it when this thread changes
 		if pp.Comments, err = s.commentsFor(r, p); err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ import (
 	"quire/internal/mail"
 	"quire/internal/media"
 	"quire/internal/media/library"
+	"quire/internal/pagecache"
 	"quire/internal/signed"
 	"quire/internal/store"
 )
@@ -68,6 +69,7 @@ type Server struct {
 	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
 	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
 	nav      navCache              // Pages: the navigation's pages (page_read.go)
+	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
 
 	replica   *store.Replica // anonymous page reads (replica.go); nil: none
 	replicaDB store.DB       // replica with fallback to the primary
@@ -105,6 +107,7 @@ func New(d Deps) (*Server, error) {
 		s.busMetrics(d.Bus)
 	}
 	s.initReplica(d.Replica)
+	s.initPageCache(d.Bus)
 	s.handler = s.routes()
 	return s, nil
 }

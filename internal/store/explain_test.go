@@ -16,8 +16,9 @@ import (
 
 // TestPublicQueriesUseIndexes runs EXPLAIN on every query a public page
 // makes, over a few thousand posts (3 authors, 20 tags, drafts and
-// scheduled posts mixed in) after VACUUM ANALYZE, and fails on any
-// sequential scan of posts or post_terms. The planner is left free: no
+// scheduled posts mixed in; 26,000 comments, 6,000 on one post) after
+// VACUUM ANALYZE, and fails on any sequential scan of posts, post_terms or
+// comments. The planner is left free: no
 // enable_seqscan tricks. Run with -v to print the plans.
 func TestPublicQueriesUseIndexes(t *testing.T) {
 	if testing.Short() {
@@ -42,6 +43,23 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		 FROM generate_series(1, 20) i`,
 		`INSERT INTO post_terms (post_id, term_id) SELECT p.id, t.id FROM posts p JOIN terms t
 		 ON t.slug IN ('term-' || (1 + p.id % 15), 'term-' || (16 + p.id % 5))`,
+		// Comments: post-77 has 2,000 threads with 4,000 replies, every
+		// other post a few top-level comments; a tenth are held.
+		`CREATE FUNCTION pg_temp.seg(id bigint) RETURNS text LANGUAGE sql AS $f$
+		 SELECT string_agg(substr('0123456789abcdefghijklmnopqrstuvwxyz', ((id / (36::bigint ^ k)::bigint) % 36)::int + 1, 1), '' ORDER BY k DESC)
+		 FROM generate_series(0, 9) k $f$`,
+		`INSERT INTO comments (id, post_id, depth, path, status, author_name, body_html)
+		 SELECT i, (SELECT id FROM posts WHERE slug = 'post-77'), 0, pg_temp.seg(i),
+		        CASE WHEN i % 10 = 0 THEN 'held' ELSE 'approved' END, 'Reader ' || i, '<p>' || repeat('words ', 30) || '</p>'
+		 FROM generate_series(1, 2000) i`,
+		`INSERT INTO comments (id, post_id, parent_id, depth, path, status, author_name, body_html)
+		 SELECT i, (SELECT id FROM posts WHERE slug = 'post-77'), 1 + i % 2000, 1, pg_temp.seg(1 + i % 2000) || '.' || pg_temp.seg(i),
+		        'approved', 'Reader ' || i, '<p>' || repeat('words ', 30) || '</p>'
+		 FROM generate_series(2001, 6000) i`,
+		`INSERT INTO comments (id, post_id, depth, path, status, author_name, body_html)
+		 SELECT 10000 + i, 1 + i % 4000, 0, pg_temp.seg(10000 + i), CASE WHEN i % 10 = 0 THEN 'held' ELSE 'approved' END,
+		        'Reader ' || i, '<p>words</p>'
+		 FROM generate_series(1, 20000) i`,
 	} {
 		var args []any
 		if strings.Contains(q, "$1") {
@@ -51,10 +69,13 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Pool.Exec(ctx, `VACUUM ANALYZE posts, post_terms, terms, users`); err != nil {
+	if _, err := s.Pool.Exec(ctx, `VACUUM ANALYZE posts, post_terms, terms, users, comments`); err != nil {
 		t.Fatal(err)
 	}
-	var tagID int64
+	var tagID, bigPost int64
+	if err := s.Pool.QueryRow(ctx, `SELECT id FROM posts WHERE slug = 'post-77'`).Scan(&bigPost); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Pool.QueryRow(ctx, `SELECT id FROM terms WHERE slug = 'term-3'`).Scan(&tagID); err != nil {
 		t.Fatal(err)
 	}
@@ -69,24 +90,39 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 	mk := func(sql string, args ...any) q { return q{sql, args} }
 	lq := func(f store.ListFilter) q { s, a := list(f); return q{s, a} }
 	queries := map[string]q{
-		"front page":         lq(store.ListFilter{Public: true, Limit: 20}),
-		"front page, older":  lq(store.ListFilter{Public: true, Limit: 20, Cursor: cur}),
-		"front page, newer":  lq(store.ListFilter{Public: true, Limit: 20, Cursor: post.Cursor{At: cur.At, ID: cur.ID, Before: true}}),
-		"author page":        lq(store.ListFilter{Public: true, AuthorID: ids[1], Limit: 20, Cursor: cur}),
-		"month archive":      lq(store.ListFilter{Public: true, From: month, To: month.AddDate(0, 1, 0), Limit: 20}),
-		"tag page":           lq(store.ListFilter{Public: true, TermID: tagID, Limit: 20, Cursor: cur}),
-		"post by slug":       mk(`SELECT `+store.PostCols+` FROM posts p JOIN users u ON u.id = p.author_id WHERE p.kind = $1 AND p.slug = $2`, "post", "post-77"),
-		"old slug":           mk(`SELECT p.slug FROM post_old_slugs o JOIN posts p ON p.id = o.post_id WHERE o.kind = $1 AND o.slug = $2`, "post", "x"),
-		"post terms":         mk(`SELECT pt.post_id, t.id, t.kind, t.slug, t.name FROM post_terms pt JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = ANY($1) ORDER BY lower(t.name), t.id`, []int64{5, 6, 7}),
-		"previous post":      mk(fmt.Sprintf(store.AdjacentSQL, "<", "DESC", "DESC"), cur.At, cur.ID),
-		"next post":          mk(fmt.Sprintf(store.AdjacentSQL, ">", "ASC", "ASC"), cur.At, cur.ID),
-		"month list":         mk(store.MonthsSQL),
-		"sitemap":            mk(store.SitemapSQL, 50000),
-		"search":             mk(store.SearchSQL, "zebra", 10, 0),
-		"sitemap authors":    mk(store.AuthorsSQL),
-		"tag list":           mk(store.TermsSQL, "tag"),
-		"term by slug":       mk(`SELECT id, kind, slug, name FROM terms WHERE kind = $1 AND slug = $2`, "tag", "term-3"),
-		"author by username": mk(`SELECT id FROM users WHERE lower(username) = lower($1) AND NOT disabled`, "bob"),
+		"front page":          lq(store.ListFilter{Public: true, Limit: 20}),
+		"front page, older":   lq(store.ListFilter{Public: true, Limit: 20, Cursor: cur}),
+		"front page, newer":   lq(store.ListFilter{Public: true, Limit: 20, Cursor: post.Cursor{At: cur.At, ID: cur.ID, Before: true}}),
+		"author page":         lq(store.ListFilter{Public: true, AuthorID: ids[1], Limit: 20, Cursor: cur}),
+		"month archive":       lq(store.ListFilter{Public: true, From: month, To: month.AddDate(0, 1, 0), Limit: 20}),
+		"tag page":            lq(store.ListFilter{Public: true, TermID: tagID, Limit: 20, Cursor: cur}),
+		"post by slug":        mk(`SELECT `+store.PostCols+` FROM posts p JOIN users u ON u.id = p.author_id WHERE p.kind = $1 AND p.slug = $2`, "post", "post-77"),
+		"old slug":            mk(`SELECT p.slug FROM post_old_slugs o JOIN posts p ON p.id = o.post_id WHERE o.kind = $1 AND o.slug = $2`, "post", "x"),
+		"post terms":          mk(`SELECT pt.post_id, t.id, t.kind, t.slug, t.name FROM post_terms pt JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = ANY($1) ORDER BY lower(t.name), t.id`, []int64{5, 6, 7}),
+		"previous post":       mk(fmt.Sprintf(store.AdjacentSQL, "<", "DESC", "DESC"), cur.At, cur.ID),
+		"next post":           mk(fmt.Sprintf(store.AdjacentSQL, ">", "ASC", "ASC"), cur.At, cur.ID),
+		"month list":          mk(store.MonthsSQL),
+		"sitemap":             mk(store.SitemapSQL, 50000),
+		"search":              mk(store.SearchSQL, "zebra", 10, 0),
+		"sitemap authors":     mk(store.AuthorsSQL),
+		"tag list":            mk(store.TermsSQL, "tag"),
+		"term by slug":        mk(`SELECT id, kind, slug, name FROM terms WHERE kind = $1 AND slug = $2`, "tag", "term-3"),
+		"thread counts":       mk(`SELECT comment_count, root_count FROM posts WHERE id = $1`, bigPost),
+		"thread page, oldest": mk(fmt.Sprintf(store.ThreadPageSQL, "ASC"), bigPost, 700, 50),
+		"thread page, newest": mk(fmt.Sprintf(store.ThreadPageSQL, "DESC"), bigPost, 0, 50),
+		"comment's page":      mk(store.CommentPageSQL, bigPost, []string{"00000001a0.0000000300", "00000001a0"}),
+		"post comment feed":   mk(store.PostCommentsSQL, bigPost, 20),
+		"recent comments":     mk(store.RecentCommentsSQL, 0, 20),
+		"author by username":  mk(`SELECT id FROM users WHERE lower(username) = lower($1) AND NOT disabled`, "bob"),
+	}
+	// The thread's queries must start from the right index: an index scan
+	// of another one that filters by post would still grow with the table.
+	wantIndex := map[string]string{
+		"thread page, oldest": "comments_thread_idx",
+		"thread page, newest": "comments_thread_idx",
+		"comment's page":      "comments_roots_idx",
+		"post comment feed":   "comments_post_recent_idx",
+		"recent comments":     "comments_recent_idx",
 	}
 	names := make([]string, 0, len(queries))
 	for name := range queries {
@@ -104,11 +140,16 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b strings.Builder
+		used := map[string]bool{}
 		plans[0].Plan.walk(0, &b, func(n planNode) {
-			if n.Type == "Seq Scan" && (n.Relation == "posts" || n.Relation == "post_terms") {
+			used[n.Index] = true
+			if n.Type == "Seq Scan" && (n.Relation == "posts" || n.Relation == "post_terms" || n.Relation == "comments") {
 				t.Errorf("%s: sequential scan of %s", name, n.Relation)
 			}
 		})
+		if want := wantIndex[name]; want != "" && !used[want] {
+			t.Errorf("%s: does not use %s", name, want)
+		}
 		t.Logf("%s:\n%s", name, b.String())
 	}
 }

@@ -13,3 +13,13 @@ const (
 	AuthorsSQL  = publicAuthorsSQL
 	PostCols    = postCols
 )
+
+// Thread page reads (thread.go).
+const (
+	ThreadPageSQL  = pageSQL
+	CommentPageSQL = commentPageSQL
+
+	RecentCommentsSQL = recentCommentsSQL
+	PostCommentsSQL   = postCommentsSQL
+	NextScheduledSQL  = nextScheduledSQL
+)

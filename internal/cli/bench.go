@@ -1,0 +1,240 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"quire/internal/devpg"
+	"quire/internal/loadtest"
+	"quire/internal/store"
+)
+
+// benchPages are the pages `quire bench --pages` can name.
+var benchPages = map[string]string{
+	"busy":    "/posts/" + loadtest.BusySlug,
+	"big":     "/posts/" + loadtest.BigSlug,
+	"front":   "/",
+	"feed":    "/feed.atom",
+	"tag":     "/tags/tag-1",
+	"author":  "/authors/author1",
+	"sitemap": "/sitemap.xml",
+	"archive": "/archive",
+}
+
+// bench is `quire bench`: a fresh database (embedded under a temp dir, or
+// an empty DATABASE_URL), a generated dataset loaded with COPY, a `quire
+// serve` child process on a loopback port, and for each page the static
+// baseline and Quire loaded the same way, one after the other, in the
+// same run (package loadtest).
+func bench(ctx context.Context, env Env) error {
+	fs := flag.NewFlagSet("quire bench", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	large := fs.Bool("large", false, "10k posts and 1M comments (one post with 10k) instead of 1k posts and 50k comments")
+	pages := fs.String("pages", "busy,big,front", "pages to load, comma-separated: busy, big, front, feed, tag, author, sitemap, archive")
+	connsFlag := fs.String("conns", "32", "concurrent connections, comma-separated for several runs (e.g. 1,32)")
+	duration := fs.Duration("duration", 5*time.Second, "length of each load")
+	runs := fs.Int("runs", 1, "repeat each static/Quire pair this many times (figures of every run are printed)")
+	gzip := fs.Bool("gzip", false, "send Accept-Encoding: gzip (the baseline serves the same uncompressed bytes)")
+	serverBin := fs.String("server-bin", "", "run `quire serve` from this binary instead of this one (to measure an older build on the same data)")
+	extraEnv := fs.String("server-env", "", "extra VAR=value settings for the server, comma-separated (e.g. QUIRE_PAGE_CACHE=off)")
+	if err := fs.Parse(env.Args); err != nil {
+		return err
+	}
+	var conns []int
+	for f := range strings.SplitSeq(*connsFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > loadtest.MaxConns {
+			return fmt.Errorf("--conns: %q is not 1..%d", f, loadtest.MaxConns)
+		}
+		conns = append(conns, n)
+	}
+	var paths []string
+	for name := range strings.SplitSeq(*pages, ",") {
+		p, ok := benchPages[strings.TrimSpace(name)]
+		if !ok {
+			return fmt.Errorf("--pages: unknown page %q", name)
+		}
+		paths = append(paths, p)
+	}
+	if *runs < 1 || *runs > 20 {
+		return errors.New("--runs must be 1..20")
+	}
+	spec := loadtest.Small
+	if *large {
+		spec = loadtest.Large
+	}
+	out := env.Stdout
+
+	tmp, err := os.MkdirTemp("", "quire-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	url := env.Getenv("DATABASE_URL")
+	if url == "" {
+		c, err := devpg.Start(ctx, filepath.Join(tmp, "postgres"), devpg.Options{Owner: true})
+		if err != nil {
+			return err
+		}
+		defer func() { _ = c.Stop() }()
+		if err := c.CreateDatabase(ctx, "quire"); err != nil {
+			return err
+		}
+		url = c.URL("quire")
+		fmt.Fprintf(out, "database: embedded PostgreSQL under %s\n", tmp)
+	} else {
+		fmt.Fprintln(out, "database: DATABASE_URL (must be empty)")
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx, newLogger(io.Discard, "error")); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "dataset: %d authors, %d posts, %d tags, %d comments spread + %d on %s + %d on %s\n",
+		spec.Authors, spec.Posts, spec.Tags, spec.Comments, spec.Busy, loadtest.BusySlug, spec.Big, loadtest.BigSlug)
+	if err := loadtest.Generate(ctx, st, spec, out); err != nil {
+		return err
+	}
+
+	srv, err := startServer(ctx, *serverBin, url, tmp, *extraEnv)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	fmt.Fprintf(out, "server: quire serve, pid %d, %s; load generator: Go net/http, keep-alive, loopback\n\n", srv.cmd.Process.Pid, srv.base)
+
+	header := http.Header{}
+	if *gzip {
+		header.Set("Accept-Encoding", "gzip")
+	}
+	fmt.Fprintf(out, "%-28s %-7s %5s %s  %8s  %s\n", "page", "server", "conns", "   throughput and latency", "ratio", "peak RSS")
+	for _, path := range paths {
+		body, ctype, err := loadtest.Capture(ctx, srv.base+path, nil)
+		if err != nil {
+			return err
+		}
+		static, err := loadtest.ServeStatic(body, ctype)
+		if err != nil {
+			return err
+		}
+		label := fmt.Sprintf("%s (%d KB)", path, len(body)>>10)
+		for _, c := range conns {
+			for range *runs {
+				base, err := loadtest.Load{URL: static.URL, Conns: c, Duration: *duration, Header: header}.Run(ctx)
+				if err != nil {
+					static.Close()
+					return err
+				}
+				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s\n", label, "static", c, base, "1")
+				loadtest.ResetPeakRSS(srv.cmd.Process.Pid)
+				res, err := loadtest.Load{URL: srv.base + path, Conns: c, Duration: *duration, Header: header}.Run(ctx)
+				if err != nil {
+					static.Close()
+					return err
+				}
+				ratio := "-"
+				if base.RPS() > 0 {
+					ratio = fmt.Sprintf("%.1f%%", 100*res.RPS()/base.RPS())
+				}
+				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s  %d MB\n", label, "quire", c, res, ratio, loadtest.PeakRSS(srv.cmd.Process.Pid)>>20)
+				if res.FirstError != "" {
+					fmt.Fprintf(out, "  first error: %s\n", res.FirstError)
+				}
+			}
+		}
+		static.Close()
+	}
+	return nil
+}
+
+// benchServer is the `quire serve` child the load runs against.
+type benchServer struct {
+	cmd  *exec.Cmd
+	base string
+	done chan error
+}
+
+// startServer runs the serve command of exe (this binary if "") on a free loopback port
+// against url and waits for /healthz.
+func startServer(ctx context.Context, exe, url, tmp, extra string) (*benchServer, error) {
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, err
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	logf, err := os.Create(filepath.Join(tmp, "serve.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "QUIRE_ADDR="+addr, "QUIRE_BASE_URL=http://"+addr,
+		"QUIRE_DATA_DIR="+filepath.Join(tmp, "serve"), "QUIRE_SEND_LINKBACKS=false", "QUIRE_LOG_LEVEL=warn")
+	for kv := range strings.SplitSeq(extra, ",") {
+		if kv = strings.TrimSpace(kv); kv != "" {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &benchServer{cmd: cmd, base: "http://" + addr, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait(); logf.Close() }()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		select {
+		case err := <-s.done:
+			log, _ := os.ReadFile(filepath.Join(tmp, "serve.log"))
+			return nil, fmt.Errorf("quire serve exited (%v): %s", err, tail(string(log), 2000))
+		case <-time.After(100 * time.Millisecond):
+		}
+		if resp, err := http.Get(s.base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+	}
+	s.stop()
+	return nil, errors.New("quire serve did not become healthy within 60 s")
+}
+
+// stop sends SIGTERM and waits for the orderly shutdown.
+func (s *benchServer) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}

@@ -1,0 +1,114 @@
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Entry is one cached response: its headers and its body three ways.
+type Entry struct {
+	Header              http.Header
+	Plain, Gzip, Brotli []byte
+	ETag                string
+
+	site, thread uint64
+	scope        int64
+}
+
+// keptHeaders are the response headers an entry replays; cookies, dates
+// and lengths are never stored.
+var keptHeaders = []string{"Content-Type", "Cache-Control", "Last-Modified", "Link", "X-Pingback", "Content-Language"}
+
+// NewEntry compresses body once with gzip and brotli (each kept only when
+// smaller) and takes the headers worth replaying from h.
+func NewEntry(h http.Header, body []byte) *Entry {
+	e := &Entry{Header: http.Header{}, Plain: body}
+	for _, k := range keptHeaders {
+		if v := h.Values(k); len(v) > 0 {
+			e.Header[k] = append([]string(nil), v...)
+		}
+	}
+	sum := sha256.Sum256(body)
+	e.ETag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = zw.Write(body)
+	if zw.Close() == nil && gz.Len() < len(body) {
+		e.Gzip = gz.Bytes()
+	}
+	var br bytes.Buffer
+	// Quality 7 with a 1 MB window: close to the best ratio for pages,
+	// a few MB of encoder state instead of tens (level 9's default window
+	// and hash chains, times every concurrent fill, was most of the RSS).
+	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: 7, LGWin: 20})
+	_, _ = bw.Write(body)
+	if bw.Close() == nil && br.Len() < len(body) {
+		e.Brotli = br.Bytes()
+	}
+	return e
+}
+
+func (e *Entry) size() int { return len(e.Plain) + len(e.Gzip) + len(e.Brotli) + 512 }
+
+// Serve writes the entry in the encoding the request accepts best
+// (brotli, then gzip, then none), answering 304 to a matching
+// If-None-Match, and no body to HEAD.
+func (e *Entry) Serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, v := range e.Header {
+		h[k] = v
+	}
+	h.Set("ETag", e.ETag)
+	h.Add("Vary", "Accept-Encoding")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, e.ETag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := e.Plain
+	ae := r.Header.Get("Accept-Encoding")
+	switch {
+	case e.Brotli != nil && accepts(ae, "br"):
+		body = e.Brotli
+		h.Set("Content-Encoding", "br")
+	case e.Gzip != nil && accepts(ae, "gzip"):
+		body = e.Gzip
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// accepts reports whether an Accept-Encoding header allows coding (a
+// listed coding without q=0, or "*").
+func accepts(header, coding string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) && strings.TrimSpace(name) != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
+
+// etagMatch implements If-None-Match's weak comparison over a list.
+func etagMatch(header, etag string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		t := strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}

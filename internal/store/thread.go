@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"quire/internal/comment"
+)
+
+// A post page shows one page of top-level threads. The roots of a post —
+// approved comments that comment.BuildThread puts at top level, orphans
+// included (comments.shown_root, migration 00013) — are a narrow partial
+// index, comments_roots_idx; in path order the approved comments fall into
+// one block per root, so the comments of a page of roots are a single
+// range of comments_thread_idx between two root paths. The counts are kept
+// on the post by triggers, so nothing here reads more than the page shown.
+
+// ThreadCounts are the kept counts of a post's approved thread.
+type ThreadCounts struct {
+	Comments int // approved comments and linkbacks
+	Roots    int // top-level threads, orphans included: what pages count
+}
+
+// PostThreadCounts returns the kept counts of post id. Returns
+// apperr.ErrNotFound.
+func PostThreadCounts(ctx context.Context, db DB, id int64) (ThreadCounts, error) {
+	var c ThreadCounts
+	err := db.QueryRow(ctx, `SELECT comment_count, root_count FROM posts WHERE id = $1`, id).Scan(&c.Comments, &c.Roots)
+	return c, notFound(err)
+}
+
+// ThreadWindow is the part of a thread one post page shows.
+type ThreadWindow struct {
+	ThreadCounts
+	Comments    []comment.Comment // the approved comments of the page's roots, in path order
+	Page, Pages int               // 1-based, Page clamped into 1..Pages
+}
+
+// pageSQL reads one page: the paths of its roots from either end of
+// comments_roots_idx (%s is "ASC" or "DESC"; OFFSET $2 LIMIT $3), then
+// the approved comments from the first root to the furthest end of their
+// subtrees ("/" follows "." and sorts after a whole subtree), each with
+// whether it is a root and the page's last root. Private fields stay out,
+// as in Thread.
+const pageSQL = `WITH r AS (SELECT path FROM comments WHERE post_id = $1 AND status = 'approved' AND shown_root
+		ORDER BY path COLLATE "C" %s OFFSET $2 LIMIT $3),
+	b AS (SELECT min(path) AS first, max(path) AS last, max(path || '/') AS stop FROM r)
+	SELECT c.id, coalesce(c.parent_id, 0), c.depth, c.path, c.kind, c.author_name,
+	c.author_url, coalesce(c.user_id, 0), c.body_html, c.source_url, c.title, c.site_name, c.created_at, c.updated_at,
+	c.shown_root, b.last
+	FROM b JOIN comments c ON c.post_id = $1 AND c.status = 'approved' AND c.path >= b.first AND c.path < b.stop
+	ORDER BY c.path COLLATE "C"`
+
+// ThreadPageOf returns page n (1-based, clamped) of post postID's thread
+// with per top-level threads a page (per <= 0: one page), numbered from
+// the oldest root, or from the newest when newestFirst. Two queries
+// whatever the thread's size: the kept counts, then the page's roots (from
+// the nearer end of the roots index) with the range of paths their
+// replies lie in.
+//
+// A page's comments are those whose root (comment.BuildThread's top-level
+// node above them) is on the page. Usually that is the range from the
+// page's first root to the end of its last root's subtree, but an orphan
+// (an approved reply to a held comment) is a root of its own nested inside
+// another root's subtree, so the range is up to the furthest subtree end,
+// and rows whose root is on another page are dropped.
+func ThreadPageOf(ctx context.Context, db DB, postID int64, n, per int, newestFirst bool) (ThreadWindow, error) {
+	var w ThreadWindow
+	var err error
+	if w.ThreadCounts, err = PostThreadCounts(ctx, db, postID); err != nil {
+		return w, err
+	}
+	total := w.Roots
+	w.Page, w.Pages = 1, 1
+	lo, hi := 0, total // the page's roots in ascending order: [lo, hi)
+	if per > 0 && total > per {
+		w.Pages = (total + per - 1) / per
+		w.Page = min(max(n, 1), w.Pages)
+		lo, hi = (w.Page-1)*per, min(w.Page*per, total)
+		if newestFirst {
+			lo, hi = max(0, total-w.Page*per), total-(w.Page-1)*per
+		}
+	}
+	dir, off := "ASC", lo
+	if total-hi < lo {
+		dir, off = "DESC", total-hi
+	}
+	// Even an empty thread runs the query: a page costs the same number
+	// of round trips whatever the thread (TestPostPageQueries).
+	rows, err := db.Query(ctx, fmt.Sprintf(pageSQL, dir), postID, off, max(hi-lo, 1))
+	if err != nil {
+		return w, err
+	}
+	defer rows.Close()
+	isRoot := map[string]bool{}
+	var last string
+	for rows.Next() {
+		c := comment.Comment{PostID: postID, Status: comment.StatusApproved}
+		var updated *time.Time
+		var root bool
+		if err := rows.Scan(&c.ID, &c.ParentID, &c.Depth, &c.Path, &c.Kind, &c.AuthorName, &c.AuthorURL, &c.AuthorUserID,
+			&c.BodyHTML, &c.SourceURL, &c.Title, &c.SiteName, &c.CreatedAt, &updated, &root, &last); err != nil {
+			return w, err
+		}
+		if updated != nil {
+			c.UpdatedAt = *updated
+		}
+		if root {
+			isRoot[c.Path] = true
+		}
+		w.Comments = append(w.Comments, c)
+	}
+	if err := rows.Err(); err != nil {
+		return w, err
+	}
+	if len(w.Comments) == 0 {
+		return w, nil
+	}
+	first, kept := w.Comments[0].Path, w.Comments[:0]
+	for _, c := range w.Comments {
+		if onPage(c.Path, isRoot, first, last) {
+			kept = append(kept, c)
+		}
+	}
+	w.Comments = kept
+	return w, nil
+}
+
+// onPage reports whether the comment at path belongs to a root in
+// [first, last]: its deepest ancestor-or-self that is a root decides.
+// isRoot holds every root read with the range; an ancestor before first
+// was not read and is not on the page.
+func onPage(path string, isRoot map[string]bool, first, last string) bool {
+	for p := path; ; {
+		if p < first {
+			return false
+		}
+		if isRoot[p] {
+			return p <= last
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
+
+// CommentPageOf returns the page (1-based, as ThreadPageOf numbers them)
+// showing the approved comment at path on post postID: the position of its
+// root (its deepest ancestor-or-self that is a root), counted from the
+// newer end, which is short for the new comment this answers after posting.
+func CommentPageOf(ctx context.Context, db DB, postID int64, path string, per int, newestFirst bool) (int, error) {
+	if per <= 0 {
+		return 1, nil
+	}
+	var prefixes []string
+	for p := path; ; {
+		prefixes = append(prefixes, p)
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	var total, after int
+	err := db.QueryRow(ctx, commentPageSQL, postID, prefixes).Scan(&total, &after)
+	if err != nil {
+		return 0, notFound(err)
+	}
+	k := total - after // 1-based ascending position of the root
+	if k < 1 {
+		return 1, nil
+	}
+	if newestFirst {
+		return (total-k)/per + 1, nil
+	}
+	return (k-1)/per + 1, nil
+}
+
+// commentPageSQL counts the roots after the deepest root among the paths
+// $2 (a comment's path and its prefixes): the longest path sorts last.
+const commentPageSQL = `SELECT p.root_count, (SELECT count(*) FROM comments c WHERE c.post_id = p.id
+	AND c.status = 'approved' AND c.shown_root AND c.path > (SELECT max(r.path) FROM comments r
+		WHERE r.post_id = p.id AND r.status = 'approved' AND r.shown_root AND r.path = ANY($2)))
+	FROM posts p WHERE p.id = $1`

@@ -1,0 +1,151 @@
+-- +goose Up
+
+-- Page-sized reads of a post's thread (issue 16).
+--
+-- A post page shows one page of top-level threads. A "shown root" is an
+-- approved comment that comment.BuildThread puts at top level: it has no
+-- parent, or its parent is not approved (an orphan). In path order the
+-- approved comments of a post fall into consecutive blocks, one per shown
+-- root, so a page of roots is one range of comments_thread_idx between
+-- two root paths. shown_root is kept on the row so the roots of a post are
+-- one narrow partial index (comments_roots_idx).
+--
+-- posts.comment_count (approved comments and linkbacks) and
+-- posts.root_count (shown roots: the page count) are kept by triggers, not
+-- by the handlers, because a comment's status changes in many places (the
+-- moderation queue, guest edits and deletes, linkback verification, the
+-- importer, a parent deleted with ON DELETE SET NULL) and because a parent's
+-- change of status changes its replies' shown_root: a trigger cannot be
+-- forgotten by a future code path, and it runs in the same transaction as
+-- the change, so the counts are never stale.
+ALTER TABLE comments ADD COLUMN shown_root boolean NOT NULL DEFAULT true;
+ALTER TABLE posts ADD COLUMN comment_count int NOT NULL DEFAULT 0,
+                  ADD COLUMN root_count int NOT NULL DEFAULT 0;
+
+UPDATE comments c SET shown_root = c.parent_id IS NULL
+    OR NOT EXISTS (SELECT 1 FROM comments p WHERE p.id = c.parent_id AND p.status = 'approved');
+UPDATE posts p SET comment_count = n.all, root_count = n.roots
+    FROM (SELECT post_id, count(*) AS all, count(*) FILTER (WHERE shown_root) AS roots
+          FROM comments WHERE status = 'approved' GROUP BY post_id) n
+    WHERE n.post_id = p.id;
+
+CREATE INDEX comments_roots_idx ON comments (post_id, path) WHERE status = 'approved' AND shown_root;
+-- A post's comment feed, newest first, without walking the site's.
+CREATE INDEX comments_post_recent_idx ON comments (post_id, created_at DESC, id DESC) WHERE status = 'approved';
+
+-- +goose StatementBegin
+CREATE FUNCTION comments_shown_root() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.shown_root := NEW.parent_id IS NULL
+        OR NOT EXISTS (SELECT 1 FROM comments p WHERE p.id = NEW.parent_id AND p.status = 'approved');
+    RETURN NEW;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER comments_shown_root BEFORE INSERT OR UPDATE OF parent_id, status ON comments
+    FOR EACH ROW EXECUTE FUNCTION comments_shown_root();
+
+-- +goose StatementBegin
+CREATE FUNCTION comments_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    n int := 0; -- change of comment_count on the post
+    r int := 0; -- change of root_count
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'approved' THEN
+        n := -1;
+        r := CASE WHEN OLD.shown_root THEN -1 ELSE 0 END;
+        IF TG_OP = 'UPDATE' AND NEW.post_id <> OLD.post_id THEN
+            UPDATE posts SET comment_count = comment_count + n, root_count = root_count + r WHERE id = OLD.post_id;
+            n := 0;
+            r := 0;
+        END IF;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'approved' THEN
+        n := n + 1;
+        r := r + CASE WHEN NEW.shown_root THEN 1 ELSE 0 END;
+    END IF;
+    IF n <> 0 OR r <> 0 THEN
+        UPDATE posts SET comment_count = comment_count + n, root_count = root_count + r
+            WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.post_id ELSE NEW.post_id END;
+    END IF;
+    -- A comment that became or stopped being approved makes its replies
+    -- orphans or attaches them again: touching parent_id makes the BEFORE
+    -- trigger recompute their shown_root, which this trigger then counts.
+    IF TG_OP = 'UPDATE' AND (OLD.status = 'approved') <> (NEW.status = 'approved') THEN
+        UPDATE comments SET parent_id = parent_id WHERE parent_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER comments_counts_rows AFTER INSERT OR DELETE ON comments
+    FOR EACH ROW EXECUTE FUNCTION comments_counts();
+CREATE TRIGGER comments_counts AFTER UPDATE ON comments
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.shown_root IS DISTINCT FROM NEW.shown_root
+                       OR OLD.post_id IS DISTINCT FROM NEW.post_id)
+    EXECUTE FUNCTION comments_counts();
+
+-- The page cache (internal/pagecache) of every node hears of each change
+-- to what a public page shows through the invalidation bus's channel
+-- (internal/invalidate): "thread:<post id>" when a post's public thread may
+-- have changed (a comment approved, edited, unapproved or removed), "post:<id>"
+-- when a post changed (any column but the kept counts), "site:" when
+-- users or terms changed. Triggers, so no code path can forget them, and
+-- NOTIFY is sent at commit, never for a rollback.
+-- +goose StatementBegin
+CREATE FUNCTION comments_notify_thread() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.status = 'approved' THEN
+        PERFORM pg_notify('quire_invalidate', 'thread:' || OLD.post_id);
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.status = 'approved' THEN
+        PERFORM pg_notify('quire_invalidate', 'thread:' || NEW.post_id);
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER comments_notify_thread AFTER INSERT OR UPDATE OR DELETE ON comments
+    FOR EACH ROW EXECUTE FUNCTION comments_notify_thread();
+
+-- +goose StatementBegin
+CREATE FUNCTION posts_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND (to_jsonb(OLD) - 'comment_count' - 'root_count') = (to_jsonb(NEW) - 'comment_count' - 'root_count') THEN
+        RETURN NULL; -- only the kept counts moved: the thread's own notice covers it
+    END IF;
+    PERFORM pg_notify('quire_invalidate', 'post:' || CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER posts_notify AFTER INSERT OR UPDATE OR DELETE ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_notify();
+
+-- Per row, not per statement: a statement that touches no row (saving a
+-- post's unchanged tags) must not empty every cache. NOTIFY folds the
+-- identical payloads of one transaction into one.
+-- +goose StatementBegin
+CREATE FUNCTION site_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('quire_invalidate', 'site:' || TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER users_notify AFTER INSERT OR UPDATE OR DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION site_notify();
+CREATE TRIGGER terms_notify AFTER INSERT OR UPDATE OR DELETE ON terms
+    FOR EACH ROW EXECUTE FUNCTION site_notify();
+CREATE TRIGGER post_terms_notify AFTER INSERT OR UPDATE OR DELETE ON post_terms
+    FOR EACH ROW EXECUTE FUNCTION site_notify();
+
+-- +goose Down
+DROP TRIGGER post_terms_notify ON post_terms;
+DROP TRIGGER terms_notify ON terms;
+DROP TRIGGER users_notify ON users;
+DROP TRIGGER posts_notify ON posts;
+DROP TRIGGER comments_notify_thread ON comments;
+DROP FUNCTION site_notify, posts_notify, comments_notify_thread;
+DROP TRIGGER comments_counts ON comments;
+DROP TRIGGER comments_counts_rows ON comments;
+DROP TRIGGER comments_shown_root ON comments;
+DROP FUNCTION comments_counts, comments_shown_root;
+DROP INDEX comments_roots_idx, comments_post_recent_idx;
+ALTER TABLE posts DROP COLUMN comment_count, DROP COLUMN root_count;
+ALTER TABLE comments DROP COLUMN shown_root;
