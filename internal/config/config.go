@@ -34,6 +34,8 @@ type Config struct {
 	S3             S3Media // QUIRE_S3_*; the bucket when MediaStore is "s3"
 
 	ImportMaxBytes int64 // QUIRE_IMPORT_MAX_MB, in bytes; the largest WXR file the admin upload takes
+
+	NewsletterPerMinute int // QUIRE_NEWSLETTER_PER_MINUTE; mails a sending job sends a minute, 0 no cap (docs/NEWSLETTER.md)
 }
 
 // S3Media names the S3-compatible bucket that holds uploaded images.
@@ -74,6 +76,7 @@ var settings = []setting{
 	{"QUIRE_S3_ACCESS_KEY", "s3-access-key", "", "S3 access key id"},
 	{"QUIRE_S3_SECRET_KEY", "s3-secret-key", "", "S3 secret key"},
 	{"QUIRE_IMPORT_MAX_MB", "import-max-mb", "256", "largest WordPress (WXR) file the admin import page takes, in megabytes"},
+	{"QUIRE_NEWSLETTER_PER_MINUTE", "newsletter-per-minute", "600", "newsletter mails sent a minute by each sending node; 0 means no cap"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
 }
 
@@ -160,6 +163,11 @@ func parse(get func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("QUIRE_IMPORT_MAX_MB: %q is not a whole number of megabytes from 1 to 4096", get("QUIRE_IMPORT_MAX_MB")))
 	} else {
 		c.ImportMaxBytes = mb << 20
+	}
+	if n, err := strconv.Atoi(get("QUIRE_NEWSLETTER_PER_MINUTE")); err != nil || n < 0 || n > 1000000 { // Newsletter
+		errs = append(errs, fmt.Errorf("QUIRE_NEWSLETTER_PER_MINUTE: %q is not a whole number from 0 to 1000000", get("QUIRE_NEWSLETTER_PER_MINUTE")))
+	} else {
+		c.NewsletterPerMinute = n
 	}
 	return c, errors.Join(errs...)
 }
