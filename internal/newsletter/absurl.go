@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // urlAttrs are the attributes whose value is a URL, per element, in the
@@ -16,7 +17,7 @@ var urlAttrs = map[string]string{"a": "href", "img": "src", "source": "src", "vi
 // srcset is dropped (mail clients ignore it and it would hold relative
 // URLs); the markup is otherwise kept as it was stored.
 func absolute(fragment string, base *url.URL) (string, error) {
-	ctx := &html.Node{Type: html.ElementNode, Data: "div"}
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := html.ParseFragment(strings.NewReader(fragment), ctx)
 	if err != nil {
 		return "", err

@@ -22,6 +22,7 @@ import (
 	"quire/internal/mail"
 	"quire/internal/media"
 	"quire/internal/media/library"
+	"quire/internal/newsletter"
 	"quire/internal/signed"
 	"quire/internal/store"
 )
@@ -44,24 +45,25 @@ type Deps struct {
 
 // Server is the HTTP application.
 type Server struct {
-	cfg      config.Config
-	store    *store.Store
-	log      *slog.Logger
-	tpl      *Templates
-	webFS    fs.FS
-	sessions *SessionStore
-	metrics  *metrics
-	registry *prometheus.Registry
-	now      func() time.Time
-	handler  http.Handler
-	jobs     *jobs.Queue
-	comments *commenting.Service   // the comment workflow (comments*.go)
-	key      signed.Key            // signs form times, guest edit cookies, mail links
-	mail     *mail.Templates       // e-mail written by handlers (sign-up, password reset)
-	media    *library.Service      // uploaded images (media*.go)
-	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
-	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
-	nav      navCache              // Pages: the navigation's pages (page_read.go)
+	cfg        config.Config
+	store      *store.Store
+	log        *slog.Logger
+	tpl        *Templates
+	webFS      fs.FS
+	sessions   *SessionStore
+	metrics    *metrics
+	registry   *prometheus.Registry
+	now        func() time.Time
+	handler    http.Handler
+	jobs       *jobs.Queue
+	comments   *commenting.Service   // the comment workflow (comments*.go)
+	key        signed.Key            // signs form times, guest edit cookies, mail links
+	mail       *mail.Templates       // e-mail written by handlers (sign-up, password reset)
+	media      *library.Service      // uploaded images (media*.go)
+	lb         linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
+	guests     *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
+	nav        navCache              // Pages: the navigation's pages (page_read.go)
+	newsletter *newsletter.Service   // Newsletter: following by e-mail (newsletter*.go)
 
 	siteMu   sync.Mutex
 	site     Site
@@ -88,6 +90,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.initGuestPosts()
+	s.initNewsletter()
 	if err := s.initMedia(d.Media); err != nil {
 		return nil, err
 	}
@@ -140,6 +143,7 @@ type Page struct {
 	Head        []HeadLink        // extra <link> elements (pingback, webmention…)
 	Held        int               // items waiting in the moderation queue; moderators only
 	Nav         []store.NavLink   // Pages: pages in the site navigation (page_read.go)
+	FollowToken string            // Newsletter: the footer form's signed time; empty hides the form (newsletter.go)
 }
 
 // FeedLink is an autodiscovery link.
@@ -164,6 +168,9 @@ func (s *Server) page(r *http.Request, title string) Page {
 	}
 	p.Canonical = s.cfg.BaseURL.String() + r.URL.Path
 	p.Nav = s.navLinks(r.Context())
+	if showFollow(r.URL.Path) {
+		p.FollowToken = s.formToken(newsletterFormID)
+	}
 	if account.Can(p.User, account.Moderate, account.Site) {
 		p.Held = s.heldCount(r)
 	}
