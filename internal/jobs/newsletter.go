@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"quire/internal/apperr"
 	"quire/internal/mail"
@@ -44,15 +43,6 @@ type NewsletterSendArgs struct {
 // Kind names the job type.
 func (NewsletterSendArgs) Kind() string { return "newsletter_send" }
 
-// InsertOpts: one waiting or running job per issue. A job left 'running'
-// by a dead node is rescued by River, and meanwhile another may run: the
-// delivery claims keep two jobs from mailing anyone twice.
-func (NewsletterSendArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
-}
-
 func addNewsletterWorkers(workers *river.Workers, cfg *river.Config, d Deps, work bool) {
 	nd := d.Newsletter
 	river.AddWorker(workers, &newsletterConfirmWorker{d: d})
@@ -86,8 +76,13 @@ func (w *newsletterTickWorker) Work(ctx context.Context, _ *river.Job[Newsletter
 	}
 	client := river.ClientFromContext[pgx.Tx](ctx)
 	params := make([]river.InsertManyParams, len(issues))
+	// At most one job per issue per tick period, whatever its state: it
+	// returns at once while a live job holds the issue's lock, and takes
+	// over when that job's node died (the lock went with its connection).
+	// The delivery claims keep any two jobs from mailing anyone twice.
+	opts := &river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: max(w.nd.Every, time.Second)}}
 	for i, id := range issues {
-		params[i] = river.InsertManyParams{Args: NewsletterSendArgs{IssueID: id}}
+		params[i] = river.InsertManyParams{Args: NewsletterSendArgs{IssueID: id}, InsertOpts: opts}
 	}
 	_, err = client.InsertMany(ctx, params)
 	return err

@@ -128,9 +128,15 @@ func (s *Sender) Content(ctx context.Context, id int64) (*Content, error) {
 // SendIssue mails issue id to its pending deliveries, one claimed row at
 // a time, at PerMinute, until none is pending, budget has passed or ctx
 // ends. It reports whether deliveries remain. A deleted post or an empty
-// digest ends the issue with nothing sent.
+// digest ends the issue with nothing sent. One job at a time sends an
+// issue (an advisory lock), so PerMinute holds across nodes.
 func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) (more bool, err error) {
 	db := s.Store.Pool
+	release, ok, err := store.LockIssue(ctx, s.Store, id)
+	if err != nil || !ok {
+		return false, err // another job, maybe on another node, is sending it
+	}
+	defer release()
 	c, err := s.Content(ctx, id)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return false, store.SkipIssue(ctx, db, id)

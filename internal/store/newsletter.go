@@ -228,3 +228,29 @@ func NewsletterOff(ctx context.Context, db DB, id int64) (bool, error) {
 	err := db.QueryRow(ctx, `SELECT newsletter_off FROM posts WHERE id = $1`, id).Scan(&off)
 	return off, notFound(err)
 }
+
+// issueLockSpace is the first key of the issues' advisory locks.
+const issueLockSpace = 0x4e4c // "NL"
+
+// LockIssue takes a session advisory lock on issue id on a connection of
+// its own, so that one job at a time, on any node, sends an issue. The
+// lock lives as long as that connection: if the node dies, PostgreSQL
+// drops it and another node's job takes over. ok is false when another
+// holds it; release must be called when ok.
+func LockIssue(ctx context.Context, s *Store, id int64) (release func(), ok bool, err error) {
+	conn, err := s.Pool.Acquire(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2::int)`, issueLockSpace, int32(id)).Scan(&ok); err != nil || !ok {
+		conn.Release()
+		return nil, false, err
+	}
+	return func() {
+		_, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1, $2::int)`, issueLockSpace, int32(id))
+		if err != nil {
+			_ = conn.Conn().Close(context.Background()) // closing drops the lock too
+		}
+		conn.Release()
+	}, true, nil
+}
