@@ -135,7 +135,7 @@ func TestNewsletterJourney(t *testing.T) {
 	if err := store.CreatePost(ctx, e.Store.Pool, ann.ID, p); err != nil {
 		t.Fatal(err)
 	}
-	issue := mp.Wait("subject:\"Fresh news\"", 1, 10*time.Second)
+	issue := mp.Wait("subject:\"Fresh news\"", 1, 20*time.Second) // a post is left alone 5 s after its last save
 	if len(issue) != 1 {
 		t.Fatalf("%d mails of the post (%d in all)", len(issue), mp.Total())
 	}
@@ -222,5 +222,40 @@ func TestNewsletterBadInput(t *testing.T) {
 	_ = e.Store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM subscribers`).Scan(&n)
 	if n != 4 {
 		t.Errorf("%d subscribers after the flood, want 4 (5 sign-ups per IP in 10 minutes, one was the honeypot)", n)
+	}
+}
+
+// TestNewsletterEditorFlag: "don't e-mail this one" in the editor makes
+// the post's issue skipped, with no deliveries.
+func TestNewsletterEditorFlag(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("ann", account.Author)
+	c := e.Client()
+	e.SignIn(c, "ann")
+	d := Doc(t, e.Get(c, "/admin/posts/new"))
+	if d.Find(`input[name=newsletter_off]`).Length() != 1 {
+		t.Fatal("no newsletter box in the editor")
+	}
+	ctx := context.Background()
+	_, _ = e.Store.Pool.Exec(ctx, `INSERT INTO subscribers (email, email_hash, status) VALUES ('r@mail.test', sha256('r@mail.test'), 'confirmed')`)
+	res := e.PostForm(c, "/admin/posts", url.Values{"title": {"Quiet one"}, "body": {"Shh."}, "format": {"markdown"},
+		"status": {"published"}, "comment_policy": {"open"}, "newsletter_off": {"1"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	var id int64
+	var off bool
+	if err := e.Store.Pool.QueryRow(ctx, `SELECT id, newsletter_off FROM posts WHERE title = 'Quiet one'`).Scan(&id, &off); err != nil || !off {
+		t.Fatalf("flag not stored: %v %v", off, err)
+	}
+	issues, err := store.ClaimNewPosts(ctx, e.Store.Pool, time.Now().Add(10*time.Second), time.Hour)
+	if err != nil || len(issues) != 0 {
+		t.Fatalf("issues to send: %v %v", issues, err)
+	}
+	var state string
+	var n int
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT state, (SELECT count(*) FROM newsletter_deliveries) FROM newsletter_issues WHERE post_id = $1`, id).Scan(&state, &n)
+	if state != "skipped" || n != 0 {
+		t.Errorf("issue %q with %d deliveries", state, n)
 	}
 }

@@ -20,7 +20,8 @@ type Issue struct {
 // ClaimNewPosts makes an issue of every post that went public between
 // now-lookback and now and has none yet; the insert is the claim, so of two
 // nodes running this at once only one gets each post. A post marked "don't
-// e-mail this one" gets a skipped issue. Returns the issues to send. Run it
+// e-mail this one" gets a skipped issue. A post saved in the last five
+// seconds waits for the next tick: its editor's flag may not be stored yet. Returns the issues to send. Run it
 // in the transaction that fills their deliveries.
 func ClaimNewPosts(ctx context.Context, db DB, now time.Time, lookback time.Duration) ([]Issue, error) {
 	rows, err := db.Query(ctx, `INSERT INTO newsletter_issues (kind, post_id, state, done_at)
@@ -28,6 +29,7 @@ func ClaimNewPosts(ctx context.Context, db DB, now time.Time, lookback time.Dura
 		       CASE WHEN p.newsletter_off THEN now() END
 		FROM posts p
 		WHERE p.kind = 'post' AND p.status IN ('published','scheduled') AND p.published_at <= $1 AND p.published_at > $2
+		  AND p.updated_at <= $1 - interval '5 seconds' -- the editor saves "don't e-mail" just after the post
 		  AND NOT EXISTS (SELECT 1 FROM newsletter_issues i WHERE i.post_id = p.id)
 		ORDER BY p.published_at LIMIT 100
 		ON CONFLICT DO NOTHING
