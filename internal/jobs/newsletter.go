@@ -46,6 +46,7 @@ func (NewsletterSendArgs) Kind() string { return "newsletter_send" }
 func addNewsletterWorkers(workers *river.Workers, cfg *river.Config, d Deps, work bool) {
 	nd := d.Newsletter
 	river.AddWorker(workers, &newsletterConfirmWorker{d: d})
+	river.AddWorker(workers, &newsletterTestWorker{nd: nd}) // registered always, so handlers may enqueue it
 	if nd.Sender == nil {
 		return
 	}
@@ -108,6 +109,22 @@ func (w *newsletterSendWorker) Work(ctx context.Context, j *river.Job[Newsletter
 		return river.JobSnooze(0) // the rest, after other jobs had a turn
 	}
 	return nil
+}
+
+type newsletterTestWorker struct {
+	river.WorkerDefaults[newsletter.TestArgs]
+	nd NewsletterDeps
+}
+
+func (w *newsletterTestWorker) Work(ctx context.Context, j *river.Job[newsletter.TestArgs]) error {
+	if w.nd.Sender == nil {
+		return river.JobCancel(errors.New("this node does not send the newsletter"))
+	}
+	err := w.nd.Sender.SendTest(ctx, j.Args.PostID, j.Args.Email)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil // the post is gone
+	}
+	return err
 }
 
 type newsletterConfirmWorker struct {

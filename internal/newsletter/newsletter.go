@@ -63,8 +63,9 @@ const (
 	// MaxFailures hard (5xx) SMTP refusals in a row mark an address failing.
 	MaxFailures = 3
 	// MaxImportRows and MaxImportBytes bound one CSV import.
-	MaxImportRows  = 50000
-	MaxImportBytes = 5 << 20
+	// (The admin form's body limit is 1 MB.)
+	MaxImportRows  = 20000
+	MaxImportBytes = 900 << 10
 	// Lookback: a post that went public longer ago than this when first
 	// seen (an imported one, say) is not mailed.
 	Lookback = 72 * time.Hour
@@ -113,3 +114,5 @@ func WeekStart(t time.Time) time.Time {
 	d := (int(t.Weekday()) + 6) % 7 // Monday = 0
 	return time.Date(t.Year(), t.Month(), t.Day()-d, 0, 0, 0, 0, time.UTC)
 }
+
+var timeZero time.Time

@@ -229,3 +229,31 @@ func (s *Sender) deliver(ctx context.Context, conn mail.Conn, d *store.Delivery,
 		return err
 	}
 }
+
+// SendTest mails post postID, as subscribers would get it, to email now;
+// its links are marked as a test's and unsubscribe no one.
+func (s *Sender) SendTest(ctx context.Context, postID int64, email string) error {
+	p, err := store.PostByID(ctx, s.Store.Pool, postID)
+	if err != nil {
+		return err
+	}
+	site := "Quire"
+	if s.Site != nil {
+		site = s.Site(ctx)
+	}
+	c, err := NewContent(site, s.Base, []*post.Post{p}, time.Time{})
+	if err != nil {
+		return err
+	}
+	c.Subject = "[Test] " + c.Subject
+	m, err := s.Templates.Message(c, email, 0, 0, SubscriberLinks(s.Tokens, s.Base, 0), s.Base)
+	if err != nil {
+		return err
+	}
+	conn, err := s.Dialer.Dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.SendRich(ctx, m)
+}

@@ -256,3 +256,40 @@ func LockIssue(ctx context.Context, s *Store, id int64) (release func(), ok bool
 		conn.Release()
 	}, true, nil
 }
+
+// IssueReport is an issue with its delivery counts, for the admin.
+type IssueReport struct {
+	ID                                     int64
+	Kind, Title, State                     string
+	PostID                                 int64
+	Week, CreatedAt                        time.Time
+	Pending, Sending, Sent, Failed, Interr int
+}
+
+// RecentIssues returns the newest issues that were sent (not skipped)
+// with their delivery counts, at most limit; postID non-zero selects that
+// post's issue only.
+func RecentIssues(ctx context.Context, db DB, postID int64, limit int) ([]IssueReport, error) {
+	rows, err := db.Query(ctx, `SELECT i.id, i.kind, coalesce(p.title, ''), i.state, coalesce(i.post_id, 0),
+			coalesce(i.week, 'epoch'::date)::timestamptz, i.created_at,
+			count(*) FILTER (WHERE d.status = 'pending'), count(*) FILTER (WHERE d.status = 'sending'),
+			count(*) FILTER (WHERE d.status = 'sent'), count(*) FILTER (WHERE d.status = 'failed'),
+			count(*) FILTER (WHERE d.status = 'interrupted')
+		FROM newsletter_issues i LEFT JOIN posts p ON p.id = i.post_id
+		LEFT JOIN newsletter_deliveries d ON d.issue_id = i.id
+		WHERE i.state <> 'skipped' AND ($1 = 0 OR i.post_id = $1)
+		GROUP BY i.id, p.title ORDER BY i.id DESC LIMIT $2`, postID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[IssueReport])
+}
+
+// LatestPublicPost returns the id of the newest public post (for "send a
+// test to me"). Returns apperr.ErrNotFound.
+func LatestPublicPost(ctx context.Context, db DB) (int64, error) {
+	var id int64
+	err := db.QueryRow(ctx, `SELECT id FROM posts WHERE kind = 'post' AND status IN ('published','scheduled')
+		AND published_at <= now() ORDER BY published_at DESC, id DESC LIMIT 1`).Scan(&id)
+	return id, notFound(err)
+}

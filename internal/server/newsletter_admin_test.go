@@ -1,0 +1,105 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"quire/internal/account"
+	"quire/internal/newsletter"
+	"quire/internal/store"
+)
+
+func (e *testEnv) postCSV(c *http.Client, csvText, confirmed string) *http.Response {
+	e.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("file", "list.csv")
+	_, _ = io.WriteString(fw, csvText)
+	_ = mw.WriteField("mode", "each")
+	_ = mw.WriteField("confirmed", confirmed)
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.TS.URL+"/admin/subscribers/import", &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+// TestSubscribersAdmin: import with and without "already confirmed", an
+// unsubscribed address never added back, a huge file refused with nothing
+// changed, search, export, remove; other roles are refused.
+func TestSubscribersAdmin(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("root", account.Admin)
+	e.MustUser("ann", account.Author)
+	ctx := context.Background()
+	// gone@ unsubscribed before: only its hash is left.
+	gone := &store.Subscriber{Email: "gone@mail.test", EmailHash: newsletter.Hash("gone@mail.test"), Status: "confirmed", Mode: "each", Source: "form"}
+	if err := store.SaveSubscriber(ctx, e.Store.Pool, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.ForgetSubscriber(ctx, e.Store.Pool, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	author := e.Client()
+	e.SignIn(author, "ann")
+	if res := e.Get(author, "/admin/subscribers"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an author sees subscribers: %d", res.StatusCode)
+	}
+	c := e.Client()
+	e.SignIn(c, "root")
+	res := e.postCSV(c, "name,email\nA,a@mail.test\nB,B@Mail.test\nC,not-an-address\nG,gone@mail.test\n", "no")
+	if res.StatusCode != 200 {
+		t.Fatalf("import: %d", res.StatusCode)
+	}
+	msg := Doc(t, res).Find(`[role=status]`).Text()
+	if !strings.Contains(msg, "2 added") || !strings.Contains(msg, "1 left out") || !strings.Contains(msg, "not-an-address") {
+		t.Errorf("import report %q", msg)
+	}
+	var pending, jobs int
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM subscribers WHERE status = 'pending'`).Scan(&pending)
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'newsletter_confirm'`).Scan(&jobs)
+	if pending != 2 || jobs != 2 {
+		t.Errorf("%d pending, %d confirmation mails", pending, jobs)
+	}
+	e.postCSV(c, "c@mail.test\na@mail.test\n", "yes")
+	sub, err := store.SubscriberByHash(ctx, e.Store.Pool, newsletter.Hash("c@mail.test"))
+	if err != nil || sub.Status != "confirmed" {
+		t.Fatalf("vouched address: %+v %v", sub, err)
+	}
+	if a, _ := store.SubscriberByHash(ctx, e.Store.Pool, newsletter.Hash("a@mail.test")); a.Status != "pending" {
+		t.Errorf("an address already asked was changed by a later import: %s", a.Status)
+	}
+	huge := strings.Repeat("someone@mail.test\n", newsletter.MaxImportBytes/18+10)
+	if res := e.postCSV(c, huge, "yes"); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("huge file: %d", res.StatusCode)
+	}
+	var n int
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM subscribers`).Scan(&n)
+	if n != 4 {
+		t.Errorf("%d subscribers after the huge file, want 4", n)
+	}
+	d := Doc(t, e.Get(c, "/admin/subscribers?q=b%40mail&status=pending"))
+	if got := d.Find(`tbody`).First().Find("tr").Length(); got != 1 || !strings.Contains(d.Find("tbody").First().Text(), "b@mail.test") {
+		t.Errorf("search found %d rows", got)
+	}
+	res = e.Get(c, "/admin/subscribers.csv")
+	body, _ := io.ReadAll(res.Body)
+	if !strings.Contains(string(body), "c@mail.test,confirmed,each,import") {
+		t.Errorf("export:\n%s", body)
+	}
+	if res := e.PostForm(c, "/admin/subscribers/"+itoa(sub.ID)+"/remove", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove: %d", res.StatusCode)
+	}
+	if sub, _ = store.SubscriberByID(ctx, e.Store.Pool, sub.ID); sub.Status != "unsubscribed" || sub.Email != "" {
+		t.Errorf("removed: %s %q", sub.Status, sub.Email)
+	}
+}
