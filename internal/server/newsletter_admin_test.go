@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -102,4 +103,61 @@ func TestSubscribersAdmin(t *testing.T) {
 	if sub, _ = store.SubscriberByID(ctx, e.Store.Pool, sub.ID); sub.Status != "unsubscribed" || sub.Email != "" {
 		t.Errorf("removed: %s %q", sub.Status, sub.Email)
 	}
+}
+
+// TestSubscribersAPI: the public sign-up answers 202 and mails nothing
+// but the confirmation; the admin routes need a manager's token.
+func TestSubscribersAPI(t *testing.T) {
+	e := newEnv(t)
+	admin, author := mediaToken(t, e, e.MustUser("root", account.Admin)), mediaToken(t, e, e.MustUser("ann", account.Author))
+	if st, _ := apiDo(t, e, http.MethodPost, "/api/v1/subscribers", "", `{"email":"api@mail.test","mode":"weekly"}`); st != http.StatusAccepted {
+		t.Fatalf("public sign-up: %d", st)
+	}
+	if st, _ := apiDo(t, e, http.MethodPost, "/api/v1/subscribers", "", `{"email":"nope"}`); st != http.StatusBadRequest {
+		t.Errorf("bad address: %d", st)
+	}
+	if st, _ := apiDo(t, e, http.MethodPost, "/api/v1/subscribers", "", `{"email":"x@mail.test","confirmed":true}`); st != http.StatusUnauthorized {
+		t.Errorf("vouching without a token: %d", st)
+	}
+	if st, _ := apiDo(t, e, http.MethodGet, "/api/v1/subscribers", author, ""); st != http.StatusForbidden {
+		t.Errorf("author lists subscribers: %d", st)
+	}
+	if st, _ := apiDo(t, e, http.MethodPost, "/api/v1/subscribers", admin, `{"email":"vip@mail.test","confirmed":true}`); st != 200 {
+		t.Errorf("vouched: %d", st)
+	}
+	st, doc := apiDo(t, e, http.MethodGet, "/api/v1/subscribers?status=confirmed", admin, "")
+	list, _ := doc["subscribers"].([]any)
+	if st != 200 || len(list) != 1 || list[0].(map[string]any)["email"] != "vip@mail.test" {
+		t.Fatalf("list: %d %v", st, doc)
+	}
+	id := int64(list[0].(map[string]any)["id"].(float64))
+	if st, _ := apiDo(t, e, http.MethodDelete, "/api/v1/subscribers/"+itoa(id), admin, ""); st != http.StatusNoContent {
+		t.Errorf("delete: %d", st)
+	}
+	if st, _ := apiDo(t, e, http.MethodGet, "/api/v1/subscribers/issues", admin, ""); st != 200 {
+		t.Errorf("issues: %d", st)
+	}
+}
+
+// apiDo sends a JSON request with an optional "Bearer …" token and decodes
+// the answer (nothing for 204).
+func apiDo(t *testing.T, e *testEnv, method, path, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.TS.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	if res.StatusCode != http.StatusNoContent {
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+	return res.StatusCode, out
 }

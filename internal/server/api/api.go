@@ -21,6 +21,7 @@ import (
 	"quire/internal/commenting"
 	"quire/internal/guestposting"
 	"quire/internal/media/library"
+	"quire/internal/newsletter"
 	"quire/internal/store"
 )
 
@@ -38,23 +39,26 @@ type Deps struct {
 	// GuestPosts is the guest-post workflow shared with the HTML pages
 	// (guestposts.go).
 	GuestPosts *guestposting.Service
+	// Newsletter is the subscribing workflow (subscribers.go).
+	Newsletter *newsletter.Service
 }
 
 // API is the JSON API handler set.
 type API struct {
-	store    *store.Store
-	log      *slog.Logger
-	baseURL  *url.URL
-	comments *commenting.Service
-	clientIP func(context.Context) netip.Addr
-	media    *library.Service
-	guests   *guestposting.Service
+	store      *store.Store
+	log        *slog.Logger
+	baseURL    *url.URL
+	comments   *commenting.Service
+	clientIP   func(context.Context) netip.Addr
+	media      *library.Service
+	guests     *guestposting.Service
+	newsletter *newsletter.Service
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts}
+		guests: d.GuestPosts, newsletter: d.Newsletter}
 }
 
 type ctxKey int
@@ -87,6 +91,7 @@ func (a *API) Routes() http.Handler {
 	r.Get("/openapi.json", a.openAPI)
 	a.commentRoutes(r)     // Comments: a post's thread, new comments (comments.go)
 	a.guestPublicRoutes(r) // Guest posts: new submissions (guestposts.go)
+	a.subscriberRoutes(r)  // Newsletter: sign-up (public), list, report, remove (subscribers.go; checks its own tokens)
 	// Token required.
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireUser)
