@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -160,4 +161,31 @@ func apiDo(t *testing.T, e *testEnv, method, path, token, body string) (int, map
 		}
 	}
 	return res.StatusCode, out
+}
+
+// TestMemberNewsletter: a member subscribes from their profile without a
+// confirmation mail, and stops.
+func TestMemberNewsletter(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("mia", account.Member)
+	c := e.Client()
+	e.SignIn(c, "mia")
+	if Doc(t, e.Get(c, "/admin/profile")).Find(`a[href="/admin/profile/newsletter"]`).Length() != 1 {
+		t.Error("no link from the profile")
+	}
+	if res := e.PostForm(c, "/admin/profile/newsletter", url.Values{"mode": {"weekly"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("subscribe: %d", res.StatusCode)
+	}
+	ctx := context.Background()
+	sub, err := store.SubscriberByHash(ctx, e.Store.Pool, newsletter.Hash("mia@example.com"))
+	if err != nil || sub.Status != "confirmed" || sub.Mode != "weekly" || sub.Source != "member" {
+		t.Fatalf("member subscription: %+v %v", sub, err)
+	}
+	if !strings.Contains(Doc(t, e.Get(c, "/admin/profile/newsletter")).Find("section").Text(), "weekly digest") {
+		t.Error("page does not show the subscription")
+	}
+	e.PostForm(c, "/admin/profile/newsletter", url.Values{"action": {"stop"}})
+	if sub, _ = store.SubscriberByID(ctx, e.Store.Pool, sub.ID); sub.Status != "unsubscribed" {
+		t.Errorf("after stopping: %s", sub.Status)
+	}
 }
