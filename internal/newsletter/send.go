@@ -44,7 +44,8 @@ func (s *Sender) now() time.Time {
 
 // Tick claims the posts that went public since the last tick (and last
 // week's digest on a new week), writes their deliveries in the same
-// transaction, marks crash-interrupted deliveries, and returns the issues
+// transaction, marks crash-interrupted deliveries, forgets old sign-up
+// attempts, and returns the issues
 // still to send. Any node may run it at any time: the claims make each
 // post and week an issue once.
 func (s *Sender) Tick(ctx context.Context) ([]int64, error) {
@@ -65,6 +66,10 @@ func (s *Sender) Tick(ctx context.Context) ([]int64, error) {
 		return nil, err
 	}
 	if _, err := store.InterruptStale(ctx, s.Store.Pool, now.Add(-staleAfter)); err != nil {
+		return nil, err
+	}
+	// Sign-up attempts only matter within the rate windows (minutes).
+	if err := store.PruneSignups(ctx, s.Store.Pool, now.Add(-ResendWindow)); err != nil {
 		return nil, err
 	}
 	return store.SendingIssues(ctx, s.Store.Pool)

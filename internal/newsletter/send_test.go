@@ -250,3 +250,42 @@ func mustID(t *testing.T, f *fixture, email string) int64 {
 	}
 	return id
 }
+
+// TestWeeklyDigest: once a week is over, its posts go to the weekly
+// subscribers in one mail, once; every-post subscribers get no digest.
+func TestWeeklyDigest(t *testing.T) {
+	f := newFixture(t, 3, mailpit.Options{}) // reader1-3: every post
+	ctx := context.Background()
+	_, err := f.st.Pool.Exec(ctx, `UPDATE subscribers SET mode = 'weekly' WHERE email IN ('reader1@mail.test', 'reader2@mail.test')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := f.publish(t, "Last week's news")
+	week := newsletter.WeekStart(time.Now()).AddDate(0, 0, -7)
+	if _, err := f.st.Pool.Exec(ctx, `UPDATE posts SET published_at = $2 WHERE id = $1`, p.ID, week.Add(30*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	s := f.sender(t, f.st, 0)
+	issues, err := s.Tick(ctx)
+	if err != nil || len(issues) != 1 {
+		t.Fatalf("tick: %v %v (a post older than the lookback must not be mailed on its own)", issues, err)
+	}
+	if again, _ := s.Tick(ctx); len(again) != 1 {
+		t.Fatalf("second tick: %v", again)
+	}
+	if more, err := s.SendIssue(ctx, issues[0], time.Minute); err != nil || more {
+		t.Fatal(more, err)
+	}
+	got := f.mp.Messages("", 10)
+	if len(got) != 2 {
+		t.Fatalf("%d digests, want 2", len(got))
+	}
+	for _, m := range got {
+		if a := m.To[0].Address; a == "reader3@mail.test" || !strings.Contains(m.Subject, week.Format("2 January 2006")) {
+			t.Errorf("digest %q to %s", m.Subject, a)
+		}
+		if txt := f.mp.Message(m.ID).Text; !strings.Contains(txt, "Last week's news") {
+			t.Errorf("digest text without the post: %q", txt)
+		}
+	}
+}
