@@ -44,29 +44,37 @@ func ParseCSV(r io.Reader) (emails []string, invalid []string, err error) {
 			return nil, nil, apperr.New(apperr.Invalid, "This is not a CSV file (line %d).", i+1)
 		}
 		if i == 0 {
-			for j, h := range rec {
-				if strings.EqualFold(strings.TrimSpace(h), "email") || strings.EqualFold(strings.TrimSpace(h), "e-mail") {
-					col = j
-					goto next
-				}
+			if c, ok := emailColumn(rec); ok {
+				col = c
+				continue // a header row
 			}
 		}
 		if len(emails)+len(invalid) >= MaxImportRows {
 			return nil, nil, apperr.New(apperr.TooLarge, "The file has more than %d addresses; split it.", MaxImportRows)
 		}
-		if col < len(rec) {
-			if e, err := Normalize(rec[col]); err == nil {
-				emails = append(emails, e)
-				continue
-			}
+		if col >= len(rec) {
+			continue
+		}
+		if e, err := Normalize(rec[col]); err == nil {
+			emails = append(emails, e)
+		} else {
 			invalid = append(invalid, strings.ToValidUTF8(rec[col], "?"))
 		}
-	next:
 	}
 	if lr.N <= 0 {
 		return nil, nil, apperr.New(apperr.TooLarge, "The file is larger than %d KB.", MaxImportBytes>>10)
 	}
 	return emails, invalid, nil
+}
+
+// emailColumn finds a header cell named "email" or "e-mail".
+func emailColumn(rec []string) (int, bool) {
+	for j, h := range rec {
+		if h = strings.TrimSpace(h); strings.EqualFold(h, "email") || strings.EqualFold(h, "e-mail") {
+			return j, true
+		}
+	}
+	return 0, false
 }
 
 // Import subscribes emails with mode. With confirmed false each new
