@@ -18,10 +18,13 @@ func TestGuestMigrationDownUp(t *testing.T) {
 	if err := st.Pool.QueryRow(ctx, `SELECT max(version_id) FROM goose_db_version`).Scan(&latest); err != nil {
 		t.Fatal(err)
 	}
-	for v := latest; v >= 6; v-- {
-		if got, err := store.DownOne(ctx, st); err != nil || got != v {
+	// Versions need not be consecutive (branches take numbers ahead).
+	for v := latest; v > 6; {
+		got, err := store.DownOne(ctx, st)
+		if err != nil || got > v || got < 6 {
 			t.Fatalf("down from %d: %d %v", v, got, err)
 		}
+		v = got
 	}
 	var n int
 	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM information_schema.columns
