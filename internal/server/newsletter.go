@@ -22,12 +22,14 @@ const newsletterFormID = 0
 
 // initNewsletter builds the subscribing workflow; it needs initComments
 // first (the key, the queue, the comment form's anti-spam settings).
-func (s *Server) initNewsletter() {
+func (s *Server) initNewsletter() (err error) {
+	s.newsletterTpl, err = newsletter.LoadTemplates(s.webFS)
 	s.newsletter = &newsletter.Service{Store: s.store, Tokens: newsletter.Tokens{Key: s.key}, Enqueue: s.jobs.Enqueue, Now: s.now,
 		Rules: func(ctx context.Context) (moderation.Settings, error) {
 			_, rules, err := s.comments.Settings(ctx)
 			return rules, err
 		}}
+	return err
 }
 
 // newsletterRoutes are the public follow-by-e-mail pages; the links in
@@ -41,6 +43,12 @@ func (s *Server) newsletterRoutes(r chi.Router) {
 	r.Post("/newsletter/unsubscribe", s.h(s.newsletterUnsubscribe))
 	r.Get("/newsletter/data", s.h(s.newsletterDataPage))
 	r.Post("/newsletter/data", s.h(s.newsletterData))
+}
+
+// newsletterEditorRoutes: the mail preview of a post (signed in; the
+// handler checks the right to edit it).
+func (s *Server) newsletterEditorRoutes(r chi.Router) {
+	r.Get("/admin/posts/{id}/newsletter-preview", s.h(s.newsletterPreview))
 }
 
 // followForm is the follow form's state when shown on its own page.

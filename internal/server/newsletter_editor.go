@@ -2,7 +2,9 @@ package server
 
 import (
 	"net/http"
+	"time"
 
+	"quire/internal/newsletter"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -31,4 +33,27 @@ func (s *Server) saveNewsletterOff(r *http.Request, id int64, kind post.Kind) er
 		return nil
 	}
 	return store.SetNewsletterOff(r.Context(), s.store.Pool, id, r.PostForm.Get("newsletter_off") != "")
+}
+
+// newsletterPreview shows the HTML part of the mail subscribers would get
+// for the post, with its links pointing nowhere personal. Its own CSP
+// allows the mail's inline styles, and still no script.
+func (s *Server) newsletterPreview(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.editable(r)
+	if err != nil {
+		return err
+	}
+	c, err := newsletter.NewContent(s.siteInfo(r.Context()).Title, s.cfg.BaseURL, []*post.Post{p}, time.Time{})
+	if err != nil {
+		return err
+	}
+	m, err := s.newsletterTpl.Message(c, "preview@"+s.cfg.BaseURL.Hostname(), 0, 0,
+		newsletter.SubscriberLinks(s.newsletter.Tokens, s.cfg.BaseURL, 0), s.cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-ancestors 'self'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write([]byte(m.HTML))
+	return nil
 }

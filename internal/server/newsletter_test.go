@@ -258,4 +258,14 @@ func TestNewsletterEditorFlag(t *testing.T) {
 	if state != "skipped" || n != 0 {
 		t.Errorf("issue %q with %d deliveries", state, n)
 	}
+	res = e.Get(c, "/admin/posts/"+itoa(id)+"/newsletter-preview")
+	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Fatalf("preview: %d %q", res.StatusCode, res.Header.Get("Content-Security-Policy"))
+	}
+	if d := Doc(t, res); d.Find("h1").Text() != "Quiet one" || d.Find("script").Length() != 0 {
+		t.Errorf("preview heading %q", d.Find("h1").Text())
+	}
+	if res := e.Get(e.Client(), "/admin/posts/"+itoa(id)+"/newsletter-preview"); res.StatusCode == 200 {
+		t.Error("the preview is public")
+	}
 }

@@ -60,11 +60,12 @@ func (s *Server) routes() http.Handler {
 		r.Get("/signin", s.h(s.signinForm))
 		r.Post("/signin", s.h(s.signin))
 		r.Post("/signout", s.h(s.signout))
-		s.readingRoutes(r)    // Publishing: front page, posts, archives, search (routes_posts.go)
-		s.commentRoutes(r)    // Comments: the form, permalinks, guest edits, mail links (comments.go)
-		s.guestRoutes(r)      // Guest posts: "Write for us", status links, guest authors (guest.go)
+		s.readingRoutes(r) // Publishing: front page, posts, archives, search (routes_posts.go)
+		s.commentRoutes(r) // Comments: the form, permalinks, guest edits, mail links (comments.go)
+		s.guestRoutes(r)   // Guest posts: "Write for us", status links, guest authors (guest.go)
+		s.pageRoutes(r)    // Pages: /{slug} at the root; static routes win in chi (page_read.go)
+
 		s.newsletterRoutes(r) // Newsletter: follow by e-mail, confirm, unsubscribe, data (newsletter.go)
-		s.pageRoutes(r)       // Pages: /{slug} at the root; static routes win in chi (page_read.go)
 
 		// Signed in; each handler checks account.Can for its action.
 		r.Group(func(r chi.Router) {
@@ -74,14 +75,18 @@ func (s *Server) routes() http.Handler {
 			r.Post("/admin/users", s.h(s.userCreate))
 			r.Post("/admin/users/{id}", s.h(s.userUpdate))
 			r.Get("/admin/audit", s.h(s.auditLog))
-			s.writingRoutes(r)          // Publishing: editor, revisions, profile (routes_posts.go)
-			s.moderationRoutes(r)       // Comments: queue, discussion settings, outbox (moderation.go)
-			s.mediaRoutes(r)            // Media: the library and uploads (media_library.go)
-			s.importRoutes(r)           // Import: WXR import and export pages (import.go)
-			s.guestAdminRoutes(r)       // Guest posts: the review queue and actions (guest_admin.go)
-			s.pageAdminRoutes(r)        // Pages: the pages list and "New page" (page_admin.go)
-			s.newsletterMemberRoutes(r) // Newsletter: a member follows from their profile (newsletter_member.go)
-			s.newsletterAdminRoutes(r)  // Newsletter: subscribers, import, export, test mail (newsletter_admin.go)
+			s.writingRoutes(r)    // Publishing: editor, revisions, profile (routes_posts.go)
+			s.moderationRoutes(r) // Comments: queue, discussion settings, outbox (moderation.go)
+			s.mediaRoutes(r)      // Media: the library and uploads (media_library.go)
+			s.importRoutes(r)     // Import: WXR import and export pages (import.go)
+			s.guestAdminRoutes(r) // Guest posts: the review queue and actions (guest_admin.go)
+			s.pageAdminRoutes(r)  // Pages: the pages list and "New page" (page_admin.go)
+
+			// Newsletter: a member follows from their profile, the editor's
+			// mail preview, the subscribers pages (newsletter_*.go).
+			s.newsletterMemberRoutes(r)
+			s.newsletterEditorRoutes(r)
+			s.newsletterAdminRoutes(r)
 		})
 	})
 	s.importUploadRoute(r, cop) // Import: the WXR upload, with its own body limit (import.go)

@@ -45,25 +45,29 @@ type Deps struct {
 
 // Server is the HTTP application.
 type Server struct {
-	cfg        config.Config
-	store      *store.Store
-	log        *slog.Logger
-	tpl        *Templates
-	webFS      fs.FS
-	sessions   *SessionStore
-	metrics    *metrics
-	registry   *prometheus.Registry
-	now        func() time.Time
-	handler    http.Handler
-	jobs       *jobs.Queue
-	comments   *commenting.Service   // the comment workflow (comments*.go)
-	key        signed.Key            // signs form times, guest edit cookies, mail links
-	mail       *mail.Templates       // e-mail written by handlers (sign-up, password reset)
-	media      *library.Service      // uploaded images (media*.go)
-	lb         linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
-	guests     *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
-	nav        navCache              // Pages: the navigation's pages (page_read.go)
-	newsletter *newsletter.Service   // Newsletter: following by e-mail (newsletter*.go)
+	cfg      config.Config
+	store    *store.Store
+	log      *slog.Logger
+	tpl      *Templates
+	webFS    fs.FS
+	sessions *SessionStore
+	metrics  *metrics
+	registry *prometheus.Registry
+	now      func() time.Time
+	handler  http.Handler
+	jobs     *jobs.Queue
+	comments *commenting.Service   // the comment workflow (comments*.go)
+	key      signed.Key            // signs form times, guest edit cookies, mail links
+	mail     *mail.Templates       // e-mail written by handlers (sign-up, password reset)
+	media    *library.Service      // uploaded images (media*.go)
+	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
+	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
+	nav      navCache              // Pages: the navigation's pages (page_read.go)
+
+	// Newsletter: following by e-mail (newsletter*.go) and the issue mail
+	// for the editor's preview.
+	newsletter    *newsletter.Service
+	newsletterTpl *newsletter.Templates
 
 	siteMu   sync.Mutex
 	site     Site
@@ -90,7 +94,9 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.initGuestPosts()
-	s.initNewsletter()
+	if err := s.initNewsletter(); err != nil {
+		return nil, err
+	}
 	if err := s.initMedia(d.Media); err != nil {
 		return nil, err
 	}

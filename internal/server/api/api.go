@@ -45,14 +45,15 @@ type Deps struct {
 
 // API is the JSON API handler set.
 type API struct {
-	store      *store.Store
-	log        *slog.Logger
-	baseURL    *url.URL
-	comments   *commenting.Service
-	clientIP   func(context.Context) netip.Addr
-	media      *library.Service
-	guests     *guestposting.Service
-	newsletter *newsletter.Service
+	store    *store.Store
+	log      *slog.Logger
+	baseURL  *url.URL
+	comments *commenting.Service
+	clientIP func(context.Context) netip.Addr
+	media    *library.Service
+	guests   *guestposting.Service
+
+	newsletter *newsletter.Service // Newsletter (subscribers.go)
 }
 
 // New returns the API.
@@ -91,7 +92,9 @@ func (a *API) Routes() http.Handler {
 	r.Get("/openapi.json", a.openAPI)
 	a.commentRoutes(r)     // Comments: a post's thread, new comments (comments.go)
 	a.guestPublicRoutes(r) // Guest posts: new submissions (guestposts.go)
-	a.subscriberRoutes(r)  // Newsletter: sign-up (public), list, report, remove (subscribers.go; checks its own tokens)
+	// Newsletter: sign-up (public), list, report, remove; each route
+	// checks the token itself (subscribers.go).
+	a.subscriberRoutes(r)
 	// Token required.
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireUser)
