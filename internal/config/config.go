@@ -35,7 +35,7 @@ type Config struct {
 
 	ImportMaxBytes int64 // QUIRE_IMPORT_MAX_MB, in bytes; the largest WXR file the admin upload takes
 
-	NewsletterPerMinute int // QUIRE_NEWSLETTER_PER_MINUTE; mails a sending job sends a minute, 0 no cap (docs/NEWSLETTER.md)
+	NewsletterPerMinute int // QUIRE_NEWSLETTER_PER_MINUTE; mails a minute for one issue, 0 no cap (docs/NEWSLETTER.md)
 }
 
 // S3Media names the S3-compatible bucket that holds uploaded images.
@@ -76,7 +76,7 @@ var settings = []setting{
 	{"QUIRE_S3_ACCESS_KEY", "s3-access-key", "", "S3 access key id"},
 	{"QUIRE_S3_SECRET_KEY", "s3-secret-key", "", "S3 secret key"},
 	{"QUIRE_IMPORT_MAX_MB", "import-max-mb", "256", "largest WordPress (WXR) file the admin import page takes, in megabytes"},
-	{"QUIRE_NEWSLETTER_PER_MINUTE", "newsletter-per-minute", "600", "newsletter mails sent a minute by each sending node; 0 means no cap"},
+	{"QUIRE_NEWSLETTER_PER_MINUTE", "newsletter-per-minute", "600", "newsletter mails sent a minute for one issue (one node sends it at a time); 0 means no cap"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
 }
 
