@@ -78,7 +78,7 @@ func TestKilledNode(t *testing.T) {
 }
 
 // startNode runs `quire serve` on the fixture's database and Mailpit.
-func startNode(t *testing.T, bin string, f *fixture, name string) *exec.Cmd {
+func startNode(t *testing.T, bin string, f *fixture, name string, env ...string) *exec.Cmd {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -90,6 +90,7 @@ func startNode(t *testing.T, bin string, f *fixture, name string) *exec.Cmd {
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+f.url, "QUIRE_ADDR="+addr, "QUIRE_BASE_URL=http://"+addr,
 		"QUIRE_DATA_DIR="+t.TempDir(), "QUIRE_SMTP_URL="+f.mp.URL("blog@quire.test"), "QUIRE_NEWSLETTER_PER_MINUTE=3000",
 		"QUIRE_SEND_LINKBACKS=false", "QUIRE_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

@@ -2,7 +2,10 @@ package newsletter_test
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,4 +54,42 @@ func peakRSS() string {
 		}
 	}
 	return "unknown"
+}
+
+// TestNodeSendRate measures a real `quire serve` process sending a post
+// to 10,000 subscribers through Mailpit with no rate cap: mails a second
+// (first to last delivery) and the process's peak RSS (VmHWM). Runs only
+// with QUIRE_NEWSLETTER_BENCH=1.
+func TestNodeSendRate(t *testing.T) {
+	if os.Getenv("QUIRE_NEWSLETTER_BENCH") != "1" {
+		t.Skip("set QUIRE_NEWSLETTER_BENCH=1 to measure a node's sending rate (10,000 mails)")
+	}
+	const n = 10000
+	f := newFixture(t, n, mailpit.Options{})
+	f.publish(t, "Rate")
+	bin := filepath.Join(t.TempDir(), "quire")
+	if out, err := exec.Command("go", "build", "-o", bin, "quire/cmd/quire").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	node := startNode(t, bin, f, "A", "QUIRE_NEWSLETTER_PER_MINUTE=0")
+	deadline := time.Now().Add(10 * time.Minute)
+	for f.counts(t)["sent"] < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("not done: %v", f.counts(t))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var secs float64
+	if err := f.st.Pool.QueryRow(context.Background(), `SELECT extract(epoch FROM max(updated_at) - min(updated_at))
+		FROM newsletter_deliveries WHERE status = 'sent'`).Scan(&secs); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", node.Process.Pid))
+	hwm := "unknown"
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			hwm = strings.TrimSpace(v)
+		}
+	}
+	t.Logf("quire serve: %d mails in %.1f s: %.0f mails/s; peak RSS %s", n, secs, float64(n)/secs, hwm)
 }
