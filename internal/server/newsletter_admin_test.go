@@ -189,3 +189,38 @@ func TestMemberNewsletter(t *testing.T) {
 		t.Errorf("after stopping: %s", sub.Status)
 	}
 }
+
+// TestNewsletterData: the data link of a mail downloads what is kept and
+// deletes it; a forged token opens nothing.
+func TestNewsletterData(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sub := &store.Subscriber{Email: "dora@mail.test", EmailHash: newsletter.Hash("dora@mail.test"), Status: "confirmed", Mode: "weekly", Source: "form"}
+	if err := store.SaveSubscriber(ctx, e.Store.Pool, sub); err != nil {
+		t.Fatal(err)
+	}
+	tok := e.Srv.newsletter.Tokens.Data(sub.ID)
+	c := e.Client()
+	if res := e.Get(c, "/newsletter/data?t="+url.QueryEscape(tok)); res.StatusCode != 200 {
+		t.Fatalf("data page: %d", res.StatusCode)
+	}
+	if res := e.Get(c, "/newsletter/data?t="+url.QueryEscape(e.Srv.newsletter.Tokens.Unsubscribe(sub.ID))); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unsubscribe token opens the data page: %d", res.StatusCode)
+	}
+	res := e.PostForm(c, "/newsletter/data", url.Values{"t": {tok}, "action": {"download"}})
+	var got map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&got); err != nil || got["email"] != "dora@mail.test" || got["mode"] != "weekly" {
+		t.Fatalf("download: %v %v", got, err)
+	}
+	if res := e.PostForm(c, "/newsletter/data", url.Values{"t": {tok}, "action": {"delete"}}); res.StatusCode != 200 {
+		t.Fatalf("delete: %d", res.StatusCode)
+	}
+	var n int
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM subscribers`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d rows left after deleting", n)
+	}
+	if res := e.Get(c, "/newsletter/data?t="+url.QueryEscape(tok)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("data page after deleting: %d", res.StatusCode)
+	}
+}

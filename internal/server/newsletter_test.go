@@ -269,3 +269,23 @@ func TestNewsletterEditorFlag(t *testing.T) {
 		t.Error("the preview is public")
 	}
 }
+
+// TestNewsletterSendTest: "send the newest post to me as a test" mails the
+// admin, through the real SMTP server, and no one else.
+func TestNewsletterSendTest(t *testing.T) {
+	e, mp := newMailEnv(t)
+	root := e.MustUser("root", account.Admin)
+	e.MustPost(root, "Test me", post.CommentsOpen)
+	c := e.Client()
+	e.SignIn(c, "root")
+	if res := e.PostForm(c, "/admin/subscribers/test", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send test: %d", res.StatusCode)
+	}
+	got := mp.Wait("to:root@example.com", 1, 15*time.Second)
+	if len(got) != 1 || got[0].Subject != "[Test] Test me" {
+		t.Fatalf("test mail: %+v", got)
+	}
+	if mp.Total() != 1 {
+		t.Errorf("%d mails", mp.Total())
+	}
+}
