@@ -174,7 +174,10 @@ func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) 
 		}
 		d, err := store.ClaimDelivery(ctx, db, id)
 		if errors.Is(err, apperr.ErrNotFound) {
-			_, err := store.FinishIssue(ctx, db, id)
+			done, err := store.FinishIssue(ctx, db, id)
+			if done && s.Log != nil {
+				s.Log.Info("newsletter issue sent", "issue", id, "subject", c.Subject)
+			}
 			return false, err
 		} else if err != nil {
 			return true, err
