@@ -113,8 +113,8 @@ func (s *Sender) Content(ctx context.Context, id int64) (*Content, error) {
 	var posts []*post.Post
 	for _, pid := range ids {
 		p, err := store.PostByID(ctx, s.Store.Pool, pid)
-		if errors.Is(err, apperr.ErrNotFound) {
-			continue
+		if errors.Is(err, apperr.ErrNotFound) || (err == nil && !p.Public(s.now())) {
+			continue // deleted, trashed or unpublished since
 		} else if err != nil {
 			return nil, err
 		}
@@ -132,8 +132,9 @@ func (s *Sender) Content(ctx context.Context, id int64) (*Content, error) {
 
 // SendIssue mails issue id to its pending deliveries, one claimed row at
 // a time, at PerMinute, until none is pending, budget has passed or ctx
-// ends. It reports whether deliveries remain. A deleted post or an empty
-// digest ends the issue with nothing sent. One job at a time sends an
+// ends. It reports whether deliveries remain. A post deleted or
+// unpublished since ends the issue: its pending deliveries fail with that
+// reason. One job at a time sends an
 // issue (an advisory lock), so PerMinute holds across nodes.
 func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) (more bool, err error) {
 	db := s.Store.Pool
@@ -144,7 +145,7 @@ func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) 
 	defer release()
 	c, err := s.Content(ctx, id)
 	if errors.Is(err, apperr.ErrNotFound) {
-		return false, store.SkipIssue(ctx, db, id)
+		return false, store.CancelIssue(ctx, db, id, "the post was unpublished or deleted before this was sent")
 	} else if err != nil {
 		return false, err
 	}

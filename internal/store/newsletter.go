@@ -65,6 +65,16 @@ func SkipIssue(ctx context.Context, db DB, id int64) error {
 	return err
 }
 
+// CancelIssue ends issue id unsent: its pending deliveries fail with why.
+func CancelIssue(ctx context.Context, db DB, id int64, why string) error {
+	if _, err := db.Exec(ctx, `UPDATE newsletter_deliveries SET status = 'failed', error = $2, updated_at = now()
+		WHERE issue_id = $1 AND status = 'pending'`, id, why); err != nil {
+		return err
+	}
+	_, err := db.Exec(ctx, `UPDATE newsletter_issues SET state = 'done', done_at = now() WHERE id = $1`, id)
+	return err
+}
+
 // FillDeliveries writes a pending delivery of issue for every confirmed
 // subscriber of mode and returns how many.
 func FillDeliveries(ctx context.Context, db DB, issue int64, mode string) (int64, error) {
