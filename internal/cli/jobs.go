@@ -41,8 +41,13 @@ func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files medi
 		_ = store.GetSetting(ctx, st.Pool, "site", &s)
 		return s.Title
 	}
+	nl, err := newsletterSender(cfg, st, mailer, key, site, log) // Newsletter (newsletter.go)
+	if err != nil {
+		return nil, err
+	}
 	return jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mailer, Mail: tpl, BaseURL: cfg.BaseURL, Key: key, Site: site, Log: log,
-		Linkbacks: linkbackDeps(cfg, st), ImportMedia: med, RescueAfter: cfg.Cluster.JobsRescueAfter}, true) // Linkbacks: fetch client, QUIRE_SEND_LINKBACKS (linkback.go)
+		Linkbacks: linkbackDeps(cfg, st), ImportMedia: med, RescueAfter: cfg.Cluster.JobsRescueAfter,
+		Newsletter: jobs.NewsletterDeps{Sender: nl}}, true) // Linkbacks: fetch client, QUIRE_SEND_LINKBACKS (linkback.go)
 }
 
 // stopJobs lets running jobs finish for a while, then stops the workers.

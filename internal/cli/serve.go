@@ -163,7 +163,7 @@ func housekeeping(ctx context.Context, st *store.Store, log *slog.Logger) {
 		if err := store.PruneLoginFailures(ctx, st.Pool, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning sign-in failures", "err", err)
 		}
-		if err := store.PruneSignups(ctx, st.Pool, time.Now()); err != nil && ctx.Err() == nil {
+		if err := store.PrunePendingSignups(ctx, st.Pool, time.Now()); err != nil && ctx.Err() == nil {
 			log.Warn("pruning expired sign-ups", "err", err)
 		}
 		if err := store.PruneKnownLogins(ctx, st.Pool, time.Now().Add(-90*24*time.Hour)); err != nil && ctx.Err() == nil {

@@ -37,7 +37,8 @@ type Config struct {
 
 	Cluster Cluster // several nodes: jobs rescue, read replica (cluster.go)
 
-	PageCache PageCache // the full-page cache for anonymous readers (pagecache.go)
+	PageCache           PageCache // the full-page cache for anonymous readers (pagecache.go)
+	NewsletterPerMinute int       // QUIRE_NEWSLETTER_PER_MINUTE; mails a minute for one issue, 0 no cap (docs/NEWSLETTER.md)
 }
 
 // S3Media names the S3-compatible bucket that holds uploaded images.
@@ -83,6 +84,7 @@ var settings = []setting{
 	{"QUIRE_JOBS_RESCUE_AFTER", "jobs-rescue-after", "2m", "how long a job may run before another node retries it (its node died)"},
 	{"QUIRE_PAGE_CACHE_MB", "page-cache-mb", "64", "memory for the full-page cache of anonymous readers' pages, in megabytes; 0 turns it off"},
 	{"QUIRE_PAGE_CACHE_TTL", "page-cache-ttl", "1m", "longest a cached page lives (changes drop it at once on every node)"},
+	{"QUIRE_NEWSLETTER_PER_MINUTE", "newsletter-per-minute", "600", "newsletter mails sent a minute for one issue (one node sends it at a time); 0 means no cap"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
 }
 
@@ -171,6 +173,11 @@ func parse(get func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("QUIRE_IMPORT_MAX_MB: %q is not a whole number of megabytes from 1 to 4096", get("QUIRE_IMPORT_MAX_MB")))
 	} else {
 		c.ImportMaxBytes = mb << 20
+	}
+	if n, err := strconv.Atoi(get("QUIRE_NEWSLETTER_PER_MINUTE")); err != nil || n < 0 || n > 1000000 { // Newsletter
+		errs = append(errs, fmt.Errorf("QUIRE_NEWSLETTER_PER_MINUTE: %q is not a whole number from 0 to 1000000", get("QUIRE_NEWSLETTER_PER_MINUTE")))
+	} else {
+		c.NewsletterPerMinute = n
 	}
 	return c, errors.Join(errs...)
 }

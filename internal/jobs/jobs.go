@@ -42,6 +42,8 @@ type Deps struct {
 	// ImportMedia copies images for imports uploaded with "copy images";
 	// nil fails such imports with a message.
 	ImportMedia *wxrimport.Media
+	// Newsletter sends issues to subscribers (newsletter.go).
+	Newsletter NewsletterDeps
 }
 
 // Queue is the River client: it enqueues jobs and, once started, works
@@ -78,6 +80,7 @@ func New(d Deps, work bool) (*Queue, error) {
 		cfg.PeriodicJobs = []*river.PeriodicJob{prunePeriodic()}
 	}
 	addLinkbackWorkers(workers, cfg, d)
+	addNewsletterWorkers(workers, cfg, d, work) // Newsletter: confirmation, new posts, sending (newsletter.go)
 	c, err := river.NewClient(riverpgxv5.New(d.Pool), cfg)
 	if err != nil {
 		return nil, err

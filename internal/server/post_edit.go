@@ -24,6 +24,8 @@ type editorPage struct {
 	Policies []post.CommentPolicy
 	// Linkbacks are the pingbacks and webmentions the post sent (linkback_page.go).
 	Linkbacks []store.LinkbackOut
+	// NewsletterOff: "don't e-mail this one" (newsletter_editor.go).
+	NewsletterOff bool
 }
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, p *post.Post, f postForm, err error) error {
@@ -38,6 +40,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 		Policies: []post.CommentPolicy{post.CommentsOpen, post.CommentsMembers, post.CommentsClosed}}
 	ep.NoIndex = true
 	ep.Linkbacks = s.outgoingLinkbacks(r.Context(), p)
+	ep.NewsletterOff = s.editorNewsletterOff(r, p)
 	if err != nil {
 		e, ok := apperr.As(err)
 		if !ok || e.Code != apperr.Invalid && e.Code != apperr.Conflict {
@@ -73,6 +76,9 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.createPostOrPage(r, p, f); err != nil { // Pages: page_admin.go
 		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
+	}
+	if err := s.saveNewsletterOff(r, p.ID, p.Kind); err != nil { // Newsletter: newsletter_editor.go
+		return err
 	}
 	s.setFlash(w, r, savedMessage(p))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
@@ -123,6 +129,9 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.saveNewsletterOff(r, p.ID, p.Kind); err != nil { // Newsletter: newsletter_editor.go
 		return err
 	}
 	s.setFlash(w, r, savedMessage(&p))

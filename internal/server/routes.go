@@ -65,6 +65,8 @@ func (s *Server) routes() http.Handler {
 		s.guestRoutes(r)   // Guest posts: "Write for us", status links, guest authors (guest.go)
 		s.pageRoutes(r)    // Pages: /{slug} at the root; static routes win in chi (page_read.go)
 
+		s.newsletterRoutes(r) // Newsletter: follow by e-mail, confirm, unsubscribe, data (newsletter.go)
+
 		// Signed in; each handler checks account.Can for its action.
 		r.Group(func(r chi.Router) {
 			r.Use(requireUser)
@@ -79,6 +81,12 @@ func (s *Server) routes() http.Handler {
 			s.importRoutes(r)     // Import: WXR import and export pages (import.go)
 			s.guestAdminRoutes(r) // Guest posts: the review queue and actions (guest_admin.go)
 			s.pageAdminRoutes(r)  // Pages: the pages list and "New page" (page_admin.go)
+
+			// Newsletter: a member follows from their profile, the editor's
+			// mail preview, the subscribers pages (newsletter_*.go).
+			s.newsletterMemberRoutes(r)
+			s.newsletterEditorRoutes(r)
+			s.newsletterAdminRoutes(r)
 		})
 	})
 	s.importUploadRoute(r, cop) // Import: the WXR upload, with its own body limit (import.go)
@@ -88,5 +96,5 @@ func (s *Server) routes() http.Handler {
 // apiRouter builds the /api/v1 router (also walked by the OpenAPI test).
 func (s *Server) apiRouter() http.Handler {
 	return api.New(api.Deps{Store: s.store, Log: s.log, BaseURL: s.cfg.BaseURL, Comments: s.comments, ClientIP: ClientIP, Media: s.media,
-		GuestPosts: s.guests}).Routes()
+		GuestPosts: s.guests, Newsletter: s.newsletter}).Routes()
 }

@@ -258,7 +258,7 @@ func TestSignupCannotSquat(t *testing.T) {
 		t.Fatal(err)
 	}
 	signup(e.Client(), "late", "late@mail.invalid", "a long password")
-	if err := store.PruneSignups(context.Background(), e.Store.Pool, e.Srv.now().Add(49*3600e9)); err != nil {
+	if err := store.PrunePendingSignups(context.Background(), e.Store.Pool, e.Srv.now().Add(49*3600e9)); err != nil {
 		t.Fatal(err)
 	}
 	var n int

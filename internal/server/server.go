@@ -23,6 +23,7 @@ import (
 	"quire/internal/mail"
 	"quire/internal/media"
 	"quire/internal/media/library"
+	"quire/internal/newsletter"
 	"quire/internal/pagecache"
 	"quire/internal/signed"
 	"quire/internal/store"
@@ -74,6 +75,11 @@ type Server struct {
 	replica   *store.Replica // anonymous page reads (replica.go); nil: none
 	replicaDB store.DB       // replica with fallback to the primary
 
+	// Newsletter: following by e-mail (newsletter*.go) and the issue mail
+	// for the editor's preview.
+	newsletter    *newsletter.Service
+	newsletterTpl *newsletter.Templates
+
 	siteMu   sync.Mutex
 	site     Site
 	siteTime time.Time
@@ -99,6 +105,9 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.initGuestPosts()
+	if err := s.initNewsletter(); err != nil {
+		return nil, err
+	}
 	if err := s.initMedia(d.Media); err != nil {
 		return nil, err
 	}
@@ -164,6 +173,7 @@ type Page struct {
 	Head        []HeadLink        // extra <link> elements (pingback, webmention…)
 	Held        int               // items waiting in the moderation queue; moderators only
 	Nav         []store.NavLink   // Pages: pages in the site navigation (page_read.go)
+	FollowToken string            // Newsletter: the footer form's signed time; empty hides the form (newsletter.go)
 }
 
 // FeedLink is an autodiscovery link.
@@ -188,6 +198,9 @@ func (s *Server) page(r *http.Request, title string) Page {
 	}
 	p.Canonical = s.cfg.BaseURL.String() + r.URL.Path
 	p.Nav = s.navLinks(r.Context())
+	if showFollow(r.URL.Path) {
+		p.FollowToken = s.formToken(newsletterFormID)
+	}
 	if account.Can(p.User, account.Moderate, account.Site) {
 		p.Held = s.heldCount(r)
 	}

@@ -46,8 +46,8 @@ func DeletePendingSignup(ctx context.Context, db DB, id int64) error {
 	return err
 }
 
-// PruneSignups deletes sign-ups that expired before now.
-func PruneSignups(ctx context.Context, db DB, now time.Time) error {
+// PrunePendingSignups deletes member sign-ups that expired before now.
+func PrunePendingSignups(ctx context.Context, db DB, now time.Time) error {
 	_, err := db.Exec(ctx, `DELETE FROM pending_signups WHERE expires_at < $1`, now)
 	return err
 }

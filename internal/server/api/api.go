@@ -21,6 +21,7 @@ import (
 	"quire/internal/commenting"
 	"quire/internal/guestposting"
 	"quire/internal/media/library"
+	"quire/internal/newsletter"
 	"quire/internal/store"
 	"quire/internal/text"
 )
@@ -39,6 +40,8 @@ type Deps struct {
 	// GuestPosts is the guest-post workflow shared with the HTML pages
 	// (guestposts.go).
 	GuestPosts *guestposting.Service
+	// Newsletter is the subscribing workflow (subscribers.go).
+	Newsletter *newsletter.Service
 }
 
 // API is the JSON API handler set.
@@ -50,12 +53,14 @@ type API struct {
 	clientIP func(context.Context) netip.Addr
 	media    *library.Service
 	guests   *guestposting.Service
+
+	newsletter *newsletter.Service // Newsletter (subscribers.go)
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts}
+		guests: d.GuestPosts, newsletter: d.Newsletter}
 }
 
 type ctxKey int
@@ -88,6 +93,9 @@ func (a *API) Routes() http.Handler {
 	r.Get("/openapi.json", a.openAPI)
 	a.commentRoutes(r)     // Comments: a post's thread, new comments (comments.go)
 	a.guestPublicRoutes(r) // Guest posts: new submissions (guestposts.go)
+	// Newsletter: sign-up (public), list, report, remove; each route
+	// checks the token itself (subscribers.go).
+	a.subscriberRoutes(r)
 	// Token required.
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireUser)

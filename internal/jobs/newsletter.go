@@ -1,0 +1,160 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"quire/internal/apperr"
+	"quire/internal/mail"
+	"quire/internal/newsletter"
+	"quire/internal/store"
+)
+
+// NewsletterDeps configure the newsletter's jobs; a nil Sender leaves them
+// out (CLI tools, tests of other things).
+type NewsletterDeps struct {
+	Sender *newsletter.Sender
+	// Every is how often the leader looks for posts that went public
+	// (published now, or scheduled and due); 0 means 30 seconds.
+	Every time.Duration
+	// Budget bounds one sending job's run before it snoozes and lets
+	// other work in; 0 means 30 seconds.
+	Budget time.Duration
+}
+
+// NewsletterTickArgs looks for newly public posts and the weekly digest,
+// and enqueues the sending of every issue not done.
+type NewsletterTickArgs struct{}
+
+// Kind names the job type.
+func (NewsletterTickArgs) Kind() string { return "newsletter_tick" }
+
+// NewsletterSendArgs sends one issue to its pending deliveries.
+type NewsletterSendArgs struct {
+	IssueID int64 `json:"issue_id"`
+}
+
+// Kind names the job type.
+func (NewsletterSendArgs) Kind() string { return "newsletter_send" }
+
+func addNewsletterWorkers(workers *river.Workers, cfg *river.Config, d Deps, work bool) {
+	nd := d.Newsletter
+	river.AddWorker(workers, &newsletterConfirmWorker{d: d})
+	river.AddWorker(workers, &newsletterTestWorker{nd: nd}) // registered always, so handlers may enqueue it
+	if nd.Sender == nil {
+		return
+	}
+	if nd.Every <= 0 {
+		nd.Every = 30 * time.Second
+	}
+	if nd.Budget <= 0 {
+		nd.Budget = 30 * time.Second
+	}
+	river.AddWorker(workers, &newsletterTickWorker{nd: nd})
+	river.AddWorker(workers, &newsletterSendWorker{nd: nd})
+	if work {
+		cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(nd.Every),
+			func() (river.JobArgs, *river.InsertOpts) { return NewsletterTickArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "newsletter_tick", RunOnStart: true}))
+	}
+}
+
+type newsletterTickWorker struct {
+	river.WorkerDefaults[NewsletterTickArgs]
+	nd NewsletterDeps
+}
+
+func (w *newsletterTickWorker) Work(ctx context.Context, _ *river.Job[NewsletterTickArgs]) error {
+	issues, err := w.nd.Sender.Tick(ctx)
+	if err != nil || len(issues) == 0 {
+		return err
+	}
+	client := river.ClientFromContext[pgx.Tx](ctx)
+	params := make([]river.InsertManyParams, len(issues))
+	// At most one job per issue per tick period, whatever its state: it
+	// returns at once while a live job holds the issue's lock, and takes
+	// over when that job's node died (the lock went with its connection).
+	// The delivery claims keep any two jobs from mailing anyone twice.
+	opts := &river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: max(w.nd.Every, time.Second)}}
+	for i, id := range issues {
+		params[i] = river.InsertManyParams{Args: NewsletterSendArgs{IssueID: id}, InsertOpts: opts}
+	}
+	_, err = client.InsertMany(ctx, params)
+	return err
+}
+
+type newsletterSendWorker struct {
+	river.WorkerDefaults[NewsletterSendArgs]
+	nd NewsletterDeps
+}
+
+// Timeout: the job stops itself at its budget; River's default of one
+// minute must not cut it off first.
+func (w *newsletterSendWorker) Timeout(*river.Job[NewsletterSendArgs]) time.Duration {
+	return w.nd.Budget + time.Minute
+}
+
+func (w *newsletterSendWorker) Work(ctx context.Context, j *river.Job[NewsletterSendArgs]) error {
+	more, err := w.nd.Sender.SendIssue(ctx, j.Args.IssueID, w.nd.Budget)
+	if err != nil {
+		return err
+	}
+	if more {
+		return river.JobSnooze(0) // the rest, after other jobs had a turn
+	}
+	return nil
+}
+
+type newsletterTestWorker struct {
+	river.WorkerDefaults[newsletter.TestArgs]
+	nd NewsletterDeps
+}
+
+func (w *newsletterTestWorker) Work(ctx context.Context, j *river.Job[newsletter.TestArgs]) error {
+	if w.nd.Sender == nil {
+		return river.JobCancel(errors.New("this node does not send the newsletter"))
+	}
+	err := w.nd.Sender.SendTest(ctx, j.Args.PostID, j.Args.Email)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil // the post is gone
+	}
+	return err
+}
+
+type newsletterConfirmWorker struct {
+	river.WorkerDefaults[newsletter.ConfirmArgs]
+	d Deps
+}
+
+func (w *newsletterConfirmWorker) Work(ctx context.Context, j *river.Job[newsletter.ConfirmArgs]) error {
+	sub, err := store.SubscriberByID(ctx, w.d.Pool, j.Args.SubscriberID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if newsletter.Status(sub.Status) != newsletter.Pending || sub.Email == "" {
+		return nil // confirmed or gone since
+	}
+	what := "each new post"
+	if newsletter.Mode(sub.Mode) == newsletter.Weekly {
+		what = "a weekly digest of new posts"
+	}
+	data := map[string]string{"Site": w.d.BaseURL.Host, "What": what,
+		"ConfirmURL": strings.TrimRight(w.d.BaseURL.String(), "/") + "/newsletter/confirm?t=" +
+			url.QueryEscape(newsletter.Tokens{Key: w.d.Key}.Confirm(sub.ID, time.Now()))}
+	if w.d.Site != nil {
+		data["Site"] = w.d.Site(ctx)
+	}
+	m, err := w.d.Mail.Render("newsletter_confirm", sub.Email, data)
+	if err != nil {
+		return err
+	}
+	return insertMail(ctx, w.d, []mail.Message{m})
+}

@@ -1,0 +1,211 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/moderation"
+	"quire/internal/newsletter"
+	"quire/internal/store"
+)
+
+// newsletterFormID is the "post id" the follow form's time token is signed
+// for: the comment form's token (formToken, sinceForm) is reused as it is,
+// and no post has id 0, so neither form's token passes for the other's.
+const newsletterFormID = 0
+
+// initNewsletter builds the subscribing workflow; it needs initComments
+// first (the key, the queue, the comment form's anti-spam settings).
+func (s *Server) initNewsletter() (err error) {
+	s.newsletterTpl, err = newsletter.LoadTemplates(s.webFS)
+	s.newsletter = &newsletter.Service{Store: s.store, Tokens: newsletter.Tokens{Key: s.key}, Enqueue: s.jobs.Enqueue, Now: s.now,
+		Rules: func(ctx context.Context) (moderation.Settings, error) {
+			_, rules, err := s.comments.Settings(ctx)
+			return rules, err
+		}}
+	return err
+}
+
+// newsletterRoutes are the public follow-by-e-mail pages; the links in
+// mail work without signing in.
+func (s *Server) newsletterRoutes(r chi.Router) {
+	r.Get("/newsletter", s.h(s.newsletterPage))
+	r.Post("/newsletter", s.h(s.newsletterSubscribe))
+	r.Get("/newsletter/confirm", s.h(s.newsletterConfirmForm))
+	r.Post("/newsletter/confirm", s.h(s.newsletterConfirm))
+	r.Get("/newsletter/unsubscribe", s.h(s.newsletterUnsubscribeForm))
+	r.Post("/newsletter/unsubscribe", s.h(s.newsletterUnsubscribe))
+	r.Get("/newsletter/data", s.h(s.newsletterDataPage))
+	r.Post("/newsletter/data", s.h(s.newsletterData))
+}
+
+// newsletterEditorRoutes: the mail preview of a post (signed in; the
+// handler checks the right to edit it).
+func (s *Server) newsletterEditorRoutes(r chi.Router) {
+	r.Get("/admin/posts/{id}/newsletter-preview", s.h(s.newsletterPreview))
+}
+
+// followForm is the follow form's state when shown on its own page.
+type followForm struct {
+	Email, Mode string
+	Error       string
+	Sent        bool
+}
+
+type newsletterPageData struct {
+	Page
+	Form followForm
+}
+
+func (s *Server) newsletterPage(w http.ResponseWriter, r *http.Request) error {
+	pg := newsletterPageData{Page: s.page(r, "Follow by e-mail"), Form: followForm{Sent: r.URL.Query().Get("sent") != ""}}
+	pg.NoIndex = true
+	return s.render(w, r, http.StatusOK, "newsletter", pg)
+}
+
+// newsletterSubscribe takes the follow form. Whatever became of the
+// address, the answer is the same "check your inbox".
+func (s *Server) newsletterSubscribe(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return Classify(apperr.Wrap(err, apperr.Invalid, "The form could not be read."))
+	}
+	f := r.PostForm
+	req := newsletter.Request{Email: f.Get("email"), Mode: f.Get("mode"), IP: ClientIP(r.Context()),
+		Honeypot: f.Get("homepage") != "", SinceForm: s.sinceForm(f.Get("form_token"), newsletterFormID)}
+	err := s.newsletter.Subscribe(r.Context(), req)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
+		pg := newsletterPageData{Page: s.page(r, "Follow by e-mail"),
+			Form: followForm{Email: validUTF8(req.Email), Mode: req.Mode, Error: e.Message}}
+		pg.NoIndex = true
+		return s.render(w, r, http.StatusUnprocessableEntity, "newsletter", pg)
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/newsletter?sent=1")
+	return nil
+}
+
+// newsletterConfirmForm asks for a click: mail scanners follow links, so
+// a GET changes nothing.
+func (s *Server) newsletterConfirmForm(w http.ResponseWriter, r *http.Request) error {
+	tok := r.URL.Query().Get("t")
+	if _, ok := s.newsletter.Tokens.CheckConfirm(tok, s.now()); !ok {
+		return apperr.New(apperr.NotFound, "This confirmation link is not valid any more. Please sign up again.")
+	}
+	return s.message(w, r, "Confirm your subscription", "One click and you will get "+s.siteInfo(r.Context()).Title+" by e-mail.",
+		"/newsletter/confirm", tok)
+}
+
+func (s *Server) newsletterConfirm(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	if _, err := s.newsletter.Confirm(r.Context(), r.PostForm.Get("t")); err != nil {
+		return err
+	}
+	return s.message(w, r, "Subscribed", "Thank you: new posts will come to your inbox. Every mail has a link to unsubscribe.", "", "")
+}
+
+func (s *Server) newsletterUnsubscribeForm(w http.ResponseWriter, r *http.Request) error {
+	tok := r.URL.Query().Get("t")
+	if _, ok := s.newsletter.Tokens.CheckUnsubscribe(tok); !ok {
+		return apperr.New(apperr.NotFound, "This unsubscribe link is not valid.")
+	}
+	return s.message(w, r, "Unsubscribe", "You will get no more posts from "+s.siteInfo(r.Context()).Title+" by e-mail.",
+		"/newsletter/unsubscribe", tok)
+}
+
+// newsletterUnsubscribe is also RFC 8058's one-click target: the mail
+// client POSTs List-Unsubscribe=One-Click to the List-Unsubscribe URL,
+// with the token in its query, no cookie and no Origin header.
+func (s *Server) newsletterUnsubscribe(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	if err := s.newsletter.Unsubscribe(r.Context(), r.Form.Get("t")); err != nil {
+		return err
+	}
+	return s.message(w, r, "Unsubscribed", "Done: this address will get no more mail from us. We keep only a fingerprint of it, so that this link keeps working.", "", "")
+}
+
+func (s *Server) message(w http.ResponseWriter, r *http.Request, heading, msg, form, tok string) error {
+	pg := messagePage{Page: s.page(r, heading), Heading: heading, Message: msg, Form: form, Token: tok}
+	pg.NoIndex = true
+	return s.render(w, r, http.StatusOK, "message", pg)
+}
+
+type newsletterDataPageData struct {
+	Page
+	Token string
+	Email string
+}
+
+// newsletterDataPage offers a subscriber their data: download it, or
+// delete it.
+func (s *Server) newsletterDataPage(w http.ResponseWriter, r *http.Request) error {
+	tok := r.URL.Query().Get("t")
+	sub, err := s.dataSubscriber(r.Context(), tok)
+	if err != nil {
+		return err
+	}
+	pg := newsletterDataPageData{Page: s.page(r, "Your data"), Token: tok, Email: sub.Email}
+	pg.NoIndex = true
+	return s.render(w, r, http.StatusOK, "newsletter_data", pg)
+}
+
+func (s *Server) newsletterData(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	ctx := r.Context()
+	sub, err := s.dataSubscriber(ctx, r.PostForm.Get("t"))
+	if err != nil {
+		return err
+	}
+	if r.PostForm.Get("action") == "delete" {
+		if err := store.DeleteSubscriber(ctx, s.store.Pool, sub.ID); err != nil && !errors.Is(err, apperr.ErrNotFound) {
+			return err
+		}
+		return s.message(w, r, "Deleted", "Everything this blog kept about your address is deleted, and no more mail will come.", "", "")
+	}
+	sent, err := store.SubscriberDeliveries(ctx, s.store.Pool, sub.ID)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"email": sub.Email, "status": sub.Status, "mode": sub.Mode, "source": sub.Source,
+		"subscribed_at": sub.CreatedAt.UTC(), "deliveries": sent}
+	if !sub.ConfirmedAt.IsZero() {
+		out["confirmed_at"] = sub.ConfirmedAt.UTC()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", `attachment; filename="newsletter-data.json"`)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func (s *Server) dataSubscriber(ctx context.Context, tok string) (*store.Subscriber, error) {
+	gone := apperr.New(apperr.NotFound, "This link is not valid, or there is no data left for it.")
+	id, ok := s.newsletter.Tokens.CheckData(tok)
+	if !ok {
+		return nil, gone
+	}
+	sub, err := store.SubscriberByID(ctx, s.store.Pool, id)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, gone
+	}
+	return sub, err
+}
+
+// showFollow reports whether a page gets the footer's follow form: public
+// pages, not the admin.
+func showFollow(path string) bool {
+	return !strings.HasPrefix(path, "/admin") && !strings.HasPrefix(path, "/newsletter")
+}
