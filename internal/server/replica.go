@@ -50,7 +50,10 @@ func (s *Server) replicaReads(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if anonymous(r) {
+		// A page being built for the page cache reads the primary: the
+		// cache was just invalidated by a commit there, and a lagging
+		// replica would fill it again with the page as it was before.
+		if anonymous(r) && r.Context().Value(cacheNoteKey{}) == nil {
 			r = r.WithContext(context.WithValue(r.Context(), replicaKey{}, true))
 		}
 		next.ServeHTTP(w, r)
