@@ -54,7 +54,7 @@ func (s *Server) postNew(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := userFrom(r.Context())
-	p := &post.Post{AuthorID: u.ID, Status: post.Draft, Format: post.Markdown, CommentPolicy: post.CommentsOpen}
+	p := &post.Post{AuthorID: u.ID, Status: post.Draft, Format: post.Markdown, CommentPolicy: s.siteInfo(r.Context()).CommentPolicy}
 	return s.renderEditor(w, r, http.StatusOK, p, formOf(p), nil)
 }
 

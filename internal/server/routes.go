@@ -79,6 +79,7 @@ func (s *Server) routes() http.Handler {
 			s.importRoutes(r)     // Import: WXR import and export pages (import.go)
 			s.guestAdminRoutes(r) // Guest posts: the review queue and actions (guest_admin.go)
 			s.pageAdminRoutes(r)  // Pages: the pages list and "New page" (page_admin.go)
+			s.settingsRoutes(r)   // Settings: the blog's title, time zone, formats… (settings.go)
 		})
 	})
 	s.importUploadRoute(r, cop) // Import: the WXR upload, with its own body limit (import.go)
@@ -88,5 +89,5 @@ func (s *Server) routes() http.Handler {
 // apiRouter builds the /api/v1 router (also walked by the OpenAPI test).
 func (s *Server) apiRouter() http.Handler {
 	return api.New(api.Deps{Store: s.store, Log: s.log, BaseURL: s.cfg.BaseURL, Comments: s.comments, ClientIP: ClientIP, Media: s.media,
-		GuestPosts: s.guests}).Routes()
+		GuestPosts: s.guests, SettingsChanged: s.forgetSite}).Routes()
 }

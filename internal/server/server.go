@@ -23,6 +23,7 @@ import (
 	"quire/internal/media"
 	"quire/internal/media/library"
 	"quire/internal/signed"
+	"quire/internal/site"
 	"quire/internal/store"
 )
 
@@ -98,13 +99,8 @@ func New(d Deps) (*Server, error) {
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Site is the blog's identity, kept in the settings table.
-type Site struct {
-	Title   string `json:"title"`
-	Tagline string `json:"tagline"`
-	// GuestPostsOff hides the "Write for us" page and its footer link.
-	GuestPostsOff bool `json:"guest_posts_off,omitempty"`
-}
+// Site is the blog's identity, kept in the settings table (internal/site).
+type Site = site.Settings
 
 // siteTTL bounds how stale a node's copy of the site settings may be.
 const siteTTL = 10 * time.Second
@@ -116,12 +112,35 @@ func (s *Server) siteInfo(ctx context.Context) Site {
 	if time.Since(s.siteTime) < siteTTL && s.site.Title != "" {
 		return s.site
 	}
-	site := Site{Title: "Quire", Tagline: "A blog"}
-	if err := store.GetSetting(ctx, s.store.Pool, "site", &site); err != nil {
+	st, err := store.SiteSettings(ctx, s.store.Pool)
+	if err != nil {
 		s.log.Warn("reading site settings", "err", err)
 	}
-	s.site, s.siteTime = site, time.Now()
-	return site
+	st.LogoURL, st.FaviconURL = s.mediaURL(ctx, st.LogoMediaID), s.mediaURL(ctx, st.FaviconMediaID)
+	s.tpl.setSite(st)
+	s.site, s.siteTime = st, time.Now()
+	return st
+}
+
+// forgetSite drops this node's copy of the site settings, so the next
+// page shows a change at once.
+func (s *Server) forgetSite() {
+	s.siteMu.Lock()
+	s.siteTime = time.Time{}
+	s.siteMu.Unlock()
+}
+
+// mediaURL is the address of a library image's original, or "" when id is
+// 0 or the image has gone.
+func (s *Server) mediaURL(ctx context.Context, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	m, err := store.MediaByID(ctx, s.store.Pool, id)
+	if err != nil {
+		return ""
+	}
+	return s.media.URL(m.Name)
 }
 
 // Page is what every page template gets; page data structs embed it.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"quire/internal/account"
@@ -20,6 +21,29 @@ import (
 type Templates struct {
 	pages  map[string]*template.Template
 	static map[string]string // file name → content hash
+	// zone is how dates are shown: the blog's time zone and date format,
+	// swapped whole when the site settings are (re)loaded.
+	zone atomic.Pointer[dateStyle]
+}
+
+// dateStyle is the blog's time zone and date layout.
+type dateStyle struct {
+	loc    *time.Location
+	layout string
+}
+
+// setSite makes dates render in st's time zone and format.
+func (t *Templates) setSite(st Site) {
+	t.zone.Store(&dateStyle{loc: st.Location(), layout: st.DateFormat})
+}
+
+// style returns the current date style (UTC and the default layout until
+// the settings are first loaded).
+func (t *Templates) style() *dateStyle {
+	if z := t.zone.Load(); z != nil {
+		return z
+	}
+	return &dateStyle{loc: time.UTC, layout: "2 January 2006"}
 }
 
 // LoadTemplates parses templates/ from fsys and hashes static/ for cache-busting URLs.
@@ -93,10 +117,14 @@ func (t *Templates) funcs() template.FuncMap {
 		// template.HTML. Only *_html columns, sanitised on write by
 		// internal/render, may be passed to it.
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
-		"date":     func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-		"datetime": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 MST") },
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"ago":      ago,
+		// Dates are stored in UTC and shown in the blog's time zone.
+		"date": func(tm time.Time) string { z := t.style(); return tm.In(z.loc).Format(z.layout) },
+		"datetime": func(tm time.Time) string {
+			z := t.style()
+			return tm.In(z.loc).Format(z.layout + ", 15:04 MST")
+		},
+		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"ago": ago,
 		"can": func(u *account.User, a string, owner int64) bool {
 			return account.Can(u, account.Action(a), account.Owned(owner))
 		},

@@ -38,6 +38,9 @@ type Deps struct {
 	// GuestPosts is the guest-post workflow shared with the HTML pages
 	// (guestposts.go).
 	GuestPosts *guestposting.Service
+	// SettingsChanged tells the server its cached site settings are stale
+	// (settings.go).
+	SettingsChanged func()
 }
 
 // API is the JSON API handler set.
@@ -49,12 +52,14 @@ type API struct {
 	clientIP func(context.Context) netip.Addr
 	media    *library.Service
 	guests   *guestposting.Service
+
+	settingsChanged func()
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts}
+		guests: d.GuestPosts, settingsChanged: d.SettingsChanged}
 }
 
 type ctxKey int
@@ -91,10 +96,11 @@ func (a *API) Routes() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireUser)
 		r.Get("/me", a.h(a.me))
-		a.postRoutes(r)  // Publishing: /posts (posts.go)
-		a.queueRoutes(r) // Comments: the moderation queue (queue.go)
-		a.mediaRoutes(r) // Media: uploads and the library (media.go)
-		a.guestRoutes(r) // Guest posts: review (guestposts.go)
+		a.postRoutes(r)     // Publishing: /posts (posts.go)
+		a.queueRoutes(r)    // Comments: the moderation queue (queue.go)
+		a.mediaRoutes(r)    // Media: uploads and the library (media.go)
+		a.guestRoutes(r)    // Guest posts: review (guestposts.go)
+		a.settingsRoutes(r) // Settings: the blog's site settings, admins only (settings.go)
 	})
 	return r
 }

@@ -122,6 +122,9 @@ func (a *API) createPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &post.Post{AuthorID: u.ID, Kind: post.KindPost}
+	if st, err := store.SiteSettings(r.Context(), a.store.Pool); err == nil {
+		p.CommentPolicy = st.CommentPolicy // Settings: the blog's default, unless the body names one
+	}
 	if err := in.apply(p, time.Now()); err != nil {
 		return err
 	}

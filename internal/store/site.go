@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/site"
+)
+
+// SiteSettings returns the blog's settings, defaults filled in.
+func SiteSettings(ctx context.Context, db DB) (site.Settings, error) {
+	s := site.Defaults()
+	if err := GetSetting(ctx, db, site.Key, &s); err != nil {
+		return s, err
+	}
+	s.Fill()
+	return s, nil
+}
+
+// UpdateSiteSettings applies change to the stored settings in one
+// transaction: it locks the row, validates the result (media ids must name
+// images in the library), stores it and writes an audit entry for actorID
+// (0: the command line). Nothing changes when change or validation fails.
+// Errors: apperr.Invalid with per-field messages.
+func UpdateSiteSettings(ctx context.Context, s *Store, actorID int64, change func(*site.Settings) error) (site.Settings, error) {
+	var out site.Settings
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		cur := site.Defaults()
+		var raw []byte
+		err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1 FOR UPDATE`, site.Key).Scan(&raw)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			if err := json.Unmarshal(raw, &cur); err != nil {
+				return err
+			}
+		}
+		cur.Fill()
+		before, _ := json.Marshal(cur)
+		next := cur
+		next.Social = append([]site.Link(nil), cur.Social...)
+		if err := change(&next); err != nil {
+			return err
+		}
+		if err := next.Validate(); err != nil {
+			return err
+		}
+		for field, id := range map[string]int64{"logo_media_id": next.LogoMediaID, "favicon_media_id": next.FaviconMediaID} {
+			if id == 0 {
+				continue
+			}
+			if _, err := MediaByID(ctx, tx, id); errors.Is(err, apperr.ErrNotFound) {
+				return apperr.FieldErrors("No image with that id in the media library.", map[string]string{field: "No such image."})
+			} else if err != nil {
+				return err
+			}
+		}
+		if err := PutSetting(ctx, tx, site.Key, next); err != nil {
+			return err
+		}
+		after, _ := json.Marshal(next)
+		out = next
+		return Audit(ctx, tx, actorID, "settings.site", "settings", 0, string(before), string(after))
+	})
+	return out, err
+}
