@@ -38,6 +38,17 @@ var adminLinks = []struct {
 	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}},
 }
 
+// adminNav lists the admin areas u may use, for the admin layout's menu.
+func adminNav(u *account.User) []AdminLink {
+	var out []AdminLink
+	for _, l := range adminLinks {
+		if account.Can(u, l.action, account.Site) {
+			out = append(out, l.link)
+		}
+	}
+	return out
+}
+
 type adminPage struct {
 	Page
 	Links []AdminLink

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -190,8 +191,13 @@ func (s *Server) page(r *http.Request, title string) Page {
 }
 
 // render writes page name with data and status.
+// Signed-in pages under /admin use the wide admin layout.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
-	b, err := s.tpl.Render(name, data)
+	layout := "layout"
+	if strings.HasPrefix(r.URL.Path, "/admin") && userFrom(r.Context()) != nil {
+		layout = "adminlayout"
+	}
+	b, err := s.tpl.RenderIn(layout, name, data)
 	if err != nil {
 		return err
 	}

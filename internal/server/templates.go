@@ -85,12 +85,18 @@ func LoadTemplates(fsys fs.FS) (*Templates, error) {
 // Render executes page name with data into a buffer first, so a template
 // error never leaves half a page on the wire.
 func (t *Templates) Render(name string, data any) ([]byte, error) {
+	return t.RenderIn("layout", name, data)
+}
+
+// RenderIn executes page name inside layout: "layout" for the public
+// theme, "adminlayout" for signed-in /admin pages (layouts/admin.html).
+func (t *Templates) RenderIn(layout, name string, data any) ([]byte, error) {
 	tp, ok := t.pages[name]
 	if !ok {
 		return nil, fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
-	if err := tp.ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := tp.ExecuteTemplate(&buf, layout, data); err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
@@ -135,6 +141,9 @@ func (t *Templates) funcs() template.FuncMap {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"add": func(a, b int) int { return a + b },
+		// adminNav lists the admin areas u may use (admin.go).
+		"adminNav":  adminNav,
+		"hasPrefix": strings.HasPrefix,
 	}
 }
 

@@ -42,7 +42,6 @@ func UpdateSiteSettings(ctx context.Context, s *Store, actorID int64, change fun
 			}
 		}
 		cur.Fill()
-		before, _ := json.Marshal(cur)
 		next := cur
 		next.Social = append([]site.Link(nil), cur.Social...)
 		if err := change(&next); err != nil {
@@ -64,9 +63,33 @@ func UpdateSiteSettings(ctx context.Context, s *Store, actorID int64, change fun
 		if err := PutSetting(ctx, tx, site.Key, next); err != nil {
 			return err
 		}
-		after, _ := json.Marshal(next)
 		out = next
-		return Audit(ctx, tx, actorID, "settings.site", "settings", 0, string(before), string(after))
+		before, after := changedFields(cur, next)
+		return Audit(ctx, tx, actorID, "settings.site", "settings", 0, before, after)
 	})
 	return out, err
+}
+
+// changedFields returns the JSON of the fields that differ between a and
+// b, so the audit log shows what changed and not the whole value.
+func changedFields(a, b site.Settings) (before, after string) {
+	var ma, mb map[string]json.RawMessage
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	_ = json.Unmarshal(ja, &ma)
+	_ = json.Unmarshal(jb, &mb)
+	da, db := map[string]json.RawMessage{}, map[string]json.RawMessage{}
+	for k, v := range mb {
+		if string(ma[k]) != string(v) {
+			da[k], db[k] = ma[k], v
+		}
+	}
+	for k, v := range ma {
+		if _, ok := mb[k]; !ok {
+			da[k] = v
+		}
+	}
+	x, _ := json.Marshal(da)
+	y, _ := json.Marshal(db)
+	return string(x), string(y)
 }
