@@ -49,26 +49,6 @@ func adminNav(u *account.User) []AdminLink {
 	return out
 }
 
-type adminPage struct {
-	Page
-	Links []AdminLink
-}
-
-func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
-	if err := can(r, account.ViewAdmin, account.Site); err != nil {
-		return err
-	}
-	u := userFrom(r.Context())
-	p := adminPage{Page: s.page(r, "Dashboard")}
-	p.NoIndex = true
-	for _, l := range adminLinks {
-		if account.Can(u, l.action, account.Site) {
-			p.Links = append(p.Links, l.link)
-		}
-	}
-	return s.render(w, r, http.StatusOK, "admin", p)
-}
-
 type usersPage struct {
 	Page
 	Users  []*account.User
@@ -163,6 +143,9 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 		role := account.Role(r.PostForm.Get("role"))
 		disable := r.PostForm.Get("disabled") == "true"
 		enable := r.PostForm.Get("disabled") == "false"
+		if disable && id == actor.ID {
+			return apperr.New(apperr.Conflict, "You cannot disable your own account; another admin can.")
+		}
 		losesAdmin := u.Role == account.Admin && !u.Disabled && ((role != "" && role != account.Admin) || disable)
 		if losesAdmin {
 			n, err := store.CountAdmins(ctx, tx)

@@ -24,9 +24,10 @@ const (
 
 type signinPage struct {
 	Page
-	Login string
-	Next  string
-	Error string
+	Login      string
+	Next       string
+	Error      string
+	SignUpOpen bool // links "Become a member" (dashboard.go)
 }
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
@@ -34,7 +35,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		redirect(w, r, safeNext(r.URL.Query().Get("next")))
 		return nil
 	}
-	p := signinPage{Page: s.page(r, "Sign in"), Next: r.URL.Query().Get("next")}
+	p := signinPage{Page: s.page(r, "Sign in"), Next: r.URL.Query().Get("next"), SignUpOpen: s.signUpOpen(r.Context())}
 	p.NoIndex = true
 	return s.render(w, r, http.StatusOK, "signin", p)
 }
@@ -46,7 +47,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	login := strings.TrimSpace(r.PostForm.Get("login"))
 	password := r.PostForm.Get("password")
-	p := signinPage{Page: s.page(r, "Sign in"), Login: login, Next: r.PostForm.Get("next")}
+	p := signinPage{Page: s.page(r, "Sign in"), Login: login, Next: r.PostForm.Get("next"), SignUpOpen: s.signUpOpen(ctx)}
 	p.NoIndex = true
 	keys := []string{"account:" + strings.ToLower(login), "ip:" + ClientIP(ctx).String()}
 	if wait, err := s.throttled(r, keys); err != nil {
@@ -87,7 +88,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	sess.ID = ""
-	sess.Values = map[any]any{"user_id": u.ID, "flash": "Welcome back, " + u.Name() + "."}
+	sess.Values = map[any]any{"user_id": u.ID, "flash": s.welcome(ctx, u)} // "Welcome" the first time (dashboard.go)
 	if err := sess.Save(r, w); err != nil {
 		return err
 	}
