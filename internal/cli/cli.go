@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"quire/internal/config"
@@ -98,11 +97,4 @@ func loadConfig(name string, env Env) (config.Config, []string, error) {
 		return cfg, rest, err
 	}
 	return cfg, rest, nil
-}
-
-// newLogger returns the JSON logger used by every command.
-func newLogger(w io.Writer, level string) *slog.Logger {
-	var l slog.Level
-	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }

@@ -29,6 +29,18 @@ func SiteSettings(ctx context.Context, db DB) (site.Settings, error) {
 func UpdateSiteSettings(ctx context.Context, s *Store, actorID int64, change func(*site.Settings) error) (site.Settings, error) {
 	var out site.Settings
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		var err error
+		out, err = UpdateSiteSettingsTx(ctx, tx, actorID, change)
+		return err
+	})
+	return out, err
+}
+
+// UpdateSiteSettingsTx is UpdateSiteSettings inside the caller's
+// transaction.
+func UpdateSiteSettingsTx(ctx context.Context, tx pgx.Tx, actorID int64, change func(*site.Settings) error) (site.Settings, error) {
+	var out site.Settings
+	err := func() error {
 		cur := site.Defaults()
 		var raw []byte
 		err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1 FOR UPDATE`, site.Key).Scan(&raw)
@@ -66,7 +78,7 @@ func UpdateSiteSettings(ctx context.Context, s *Store, actorID int64, change fun
 		out = next
 		before, after := changedFields(cur, next)
 		return Audit(ctx, tx, actorID, "settings.site", "settings", 0, before, after)
-	})
+	}()
 	return out, err
 }
 
@@ -92,4 +104,11 @@ func changedFields(a, b site.Settings) (before, after string) {
 	x, _ := json.Marshal(da)
 	y, _ := json.Marshal(db)
 	return string(x), string(y)
+}
+
+// HasAdmin reports whether any admin account exists, enabled or not.
+func HasAdmin(ctx context.Context, db DB) (bool, error) {
+	var ok bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin')`).Scan(&ok)
+	return ok, err
 }
