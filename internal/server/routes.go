@@ -60,7 +60,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/signin", s.h(s.signinForm))
 		r.Post("/signin", s.h(s.signin))
 		r.Post("/signout", s.h(s.signout))
-		s.setupRoutes(r) // First run: /setup with the token `quire serve` prints (setup.go)
+		s.setupRoutes(r)   // First run: /setup with the token `quire serve` prints (setup.go)
 		s.readingRoutes(r) // Publishing: front page, posts, archives, search (routes_posts.go)
 		s.commentRoutes(r) // Comments: the form, permalinks, guest edits, mail links (comments.go)
 		s.guestRoutes(r)   // Guest posts: "Write for us", status links, guest authors (guest.go)
