@@ -20,7 +20,8 @@ type editorPage struct {
 	Form     postForm
 	Errors   map[string]string
 	Error    string
-	Statuses []statusChoice
+	Actions  []editorAction // the submit buttons (editor_actions.go)
+	Images   []imageChoice  // "Insert image": the newest library images (editor_actions.go)
 	Policies []post.CommentPolicy
 	// Linkbacks are the pingbacks and webmentions the post sent (linkback_page.go).
 	Linkbacks []store.LinkbackOut
@@ -34,10 +35,12 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	if p.ID != 0 {
 		title = "Edit: " + p.Title
 	}
-	ep := editorPage{Page: s.page(r, title), Post: p, Form: f, Statuses: statusChoices(userFrom(r.Context()), p),
+	ep := editorPage{Page: s.page(r, title), Post: p, Form: localForm(f, s.siteInfo(r.Context())),
+		Actions:  editorActions(userFrom(r.Context()), p),
 		Policies: []post.CommentPolicy{post.CommentsOpen, post.CommentsMembers, post.CommentsClosed}}
 	ep.NoIndex = true
 	ep.Linkbacks = s.outgoingLinkbacks(r.Context(), p)
+	ep.Images = s.insertableImages(r)
 	if err != nil {
 		e, ok := apperr.As(err)
 		if !ok || e.Code != apperr.Invalid && e.Code != apperr.Conflict {
@@ -191,11 +194,7 @@ func (s *Server) postPreview(w http.ResponseWriter, r *http.Request) error {
 	if p.Kind == post.KindPage {
 		return s.pagePreview(w, r, p, f) // Pages: page_admin.go
 	}
-	pp := s.postData(r, p)
-	pp.NoIndex = true
-	pp.Notice = "Preview: this is how the post will look. Nothing has been saved."
-	w.Header().Set("Cache-Control", "no-store")
-	return s.render(w, r, http.StatusOK, "post", pp)
+	return s.renderPreview(w, r, p, f) // with a way back to the editor (editor_actions.go)
 }
 
 func (s *Server) editableID(r *http.Request, id int64) (*post.Post, error) {

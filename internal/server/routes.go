@@ -81,6 +81,7 @@ func (s *Server) routes() http.Handler {
 			s.guestAdminRoutes(r)     // Guest posts: the review queue and actions (guest_admin.go)
 			s.pageAdminRoutes(r)      // Pages: the pages list and "New page" (page_admin.go)
 			s.profileAccountRoutes(r) // Profile: password change, avatar upload (profile_account.go)
+			s.editorRoutes(r)         // Editor: back from the preview, autosave (editor_actions.go)
 			s.settingsRoutes(r)       // Settings: the blog's title, time zone, formats… (settings.go)
 		})
 	})

