@@ -3,5 +3,17 @@
 -- "Welcome" and later ones "Welcome back".
 ALTER TABLE users ADD COLUMN signed_in_at timestamptz;
 
+-- The editor's autosave: one unsaved copy per user and post (post_id 0 is
+-- a post not yet created), offered back after a crash; a save deletes it.
+CREATE TABLE autosaves (
+    user_id  bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    post_id  bigint NOT NULL CHECK (post_id >= 0),
+    title    text NOT NULL DEFAULT '' CHECK (length(title) <= 300),
+    body     text NOT NULL DEFAULT '' CHECK (length(body) <= 500000),
+    saved_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, post_id)
+);
+
 -- +goose Down
+DROP TABLE autosaves;
 ALTER TABLE users DROP COLUMN signed_in_at;

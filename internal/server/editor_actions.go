@@ -176,4 +176,6 @@ func (s *Server) editAgain(w http.ResponseWriter, r *http.Request) error {
 // editorRoutes adds the editor's extra routes.
 func (s *Server) editorRoutes(r chi.Router) {
 	r.Post("/admin/posts/edit-again", s.h(s.editAgain))
+	r.Post("/admin/posts/autosave", s.h(s.autosave))
+	r.Post("/admin/posts/autosave/discard", s.h(s.autosaveDiscard))
 }

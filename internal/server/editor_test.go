@@ -104,3 +104,48 @@ func TestPreviewGoesBackOrPublishes(t *testing.T) {
 	}
 }
 
+
+func TestAutosaveRestore(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Author)
+	e.MustUser("bo", account.Author)
+	p := e.MustPost(ann, "Kept", post.CommentsOpen)
+	c := e.signedIn("ann")
+	id := strconv.FormatInt(p.ID, 10)
+	if res := e.PostForm(c, "/admin/posts/autosave", url.Values{"id": {id}, "title": {"Kept"}, "body": {"Typed before the crash."}}); res.StatusCode != http.StatusOK {
+		t.Fatalf("autosave: %d", res.StatusCode)
+	}
+	// Someone else's post: refused.
+	if res := e.PostForm(e.signedIn("bo"), "/admin/posts/autosave", url.Values{"id": {id}, "body": {"x"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("autosave of another's post: %d", res.StatusCode)
+	}
+	d := Doc(t, e.Get(c, "/admin/posts/"+id))
+	if d.Find("#restore").Length() != 1 {
+		t.Fatal("no restore offer")
+	}
+	d = Doc(t, e.Get(c, "/admin/posts/"+id+"?restore=1"))
+	if got := d.Find(`#post-form textarea[name=body]`).Text(); got != "Typed before the crash." {
+		t.Errorf("restored body %q", got)
+	}
+	// Saving drops the copy; the offer is gone.
+	res := e.PostForm(c, "/admin/posts/"+id, url.Values{"title": {"Kept"}, "body": {"Typed before the crash."}, "format": {"markdown"},
+		"comment_policy": {"open"}, "action": {"update"}, "status": {"published"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	if Doc(t, e.Get(c, "/admin/posts/"+id)).Find("#restore").Length() != 0 {
+		t.Error("restore offered after saving")
+	}
+	// A new post's copy is offered on "New post" and discarded on request.
+	e.PostForm(c, "/admin/posts/autosave", url.Values{"id": {"0"}, "title": {"Half"}, "body": {"Half a thought."}})
+	if Doc(t, e.Get(c, "/admin/posts/new")).Find("#restore").Length() != 1 {
+		t.Fatal("no restore offer for a new post")
+	}
+	e.PostForm(c, "/admin/posts/autosave/discard", url.Values{"id": {"0"}})
+	if Doc(t, e.Get(c, "/admin/posts/new")).Find("#restore").Length() != 0 {
+		t.Error("discarded copy still offered")
+	}
+	if res := e.PostForm(c, "/admin/posts/autosave", url.Values{"id": {"0"}, "body": {strings.Repeat("x", autosaveMaxBody+1)}}); res.StatusCode == http.StatusOK {
+		t.Error("an over-long autosave was accepted")
+	}
+}

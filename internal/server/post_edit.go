@@ -20,8 +20,10 @@ type editorPage struct {
 	Form     postForm
 	Errors   map[string]string
 	Error    string
-	Actions  []editorAction // the submit buttons (editor_actions.go)
-	Images   []imageChoice  // "Insert image": the newest library images (editor_actions.go)
+	Actions  []editorAction  // the submit buttons (editor_actions.go)
+	Images   []imageChoice   // "Insert image": the newest library images (editor_actions.go)
+	Restore  *store.Autosave // an unsaved copy the editor offers back (autosave.go)
+	Restored bool
 	Policies []post.CommentPolicy
 	// Linkbacks are the pingbacks and webmentions the post sent (linkback_page.go).
 	Linkbacks []store.LinkbackOut
@@ -41,6 +43,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	ep.NoIndex = true
 	ep.Linkbacks = s.outgoingLinkbacks(r.Context(), p)
 	ep.Images = s.insertableImages(r)
+	s.offerAutosave(r, &ep)
 	if err != nil {
 		e, ok := apperr.As(err)
 		if !ok || e.Code != apperr.Invalid && e.Code != apperr.Conflict {
@@ -77,6 +80,7 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.createPostOrPage(r, p, f); err != nil { // Pages: page_admin.go
 		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
 	}
+	s.dropAutosave(r, 0) // saved: the unsaved copy is stale (autosave.go)
 	s.setFlash(w, r, savedMessage(p))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil
@@ -128,6 +132,7 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.dropAutosave(r, p.ID) // saved: the unsaved copy is stale (autosave.go)
 	s.setFlash(w, r, savedMessage(&p))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil

@@ -44,4 +44,29 @@ document.addEventListener("DOMContentLoaded", function () {
       if (save) form.requestSubmit(save);
     }
   });
+
+  // Autosave: every 30 s, when the title or body changed, a copy goes to
+  // the server for this user; saving with a button deletes it.
+  var url = form.getAttribute("data-autosave");
+  var title = form.querySelector("input[name=title]");
+  var idField = form.querySelector("input[name=id]");
+  var status = document.getElementById("autosave-status");
+  var last = title.value + "\u0000" + body.value;
+  if (url) {
+    setInterval(function () {
+      var now = title.value + "\u0000" + body.value;
+      if (now === last) return;
+      var data = new URLSearchParams();
+      data.set("id", idField ? idField.value : "0");
+      data.set("title", title.value);
+      data.set("body", body.value);
+      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (res) {
+          if (!res.ok) throw new Error(res.status);
+          last = now;
+          if (status) status.textContent = "Copy saved at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".";
+        })
+        .catch(function () { if (status) status.textContent = "Autosave failed; save with the buttons."; });
+    }, 30000);
+  }
 });
