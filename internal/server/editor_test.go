@@ -104,7 +104,6 @@ func TestPreviewGoesBackOrPublishes(t *testing.T) {
 	}
 }
 
-
 func TestAutosaveRestore(t *testing.T) {
 	e := newEnv(t)
 	ann := e.MustUser("ann", account.Author)
