@@ -14,6 +14,12 @@ CREATE TABLE autosaves (
     PRIMARY KEY (user_id, post_id)
 );
 
+-- A post's featured image (lists, feeds and OpenGraph show it); deleting
+-- the image clears it.
+ALTER TABLE posts ADD COLUMN featured_media_id bigint REFERENCES media (id) ON DELETE SET NULL;
+CREATE INDEX posts_featured_media_idx ON posts (featured_media_id) WHERE featured_media_id IS NOT NULL;
+
 -- +goose Down
+ALTER TABLE posts DROP COLUMN featured_media_id;
 DROP TABLE autosaves;
 ALTER TABLE users DROP COLUMN signed_in_at;

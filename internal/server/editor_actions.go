@@ -11,6 +11,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/media/library"
 	"quire/internal/post"
+	"quire/internal/store"
 )
 
 // editorAction is one of the editor's submit buttons: what the writer
@@ -92,6 +93,7 @@ func localForm(f postForm, st Site) postForm {
 // imageChoice is a library image the editor can insert, with the
 // Markdown that shows it.
 type imageChoice struct {
+	ID                    int64
 	Thumb, Name, Markdown string
 }
 
@@ -113,15 +115,19 @@ func (s *Server) insertableImages(r *http.Request) []imageChoice {
 	}
 	out := make([]imageChoice, 0, len(ms))
 	for _, m := range ms {
-		thumb := m.Name
-		if len(m.Variants) > 0 {
-			thumb = m.Variants[0].Name // the smallest
-		}
-		alt := strings.NewReplacer("[", "", "]", "", "\n", " ").Replace(m.Alt)
-		out = append(out, imageChoice{Thumb: s.media.URL(thumb), Name: displayName(m),
-			Markdown: "![" + alt + "](" + s.media.URL(m.Name) + ")"})
+		out = append(out, s.imageChoiceOf(m))
 	}
 	return out
+}
+
+func (s *Server) imageChoiceOf(m *store.Media) imageChoice {
+	thumb := m.Name
+	if len(m.Variants) > 0 {
+		thumb = m.Variants[0].Name // the smallest
+	}
+	alt := strings.NewReplacer("[", "", "]", "", "\n", " ").Replace(m.Alt)
+	return imageChoice{ID: m.ID, Thumb: s.media.URL(thumb), Name: displayName(m),
+		Markdown: "![" + alt + "](" + s.media.URL(m.Name) + ")"}
 }
 
 // previewPage shows a post as it will look, with the form carried along

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"quire/internal/account"
+	"quire/internal/media/mediatest"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -146,5 +147,44 @@ func TestAutosaveRestore(t *testing.T) {
 	}
 	if res := e.PostForm(c, "/admin/posts/autosave", url.Values{"id": {"0"}, "body": {strings.Repeat("x", autosaveMaxBody+1)}}); res.StatusCode == http.StatusOK {
 		t.Error("an over-long autosave was accepted")
+	}
+}
+
+func TestFeaturedImage(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Author)
+	c := e.signedIn("ann")
+	res := upload(t, c, e.TS.URL+"/admin/media", "cover.png", "image/png", mediatest.TransparentPNG(t, 900, 600), map[string]string{"alt": "A cover"}, nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d", res.StatusCode)
+	}
+	var mid int64
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT id FROM media WHERE uploader_id = $1`, ann.ID).Scan(&mid); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"title": {"With a cover"}, "body": {"Words."}, "format": {"markdown"}, "comment_policy": {"open"},
+		"action": {"publish"}, "featured_media_id": {"999999"}}
+	if res := e.PostForm(c, "/admin/posts", form); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown featured image: %d", res.StatusCode)
+	}
+	form.Set("featured_media_id", strconv.FormatInt(mid, 10))
+	res = e.PostForm(c, "/admin/posts", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	loc := res.Header.Get("Location")
+	var got *int64
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT featured_media_id FROM posts WHERE title = 'With a cover'`).Scan(&got); err != nil || got == nil || *got != mid {
+		t.Fatalf("stored featured %v %v", got, err)
+	}
+	if v, _ := Doc(t, e.Get(c, loc)).Find(`select[name=featured_media_id] option[selected]`).Attr("value"); v != strconv.FormatInt(mid, 10) {
+		t.Errorf("editor shows featured %q", v)
+	}
+	// Deleting the image clears it.
+	if _, err := store.DeleteMedia(context.Background(), e.Store.Pool, mid); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT featured_media_id FROM posts WHERE title = 'With a cover'`).Scan(&got); err != nil || got != nil {
+		t.Errorf("featured after the image was deleted: %v %v", got, err)
 	}
 }

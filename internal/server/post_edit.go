@@ -23,6 +23,7 @@ type editorPage struct {
 	Actions  []editorAction  // the submit buttons (editor_actions.go)
 	Images   []imageChoice   // "Insert image": the newest library images (editor_actions.go)
 	Restore  *store.Autosave // an unsaved copy the editor offers back (autosave.go)
+	Featured *imageChoice    // the chosen featured image, shown beside its picker (featured.go)
 	Restored bool
 	Policies []post.CommentPolicy
 	// Linkbacks are the pingbacks and webmentions the post sent (linkback_page.go).
@@ -44,6 +45,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	ep.Linkbacks = s.outgoingLinkbacks(r.Context(), p)
 	ep.Images = s.insertableImages(r)
 	s.offerAutosave(r, &ep)
+	ep.Featured = s.featuredChoice(r, ep.Form.Featured)
 	if err != nil {
 		e, ok := apperr.As(err)
 		if !ok || e.Code != apperr.Invalid && e.Code != apperr.Conflict {
@@ -77,8 +79,15 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := post.Transition(u, &post.Post{AuthorID: u.ID, Kind: p.Kind}, p.Status); err != nil {
 		return err
 	}
+	featured, err := s.featuredOfForm(r, f) // featured.go
+	if err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
+	}
 	if err := s.createPostOrPage(r, p, f); err != nil { // Pages: page_admin.go
 		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
+	}
+	if err := store.SetFeatured(r.Context(), s.store.Pool, p.ID, featured); err != nil {
+		return err
 	}
 	s.dropAutosave(r, 0) // saved: the unsaved copy is stale (autosave.go)
 	s.setFlash(w, r, savedMessage(p))
@@ -105,6 +114,9 @@ func (s *Server) postEdit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.pageFormOf(r, p, &f); err != nil { // Pages: page_admin.go
 		return err
 	}
+	if err := s.featuredForm(r, p, &f); err != nil { // featured.go
+		return err
+	}
 	return s.renderEditor(w, r, http.StatusOK, p, f, nil)
 }
 
@@ -122,6 +134,10 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 	if err := f.apply(&p, s.now()); err != nil {
 		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
 	}
+	featured, err := s.featuredOfForm(r, f) // featured.go
+	if err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
+	}
 	err = s.updatePostOrPage(r, &p, f, func(stored *post.Post) error { // Pages: page_admin.go
 		return post.Transition(u, stored, p.Status)
 	})
@@ -130,6 +146,9 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
 	}
 	if err != nil {
+		return err
+	}
+	if err := store.SetFeatured(r.Context(), s.store.Pool, p.ID, featured); err != nil {
 		return err
 	}
 	s.dropAutosave(r, p.ID) // saved: the unsaved copy is stale (autosave.go)

@@ -21,6 +21,8 @@ type postForm struct {
 	Zone string
 	// Action is the button pressed (editor_actions.go).
 	Action string
+	// Featured is the featured image's media id, "" for none (featured.go).
+	Featured string
 }
 
 // formTime is the editor's date format (an <input type="datetime-local">,
@@ -49,7 +51,8 @@ func readPostForm(r *http.Request) (postForm, error) {
 		Tags: v("tags"), Categories: v("categories"),
 		PublishedAt: strings.TrimSpace(v("published_at")), CommentPolicy: v("comment_policy"),
 		Kind: v("kind"), NavOrder: strings.TrimSpace(v("nav_order")), Template: v("template"),
-		Status: statusOfAction(v("action"), v("status")), Zone: v("tz"), Action: v("action"), // the editor's buttons (editor_actions.go)
+		Status: statusOfAction(v("action"), v("status")), Zone: v("tz"), Action: v("action"),
+		Featured: strings.TrimSpace(v("featured_media_id")), // the editor's buttons (editor_actions.go)
 	}, nil
 }
 
