@@ -19,7 +19,18 @@ CREATE TABLE autosaves (
 ALTER TABLE posts ADD COLUMN featured_media_id bigint REFERENCES media (id) ON DELETE SET NULL;
 CREATE INDEX posts_featured_media_idx ON posts (featured_media_id) WHERE featured_media_id IS NOT NULL;
 
+-- Two-factor sign-in: a TOTP secret ('' = off) and single-use recovery
+-- codes, kept as SHA-256 hashes.
+ALTER TABLE users ADD COLUMN totp_secret text NOT NULL DEFAULT '' CHECK (length(totp_secret) <= 128);
+CREATE TABLE recovery_codes (
+    user_id   bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash bytea NOT NULL,
+    PRIMARY KEY (user_id, code_hash)
+);
+
 -- +goose Down
+DROP TABLE recovery_codes;
+ALTER TABLE users DROP COLUMN totp_secret;
 ALTER TABLE posts DROP COLUMN featured_media_id;
 DROP TABLE autosaves;
 ALTER TABLE users DROP COLUMN signed_in_at;

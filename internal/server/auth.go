@@ -76,6 +76,9 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	if err := store.ClearLoginFailures(ctx, s.store.Pool, keys[0]); err != nil {
 		return err
 	}
+	if half, err := s.needsSecondStep(w, r, u, p.Next); half || err != nil { // Two-factor: the code step (twofactor.go)
+		return err
+	}
 	// A new session id at sign-in: whatever session the browser had before
 	// (perhaps planted by someone else) is dropped.
 	sess, err := s.sessions.Get(r, sessionCookie)

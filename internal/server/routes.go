@@ -60,11 +60,12 @@ func (s *Server) routes() http.Handler {
 		r.Get("/signin", s.h(s.signinForm))
 		r.Post("/signin", s.h(s.signin))
 		r.Post("/signout", s.h(s.signout))
-		s.setupRoutes(r)   // First run: /setup with the token `quire serve` prints (setup.go)
-		s.readingRoutes(r) // Publishing: front page, posts, archives, search (routes_posts.go)
-		s.commentRoutes(r) // Comments: the form, permalinks, guest edits, mail links (comments.go)
-		s.guestRoutes(r)   // Guest posts: "Write for us", status links, guest authors (guest.go)
-		s.pageRoutes(r)    // Pages: /{slug} at the root; static routes win in chi (page_read.go)
+		s.secondStepRoutes(r) // Two-factor: /signin/code (twofactor.go)
+		s.setupRoutes(r)      // First run: /setup with the token `quire serve` prints (setup.go)
+		s.readingRoutes(r)    // Publishing: front page, posts, archives, search (routes_posts.go)
+		s.commentRoutes(r)    // Comments: the form, permalinks, guest edits, mail links (comments.go)
+		s.guestRoutes(r)      // Guest posts: "Write for us", status links, guest authors (guest.go)
+		s.pageRoutes(r)       // Pages: /{slug} at the root; static routes win in chi (page_read.go)
 
 		// Signed in; each handler checks account.Can for its action.
 		r.Group(func(r chi.Router) {
@@ -81,6 +82,7 @@ func (s *Server) routes() http.Handler {
 			s.guestAdminRoutes(r)     // Guest posts: the review queue and actions (guest_admin.go)
 			s.pageAdminRoutes(r)      // Pages: the pages list and "New page" (page_admin.go)
 			s.profileAccountRoutes(r) // Profile: password change, avatar upload (profile_account.go)
+			s.twoFactorRoutes(r)      // Two-factor: enrolment in the profile (twofactor.go)
 			s.editorRoutes(r)         // Editor: back from the preview, autosave (editor_actions.go)
 			s.settingsRoutes(r)       // Settings: the blog's title, time zone, formats… (settings.go)
 		})
