@@ -22,6 +22,8 @@ CREATE INDEX posts_featured_media_idx ON posts (featured_media_id) WHERE feature
 -- Two-factor sign-in: a TOTP secret ('' = off) and single-use recovery
 -- codes, kept as SHA-256 hashes.
 ALTER TABLE users ADD COLUMN totp_secret text NOT NULL DEFAULT '' CHECK (length(totp_secret) <= 128);
+-- The last accepted TOTP time step: a code is accepted once (RFC 6238 5.2).
+ALTER TABLE users ADD COLUMN totp_last_step bigint NOT NULL DEFAULT 0;
 CREATE TABLE recovery_codes (
     user_id   bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     code_hash bytea NOT NULL,
@@ -30,7 +32,7 @@ CREATE TABLE recovery_codes (
 
 -- +goose Down
 DROP TABLE recovery_codes;
-ALTER TABLE users DROP COLUMN totp_secret;
+ALTER TABLE users DROP COLUMN totp_secret, DROP COLUMN totp_last_step;
 ALTER TABLE posts DROP COLUMN featured_media_id;
 DROP TABLE autosaves;
 ALTER TABLE users DROP COLUMN signed_in_at;

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base32"
 	"image/png"
 	"net/http"
@@ -201,6 +202,22 @@ func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// totpStep finds the 30-second time step, among the current one and its
+// neighbours (clock drift), whose code is code.
+func totpStep(secret, code string, now time.Time) (int64, bool) {
+	if secret == "" || len(code) != 6 {
+		return 0, false
+	}
+	for _, d := range []int64{0, -1, 1} {
+		step := now.Unix()/30 + d
+		want, err := totp.GenerateCode(secret, time.Unix(step*30, 0))
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step, true
+		}
+	}
+	return 0, false
+}
+
 // newRecoveryCodes makes recoveryCodes codes like "k7qm-2xdp-9c4w" and
 // their hashes.
 func newRecoveryCodes() ([]string, [][]byte, error) {
@@ -308,7 +325,12 @@ func (s *Server) secondStep(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok := secret != "" && totp.Validate(strings.ReplaceAll(code, " ", ""), secret)
+	ok := false
+	if step, match := totpStep(secret, strings.ReplaceAll(code, " ", ""), s.now()); match {
+		if ok, err = store.UseTOTPStep(ctx, s.store.Pool, u.ID, step); err != nil { // each code once
+			return err
+		}
+	}
 	if !ok && strings.Contains(code, "-") {
 		if ok, err = store.UseRecoveryCode(ctx, s.store.Pool, u.ID, recoveryHash(code)); err != nil {
 			return err

@@ -58,6 +58,12 @@ func TestTOTPSignIn(t *testing.T) {
 	if res := e.Get(b, "/admin"); res.StatusCode != http.StatusOK {
 		t.Errorf("after the code: %d", res.StatusCode)
 	}
+	// The same code a second time is refused (RFC 6238 5.2).
+	again := e.Client()
+	e.PostForm(again, "/signin", url.Values{"login": {"ann"}, "password": {"password123"}})
+	if res := e.PostForm(again, "/signin/code", url.Values{"code": {code}}); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a used code accepted again: %d", res.StatusCode)
+	}
 
 	// A recovery code works once.
 	for i, want := range []int{http.StatusSeeOther, http.StatusUnauthorized} {

@@ -43,3 +43,11 @@ func RecoveryCodesLeft(ctx context.Context, db DB, userID int64) (int, error) {
 	err := db.QueryRow(ctx, `SELECT count(*) FROM recovery_codes WHERE user_id = $1`, userID).Scan(&n)
 	return n, err
 }
+
+// UseTOTPStep records that userID's code for time step was accepted and
+// reports whether it was newer than every step accepted before, so a code
+// seen once (over a shoulder, in a proxy log) cannot be used again.
+func UseTOTPStep(ctx context.Context, db DB, userID, step int64) (bool, error) {
+	tag, err := db.Exec(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, userID, step)
+	return err == nil && tag.RowsAffected() == 1, err
+}
