@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -90,7 +91,7 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.dropAutosave(r, 0) // saved: the unsaved copy is stale (autosave.go)
-	s.setFlash(w, r, savedMessage(p))
+	s.setFlash(w, r, savedMessage(p, s.siteInfo(r.Context()).Location()))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil
 }
@@ -152,17 +153,18 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.dropAutosave(r, p.ID) // saved: the unsaved copy is stale (autosave.go)
-	s.setFlash(w, r, savedMessage(&p))
+	s.setFlash(w, r, savedMessage(&p, s.siteInfo(r.Context()).Location()))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil
 }
 
-func savedMessage(p *post.Post) string {
+// savedMessage says what a save did, a scheduled time in the blog's zone.
+func savedMessage(p *post.Post, loc *time.Location) string {
 	switch p.Status {
 	case post.Published:
 		return "Published."
 	case post.Scheduled:
-		return "Scheduled for " + p.PublishedAt.UTC().Format("2 January 2006, 15:04 MST") + "."
+		return "Scheduled for " + p.PublishedAt.In(loc).Format("2 January 2006, 15:04 MST") + "."
 	case post.Pending:
 		return "Submitted for review."
 	}
