@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"quire/internal/config"
@@ -35,6 +34,7 @@ func commands() []command {
 		{"migrate", "quire migrate [up|status] [flags]", "apply or list database migrations", migrate},
 		{"user", "quire user add|passwd|list [flags]", "manage accounts (passwords are read from standard input)", userCmd},
 		{"token", "quire token create|revoke [flags]", "manage API tokens", tokenCmd},
+		{"settings", "quire settings get [KEY] | set KEY VALUE", "read or change the site settings (title, time_zone…)", settingsCmd},
 		{"demo", "quire demo [flags]", "load the demo blog (idempotent)", demo}, // Publishing (demo.go)
 		{"import", "quire import wxr FILE [--old-base-url URL] [--map-author wxr=quire]", "import a WordPress export (idempotent)", importCmd},
 		{"export", "quire export wxr > FILE", "export the blog as a WordPress WXR 1.2 file", exportCmd},
@@ -98,11 +98,4 @@ func loadConfig(name string, env Env) (config.Config, []string, error) {
 		return cfg, rest, err
 	}
 	return cfg, rest, nil
-}
-
-// newLogger returns the JSON logger used by every command.
-func newLogger(w io.Writer, level string) *slog.Logger {
-	var l slog.Level
-	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }

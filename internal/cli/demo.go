@@ -21,7 +21,7 @@ func demo(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(env.Stderr, cfg.LogLevel)
+	log := cfgLogger(env.Stderr, cfg)
 	db, err := openDatabase(ctx, cfg, log, false)
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func demo(ctx context.Context, env Env) error {
 	if err := loadDemoPages(ctx, db.Store, env.Stdout); err != nil { // Pages: About and Contact (demo_pages.go)
 		return err
 	}
-	return ensureDemoAdmin(ctx, db.Store, env.Stdout)
+	return ensureDemoAdmin(ctx, db.Store, env.Stdout, cfg.BaseURL.String())
 }
 
 // demoDiscussionPost is the demo post that carries the demo discussion.

@@ -2,11 +2,10 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"quire/internal/account"
@@ -145,19 +144,24 @@ func loadDemoComments(ctx context.Context, s *store.Store, r *render.Renderer, t
 // ensureDemoAdmin creates the account "admin" with a random password when
 // the blog has no admin yet, and prints how to sign in: a new user of
 // `make run` can try the admin at once. It never touches an existing admin.
-func ensureDemoAdmin(ctx context.Context, s *store.Store, out io.Writer) error {
+func ensureDemoAdmin(ctx context.Context, s *store.Store, out io.Writer, baseURL string) error {
+	signin := strings.TrimRight(baseURL, "/") + "/signin"
 	n, err := store.CountAdmins(ctx, s.Pool)
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
+	}
+	if n > 0 {
+		// A second run: say how to get in without printing a secret.
+		fmt.Fprintf(out, "demo blog: sign in at %s (forgot the password? quire user passwd --username NAME)\n", signin)
+		return nil
 	}
 	if _, err := store.UserByLogin(ctx, s.Pool, "admin"); !errors.Is(err, apperr.ErrNotFound) {
 		return err // an "admin" account exists with another role: leave it
 	}
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
+	password, err := readablePassword()
+	if err != nil {
 		return err
 	}
-	password := base64.RawURLEncoding.EncodeToString(b)
 	hash, err := account.HashPassword(password)
 	if err != nil {
 		return err
@@ -166,6 +170,10 @@ func ensureDemoAdmin(ctx context.Context, s *store.Store, out io.Writer) error {
 	if err := store.CreateUser(ctx, s.Pool, u); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "demo admin: sign in at /signin as \"admin\" with password %s (change it: quire user passwd --username admin)\n", password)
+	box(out, "The demo blog's admin account (shown once)", "",
+		"Sign in at  "+signin,
+		"Username    admin",
+		"Password    "+password, "",
+		"Change it:  quire user passwd --username admin")
 	return nil
 }

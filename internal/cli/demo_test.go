@@ -14,14 +14,15 @@ func TestDemo(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "3 authors, 15 posts and 8 responses added") {
 		t.Fatalf("first demo: %+v", r)
 	}
-	// The first run makes an admin and prints its password once.
-	_, pw, ok := strings.Cut(r.stdout, `as "admin" with password `)
+	// The first run makes an admin and prints its password once, boxed.
+	_, pw, ok := strings.Cut(r.stdout, "│  Password    ")
 	pw, _, _ = strings.Cut(pw, " ")
-	if !ok || len(pw) < 12 {
-		t.Fatalf("no admin password printed: %q", r.stdout)
+	if !ok || len(pw) != 19 || strings.Count(pw, "-") != 3 || !strings.Contains(r.stdout, "┌") {
+		t.Fatalf("no boxed admin password printed: %q", r.stdout)
 	}
 	r = run(t, dir, "", "demo")
-	if r.code != 0 || !strings.Contains(r.stdout, "0 authors, 0 posts and 0 responses added") || strings.Contains(r.stdout, "password") {
+	if r.code != 0 || !strings.Contains(r.stdout, "0 authors, 0 posts and 0 responses added") || strings.Contains(r.stdout, pw) ||
+		!strings.Contains(r.stdout, "demo blog: sign in at http://localhost:8080/signin") {
 		t.Fatalf("second demo: %+v", r)
 	}
 	if r := run(t, dir, "", "user", "list"); !strings.Contains(r.stdout, "admin") {

@@ -22,7 +22,7 @@ func exportCmd(ctx context.Context, env Env) error {
 	if len(args) != 0 {
 		return errors.New("quire export wxr takes no arguments; redirect standard output to a file")
 	}
-	db, err := openDatabase(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel), false)
+	db, err := openDatabase(ctx, cfg, cfgLogger(env.Stderr, cfg), false)
 	if err != nil {
 		return err
 	}

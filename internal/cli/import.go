@@ -50,7 +50,7 @@ func importCmd(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel), false)
+	db, err := openDatabase(ctx, cfg, cfgLogger(env.Stderr, cfg), false)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func importCmd(ctx context.Context, env Env) error {
 		if err != nil {
 			return err
 		}
-		if im.Media, err = importMedia(cfg, db.Store, files, newLogger(env.Stderr, cfg.LogLevel)); err != nil {
+		if im.Media, err = importMedia(cfg, db.Store, files, cfgLogger(env.Stderr, cfg)); err != nil {
 			return err
 		}
 	}

@@ -23,7 +23,7 @@ func migrate(ctx context.Context, env Env) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("unknown argument %q: use `quire migrate up` or `quire migrate status`", rest[0])
 	}
-	log := newLogger(env.Stderr, cfg.LogLevel)
+	log := cfgLogger(env.Stderr, cfg)
 	if sub == "up" {
 		db, err := openDatabase(ctx, cfg, log, false)
 		if err != nil {

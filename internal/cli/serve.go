@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,7 +27,7 @@ func serve(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(env.Stderr, cfg.LogLevel)
+	log := cfgLogger(env.Stderr, cfg)
 	start := time.Now()
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("QUIRE_DATA_DIR: %w", err)
@@ -41,13 +42,14 @@ func serve(ctx context.Context, env Env) error {
 	if err != nil {
 		return fmt.Errorf("QUIRE_ADDR: %w", err)
 	}
-	return runServer(ctx, cfg, db.Store, ln, log, start)
+	return runServer(ctx, cfg, db.Store, ln, log, start, env.Stderr)
 }
 
 // runServer serves on ln until ctx ends, then shuts down in order: stop
 // accepting, let in-flight requests finish, stop background work; the
 // caller closes the database last.
-func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.Listener, log *slog.Logger, start time.Time) error {
+// A blog without an admin gets a one-time set-up address printed on out.
+func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.Listener, log *slog.Logger, start time.Time, out io.Writer) error {
 	files, err := mediaStorage(ctx, cfg)
 	if err != nil {
 		ln.Close()
@@ -71,6 +73,12 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if setup, err := srv.SetupURL(ctx); err != nil {
+		ln.Close()
+		return err
+	} else if setup != "" {
+		box(out, "This blog has no admin yet. Open this address to name the blog", "and create the first account (it works once, for 24 hours):", "", setup)
 	}
 	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()

@@ -27,6 +27,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix // QUIRE_TRUSTED_PROXIES; whose X-Forwarded-For is believed
 	SendLinkbacks  bool           // QUIRE_SEND_LINKBACKS; false stops outgoing pingbacks and webmentions
 	LogLevel       string         // QUIRE_LOG_LEVEL; debug, info, warn, error
+	LogFormat      string         // QUIRE_LOG_FORMAT; auto (text on a terminal, else JSON), text or json
 
 	MediaMaxBytes  int64   // QUIRE_MEDIA_MAX_MB, in bytes; the largest image file an upload may be
 	MediaMaxPixels int64   // QUIRE_MEDIA_MAX_MEGAPIXELS, in pixels; checked from the header before decoding
@@ -70,6 +71,7 @@ var settings = []setting{
 	{"QUIRE_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs whose X-Forwarded-For is believed"},
 	{"QUIRE_SEND_LINKBACKS", "send-linkbacks", "true", "send pingbacks and webmentions for published posts"},
 	{"QUIRE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"QUIRE_LOG_FORMAT", "log-format", "auto", "auto (readable text on a terminal, JSON otherwise), text or json"},
 	{"QUIRE_MEDIA_MAX_MB", "media-max-mb", "10", "largest image upload, in megabytes"},
 	{"QUIRE_MEDIA_MAX_MEGAPIXELS", "media-max-megapixels", "50", "largest image upload, in megapixels (width × height)"},
 	{"QUIRE_MEDIA_STORE", "media-store", "local", "where uploaded images are kept: local (the data dir) or s3"},
@@ -165,6 +167,10 @@ func parse(get func(string) string) (Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("QUIRE_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	c.LogFormat = strings.ToLower(get("QUIRE_LOG_FORMAT"))
+	if c.LogFormat != "auto" && c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("QUIRE_LOG_FORMAT: %q is not auto, text or json", c.LogFormat))
 	}
 	errs = append(errs, parseMedia(&c, get)...)
 	errs = append(errs, parseCluster(&c, get)...)

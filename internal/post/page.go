@@ -59,7 +59,7 @@ func init() {
 		search signin signout signup static media write guest guests guest-posts xmlrpc webmention
 		webmentions healthz readyz metrics sitemap robots comments contact-sent members password
 		invite invites profile import export login logout register wp-admin wp-login wp-content
-		wp-json favicon well-known
+		wp-json favicon well-known setup
 		newsletter`) {
 		reserved[s] = true
 	}

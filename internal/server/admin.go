@@ -29,6 +29,7 @@ var adminLinks = []struct {
 	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks, webmentions and guest posts, in one list; spam and trash."}},
 	{account.ReviewGuestPosts, AdminLink{"/admin/guest-posts", "Guest posts", "Review submissions from \"Write for us\"; accept, schedule or decline."}}, // Guest posts
 	{account.EditOwnProfile, AdminLink{"/admin/profile", "Profile", "Your author page: name, bio, location, links."}},                                    // Publishing
+	{account.ManageSettings, AdminLink{"/admin/settings", "Site settings", "Title, tagline, time zone, date format, posts per page, logo, footer."}},
 	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}},
 	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}},
 	{account.ManageUsers, AdminLink{"/admin/invite", "Invite a member", "Mail someone a sign-up link."}},
@@ -37,24 +38,15 @@ var adminLinks = []struct {
 	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}},
 }
 
-type adminPage struct {
-	Page
-	Links []AdminLink
-}
-
-func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
-	if err := can(r, account.ViewAdmin, account.Site); err != nil {
-		return err
-	}
-	u := userFrom(r.Context())
-	p := adminPage{Page: s.page(r, "Dashboard")}
-	p.NoIndex = true
+// adminNav lists the admin areas u may use, for the admin layout's menu.
+func adminNav(u *account.User) []AdminLink {
+	var out []AdminLink
 	for _, l := range adminLinks {
 		if account.Can(u, l.action, account.Site) {
-			p.Links = append(p.Links, l.link)
+			out = append(out, l.link)
 		}
 	}
-	return s.render(w, r, http.StatusOK, "admin", p)
+	return out
 }
 
 type usersPage struct {
@@ -151,6 +143,9 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 		role := account.Role(r.PostForm.Get("role"))
 		disable := r.PostForm.Get("disabled") == "true"
 		enable := r.PostForm.Get("disabled") == "false"
+		if disable && id == actor.ID {
+			return apperr.New(apperr.Conflict, "You cannot disable your own account; another admin can.")
+		}
 		losesAdmin := u.Role == account.Admin && !u.Disabled && ((role != "" && role != account.Admin) || disable)
 		if losesAdmin {
 			n, err := store.CountAdmins(ctx, tx)

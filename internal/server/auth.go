@@ -17,7 +17,8 @@ type signinPage struct {
 	Login  string
 	Next   string
 	Error  string
-	Notice string
+	Notice     string
+	SignUpOpen bool // links "Become a member" (dashboard.go)
 }
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
@@ -25,7 +26,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		redirect(w, r, safeNext(r.URL.Query().Get("next")))
 		return nil
 	}
-	p := signinPage{Page: s.page(r, "Sign in"), Next: r.URL.Query().Get("next")}
+	p := signinPage{Page: s.page(r, "Sign in"), Next: r.URL.Query().Get("next"), SignUpOpen: s.signUpOpen(r.Context())}
 	switch q := r.URL.Query(); {
 	case q.Has("reset"):
 		p.Notice = "Your password was changed. Every session was signed out and every API token revoked: sign in with the new password, and make new tokens where scripts need them."
@@ -45,7 +46,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	login := strings.TrimSpace(r.PostForm.Get("login"))
 	password := r.PostForm.Get("password")
-	p := signinPage{Page: s.page(r, "Sign in"), Login: login, Next: r.PostForm.Get("next")}
+	p := signinPage{Page: s.page(r, "Sign in"), Login: login, Next: r.PostForm.Get("next"), SignUpOpen: s.signUpOpen(ctx)}
 	p.NoIndex = true
 	ip := ClientIP(ctx).String()
 	u, err := store.UserByLogin(ctx, s.store.Pool, login)
@@ -73,7 +74,13 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		p.Error = "Wrong username or password."
 		return s.render(w, r, http.StatusUnauthorized, "signin", p)
 	}
-	if err := s.signinSucceeded(ctx, keys); err != nil {
+	if err := s.passwordAccepted(ctx, keys); err != nil {
+		return err
+	}
+	if half, err := s.needsSecondStep(w, r, u, p.Next); half || err != nil { // Two-factor: the code step (twofactor.go)
+		return err
+	}
+	if err := s.signedIn(ctx, u.ID); err != nil {
 		return err
 	}
 	// A new session id at sign-in: whatever session the browser had before
@@ -88,7 +95,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	sess.ID = ""
-	sess.Values = map[any]any{"user_id": u.ID, "flash": "Welcome back, " + u.Name() + "."}
+	sess.Values = map[any]any{"user_id": u.ID, "flash": s.welcome(ctx, u)} // "Welcome" the first time (dashboard.go)
 	if err := sess.Save(r, w); err != nil {
 		return err
 	}

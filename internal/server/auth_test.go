@@ -29,7 +29,7 @@ func TestSignInOut(t *testing.T) {
 	if got := d.Find("h1").Text(); got != "Dashboard" {
 		t.Errorf("h1 %q", got)
 	}
-	if d.Find(`a[href="/admin/users"]`).Length() != 1 {
+	if d.Find(`#main a[href="/admin/users"]`).Length() != 1 {
 		t.Error("admin should see the Users link")
 	}
 	for _, c := range res.Cookies() {

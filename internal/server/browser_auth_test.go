@@ -35,7 +35,7 @@ func TestBrowserSignInOut(t *testing.T) {
 	)
 	h1 := bt.Get(t, ctx, chromedp.Text(`h1`))
 	flash := bt.Get(t, ctx, chromedp.Text(`.flash`))
-	if h1 != "Dashboard" || !strings.Contains(flash, "Welcome back, Ann") {
+	if h1 != "Dashboard" || !strings.Contains(flash, "Welcome, Ann") { // the first sign-in
 		t.Errorf("after sign-in: h1 %q flash %q", h1, flash)
 	}
 	bt.Screenshot(t, ctx, "dashboard")

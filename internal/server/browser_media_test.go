@@ -56,7 +56,6 @@ func TestBrowserMediaJourney(t *testing.T) {
 		chromedp.WaitVisible(`#post-form`),
 		chromedp.SetValue(`#post-form input[name=title]`, "Morning at the harbour"),
 		chromedp.SetValue(`#post-form textarea[name=body]`, "We walked down early.\n\n"+snippet+"\n\nThe boats were still in."),
-		chromedp.SetValue(`#post-form select[name=status]`, "published"),
 		chromedp.Click(`#post-form .actions button:not(.secondary)`),
 		chromedp.WaitVisible(`.flash`),
 		chromedp.Navigate(e.TS.URL+"/posts/morning-at-the-harbour"),

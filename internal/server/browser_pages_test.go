@@ -29,7 +29,6 @@ func TestBrowserEditorAddsAboutPage(t *testing.T) {
 		chromedp.SetValue(`#post-form input[name=slug]`, "about"),
 		chromedp.SetValue(`#post-form textarea[name=body]`, "Two writers and a *notebook*."),
 		chromedp.SetValue(`#post-form input[name=nav_order]`, "1"),
-		chromedp.SetValue(`#post-form select[name=status]`, "published"),
 		chromedp.Click(`#post-form .actions button:not(.secondary)`),
 		chromedp.WaitVisible(`.flash`),
 	)

@@ -24,14 +24,14 @@ func pubSignIn(t *testing.T, ctx context.Context, e *testEnv, username string) {
 	)
 }
 
-// fillPost fills the editor form.
+// pubFill fills the editor form; the primary button the test clicks
+// (Publish, or Submit for review for a contributor) sets the status.
 func pubFill(title, body, tags, status string) []chromedp.Action[chromedp.Void] {
 	return []chromedp.Action[chromedp.Void]{
 		chromedp.WaitVisible(`#post-form`),
 		chromedp.SetValue(`#post-form input[name=title]`, title),
 		chromedp.SetValue(`#post-form textarea[name=body]`, body),
 		chromedp.SetValue(`#post-form input[name=tags]`, tags),
-		chromedp.SetValue(`#post-form select[name=status]`, status),
 	}
 }
 
@@ -106,7 +106,7 @@ func TestBrowserReviewAndForbidden(t *testing.T) {
 	ctx := bt.New(t)
 	pubSignIn(t, ctx, e, "cal")
 	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin/posts/new"))
-	if n := pubCount(t, ctx, `select[name=status] option[value=published]`); n != 0 {
+	if n := pubCount(t, ctx, `#post-form button[value=publish]`); n != 0 {
 		t.Error("a contributor is offered Publish")
 	}
 	bt.Do(t, ctx, pubFill("A contributor writes", "Words.", "Review", "pending")...)
@@ -118,7 +118,6 @@ func TestBrowserReviewAndForbidden(t *testing.T) {
 	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin/posts?status=pending"), chromedp.WaitVisible(`table.list`))
 	bt.Screenshot(t, ctx, "review-list")
 	bt.Do(t, ctx, chromedp.Click(`table.list a`), chromedp.WaitVisible(`#post-form`),
-		chromedp.SetValue(`#post-form select[name=status]`, "published"),
 		chromedp.Click(`#post-form .actions button:not(.secondary)`), chromedp.WaitVisible(`.flash`))
 	bt.Do(t, ctx, chromedp.Click(`button.link`), chromedp.WaitVisible(`#signin-form`))
 	resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(e.TS.URL+"/posts/a-contributor-writes"))

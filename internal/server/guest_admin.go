@@ -260,9 +260,7 @@ func (s *Server) guestSettings(w http.ResponseWriter, r *http.Request) error {
 		map[bool]string{true: "off", false: "on"}[site.GuestPostsOff]); err != nil {
 		return err
 	}
-	s.siteMu.Lock()
-	s.siteTime = time.Time{} // this node sees the change at once
-	s.siteMu.Unlock()
+	s.forgetSite() // this node sees the change at once
 	s.setFlash(w, r, map[bool]string{true: "The Write for us page is off.", false: "The Write for us page is on."}[site.GuestPostsOff])
 	redirect(w, r, "/admin/guest-posts")
 	return nil

@@ -117,7 +117,7 @@ func TestImportUploadJob(t *testing.T) {
 	e.MustUser("editor1", account.Editor)
 	c := e.Client()
 	e.SignIn(c, "admin1")
-	if d := Doc(t, e.Get(c, "/admin")); d.Find(`a[href="/admin/import"]`).Length() != 1 {
+	if d := Doc(t, e.Get(c, "/admin")); d.Find(`#main a[href="/admin/import"]`).Length() != 1 {
 		t.Error("no link on the dashboard")
 	}
 	res := uploadWXR(t, e, c, blogWXR, map[string]string{"old_base_url": "https://notes.example", "author_map": "bob smith=editor1"})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"path/filepath"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 
@@ -35,15 +36,15 @@ func (s *Server) initMedia(st media.Storage) error {
 }
 
 // limitBodyOrUpload caps request bodies at n bytes, except POSTs to
-// uploadPath, which may carry an image up to the media size limit. A route
+// uploadPaths, which may carry an image up to the media size limit. A route
 // group's limit cannot be raised by a route inside it (the readers nest),
 // which is why the exception lives here.
-func (s *Server) limitBodyOrUpload(n int64, uploadPath string) func(http.Handler) http.Handler {
+func (s *Server) limitBodyOrUpload(n int64, uploadPaths ...string) func(http.Handler) http.Handler {
 	small, large := limitBody(n), limitBody(library.BodyLimit(s.media.Limits().MaxBytes))
 	return func(next http.Handler) http.Handler {
 		sh, lh := small(next), large(next)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost && r.URL.Path == uploadPath {
+			if r.Method == http.MethodPost && slices.Contains(uploadPaths, r.URL.Path) {
 				lh.ServeHTTP(w, r)
 				return
 			}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -20,7 +21,11 @@ type editorPage struct {
 	Form     postForm
 	Errors   map[string]string
 	Error    string
-	Statuses []statusChoice
+	Actions  []editorAction  // the submit buttons (editor_actions.go)
+	Images   []imageChoice   // "Insert image": the newest library images (editor_actions.go)
+	Restore  *store.Autosave // an unsaved copy the editor offers back (autosave.go)
+	Featured *imageChoice    // the chosen featured image, shown beside its picker (featured.go)
+	Restored bool
 	Policies []post.CommentPolicy
 	// Linkbacks are the pingbacks and webmentions the post sent (linkback_page.go).
 	Linkbacks []store.LinkbackOut
@@ -36,11 +41,15 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	if p.ID != 0 {
 		title = "Edit: " + p.Title
 	}
-	ep := editorPage{Page: s.page(r, title), Post: p, Form: f, Statuses: statusChoices(userFrom(r.Context()), p),
+	ep := editorPage{Page: s.page(r, title), Post: p, Form: localForm(f, s.siteInfo(r.Context())),
+		Actions:  editorActions(userFrom(r.Context()), p),
 		Policies: []post.CommentPolicy{post.CommentsOpen, post.CommentsMembers, post.CommentsClosed}}
 	ep.NoIndex = true
 	ep.Linkbacks = s.outgoingLinkbacks(r.Context(), p)
 	ep.NewsletterOff = s.editorNewsletterOff(r, p)
+	ep.Images = s.insertableImages(r)
+	s.offerAutosave(r, &ep)
+	ep.Featured = s.featuredChoice(r, ep.Form.Featured)
 	if err != nil {
 		e, ok := apperr.As(err)
 		if !ok || e.Code != apperr.Invalid && e.Code != apperr.Conflict {
@@ -57,7 +66,7 @@ func (s *Server) postNew(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := userFrom(r.Context())
-	p := &post.Post{AuthorID: u.ID, Status: post.Draft, Format: post.Markdown, CommentPolicy: post.CommentsOpen}
+	p := &post.Post{AuthorID: u.ID, Status: post.Draft, Format: post.Markdown, CommentPolicy: s.siteInfo(r.Context()).CommentPolicy}
 	return s.renderEditor(w, r, http.StatusOK, p, formOf(p), nil)
 }
 
@@ -74,13 +83,21 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := post.Transition(u, &post.Post{AuthorID: u.ID, Kind: p.Kind}, p.Status); err != nil {
 		return err
 	}
+	featured, err := s.featuredOfForm(r, f) // featured.go
+	if err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
+	}
 	if err := s.createPostOrPage(r, p, f); err != nil { // Pages: page_admin.go
 		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
 	}
 	if err := s.saveNewsletterOff(r, p.ID, p.Kind); err != nil { // Newsletter: newsletter_editor.go
 		return err
 	}
-	s.setFlash(w, r, savedMessage(p))
+	if err := store.SetFeatured(r.Context(), s.store.Pool, p.ID, featured); err != nil {
+		return err
+	}
+	s.dropAutosave(r, 0) // saved: the unsaved copy is stale (autosave.go)
+	s.setFlash(w, r, savedMessage(p, s.siteInfo(r.Context()).Location()))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil
 }
@@ -104,6 +121,9 @@ func (s *Server) postEdit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.pageFormOf(r, p, &f); err != nil { // Pages: page_admin.go
 		return err
 	}
+	if err := s.featuredForm(r, p, &f); err != nil { // featured.go
+		return err
+	}
 	return s.renderEditor(w, r, http.StatusOK, p, f, nil)
 }
 
@@ -121,6 +141,10 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 	if err := f.apply(&p, s.now()); err != nil {
 		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
 	}
+	featured, err := s.featuredOfForm(r, f) // featured.go
+	if err != nil {
+		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
+	}
 	err = s.updatePostOrPage(r, &p, f, func(stored *post.Post) error { // Pages: page_admin.go
 		return post.Transition(u, stored, p.Status)
 	})
@@ -134,17 +158,22 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 	if err := s.saveNewsletterOff(r, p.ID, p.Kind); err != nil { // Newsletter: newsletter_editor.go
 		return err
 	}
-	s.setFlash(w, r, savedMessage(&p))
+	if err := store.SetFeatured(r.Context(), s.store.Pool, p.ID, featured); err != nil {
+		return err
+	}
+	s.dropAutosave(r, p.ID) // saved: the unsaved copy is stale (autosave.go)
+	s.setFlash(w, r, savedMessage(&p, s.siteInfo(r.Context()).Location()))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil
 }
 
-func savedMessage(p *post.Post) string {
+// savedMessage says what a save did, a scheduled time in the blog's zone.
+func savedMessage(p *post.Post, loc *time.Location) string {
 	switch p.Status {
 	case post.Published:
 		return "Published."
 	case post.Scheduled:
-		return "Scheduled for " + p.PublishedAt.UTC().Format("2 January 2006, 15:04 MST") + "."
+		return "Scheduled for " + p.PublishedAt.In(loc).Format("2 January 2006, 15:04 MST") + "."
 	case post.Pending:
 		return "Submitted for review."
 	}
@@ -200,11 +229,7 @@ func (s *Server) postPreview(w http.ResponseWriter, r *http.Request) error {
 	if p.Kind == post.KindPage {
 		return s.pagePreview(w, r, p, f) // Pages: page_admin.go
 	}
-	pp := s.postData(r, p)
-	pp.NoIndex = true
-	pp.Notice = "Preview: this is how the post will look. Nothing has been saved."
-	w.Header().Set("Cache-Control", "no-store")
-	return s.render(w, r, http.StatusOK, "post", pp)
+	return s.renderPreview(w, r, p, f) // with a way back to the editor (editor_actions.go)
 }
 
 func (s *Server) editableID(r *http.Request, id int64) (*post.Post, error) {

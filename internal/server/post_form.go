@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
 )
@@ -17,6 +16,13 @@ type postForm struct {
 	Status, PublishedAt, CommentPolicy                   string
 	// Pages: the kind of a new item, and a page's settings (page_admin.go).
 	Kind, NavOrder, Template string
+	// Zone is the time zone PublishedAt is written in ("" is UTC): the
+	// blog's, so the date-time picker speaks local time (editor_actions.go).
+	Zone string
+	// Action is the button pressed (editor_actions.go).
+	Action string
+	// Featured is the featured image's media id, "" for none (featured.go).
+	Featured string
 }
 
 // formTime is the editor's date format (an <input type="datetime-local">,
@@ -42,9 +48,11 @@ func readPostForm(r *http.Request) (postForm, error) {
 	v := r.PostForm.Get
 	return postForm{
 		Title: v("title"), Slug: strings.TrimSpace(v("slug")), Body: v("body"), Format: v("format"), Excerpt: v("excerpt"),
-		Tags: v("tags"), Categories: v("categories"), Status: v("status"),
+		Tags: v("tags"), Categories: v("categories"),
 		PublishedAt: strings.TrimSpace(v("published_at")), CommentPolicy: v("comment_policy"),
 		Kind: v("kind"), NavOrder: strings.TrimSpace(v("nav_order")), Template: v("template"),
+		Status: statusOfAction(v("action"), v("status")), Zone: v("tz"), Action: v("action"),
+		Featured: strings.TrimSpace(v("featured_media_id")), // the editor's buttons (editor_actions.go)
 	}, nil
 }
 
@@ -60,11 +68,14 @@ func (f postForm) apply(p *post.Post, now time.Time) error {
 	p.Tags, p.Categories = post.ParseTerms(post.Tag, f.Tags), post.ParseTerms(post.Category, f.Categories)
 	var at time.Time
 	if f.PublishedAt != "" {
-		t, err := time.ParseInLocation(formTime, f.PublishedAt, time.UTC)
+		t, err := time.ParseInLocation(formTime, f.PublishedAt, zoneOf(f.Zone))
 		if err != nil {
 			return apperr.FieldErrors("Please correct the marked fields.", map[string]string{"published_at": "Use a date like 2026-11-23T09:30."})
 		}
-		at = t
+		at = t.UTC()
+	}
+	if f.Action == "schedule" && !at.After(now) {
+		return apperr.FieldErrors("Please correct the marked fields.", map[string]string{"published_at": "Pick a future date and time to schedule."})
 	}
 	if f.Status == "" {
 		f.Status = string(post.Draft)
@@ -75,29 +86,4 @@ func (f postForm) apply(p *post.Post, now time.Time) error {
 		return err
 	}
 	return p.Render(renderer())
-}
-
-// statusChoice is one status the editor offers.
-type statusChoice struct {
-	Value post.Status
-	Label string
-}
-
-// statusChoices lists the statuses u may give p, so the form offers
-// nothing the save would refuse.
-func statusChoices(u *account.User, p *post.Post) []statusChoice {
-	var out []statusChoice
-	for _, s := range []post.Status{post.Draft, post.Pending, post.Published} {
-		if post.Transition(u, p, s) == nil {
-			label := s.Label()
-			switch s {
-			case post.Pending:
-				label = "Submit for review"
-			case post.Published:
-				label = "Published (or scheduled, with a future date)"
-			}
-			out = append(out, statusChoice{s, label})
-		}
-	}
-	return out
 }

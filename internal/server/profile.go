@@ -17,17 +17,28 @@ type profilePage struct {
 	AuthorURL string
 	Errors    map[string]string
 	Error     string
+	CanUpload bool // avatars are uploaded through the media library (profile_account.go)
 }
 
 func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.EditOwnProfile, account.Site); err != nil {
 		return err
 	}
+	return s.renderProfile(w, r, http.StatusOK, nil, nil, "")
+}
+
+// renderProfile shows the profile page; form nil shows the stored profile.
+func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, form *post.Profile, errs map[string]string, msg string) error {
 	u := userFrom(r.Context())
-	pp := profilePage{Page: s.page(r, "Your profile"),
-		Form: post.Profile{DisplayName: u.DisplayName, BioSource: u.BioSource, Location: u.Location, Website: u.Website, AvatarURL: u.AvatarURL}}
-	pp.NoIndex, pp.AuthorURL = true, post.AuthorPath(u.Username)
-	return s.render(w, r, http.StatusOK, "profile", pp)
+	pp := profilePage{Page: s.page(r, "Your profile"), Errors: errs, Error: msg, AuthorURL: post.AuthorPath(u.Username),
+		CanUpload: account.Can(u, account.UploadMedia, account.Site)}
+	if form != nil {
+		pp.Form = *form
+	} else {
+		pp.Form = post.Profile{DisplayName: u.DisplayName, BioSource: u.BioSource, Location: u.Location, Website: u.Website, AvatarURL: u.AvatarURL}
+	}
+	pp.NoIndex = true
+	return s.render(w, r, status, "profile", pp)
 }
 
 func (s *Server) profileSave(w http.ResponseWriter, r *http.Request) error {
@@ -43,9 +54,7 @@ func (s *Server) profileSave(w http.ResponseWriter, r *http.Request) error {
 	pr.Normalize()
 	if err := pr.Validate(); err != nil {
 		e, _ := apperr.As(err)
-		pp := profilePage{Page: s.page(r, "Your profile"), Form: pr, Errors: e.Fields, Error: e.Message, AuthorURL: post.AuthorPath(u.Username)}
-		pp.NoIndex = true
-		return s.render(w, r, http.StatusBadRequest, "profile", pp)
+		return s.renderProfile(w, r, http.StatusBadRequest, &pr, e.Fields, e.Message)
 	}
 	bio, err := renderer().Render(render.Bio, render.Markdown, pr.BioSource)
 	if err != nil {

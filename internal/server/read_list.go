@@ -28,16 +28,13 @@ type listPage struct {
 	FeedPrefix string // where this list's feeds live ("" for the site)
 }
 
-// listPerPage is the length of a public list page.
-const listPerPage = 10
-
 // renderList loads one page of f (cursor from the query) and renders it.
 func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f store.ListFilter, lp listPage) error {
 	cur, err := post.ParseCursor(r.URL.Query().Get("cursor"))
 	if err != nil {
 		return err
 	}
-	f.Public, f.Cursor, f.Limit = true, cur, listPerPage
+	f.Public, f.Cursor, f.Limit = true, cur, s.siteInfo(r.Context()).PostsPerPage // Settings: posts per page
 	pg, err := store.ListPosts(r.Context(), s.reader(r.Context()), f)
 	if err != nil {
 		return err
@@ -67,6 +64,9 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 	site := s.siteInfo(r.Context())
 	lp := listPage{Page: s.page(r, ""), Heading: "Latest posts"}
 	lp.Description = site.Tagline
+	if site.Description != "" {
+		lp.Description = site.Description // Settings: the blog's own description
+	}
 	return s.renderList(w, r, store.ListFilter{}, lp)
 }
 

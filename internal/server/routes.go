@@ -54,16 +54,18 @@ func (s *Server) routes() http.Handler {
 		return apperr.New(apperr.Forbidden, "This form was sent from another site, so it was refused.")
 	}))
 	r.Group(func(r chi.Router) {
-		r.Use(cop.Handler, s.limitBodyOrUpload(formBodyLimit, "/admin/media"), s.loadUser)
+		r.Use(cop.Handler, s.limitBodyOrUpload(formBodyLimit, "/admin/media", avatarPath), s.loadUser)
 
 		// Public.
 		r.Get("/signin", s.h(s.signinForm))
 		r.Post("/signin", s.h(s.signin))
 		r.Post("/signout", s.h(s.signout))
-		s.readingRoutes(r) // Publishing: front page, posts, archives, search (routes_posts.go)
-		s.commentRoutes(r) // Comments: the form, permalinks, guest edits, mail links (comments.go)
-		s.guestRoutes(r)   // Guest posts: "Write for us", status links, guest authors (guest.go)
-		s.pageRoutes(r)    // Pages: /{slug} at the root; static routes win in chi (page_read.go)
+		s.secondStepRoutes(r) // Two-factor: /signin/code (twofactor.go)
+		s.setupRoutes(r)      // First run: /setup with the token `quire serve` prints (setup.go)
+		s.readingRoutes(r)    // Publishing: front page, posts, archives, search (routes_posts.go)
+		s.commentRoutes(r)    // Comments: the form, permalinks, guest edits, mail links (comments.go)
+		s.guestRoutes(r)      // Guest posts: "Write for us", status links, guest authors (guest.go)
+		s.pageRoutes(r)       // Pages: /{slug} at the root; static routes win in chi (page_read.go)
 
 		s.newsletterRoutes(r) // Newsletter: follow by e-mail, confirm, unsubscribe, data (newsletter.go)
 
@@ -75,12 +77,16 @@ func (s *Server) routes() http.Handler {
 			r.Post("/admin/users", s.h(s.userCreate))
 			r.Post("/admin/users/{id}", s.h(s.userUpdate))
 			r.Get("/admin/audit", s.h(s.auditLog))
-			s.writingRoutes(r)    // Publishing: editor, revisions, profile (routes_posts.go)
-			s.moderationRoutes(r) // Comments: queue, discussion settings, outbox (moderation.go)
-			s.mediaRoutes(r)      // Media: the library and uploads (media_library.go)
-			s.importRoutes(r)     // Import: WXR import and export pages (import.go)
-			s.guestAdminRoutes(r) // Guest posts: the review queue and actions (guest_admin.go)
-			s.pageAdminRoutes(r)  // Pages: the pages list and "New page" (page_admin.go)
+			s.writingRoutes(r)        // Publishing: editor, revisions, profile (routes_posts.go)
+			s.moderationRoutes(r)     // Comments: queue, discussion settings, outbox (moderation.go)
+			s.mediaRoutes(r)          // Media: the library and uploads (media_library.go)
+			s.importRoutes(r)         // Import: WXR import and export pages (import.go)
+			s.guestAdminRoutes(r)     // Guest posts: the review queue and actions (guest_admin.go)
+			s.pageAdminRoutes(r)      // Pages: the pages list and "New page" (page_admin.go)
+			s.profileAccountRoutes(r) // Profile: password change, avatar upload (profile_account.go)
+			s.twoFactorRoutes(r)      // Two-factor: enrolment in the profile (twofactor.go)
+			s.editorRoutes(r)         // Editor: back from the preview, autosave (editor_actions.go)
+			s.settingsRoutes(r)       // Settings: the blog's title, time zone, formats… (settings.go)
 
 			// Newsletter: a member follows from their profile, the editor's
 			// mail preview, the subscribers pages (newsletter_*.go).
@@ -96,5 +102,5 @@ func (s *Server) routes() http.Handler {
 // apiRouter builds the /api/v1 router (also walked by the OpenAPI test).
 func (s *Server) apiRouter() http.Handler {
 	return api.New(api.Deps{Store: s.store, Log: s.log, BaseURL: s.cfg.BaseURL, Comments: s.comments, ClientIP: ClientIP, Media: s.media,
-		GuestPosts: s.guests, Newsletter: s.newsletter}).Routes()
+		GuestPosts: s.guests, Newsletter: s.newsletter, SettingsChanged: s.forgetSite}).Routes()
 }

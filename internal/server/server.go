@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 	"quire/internal/newsletter"
 	"quire/internal/pagecache"
 	"quire/internal/signed"
+	"quire/internal/site"
 	"quire/internal/store"
 )
 
@@ -124,13 +126,8 @@ func New(d Deps) (*Server, error) {
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Site is the blog's identity, kept in the settings table.
-type Site struct {
-	Title   string `json:"title"`
-	Tagline string `json:"tagline"`
-	// GuestPostsOff hides the "Write for us" page and its footer link.
-	GuestPostsOff bool `json:"guest_posts_off,omitempty"`
-}
+// Site is the blog's identity, kept in the settings table (internal/site).
+type Site = site.Settings
 
 // siteTTL bounds how stale a node's copy of the site settings may be when
 // no invalidation bus runs; with one, a change anywhere drops it at once.
@@ -143,18 +140,41 @@ func (s *Server) siteInfo(ctx context.Context) Site {
 	if time.Since(s.siteTime) < siteTTL && s.site.Title != "" {
 		return s.site
 	}
-	site := Site{Title: "Quire", Tagline: "A blog"}
-	if err := store.GetSetting(ctx, s.store.Pool, "site", &site); err != nil {
+	st, err := store.SiteSettings(ctx, s.store.Pool)
+	if err != nil {
 		// The defaults serve this request (an error page, say) but are not
 		// kept: the database may be back in a moment.
 		s.log.Warn("reading site settings", "err", err)
 		if s.site.Title != "" {
 			return s.site
 		}
-		return site
+		return st
 	}
-	s.site, s.siteTime = site, time.Now()
-	return site
+	st.LogoURL, st.FaviconURL = s.mediaURL(ctx, st.LogoMediaID), s.mediaURL(ctx, st.FaviconMediaID)
+	s.tpl.setSite(st)
+	s.site, s.siteTime = st, time.Now()
+	return st
+}
+
+// forgetSite drops this node's copy of the site settings, so the next
+// page shows a change at once.
+func (s *Server) forgetSite() {
+	s.siteMu.Lock()
+	s.siteTime = time.Time{}
+	s.siteMu.Unlock()
+}
+
+// mediaURL is the address of a library image's original, or "" when id is
+// 0 or the image has gone.
+func (s *Server) mediaURL(ctx context.Context, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	m, err := store.MediaByID(ctx, s.store.Pool, id)
+	if err != nil {
+		return ""
+	}
+	return s.media.URL(m.Name)
 }
 
 // Page is what every page template gets; page data structs embed it.
@@ -208,8 +228,13 @@ func (s *Server) page(r *http.Request, title string) Page {
 }
 
 // render writes page name with data and status.
+// Signed-in pages under /admin use the wide admin layout.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
-	b, err := s.tpl.Render(name, data)
+	layout := "layout"
+	if strings.HasPrefix(r.URL.Path, "/admin") && userFrom(r.Context()) != nil {
+		layout = "adminlayout"
+	}
+	b, err := s.tpl.RenderIn(layout, name, data)
 	if err != nil {
 		return err
 	}

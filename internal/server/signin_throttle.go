@@ -136,12 +136,16 @@ func (s *Server) signinFailed(ctx context.Context, k signinKeys) error {
 	})
 }
 
-// signinSucceeded forgets this client's failures and remembers its address.
-func (s *Server) signinSucceeded(ctx context.Context, k signinKeys) error {
-	if err := store.ClearLoginFailures(ctx, s.store.Pool, k.pair); err != nil {
-		return err
-	}
-	return store.RememberLogin(ctx, s.store.Pool, k.user.ID, k.addr)
+// passwordAccepted forgets this client's failures: it knows the password.
+func (s *Server) passwordAccepted(ctx context.Context, k signinKeys) error {
+	return store.ClearLoginFailures(ctx, s.store.Pool, k.pair)
+}
+
+// signedIn remembers the address a user fully signed in from (after the
+// second step, where there is one), so that a guessing attack on the
+// account does not keep them out from there.
+func (s *Server) signedIn(ctx context.Context, userID int64) error {
+	return store.RememberLogin(ctx, s.store.Pool, userID, ClientIP(ctx).String())
 }
 
 // waitWords says a wait for people: "4 seconds", "2 minutes".

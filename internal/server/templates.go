@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"quire/internal/account"
@@ -20,6 +21,29 @@ import (
 type Templates struct {
 	pages  map[string]*template.Template
 	static map[string]string // file name → content hash
+	// zone is how dates are shown: the blog's time zone and date format,
+	// swapped whole when the site settings are (re)loaded.
+	zone atomic.Pointer[dateStyle]
+}
+
+// dateStyle is the blog's time zone and date layout.
+type dateStyle struct {
+	loc    *time.Location
+	layout string
+}
+
+// setSite makes dates render in st's time zone and format.
+func (t *Templates) setSite(st Site) {
+	t.zone.Store(&dateStyle{loc: st.Location(), layout: st.DateFormat})
+}
+
+// style returns the current date style (UTC and the default layout until
+// the settings are first loaded).
+func (t *Templates) style() *dateStyle {
+	if z := t.zone.Load(); z != nil {
+		return z
+	}
+	return &dateStyle{loc: time.UTC, layout: "2 January 2006"}
 }
 
 // LoadTemplates parses templates/ from fsys and hashes static/ for cache-busting URLs.
@@ -61,12 +85,18 @@ func LoadTemplates(fsys fs.FS) (*Templates, error) {
 // Render executes page name with data into a buffer first, so a template
 // error never leaves half a page on the wire.
 func (t *Templates) Render(name string, data any) ([]byte, error) {
+	return t.RenderIn("layout", name, data)
+}
+
+// RenderIn executes page name inside layout: "layout" for the public
+// theme, "adminlayout" for signed-in /admin pages (layouts/admin.html).
+func (t *Templates) RenderIn(layout, name string, data any) ([]byte, error) {
 	tp, ok := t.pages[name]
 	if !ok {
 		return nil, fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
-	if err := tp.ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := tp.ExecuteTemplate(&buf, layout, data); err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
@@ -93,10 +123,14 @@ func (t *Templates) funcs() template.FuncMap {
 		// template.HTML. Only *_html columns, sanitised on write by
 		// internal/render, may be passed to it.
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
-		"date":     func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-		"datetime": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 MST") },
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"ago":      ago,
+		// Dates are stored in UTC and shown in the blog's time zone.
+		"date": func(tm time.Time) string { z := t.style(); return tm.In(z.loc).Format(z.layout) },
+		"datetime": func(tm time.Time) string {
+			z := t.style()
+			return tm.In(z.loc).Format(z.layout + ", 15:04 MST")
+		},
+		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"ago": ago,
 		"can": func(u *account.User, a string, owner int64) bool {
 			return account.Can(u, account.Action(a), account.Owned(owner))
 		},
@@ -107,6 +141,9 @@ func (t *Templates) funcs() template.FuncMap {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"add": func(a, b int) int { return a + b },
+		// adminNav lists the admin areas u may use (admin.go).
+		"adminNav":  adminNav,
+		"hasPrefix": strings.HasPrefix,
 	}
 }
 

@@ -18,15 +18,12 @@ import (
 const exportPage = 100
 
 // Site returns the WXR channel header of the blog at baseURL, with the
-// title and tagline from the site settings.
+// title, tagline (WordPress's description) and language from the site
+// settings.
 func Site(ctx context.Context, db store.DB, baseURL string) wxr.Site {
-	s := struct {
-		Title   string `json:"title"`
-		Tagline string `json:"tagline"`
-	}{Title: "Quire"}
-	_ = store.GetSetting(ctx, db, "site", &s)
+	s, _ := store.SiteSettings(ctx, db) // defaults on error
 	base := strings.TrimRight(baseURL, "/")
-	return wxr.Site{Title: s.Title, Description: s.Tagline, Link: base, Language: "en",
+	return wxr.Site{Title: s.Title, Description: s.Tagline, Link: base, Language: s.Language,
 		BaseSiteURL: base, BaseBlogURL: base, PubDate: time.Now().UTC()}
 }
 

@@ -73,6 +73,9 @@ func (im *Importer) Import(ctx context.Context, open Opener, opt Options) (*Repo
 	if err != nil {
 		return nil, err
 	}
+	if err := adoptSite(ctx, im.Store, opt.ActorID, rd.Site()); err != nil { // Settings: an unnamed blog takes the file's name
+		return nil, err
+	}
 	if opt.FetchMedia {
 		run.media = &mediaRun{deps: im.Media, attachments: attachments, done: map[string]*copied{}}
 	}

@@ -42,6 +42,9 @@ type Deps struct {
 	GuestPosts *guestposting.Service
 	// Newsletter is the subscribing workflow (subscribers.go).
 	Newsletter *newsletter.Service
+	// SettingsChanged tells the server its cached site settings are stale
+	// (settings.go).
+	SettingsChanged func()
 }
 
 // API is the JSON API handler set.
@@ -54,13 +57,14 @@ type API struct {
 	media    *library.Service
 	guests   *guestposting.Service
 
-	newsletter *newsletter.Service // Newsletter (subscribers.go)
+	newsletter      *newsletter.Service // Newsletter (subscribers.go)
+	settingsChanged func()
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts, newsletter: d.Newsletter}
+		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged}
 }
 
 type ctxKey int
@@ -100,10 +104,11 @@ func (a *API) Routes() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireUser)
 		r.Get("/me", a.h(a.me))
-		a.postRoutes(r)  // Publishing: /posts (posts.go)
-		a.queueRoutes(r) // Comments: the moderation queue (queue.go)
-		a.mediaRoutes(r) // Media: uploads and the library (media.go)
-		a.guestRoutes(r) // Guest posts: review (guestposts.go)
+		a.postRoutes(r)     // Publishing: /posts (posts.go)
+		a.queueRoutes(r)    // Comments: the moderation queue (queue.go)
+		a.mediaRoutes(r)    // Media: uploads and the library (media.go)
+		a.guestRoutes(r)    // Guest posts: review (guestposts.go)
+		a.settingsRoutes(r) // Settings: the blog's site settings, admins only (settings.go)
 	})
 	return r
 }

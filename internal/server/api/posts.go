@@ -122,6 +122,9 @@ func (a *API) createPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &post.Post{AuthorID: u.ID, Kind: post.KindPost}
+	if st, err := store.SiteSettings(r.Context(), a.store.Pool); err == nil && (in.Kind == nil || *in.Kind == string(post.KindPost)) {
+		p.CommentPolicy = st.CommentPolicy // Settings: a post's default, unless the body names one (pages default to closed)
+	}
 	if err := in.apply(p, time.Now()); err != nil {
 		return err
 	}

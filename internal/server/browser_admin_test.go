@@ -1,0 +1,61 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"quire/internal/account"
+	bt "quire/internal/browsertest"
+	"quire/internal/post"
+)
+
+// adminPages are the signed-in pages every width must fit; {post} is a
+// post's id.
+var adminPages = []string{"/admin", "/admin/posts", "/admin/posts/new", "/admin/posts/{post}", "/admin/posts/{post}/revisions",
+	"/admin/pages", "/admin/pages/new", "/admin/media", "/admin/moderation", "/admin/guest-posts", "/admin/profile",
+	"/admin/settings", "/admin/discussion", "/admin/users", "/admin/invite", "/admin/import", "/admin/outbox", "/admin/audit",
+	"/admin/profile/2fa"}
+
+// TestBrowserAdminFitsPhoneAndDesktop visits every admin page at 390 and
+// 1280 px and fails when one scrolls sideways; at 390 px the menu is
+// folded behind its button and opens.
+func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Admin)
+	e.MustUser("a_rather_long_username_here", account.Author)
+	long := "A post whose title runs on and on to see whether the posts list wraps it instead of pushing the page sideways"
+	p := e.MustPost(ann, long, post.CommentsOpen)
+	e.MustPost(ann, "Short", post.CommentsOpen)
+	c := e.signedIn("ann")
+	e.PostForm(c, "/admin/settings", settingsForm(nil)) // an audit entry with a long JSON value
+	ctx := bt.New(t)
+	pubSignIn(t, ctx, e, "ann")
+	for _, w := range []int64{1280, 390} {
+		bt.Do(t, ctx, chromedp.EmulateViewport(w, 900))
+		for _, path := range adminPages {
+			path = strings.ReplaceAll(path, "{post}", fmt.Sprint(p.ID))
+			bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+path), chromedp.WaitVisible(`.admin-main h1`))
+			sw := bt.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+			cw := bt.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.clientWidth`))
+			if sw > cw {
+				bt.Screenshot(t, ctx, fmt.Sprintf("%d-%s", w, url.PathEscape(path)))
+				t.Errorf("%s at %d px: scrollWidth %d > clientWidth %d", path, w, sw, cw)
+			}
+			if path == "/admin" || path == "/admin/posts" || path == "/admin/settings" || path == "/admin/audit" {
+				bt.Screenshot(t, ctx, fmt.Sprintf("%d%s", w, strings.ReplaceAll(path, "/", "-")))
+			}
+		}
+	}
+	// At 390 px the menu is folded, and its button opens it.
+	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin"), chromedp.WaitVisible(`.admin-menu-toggle`))
+	if vis := bt.Get(t, ctx, chromedp.Evaluate[bool](`getComputedStyle(document.getElementById('admin-nav')).display !== 'none'`)); vis {
+		t.Error("the admin menu is open on a phone before the button is pressed")
+	}
+	bt.Do(t, ctx, chromedp.Click(`.admin-menu-toggle`), chromedp.WaitVisible(`#admin-nav a[href="/admin/settings"]`))
+	bt.Screenshot(t, ctx, "390-menu-open")
+	bt.Do(t, ctx, chromedp.Click(`#admin-nav a[href="/admin/settings"]`), chromedp.WaitVisible(`#settings-form`))
+}

@@ -1,0 +1,160 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/site"
+	"quire/internal/store"
+)
+
+// setupPurpose names the signed set-up token; setupTTL bounds its life.
+// The token also dies, whatever its age, once the blog has an admin.
+const (
+	setupPurpose = "setup"
+	setupTTL     = 24 * time.Hour
+)
+
+// SetupURL returns a one-time set-up address when the blog has no admin
+// yet, or "" when it has one. `quire serve` prints it.
+func (s *Server) SetupURL(ctx context.Context) (string, error) {
+	has, err := store.HasAdmin(ctx, s.store.Pool)
+	if err != nil || has {
+		return "", err
+	}
+	tok := s.key.Sign(setupPurpose, strconv.FormatInt(s.now().Add(setupTTL).Unix(), 10))
+	return strings.TrimRight(s.cfg.BaseURL.String(), "/") + "/setup?token=" + url.QueryEscape(tok), nil
+}
+
+// setupRoutes adds the first-run set-up page (public, token-guarded).
+func (s *Server) setupRoutes(r chi.Router) {
+	r.Get("/setup", s.h(s.setupForm))
+	r.Post("/setup", s.h(s.setupSave))
+}
+
+type setupPage struct {
+	Page
+	Token, BlogName, Username, Email string
+	Errors                           map[string]string
+	Error                            string
+}
+
+// setupAllowed checks the token and that no admin exists yet. Every
+// refusal is the same 404, so the page reveals nothing to a stranger.
+func (s *Server) setupAllowed(ctx context.Context, token string) error {
+	parts, ok := s.key.Verify(setupPurpose, token)
+	if !ok || len(parts) != 1 {
+		return apperr.ErrNotFound
+	}
+	exp, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil || s.now().Unix() > exp {
+		return apperr.ErrNotFound
+	}
+	has, err := store.HasAdmin(ctx, s.store.Pool)
+	if err != nil {
+		return err
+	}
+	if has {
+		return apperr.ErrNotFound
+	}
+	return nil
+}
+
+func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
+	tok := r.URL.Query().Get("token")
+	if err := s.setupAllowed(r.Context(), tok); err != nil {
+		return err
+	}
+	p := setupPage{Page: s.page(r, "Set up your blog"), Token: tok}
+	p.NoIndex = true
+	return s.render(w, r, http.StatusOK, "setup", p)
+}
+
+// setupSave names the blog and creates the first admin in one
+// transaction, under a lock so two set-ups cannot both win, then signs the
+// new admin in.
+func (s *Server) setupSave(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	ctx := r.Context()
+	f := r.PostForm
+	p := setupPage{Page: s.page(r, "Set up your blog"), Token: f.Get("token"), BlogName: strings.TrimSpace(f.Get("blog_name")),
+		Username: strings.TrimSpace(f.Get("username")), Email: strings.TrimSpace(f.Get("email"))}
+	p.NoIndex = true
+	if err := s.setupAllowed(ctx, p.Token); err != nil {
+		return err
+	}
+	password := f.Get("password")
+	fail := func(err error) error {
+		e, ok := apperr.As(err)
+		if !ok || e.Code != apperr.Invalid {
+			return err
+		}
+		p.Errors, p.Error = e.Fields, e.Message
+		return s.render(w, r, http.StatusBadRequest, "setup", p)
+	}
+	if err := account.ValidateNew(p.Username, p.Email, account.Admin, password); err != nil {
+		return fail(err)
+	}
+	if password != f.Get("confirm_password") {
+		return fail(apperr.FieldErrors("The two passwords differ.", map[string]string{"confirm_password": "The two passwords differ."}))
+	}
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u := &account.User{Username: p.Username, Email: p.Email, DisplayName: p.Username, Role: account.Admin, PasswordHash: hash}
+	err = s.store.Transact(ctx, func(tx pgxTx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('quire.setup'))`); err != nil {
+			return err
+		}
+		if has, err := store.HasAdmin(ctx, tx); err != nil || has {
+			if err == nil {
+				err = apperr.ErrNotFound // someone finished the set-up first
+			}
+			return err
+		}
+		if err := store.CreateUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if err := store.Audit(ctx, tx, u.ID, "user.create", "user", u.ID, "", "setup: admin "+u.Username); err != nil {
+			return err
+		}
+		_, err := store.UpdateSiteSettingsTx(ctx, tx, u.ID, func(st *site.Settings) error {
+			st.Title = p.BlogName
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid && e.Fields["title"] != "" {
+			e.Fields["blog_name"] = e.Fields["title"]
+		}
+		return fail(err)
+	}
+	s.forgetSite()
+	if _, err := store.MarkSignedIn(ctx, s.store.Pool, u.ID); err != nil {
+		return err
+	}
+	sess, err := s.sessions.Get(r, sessionCookie)
+	if err != nil {
+		return err
+	}
+	sess.ID = ""
+	sess.Values = map[any]any{"user_id": u.ID, "flash": "Welcome to " + p.BlogName + ". Write your first post, or open Site settings."}
+	if err := sess.Save(r, w); err != nil {
+		return err
+	}
+	s.log.Info("set-up finished", "admin", u.Username)
+	redirect(w, r, "/admin")
+	return nil
+}

@@ -1,0 +1,230 @@
+package server
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"image/png"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/pquerna/otp/totp"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/store"
+)
+
+// Two-factor sign-in with TOTP (RFC 6238) and single-use recovery codes.
+const (
+	recoveryCodes  = 10
+	secondStepTTL  = 5 * time.Minute // between the password and the code
+	sessPending2FA = "2fa_pending"   // "user id|unix time|next" after a right password
+	sessTOTPSetup  = "totp_setup"    // the secret being enrolled
+)
+
+// twoFactorRoutes adds enrolment (signed in) to the admin group.
+func (s *Server) twoFactorRoutes(r chi.Router) {
+	r.Get("/admin/profile/2fa", s.h(s.totpSetupForm))
+	r.Get("/admin/profile/2fa/qr.png", s.h(s.totpQR))
+	r.Post("/admin/profile/2fa", s.h(s.totpEnable))
+	r.Post("/admin/profile/2fa/off", s.h(s.totpDisable))
+}
+
+// secondStepRoutes adds the sign-in's code step (public group).
+func (s *Server) secondStepRoutes(r chi.Router) {
+	r.Get("/signin/code", s.h(s.secondStepForm))
+	r.Post("/signin/code", s.h(s.secondStep))
+}
+
+type twoFactorPage struct {
+	Page
+	Enabled bool
+	Secret  string   // while enrolling, for typing into an app
+	Codes   []string // shown once, after enabling
+	Left    int      // recovery codes left
+	Next    string
+	Error   string
+}
+
+func (s *Server) render2FA(w http.ResponseWriter, r *http.Request, status int, p twoFactorPage) error {
+	p.Page = s.page(r, "Two-factor sign-in")
+	p.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, status, "twofactor", p)
+}
+
+// totpSetupForm shows the state, or starts enrolment with a new secret
+// kept in the session until a code proves the app has it.
+func (s *Server) totpSetupForm(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.EditOwnProfile, account.Site); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	u := userFrom(ctx)
+	secret, err := store.TOTPSecret(ctx, s.store.Pool, u.ID)
+	if err != nil {
+		return err
+	}
+	if secret != "" {
+		left, err := store.RecoveryCodesLeft(ctx, s.store.Pool, u.ID)
+		if err != nil {
+			return err
+		}
+		return s.render2FA(w, r, http.StatusOK, twoFactorPage{Enabled: true, Left: left})
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: s.siteInfo(ctx).Title, AccountName: u.Username})
+	if err != nil {
+		return err
+	}
+	sess, err := s.sessions.Get(r, sessionCookie)
+	if err != nil {
+		return err
+	}
+	sess.Values[sessTOTPSetup] = key.Secret()
+	if err := sess.Save(r, w); err != nil {
+		return err
+	}
+	return s.render2FA(w, r, http.StatusOK, twoFactorPage{Secret: key.Secret()})
+}
+
+// totpQR draws the enrolment secret as a QR code for authenticator apps.
+func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r.Context())
+	sess, err := s.sessions.Get(r, sessionCookie)
+	if err != nil {
+		return err
+	}
+	secret, _ := sess.Values[sessTOTPSetup].(string)
+	if secret == "" {
+		return apperr.ErrNotFound
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: s.siteInfo(r.Context()).Title, AccountName: u.Username,
+		Secret: mustBase32(secret)})
+	if err != nil {
+		return err
+	}
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b.Bytes())
+	return nil
+}
+
+func mustBase32(s string) []byte {
+	b, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
+	return b
+}
+
+// totpEnable checks a code from the app against the pending secret, then
+// stores it with new recovery codes, which are shown once.
+func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.EditOwnProfile, account.Site); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	ctx := r.Context()
+	u := userFrom(ctx)
+	sess, err := s.sessions.Get(r, sessionCookie)
+	if err != nil {
+		return err
+	}
+	secret, _ := sess.Values[sessTOTPSetup].(string)
+	if secret == "" {
+		return apperr.New(apperr.Invalid, "Start the set-up again: open Two-factor sign-in.")
+	}
+	if !totp.Validate(strings.TrimSpace(r.PostForm.Get("code")), secret) {
+		return s.render2FA(w, r, http.StatusBadRequest, twoFactorPage{Secret: secret, Error: "That code is not right: check the app's clock and try the newest code."})
+	}
+	codes, hashes, err := newRecoveryCodes()
+	if err != nil {
+		return err
+	}
+	err = s.store.Transact(ctx, func(tx pgxTx) error {
+		if err := store.SetTOTP(ctx, tx, u.ID, secret, hashes); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, u.ID, "user.2fa", "user", u.ID, "off", "on")
+	})
+	if err != nil {
+		return err
+	}
+	delete(sess.Values, sessTOTPSetup)
+	if err := sess.Save(r, w); err != nil {
+		return err
+	}
+	return s.render2FA(w, r, http.StatusOK, twoFactorPage{Enabled: true, Codes: codes, Left: len(codes)})
+}
+
+// totpDisable turns two-factor sign-in off; the password is required.
+func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.EditOwnProfile, account.Site); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	ctx := r.Context()
+	u := userFrom(ctx)
+	fresh, err := store.UserByID(ctx, s.store.Pool, u.ID)
+	if err != nil {
+		return err
+	}
+	if !account.CheckPassword(fresh.PasswordHash, r.PostForm.Get("password")) {
+		left, _ := store.RecoveryCodesLeft(ctx, s.store.Pool, u.ID)
+		return s.render2FA(w, r, http.StatusBadRequest, twoFactorPage{Enabled: true, Left: left, Error: "That is not your password."})
+	}
+	err = s.store.Transact(ctx, func(tx pgxTx) error {
+		if err := store.SetTOTP(ctx, tx, u.ID, "", nil); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, u.ID, "user.2fa", "user", u.ID, "on", "off")
+	})
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, "Two-factor sign-in is off.")
+	redirect(w, r, "/admin/profile/2fa")
+	return nil
+}
+
+// newRecoveryCodes makes recoveryCodes codes like "k7qm-2xdp-9c4w" and
+// their hashes.
+func newRecoveryCodes() ([]string, [][]byte, error) {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+	var codes []string
+	var hashes [][]byte
+	for range recoveryCodes {
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return nil, nil, err
+		}
+		var c strings.Builder
+		for i, x := range b {
+			if i > 0 && i%4 == 0 {
+				c.WriteByte('-')
+			}
+			c.WriteByte(alphabet[int(x)%len(alphabet)]) // 32 divides 256: no bias
+		}
+		codes = append(codes, c.String())
+		hashes = append(hashes, recoveryHash(c.String()))
+	}
+	return codes, hashes, nil
+}
+
+func recoveryHash(code string) []byte {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(code))))
+	return sum[:]
+}
