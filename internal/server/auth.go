@@ -14,9 +14,9 @@ import (
 
 type signinPage struct {
 	Page
-	Login  string
-	Next   string
-	Error  string
+	Login      string
+	Next       string
+	Error      string
 	Notice     string
 	SignUpOpen bool // links "Become a member" (dashboard.go)
 }
