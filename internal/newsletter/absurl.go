@@ -15,7 +15,8 @@ var urlAttrs = map[string]string{"a": "href", "img": "src", "source": "src", "vi
 // absolute rewrites relative links and image sources in sanitised post
 // HTML against base, since a mail client has no page to resolve them from.
 // srcset is dropped (mail clients ignore it and it would hold relative
-// URLs); the markup is otherwise kept as it was stored.
+// URLs) and images get an inline max-width; the markup is otherwise kept
+// as it was stored.
 func absolute(fragment string, base *url.URL) (string, error) {
 	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := html.ParseFragment(strings.NewReader(fragment), ctx)
@@ -46,6 +47,11 @@ func fixURLs(n *html.Node, base *url.URL) {
 				}
 			}
 			kept = append(kept, a)
+		}
+		if n.Data == "img" {
+			// Mail clients ignore stylesheets more often than inline styles:
+			// a wide image must not stretch the message.
+			kept = append(kept, html.Attribute{Key: "style", Val: "max-width:100%;height:auto"})
 		}
 		n.Attr = kept
 	}

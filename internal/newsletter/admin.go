@@ -84,38 +84,57 @@ func emailColumn(rec []string) (int, bool) {
 // unsubscribed before is left out: its wish wins over a list.
 func (s *Service) Import(ctx context.Context, emails []string, mode Mode, confirmed bool) (ImportResult, error) {
 	res := ImportResult{Rows: len(emails)}
-	for _, e := range emails {
+	// A few hundred rows per transaction: one commit per address would
+	// make a large list slow on a real disk, one for all a long lock.
+	for len(emails) > 0 {
+		chunk := emails[:min(len(emails), importChunk)]
+		emails = emails[len(chunk):]
+		var part ImportResult
 		err := s.Store.Transact(ctx, func(tx pgx.Tx) error {
-			sub, err := store.SubscriberByHash(ctx, tx, Hash(e))
-			switch {
-			case errors.Is(err, apperr.ErrNotFound):
-				sub = &store.Subscriber{EmailHash: Hash(e)}
-			case err != nil:
-				return err
-			case Status(sub.Status) == Unsubscribed:
-				res.Withdrawn++
-				return nil
-			default:
-				res.Known++
-				return nil
+			part = ImportResult{}
+			for _, e := range chunk {
+				if err := s.importOne(ctx, tx, e, mode, confirmed, &part); err != nil {
+					return err
+				}
 			}
-			res.Added++
-			sub.Email, sub.Mode, sub.Source = e, string(mode), "import"
-			if confirmed {
-				sub.Status, sub.ConfirmedAt = string(Confirmed), s.now()
-				return store.SaveSubscriber(ctx, tx, sub)
-			}
-			sub.Status, sub.ConfirmSentAt = string(Pending), s.now()
-			if err := store.SaveSubscriber(ctx, tx, sub); err != nil {
-				return err
-			}
-			return s.Enqueue(ctx, tx, ConfirmArgs{SubscriberID: sub.ID})
+			return nil
 		})
 		if err != nil {
 			return res, err
 		}
+		res.Added, res.Known, res.Withdrawn = res.Added+part.Added, res.Known+part.Known, res.Withdrawn+part.Withdrawn
 	}
 	return res, nil
+}
+
+// importChunk is how many addresses one import transaction takes.
+const importChunk = 500
+
+func (s *Service) importOne(ctx context.Context, tx pgx.Tx, e string, mode Mode, confirmed bool, res *ImportResult) error {
+	sub, err := store.SubscriberByHash(ctx, tx, Hash(e))
+	switch {
+	case errors.Is(err, apperr.ErrNotFound):
+		sub = &store.Subscriber{EmailHash: Hash(e)}
+	case err != nil:
+		return err
+	case Status(sub.Status) == Unsubscribed:
+		res.Withdrawn++
+		return nil
+	default:
+		res.Known++
+		return nil
+	}
+	res.Added++
+	sub.Email, sub.Mode, sub.Source = e, string(mode), "import"
+	if confirmed {
+		sub.Status, sub.ConfirmedAt = string(Confirmed), s.now()
+		return store.SaveSubscriber(ctx, tx, sub)
+	}
+	sub.Status, sub.ConfirmSentAt = string(Pending), s.now()
+	if err := store.SaveSubscriber(ctx, tx, sub); err != nil {
+		return err
+	}
+	return s.Enqueue(ctx, tx, ConfirmArgs{SubscriberID: sub.ID})
 }
 
 // SubscribeMember subscribes a signed-in member's own address at once:

@@ -50,7 +50,7 @@ func TestAbsolute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `<p><a href="https://blog.example/posts/x">x</a> <a href="#n">n</a> <img src="https://blog.example/media/a.png" alt="a"/></p>`
+	want := `<p><a href="https://blog.example/posts/x">x</a> <a href="#n">n</a> <img src="https://blog.example/media/a.png" alt="a" style="max-width:100%;height:auto"/></p>`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

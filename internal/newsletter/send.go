@@ -173,7 +173,11 @@ func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) 
 				}
 			}
 		}
-		d, err := store.ClaimDelivery(ctx, db, id)
+		// From the claim on, one row's cycle runs to its end even if ctx
+		// ends (a stopping node), so no row is left in doubt but by a real
+		// crash: a claim cancelled mid-query may have committed.
+		rctx := context.WithoutCancel(ctx)
+		d, err := store.ClaimDelivery(rctx, db, id)
 		if errors.Is(err, apperr.ErrNotFound) {
 			done, err := store.FinishIssue(ctx, db, id)
 			if done && s.Log != nil {
@@ -183,9 +187,6 @@ func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) 
 		} else if err != nil {
 			return true, err
 		}
-		// From here the row is 'sending': record its outcome even if ctx
-		// ends, so nothing is left in doubt but a real crash.
-		rctx := context.WithoutCancel(ctx)
 		if Status(d.Status) != Confirmed || d.Email == "" {
 			if err := store.FinishDelivery(rctx, db, id, d.SubscriberID, "failed", "unsubscribed before this was sent"); err != nil {
 				return true, err
@@ -193,7 +194,7 @@ func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) 
 			continue
 		}
 		if conn == nil {
-			if conn, err = s.Dialer.Dial(ctx); err != nil {
+			if conn, err = s.Dialer.Dial(rctx); err != nil {
 				_ = store.FinishDelivery(rctx, db, id, d.SubscriberID, "pending", err.Error())
 				return true, err
 			}

@@ -60,11 +60,13 @@ type followForm struct {
 
 type newsletterPageData struct {
 	Page
-	Form followForm
+	Form  followForm
+	Token string // the form's signed time (the footer's form is not on this page)
 }
 
 func (s *Server) newsletterPage(w http.ResponseWriter, r *http.Request) error {
-	pg := newsletterPageData{Page: s.page(r, "Follow by e-mail"), Form: followForm{Sent: r.URL.Query().Get("sent") != ""}}
+	pg := newsletterPageData{Page: s.page(r, "Follow by e-mail"), Form: followForm{Sent: r.URL.Query().Get("sent") != ""},
+		Token: s.formToken(newsletterFormID)}
 	pg.NoIndex = true
 	return s.render(w, r, http.StatusOK, "newsletter", pg)
 }
@@ -81,7 +83,7 @@ func (s *Server) newsletterSubscribe(w http.ResponseWriter, r *http.Request) err
 	err := s.newsletter.Subscribe(r.Context(), req)
 	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
 		pg := newsletterPageData{Page: s.page(r, "Follow by e-mail"),
-			Form: followForm{Email: validUTF8(req.Email), Mode: req.Mode, Error: e.Message}}
+			Form: followForm{Email: validUTF8(req.Email), Mode: req.Mode, Error: e.Message}, Token: s.formToken(newsletterFormID)}
 		pg.NoIndex = true
 		return s.render(w, r, http.StatusUnprocessableEntity, "newsletter", pg)
 	}

@@ -40,6 +40,7 @@ type subscribersPageData struct {
 	List     []*store.Subscriber
 	Next     int64 // keyset cursor of the next page, 0 when none
 	Issues   []store.IssueReport
+	PostID   int64 // the delivery report shows this post's mailing only
 	Import   *newsletter.ImportResult
 	Error    string
 	MaxRows  int
@@ -78,8 +79,8 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, statu
 		pg.List = pg.List[:subscriberPageSize]
 		pg.Next = pg.List[len(pg.List)-1].ID
 	}
-	postID, _ := strconv.ParseInt(q.Get("post"), 10, 64)
-	if pg.Issues, err = store.RecentIssues(ctx, s.store.Pool, postID, 20); err != nil {
+	pg.PostID, _ = strconv.ParseInt(q.Get("post"), 10, 64)
+	if pg.Issues, err = store.RecentIssues(ctx, s.store.Pool, pg.PostID, 20); err != nil {
 		return err
 	}
 	return s.render(w, r, status, "subscribers", pg)

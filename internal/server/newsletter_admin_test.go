@@ -224,3 +224,19 @@ func TestNewsletterData(t *testing.T) {
 		t.Errorf("data page after deleting: %d", res.StatusCode)
 	}
 }
+
+// TestNewsletterPageForm: the /newsletter page's own form carries a time
+// token, so a person who corrects a mistyped address is not taken for a
+// bot (sent too fast) and dropped.
+func TestNewsletterPageForm(t *testing.T) {
+	e := newEnv(t)
+	c := e.Client()
+	res := e.PostForm(c, "/newsletter", url.Values{"email": {"typo@"}})
+	tok, _ := Doc(t, res).Find(`main input[name=form_token]`).Attr("value")
+	if _, ok := e.Srv.key.Verify(purposeForm, tok); !ok {
+		t.Fatalf("no valid token in the re-shown form: %q", tok)
+	}
+	if Doc(t, e.Get(c, "/newsletter")).Find("form.follow").Length() != 0 {
+		t.Error("the footer form is shown on the newsletter page too")
+	}
+}

@@ -176,6 +176,12 @@ func TestNewsletterJourney(t *testing.T) {
 	if sub.Status != "unsubscribed" || sub.Email != "" {
 		t.Errorf("after unsubscribing: status %s, address kept %q", sub.Status, sub.Email)
 	}
+	root := e.MustUser("root", account.Admin)
+	admin := e.Client()
+	e.SignIn(admin, root.Username)
+	if d := Doc(t, e.Get(admin, "/admin/posts/"+itoa(p.ID))); d.Find(`a[href="/admin/subscribers?post=`+itoa(p.ID)+`#mailings"]`).Length() != 1 {
+		t.Error("no delivery report link in the editor")
+	}
 	var dc int
 	for range 40 { // the row is marked just after Mailpit accepts the mail
 		_ = e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM newsletter_deliveries WHERE status = 'sent'`).Scan(&dc)
@@ -186,6 +192,10 @@ func TestNewsletterJourney(t *testing.T) {
 	}
 	if dc != 1 {
 		t.Errorf("%d deliveries recorded as sent", dc)
+	}
+	report := Doc(t, e.Get(admin, "/admin/subscribers?post="+itoa(p.ID)))
+	if row := report.Find(`#mailings + div tbody tr`); row.Length() != 1 || row.Find("td").Eq(2).Text() != "1" {
+		t.Errorf("delivery report: %q", row.Text())
 	}
 }
 
