@@ -43,7 +43,10 @@ func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 	err = Classify(err)
 	code := apperr.CodeOf(err)
 	status := apperr.HTTPStatus(code)
-	if status >= 500 {
+	switch {
+	case code == apperr.Unavailable: // an outage, not a bug: one warning per request
+		s.log.Warn("request failed: database unavailable", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()), "err", err)
+	case status >= 500:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()), "err", err)
 	}
 	if e, ok := apperr.As(err); ok && e.RetryAfter > 0 {

@@ -166,7 +166,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	err = store.Classify(store.BadText(err)) // database gone away: 503 with Retry-After; refused text: 400
 	code := apperr.CodeOf(err)
 	status := apperr.HTTPStatus(code)
-	if status >= 500 {
+	switch {
+	case code == apperr.Unavailable: // an outage, not a bug
+		a.log.Warn("api request failed: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+	case status >= 500:
 		a.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	body := map[string]any{"code": code, "message": apperr.MessageOf(err)}
