@@ -140,7 +140,7 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 		}
 	}
 	v.Editable = s.editableComments(r)
-	v.Items = v.items(pageRoots, time.Now())
+	v.Items = v.items(pageRoots, s.now())
 	return v, nil
 }
 
@@ -152,6 +152,7 @@ type commentItem struct {
 	ID                           int64
 	Pingback, Linkback           bool
 	Name, AuthorURL              string
+	Initials, Hue                string // the avatar drawn for the name (theme_data.go)
 	SourceURL, Title             string
 	BodyHTML                     string
 	Ago, ISO, Exact              string
@@ -167,7 +168,7 @@ func (v *commentsView) items(nodes []*comment.Node, now time.Time) []commentItem
 	for i, n := range nodes {
 		it := &out[i]
 		*it = commentItem{ID: n.ID, Pingback: n.Kind == comment.KindPingback, Linkback: n.Kind.IsLinkback(),
-			Name: n.DisplayName(), AuthorURL: n.AuthorURL, SourceURL: n.SourceURL, Title: n.Title, BodyHTML: n.BodyHTML,
+			Name: n.DisplayName(), AuthorURL: n.AuthorURL, Initials: initials(n.DisplayName()), Hue: hue(n.DisplayName()), SourceURL: n.SourceURL, Title: n.Title, BodyHTML: n.BodyHTML,
 			Ago: agoFrom(n.CreatedAt, now), ISO: n.CreatedAt.UTC().Format(time.RFC3339), Exact: n.CreatedAt.UTC().Format("2 January 2006, 15:04 MST"),
 			ByPostAuthor: n.AuthorUserID != 0 && n.AuthorUserID == v.PostAuthorID, Orphan: n.Orphan, Edited: !n.UpdatedAt.IsZero(),
 			Editable: v.Editable[n.ID]}
@@ -188,6 +189,10 @@ func (v *commentsView) items(nodes []*comment.Node, now time.Time) []commentItem
 // agoFrom is the template's ago with a fixed now, for a whole thread.
 func agoFrom(t, now time.Time) string {
 	switch d := now.Sub(t); {
+	case d < -time.Minute:
+		// A clock ahead of ours (an import's local time read as UTC): the
+		// date is right where "just now" would not be.
+		return t.UTC().Format("2 January 2006")
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:

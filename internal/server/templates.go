@@ -107,6 +107,10 @@ func (t *Templates) funcs() template.FuncMap {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"add": func(a, b int) int { return a + b },
+		// Theme helpers (theme_data.go): list cards, initials avatars.
+		"card":     cardOf,
+		"initials": initials,
+		"hue":      hue,
 	}
 }
 
@@ -135,4 +139,11 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 	}
 	http.ServeFileFS(w, r, s.webFS, path.Join("static", name))
+}
+
+// serveFavicon answers /favicon.ico, which browsers ask for whatever the
+// page says, from static/favicon.ico (a theme may replace the file).
+func (s *Server) serveFavicon(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeFileFS(w, r, s.webFS, "static/favicon.ico")
 }
