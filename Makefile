@@ -23,6 +23,7 @@ build:
 test:
 	@deploy/deps.sh postgres chromium
 	@test -x bin/versitygw || GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0 # S3 server for the media store's tests
+	@test -f node_modules/axe-core/axe.min.js || npm install --no-save axe-core@4 # accessibility checks in the browser tests
 	$(GO) vet ./...
 	$(GO) test -race -timeout 30m ./...
 

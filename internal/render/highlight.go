@@ -44,25 +44,30 @@ type highlighter struct{ f *chtml.Formatter }
 // RegisterFuncs implements renderer.NodeRenderer.
 func (h highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindFencedCodeBlock, h.render)
+	reg.Register(ast.KindCodeBlock, h.render)
 }
 
 func (h highlighter) render(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	n := node.(*ast.FencedCodeBlock)
 	var code bytes.Buffer
-	lines := n.Lines()
+	lines := node.Lines()
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		code.Write(seg.Value(src))
 	}
-	lang := strings.ToLower(string(n.Language(src)))
+	var lang string
+	if f, ok := node.(*ast.FencedCodeBlock); ok {
+		lang = strings.ToLower(string(f.Language(src)))
+	}
 	var lexer chroma.Lexer
 	if lang != "" && code.Len() <= maxHighlight {
 		lexer = lexers.Get(lang)
 	}
-	_, _ = w.WriteString("<pre")
+	// tabindex="0": a block wider than the column scrolls inside itself,
+	// and a keyboard user must be able to scroll it too (WCAG 2.1.1).
+	_, _ = w.WriteString(`<pre tabindex="0"`)
 	if lexer != nil {
 		_, _ = w.WriteString(` class="chroma"`)
 	}

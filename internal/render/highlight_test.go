@@ -14,9 +14,9 @@ func TestHighlight(t *testing.T) {
 		name, src    string
 		want, reject []string
 	}{
-		{"go", "```go\nfunc main() {} // hi\n```", []string{`<pre class="chroma"><code class="language-go">`, `<span class="kd">func</span>`, `<span class="c1">// hi</span>`}, []string{"style="}},
-		{"no language", "```\n<b>x</b>\n```", []string{"<pre><code>&lt;b&gt;x&lt;/b&gt;"}, []string{"chroma"}},
-		{"unknown language", "```nosuchlang\nx\n```", []string{`<pre><code class="language-nosuchlang">x`}, []string{"chroma"}},
+		{"go", "```go\nfunc main() {} // hi\n```", []string{`<pre tabindex="0" class="chroma"><code class="language-go">`, `<span class="kd">func</span>`, `<span class="c1">// hi</span>`}, []string{"style="}},
+		{"no language", "```\n<b>x</b>\n```", []string{`<pre tabindex="0"><code>&lt;b&gt;x&lt;/b&gt;`}, []string{"chroma"}},
+		{"unknown language", "```nosuchlang\nx\n```", []string{`<pre tabindex="0"><code class="language-nosuchlang">x`}, []string{"chroma"}},
 		{"hand-written classes", `<span class="k evil">a</span><span class="k">b</span><p class="k">c</p><pre class="chroma x">d</pre>`,
 			[]string{`<span class="k">b</span>`, "<p>c</p>", "<pre>d</pre>"}, []string{"evil", `class="chroma x"`}},
 	}

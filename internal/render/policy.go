@@ -130,6 +130,7 @@ func postPolicy() *bluemonday.Policy {
 	// them by hand gains nothing else.
 	p.AllowAttrs("class").Matching(chromaClass).OnElements("span")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^chroma$`)).OnElements("pre")
+	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^0$`)).OnElements("pre") // keyboard scrolling
 	// Heading anchors for the table of contents (tree.go writes them).
 	p.AllowAttrs("id").Matching(headingID).OnElements("h2", "h3", "h4")
 	// Footnotes: tree.go lets through only ids matching footnoteID.
