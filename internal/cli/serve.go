@@ -14,7 +14,6 @@ import (
 	"quire/internal/media"
 	"quire/internal/server"
 	"quire/internal/store"
-	"quire/web"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
@@ -57,7 +56,12 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		ln.Close()
 		return err
 	}
-	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS, Jobs: q, Media: files})
+	webFS, err := themedFS(cfg.ThemeDir)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: webFS, Jobs: q, Media: files})
 	if err != nil {
 		ln.Close()
 		return err

@@ -34,6 +34,8 @@ type Config struct {
 	S3             S3Media // QUIRE_S3_*; the bucket when MediaStore is "s3"
 
 	ImportMaxBytes int64 // QUIRE_IMPORT_MAX_MB, in bytes; the largest WXR file the admin upload takes
+
+	ThemeDir string // QUIRE_THEME_DIR; templates and static files overriding the built-in theme, file by file
 }
 
 // S3Media names the S3-compatible bucket that holds uploaded images.
@@ -75,6 +77,7 @@ var settings = []setting{
 	{"QUIRE_S3_SECRET_KEY", "s3-secret-key", "", "S3 secret key"},
 	{"QUIRE_IMPORT_MAX_MB", "import-max-mb", "256", "largest WordPress (WXR) file the admin import page takes, in megabytes"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
+	{"QUIRE_THEME_DIR", "theme-dir", "", "folder of templates and static files overriding the built-in theme file by file (docs/THEMES.md)"},
 }
 
 // Variables lists the environment variables Config reads, for help texts.
@@ -115,6 +118,7 @@ func parse(get func(string) string) (Config, error) {
 	var errs []error
 	c.DatabaseURL = strings.TrimSpace(get("DATABASE_URL"))
 	c.Addr = get("QUIRE_ADDR")
+	c.ThemeDir = strings.TrimSpace(get("QUIRE_THEME_DIR"))
 	if c.Addr == "" {
 		errs = append(errs, errors.New("QUIRE_ADDR: must not be empty"))
 	}

@@ -121,4 +121,3 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 	}
 }
-
