@@ -89,6 +89,9 @@ func (t *Templates) StaticPath(name string) string {
 func (t *Templates) funcs() template.FuncMap {
 	return template.FuncMap{
 		"static": t.StaticPath,
+		// hasStatic lets the layout link a file only a theme ships
+		// (static/theme.css, loaded after quire.css).
+		"hasStatic": func(name string) bool { _, ok := t.static[name]; return ok },
 		// safeHTML is the one place stored, sanitised HTML becomes
 		// template.HTML. Only *_html columns, sanitised on write by
 		// internal/render, may be passed to it.
