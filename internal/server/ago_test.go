@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,5 +28,17 @@ func TestAgoFrom(t *testing.T) {
 		if got := agoFrom(tt.at, now); got != tt.want {
 			t.Errorf("agoFrom(%v) = %q, want %q", now.Sub(tt.at), got, tt.want)
 		}
+	}
+}
+
+// TestInitials: first letters of the first and last words, upper-cased.
+func TestInitials(t *testing.T) {
+	for name, want := range map[string]string{"Ada Lovelace": "AL", "grace": "G", "Jean-Luc  de la Picard": "JP", "": "?", "  !! ": "?", "élodie durand": "ÉD", "Reader 7": "R7"} {
+		if got := initials(name); got != want {
+			t.Errorf("initials(%q) = %q, want %q", name, got, want)
+		}
+	}
+	if hue("Ada") != hue("ada") || !strings.HasPrefix(hue("x"), "hue-") {
+		t.Error("hue is not stable across case")
 	}
 }

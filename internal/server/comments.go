@@ -152,7 +152,8 @@ type commentItem struct {
 	ID                           int64
 	Pingback, Linkback           bool
 	Name, AuthorURL              string
-	Initials, Hue                string // the avatar drawn for the name (theme_data.go)
+	Class                        string // of the <li>: "comment", plus bypostauthor or linkback
+	Initials, Hue                string // the avatar drawn for the name (theme_data.go); "↩" for linkbacks
 	SourceURL, Title             string
 	BodyHTML                     string
 	Ago, ISO, Exact              string
@@ -172,6 +173,14 @@ func (v *commentsView) items(nodes []*comment.Node, now time.Time) []commentItem
 			Ago: agoFrom(n.CreatedAt, now), ISO: n.CreatedAt.UTC().Format(time.RFC3339), Exact: n.CreatedAt.UTC().Format("2 January 2006, 15:04 MST"),
 			ByPostAuthor: n.AuthorUserID != 0 && n.AuthorUserID == v.PostAuthorID, Orphan: n.Orphan, Edited: !n.UpdatedAt.IsZero(),
 			Editable: v.Editable[n.ID]}
+		switch {
+		case it.Linkback:
+			it.Class, it.Initials = "comment linkback", "↩"
+		case it.ByPostAuthor:
+			it.Class = "comment bypostauthor"
+		default:
+			it.Class = "comment"
+		}
 		if !v.Closed && !v.MembersOnly {
 			it.ReplyURL = v.PostPath + "?replyto=" + strconv.FormatInt(n.ID, 10)
 			if v.Page > 1 {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"hash/fnv"
 	"strings"
 	"time"
 	"unicode"
@@ -26,33 +25,46 @@ func cardOf(p *post.Post, counts map[int64]int) postCard {
 // initials are what an avatar shows for someone without a picture: the
 // first letters of the first and last words of the name ("Ada Lovelace" →
 // "AL"), made locally so no reader's address goes to an avatar service.
+// It runs for every comment of a thread, so it allocates only the result.
 func initials(name string) string {
-	f := strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	first := func(s string) string {
-		for _, r := range s {
-			return string(unicode.ToUpper(r))
+	var first, last rune
+	inWord := false
+	for _, r := range name {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if word && !inWord {
+			if first == 0 {
+				first = r
+			} else {
+				last = r
+			}
 		}
-		return ""
+		inWord = word
 	}
-	switch len(f) {
-	case 0:
+	switch {
+	case first == 0:
 		return "?"
-	case 1:
-		return first(f[0])
+	case last == 0:
+		return string(unicode.ToUpper(first))
 	}
-	return first(f[0]) + first(f[len(f)-1])
+	return string([]rune{unicode.ToUpper(first), unicode.ToUpper(last)})
 }
 
-// avatarHues is how many background colours initials avatars come in
-// (classes hue-0 … hue-7 in quire.css, each AA-contrast with white text).
-const avatarHues = 8
+// hueClasses are the background colours of initials avatars (quire.css),
+// each AA-contrast with white text.
+var hueClasses = [...]string{"hue-0", "hue-1", "hue-2", "hue-3", "hue-4", "hue-5", "hue-6", "hue-7"}
 
-// hue picks a stable colour class for a name, so one person keeps one
-// colour down a thread.
+// hue picks a stable colour class for a name (FNV-1a of its bytes, ASCII
+// case folded), so one person keeps one colour down a thread.
 func hue(name string) string {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(strings.ToLower(strings.TrimSpace(name))))
-	return "hue-" + string(rune('0'+h.Sum32()%avatarHues))
+	h := uint32(2166136261)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return hueClasses[h%uint32(len(hueClasses))]
 }
 
 // socialCard adds the lead image to the OpenGraph and Twitter tags and
