@@ -22,8 +22,8 @@ func a11yBlog(t *testing.T, e *testEnv) *post.Post {
 	t.Helper()
 	ann := e.MustUser("ann", account.Author)
 	now := time.Now()
-	long := "The opening paragraph says what the post is about, in a sentence or two.\n\n" +
-		"<figure><img src=\"/static/favicon.svg\" alt=\"Quire's mark\" width=\"320\" height=\"320\"><figcaption>A figure with a caption.</figcaption></figure>\n\n" +
+	long := "<figure><img src=\"/favicon.ico\" alt=\"Quire's mark\" width=\"1200\" height=\"675\"><figcaption>A lead figure with a caption.</figcaption></figure>\n\n" +
+		"The opening paragraph says what the post is about, in a sentence or two.\n\n" +
 		"## Setting up\n\nSome prose with `code` and a footnote.[^1]\n\n```go\nfunc main() {\n\tfmt.Println(\"a very long line of code that must scroll inside its own box rather than the page\")\n}\n```\n\n" +
 		"## The table\n\n| language | year | a rather long column heading |\n|---|---|---|\n| Go | 2009 | yes |\n\n### A detail\n\n> A quotation.\n\n- [x] done\n- [ ] to do\n\n" +
 		"## Last\n\nAnUnbrokenWordThatIsMuchLongerThanAPhoneScreenIsWideAndMustWrapSomehowWithoutScrolling.\n\n[^1]: The note."
