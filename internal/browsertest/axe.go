@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -79,4 +80,17 @@ func Serious(vs []Violation) []Violation {
 		}
 	}
 	return out
+}
+
+// ColorScheme makes the page see prefers-color-scheme: scheme ("light" or
+// "dark"; "" removes the override), so both palettes can be checked.
+func ColorScheme(t *testing.T, ctx context.Context, scheme string) {
+	t.Helper()
+	p := emulation.SetEmulatedMediaParams{}
+	if scheme != "" {
+		p.Features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, p); err != nil {
+		t.Fatalf("emulating %s colours: %v", scheme, err)
+	}
 }

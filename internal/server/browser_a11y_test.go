@@ -49,7 +49,8 @@ func a11yBlog(t *testing.T, e *testEnv) *post.Post {
 }
 
 // TestBrowserAccessibility runs axe-core on every public page and fails on
-// any serious or critical WCAG 2.2 A/AA violation; at 390 px no page may
+// any serious or critical WCAG 2.2 A/AA violation (the main pages in dark
+// colours too); at 390 px no page may
 // scroll sideways. Admin pages are checked too but only reported: their
 // layout is being reworked separately. Screenshots of the front page, the
 // post, the archive and search are kept at both widths.
@@ -87,6 +88,17 @@ func TestBrowserAccessibility(t *testing.T) {
 			}
 		}
 	}
+
+	// The dark palette: contrast checked on the pages with the most colour.
+	bt.ColorScheme(t, ctx, "dark")
+	for _, path := range []string{"/", p.Path(), "/archive", "/search?q=post"} {
+		bt.Do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.TS.URL+path), chromedp.WaitVisible(chromedp.ID("main")))
+		for _, v := range bt.Serious(bt.Axe(t, ctx, axe)) {
+			t.Errorf("%s in dark colours: %s", path, v)
+		}
+	}
+	bt.Screenshot(t, ctx, "search-dark")
+	bt.ColorScheme(t, ctx, "")
 
 	// The comment form: errors tied to their fields, then the writer's
 	// own comment awaiting moderation.
