@@ -25,6 +25,7 @@ test:
 	@test -x bin/versitygw || GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0 # S3 server for the media store's tests
 	@$(MAKE) --no-print-directory deploy-check
 	@test -x bin/mailpit || GOBIN=$(CURDIR)/bin $(GO) install github.com/axllent/mailpit@v1.33.1 # SMTP server for the newsletter's tests
+	@test -f node_modules/axe-core/axe.min.js || npm install --no-save axe-core@4 # accessibility checks in the browser tests
 	$(GO) vet ./...
 	$(GO) test -race -timeout 30m ./...
 

@@ -31,6 +31,13 @@ func findChromium() string {
 // $QUIRE_ARTIFACTS (default: the OS temp dir) and its path logged.
 func New(t *testing.T) context.Context {
 	t.Helper()
+	return NewFor(t, 90*time.Second)
+}
+
+// NewFor is New with a time budget of d for the whole journey, for tests
+// that visit many pages (the accessibility sweep).
+func NewFor(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	bin := findChromium()
 	if bin == "" {
 		if os.Getenv("CI") == "true" {
@@ -55,7 +62,7 @@ func New(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, d)
 	if err := chromedp.Do(ctx); err != nil {
 		cancelT()
 		cancelC()

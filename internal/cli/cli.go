@@ -40,6 +40,7 @@ func commands() []command {
 		{"export", "quire export wxr > FILE", "export the blog as a WordPress WXR 1.2 file", exportCmd},
 		{"healthcheck", "quire healthcheck [--url URL]", "probe a running server (for container health checks)", healthcheck},
 		{"bench", "quire bench [--large] [--pages busy,big,front] [--conns 32]", "load a generated blog and measure pages against a static baseline", bench},
+		{"theme", "quire theme check DIR", "check a theme folder: parse its templates, render every reading page with sample data", themeCmd},
 	}
 }
 

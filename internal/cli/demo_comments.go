@@ -129,6 +129,13 @@ func loadDemoComments(ctx context.Context, s *store.Store, r *render.Renderer, t
 			c.Kind, c.SourceURL, c.Title, c.SiteName, c.AuthorName, c.AuthorURL = comment.KindPingback, pb.source, pb.title, pb.site, pb.site, pb.source
 			c.BodySource, c.BodyHTML = d.body, r.Sanitize(render.Excerpt, html)
 		}
+		// Dated after the post, a few hours apart, never in the future: a
+		// discussion stamped "just now" under a post from last week reads
+		// as broken.
+		c.CreatedAt = p.PublishedAt.Add(time.Duration(len(made)+1) * 3 * time.Hour)
+		if now := time.Now(); c.CreatedAt.After(now) {
+			c.CreatedAt = now
+		}
 		if d.parent >= 0 {
 			parent := made[d.parent].Comment
 			c.ParentID, c.Depth, c.ParentPath = comment.Attach(&parent, comment.DefaultMaxDepth)

@@ -16,7 +16,6 @@ import (
 	"quire/internal/media"
 	"quire/internal/server"
 	"quire/internal/store"
-	"quire/web"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
@@ -60,6 +59,11 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		ln.Close()
 		return err
 	}
+	webFS, err := themedFS(cfg.ThemeDir)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	bus := invalidate.New(st.Pool, log) // other nodes' changes to settings and navigation
 	replica, err := openReplica(cfg, log)
 	if err != nil {
@@ -69,7 +73,7 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 	if replica != nil {
 		defer replica.Close()
 	}
-	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS, Jobs: q, Media: files, Bus: bus, Replica: replica})
+	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: webFS, Jobs: q, Media: files, Bus: bus, Replica: replica})
 	if err != nil {
 		ln.Close()
 		return err

@@ -40,6 +40,7 @@ type Config struct {
 
 	PageCache           PageCache // the full-page cache for anonymous readers (pagecache.go)
 	NewsletterPerMinute int       // QUIRE_NEWSLETTER_PER_MINUTE; mails a minute for one issue, 0 no cap (docs/NEWSLETTER.md)
+	ThemeDir            string    // QUIRE_THEME_DIR; templates and static files overriding the built-in theme, file by file
 }
 
 // S3Media names the S3-compatible bucket that holds uploaded images.
@@ -88,6 +89,7 @@ var settings = []setting{
 	{"QUIRE_PAGE_CACHE_TTL", "page-cache-ttl", "1m", "longest a cached page lives (changes drop it at once on every node)"},
 	{"QUIRE_NEWSLETTER_PER_MINUTE", "newsletter-per-minute", "600", "newsletter mails sent a minute for one issue (one node sends it at a time); 0 means no cap"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
+	{"QUIRE_THEME_DIR", "theme-dir", "", "folder of templates and static files overriding the built-in theme file by file (docs/THEMES.md)"},
 }
 
 // Variables lists the environment variables Config reads, for help texts.
@@ -128,6 +130,7 @@ func parse(get func(string) string) (Config, error) {
 	var errs []error
 	c.DatabaseURL = strings.TrimSpace(get("DATABASE_URL"))
 	c.Addr = get("QUIRE_ADDR")
+	c.ThemeDir = strings.TrimSpace(get("QUIRE_THEME_DIR"))
 	if c.Addr == "" {
 		errs = append(errs, errors.New("QUIRE_ADDR: must not be empty"))
 	}

@@ -148,7 +148,7 @@ func TestDerivedExcerptIsProse(t *testing.T) {
 	if err := p.Render(render.New()); err != nil {
 		t.Fatal(err)
 	}
-	if p.ExcerptHTML != "<p>Intro text. More words.</p>" {
+	if p.ExcerptHTML != "<p>Intro text.</p>" { // the first paragraph; what follows code is not the lead
 		t.Errorf("excerpt: %q", p.ExcerptHTML)
 	}
 }

@@ -4,9 +4,6 @@ import (
 	"html"
 	"strings"
 
-	nethtml "golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
-
 	"quire/internal/render"
 )
 
@@ -38,46 +35,14 @@ func (p *Post) Render(r *render.Renderer) error {
 		return nil
 	}
 	p.ExcerptHTML = ""
-	prose := proseText(body)
-	if prose == "" {
-		prose = p.BodyText
+	t := LeadText(body, ExcerptChars)
+	if t == "" {
+		t = render.ExcerptText(html.EscapeString(p.BodyText), ExcerptChars)
 	}
-	if t := render.ExcerptText(prose, ExcerptChars); t != "" {
+	if t != "" {
 		p.ExcerptHTML = "<p>" + html.EscapeString(t) + "</p>"
 	}
 	return nil
-}
-
-// proseText returns the text of the top-level paragraphs, quotes and lists
-// of sanitised HTML, skipping code blocks, tables, headings and footnote
-// markers, so that a derived excerpt reads as prose.
-func proseText(h string) string {
-	body := &nethtml.Node{Type: nethtml.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, err := nethtml.ParseFragment(strings.NewReader(h), body)
-	if err != nil {
-		return ""
-	}
-	var b strings.Builder
-	var walk func(n *nethtml.Node)
-	walk = func(n *nethtml.Node) {
-		switch {
-		case n.Type == nethtml.TextNode:
-			b.WriteString(n.Data)
-		case n.Type == nethtml.ElementNode && n.DataAtom == atom.Sup:
-			return // footnote references
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	for _, n := range nodes {
-		if n.Type == nethtml.ElementNode && (n.DataAtom == atom.P || n.DataAtom == atom.Blockquote ||
-			n.DataAtom == atom.Ul || n.DataAtom == atom.Ol) {
-			walk(n)
-			b.WriteByte(' ')
-		}
-	}
-	return searchable(b.String())
 }
 
 // HighlightStart and HighlightStop delimit search matches in snippets. They

@@ -35,6 +35,7 @@ func newRichMarkdown() goldmark.Markdown {
 			extension.Strikethrough,
 			linkify(),
 			taskList{},
+			highlight{},
 			extension.NewFootnote(extension.WithFootnoteIDPrefix(IDPrefix)),
 		),
 		goldmark.WithRendererOptions(html.WithUnsafe()),

@@ -125,6 +125,14 @@ func postPolicy() *bluemonday.Policy {
 	p.AllowAttrs("span").Matching(bluemonday.Integer).OnElements("col", "colgroup")
 	p.AllowAttrs("scope").Matching(regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)).OnElements("th")
 	p.AllowAttrs("class").Matching(codeLanguage).OnElements("code")
+	// Server-side highlighting (highlight.go): chroma's short token classes
+	// on span, "chroma" on pre. Classes only colour text; a user writing
+	// them by hand gains nothing else.
+	p.AllowAttrs("class").Matching(chromaClass).OnElements("span")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^chroma$`)).OnElements("pre")
+	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^0$`)).OnElements("pre") // keyboard scrolling
+	// Heading anchors for the table of contents (tree.go writes them).
+	p.AllowAttrs("id").Matching(headingID).OnElements("h2", "h3", "h4")
 	// Footnotes: tree.go lets through only ids matching footnoteID.
 	p.AllowAttrs("id").Matching(footnoteID).OnElements("sup", "li")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnote-(ref|backref)$`)).OnElements("a")

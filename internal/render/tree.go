@@ -66,6 +66,9 @@ func balance(src string, place Place) string {
 		body.AppendChild(n)
 	}
 	tidy(body, place)
+	if isPost(place) {
+		anchorHeadings(body)
+	}
 	var b strings.Builder
 	b.Grow(len(src) + 32)
 	for c := body.FirstChild; c != nil; c = c.NextSibling {

@@ -159,6 +159,13 @@ func TestCommentPagesXSS(t *testing.T) {
 func assertNoScript(t *testing.T, where string, d *goquery.Document) {
 	t.Helper()
 	d.Find("script").Each(func(_ int, s *goquery.Selection) {
+		if typ, _ := s.Attr("type"); typ == "application/ld+json" {
+			// Structured data is not run; it must stay one JSON value.
+			if _, src := s.Attr("src"); src || !json.Valid([]byte(s.Text())) {
+				t.Errorf("%s: bad JSON-LD %q", where, s.Text())
+			}
+			return
+		}
 		if src, _ := s.Attr("src"); !strings.HasPrefix(src, "/static/") || strings.TrimSpace(s.Text()) != "" {
 			t.Errorf("%s: foreign script %q", where, src)
 		}

@@ -143,7 +143,7 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 		}
 	}
 	v.Editable = s.editableComments(r)
-	v.Items = v.items(pageRoots, time.Now())
+	v.Items = v.items(pageRoots, s.now())
 	return v, nil
 }
 
@@ -155,6 +155,8 @@ type commentItem struct {
 	ID                           int64
 	Pingback, Linkback           bool
 	Name, AuthorURL              string
+	Class                        string // of the <li>: "comment", plus bypostauthor or linkback
+	Initials, Hue                string // the avatar drawn for the name (theme_data.go); "↩" for linkbacks
 	SourceURL, Title             string
 	BodyHTML                     string
 	Ago, ISO, Exact              string
@@ -170,10 +172,18 @@ func (v *commentsView) items(nodes []*comment.Node, now time.Time) []commentItem
 	for i, n := range nodes {
 		it := &out[i]
 		*it = commentItem{ID: n.ID, Pingback: n.Kind == comment.KindPingback, Linkback: n.Kind.IsLinkback(),
-			Name: n.DisplayName(), AuthorURL: n.AuthorURL, SourceURL: n.SourceURL, Title: n.Title, BodyHTML: n.BodyHTML,
+			Name: n.DisplayName(), AuthorURL: n.AuthorURL, Initials: initials(n.DisplayName()), Hue: hue(n.DisplayName()), SourceURL: n.SourceURL, Title: n.Title, BodyHTML: n.BodyHTML,
 			Ago: agoFrom(n.CreatedAt, now), ISO: n.CreatedAt.UTC().Format(time.RFC3339), Exact: n.CreatedAt.UTC().Format("2 January 2006, 15:04 MST"),
 			ByPostAuthor: n.AuthorUserID != 0 && n.AuthorUserID == v.PostAuthorID, Orphan: n.Orphan, Edited: !n.UpdatedAt.IsZero(),
 			Editable: v.Editable[n.ID]}
+		switch {
+		case it.Linkback:
+			it.Class, it.Initials = "comment linkback", "↩"
+		case it.ByPostAuthor:
+			it.Class = "comment bypostauthor"
+		default:
+			it.Class = "comment"
+		}
 		if !v.Closed && !v.MembersOnly && !n.Kind.IsLinkback() { // a pingback or webmention is another site's page: no reply under it
 			it.ReplyURL = v.PostPath + "?replyto=" + strconv.FormatInt(n.ID, 10)
 			if v.Page > 1 {
@@ -191,6 +201,10 @@ func (v *commentsView) items(nodes []*comment.Node, now time.Time) []commentItem
 // agoFrom is the template's ago with a fixed now, for a whole thread.
 func agoFrom(t, now time.Time) string {
 	switch d := now.Sub(t); {
+	case d < -time.Minute:
+		// A clock ahead of ours (an import's local time read as UTC): the
+		// date is right where "just now" would not be.
+		return t.UTC().Format("2 January 2006")
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:

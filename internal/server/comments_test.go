@@ -33,7 +33,7 @@ func TestCommentJourney(t *testing.T) {
 		t.Fatalf("held comment redirect %q", loc)
 	}
 	d := e.page(reader, strings.Split(loc, "#")[0])
-	if got := d.Find(".comment.held .notice").Text(); got != "Your comment is awaiting moderation." {
+	if got := d.Find(".comment.held .notice").Text(); got != "Your comment is awaiting moderation." || !strings.Contains(d.Find(".held-badge").Text(), "Only you can see") {
 		t.Errorf("held notice %q", got)
 	}
 	if d.Find(".comment-list").Length() != 0 || d.Find("#comments-title").Text() != "0 responses" {

@@ -65,7 +65,7 @@ func TestAuthorPublishesReaderFinds(t *testing.T) {
 	art := d.Find("article.h-entry")
 	if art.Find("h1.p-name").Text() != "Tables and code" || art.Find(".e-content table td").First().Text() != "1" ||
 		art.Find(".p-author.h-card a").AttrOr("href", "") != "/authors/ann" || art.Find("time.dt-published").AttrOr("datetime", "") == "" ||
-		art.Find("p.byline > a.u-url").AttrOr("href", "") != e.TS.URL+"/posts/tables-and-code" {
+		art.Find(".byline .meta-row a.u-url").AttrOr("href", "") != e.TS.URL+"/posts/tables-and-code" {
 		t.Errorf("h-entry: %s", art.Text())
 	}
 	if href, _ := art.Find(`.e-content a[href="http://example.invalid/page"]`).Attr("href"); href == "" {

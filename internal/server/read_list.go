@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -23,7 +24,9 @@ type listPage struct {
 	Kicker     string        // small line above the heading ("Tag", "Archive")
 	Author     *account.User // the author page's profile
 	Posts      []*post.Post
-	Older      string // link to the next page in list order, or ""
+	Counts     map[int64]int // approved responses per post
+	PageNum    int           // 1 for the first page; carried in the links as ?page=
+	Older      string        // link to the next page in list order, or ""
 	Newer      string
 	FeedPrefix string // where this list's feeds live ("" for the site)
 }
@@ -40,16 +43,40 @@ func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f store.List
 		return err
 	}
 	lp.Posts = pg.Posts
-	link := func(c *post.Cursor) string {
-		if c == nil {
+	// The page number only names the page ("Page 2"); the cursor decides
+	// what is on it, so a wrong number shows the right posts.
+	lp.PageNum = 1
+	numbered := cur.IsZero() // an old link with a cursor and no number: pages stay unnumbered
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 && !cur.IsZero() {
+		lp.PageNum, numbered = min(n, 100000), true
+	}
+	link := func(c *post.Cursor, n int) string {
+		switch {
+		case c == nil:
 			return ""
+		case numbered && n <= 1:
+			return r.URL.Path // the first page has one address
 		}
 		q := url.Values{"cursor": {c.String()}}
+		if numbered {
+			q.Set("page", strconv.Itoa(n))
+		}
 		return r.URL.Path + "?" + q.Encode()
 	}
-	lp.Older, lp.Newer = link(pg.Next), link(pg.Prev)
+	lp.Older, lp.Newer = link(pg.Next, lp.PageNum+1), link(pg.Prev, lp.PageNum-1)
 	if !cur.IsZero() && len(pg.Posts) == 0 {
 		return apperr.ErrNotFound
+	}
+	if lp.PageNum > 1 {
+		lp.Title = strings.TrimPrefix(lp.Title+" · Page "+strconv.Itoa(lp.PageNum), " · ")
+		lp.Kicker = strings.TrimPrefix(lp.Kicker+" · Page "+strconv.Itoa(lp.PageNum), " · ")
+	}
+	ids := make([]int64, len(pg.Posts))
+	for i, p := range pg.Posts {
+		ids[i] = p.ID
+	}
+	if lp.Counts, err = store.CommentCounts(r.Context(), s.store.Pool, ids); err != nil {
+		return err
 	}
 	if lp.FeedPrefix != "" {
 		lp.Feeds = append([]FeedLink{
@@ -63,6 +90,9 @@ func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f store.List
 func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 	site := s.siteInfo(r.Context())
 	lp := listPage{Page: s.page(r, ""), Heading: "Latest posts"}
+	if r.URL.Query().Get("cursor") != "" {
+		lp.Heading = "Older posts"
+	}
 	lp.Description = site.Tagline
 	if site.Description != "" {
 		lp.Description = site.Description // Settings: the blog's own description

@@ -21,6 +21,9 @@ type postPage struct {
 	CanEdit      bool            // the reader may edit it: show an Edit link
 	Comments     *commentsView   // the thread and form (comments.go); nil in previews
 	Guest        *store.GuestBox // Guest posts: the editor's note and the bio box (guest_author.go)
+	Glance       post.Glance     // reading time and lead image
+	TOC          []post.Heading  // the table of contents of a long post, or nil
+	JSONLD       map[string]any  // schema.org BlogPosting, written as JSON by html/template
 }
 
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
@@ -56,7 +59,8 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 		if pp.Comments, err = s.commentsFor(r, p); err != nil {
 			return err
 		}
-		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", "Comments on this post (Atom)", pp.Comments.FeedAtom})
+		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", "Comments on this post (Atom)", pp.Comments.FeedAtom},
+			FeedLink{"application/rss+xml", "Comments on this post (RSS)", pp.Comments.FeedRSS})
 		if pp.Older, pp.Newer, err = store.Adjacent(ctx, s.reader(ctx), p); err != nil {
 			return err
 		}
@@ -88,7 +92,11 @@ func (s *Server) postData(r *http.Request, p *post.Post) postPage {
 		pp.OG["article:published_time"] = p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z07:00")
 	}
 	if p.Author.GuestID == 0 { // guests have a page but no feed
-		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", p.Author.Name() + " (Atom)", p.Author.Path() + "/feed.atom"})
+		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", p.Author.Name() + " (Atom)", p.Author.Path() + "/feed.atom"},
+			FeedLink{"application/rss+xml", p.Author.Name() + " (RSS)", p.Author.Path() + "/feed.rss"})
 	}
+	pp.Glance = post.GlanceAt(p.BodyHTML)
+	pp.TOC = post.Contents(p.BodyHTML)
+	s.socialCard(&pp)
 	return pp
 }

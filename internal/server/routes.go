@@ -39,7 +39,8 @@ func (s *Server) routes() http.Handler {
 	r.Get("/readyz", s.readyz)
 	r.Method(http.MethodGet, "/metrics", s.metricsHandler())
 	r.Get("/static/*", s.serveStatic)
-	r.Get("/media/{name}", s.serveMedia) // Media: uploaded images (media.go)
+	r.Get("/favicon.ico", s.serveFavicon) // theme: the default icon in web/static, or a theme's
+	r.Get("/media/{name}", s.serveMedia)  // Media: uploaded images (media.go)
 	r.Head("/media/{name}", s.serveMedia)
 	s.feedRoutes(r)        // Publishing: feeds, sitemap.xml, robots.txt (routes_posts.go)
 	s.commentFeedRoutes(r) // Comments: per-post and recent comments feeds (comment_feed.go)

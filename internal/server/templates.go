@@ -119,6 +119,9 @@ func (t *Templates) StaticPath(name string) string {
 func (t *Templates) funcs() template.FuncMap {
 	return template.FuncMap{
 		"static": t.StaticPath,
+		// hasStatic lets the layout link a file only a theme ships
+		// (static/theme.css, loaded after quire.css).
+		"hasStatic": func(name string) bool { _, ok := t.static[name]; return ok },
 		// safeHTML is the one place stored, sanitised HTML becomes
 		// template.HTML. Only *_html columns, sanitised on write by
 		// internal/render, may be passed to it.
@@ -144,6 +147,10 @@ func (t *Templates) funcs() template.FuncMap {
 		// adminNav lists the admin areas u may use (admin.go).
 		"adminNav":  adminNav,
 		"hasPrefix": strings.HasPrefix,
+		// Theme helpers (theme_data.go): list cards, initials avatars.
+		"card":     cardOf,
+		"initials": initials,
+		"hue":      hue,
 	}
 }
 
@@ -172,4 +179,11 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 	}
 	http.ServeFileFS(w, r, s.webFS, path.Join("static", name))
+}
+
+// serveFavicon answers /favicon.ico, which browsers ask for whatever the
+// page says, from static/favicon.ico (a theme may replace the file).
+func (s *Server) serveFavicon(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeFileFS(w, r, s.webFS, "static/favicon.ico")
 }

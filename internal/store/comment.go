@@ -103,7 +103,8 @@ type NewComment struct {
 	Notify     bool
 }
 
-// CreateComment inserts n and fills its ID, Path and CreatedAt. The id is
+// CreateComment inserts n and fills its ID, Path and CreatedAt (now, unless
+// n.CreatedAt is set: the demo's discussion is dated after its post). The id is
 // taken from the sequence first so the materialised path, which ends with
 // the id, is written by the same INSERT.
 func CreateComment(ctx context.Context, db DB, n *NewComment) error {
@@ -123,16 +124,21 @@ func CreateComment(ctx context.Context, db DB, n *NewComment) error {
 	if n.IP != "" {
 		ip = &n.IP
 	}
+	var created *time.Time
+	if !n.CreatedAt.IsZero() {
+		created = &n.CreatedAt
+	}
 	kind := n.Kind
 	if kind == "" {
 		kind = comment.KindComment
 	}
 	return db.QueryRow(ctx, `INSERT INTO comments (id, post_id, parent_id, depth, path, kind, status, author_name,
 		author_email, author_url, user_id, body_source, body_html, source_url, title, site_name, ip, user_agent,
-		reasons, notify) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::inet,$18,$19,$20)
+		reasons, notify, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::inet,$18,$19,$20,
+		coalesce($21, now()))
 		RETURNING created_at`,
 		n.ID, n.PostID, parent, n.Depth, n.Path, kind, n.Status, n.AuthorName, n.AuthorEmail, n.AuthorURL, user,
-		n.BodySource, n.BodyHTML, n.SourceURL, n.Title, n.SiteName, ip, n.UserAgent, reasonsJSON(n.Reasons), n.Notify,
+		n.BodySource, n.BodyHTML, n.SourceURL, n.Title, n.SiteName, ip, n.UserAgent, reasonsJSON(n.Reasons), n.Notify, created,
 	).Scan(&n.CreatedAt)
 }
 

@@ -26,15 +26,22 @@ document.addEventListener("DOMContentLoaded", function () {
     parent.value = "";
     if (title) title.textContent = "Leave a comment";
   }
-  document.querySelectorAll("a.reply[data-replyto]").forEach(function (a) {
+  // The reply link sits in the comment's article (id "comment-N"), whose
+  // author is its .p-author: the markup carries nothing else for this.
+  document.querySelectorAll("a.reply").forEach(function (a) {
+    var art = a.closest("article[id^=comment-]");
+    if (!art) return;
+    var id = art.id.slice("comment-".length);
+    var who = art.querySelector(".p-author .p-name") || art.querySelector(".p-author");
+    var name = who ? who.textContent.trim() : "";
     a.addEventListener("click", function (ev) {
       ev.preventDefault();
-      var article = document.getElementById("comment-" + a.getAttribute("data-replyto"));
+      var article = art;
       if (!article) return;
       article.parentNode.insertBefore(respond, article.nextSibling);
-      parent.value = a.getAttribute("data-replyto");
+      parent.value = id;
       if (title) {
-        title.textContent = "Reply to " + a.getAttribute("data-name") + " ";
+        title.textContent = "Reply to " + name + " ";
         var c = document.createElement("a");
         c.href = "#respond";
         c.id = "cancel-reply";

@@ -1,0 +1,110 @@
+package server
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"quire/internal/post"
+)
+
+// postCard is one entry of a list of posts as the "postcard" template
+// shows it: the post, its comment count, reading time and lead image.
+type postCard struct {
+	*post.Post
+	post.Glance
+	Comments int
+}
+
+// cardOf builds a card; counts may be nil (lists that show no counts).
+// The glance reads the stored body once with a tokenizer.
+func cardOf(p *post.Post, counts map[int64]int) postCard {
+	return postCard{Post: p, Glance: post.GlanceAt(p.BodyHTML), Comments: counts[p.ID]}
+}
+
+// initials are what an avatar shows for someone without a picture: the
+// first letters of the first and last words of the name ("Ada Lovelace" →
+// "AL"), made locally so no reader's address goes to an avatar service.
+// It runs for every comment of a thread, so it allocates only the result.
+func initials(name string) string {
+	var first, last rune
+	inWord := false
+	for _, r := range name {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if word && !inWord {
+			if first == 0 {
+				first = r
+			} else {
+				last = r
+			}
+		}
+		inWord = word
+	}
+	switch {
+	case first == 0:
+		return "?"
+	case last == 0:
+		return string(unicode.ToUpper(first))
+	}
+	return string([]rune{unicode.ToUpper(first), unicode.ToUpper(last)})
+}
+
+// hueClasses are the background colours of initials avatars (quire.css),
+// each AA-contrast with white text.
+var hueClasses = [...]string{"hue-0", "hue-1", "hue-2", "hue-3", "hue-4", "hue-5", "hue-6", "hue-7"}
+
+// hue picks a stable colour class for a name (FNV-1a of its bytes, ASCII
+// case folded), so one person keeps one colour down a thread.
+func hue(name string) string {
+	h := uint32(2166136261)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return hueClasses[h%uint32(len(hueClasses))]
+}
+
+// socialCard adds the lead image to the OpenGraph and Twitter tags and
+// builds the schema.org BlogPosting that search engines read.
+func (s *Server) socialCard(pp *postPage) {
+	p := pp.Post
+	ld := map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            "BlogPosting",
+		"headline":         p.Title,
+		"url":              pp.URL,
+		"mainEntityOfPage": pp.URL,
+		"description":      pp.Description,
+		"wordCount":        pp.Glance.Words,
+		"author":           map[string]any{"@type": "Person", "name": p.Author.Name(), "url": s.abs(p.Author.Path())},
+		"publisher":        map[string]any{"@type": "Organization", "name": pp.Site.Title, "url": s.abs("/")},
+	}
+	if !p.PublishedAt.IsZero() {
+		ld["datePublished"] = p.PublishedAt.UTC().Format(time.RFC3339)
+		ld["dateModified"] = p.Updated().UTC().Format(time.RFC3339)
+	}
+	if img := pp.Glance.Image; img != nil {
+		src := s.absURL(img.Src)
+		pp.OG["og:image"], pp.OG["twitter:image"], pp.OG["twitter:card"] = src, src, "summary_large_image"
+		if img.Alt != "" {
+			pp.OG["og:image:alt"] = img.Alt
+		}
+		ld["image"] = src
+	}
+	if pp.Description != "" {
+		pp.OG["twitter:description"] = pp.Description
+	}
+	pp.JSONLD = ld
+}
+
+// absURL makes a root-relative URL (the media library's) absolute; social
+// cards need absolute image addresses.
+func (s *Server) absURL(u string) string {
+	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+		return s.abs(u)
+	}
+	return u
+}
