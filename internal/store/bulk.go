@@ -25,14 +25,15 @@ func CopyRows(ctx context.Context, db *pgxpool.Pool, table string, cols []string
 }
 
 // CopyComments copies comment rows (cols must include shown_root, which
-// the caller computes) with the per-row count triggers off, then sets
+// the caller computes) with the per-row triggers and the count trigger
+// off (no server is told: the kit loads before it starts one), then sets
 // every post's kept counts and the identity sequence in one pass each. It
 // runs in one transaction, so a failure leaves the triggers on.
 func CopyComments(ctx context.Context, s *Store, cols []string, src pgx.CopyFromSource) (int64, error) {
 	var n int64
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `ALTER TABLE comments DISABLE TRIGGER comments_counts_rows,
-			DISABLE TRIGGER comments_shown_root`); err != nil {
+		if _, err := tx.Exec(ctx, `ALTER TABLE comments DISABLE TRIGGER comments_counts_insert,
+			DISABLE TRIGGER comments_shown_root, DISABLE TRIGGER comments_notify_thread`); err != nil {
 			return err
 		}
 		var err error
@@ -40,7 +41,8 @@ func CopyComments(ctx context.Context, s *Store, cols []string, src pgx.CopyFrom
 			return err
 		}
 		for _, q := range []string{
-			`ALTER TABLE comments ENABLE TRIGGER comments_counts_rows, ENABLE TRIGGER comments_shown_root`,
+			`ALTER TABLE comments ENABLE TRIGGER comments_counts_insert, ENABLE TRIGGER comments_shown_root,
+			 ENABLE TRIGGER comments_notify_thread`,
 			`UPDATE posts p SET comment_count = n.all, root_count = n.roots
 			 FROM (SELECT post_id, count(*) AS all, count(*) FILTER (WHERE shown_root) AS roots
 			       FROM comments WHERE status = 'approved' GROUP BY post_id) n WHERE n.post_id = p.id`,
