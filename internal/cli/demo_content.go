@@ -50,7 +50,7 @@ var demoPosts = []demoPost{
 	{"mara", "Reading EXPLAIN without fear", "PostgreSQL, Performance", "Software", post.Published, -60 * day,
 		"Read the plan from the inside out. An *Index Scan* under a *Limit* is what a list page wants; a *Seq Scan* under a *Sort* is what it gets when the index is missing.\n"},
 	{"jonas", "The northern lights are not green", "Photography, Winter", "Travel", post.Published, -50 * day,
-		"Cameras see green. Eyes, at first, see grey. After twenty minutes in the dark the colour arrives.\n\n![Aurora over the fjord](https://photos.example.invalid/aurora.jpg)\n"},
+		"Cameras see green. Eyes, at first, see grey. After twenty minutes in the dark the colour arrives.\n\nThe camera's sensor keeps gathering light long after the eye has given up, which is why the photographs always look brighter than the night did.\n"},
 	{"priya", "On editing other people", "Writing, Editing", "Essays", post.Published, -40 * day,
 		"An editor's first job is to find what the writer meant. The second is to leave the writer's voice alone.\n\n~~Cut every adverb.~~ Cut the adverbs that apologise.\n"},
 	{"mara", "Trams, timetables and time zones", "Lisbon, Time", "Travel", post.Published, -30 * day,
