@@ -180,6 +180,20 @@ func TestFeaturedImage(t *testing.T) {
 	if v, _ := Doc(t, e.Get(c, loc)).Find(`select[name=featured_media_id] option[selected]`).Attr("value"); v != strconv.FormatInt(mid, 10) {
 		t.Errorf("editor shows featured %q", v)
 	}
+	// The front page's card and the post's social cards show it.
+	m, err := store.MediaByID(context.Background(), e.Store.Pool, mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := e.Client()
+	if src, _ := e.page(anon, "/").Find(".post-card .card-image img").Attr("src"); !strings.Contains(src, m.Hash) {
+		t.Errorf("front page card image %q, want the featured %s", src, m.Hash)
+	}
+	slug := ""
+	_ = e.Store.Pool.QueryRow(context.Background(), `SELECT slug FROM posts WHERE title = 'With a cover'`).Scan(&slug)
+	if og, _ := e.page(anon, "/posts/"+slug).Find(`meta[property="og:image"]`).Attr("content"); !strings.Contains(og, m.Hash) {
+		t.Errorf("og:image %q, want the featured %s", og, m.Hash)
+	}
 	// Deleting the image clears it.
 	if _, err := store.DeleteMedia(context.Background(), e.Store.Pool, mid); err != nil {
 		t.Fatal(err)

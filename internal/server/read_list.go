@@ -24,9 +24,10 @@ type listPage struct {
 	Kicker     string        // small line above the heading ("Tag", "Archive")
 	Author     *account.User // the author page's profile
 	Posts      []*post.Post
-	Counts     map[int64]int // approved responses per post
-	PageNum    int           // 1 for the first page; carried in the links as ?page=
-	Older      string        // link to the next page in list order, or ""
+	Counts     map[int64]int         // approved responses per post
+	Featured   map[int64]*post.Image // featured images by post id (cards use them before the first picture)
+	PageNum    int                   // 1 for the first page; carried in the links as ?page=
+	Older      string                // link to the next page in list order, or ""
 	Newer      string
 	FeedPrefix string // where this list's feeds live ("" for the site)
 }
@@ -78,6 +79,7 @@ func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f store.List
 	if lp.Counts, err = store.CommentCounts(r.Context(), s.store.Pool, ids); err != nil {
 		return err
 	}
+	lp.Featured = s.featuredImages(r.Context(), ids)
 	if lp.FeedPrefix != "" {
 		lp.Feeds = append([]FeedLink{
 			{"application/atom+xml", lp.Heading + " (Atom)", lp.FeedPrefix + "/feed.atom"},

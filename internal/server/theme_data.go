@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"quire/internal/post"
+	"quire/internal/store"
 )
 
 // postCard is one entry of a list of posts as the "postcard" template
@@ -18,8 +21,36 @@ type postCard struct {
 
 // cardOf builds a card; counts may be nil (lists that show no counts).
 // The glance reads the stored body once with a tokenizer.
-func cardOf(p *post.Post, counts map[int64]int) postCard {
-	return postCard{Post: p, Glance: post.GlanceAt(p.BodyHTML), Comments: counts[p.ID]}
+// A featured image, when the list has one for the post, is the card's
+// image; else the post's first picture.
+func cardOf(p *post.Post, counts map[int64]int, featured ...map[int64]*post.Image) postCard {
+	c := postCard{Post: p, Glance: post.GlanceAt(p.BodyHTML), Comments: counts[p.ID]}
+	if len(featured) > 0 {
+		if img := featured[0][p.ID]; img != nil {
+			c.Image = img
+		}
+	}
+	return c
+}
+
+// featuredImages are the featured images of posts, as cards and social
+// cards show them; a failure costs only the pictures.
+func (s *Server) featuredImages(ctx context.Context, ids []int64) map[int64]*post.Image {
+	if s.media == nil || len(ids) == 0 {
+		return nil
+	}
+	ms, err := store.FeaturedImages(ctx, s.reader(ctx), ids)
+	if err != nil {
+		s.log.Warn("reading featured images", "err", err)
+		return nil
+	}
+	out := make(map[int64]*post.Image, len(ms))
+	for id, m := range ms {
+		im := m.Image()
+		out[id] = &post.Image{Src: im.Src(s.media.URL), SrcSet: im.SrcSet(s.media.URL), Alt: m.Alt,
+			Width: strconv.Itoa(m.Width), Height: strconv.Itoa(m.Height)}
+	}
+	return out
 }
 
 // initials are what an avatar shows for someone without a picture: the

@@ -40,3 +40,23 @@ func Featured(ctx context.Context, db DB, postID int64) (*Media, error) {
 	m, err := pgx.CollectExactlyOneRow(rows, scanMedia)
 	return m, notFound(err)
 }
+
+// FeaturedImages returns the featured images of the posts in ids that have
+// one, by post id: one query for a whole list page.
+func FeaturedImages(ctx context.Context, db DB, ids []int64) (map[int64]*Media, error) {
+	rows, err := db.Query(ctx, `SELECT p.id, `+mediaCols+` FROM posts p JOIN media m ON m.id = p.featured_media_id
+		JOIN users u ON u.id = m.uploader_id WHERE p.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*Media{}
+	var postID int64
+	var m Media
+	_, err = pgx.ForEachRow(rows, []any{&postID, &m.ID, &m.UploaderID, &m.Uploader, &m.Hash, &m.Name, &m.ContentType, &m.Source,
+		&m.OriginalName, &m.Width, &m.Height, &m.Bytes, &m.Variants, &m.Alt, &m.Caption, &m.CreatedAt, &m.UpdatedAt}, func() error {
+		cp := m
+		out[postID] = &cp
+		return nil
+	})
+	return out, err
+}
