@@ -160,7 +160,7 @@ func (s *Server) siteInfo(ctx context.Context) Site {
 		return st
 	}
 	st.LogoURL, st.FaviconURL = s.mediaURL(ctx, st.LogoMediaID), s.mediaURL(ctx, st.FaviconMediaID)
-	s.tpl().setSite(st)
+	s.setSiteStyle(st) // theme_active.go
 	s.site, s.siteTime = st, time.Now()
 	return st
 }

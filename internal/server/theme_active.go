@@ -108,3 +108,12 @@ func (s *Server) swapLook(next *look) {
 	s.look.Store(next)
 	s.forgetSite()
 }
+
+// setSiteStyle sets the blog's date style on the templates in use and on
+// the built-in ones (which the Themes page always renders with).
+func (s *Server) setSiteStyle(st Site) {
+	s.tpl().setSite(st)
+	if s.base.tpl != s.tpl() {
+		s.base.tpl.setSite(st)
+	}
+}

@@ -73,7 +73,16 @@ func (s *Server) renderThemes(w http.ResponseWriter, r *http.Request, status int
 	}
 	p.Page, p.Serving, p.ThemeDir, p.Limits = s.page(r, "Themes"), s.look.Load().name, s.cfg.ThemeDir, theme.DefaultLimits
 	p.NoIndex = true
-	return s.render(w, r, status, "themes", p)
+	// Always in the built-in templates (or QUIRE_THEME_DIR's): a theme that
+	// breaks the admin layout must not lock the admin out of this page.
+	b, err := s.base.tpl.RenderIn("adminlayout", "themes", p)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	return nil
 }
 
 // themeUpload reads the zip, checks it and stores it; anything wrong
