@@ -197,6 +197,15 @@ func TestThemeUploadRefusesHostileZips(t *testing.T) {
 			t.Errorf("%s: the page does not say %q", tc.name, tc.wants)
 		}
 	}
+	// Beyond the body limit: 413, said in words.
+	var big bytes.Buffer
+	zw := zip.NewWriter(&big)
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "static/a.css", Method: zip.Store})
+	_, _ = w.Write(bytes.Repeat([]byte("a{}\n"), 5<<18))
+	_ = zw.Close()
+	if res, b := uploadTheme(t, e, c, "big", big.Bytes()); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b, "too large") {
+		t.Errorf("a 5 MB zip: %d", res.StatusCode)
+	}
 	if res, _ := uploadTheme(t, e, c, "Bad Name", zipDir(t, "../../web/themes/ink", "")); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("bad name: %d", res.StatusCode)
 	}
