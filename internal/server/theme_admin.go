@@ -52,7 +52,7 @@ func (s *Server) themeRoutes(r chi.Router) {
 // themeUploadRoute mounts the upload outside the 1 MB form limit, with the
 // same cross-origin protection and session as the other forms.
 func (s *Server) themeUploadRoute(r chi.Router, cop *http.CrossOriginProtection) {
-	r.With(cop.Handler, limitBody(theme.DefaultLimits.Compressed+themeUploadSlack), s.loadUser, requireUser).
+	r.With(cop.Handler, limitBody(theme.DefaultLimits().Compressed+themeUploadSlack), s.loadUser, requireUser).
 		Post("/admin/themes", s.h(s.themeUpload))
 }
 
@@ -71,7 +71,7 @@ func (s *Server) renderThemes(w http.ResponseWriter, r *http.Request, status int
 	if p.Active, err = store.ActiveTheme(r.Context(), s.store.Pool); err != nil {
 		return err
 	}
-	p.Page, p.Serving, p.ThemeDir, p.Limits = s.page(r, "Themes"), s.look.Load().name, s.cfg.ThemeDir, theme.DefaultLimits
+	p.Page, p.Serving, p.ThemeDir, p.Limits = s.page(r, "Themes"), s.look.Load().name, s.cfg.ThemeDir, theme.DefaultLimits()
 	p.NoIndex = true
 	// Always in the built-in templates (or QUIRE_THEME_DIR's): a theme that
 	// breaks the admin layout must not lock the admin out of this page.
@@ -91,7 +91,7 @@ func (s *Server) themeUpload(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.ManageSettings, account.Site); err != nil {
 		return err
 	}
-	lim := theme.DefaultLimits
+	lim := theme.DefaultLimits()
 	if err := r.ParseMultipartForm(lim.Compressed + themeUploadSlack); err != nil {
 		return Classify(apperr.Wrap(err, apperr.Invalid, "The upload could not be read."))
 	}

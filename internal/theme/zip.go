@@ -25,7 +25,9 @@ type Limits struct {
 
 // DefaultLimits are generous for a theme of templates, CSS, fonts and a few
 // images, and small enough that a hostile zip costs little.
-var DefaultLimits = Limits{Compressed: 4 << 20, Files: 200, Total: 16 << 20, PerFile: 2 << 20}
+func DefaultLimits() Limits {
+	return Limits{Compressed: 4 << 20, Files: 200, Total: 16 << 20, PerFile: 2 << 20}
+}
 
 // staticTypes are the extensions a theme's static/ files may have: styles,
 // images and fonts. No scripts and no SVG (which can carry script): a theme

@@ -29,7 +29,7 @@ func zipped(t *testing.T, names ...string) *bytes.Reader {
 // theme skipped; every unsafe or foreign path refuses the whole zip.
 func TestReadZipPaths(t *testing.T) {
 	r := zipped(t, "ink/README.md", "ink/templates/partials/postcard.html", "ink/static/theme.css", "ink/static/fonts/a.woff2")
-	files, err := ReadZip(r, r.Size(), DefaultLimits)
+	files, err := ReadZip(r, r.Size(), DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestReadZipPaths(t *testing.T) {
 		{"templates/pages/post.HTML"}, {"a/static/x.css", "b/static/y.css"},
 	} {
 		r := zipped(t, bad...)
-		if _, err := ReadZip(r, r.Size(), DefaultLimits); !errors.Is(err, ErrZip) {
+		if _, err := ReadZip(r, r.Size(), DefaultLimits()); !errors.Is(err, ErrZip) {
 			t.Errorf("%v: err %v, want ErrZip", bad, err)
 		}
 	}
