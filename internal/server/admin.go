@@ -30,6 +30,7 @@ var adminLinks = []struct {
 	{account.ReviewGuestPosts, AdminLink{"/admin/guest-posts", "Guest posts", "Review submissions from \"Write for us\"; accept, schedule or decline."}}, // Guest posts
 	{account.EditOwnProfile, AdminLink{"/admin/profile", "Profile", "Your author page: name, bio, location, links."}},                                    // Publishing
 	{account.ManageSettings, AdminLink{"/admin/settings", "Site settings", "Title, tagline, time zone, date format, posts per page, logo, footer."}},
+	{account.ManageSettings, AdminLink{"/admin/themes", "Themes", "Upload a theme as a zip, check it, make it the blog's look."}},
 	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}},
 	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}},
 	{account.ManageUsers, AdminLink{"/admin/invite", "Invite a member", "Mail someone a sign-up link."}},

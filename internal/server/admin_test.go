@@ -113,7 +113,7 @@ func TestMachineEndpoints(t *testing.T) {
 			t.Errorf("%s: security headers missing", path)
 		}
 	}
-	res := e.Get(c, e.Srv.tpl.StaticPath("quire.css"))
+	res := e.Get(c, e.Srv.tpl().StaticPath("quire.css"))
 	if res.StatusCode != 200 || res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
 		t.Errorf("static: %d %q", res.StatusCode, res.Header.Get("Cache-Control"))
 	}

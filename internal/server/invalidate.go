@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"quire/internal/invalidate"
+	"quire/internal/store"
 )
 
 // invalidated drops what this node cached of the thing an event names. The
@@ -20,6 +21,8 @@ func (s *Server) invalidated(ev invalidate.Event) {
 			s.siteChanged()
 		case "comments", "comments_close_after_days":
 			s.comments.Forget()
+		case store.ThemeSetting:
+			s.themeChanged() // theme_active.go
 		}
 	case invalidate.TopicNav:
 		s.navChanged()
@@ -27,6 +30,7 @@ func (s *Server) invalidated(ev invalidate.Event) {
 		s.siteChanged()
 		s.navChanged()
 		s.comments.Forget()
+		s.themeChanged()
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 // the signed-in user's navigation, so one user's page never validates
 // another's; Cache-Control keeps shared caches out.
 func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, name string, data any) error {
-	b, err := s.tpl.Render(name, data)
+	b, err := s.tpl().Render(name, data)
 	if err != nil {
 		return err
 	}

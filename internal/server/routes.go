@@ -88,6 +88,7 @@ func (s *Server) routes() http.Handler {
 			s.twoFactorRoutes(r)      // Two-factor: enrolment in the profile (twofactor.go)
 			s.editorRoutes(r)         // Editor: back from the preview, autosave (editor_actions.go)
 			s.settingsRoutes(r)       // Settings: the blog's title, time zone, formats… (settings.go)
+			s.themeRoutes(r)          // Themes: uploaded themes, activate, delete (theme_admin.go)
 
 			// Newsletter: a member follows from their profile, the editor's
 			// mail preview, the subscribers pages (newsletter_*.go).
@@ -97,6 +98,7 @@ func (s *Server) routes() http.Handler {
 		})
 	})
 	s.importUploadRoute(r, cop) // Import: the WXR upload, with its own body limit (import.go)
+	s.themeUploadRoute(r, cop)  // Themes: the zip upload, with its own body limit (theme_admin.go)
 	return r
 }
 

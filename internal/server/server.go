@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -54,11 +55,16 @@ type Deps struct {
 
 // Server is the HTTP application.
 type Server struct {
-	cfg      config.Config
-	store    *store.Store
-	log      *slog.Logger
-	tpl      *Templates
-	webFS    fs.FS
+	cfg   config.Config
+	store *store.Store
+	log   *slog.Logger
+	webFS fs.FS // the built-in files (or QUIRE_THEME_DIR's theme over them)
+	// look is the templates and static files in use: webFS, or the active
+	// uploaded theme over it, swapped whole when the theme changes
+	// (theme_active.go).
+	look     atomic.Pointer[look]
+	base     *look
+	themeMu  sync.Mutex // one theme reload at a time
 	sessions *SessionStore
 	metrics  *metrics
 	registry *prometheus.Registry
@@ -93,8 +99,10 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, tpl: tpl, webFS: d.WebFS, registry: d.Registry, now: d.Now,
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, webFS: d.WebFS, registry: d.Registry, now: d.Now,
 		lb: defaultLinkbackLimits()}
+	s.base = &look{tpl: tpl, fs: d.WebFS}
+	s.look.Store(s.base)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -119,6 +127,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.initReplica(d.Replica)
 	s.initPageCache(d.Bus)
+	s.initTheme()
 	s.handler = s.routes()
 	return s, nil
 }
@@ -151,7 +160,7 @@ func (s *Server) siteInfo(ctx context.Context) Site {
 		return st
 	}
 	st.LogoURL, st.FaviconURL = s.mediaURL(ctx, st.LogoMediaID), s.mediaURL(ctx, st.FaviconMediaID)
-	s.tpl.setSite(st)
+	s.setSiteStyle(st) // theme_active.go
 	s.site, s.siteTime = st, time.Now()
 	return st
 }
@@ -234,7 +243,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if strings.HasPrefix(r.URL.Path, "/admin") && userFrom(r.Context()) != nil {
 		layout = "adminlayout"
 	}
-	b, err := s.tpl.RenderIn(layout, name, data)
+	b, err := s.tpl().RenderIn(layout, name, data)
 	if err != nil {
 		return err
 	}

@@ -173,17 +173,18 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if s.tpl.static[name] == hash {
+	cur := s.look.Load()
+	if cur.tpl.static[name] == hash {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 	}
-	http.ServeFileFS(w, r, s.webFS, path.Join("static", name))
+	http.ServeFileFS(w, r, cur.fs, path.Join("static", name))
 }
 
 // serveFavicon answers /favicon.ico, which browsers ask for whatever the
 // page says, from static/favicon.ico (a theme may replace the file).
 func (s *Server) serveFavicon(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=86400")
-	http.ServeFileFS(w, r, s.webFS, "static/favicon.ico")
+	http.ServeFileFS(w, r, s.look.Load().fs, "static/favicon.ico")
 }
