@@ -61,12 +61,13 @@ func (s *Server) routes() http.Handler {
 		r.Get("/signin", s.h(s.signinForm))
 		r.Post("/signin", s.h(s.signin))
 		r.Post("/signout", s.h(s.signout))
-		s.secondStepRoutes(r) // Two-factor: /signin/code (twofactor.go)
-		s.setupRoutes(r)      // First run: /setup with the token `quire serve` prints (setup.go)
-		s.readingRoutes(r)    // Publishing: front page, posts, archives, search (routes_posts.go)
-		s.commentRoutes(r)    // Comments: the form, permalinks, guest edits, mail links (comments.go)
-		s.guestRoutes(r)      // Guest posts: "Write for us", status links, guest authors (guest.go)
-		s.pageRoutes(r)       // Pages: /{slug} at the root; static routes win in chi (page_read.go)
+		s.secondStepRoutes(r)    // Two-factor: /signin/code (twofactor.go)
+		s.passkeySigninRoutes(r) // Passkeys: usernameless sign-in (passkey_signin.go)
+		s.setupRoutes(r)         // First run: /setup with the token `quire serve` prints (setup.go)
+		s.readingRoutes(r)       // Publishing: front page, posts, archives, search (routes_posts.go)
+		s.commentRoutes(r)       // Comments: the form, permalinks, guest edits, mail links (comments.go)
+		s.guestRoutes(r)         // Guest posts: "Write for us", status links, guest authors (guest.go)
+		s.pageRoutes(r)          // Pages: /{slug} at the root; static routes win in chi (page_read.go)
 
 		s.newsletterRoutes(r) // Newsletter: follow by e-mail, confirm, unsubscribe, data (newsletter.go)
 
@@ -86,6 +87,7 @@ func (s *Server) routes() http.Handler {
 			s.pageAdminRoutes(r)      // Pages: the pages list and "New page" (page_admin.go)
 			s.profileAccountRoutes(r) // Profile: password change, avatar upload (profile_account.go)
 			s.twoFactorRoutes(r)      // Two-factor: enrolment in the profile (twofactor.go)
+			s.passkeyRoutes(r)        // Passkeys: list, add, remove in the profile (passkey.go)
 			s.editorRoutes(r)         // Editor: back from the preview, autosave (editor_actions.go)
 			s.settingsRoutes(r)       // Settings: the blog's title, time zone, formats… (settings.go)
 
