@@ -267,6 +267,11 @@ func (s *Server) keepCeremony(w http.ResponseWriter, r *http.Request, key string
 		return err
 	}
 	sess.Values[key] = string(b)
+	if sess.IsNew {
+		// A visitor with no session gets one only for the ceremony, so
+		// strangers pressing the button leave no month-long rows behind.
+		sess.Options.MaxAge = int(passkeyTTL.Seconds())
+	}
 	return sess.Save(r, w)
 }
 
@@ -318,6 +323,9 @@ func (s *Server) j(fn handler) http.HandlerFunc {
 		status := apperr.HTTPStatus(apperr.CodeOf(err))
 		if status >= 500 {
 			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()), "err", err)
+		}
+		if e, ok := apperr.As(err); ok && e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())+1))
 		}
 		msg := apperr.MessageOf(err)
 		if status == http.StatusNotFound && msg == "" {

@@ -28,6 +28,9 @@ var errUnknownPasskey = apperr.New(apperr.Unauthorized, "This passkey is not kno
 // allowed credentials: the authenticator offers whatever passkeys it
 // holds for this site (discoverable credentials).
 func (s *Server) passkeySigninBegin(w http.ResponseWriter, r *http.Request) error {
+	if err := s.passkeyThrottle(r); err != nil {
+		return err
+	}
 	rp, err := s.relyingParty(r)
 	if err != nil {
 		return err
@@ -47,6 +50,37 @@ func (s *Server) passkeySigninBegin(w http.ResponseWriter, r *http.Request) erro
 // as a password sign-in does: a new session id, the known-address record.
 // A passkey is a complete sign-in: there is no code step after it.
 func (s *Server) passkeySigninFinish(w http.ResponseWriter, r *http.Request) error {
+	if err := s.passkeyThrottle(r); err != nil {
+		return err
+	}
+	err := s.passkeySignin(w, r)
+	if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Unauthorized {
+		// Every refused answer counts against the address.
+		if rerr := store.RecordLoginFailure(r.Context(), s.store.Pool, passkeyThrottleKey(r)); rerr != nil {
+			return rerr
+		}
+	}
+	return err
+}
+
+// passkeyMaxFailures refused passkey answers from one address within the
+// sign-in throttle window stop its passkey sign-ins until the oldest
+// leaves the window: a stranger cannot fill the session table or guess.
+const passkeyMaxFailures = 20
+
+func passkeyThrottleKey(r *http.Request) string { return "passkey:" + ClientIP(r.Context()).String() }
+
+func (s *Server) passkeyThrottle(r *http.Request) error {
+	wait, err := s.windowWait(r.Context(), passkeyThrottleKey(r), passkeyMaxFailures)
+	if err != nil || wait <= 0 {
+		return err
+	}
+	e := apperr.New(apperr.TooMany, "Too many failed passkey sign-ins. Try again in %s.", waitWords(wait))
+	e.RetryAfter = wait
+	return e
+}
+
+func (s *Server) passkeySignin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	sd, err := s.takeCeremony(w, r, sessPasskeyLogin)
 	if err != nil {
@@ -95,6 +129,7 @@ func (s *Server) passkeySigninFinish(w http.ResponseWriter, r *http.Request) err
 		}
 	}
 	sess.ID = ""
+	sess.Options.MaxAge = int(absoluteTimeout.Seconds()) // not the ceremony's short life (keepCeremony)
 	sess.Values = map[any]any{"user_id": owner.ID, "flash": s.welcome(ctx, owner)}
 	if err := sess.Save(r, w); err != nil {
 		return err

@@ -69,6 +69,12 @@ func PasskeyByCredential(ctx context.Context, db DB, credID []byte) (*Passkey, e
 
 // AddPasskey stores p for p.UserID and sets p.ID and p.CreatedAt.
 func AddPasskey(ctx context.Context, db DB, p *Passkey) error {
+	if p.AAGUID == nil { // nil is NULL to pgx; the columns want empty values
+		p.AAGUID = []byte{}
+	}
+	if p.Transports == nil {
+		p.Transports = []string{}
+	}
 	return db.QueryRow(ctx, `INSERT INTO passkeys (user_id, credential_id, public_key, attestation_type, aaguid, sign_count, transports, flags, name)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at`,
 		p.UserID, p.CredentialID, p.PublicKey, p.AttestationType, p.AAGUID, int64(p.SignCount), p.Transports, int16(p.Flags), p.Name).
