@@ -85,11 +85,15 @@ func TestBrowserPasskey(t *testing.T) {
 		t.Fatalf("stored passkeys %+v, %v", keys, err)
 	}
 	bt.Screenshot(t, ctx, "passkeys")
+	passkeyPageChecks(t, ctx, "passkeys page")
 
 	bt.Do(t, ctx,
 		chromedp.Click(`button.link`), // sign out
 		chromedp.WaitVisible(`#signin-form`),
 		chromedp.WaitVisible(`#passkey-signin`),
+	)
+	passkeyPageChecks(t, ctx, "sign-in page")
+	bt.Do(t, ctx,
 		chromedp.Click(`#passkey-signin button`),
 		chromedp.WaitVisible(`.cards`),
 	)
@@ -101,4 +105,22 @@ func TestBrowserPasskey(t *testing.T) {
 		t.Fatalf("after use: %+v, %v", keys, err)
 	}
 	bt.Screenshot(t, ctx, "signed-in")
+}
+
+// passkeyPageChecks runs axe on the page at 1280 px (a subtest, skipped
+// without axe-core, so the journey still runs) and checks that it does
+// not scroll sideways at 390 px (a phone).
+func passkeyPageChecks(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	t.Run("axe "+name, func(t *testing.T) {
+		for _, v := range bt.Serious(bt.Axe(t, ctx, bt.AxeSource(t))) {
+			t.Errorf("%s: %s", name, v)
+		}
+	})
+	bt.Do(t, ctx, chromedp.EmulateViewport(390, 900))
+	if sw := bt.Get(t, ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`)); sw > 390 {
+		bt.Screenshot(t, ctx, "narrow")
+		t.Errorf("%s at 390 px scrolls sideways: %d px wide", name, sw)
+	}
+	bt.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 }
