@@ -93,6 +93,7 @@ func TestBrowserPasskey(t *testing.T) {
 		chromedp.WaitVisible(`#passkey-signin`),
 	)
 	passkeyPageChecks(t, ctx, "sign-in page")
+	bt.Screenshot(t, ctx, "signin")
 	bt.Do(t, ctx,
 		chromedp.Click(`#passkey-signin button`),
 		chromedp.WaitVisible(`.cards`),
