@@ -46,9 +46,13 @@ func (s *Server) relyingParty(r *http.Request) (*webauthn.WebAuthn, error) {
 	if base == nil || base.Hostname() == "" {
 		return nil, apperr.New(apperr.Invalid, "Passkeys need the blog's base URL to be set.")
 	}
+	name := s.siteInfo(r.Context()).Title
+	if name == "" {
+		name = "Quire" // the library wants a name
+	}
 	return webauthn.New(&webauthn.Config{
 		RPID:          base.Hostname(),
-		RPDisplayName: s.siteInfo(r.Context()).Title,
+		RPDisplayName: name,
 		RPOrigins:     []string{base.Scheme + "://" + base.Host},
 		Timeouts: webauthn.TimeoutsConfig{
 			Login:        webauthn.TimeoutConfig{Enforce: true, Timeout: passkeyTTL},

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"quire/internal/apperr"
 )
 
 // Passkey is a stored WebAuthn credential (a passkey) of one user.
@@ -75,10 +77,14 @@ func AddPasskey(ctx context.Context, db DB, p *Passkey) error {
 	if p.Transports == nil {
 		p.Transports = []string{}
 	}
-	return db.QueryRow(ctx, `INSERT INTO passkeys (user_id, credential_id, public_key, attestation_type, aaguid, sign_count, transports, flags, name)
+	err := db.QueryRow(ctx, `INSERT INTO passkeys (user_id, credential_id, public_key, attestation_type, aaguid, sign_count, transports, flags, name)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at`,
 		p.UserID, p.CredentialID, p.PublicKey, p.AttestationType, p.AAGUID, int64(p.SignCount), p.Transports, int16(p.Flags), p.Name).
 		Scan(&p.ID, &p.CreatedAt)
+	if isUnique(err, "passkeys_credential_id_key") {
+		return apperr.Wrap(err, apperr.Conflict, "This passkey is already registered here.")
+	}
+	return err
 }
 
 // UsePasskey records a sign-in with the passkey id: its new signature
