@@ -73,6 +73,7 @@ func TestBrowserPasskey(t *testing.T) {
 		chromedp.Navigate(base+"/admin/profile"),
 		chromedp.Click(`#passkeys-link`),
 		chromedp.WaitVisible(`#passkey-add`),
+		chromedp.WaitNotVisible(`#passkey-unsupported`),
 		chromedp.SendKeys(`#passkey-add input[name=name]`, "Test laptop"),
 		chromedp.Click(`#passkey-add button`),
 		chromedp.WaitVisible(`#passkey-list`),

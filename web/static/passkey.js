@@ -87,6 +87,8 @@
     });
   }
 
+  var unsupported = document.getElementById("passkey-unsupported");
+  if (unsupported) unsupported.hidden = true;
   document.querySelectorAll("form[data-passkey]").forEach(function (form) {
     var run = form.dataset.passkey === "register" ? register : signin;
     form.hidden = false;
