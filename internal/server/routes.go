@@ -61,15 +61,16 @@ func (s *Server) routes() http.Handler {
 		r.Get("/signin", s.h(s.signinForm))
 		r.Post("/signin", s.h(s.signin))
 		r.Post("/signout", s.h(s.signout))
-		s.secondStepRoutes(r)    // Two-factor: /signin/code (twofactor.go)
-		s.passkeySigninRoutes(r) // Passkeys: usernameless sign-in (passkey_signin.go)
-		s.setupRoutes(r)         // First run: /setup with the token `quire serve` prints (setup.go)
-		s.readingRoutes(r)       // Publishing: front page, posts, archives, search (routes_posts.go)
-		s.commentRoutes(r)       // Comments: the form, permalinks, guest edits, mail links (comments.go)
-		s.guestRoutes(r)         // Guest posts: "Write for us", status links, guest authors (guest.go)
-		s.pageRoutes(r)          // Pages: /{slug} at the root; static routes win in chi (page_read.go)
+		s.secondStepRoutes(r) // Two-factor: /signin/code (twofactor.go)
+		s.setupRoutes(r)      // First run: /setup with the token `quire serve` prints (setup.go)
+		s.readingRoutes(r)    // Publishing: front page, posts, archives, search (routes_posts.go)
+		s.commentRoutes(r)    // Comments: the form, permalinks, guest edits, mail links (comments.go)
+		s.guestRoutes(r)      // Guest posts: "Write for us", status links, guest authors (guest.go)
+		s.pageRoutes(r)       // Pages: /{slug} at the root; static routes win in chi (page_read.go)
 
 		s.newsletterRoutes(r) // Newsletter: follow by e-mail, confirm, unsubscribe, data (newsletter.go)
+
+		s.passkeySigninRoutes(r) // Passkeys: usernameless sign-in (passkey_signin.go)
 
 		// Signed in; each handler checks account.Can for its action.
 		r.Group(func(r chi.Router) {
