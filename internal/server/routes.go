@@ -70,6 +70,8 @@ func (s *Server) routes() http.Handler {
 
 		s.newsletterRoutes(r) // Newsletter: follow by e-mail, confirm, unsubscribe, data (newsletter.go)
 
+		s.passkeySigninRoutes(r) // Passkeys: usernameless sign-in (passkey_signin.go)
+
 		// Signed in; each handler checks account.Can for its action.
 		r.Group(func(r chi.Router) {
 			r.Use(requireUser)
@@ -86,6 +88,7 @@ func (s *Server) routes() http.Handler {
 			s.pageAdminRoutes(r)      // Pages: the pages list and "New page" (page_admin.go)
 			s.profileAccountRoutes(r) // Profile: password change, avatar upload (profile_account.go)
 			s.twoFactorRoutes(r)      // Two-factor: enrolment in the profile (twofactor.go)
+			s.passkeyRoutes(r)        // Passkeys: list, add, remove in the profile (passkey.go)
 			s.editorRoutes(r)         // Editor: back from the preview, autosave (editor_actions.go)
 			s.settingsRoutes(r)       // Settings: the blog's title, time zone, formats… (settings.go)
 			s.themeRoutes(r)          // Themes: uploaded themes, activate, delete (theme_admin.go)
