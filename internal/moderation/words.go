@@ -22,6 +22,9 @@ var auditWords = map[string]string{
 	"user.create": "Created an account", "user.disabled": "Changed whether an account is disabled",
 	"user.invite": "Invited", "user.password": "Changed a password", "user.password_reset": "Reset a password",
 	"user.role": "Changed a role", "user.signup": "Signed up",
+	"user.passkey_add": "Added a passkey", "user.passkey_remove": "Removed a passkey", "user.2fa": "Changed two-factor sign-in",
+	"settings.site": "Changed site settings", "theme.upload": "Uploaded a theme", "theme.activate": "Switched the theme",
+	"theme.delete": "Deleted a theme",
 }
 
 // AuditWords is an audit log action in words: "comment.empty_spam" is
