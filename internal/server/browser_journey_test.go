@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,7 +46,8 @@ func TestBrowserNewBloggerJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Srv.media.Upload(ctx, jo, &library.Form{Data: mediatest.JPEG(t, mediatest.Photo(1200, 800)), Filename: "harbour.jpg", Alt: "Boats at dawn"}); err != nil {
+	img, err := e.Srv.media.Upload(ctx, jo, &library.Form{Data: mediatest.JPEG(t, mediatest.Photo(1200, 800)), Filename: "harbour.jpg", Alt: "Boats at dawn"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	bt.Do(t, b,
@@ -72,6 +74,8 @@ func TestBrowserNewBloggerJourney(t *testing.T) {
 	if v := bt.Get(t, b, chromedp.Value(`#post-form input[name=title]`)); v != "First light" {
 		t.Fatalf("back in the editor, title %q", v)
 	}
+	// The same picture as the featured image: the front page's card shows it.
+	bt.Do(t, b, chromedp.SetValue(`#post-form select[name=featured_media_id]`, strconv.FormatInt(img.ID, 10)))
 	bt.Do(t, b, chromedp.Click(`#post-form button[value=publish]`), chromedp.WaitVisible(`.flash`))
 	if f := bt.Get(t, b, chromedp.Text(`.flash`)); !strings.Contains(f, "Published") {
 		t.Fatalf("flash %q", f)
@@ -83,6 +87,9 @@ func TestBrowserNewBloggerJourney(t *testing.T) {
 		}
 		if pubCount(t, b, `main a[href="/posts/first-light"]`) == 0 {
 			t.Errorf("%d px: the post is not on the front page", w)
+		}
+		if src := bt.Get(t, b, chromedp.Evaluate[string](`(document.querySelector('a.card-image[href="/posts/first-light"] img')||{}).src||""`)); !strings.Contains(src, img.Hash) {
+			t.Errorf("%d px: the card shows %q, not the featured image", w, src)
 		}
 		if sw, cw := bt.Get(t, b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)),
 			bt.Get(t, b, chromedp.Evaluate[int](`document.documentElement.clientWidth`)); sw > cw {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -193,6 +194,11 @@ func TestFeaturedImage(t *testing.T) {
 	_ = e.Store.Pool.QueryRow(context.Background(), `SELECT slug FROM posts WHERE title = 'With a cover'`).Scan(&slug)
 	if og, _ := e.page(anon, "/posts/"+slug).Find(`meta[property="og:image"]`).Attr("content"); !strings.Contains(og, m.Hash) {
 		t.Errorf("og:image %q, want the featured %s", og, m.Hash)
+	}
+	if res := e.Get(anon, "/feed.atom"); res.StatusCode == 200 {
+		if b, _ := io.ReadAll(res.Body); !strings.Contains(string(b), m.Hash) {
+			t.Error("the feed entry does not lead with the featured image")
+		}
 	}
 	// Deleting the image clears it.
 	if _, err := store.DeleteMedia(context.Background(), e.Store.Pool, mid); err != nil {

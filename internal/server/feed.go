@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"html"
 	"net/http"
 	"time"
 
@@ -68,8 +69,20 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat
 		ID: s.abs(prefix + "/feed.atom"), Title: title, Subtitle: subtitle,
 		SelfURL: s.abs(prefix + ext), HTMLURL: s.abs(htmlPath),
 	}
+	ids := make([]int64, len(pg.Posts))
+	for i, p := range pg.Posts {
+		ids[i] = p.ID
+	}
+	featured := s.featuredImages(r.Context(), ids)
 	for _, p := range pg.Posts {
-		fd.Entries = append(fd.Entries, s.feedEntry(p))
+		e := s.feedEntry(p)
+		if img := featured[p.ID]; img != nil {
+			// Feed readers show a post's featured image when it leads the
+			// content; an absolute URL, as feeds are read elsewhere.
+			e.ContentHTML = `<p><img src="` + html.EscapeString(s.absURL(img.Src)) + `" alt="` + html.EscapeString(img.Alt) +
+				`" width="` + img.Width + `" height="` + img.Height + `"></p>` + e.ContentHTML
+		}
+		fd.Entries = append(fd.Entries, e)
 	}
 	fd.Updated = feed.LastUpdated(fd.Entries)
 	if fd.Updated.IsZero() {
