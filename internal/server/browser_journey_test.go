@@ -101,5 +101,9 @@ func TestBrowserNewBloggerJourney(t *testing.T) {
 			bt.Screenshot(t, b, "front-1280")
 		}
 		bt.Do(t, b, chromedp.Navigate(e.TS.URL+"/posts/first-light"), chromedp.WaitVisible(`.e-content img`))
+		// The inserted Markdown image is served responsive.
+		if set := bt.Get(t, b, chromedp.Evaluate[string](`document.querySelector('.e-content img').getAttribute('srcset')||""`)); !strings.Contains(set, img.Hash+"-480") {
+			t.Errorf("%d px: the inserted image has srcset %q", w, set)
+		}
 	}
 }

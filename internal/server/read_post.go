@@ -49,6 +49,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 	if !post.CanRead(u, p, now) {
 		return apperr.ErrNotFound // an unpublished post does not exist for readers
 	}
+	p.BodyHTML = s.responsive(ctx, p.BodyHTML) // library images get srcset (theme_data.go)
 	pp := s.postData(r, p)
 	pp.CanEdit = post.CanEdit(u, p)
 	if pp.Guest, err = s.guestBox(r, p); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"quire/internal/media"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -138,4 +139,25 @@ func (s *Server) absURL(u string) string {
 		return s.abs(u)
 	}
 	return u
+}
+
+// responsive gives the library images in a post's body their srcset,
+// sizes, width and height (media.Responsive), so "Insert image" can write
+// plain Markdown. One indexed query for the body's images; a failure
+// leaves the body as stored.
+func (s *Server) responsive(ctx context.Context, bodyHTML string) string {
+	hashes := media.ImageHashes(bodyHTML)
+	if s.media == nil || len(hashes) == 0 {
+		return bodyHTML
+	}
+	ms, err := store.MediaByHashes(ctx, s.reader(ctx), hashes)
+	if err != nil {
+		s.log.Warn("reading a post's images", "err", err)
+		return bodyHTML
+	}
+	images := make(map[string]media.Image, len(ms))
+	for h, m := range ms {
+		images[h] = m.Image()
+	}
+	return media.Responsive(bodyHTML, images, s.media.URL)
 }

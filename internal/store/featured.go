@@ -60,3 +60,21 @@ func FeaturedImages(ctx context.Context, db DB, ids []int64) (map[int64]*Media, 
 	})
 	return out, err
 }
+
+// MediaByHashes returns the library's images with the given hashes, by
+// hash (the media_hash_idx index): the images a post's body shows.
+func MediaByHashes(ctx context.Context, db DB, hashes []string) (map[string]*Media, error) {
+	rows, err := db.Query(ctx, `SELECT `+mediaCols+` FROM media m JOIN users u ON u.id = m.uploader_id
+		WHERE m.hash = ANY($1) ORDER BY m.id`, hashes)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := pgx.CollectRows(rows, scanMedia)
+	out := make(map[string]*Media, len(ms))
+	for _, m := range ms {
+		if out[m.Hash] == nil {
+			out[m.Hash] = m
+		}
+	}
+	return out, err
+}
