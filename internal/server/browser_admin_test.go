@@ -18,7 +18,7 @@ import (
 var adminPages = []string{"/admin", "/admin/posts", "/admin/posts/new", "/admin/posts/{post}", "/admin/posts/{post}/revisions",
 	"/admin/pages", "/admin/pages/new", "/admin/media", "/admin/moderation", "/admin/guest-posts", "/admin/profile",
 	"/admin/settings", "/admin/discussion", "/admin/users", "/admin/invite", "/admin/import", "/admin/outbox", "/admin/audit",
-	"/admin/profile/2fa"}
+	"/admin/profile/2fa", "/admin/profile/passkeys", "/admin/profile/newsletter", "/admin/subscribers", "/admin/themes"}
 
 // TestBrowserAdminFitsPhoneAndDesktop visits every admin page at 390 and
 // 1280 px and fails when one scrolls sideways; at 390 px the menu is
