@@ -224,20 +224,9 @@ func (s *Server) passkeyDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.ErrNotFound
 	}
-	key := "password:" + strconv.FormatInt(u.ID, 10)
-	if wait, err := s.windowWait(ctx, key, 5); err != nil {
+	if ok, err := s.ownPasswordOK(ctx, u, r.PostForm.Get("password")); err != nil {
 		return err
-	} else if wait > 0 {
-		return apperr.New(apperr.TooMany, "Too many wrong passwords. Try again in %s.", waitWords(wait))
-	}
-	fresh, err := store.UserByID(ctx, s.store.Pool, u.ID)
-	if err != nil {
-		return err
-	}
-	if !account.CheckPassword(fresh.PasswordHash, r.PostForm.Get("password")) {
-		if err := store.RecordLoginFailure(ctx, s.store.Pool, key); err != nil {
-			return err
-		}
+	} else if !ok {
 		return s.renderPasskeys(w, r, http.StatusBadRequest, "That is not your password: the passkey was kept.")
 	}
 	var found bool

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -40,21 +39,12 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	f := r.PostForm
-	keys := []string{"password:" + strconv.FormatInt(u.ID, 10)}
-	if wait, err := s.windowWait(ctx, keys[0], 5); err != nil {
-		return err
-	} else if wait > 0 {
-		return apperr.New(apperr.TooMany, "Too many wrong passwords. Try again in %s.", waitWords(wait))
-	}
 	errs := map[string]string{}
-	fresh, err := store.UserByID(ctx, s.store.Pool, u.ID) // the hash as it is now, not as the session loaded it
+	ok, err := s.ownPasswordOK(ctx, u, f.Get("current_password"))
 	if err != nil {
 		return err
 	}
-	if !account.CheckPassword(fresh.PasswordHash, f.Get("current_password")) {
-		if err := store.RecordLoginFailure(ctx, s.store.Pool, keys...); err != nil {
-			return err
-		}
+	if !ok {
 		errs["current_password"] = "That is not your current password."
 	} else if err := account.ValidatePassword(f.Get("new_password")); err != nil {
 		errs["new_password"] = apperr.MessageOf(err)

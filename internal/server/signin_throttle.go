@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/apperr"
 	"quire/internal/store"
 )
 
@@ -156,4 +157,26 @@ func waitWords(d time.Duration) string {
 	}
 	n := int(d.Minutes()) + 1
 	return strconv.Itoa(n) + map[bool]string{true: " minute", false: " minutes"}[n == 1]
+}
+
+// ownPasswordOK re-checks the signed-in user's password before a sensitive
+// change (a new password, removing a passkey, turning two-factor off): a
+// borrowed, unlocked browser must not be enough. The hash is read fresh,
+// not as the session loaded it, and wrong guesses are throttled per
+// account (5 in the window) whichever form they came through.
+func (s *Server) ownPasswordOK(ctx context.Context, u *account.User, password string) (bool, error) {
+	key := "password:" + strconv.FormatInt(u.ID, 10)
+	if wait, err := s.windowWait(ctx, key, 5); err != nil {
+		return false, err
+	} else if wait > 0 {
+		return false, apperr.New(apperr.TooMany, "Too many wrong passwords. Try again in %s.", waitWords(wait))
+	}
+	fresh, err := store.UserByID(ctx, s.store.Pool, u.ID)
+	if err != nil {
+		return false, err
+	}
+	if account.CheckPassword(fresh.PasswordHash, password) {
+		return true, nil
+	}
+	return false, store.RecordLoginFailure(ctx, s.store.Pool, key)
 }

@@ -178,15 +178,13 @@ func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	u := userFrom(ctx)
-	fresh, err := store.UserByID(ctx, s.store.Pool, u.ID)
-	if err != nil {
+	if ok, err := s.ownPasswordOK(ctx, u, r.PostForm.Get("password")); err != nil {
 		return err
-	}
-	if !account.CheckPassword(fresh.PasswordHash, r.PostForm.Get("password")) {
+	} else if !ok {
 		left, _ := store.RecoveryCodesLeft(ctx, s.store.Pool, u.ID)
 		return s.render2FA(w, r, http.StatusBadRequest, twoFactorPage{Enabled: true, Left: left, Error: "That is not your password."})
 	}
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
+	err := s.store.Transact(ctx, func(tx pgxTx) error {
 		if err := store.SetTOTP(ctx, tx, u.ID, "", nil); err != nil {
 			return err
 		}
