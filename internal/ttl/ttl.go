@@ -17,10 +17,10 @@ type Value[T any] struct {
 	ttl  time.Duration
 	now  func() time.Time
 
-	mu  sync.Mutex
-	v   T
-	ok  bool // v holds a successful load (possibly expired)
-	at  time.Time
+	mu sync.Mutex
+	v  T
+	ok bool // v holds a successful load (possibly expired)
+	at time.Time
 }
 
 // New returns a Value that calls load at most once per ttl. now may be nil
