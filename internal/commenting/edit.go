@@ -60,7 +60,7 @@ func (s *Service) GuestEdit(ctx context.Context, id int64, body string) error {
 		if err := store.UpdateCommentBody(ctx, tx, id, d.Body, html); err != nil {
 			return err
 		}
-		to := comment.AfterEdit(c.Status, statusOf(v.Action))
+		to := comment.AfterEdit(c.Status, v.Action.Status())
 		if to == c.Status {
 			return nil
 		}

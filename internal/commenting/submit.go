@@ -156,7 +156,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 			return e
 		}
 		v = moderation.Decide(modRules, in)
-		n.Status, n.Reasons = statusOf(v.Action), v.Reasons
+		n.Status, n.Reasons = v.Action.Status(), v.Reasons
 		if err := store.CreateComment(ctx, tx, n); err != nil {
 			return err
 		}
@@ -203,15 +203,6 @@ func isStaff(u *account.User) bool {
 	return false
 }
 
-func statusOf(a moderation.Action) comment.Status {
-	switch a {
-	case moderation.Approve:
-		return comment.StatusApproved
-	case moderation.Spam:
-		return comment.StatusSpam
-	}
-	return comment.StatusHeld
-}
 
 func fieldErrors(err error) error {
 	var ve *comment.ValidationError

@@ -234,7 +234,7 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 			if err := store.UpdateLinkbackComment(ctx, tx, r.CommentID, cut(name, 100), authorURL, title, cut(info.SiteName, 200), body); err != nil {
 				return 0, err
 			}
-			if to := comment.AfterEdit(c.Status, linkbackStatus(v.Action)); to != c.Status {
+			if to := comment.AfterEdit(c.Status, v.Action.Status()); to != c.Status {
 				if err := store.SetCommentReasons(ctx, tx, c.ID, v.Reasons); err != nil {
 					return 0, err
 				}
@@ -245,7 +245,7 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 			return r.CommentID, nil
 		}
 	}
-	n := &store.NewComment{Comment: comment.Comment{PostID: r.PostID, Kind: kind, Status: linkbackStatus(v.Action),
+	n := &store.NewComment{Comment: comment.Comment{PostID: r.PostID, Kind: kind, Status: v.Action.Status(),
 		AuthorName: cut(name, 100), AuthorURL: authorURL, BodyHTML: body, SourceURL: r.SourceURL, Title: title,
 		SiteName: cut(info.SiteName, 200), IP: r.IP, UserAgent: ""}, Reasons: v.Reasons}
 	if err := store.CreateComment(ctx, tx, n); err != nil {
@@ -262,15 +262,6 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 	return n.ID, nil
 }
 
-func linkbackStatus(a moderation.Action) comment.Status {
-	switch a {
-	case moderation.Approve:
-		return comment.StatusApproved
-	case moderation.Spam:
-		return comment.StatusSpam
-	}
-	return comment.StatusHeld
-}
 
 // cut shortens s to at most n runes, dropping what PostgreSQL's text
 // refuses (NUL, invalid UTF-8) from a stranger's page.

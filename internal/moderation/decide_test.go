@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"quire/internal/comment"
 )
 
 // MustBlocklist parses text or fails the test.
@@ -155,5 +157,15 @@ func TestVerdictHelpers(t *testing.T) {
 	}
 	if s := DefaultSettings(); s.MaxLinks != 2 || s.MinSeconds != 3 || !s.HoldFirstComment || !s.HoldLinkbacks || s.TrustApprovedSites {
 		t.Errorf("defaults changed: %+v", s)
+	}
+}
+
+func TestActionStatus(t *testing.T) {
+	for a, want := range map[Action]comment.Status{
+		Approve: comment.StatusApproved, Hold: comment.StatusHeld, Spam: comment.StatusSpam, "typo": comment.StatusHeld,
+	} {
+		if got := a.Status(); got != want {
+			t.Errorf("%q.Status() = %q; want %q", a, got, want)
+		}
 	}
 }
