@@ -10,12 +10,11 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/feed"
 	"quire/internal/pagecache"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/reading"
 )
 
 // commentFeedRoutes are the comment feeds: machine-read, no session.
@@ -28,18 +27,11 @@ func (s *Server) commentFeedRoutes(r chi.Router) {
 
 func (s *Server) postCommentsFeed(ff feedFormat) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := store.PostBySlug(r.Context(), s.store.Pool, post.KindPost, chi.URLParam(r, "slug"))
+		p, cs, err := s.reading.PostComments(r.Context(), chi.URLParam(r, "slug"), feedLength)
 		if err != nil {
 			return err
-		}
-		if !p.Public(s.now()) {
-			return apperr.ErrNotFound
 		}
 		setCacheScope(r.Context(), p.ID)
-		cs, err := store.RecentComments(r.Context(), s.store.Pool, p.ID, feedLength)
-		if err != nil {
-			return err
-		}
 		return s.serveCommentFeed(w, r, ff, cs, "Comments on “"+p.Title+"”", p.Path()+"/comments", p.Path())
 	}
 }
@@ -47,7 +39,7 @@ func (s *Server) postCommentsFeed(ff feedFormat) handler {
 func (s *Server) recentCommentsFeed(ff feedFormat) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		setCacheScope(r.Context(), pagecache.ScopeComments)
-		cs, err := store.RecentComments(r.Context(), s.store.Pool, 0, feedLength)
+		cs, err := s.reading.RecentComments(r.Context(), feedLength)
 		if err != nil {
 			return err
 		}
@@ -57,7 +49,7 @@ func (s *Server) recentCommentsFeed(ff feedFormat) handler {
 
 // serveCommentFeed writes comments newest first; in Atom each entry says
 // what it replies to (RFC 4685): its parent comment, or the post.
-func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, ff feedFormat, cs []store.RecentComment, title, prefix, htmlPath string) error {
+func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, ff feedFormat, cs []reading.RecentComment, title, prefix, htmlPath string) error {
 	fd := &feed.Feed{ID: s.abs(prefix + ".atom"), Title: title, SelfURL: s.abs(prefix + ".atom"), HTMLURL: s.abs(htmlPath)}
 	ctype := "application/atom+xml; charset=utf-8"
 	if ff == feedRSS {

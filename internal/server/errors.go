@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"quire/internal/apperr"
-	"quire/internal/store"
+	"quire/internal/pgerr"
 )
 
 // handler is an HTML handler that returns its error to one mapping point.
@@ -29,7 +29,7 @@ func Classify(err error) error {
 		return apperr.Wrap(err, apperr.TooLarge, "What you sent is too large (the limit is %d KB).", mbe.Limit/1024)
 	}
 	// The database gone away: 503, not 500; text it refused: 400.
-	return store.Classify(store.BadText(err))
+	return pgerr.Classify(err)
 }
 
 type errorPage struct {

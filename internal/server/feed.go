@@ -10,7 +10,7 @@ import (
 
 	"quire/internal/feed"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/reading"
 )
 
 type feedFormat int
@@ -26,7 +26,7 @@ const feedLength = 20
 func (s *Server) siteFeed(ff feedFormat) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		site := s.siteInfo(r.Context())
-		return s.serveFeed(w, r, ff, store.ListFilter{}, site.Title, site.Tagline, "", "/")
+		return s.serveFeed(w, r, ff, reading.Filter{}, site.Title, site.Tagline, "", "/")
 	}
 }
 
@@ -38,26 +38,26 @@ func (s *Server) authorFeed(ff feedFormat) handler {
 		}
 		site := s.siteInfo(r.Context())
 		p := post.AuthorPath(u.Username)
-		return s.serveFeed(w, r, ff, store.ListFilter{AuthorID: u.ID}, u.Name()+" · "+site.Title, "Posts by "+u.Name(), p, p)
+		return s.serveFeed(w, r, ff, reading.Filter{AuthorID: u.ID}, u.Name()+" · "+site.Title, "Posts by "+u.Name(), p, p)
 	}
 }
 
 func (s *Server) termFeed(kind post.TermKind, ff feedFormat) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		t, err := store.TermBySlug(r.Context(), s.reader(r.Context()), kind, chi.URLParam(r, "slug"))
+		t, err := s.reading.Term(r.Context(), kind, chi.URLParam(r, "slug"))
 		if err != nil {
 			return err
 		}
 		site := s.siteInfo(r.Context())
-		return s.serveFeed(w, r, ff, store.ListFilter{TermID: t.ID}, t.Name+" · "+site.Title, "Posts in "+t.Name, t.Path(), t.Path())
+		return s.serveFeed(w, r, ff, reading.Filter{TermID: t.ID}, t.Name+" · "+site.Title, "Posts in "+t.Name, t.Path(), t.Path())
 	}
 }
 
 // serveFeed writes the newest public posts of f as Atom or RSS, with an
 // ETag and Last-Modified so readers polling it usually get a 304.
-func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat, f store.ListFilter, title, subtitle, prefix, htmlPath string) error {
-	f.Public, f.Limit = true, feedLength
-	pg, err := store.ListPosts(r.Context(), s.reader(r.Context()), f)
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat, f reading.Filter, title, subtitle, prefix, htmlPath string) error {
+	f.Limit = feedLength
+	pg, err := s.reading.Posts(r.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,10 @@
 package server
 
 import (
-	"time"
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	"quire/internal/invalidate"
-	"quire/internal/store"
+	"quire/internal/reading"
 )
 
 // invalidated drops what this node cached of the thing an event names. The
@@ -21,7 +19,7 @@ func (s *Server) invalidated(ev invalidate.Event) {
 			s.siteChanged()
 		case "comments", "comments_close_after_days":
 			s.comments.Forget()
-		case store.ThemeSetting:
+		case reading.ThemeSetting:
 			s.themeChanged() // theme_active.go
 		}
 	case invalidate.TopicNav:
@@ -51,8 +49,4 @@ func (s *Server) busMetrics(b *invalidate.Bus) {
 }
 
 // siteChanged drops this node's copy of the site settings.
-func (s *Server) siteChanged() {
-	s.siteMu.Lock()
-	s.siteTime = time.Time{}
-	s.siteMu.Unlock()
-}
+func (s *Server) siteChanged() { s.reading.ForgetSite() }

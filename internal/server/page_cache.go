@@ -12,7 +12,6 @@ import (
 
 	"quire/internal/invalidate"
 	"quire/internal/pagecache"
-	"quire/internal/store"
 )
 
 // The full-page cache for anonymous readers (internal/pagecache). It sits
@@ -121,7 +120,7 @@ func (s *Server) pageCache(next http.Handler) http.Handler {
 			return
 		}
 		if s.pages.NeedsHorizon() {
-			next, err := store.NextScheduled(r.Context(), s.store.Pool)
+			next, err := s.reading.NextScheduled(r.Context())
 			if err == nil {
 				s.pages.SetHorizon(t, next)
 			}

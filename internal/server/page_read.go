@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/reading"
 )
 
 // Pages (About, Contact) are posts of kind page served at the root. Their
@@ -48,27 +46,19 @@ func (s *Server) pageServe(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPage(w, r, http.StatusOK, p, nil)
 }
 
-// pageBySlug loads the page of the URL that the visitor may read. It
-// answers itself (returns nil, nil) with a redirect or notFound's answer.
+// pageBySlug loads the page of the URL that the visitor may read
+// (reading.Service.Page). It answers itself (returns nil, nil) with a
+// redirect or notFound's answer.
 func (s *Server) pageBySlug(w http.ResponseWriter, r *http.Request) (*post.Post, error) {
-	ctx := r.Context()
-	slug := chi.URLParam(r, "slug")
-	if !post.ValidSlug(slug) || post.ReservedSlug(slug) {
+	p, moved, err := s.reading.Page(r.Context(), userFrom(r.Context()), chi.URLParam(r, "slug"))
+	switch {
+	case errors.Is(err, apperr.ErrNotFound):
 		return nil, s.notFound(w, r)
-	}
-	p, err := store.PostBySlug(ctx, s.reader(ctx), post.KindPage, slug)
-	if errors.Is(err, apperr.ErrNotFound) {
-		if cur, err := store.SlugRedirect(ctx, s.reader(ctx), post.KindPage, slug); err == nil {
-			http.Redirect(w, r, "/"+cur, http.StatusMovedPermanently)
-			return nil, nil
-		}
-		return nil, s.notFound(w, r)
-	}
-	if err != nil {
+	case err != nil:
 		return nil, err
-	}
-	if !post.CanRead(userFrom(ctx), p, s.now()) || p.Status == post.Trashed && !post.CanEdit(userFrom(ctx), p) {
-		return nil, s.notFound(w, r)
+	case moved != "":
+		http.Redirect(w, r, "/"+moved, http.StatusMovedPermanently)
+		return nil, nil
 	}
 	return p, nil
 }
@@ -76,7 +66,7 @@ func (s *Server) pageBySlug(w http.ResponseWriter, r *http.Request) (*post.Post,
 // renderPage renders page p; cf is a contact form sent back with errors.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, p *post.Post, cf *contactForm) error {
 	ctx := r.Context()
-	st, err := store.PageSettingsOf(ctx, s.reader(ctx), p.ID)
+	st, err := s.reading.PageSettings(ctx, p.ID)
 	if err != nil {
 		return err
 	}
@@ -110,39 +100,16 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	return s.renderPublic(w, r, "page", sp)
 }
 
-// navCache keeps the navigation's pages for navTTL on each node; a page
-// saved through this node's editor clears it at once.
-type navCache struct {
-	mu    sync.Mutex
-	links []store.NavLink
-	at    time.Time
-}
-
-// navTTL bounds how stale another node's (or an API client's) page change
-// may look in the navigation.
-const navTTL = 10 * time.Second
-
-// navLinks returns the pages of the site navigation, cached.
-func (s *Server) navLinks(ctx context.Context) []store.NavLink {
-	c := &s.nav
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.at.IsZero() && time.Since(c.at) < navTTL {
-		return c.links
-	}
-	links, err := store.NavPages(ctx, s.store.Pool)
+// navLinks returns the pages of the site navigation, cached on this node
+// (reading.Service.Nav); when the database cannot be read, the last good
+// list.
+func (s *Server) navLinks(ctx context.Context) []reading.NavLink {
+	links, err := s.reading.Nav(ctx)
 	if err != nil {
 		s.log.Warn("reading the navigation", "err", err)
-		return c.links
 	}
-	c.links, c.at = links, time.Now()
 	return links
 }
 
 // navChanged drops this node's copy of the navigation.
-func (s *Server) navChanged() {
-	c := &s.nav
-	c.mu.Lock()
-	c.at = time.Time{}
-	c.mu.Unlock()
-}
+func (s *Server) navChanged() { s.reading.ForgetNav() }

@@ -13,7 +13,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/reading"
 )
 
 // listPage is the data of every paginated list of posts: the front page,
@@ -33,13 +33,13 @@ type listPage struct {
 }
 
 // renderList loads one page of f (cursor from the query) and renders it.
-func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f store.ListFilter, lp listPage) error {
+func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f reading.Filter, lp listPage) error {
 	cur, err := post.ParseCursor(r.URL.Query().Get("cursor"))
 	if err != nil {
 		return err
 	}
-	f.Public, f.Cursor, f.Limit = true, cur, s.siteInfo(r.Context()).PostsPerPage // Settings: posts per page
-	pg, err := store.ListPosts(r.Context(), s.reader(r.Context()), f)
+	f.Cursor, f.Limit = cur, s.siteInfo(r.Context()).PostsPerPage // Settings: posts per page
+	pg, err := s.reading.Posts(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f store.List
 	for i, p := range pg.Posts {
 		ids[i] = p.ID
 	}
-	if lp.Counts, err = store.CommentCounts(r.Context(), s.store.Pool, ids); err != nil {
+	if lp.Counts, err = s.reading.CommentCounts(r.Context(), ids); err != nil {
 		return err
 	}
 	lp.Featured = s.featuredImages(r.Context(), ids)
@@ -99,7 +99,7 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 	if site.Description != "" {
 		lp.Description = site.Description // Settings: the blog's own description
 	}
-	return s.renderList(w, r, store.ListFilter{}, lp)
+	return s.renderList(w, r, reading.Filter{}, lp)
 }
 
 func (s *Server) monthPage(w http.ResponseWriter, r *http.Request) error {
@@ -111,12 +111,12 @@ func (s *Server) monthPage(w http.ResponseWriter, r *http.Request) error {
 	from := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
 	title := from.Format("January 2006")
 	lp := listPage{Page: s.page(r, title), Heading: title, Kicker: "Archive"}
-	return s.renderList(w, r, store.ListFilter{From: from, To: from.AddDate(0, 1, 0)}, lp)
+	return s.renderList(w, r, reading.Filter{From: from, To: from.AddDate(0, 1, 0)}, lp)
 }
 
 func (s *Server) termPage(kind post.TermKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		t, err := store.TermBySlug(r.Context(), s.reader(r.Context()), kind, chi.URLParam(r, "slug"))
+		t, err := s.reading.Term(r.Context(), kind, chi.URLParam(r, "slug"))
 		if err != nil {
 			return err
 		}
@@ -126,21 +126,13 @@ func (s *Server) termPage(kind post.TermKind) handler {
 		}
 		lp := listPage{Page: s.page(r, t.Name), Heading: t.Name, Kicker: kicker, FeedPrefix: t.Path()}
 		lp.Description = fmt.Sprintf("Posts in %s %q.", kind, t.Name)
-		return s.renderList(w, r, store.ListFilter{TermID: t.ID}, lp)
+		return s.renderList(w, r, reading.Filter{TermID: t.ID}, lp)
 	}
 }
 
-// author returns the writer named in the URL. Readers' and moderators'
-// accounts have no author page: it would only disclose that they exist.
+// author returns the writer named in the URL (reading.Service.Author).
 func (s *Server) author(r *http.Request) (*account.User, error) {
-	u, err := store.AuthorByUsername(r.Context(), s.reader(r.Context()), chi.URLParam(r, "username"))
-	if err != nil {
-		return nil, err
-	}
-	if !account.Can(u, account.CreatePost, account.Site) {
-		return nil, apperr.ErrNotFound
-	}
-	return u, nil
+	return s.reading.Author(r.Context(), chi.URLParam(r, "username"))
 }
 
 func (s *Server) authorPage(w http.ResponseWriter, r *http.Request) error {
@@ -151,17 +143,17 @@ func (s *Server) authorPage(w http.ResponseWriter, r *http.Request) error {
 	lp := listPage{Page: s.page(r, u.Name()), Heading: u.Name(), Kicker: "Author", Author: u, FeedPrefix: post.AuthorPath(u.Username)}
 	lp.Description = "Posts by " + u.Name() + "."
 	lp.OG = map[string]string{"og:type": "profile", "og:title": u.Name(), "og:url": s.abs(post.AuthorPath(u.Username))}
-	return s.renderList(w, r, store.ListFilter{AuthorID: u.ID}, lp)
+	return s.renderList(w, r, reading.Filter{AuthorID: u.ID}, lp)
 }
 
 // archivePage lists the months that have posts.
 type archivePage struct {
 	Page
-	Months []store.MonthCount
+	Months []reading.MonthCount
 }
 
 func (s *Server) archiveIndex(w http.ResponseWriter, r *http.Request) error {
-	months, err := store.Months(r.Context(), s.reader(r.Context()))
+	months, err := s.reading.Months(r.Context())
 	if err != nil {
 		return err
 	}
@@ -172,12 +164,12 @@ func (s *Server) archiveIndex(w http.ResponseWriter, r *http.Request) error {
 type termListPage struct {
 	Page
 	Heading string
-	Terms   []store.TermCount
+	Terms   []reading.TermCount
 }
 
 func (s *Server) termIndex(kind post.TermKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		terms, err := store.Terms(r.Context(), s.reader(r.Context()), kind)
+		terms, err := s.reading.Terms(r.Context(), kind)
 		if err != nil {
 			return err
 		}

@@ -6,14 +6,14 @@ import (
 	"strconv"
 	"strings"
 
-	"quire/internal/store"
+	"quire/internal/reading"
 )
 
 // searchPage is the data of the search page.
 type searchPage struct {
 	Page
 	Query    string
-	Hits     []store.SearchHit
+	Hits     []reading.SearchHit
 	Searched bool
 	PageNum  int
 	Older    string
@@ -34,7 +34,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	sp := searchPage{Page: s.page(r, "Search"), Query: q, PageNum: n}
 	sp.NoIndex = q != ""
 	if q != "" {
-		hits, err := store.Search(r.Context(), s.reader(r.Context()), q, searchPerPage+1, (n-1)*searchPerPage)
+		hits, err := s.reading.Search(r.Context(), q, searchPerPage+1, (n-1)*searchPerPage)
 		if err != nil {
 			return err
 		}

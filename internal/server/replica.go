@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"quire/internal/store"
+	"quire/internal/reading"
 )
 
 // Read replicas (DATABASE_REPLICA_URL). Anonymous page views may read from
@@ -18,27 +18,23 @@ import (
 //   - a visitor's requests for a short while after their own write (a
 //     comment, a contact message), marked by the wroteCookie, so the page
 //     they are sent back to shows what they just did,
-//   - every read while the replica lags past its bound or fails (store.Replica).
-// Per-node caches (settings, navigation) always fill from the primary: the
-// invalidation that empties them comes from the primary, and a lagging
-// replica would refill them with what was just replaced.
+//   - every read while the replica lags past its bound or fails (reading.Service.Reader).
+// Per-node caches (settings, navigation) always fill from the primary
+// (internal/reading).
 
 // wroteCookie marks a browser that wrote something moments ago.
 const wroteCookie = "quire_wrote"
 
-// keyReplica marks a request whose reads may go to the replica.
-type replicaKey struct{}
-
 // wroteFor is how long after a write a browser's reads stay on the
 // primary: longer than any lag the replica is allowed.
 func (s *Server) wroteFor() time.Duration {
-	return max(10*time.Second, 2*s.replica.MaxLag)
+	return max(10*time.Second, 2*s.reading.ReplicaMaxLag())
 }
 
 // replicaReads decides, per request, whether reads may use the replica.
 func (s *Server) replicaReads(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.replica == nil {
+		if !s.reading.HasReplica() {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -54,7 +50,7 @@ func (s *Server) replicaReads(next http.Handler) http.Handler {
 		// cache was just invalidated by a commit there, and a lagging
 		// replica would fill it again with the page as it was before.
 		if anonymous(r) && r.Context().Value(cacheNoteKey{}) == nil {
-			r = r.WithContext(context.WithValue(r.Context(), replicaKey{}, true))
+			r = r.WithContext(reading.AllowReplica(r.Context()))
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -75,27 +71,31 @@ func anonymous(r *http.Request) bool {
 
 // reader is the database a public page's reads use: the replica when the
 // request may and the replica is usable, else the primary.
-func (s *Server) reader(ctx context.Context) store.DB {
-	if ok, _ := ctx.Value(replicaKey{}).(bool); ok && s.replica != nil && s.replica.Usable() {
-		return s.replicaDB
-	}
-	return s.store.Pool
-}
+func (s *Server) reader(ctx context.Context) reading.DB { return s.reading.Reader(ctx) }
 
-// initReplica keeps the replica and exports its state as metrics.
-func (s *Server) initReplica(r *store.Replica) {
-	if r == nil {
+// initReading builds the public read side from the store and the optional
+// replica, and exports the replica's state as metrics.
+func (s *Server) initReading(d Deps) {
+	s.reading = reading.New(reading.Deps{Store: d.Store, Replica: d.Replica, Now: s.now,
+		MediaURL: func(name string) string {
+			if s.media == nil {
+				return ""
+			}
+			return s.media.URL(name)
+		},
+		SiteLoaded: s.setSiteStyle, // theme_active.go
+	})
+	if !s.reading.HasReplica() {
 		return
 	}
-	s.replica, s.replicaDB = r, r.DB(s.store.Pool)
 	s.registry.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "quire_replica_lag_seconds",
 			Help: "Last measured lag of the read replica behind the primary."},
-			func() float64 { return r.Lag().Seconds() }),
+			func() float64 { return s.reading.ReplicaLag().Seconds() }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "quire_replica_usable",
 			Help: "1 while anonymous reads go to the replica, 0 while they go to the primary."},
 			func() float64 {
-				if r.Usable() {
+				if s.reading.ReplicaUsable() {
 					return 1
 				}
 				return 0

@@ -1,6 +1,6 @@
 // Package server holds Quire's HTTP layer: the routes, middleware, HTML
 // handlers (a file per resource), error mapping and page rendering. Handlers
-// parse and authorise, call domain rules, then the store.
+// parse and authorise, then call a workflow package (reading, commenting…).
 package server
 
 import (
@@ -27,6 +27,7 @@ import (
 	"quire/internal/media/library"
 	"quire/internal/newsletter"
 	"quire/internal/pagecache"
+	"quire/internal/reading"
 	"quire/internal/signed"
 	"quire/internal/site"
 	"quire/internal/store"
@@ -77,20 +78,13 @@ type Server struct {
 	media    *library.Service      // uploaded images (media*.go)
 	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
 	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
-	nav      navCache              // Pages: the navigation's pages (page_read.go)
 	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
-
-	replica   *store.Replica // anonymous page reads (replica.go); nil: none
-	replicaDB store.DB       // replica with fallback to the primary
+	reading  *reading.Service      // public reads, the site settings and navigation, replica choice (replica.go)
 
 	// Newsletter: following by e-mail (newsletter*.go) and the issue mail
 	// for the editor's preview.
 	newsletter    *newsletter.Service
 	newsletterTpl *newsletter.Templates
-
-	siteMu   sync.Mutex
-	site     Site
-	siteTime time.Time
 }
 
 // New builds the server and its routes.
@@ -110,6 +104,7 @@ func New(d Deps) (*Server, error) {
 		s.registry = prometheus.NewRegistry()
 	}
 	s.metrics = newMetrics(s.registry)
+	s.initReading(d)
 	s.sessions = NewSessionStore(d.Store, d.Config.Secure())
 	if err := s.initComments(d.Jobs); err != nil {
 		return nil, err
@@ -125,7 +120,6 @@ func New(d Deps) (*Server, error) {
 		d.Bus.Subscribe(s.invalidated)
 		s.busMetrics(d.Bus)
 	}
-	s.initReplica(d.Replica)
 	s.initPageCache(d.Bus)
 	s.initTheme()
 	s.handler = s.routes()
@@ -138,53 +132,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Site is the blog's identity, kept in the settings table (internal/site).
 type Site = site.Settings
 
-// siteTTL bounds how stale a node's copy of the site settings may be when
-// no invalidation bus runs; with one, a change anywhere drops it at once.
-const siteTTL = 10 * time.Second
-
-// siteInfo returns the cached site settings.
+// siteInfo returns this node's copy of the site settings (reading.Site);
+// when the database cannot be read, the last good copy or the defaults.
 func (s *Server) siteInfo(ctx context.Context) Site {
-	s.siteMu.Lock()
-	defer s.siteMu.Unlock()
-	if time.Since(s.siteTime) < siteTTL && s.site.Title != "" {
-		return s.site
-	}
-	st, err := store.SiteSettings(ctx, s.store.Pool)
+	st, err := s.reading.Site(ctx)
 	if err != nil {
-		// The defaults serve this request (an error page, say) but are not
-		// kept: the database may be back in a moment.
 		s.log.Warn("reading site settings", "err", err)
-		if s.site.Title != "" {
-			return s.site
-		}
-		return st
 	}
-	st.LogoURL, st.FaviconURL = s.mediaURL(ctx, st.LogoMediaID), s.mediaURL(ctx, st.FaviconMediaID)
-	s.setSiteStyle(st) // theme_active.go
-	s.site, s.siteTime = st, time.Now()
 	return st
 }
 
 // forgetSite drops this node's copy of the site settings, so the next
 // page shows a change at once.
-func (s *Server) forgetSite() {
-	s.siteMu.Lock()
-	s.siteTime = time.Time{}
-	s.siteMu.Unlock()
-}
-
-// mediaURL is the address of a library image's original, or "" when id is
-// 0 or the image has gone.
-func (s *Server) mediaURL(ctx context.Context, id int64) string {
-	if id == 0 {
-		return ""
-	}
-	m, err := store.MediaByID(ctx, s.store.Pool, id)
-	if err != nil {
-		return ""
-	}
-	return s.media.URL(m.Name)
-}
+func (s *Server) forgetSite() { s.reading.ForgetSite() }
 
 // Page is what every page template gets; page data structs embed it.
 type Page struct {
@@ -201,7 +161,7 @@ type Page struct {
 	OG          map[string]string // OpenGraph / Twitter meta, property → content
 	Head        []HeadLink        // extra <link> elements (pingback, webmention…)
 	Held        int               // items waiting in the moderation queue; moderators only
-	Nav         []store.NavLink   // Pages: pages in the site navigation (page_read.go)
+	Nav         []reading.NavLink // Pages: pages in the site navigation (page_read.go)
 	FollowToken string            // Newsletter: the footer form's signed time; empty hides the form (newsletter.go)
 }
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // sitemapMax is the protocol's limit of URLs per file.
@@ -26,40 +25,26 @@ type sitemapURL struct {
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 	// The posts, newest first, leave room for the other pages under the
 	// protocol's limit; past it a sitemap index would be needed.
-	entries, err := store.Sitemap(r.Context(), s.store.Pool, sitemapMax-1000)
+	sm, err := s.reading.Sitemap(r.Context(), sitemapMax-1000)
 	if err != nil {
 		return err
 	}
 	us := urlset{URLs: []sitemapURL{{Loc: s.abs("/")}}}
 	var newest time.Time
-	for _, e := range entries {
+	for _, e := range sm.Posts {
 		us.URLs = append(us.URLs, sitemapURL{Loc: s.abs("/posts/" + e.Slug), LastMod: e.UpdatedAt.UTC().Format(time.RFC3339)})
 		if e.UpdatedAt.After(newest) {
 			newest = e.UpdatedAt
 		}
 	}
-	pages, err := store.SitemapPages(r.Context(), s.store.Pool) // Pages: at their root addresses
-	if err != nil {
-		return err
-	}
-	for _, e := range pages {
+	for _, e := range sm.Pages { // Pages: at their root addresses
 		us.URLs = append(us.URLs, sitemapURL{Loc: s.abs("/" + e.Slug), LastMod: e.UpdatedAt.UTC().Format(time.RFC3339)})
 	}
-	authors, err := store.PublicAuthors(r.Context(), s.store.Pool)
-	if err != nil {
-		return err
-	}
-	for _, a := range authors {
+	for _, a := range sm.Authors {
 		us.URLs = append(us.URLs, sitemapURL{Loc: s.abs(post.AuthorPath(a))})
 	}
-	for _, kind := range []post.TermKind{post.Category, post.Tag} {
-		terms, err := store.Terms(r.Context(), s.store.Pool, kind)
-		if err != nil {
-			return err
-		}
-		for _, t := range terms {
-			us.URLs = append(us.URLs, sitemapURL{Loc: s.abs(t.Path())})
-		}
+	for _, t := range sm.Terms {
+		us.URLs = append(us.URLs, sitemapURL{Loc: s.abs(t.Path())})
 	}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
