@@ -1,4 +1,4 @@
-package store_test
+package pgerr_test
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"quire/internal/apperr"
-	"quire/internal/store"
+	"quire/internal/pgerr"
 )
 
-func TestClassifyConnectionErrors(t *testing.T) {
+func TestUnavailable(t *testing.T) {
 	ctx := context.Background()
 	// A port nothing listens on: the dial itself fails.
 	_, err := pgx.Connect(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
@@ -37,7 +37,7 @@ func TestClassifyConnectionErrors(t *testing.T) {
 		{"already classified", apperr.New(apperr.Conflict, "x"), apperr.Conflict},
 	}
 	for _, c := range cases {
-		got := store.Classify(c.err)
+		got := pgerr.Unavailable(c.err)
 		if apperr.CodeOf(got) != c.want {
 			t.Errorf("%s: code %s, want %s", c.name, apperr.CodeOf(got), c.want)
 		}
@@ -48,7 +48,35 @@ func TestClassifyConnectionErrors(t *testing.T) {
 			t.Errorf("%s: no RetryAfter", c.name)
 		}
 	}
-	if store.Classify(nil) != nil {
+	if pgerr.Unavailable(nil) != nil {
+		t.Error("nil classified")
+	}
+}
+
+// TestClassify: refused text is a 400 with its cause kept; a lost
+// database still a 503; anything else passes unchanged.
+func TestClassify(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want apperr.Code
+	}{
+		{"NUL byte", &pgconn.PgError{Code: "22021"}, apperr.Invalid},
+		{"untranslatable", &pgconn.PgError{Code: "22P05"}, apperr.Invalid},
+		{"admin shutdown", &pgconn.PgError{Code: "57P01"}, apperr.Unavailable},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, apperr.Internal},
+		{"already classified", apperr.Wrap(&pgconn.PgError{Code: "22021"}, apperr.Conflict, "x"), apperr.Conflict},
+	}
+	for _, c := range cases {
+		got := pgerr.Classify(c.err)
+		if apperr.CodeOf(got) != c.want {
+			t.Errorf("%s: code %s, want %s", c.name, apperr.CodeOf(got), c.want)
+		}
+		if !errors.Is(got, c.err) {
+			t.Errorf("%s: cause lost", c.name)
+		}
+	}
+	if pgerr.Classify(nil) != nil {
 		t.Error("nil classified")
 	}
 }
