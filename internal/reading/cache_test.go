@@ -65,13 +65,27 @@ func TestCachesSeeChangesAfterForget(t *testing.T) {
 // mustNavPage publishes a page that is in the navigation.
 func mustNavPage(tb testing.TB, st *store.Store, title, slug string) {
 	tb.Helper()
-	ctx := context.Background()
-	ed := &account.User{Username: "edna", Email: "edna@example.invalid", Role: account.Editor}
-	if err := store.CreateUser(ctx, st.Pool, ed); err != nil {
+	mustPage(tb, st, mustEditor(tb, st, "edna"), title, slug, post.Published, post.PageSettings{InNav: true, NavOrder: 1})
+}
+
+// mustEditor creates an editor named name.
+func mustEditor(tb testing.TB, st *store.Store, name string) *account.User {
+	tb.Helper()
+	ed := &account.User{Username: name, Email: name + "@example.invalid", Role: account.Editor}
+	if err := store.CreateUser(context.Background(), st.Pool, ed); err != nil {
 		tb.Fatal(err)
 	}
-	p := &post.Post{Kind: post.KindPage, AuthorID: ed.ID, Title: title, Slug: slug, BodySource: "Body.",
-		Status: post.Published, PublishedAt: time.Now().Add(-time.Minute)}
+	return ed
+}
+
+// mustPage creates a page by ed with status and settings ps.
+func mustPage(tb testing.TB, st *store.Store, ed *account.User, title, slug string, status post.Status, ps post.PageSettings) *post.Post {
+	tb.Helper()
+	ctx := context.Background()
+	p := &post.Post{Kind: post.KindPage, AuthorID: ed.ID, Title: title, Slug: slug, BodySource: "Body.", Status: status}
+	if status == post.Published {
+		p.PublishedAt = time.Now().Add(-time.Minute)
+	}
 	p.Normalize()
 	if err := p.Validate(); err != nil {
 		tb.Fatal(err)
@@ -79,7 +93,8 @@ func mustNavPage(tb testing.TB, st *store.Store, title, slug string) {
 	if err := p.Render(render.New()); err != nil {
 		tb.Fatal(err)
 	}
-	if err := store.CreatePage(ctx, st.Pool, ed.ID, p, post.PageSettings{InNav: true, NavOrder: 1}); err != nil {
+	if err := store.CreatePage(ctx, st.Pool, ed.ID, p, ps); err != nil {
 		tb.Fatal(err)
 	}
+	return p
 }

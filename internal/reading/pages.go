@@ -10,6 +10,33 @@ import (
 	"quire/internal/store"
 )
 
+// bySlug returns the post or page of kind at slug or, when slug is one it
+// had before, its current slug in moved and no post. Errors:
+// apperr.ErrNotFound when neither exists.
+func (s *Service) bySlug(ctx context.Context, kind post.Kind, slug string) (p *post.Post, moved string, err error) {
+	p, err = store.PostBySlug(ctx, s.Reader(ctx), kind, slug)
+	if errors.Is(err, apperr.ErrNotFound) {
+		if cur, err := store.SlugRedirect(ctx, s.Reader(ctx), kind, slug); err == nil {
+			return nil, cur, nil
+		}
+		return nil, "", apperr.ErrNotFound
+	}
+	return p, "", err
+}
+
+// Post returns the post at slug whatever its status (the post page answers
+// a trashed one with 410 and checks who may read the rest), or its current
+// slug in moved when slug is a former one. Errors: apperr.ErrNotFound.
+func (s *Service) Post(ctx context.Context, slug string) (p *post.Post, moved string, err error) {
+	return s.bySlug(ctx, post.KindPost, slug)
+}
+
+// Adjacent returns the public posts just before (older) and after (newer)
+// p, each nil at the ends; only ID, Title, Slug and PublishedAt are filled.
+func (s *Service) Adjacent(ctx context.Context, p *post.Post) (older, newer *post.Post, err error) {
+	return store.Adjacent(ctx, s.Reader(ctx), p)
+}
+
 // Page returns the static page at slug that u (nil: nobody signed in) may
 // read: a public page, or one u may edit (drafts, the trash). When slug is
 // a page's former slug, it returns the current one in moved and no page.
@@ -18,15 +45,9 @@ func (s *Service) Page(ctx context.Context, u *account.User, slug string) (p *po
 	if !post.ValidSlug(slug) || post.ReservedSlug(slug) {
 		return nil, "", apperr.ErrNotFound
 	}
-	p, err = store.PostBySlug(ctx, s.Reader(ctx), post.KindPage, slug)
-	if errors.Is(err, apperr.ErrNotFound) {
-		if cur, err := store.SlugRedirect(ctx, s.Reader(ctx), post.KindPage, slug); err == nil {
-			return nil, cur, nil
-		}
-		return nil, "", apperr.ErrNotFound
-	}
-	if err != nil {
-		return nil, "", err
+	p, moved, err = s.bySlug(ctx, post.KindPage, slug)
+	if err != nil || moved != "" {
+		return nil, moved, err
 	}
 	if !post.CanRead(u, p, s.now()) || p.Status == post.Trashed && !post.CanEdit(u, p) {
 		return nil, "", apperr.ErrNotFound
