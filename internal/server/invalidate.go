@@ -16,7 +16,7 @@ func (s *Server) invalidated(ev invalidate.Event) {
 	case invalidate.TopicSettings:
 		switch ev.Key {
 		case "site":
-			s.siteChanged()
+			s.forgetSite()
 		case "comments", "comments_close_after_days":
 			s.comments.Forget()
 		case reading.ThemeSetting:
@@ -25,7 +25,7 @@ func (s *Server) invalidated(ev invalidate.Event) {
 	case invalidate.TopicNav:
 		s.navChanged()
 	case invalidate.TopicReset:
-		s.siteChanged()
+		s.forgetSite()
 		s.navChanged()
 		s.comments.Forget()
 		s.themeChanged()
@@ -47,6 +47,3 @@ func (s *Server) busMetrics(b *invalidate.Bus) {
 			Help: "Times this node (re)started listening and dropped every cache."},
 			func() float64 { return float64(b.Resets()) }))
 }
-
-// siteChanged drops this node's copy of the site settings.
-func (s *Server) siteChanged() { s.reading.ForgetSite() }
