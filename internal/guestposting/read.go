@@ -17,6 +17,24 @@ import (
 // spam, keyset-paginated by id.
 type Filter = store.SubmissionFilter
 
+// FilterFor returns the filter a status name selects, as the editors'
+// list and the API take it: "" or "open" (received or in review),
+// "spam", "all", or one guestpost.Status; ok is false for any other name.
+func FilterFor(status string) (f Filter, ok bool) {
+	switch st := guestpost.Status(status); {
+	case status == "" || status == "open":
+		f.Statuses = []guestpost.Status{guestpost.Received, guestpost.InReview}
+	case status == "spam":
+		f.Spam = true
+	case status == "all":
+	case st.Valid():
+		f.Statuses = []guestpost.Status{st}
+	default:
+		return f, false
+	}
+	return f, true
+}
+
 // Box is what a guest post's page shows besides the post: the editor's
 // note on top and the guest's bio box at the end.
 type Box = store.GuestBox

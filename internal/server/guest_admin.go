@@ -43,19 +43,15 @@ func (s *Server) guestList(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	st := r.URL.Query().Get("status")
-	f := guestposting.Filter{Limit: 50}
-	f.Before, _ = strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	switch {
-	case st == "" || st == "open":
-		st, f.Statuses = "open", []guestpost.Status{guestpost.Received, guestpost.InReview}
-	case st == "spam":
-		f.Spam = true
-	case st == "all":
-	case guestpost.Status(st).Valid():
-		f.Statuses = []guestpost.Status{guestpost.Status(st)}
-	default:
+	f, ok := guestposting.FilterFor(st)
+	if !ok {
 		return apperr.New(apperr.Invalid, "Unknown status %q.", st)
 	}
+	if st == "" {
+		st = "open"
+	}
+	f.Limit = 50
+	f.Before, _ = strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
 	subs, next, err := s.guests.List(ctx, f)
 	if err != nil {
 		return err

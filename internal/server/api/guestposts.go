@@ -121,16 +121,8 @@ func (a *API) guestList(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.reviewer(r); err != nil {
 		return err
 	}
-	f := guestposting.Filter{}
-	switch st := r.URL.Query().Get("status"); {
-	case st == "" || st == "open":
-		f.Statuses = []guestpost.Status{guestpost.Received, guestpost.InReview}
-	case st == "spam":
-		f.Spam = true
-	case st == "all":
-	case guestpost.Status(st).Valid():
-		f.Statuses = []guestpost.Status{guestpost.Status(st)}
-	default:
+	f, ok := guestposting.FilterFor(r.URL.Query().Get("status"))
+	if !ok {
 		return apperr.New(apperr.Invalid, "status must be open, received, in_review, changes_requested, scheduled, published, declined, spam or all.")
 	}
 	var err error
