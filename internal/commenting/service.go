@@ -12,9 +12,11 @@ import (
 	"quire/internal/render"
 	"quire/internal/signed"
 	"quire/internal/store"
+	"quire/internal/ttl"
 )
 
-// Enqueuer inserts a background job in a transaction (jobs.Queue).
+// Enqueuer inserts a background job in a transaction (jobs.Queue). The
+// guest-post workflow takes the same interface.
 type Enqueuer interface {
 	Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error
 }
@@ -26,11 +28,19 @@ type Service struct {
 	Jobs   Enqueuer
 	Key    signed.Key
 	Now    func() time.Time
+	// Reader is where public pages read threads: the replica when there
+	// is one, else the primary. Nil reads the primary.
+	Reader func(ctx context.Context) store.DB
 
-	mu       sync.Mutex
+	once  sync.Once
+	cache *ttl.Value[loaded]
+}
+
+// loaded is one read of the settings with the moderation rules they
+// describe.
+type loaded struct {
 	settings Settings
 	rules    moderation.Settings
-	loadedAt time.Time
 }
 
 // settingsTTL bounds how stale a node's copy of the settings may be; a
@@ -40,14 +50,26 @@ const settingsTTL = 10 * time.Second
 // Settings returns the cached discussion settings and their moderation
 // rules (the blocklist parsed once per change, not per comment).
 func (s *Service) Settings(ctx context.Context) (Settings, moderation.Settings, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.loadedAt.IsZero() && time.Since(s.loadedAt) < settingsTTL {
-		return s.settings, s.rules, nil
+	l, err := s.settingsCache().Get(ctx)
+	if err != nil && l.settings == (Settings{}) {
+		// Never loaded: callers that go on despite the error (the form's
+		// limits) see the defaults.
+		return DefaultSettings(), moderation.Settings{}, err
 	}
+	return l.settings, l.rules, err
+}
+
+// settingsCache is built on first use, so a Service can be a struct
+// literal.
+func (s *Service) settingsCache() *ttl.Value[loaded] {
+	s.once.Do(func() { s.cache = ttl.New(settingsTTL, nil, s.loadSettings) })
+	return s.cache
+}
+
+func (s *Service) loadSettings(ctx context.Context) (loaded, error) {
 	st, err := LoadSettings(ctx, s.Store.Pool)
 	if err != nil {
-		return st, moderation.Settings{}, err
+		return loaded{}, err
 	}
 	rules, err := st.Rules()
 	if err != nil {
@@ -56,16 +78,17 @@ func (s *Service) Settings(ctx context.Context) (Settings, moderation.Settings, 
 		st.Blocklist = ""
 		rules, _ = st.Rules()
 	}
-	s.settings, s.rules, s.loadedAt = st, rules, time.Now()
-	return st, rules, nil
+	return loaded{st, rules}, nil
 }
 
 // Forget drops this node's copy of the settings, so the next call reads
 // them again: another node (or this one) changed them.
-func (s *Service) Forget() {
-	s.mu.Lock()
-	s.loadedAt = time.Time{}
-	s.mu.Unlock()
+func (s *Service) Forget() { s.settingsCache().Forget() }
+
+// StoredSettings reads the settings afresh, not from this node's copy: for
+// the settings form, which must show what another node saved.
+func (s *Service) StoredSettings(ctx context.Context) (Settings, error) {
+	return LoadSettings(ctx, s.Store.Pool)
 }
 
 // SaveSettings validates and stores st; it returns apperr.Invalid with
@@ -81,11 +104,17 @@ func (s *Service) SaveSettings(ctx context.Context, actorID int64, st Settings) 
 		return store.Audit(ctx, tx, actorID, "settings.comments", "settings", 0, "", "saved")
 	})
 	if err == nil {
-		s.mu.Lock()
-		s.loadedAt = time.Time{}
-		s.mu.Unlock()
+		s.Forget()
 	}
 	return err
+}
+
+// reader is the store for public reads (Reader, else the primary).
+func (s *Service) reader(ctx context.Context) store.DB {
+	if s.Reader != nil {
+		return s.Reader(ctx)
+	}
+	return s.Store.Pool
 }
 
 func (s *Service) now() time.Time {
@@ -93,4 +122,11 @@ func (s *Service) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// LoadKey returns the site's signing key (form times, guest edit cookies,
+// mail links), made on first start and kept in the settings table so that
+// every node signs alike.
+func LoadKey(ctx context.Context, st *store.Store) (signed.Key, error) {
+	return store.SecretKey(ctx, st.Pool)
 }

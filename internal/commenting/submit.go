@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +16,7 @@ import (
 	"quire/internal/post"
 	"quire/internal/render"
 	"quire/internal/store"
+	"quire/internal/text"
 )
 
 // Submission is a comment as it arrives from the form or the API.
@@ -64,13 +64,20 @@ func (s *Service) CheckPolicy(ctx context.Context, p *post.Post, u *account.User
 	if err != nil {
 		return err
 	}
-	switch {
-	case pol == post.CommentsClosed:
+	switch closed, membersOnly := access(pol, u); {
+	case closed:
 		return apperr.New(apperr.Forbidden, MsgClosed)
-	case pol == post.CommentsMembers && !account.Can(u, account.CommentAsMember, account.Site):
+	case membersOnly:
 		return apperr.New(apperr.Forbidden, MsgMembersOnly)
 	}
 	return nil
+}
+
+// access is the comment-policy rule, the one place it is written: under
+// pol, comments are closed to everyone, or closed to u because only
+// members may comment and u is not one.
+func access(pol post.CommentPolicy, u *account.User) (closed, membersOnly bool) {
+	return pol == post.CommentsClosed, pol == post.CommentsMembers && !account.Can(u, account.CommentAsMember, account.Site)
 }
 
 // Submit runs a comment through the whole workflow: the post must be public
@@ -80,11 +87,7 @@ func (s *Service) CheckPolicy(ctx context.Context, p *post.Post, u *account.User
 // such public post), apperr.Forbidden (policy), apperr.Invalid with fields
 // author_name, author_email, author_url, body, parent_id.
 func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
-	now := s.now()
-	p, err := store.PostByID(ctx, s.Store.Pool, sub.PostID)
-	if errors.Is(err, apperr.ErrNotFound) || (err == nil && !p.Public(now)) {
-		return nil, apperr.New(apperr.NotFound, "There is no such post.")
-	}
+	p, err := s.PublicPost(ctx, sub.PostID)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +110,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 		return nil, fieldErrors(err)
 	}
 	if u := sub.User; u != nil {
-		d.AuthorName, d.AuthorEmail, d.AuthorURL = truncate(u.Name(), 100), u.Email, u.Website
+		d.AuthorName, d.AuthorEmail, d.AuthorURL = text.Clip(u.Name(), 100), u.Email, u.Website
 	}
 	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
 	if err != nil {
@@ -115,7 +118,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 	}
 	n := &store.NewComment{Comment: comment.Comment{
 		PostID: p.ID, Kind: comment.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail,
-		AuthorURL: d.AuthorURL, BodySource: d.Body, BodyHTML: html, UserAgent: truncate(sub.UserAgent, 500),
+		AuthorURL: d.AuthorURL, BodySource: d.Body, BodyHTML: html, UserAgent: text.Clip(sub.UserAgent, 500),
 	}, Notify: sub.Notify && d.AuthorEmail != ""}
 	if sub.User != nil {
 		n.AuthorUserID = sub.User.ID
@@ -203,7 +206,6 @@ func isStaff(u *account.User) bool {
 	return false
 }
 
-
 func fieldErrors(err error) error {
 	var ve *comment.ValidationError
 	if !errors.As(err, &ve) {
@@ -219,16 +221,3 @@ func fieldErrors(err error) error {
 func invalid(f map[string]string) error {
 	return apperr.FieldErrors("Please correct the marked fields.", f)
 }
-
-func truncate(s string, n int) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

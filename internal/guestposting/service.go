@@ -19,27 +19,23 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 
 	"quire/internal/apperr"
+	"quire/internal/commenting"
 	"quire/internal/guestpost"
 	"quire/internal/mail"
 	"quire/internal/moderation"
 	"quire/internal/render"
 	"quire/internal/signed"
 	"quire/internal/store"
+	"quire/internal/text"
 )
-
-// Enqueuer inserts a background job in a transaction (jobs.Queue).
-type Enqueuer interface {
-	Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error
-}
 
 // Service runs the workflow. Build one per process and share it.
 type Service struct {
 	Store   *store.Store
 	Render  *render.Renderer
-	Jobs    Enqueuer
+	Jobs    commenting.Enqueuer // the comment workflow's: guest posts share its queue
 	Mail    *mail.Templates
 	Key     signed.Key
 	BaseURL *url.URL
@@ -91,7 +87,7 @@ func (s *Service) Submit(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	sub := guestpost.Submission{Status: guestpost.Received, Name: d.Name, Email: d.Email, BioSource: d.Bio, BioHTML: bio,
-		Website: d.Website, Note: d.Note, UserAgent: truncate(in.UserAgent, 500)}
+		Website: d.Website, Note: d.Note, UserAgent: text.Clip(in.UserAgent, 500)}
 	if in.IP.IsValid() {
 		sub.IP = in.IP.Unmap().String()
 	}
@@ -215,13 +211,4 @@ func (s *Service) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
-}
-
-func truncate(v string, n int) string {
-	v = strings.ToValidUTF8(strings.ReplaceAll(v, "\x00", ""), "")
-	for len(v) > n {
-		v = v[:n]
-		v = strings.ToValidUTF8(v, "")
-	}
-	return v
 }

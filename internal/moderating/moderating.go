@@ -24,6 +24,12 @@ import (
 	"quire/internal/store"
 )
 
+// Filter selects one tab of the queue (status, post, cursor, page size).
+type Filter = store.QueueFilter
+
+// Item is one queue item of any kind, with its typed key.
+type Item = store.QueueItem
+
 // MaxKeys bounds one bulk action: a page of the queue holds at most 200.
 const MaxKeys = 200
 
@@ -32,6 +38,12 @@ type Service struct {
 	Store    *store.Store
 	Comments *commenting.Service
 	Guests   *guestposting.Service
+}
+
+// New returns the queue over the comment and guest-post workflows, on
+// the comment workflow's store.
+func New(c *commenting.Service, g *guestposting.Service) *Service {
+	return &Service{Store: c.Store, Comments: c, Guests: g}
 }
 
 // allKinds are the queue's kinds in the order filters list them.
@@ -73,7 +85,7 @@ func forbiddenKind(k moderation.Kind) error {
 // moderate, or only kind when it is not "". f.Kinds is filled here.
 // Errors: apperr.Forbidden (u may moderate nothing, or not kind),
 // apperr.Invalid (unknown kind or bad cursor).
-func (s *Service) List(ctx context.Context, u *account.User, f store.QueueFilter, kind moderation.Kind) ([]store.QueueItem, string, error) {
+func (s *Service) List(ctx context.Context, u *account.User, f Filter, kind moderation.Kind) ([]Item, string, error) {
 	kinds, err := narrow(u, kind)
 	if err != nil {
 		return nil, "", err
@@ -108,6 +120,23 @@ func (s *Service) Counts(ctx context.Context, u *account.User) (map[comment.Stat
 		return nil, errForbidden
 	}
 	return store.QueueCounts(ctx, s.Store.Pool, kinds)
+}
+
+// Exists returns nil when k names an item of its kind (whatever its
+// status), else apperr.NotFound: a comment's number given as a pingback's
+// key names nothing.
+func (s *Service) Exists(ctx context.Context, k moderation.Key) error {
+	if k.Kind == moderation.KindGuestPost {
+		return s.Guests.Exists(ctx, k.ID)
+	}
+	c, err := s.Comments.Comment(ctx, k.ID)
+	if err != nil {
+		return err
+	}
+	if string(c.Kind) != string(k.Kind) {
+		return apperr.New(apperr.NotFound, "There is no such queue item.")
+	}
+	return nil
 }
 
 // Skipped is an item of a bulk action that could not change (a guest

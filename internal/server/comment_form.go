@@ -13,7 +13,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/commenting"
-	"quire/internal/store"
 )
 
 // Cookies of the comment form.
@@ -48,27 +47,16 @@ type commentErrorPage struct {
 	View      *commentsView // the form's data, as under the post
 }
 
+// formToken signs the time the comment form of post postID is served
+// (the newsletter's follow form uses it too, with its own number).
 func (s *Server) formToken(postID int64) string {
-	return s.key.Sign(purposeForm, strconv.FormatInt(s.now().UnixMilli(), 10), strconv.FormatInt(postID, 10))
+	return s.key.Stamp(purposeForm, s.now(), strconv.FormatInt(postID, 10))
 }
 
-// sinceForm returns how long ago the form was served. A missing, forged or
-// other post's token counts as sent instantly (too fast: held, not refused),
-// so a bot that skips the page gains nothing.
+// sinceForm returns how long ago the form was served (signed.Key.Since:
+// a missing, forged or other post's token counts as sent instantly).
 func (s *Server) sinceForm(tok string, postID int64) time.Duration {
-	parts, ok := s.key.Verify(purposeForm, tok)
-	if !ok || len(parts) != 2 || parts[1] != strconv.FormatInt(postID, 10) {
-		return -time.Nanosecond
-	}
-	ms, err := strconv.ParseInt(parts[0], 10, 64)
-	if err != nil {
-		return -time.Nanosecond
-	}
-	d := s.now().Sub(time.UnixMilli(ms))
-	if d == 0 {
-		d = -time.Nanosecond // 0 means "unknown" to the rules
-	}
-	return d
+	return s.key.Since(purposeForm, tok, s.now(), strconv.FormatInt(postID, 10))
 }
 
 func (s *Server) rememberedForm(r *http.Request) commentForm {
@@ -144,7 +132,7 @@ func (s *Server) commentFormError(w http.ResponseWriter, r *http.Request, postID
 	if !ok || (e.Code != apperr.Invalid && e.Code != apperr.Forbidden && e.Code != apperr.TooLarge && e.Code != apperr.TooMany) {
 		return err
 	}
-	p, perr := store.PostByID(r.Context(), s.store.Pool, postID)
+	p, perr := s.comments.Post(r.Context(), postID)
 	if perr != nil {
 		return err
 	}
@@ -223,12 +211,12 @@ func (s *Server) editableComments(r *http.Request) map[int64]bool {
 }
 
 // commentParam loads the comment named by the {id} URL parameter.
-func (s *Server) commentParam(r *http.Request) (*store.Comment, error) {
+func (s *Server) commentParam(r *http.Request) (*commenting.Comment, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil {
 		return nil, notFoundErr()
 	}
-	c, err := store.CommentByID(r.Context(), s.store.Pool, id)
+	c, err := s.comments.Comment(r.Context(), id)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, notFoundErr()
 	}

@@ -1,27 +1,26 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
 	"quire/internal/apperr"
 	"quire/internal/comment"
+	"quire/internal/commenting"
 	"quire/internal/jobs"
-	"quire/internal/store"
 )
 
 // commentEditPage is a guest's own comment, open to change for ten minutes.
 type commentEditPage struct {
 	Page
-	Comment  *store.Comment
+	Comment  *commenting.Comment
 	PostPath string
 	Body     string
 	Error    string
 }
 
 // ownComment loads {id} and checks the guest's edit cookie.
-func (s *Server) ownComment(r *http.Request) (*store.Comment, error) {
+func (s *Server) ownComment(r *http.Request) (*commenting.Comment, error) {
 	c, err := s.commentParam(r)
 	if err != nil {
 		return nil, err
@@ -40,8 +39,8 @@ func (s *Server) commentEditForm(w http.ResponseWriter, r *http.Request) error {
 	return s.renderCommentEdit(w, r, http.StatusOK, c, c.BodySource, "")
 }
 
-func (s *Server) renderCommentEdit(w http.ResponseWriter, r *http.Request, status int, c *store.Comment, body, msg string) error {
-	p, err := store.PostByID(r.Context(), s.store.Pool, c.PostID)
+func (s *Server) renderCommentEdit(w http.ResponseWriter, r *http.Request, status int, c *commenting.Comment, body, msg string) error {
+	p, err := s.comments.Post(r.Context(), c.PostID)
 	if err != nil {
 		return err
 	}
@@ -88,8 +87,8 @@ func (s *Server) commentDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 // commentDone goes back to the comment's post.
-func (s *Server) commentDone(w http.ResponseWriter, r *http.Request, c *store.Comment, frag string) {
-	p, err := store.PostByID(r.Context(), s.store.Pool, c.PostID)
+func (s *Server) commentDone(w http.ResponseWriter, r *http.Request, c *commenting.Comment, frag string) {
+	p, err := s.comments.Post(r.Context(), c.PostID)
 	if err != nil {
 		redirect(w, r, "/")
 		return
@@ -134,7 +133,7 @@ func (s *Server) commentUnsubscribe(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := store.SetCommentNotify(r.Context(), s.store.Pool, c.ID, false); err != nil {
+	if err := s.comments.Unsubscribe(r.Context(), c.ID); err != nil {
 		return err
 	}
 	pg := messagePage{Page: s.page(r, "Unsubscribed"), Heading: "Unsubscribed",
@@ -143,7 +142,7 @@ func (s *Server) commentUnsubscribe(w http.ResponseWriter, r *http.Request) erro
 	return s.render(w, r, http.StatusOK, "message", pg)
 }
 
-func (s *Server) unsubscribeTarget(r *http.Request, tok string) (*store.Comment, error) {
+func (s *Server) unsubscribeTarget(r *http.Request, tok string) (*commenting.Comment, error) {
 	c, err := s.commentParam(r)
 	if err != nil {
 		return nil, err
@@ -169,15 +168,7 @@ func (s *Server) commentConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return Classify(err)
 	}
-	tok := r.PostForm.Get("t")
-	if _, ok := s.key.Verify(jobs.PurposeNotifyConfirm, tok); !ok {
-		return apperr.New(apperr.NotFound, "This confirmation link is not valid.")
-	}
-	_, err := store.ConfirmNotifyAddress(r.Context(), s.store.Pool, jobs.TokenHash(tok))
-	if errors.Is(err, apperr.ErrNotFound) {
-		return apperr.New(apperr.NotFound, "This confirmation link is not valid.")
-	}
-	if err != nil {
+	if err := s.comments.ConfirmNotify(r.Context(), r.PostForm.Get("t")); err != nil {
 		return err
 	}
 	pg := messagePage{Page: s.page(r, "Confirmed"), Heading: "Confirmed",

@@ -23,7 +23,7 @@ func (s *Server) discussionForm(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.ManageBlocklist, account.Site); err != nil {
 		return err
 	}
-	st, err := commenting.LoadSettings(r.Context(), s.store.Pool)
+	st, err := s.comments.StoredSettings(r.Context())
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Server) discussionSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Sign-up and the site-wide switches are the admin's, not a moderator's.
 	if !admin {
-		old, err := commenting.LoadSettings(r.Context(), s.store.Pool)
+		old, err := s.comments.StoredSettings(r.Context())
 		if err != nil {
 			return err
 		}

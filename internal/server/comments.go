@@ -15,7 +15,6 @@ import (
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // initComments builds the comment workflow: the job queue (enqueue-only
@@ -23,7 +22,7 @@ import (
 func (s *Server) initComments(q *jobs.Queue) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	key, err := store.SecretKey(ctx, s.store.Pool)
+	key, err := commenting.LoadKey(ctx, s.store)
 	if err != nil {
 		return err
 	}
@@ -34,7 +33,7 @@ func (s *Server) initComments(q *jobs.Queue) error {
 		}
 	}
 	s.jobs = q
-	s.comments = &commenting.Service{Store: s.store, Render: renderer(), Jobs: q, Key: key, Now: s.now}
+	s.comments = &commenting.Service{Store: s.store, Render: renderer(), Jobs: q, Key: key, Now: s.now, Reader: s.reader}
 	s.mail, err = mail.LoadTemplates(s.webFS)
 	return err
 }
@@ -72,8 +71,8 @@ type commentsView struct {
 	SignInURL     string
 	Form          commentForm
 	ReplyTo       *comment.Comment
-	Held          *store.Comment // the visitor's own comment awaiting moderation
-	Editable      map[int64]bool // the guest's own comments still open to change
+	Held          *commenting.Comment // the visitor's own comment awaiting moderation
+	Editable      map[int64]bool      // the guest's own comments still open to change
 	User          *account.User
 	EmailOptional bool
 	MaxChars      string // the longest comment, "20,000" (characters)
@@ -86,29 +85,19 @@ type commentsView struct {
 // everything the partial needs. The post page calls it.
 func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, error) {
 	ctx := r.Context()
-	st, _, err := s.comments.Settings(ctx)
-	if err != nil {
-		return nil, err
-	}
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("cpage"))
-	tw, err := store.ThreadPageOf(ctx, s.reader(ctx), p.ID, page, st.PerPage, st.NewestFirst)
+	u := userFrom(ctx)
+	t, err := s.comments.Thread(ctx, p, u, page)
 	if err != nil {
 		return nil, err
 	}
-	flat := tw.Comments
-	u := userFrom(ctx)
+	st := t.Settings
 	v := &commentsView{
-		PostID: p.ID, PostPath: p.Path(), PostAuthorID: p.AuthorID, Count: tw.ThreadCounts.Comments, User: u,
+		PostID: p.ID, PostPath: p.Path(), PostAuthorID: p.AuthorID, Count: t.Count, User: u,
 		FeedAtom: p.Path() + "/comments.atom", FeedRSS: p.Path() + "/comments.rss",
 		SignInURL: "/signin?next=" + url.QueryEscape(p.Path()+"#respond"),
-		Page:      tw.Page, Pages: tw.Pages,
-	}
-	pageRoots := comment.BuildThread(flat)
-	if st.NewestFirst {
-		for i, j := 0, len(pageRoots)-1; i < j; i, j = i+1, j-1 {
-			pageRoots[i], pageRoots[j] = pageRoots[j], pageRoots[i]
-		}
+		Page:      t.Page, Pages: t.Pages, Closed: t.Closed, MembersOnly: t.MembersOnly,
 	}
 	if v.Page > 1 {
 		v.PrevURL = p.Path() + "?cpage=" + strconv.Itoa(v.Page-1) + "#comments"
@@ -116,34 +105,30 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	if v.Page < v.Pages {
 		v.NextURL = p.Path() + "?cpage=" + strconv.Itoa(v.Page+1) + "#comments"
 	}
+	// Pages are numbered in display order: with newest first, the next
+	// page holds older comments.
 	v.PrevLabel, v.NextLabel = "Older comments", "Newer comments"
 	if st.NewestFirst {
 		v.PrevLabel, v.NextLabel = v.NextLabel, v.PrevLabel
 	}
-
-	pol := p.CommentsOpenAt(s.now(), st.CloseAfterDays)
-	v.Closed = pol == post.CommentsClosed
-	v.MembersOnly = pol == post.CommentsMembers && !account.Can(u, account.CommentAsMember, account.Site)
 	v.EmailOptional = st.EmailOptional
 	v.MaxChars = comment.Thousands(st.MaxCommentChars)
 	v.Form = s.rememberedForm(r)
 	v.Form.Token = s.formToken(p.ID)
 	if id, _ := strconv.ParseInt(q.Get("replyto"), 10, 64); id > 0 {
 		// The comment replied to may be on another page of the thread.
-		if c, err := store.CommentByID(ctx, s.store.Pool, id); err == nil && c.PostID == p.ID && c.Status == comment.StatusApproved && !c.Kind.IsLinkback() {
-			v.ReplyTo = &c.Comment
+		if c := s.comments.ReplyTarget(ctx, p.ID, id); c != nil {
+			v.ReplyTo = c
 			v.Form.ParentID = id
 		}
 	}
 	// A guest's held comment is shown to them (only) with a notice, as
 	// WordPress does: the redirect after posting names it with a signature.
 	if id, ok := s.verifyHeld(q.Get("unapproved"), q.Get("sig")); ok {
-		if c, err := store.CommentByID(ctx, s.store.Pool, id); err == nil && c.PostID == p.ID && c.Status == comment.StatusHeld {
-			v.Held = c
-		}
+		v.Held = s.comments.Held(ctx, p.ID, id)
 	}
 	v.Editable = s.editableComments(r)
-	v.Items = v.items(pageRoots, s.now())
+	v.Items = v.items(t.Roots, s.now())
 	return v, nil
 }
 
@@ -227,7 +212,7 @@ func (s *Server) commentPermalink(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p, err := store.PostByID(r.Context(), s.store.Pool, c.PostID)
+	p, err := s.comments.Post(r.Context(), c.PostID)
 	if err != nil {
 		return err
 	}
@@ -246,11 +231,7 @@ func (s *Server) commentPermalink(w http.ResponseWriter, r *http.Request) error 
 // comment at path on post postID, or "" for the first page; the page is
 // computed in SQL from the roots index, not by loading the thread.
 func (s *Server) commentPageQuery(ctx context.Context, postID int64, path string) (string, error) {
-	st, _, err := s.comments.Settings(ctx)
-	if err != nil {
-		return "", err
-	}
-	pg, err := store.CommentPageOf(ctx, s.store.Pool, postID, path, st.PerPage, st.NewestFirst)
+	pg, err := s.comments.PageOf(ctx, postID, path)
 	if err != nil || pg <= 1 {
 		return "", err
 	}

@@ -5,13 +5,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/apperr"
 	"quire/internal/guestpost"
 	"quire/internal/guestposting"
+	"quire/internal/moderating"
 	"quire/internal/moderation"
 	"quire/internal/post"
 )
@@ -28,6 +28,7 @@ func (s *Server) initGuestPosts() {
 			_, rules, err := s.comments.Settings(ctx)
 			return rules, err
 		}}
+	s.queue = moderating.New(s.comments, s.guests)
 }
 
 // guestRoutes are the public guest-post pages; routes.go mounts them in
@@ -70,27 +71,10 @@ func (s *Server) guestForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderGuestForm(w http.ResponseWriter, r *http.Request, status int, f guestFormData, msg string) error {
-	f.Token = s.key.Sign(purposeGuestForm, strconv.FormatInt(s.now().UnixMilli(), 10))
+	f.Token = s.key.Stamp(purposeGuestForm, s.now())
 	pg := guestFormPage{Page: s.page(r, "Write for us"), Form: f, Error: msg}
 	pg.Description = "Send us a guest post: an editor reads every one."
 	return s.render(w, r, status, "guest_form", pg)
-}
-
-// guestSince returns how long ago the form was served; a missing or
-// forged token counts as sent instantly (held as too fast).
-func (s *Server) guestSince(tok string) time.Duration {
-	parts, ok := s.key.Verify(purposeGuestForm, tok)
-	if !ok || len(parts) != 1 {
-		return -time.Nanosecond
-	}
-	ms, err := strconv.ParseInt(parts[0], 10, 64)
-	if err != nil {
-		return -time.Nanosecond
-	}
-	if d := s.now().Sub(time.UnixMilli(ms)); d != 0 {
-		return d
-	}
-	return -time.Nanosecond
 }
 
 func (s *Server) guestSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -106,7 +90,7 @@ func (s *Server) guestSubmit(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.guests.Submit(r.Context(), guestposting.Input{
 		Draft: guestpost.Draft{Title: f.Title, Body: f.Body, Format: post.Format(f.Format), Name: f.Name, Email: f.Email,
 			Bio: f.Bio, Website: f.Website, Note: f.Note},
-		IP: ClientIP(r.Context()), UserAgent: r.UserAgent(), Honeypot: v("homepage") != "", SinceForm: s.guestSince(v("form_token")),
+		IP: ClientIP(r.Context()), UserAgent: r.UserAgent(), Honeypot: v("homepage") != "", SinceForm: s.key.Since(purposeGuestForm, v("form_token"), s.now()),
 	})
 	if e, ok := apperr.As(err); ok && (e.Code == apperr.Invalid || e.Code == apperr.TooMany) {
 		f.Errors = e.Fields

@@ -13,7 +13,6 @@ import (
 	"quire/internal/guestpost"
 	"quire/internal/guestposting"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // guestAdminRoutes are the editors' review pages; routes.go mounts them in
@@ -44,20 +43,16 @@ func (s *Server) guestList(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	st := r.URL.Query().Get("status")
-	f := store.SubmissionFilter{Limit: 50}
-	f.Before, _ = strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	switch {
-	case st == "" || st == "open":
-		st, f.Statuses = "open", []guestpost.Status{guestpost.Received, guestpost.InReview}
-	case st == "spam":
-		f.Spam = true
-	case st == "all":
-	case guestpost.Status(st).Valid():
-		f.Statuses = []guestpost.Status{guestpost.Status(st)}
-	default:
+	f, ok := guestposting.FilterFor(st)
+	if !ok {
 		return apperr.New(apperr.Invalid, "Unknown status %q.", st)
 	}
-	subs, next, err := store.ListSubmissions(ctx, s.store.Pool, f)
+	if st == "" {
+		st = "open"
+	}
+	f.Limit = 50
+	f.Before, _ = strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	subs, next, err := s.guests.List(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -68,11 +63,9 @@ func (s *Server) guestList(w http.ResponseWriter, r *http.Request) error {
 		pg.NextURL = "/admin/guest-posts?status=" + st + "&before=" + strconv.FormatInt(next, 10)
 	}
 	if st == "open" && f.Before == 0 {
-		pp, err := store.ListPosts(ctx, s.store.Pool, store.ListFilter{Statuses: []post.Status{post.Pending}, Limit: 50})
-		if err != nil {
+		if pg.Pending, err = s.guests.PendingPosts(ctx); err != nil {
 			return err
 		}
-		pg.Pending = pp.Posts
 	}
 	return s.render(w, r, http.StatusOK, "guest_list", pg)
 }
@@ -116,20 +109,15 @@ func (s *Server) renderGuestReview(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		return apperr.ErrNotFound
 	}
-	sub, err := store.SubmissionByID(ctx, s.store.Pool, id)
+	d, err := s.guests.Detail(ctx, id)
 	if err != nil {
 		return err
 	}
-	pg := guestReviewPage{Page: s.page(r, "Guest post: "+sub.Title), Sub: sub, Now: s.now().UTC().Format(formTime),
+	sub := d.Sub
+	pg := guestReviewPage{Page: s.page(r, "Guest post: "+sub.Title), Sub: sub, Versions: d.Versions, Messages: d.Messages, Now: s.now().UTC().Format(formTime),
 		Policies: []post.CommentPolicy{post.CommentsOpen, post.CommentsMembers, post.CommentsClosed}}
 	pg.NoIndex = true
-	if pg.Guest, err = store.GuestByID(ctx, s.store.Pool, sub.GuestID); err != nil {
-		return err
-	}
-	if pg.Versions, err = store.Versions(ctx, s.store.Pool, id); err != nil {
-		return err
-	}
-	if pg.Messages, err = store.Messages(ctx, s.store.Pool, id); err != nil {
+	if pg.Guest, err = s.guests.Guest(ctx, sub.GuestID); err != nil {
 		return err
 	}
 	if pg.StatusURL, err = s.guests.StatusURL(ctx, id); err != nil {
@@ -197,12 +185,8 @@ func (s *Server) guestAct(w http.ResponseWriter, r *http.Request) error {
 	case "spam":
 		err, flash = s.guests.MarkSpam(ctx, u, id), "Marked as spam: declined, and nothing was sent."
 	case "trust", "distrust":
-		sub, serr := store.SubmissionByID(ctx, s.store.Pool, id)
-		if serr != nil {
-			return serr
-		}
 		trusted := chi.URLParam(r, "action") == "trust"
-		err = store.SetGuestTrusted(ctx, s.store.Pool, u.ID, sub.GuestID, trusted)
+		err = s.guests.SetTrusted(ctx, u, id, trusted)
 		flash = map[bool]string{true: "The guest's website is now followed.", false: "The guest's website links are nofollow again."}[trusted]
 	default:
 		return apperr.ErrNotFound
@@ -252,12 +236,7 @@ func (s *Server) guestSettings(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	site := s.siteInfo(ctx)
 	site.GuestPostsOff = r.PostForm.Get("enabled") == ""
-	if err := store.PutSetting(ctx, s.store.Pool, "site", site); err != nil {
-		return err
-	}
-	u := userFrom(ctx)
-	if err := store.Audit(ctx, s.store.Pool, u.ID, "settings.guest_posts", "settings", 0, "",
-		map[bool]string{true: "off", false: "on"}[site.GuestPostsOff]); err != nil {
+	if err := s.guests.SetOff(ctx, userFrom(ctx), site, site.GuestPostsOff); err != nil {
 		return err
 	}
 	s.forgetSite() // this node sees the change at once

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -9,8 +8,8 @@ import (
 
 	"quire/internal/apperr"
 	"quire/internal/guestpost"
+	"quire/internal/guestposting"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // guestAuthorPage lists every public post by one guest (matched by e-mail
@@ -27,11 +26,11 @@ func (s *Server) guestAuthor(w http.ResponseWriter, r *http.Request) error {
 		return apperr.ErrNotFound
 	}
 	ctx := r.Context()
-	g, err := store.GuestByID(ctx, s.store.Pool, id)
+	g, err := s.guests.Guest(ctx, id)
 	if err != nil {
 		return err
 	}
-	posts, err := store.GuestPosts(ctx, s.store.Pool, id, 100)
+	posts, err := s.guests.GuestPosts(ctx, id, 100)
 	if err != nil {
 		return err
 	}
@@ -45,13 +44,6 @@ func (s *Server) guestAuthor(w http.ResponseWriter, r *http.Request) error {
 
 // guestBox loads the editor's note and the guest's bio box of a guest
 // post, or nil for any other post.
-func (s *Server) guestBox(r *http.Request, p *post.Post) (*store.GuestBox, error) {
-	if p.Author.GuestID == 0 {
-		return nil, nil
-	}
-	b, err := store.GuestBoxForPost(r.Context(), s.store.Pool, p.ID)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil, nil
-	}
-	return b, err
+func (s *Server) guestBox(r *http.Request, p *post.Post) (*guestposting.Box, error) {
+	return s.guests.BoxFor(r.Context(), p)
 }

@@ -9,7 +9,6 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // pendingPosts are contributors' posts waiting for review, shown above
@@ -19,11 +18,7 @@ func (s *Server) pendingPosts(r *http.Request) ([]*post.Post, error) {
 	if !account.Can(userFrom(r.Context()), account.ReviewGuestPosts, account.Site) {
 		return nil, nil
 	}
-	pp, err := store.ListPosts(r.Context(), s.store.Pool, store.ListFilter{Statuses: []post.Status{post.Pending}, Limit: 50})
-	if err != nil {
-		return nil, err
-	}
-	return pp.Posts, nil
+	return s.guests.PendingPosts(r.Context())
 }
 
 // postReturn sends a contributor's pending post back to draft with the

@@ -16,7 +16,6 @@ import (
 	"quire/internal/moderating"
 	"quire/internal/moderation"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // moderationRoutes are the moderators' pages; routes.go mounts them in the
@@ -32,11 +31,6 @@ func (s *Server) moderationRoutes(r chi.Router) {
 	r.Get("/admin/outbox", s.h(s.outboxPage))
 	r.Get("/admin/invite", s.h(s.inviteForm))
 	r.Post("/admin/invite", s.h(s.invite))
-}
-
-// queue is the moderation workflow over this server's services.
-func (s *Server) queue() *moderating.Service {
-	return &moderating.Service{Store: s.store, Comments: s.comments, Guests: s.guests}
 }
 
 // queuePage is the moderation queue: one list of every kind the viewer
@@ -58,7 +52,7 @@ type queuePage struct {
 
 // queueCard is one item as the queue shows it.
 type queueCard struct {
-	store.QueueItem
+	moderating.Item
 	Long bool // fold the content after about 20 lines
 }
 
@@ -88,7 +82,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := store.QueueFilter{Status: comment.Status(q.Get("status")), Limit: 50, Cursor: q.Get("after")}
+	f := moderating.Filter{Status: comment.Status(q.Get("status")), Limit: 50, Cursor: q.Get("after")}
 	if f.Status == "" || f.Status == comment.StatusApproved || !f.Status.Valid() {
 		f.Status = comment.StatusHeld
 	}
@@ -97,11 +91,11 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 		kind = ""
 	}
 	f.PostID, _ = strconv.ParseInt(q.Get("post"), 10, 64)
-	items, next, err := s.queue().List(ctx, u, f, kind)
+	items, next, err := s.queue.List(ctx, u, f, kind)
 	if err != nil {
 		return err
 	}
-	counts, err := s.queue().Counts(ctx, u)
+	counts, err := s.queue.Counts(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -113,10 +107,10 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 		Back: r.URL.RequestURI(), Kinds: kinds}
 	p.NoIndex = true
 	for _, it := range items {
-		p.Cards = append(p.Cards, queueCard{QueueItem: it, Long: longContent(it.BodyHTML)})
+		p.Cards = append(p.Cards, queueCard{Item: it, Long: longContent(it.BodyHTML)})
 	}
 	if f.PostID != 0 {
-		if pp, err := store.PostByID(ctx, s.store.Pool, f.PostID); err == nil {
+		if pp, err := s.comments.Post(ctx, f.PostID); err == nil {
 			p.PostTitle = pp.Title
 		}
 	}
@@ -179,7 +173,7 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 		}
 		keys = append(keys, k)
 	}
-	done, skipped, err := s.queue().Act(r.Context(), userFrom(r.Context()), keys, action)
+	done, skipped, err := s.queue.Act(r.Context(), userFrom(r.Context()), keys, action)
 	if err != nil {
 		return err
 	}
@@ -232,7 +226,7 @@ func (s *Server) queueReply(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) queueEmptySpam(w http.ResponseWriter, r *http.Request) error {
-	n, err := s.queue().EmptySpam(r.Context(), userFrom(r.Context()))
+	n, err := s.queue.EmptySpam(r.Context(), userFrom(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -245,7 +239,7 @@ func (s *Server) queueEmptySpam(w http.ResponseWriter, r *http.Request) error {
 // menu badge and the dashboard: the Held tab's own number. An error shows
 // no count rather than failing the page.
 func (s *Server) heldCount(r *http.Request) int {
-	counts, err := s.queue().Counts(r.Context(), userFrom(r.Context()))
+	counts, err := s.queue.Counts(r.Context(), userFrom(r.Context()))
 	if err != nil {
 		s.log.Warn("counting the queue", "err", err)
 	}

@@ -25,6 +25,7 @@ import (
 	"quire/internal/mail"
 	"quire/internal/media"
 	"quire/internal/media/library"
+	"quire/internal/moderating"
 	"quire/internal/newsletter"
 	"quire/internal/pagecache"
 	"quire/internal/reading"
@@ -78,6 +79,7 @@ type Server struct {
 	media    *library.Service      // uploaded images (media*.go)
 	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
 	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
+	queue    *moderating.Service   // the moderation queue over comments and guest posts (moderation.go)
 	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
 	reading  *reading.Service      // public reads, the site settings and navigation, replica choice (replica.go)
 

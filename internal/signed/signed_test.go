@@ -1,6 +1,9 @@
 package signed
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestSignVerify(t *testing.T) {
 	k := Key("secret key of test")
@@ -25,5 +28,28 @@ func TestSignVerify(t *testing.T) {
 	}
 	if _, ok := Key(nil).Verify("edit", Key(nil).Sign("edit", "1")); ok {
 		t.Error("an empty key verifies")
+	}
+}
+
+func TestStampSince(t *testing.T) {
+	k := Key("secret key of test")
+	served := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	tok := k.Stamp("comment-form", served, "42")
+	if d := k.Since("comment-form", tok, served.Add(7*time.Second), "42"); d != 7*time.Second {
+		t.Errorf("Since = %v, want 7s", d)
+	}
+	for name, d := range map[string]time.Duration{
+		"same instant":  k.Since("comment-form", tok, served, "42"),
+		"other scope":   k.Since("comment-form", tok, served.Add(time.Minute), "43"),
+		"no scope":      k.Since("comment-form", tok, served.Add(time.Minute)),
+		"other purpose": k.Since("guest-form", tok, served.Add(time.Minute), "42"),
+		"missing":       k.Since("comment-form", "", served.Add(time.Minute), "42"),
+	} {
+		if d != -time.Nanosecond {
+			t.Errorf("%s: Since = %v, want -1ns (sent instantly)", name, d)
+		}
+	}
+	if d := k.Since("guest-form", k.Stamp("guest-form", served), served.Add(time.Second)); d != time.Second {
+		t.Errorf("unscoped: Since = %v, want 1s", d)
 	}
 }

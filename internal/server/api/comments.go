@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"quire/internal/comment"
 	"quire/internal/commenting"
 	"quire/internal/moderation"
-	"quire/internal/store"
 )
 
 // commentRoutes are public: anyone may read a thread and comment (as a
@@ -78,11 +76,7 @@ func (a *API) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := store.PostByID(r.Context(), a.store.Pool, id)
-	if errors.Is(err, apperr.ErrNotFound) || (err == nil && !p.Public(time.Now())) {
-		return apperr.New(apperr.NotFound, "There is no such post.")
-	}
-	if err != nil {
+	if _, err := a.comments.PublicPost(r.Context(), id); err != nil {
 		return err
 	}
 	limit, err := limitParam(r, 100, 500)
@@ -93,7 +87,7 @@ func (a *API) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.New(apperr.Invalid, "The cursor is not one this API gave out.")
 	}
-	cs, err := store.ThreadPage(r.Context(), a.store.Pool, id, string(after), limit+1)
+	cs, err := a.comments.ThreadAfter(r.Context(), id, string(after), limit+1)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,6 @@ import (
 	"quire/internal/guestpost"
 	"quire/internal/guestposting"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // guestPublicRoutes take submissions from anyone; the workflow's flood
@@ -122,16 +121,8 @@ func (a *API) guestList(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.reviewer(r); err != nil {
 		return err
 	}
-	f := store.SubmissionFilter{}
-	switch st := r.URL.Query().Get("status"); {
-	case st == "" || st == "open":
-		f.Statuses = []guestpost.Status{guestpost.Received, guestpost.InReview}
-	case st == "spam":
-		f.Spam = true
-	case st == "all":
-	case guestpost.Status(st).Valid():
-		f.Statuses = []guestpost.Status{guestpost.Status(st)}
-	default:
+	f, ok := guestposting.FilterFor(r.URL.Query().Get("status"))
+	if !ok {
 		return apperr.New(apperr.Invalid, "status must be open, received, in_review, changes_requested, scheduled, published, declined, spam or all.")
 	}
 	var err error
@@ -143,7 +134,7 @@ func (a *API) guestList(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "The cursor is not one this API gave out.")
 		}
 	}
-	subs, next, err := store.ListSubmissions(r.Context(), a.store.Pool, f)
+	subs, next, err := a.guests.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -168,24 +159,15 @@ func (a *API) guestRead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.New(apperr.NotFound, "There is no such guest post.")
 	}
-	ctx := r.Context()
-	s, err := store.SubmissionByID(ctx, a.store.Pool, id)
+	d, err := a.guests.Detail(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	j := guestJSON(s, time.Now())
-	vs, err := store.Versions(ctx, a.store.Pool, id)
-	if err != nil {
-		return err
-	}
-	for _, v := range vs {
+	j := guestJSON(d.Sub, time.Now())
+	for _, v := range d.Versions {
 		j.Versions = append(j.Versions, VersionJSON{v.Number, v.ByGuest(), v.Title, string(v.Format), v.BodySource, v.BodyHTML, v.CreatedAt.UTC()})
 	}
-	ms, err := store.Messages(ctx, a.store.Pool, id)
-	if err != nil {
-		return err
-	}
-	for _, m := range ms {
+	for _, m := range d.Messages {
 		j.Messages = append(j.Messages, GuestMsgJSON{string(m.Event), m.FromGuest(), m.Body, m.CreatedAt.UTC()})
 	}
 	writeJSON(w, http.StatusOK, j)

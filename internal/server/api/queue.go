@@ -12,7 +12,6 @@ import (
 	"quire/internal/commenting"
 	"quire/internal/moderating"
 	"quire/internal/moderation"
-	"quire/internal/store"
 )
 
 // queueRoutes are the moderation queue: one list of every kind the
@@ -46,13 +45,15 @@ type QueueItemJSON struct {
 	GuestStatus string       `json:"guest_status,omitempty"`
 }
 
+// moderating is the queue over the API's comment and guest-post
+// workflows (a few pointers: nothing is loaded).
 func (a *API) moderating() *moderating.Service {
-	return &moderating.Service{Store: a.store, Comments: a.comments, Guests: a.guests}
+	return moderating.New(a.comments, a.guests)
 }
 
 func (a *API) queue(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := store.QueueFilter{Status: comment.Status(q.Get("status")), Cursor: q.Get("cursor")}
+	f := moderating.Filter{Status: comment.Status(q.Get("status")), Cursor: q.Get("cursor")}
 	if f.Status == "" {
 		f.Status = comment.StatusHeld
 	}
@@ -112,7 +113,7 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 	if !moderating.May(u, k.Kind) {
 		return apperr.New(apperr.Forbidden, "This token's user may not moderate %ss.", k.Kind.Label())
 	}
-	if err := a.queueItemExists(r, k); err != nil {
+	if err := a.moderating().Exists(r.Context(), k); err != nil {
 		return err
 	}
 	done, _, err := a.moderating().Act(r.Context(), u, []moderation.Key{k}, action) // one key: nothing is skipped, it fails
@@ -133,21 +134,5 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 		out["status"], out["deleted"] = "deleted", true
 	}
 	writeJSON(w, http.StatusOK, out)
-	return nil
-}
-
-// queueItemExists answers 404 for a key that names no item of its kind.
-func (a *API) queueItemExists(r *http.Request, k moderation.Key) error {
-	if k.Kind == moderation.KindGuestPost {
-		_, err := store.SubmissionByID(r.Context(), a.store.Pool, k.ID)
-		return err
-	}
-	c, err := store.CommentByID(r.Context(), a.store.Pool, k.ID)
-	if err != nil {
-		return err
-	}
-	if string(c.Kind) != string(k.Kind) {
-		return apperr.New(apperr.NotFound, "There is no such queue item.")
-	}
 	return nil
 }
