@@ -34,7 +34,7 @@ func (s *Server) initComments(q *jobs.Queue) error {
 		}
 	}
 	s.jobs = q
-	s.comments = &commenting.Service{Store: s.store, Render: renderer(), Jobs: q, Key: key, Now: s.now}
+	s.comments = &commenting.Service{Store: s.store, Render: s.publishing.Render, Jobs: q, Key: key, Now: s.now}
 	s.mail, err = mail.LoadTemplates(s.webFS)
 	return err
 }

@@ -27,6 +27,7 @@ import (
 	"quire/internal/media/library"
 	"quire/internal/newsletter"
 	"quire/internal/pagecache"
+	"quire/internal/publishing"
 	"quire/internal/signed"
 	"quire/internal/site"
 	"quire/internal/store"
@@ -80,6 +81,8 @@ type Server struct {
 	nav      navCache              // Pages: the navigation's pages (page_read.go)
 	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
 
+	publishing *publishing.Service // posts and pages: the editor's and the API's workflow (routes_posts.go)
+
 	replica   *store.Replica // anonymous page reads (replica.go); nil: none
 	replicaDB store.DB       // replica with fallback to the primary
 
@@ -111,6 +114,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.registry)
 	s.sessions = NewSessionStore(d.Store, d.Config.Secure())
+	s.initPublishing() // first: the comment, guest-post and profile code share its renderer
 	if err := s.initComments(d.Jobs); err != nil {
 		return nil, err
 	}
