@@ -25,6 +25,9 @@ type Service struct {
 	// restore, trash): the node's copy of the site navigation is stale. The
 	// HTML pages and the API share it, so both leave the navigation right.
 	NavChanged func()
+	// Reader picks the database a public page reads from: a replica for
+	// anonymous readers, else the primary. nil: always the primary.
+	Reader func(context.Context) store.DB
 }
 
 // Filter selects posts for the editors' lists and the API.
@@ -76,6 +79,19 @@ func (s *Service) Readable(ctx context.Context, u *account.User, id int64) (*pos
 		return nil, apperr.ErrNotFound
 	}
 	return p, nil
+}
+
+// SlugRedirect returns the current slug of the post or page of kind that
+// once had slug, for a reader's 301. Errors: apperr.ErrNotFound.
+func (s *Service) SlugRedirect(ctx context.Context, kind post.Kind, slug string) (string, error) {
+	return store.SlugRedirect(ctx, s.reader(ctx), kind, slug)
+}
+
+func (s *Service) reader(ctx context.Context) store.DB {
+	if s.Reader != nil {
+		return s.Reader(ctx)
+	}
+	return s.Store.Pool
 }
 
 // pageChanged tells the navigation when p is a page.

@@ -15,9 +15,11 @@ import (
 // one Markdown and sanitising pipeline (render.New is costly and its
 // result safe to share; the comment, guest-post and profile code use the
 // same one through s.publishing.Render). A page written through the HTML
-// editor or the API drops this node's navigation.
+// editor or the API drops this node's navigation; public reads (slug
+// redirects) take the replica when the request may.
 func (s *Server) initPublishing() {
-	s.publishing = &publishing.Service{Store: s.store, Render: render.New(), Now: s.now, NavChanged: s.navChanged}
+	s.publishing = &publishing.Service{Store: s.store, Render: render.New(), Now: s.now, NavChanged: s.navChanged,
+		Reader: s.reader}
 }
 
 // feedRoutes are the machine-read documents of the Publishing issue: no
