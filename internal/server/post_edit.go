@@ -32,7 +32,14 @@ type editorPage struct {
 	NewsletterOff bool
 }
 
+// renderEditor shows the editor for p filled from f; err, when it is a
+// form's error (apperr.Invalid or Conflict), is shown on the form with
+// its status, and any other error is returned as it is, before any work.
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, p *post.Post, f postForm, err error) error {
+	e, formErr := apperr.As(err)
+	if err != nil && (!formErr || e.Code != apperr.Invalid && e.Code != apperr.Conflict) {
+		return err
+	}
 	title := "New post"
 	if p.Kind == post.KindPage {
 		title = "New page"
@@ -50,10 +57,6 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	s.offerAutosave(r, &ep)
 	ep.Featured = s.featuredChoice(r, ep.Form.Featured)
 	if err != nil {
-		e, ok := apperr.As(err)
-		if !ok || e.Code != apperr.Invalid && e.Code != apperr.Conflict {
-			return err
-		}
 		ep.Error, ep.Errors = e.Message, e.Fields
 		status = apperr.HTTPStatus(e.Code)
 	}
