@@ -2,7 +2,6 @@ package post
 
 import (
 	"strconv"
-	"strings"
 
 	"quire/internal/apperr"
 )
@@ -48,26 +47,23 @@ func (s PageSettings) Validate() error {
 	return nil
 }
 
-// reserved are the first path segments the site's routes use, so no page
-// may take them as its slug (the page would never be reached, or would
-// hide the route if the routing changed). TestReservedCoversRoutes walks
-// the router to keep the list complete.
-var reserved = map[string]bool{}
-
-func init() {
-	for _, s := range strings.Fields(`admin api posts page pages feed feeds tags categories authors archive
-		search signin signout signup static media write guest guests guest-posts xmlrpc webmention
-		webmentions healthz readyz metrics sitemap robots comments contact-sent members password
-		invite invites profile import export login logout register wp-admin wp-login wp-content
-		wp-json favicon well-known setup
-		newsletter`) {
-		reserved[s] = true
-	}
-}
-
 // ReservedSlug reports whether slug names a route of the site and so
-// cannot be a page's.
-func ReservedSlug(slug string) bool { return reserved[slug] }
+// cannot be a page's: the first path segments the site's routes use (the
+// page would never be reached, or would hide the route if the routing
+// changed). TestReservedCoversRoutes walks the router to keep the list
+// complete.
+func ReservedSlug(slug string) bool {
+	switch slug {
+	case "admin", "api", "posts", "page", "pages", "feed", "feeds", "tags", "categories", "authors", "archive",
+		"search", "signin", "signout", "signup", "static", "media", "write", "guest", "guests", "guest-posts",
+		"xmlrpc", "webmention", "webmentions", "healthz", "readyz", "metrics", "sitemap", "robots", "comments",
+		"contact-sent", "members", "password", "invite", "invites", "profile", "import", "export", "login",
+		"logout", "register", "wp-admin", "wp-login", "wp-content", "wp-json", "favicon", "well-known", "setup",
+		"newsletter":
+		return true
+	}
+	return false
+}
 
 // ReservedError is the field error for a page slug that a route uses.
 func ReservedError(slug string) error {

@@ -6,17 +6,10 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"quire/internal/account"
 	"quire/internal/apperr"
-	"quire/internal/store"
-)
-
-// Autosave limits: what one unsaved copy may hold (the migration's checks).
-const (
-	autosaveMaxTitle = 300
-	autosaveMaxBody  = 500000
+	"quire/internal/publishing"
 )
 
 // autosave stores the editor's unsaved title and body for the signed-in
@@ -28,21 +21,9 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return Classify(err)
 	}
-	u := userFrom(r.Context())
-	a := store.Autosave{Title: r.PostForm.Get("title"), Body: r.PostForm.Get("body")}
+	a := publishing.Autosave{Title: r.PostForm.Get("title"), Body: r.PostForm.Get("body")}
 	a.PostID, _ = strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
-	if a.PostID < 0 {
-		return apperr.ErrNotFound
-	}
-	if a.PostID != 0 {
-		if _, err := s.editableID(r, a.PostID); err != nil {
-			return err
-		}
-	}
-	if utf8.RuneCountInString(a.Title) > autosaveMaxTitle || utf8.RuneCountInString(a.Body) > autosaveMaxBody {
-		return apperr.New(apperr.TooLarge, "This draft is too long to autosave; save it with the buttons.")
-	}
-	if err := store.PutAutosave(r.Context(), s.store.Pool, u.ID, a); err != nil {
+	if err := s.publishing.PutAutosave(r.Context(), userFrom(r.Context()), a); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -59,7 +40,7 @@ func (s *Server) autosaveDiscard(w http.ResponseWriter, r *http.Request) error {
 		return Classify(err)
 	}
 	id, _ := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
-	if err := store.DropAutosave(r.Context(), s.store.Pool, userFrom(r.Context()).ID, id); err != nil {
+	if err := s.publishing.DropAutosave(r.Context(), userFrom(r.Context()).ID, id); err != nil {
 		return err
 	}
 	redirect(w, r, editorPath(id))
@@ -80,7 +61,7 @@ func (s *Server) offerAutosave(r *http.Request, ep *editorPage) {
 	if r.Method != http.MethodGet {
 		return
 	}
-	a, err := store.AutosaveOf(r.Context(), s.store.Pool, userFrom(r.Context()).ID, ep.Post.ID)
+	a, err := s.publishing.AutosaveOf(r.Context(), userFrom(r.Context()).ID, ep.Post.ID)
 	if err != nil {
 		if !errors.Is(err, apperr.ErrNotFound) {
 			s.log.Warn("reading autosave", "err", err)
@@ -101,7 +82,7 @@ func (s *Server) offerAutosave(r *http.Request, ep *editorPage) {
 // dropAutosave deletes the signed-in user's unsaved copy of postID after
 // a save; a failure is logged, never shown (the save itself succeeded).
 func (s *Server) dropAutosave(r *http.Request, postID int64) {
-	if err := store.DropAutosave(r.Context(), s.store.Pool, userFrom(r.Context()).ID, postID); err != nil {
+	if err := s.publishing.DropAutosave(r.Context(), userFrom(r.Context()).ID, postID); err != nil {
 		s.log.Warn("dropping autosave", "err", err)
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) initComments(q *jobs.Queue) error {
 		}
 	}
 	s.jobs = q
-	s.comments = &commenting.Service{Store: s.store, Render: renderer(), Jobs: q, Key: key, Now: s.now, Reader: s.reader}
+	s.comments = &commenting.Service{Store: s.store, Render: s.publishing.Render, Jobs: q, Key: key, Now: s.now, Reader: s.reader}
 	s.mail, err = mail.LoadTemplates(s.webFS)
 	return err
 }

@@ -11,7 +11,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/media/library"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/publishing"
 )
 
 // editorAction is one of the editor's submit buttons: what the writer
@@ -120,7 +120,7 @@ func (s *Server) insertableImages(r *http.Request) []imageChoice {
 	return out
 }
 
-func (s *Server) imageChoiceOf(m *store.Media) imageChoice {
+func (s *Server) imageChoiceOf(m *publishing.Media) imageChoice {
 	thumb := m.Name
 	if len(m.Variants) > 0 {
 		thumb = m.Variants[0].Name // the smallest

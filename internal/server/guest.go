@@ -22,7 +22,7 @@ const purposeGuestForm = "guest-form"
 // initGuestPosts builds the guest-post workflow on the comment workflow's
 // key, jobs and rules (comments.go runs first).
 func (s *Server) initGuestPosts() {
-	s.guests = &guestposting.Service{Store: s.store, Render: renderer(), Jobs: s.jobs, Mail: s.mail, Key: s.key,
+	s.guests = &guestposting.Service{Store: s.store, Render: s.publishing.Render, Jobs: s.jobs, Mail: s.mail, Key: s.key,
 		BaseURL: s.cfg.BaseURL, Now: s.now, Site: func(ctx context.Context) string { return s.siteInfo(ctx).Title },
 		Rules: func(ctx context.Context) (moderation.Settings, error) {
 			_, rules, err := s.comments.Settings(ctx)

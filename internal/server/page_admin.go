@@ -9,7 +9,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/publishing"
 )
 
 // Pages are written in the post editor: "New page" opens it with kind
@@ -26,14 +26,14 @@ func (s *Server) pageAdminRoutes(r chi.Router) {
 // pagesPage is the data of the editors' list of pages.
 type pagesPage struct {
 	Page
-	Pages []store.PageRow
+	Pages []publishing.PageRow
 }
 
 func (s *Server) pageList(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.ManagePages, account.Site); err != nil {
 		return err
 	}
-	rows, err := store.ListPages(r.Context(), s.store.Pool)
+	rows, err := s.publishing.Pages(r.Context())
 	if err != nil {
 		return err
 	}
@@ -71,37 +71,28 @@ func (s *Server) pageFormOf(r *http.Request, p *post.Post, f *postForm) error {
 	if p.Kind != post.KindPage {
 		return nil
 	}
-	st, err := store.PageSettingsOf(r.Context(), s.store.Pool, p.ID)
+	st, err := s.publishing.PageSettings(r.Context(), p.ID)
 	f.NavOrder, f.Template = st.NavString(), string(st.Template)
 	return err
 }
 
-// createPostOrPage stores a new post, or a new page with its settings.
-func (s *Server) createPostOrPage(r *http.Request, p *post.Post, f postForm) error {
-	u := userFrom(r.Context())
-	if p.Kind != post.KindPage {
-		return store.CreatePost(r.Context(), s.store.Pool, u.ID, p)
-	}
-	st, err := pageSettingsOf(f)
+// extrasOf reads what the editor saves besides post p itself: its
+// featured image (featured.go) and, for a page, its settings. Errors:
+// apperr.Invalid.
+func extrasOf(p *post.Post, f postForm) (publishing.Extras, error) {
+	featured, err := featuredOfForm(f)
 	if err != nil {
-		return err
+		return publishing.Extras{}, err
 	}
-	defer s.navChanged()
-	return store.CreatePage(r.Context(), s.store.Pool, u.ID, p, st)
-}
-
-// updatePostOrPage saves a post, or a page with its settings.
-func (s *Server) updatePostOrPage(r *http.Request, p *post.Post, f postForm, check func(*post.Post) error) error {
-	u := userFrom(r.Context())
-	if p.Kind != post.KindPage {
-		return store.UpdatePost(r.Context(), s.store.Pool, u.ID, p, check)
+	x := publishing.Extras{Featured: &featured}
+	if p.Kind == post.KindPage {
+		st, err := pageSettingsOf(f)
+		if err != nil {
+			return x, err
+		}
+		x.Page = &st
 	}
-	st, err := pageSettingsOf(f)
-	if err != nil {
-		return err
-	}
-	defer s.navChanged()
-	return store.UpdatePage(r.Context(), s.store.Pool, u.ID, p, st, check)
+	return x, nil
 }
 
 // adminListOf is the editors' list p belongs in.

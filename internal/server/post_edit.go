@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,7 +10,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/publishing"
 )
 
 // editorPage is the data of the post editor.
@@ -21,19 +20,26 @@ type editorPage struct {
 	Form     postForm
 	Errors   map[string]string
 	Error    string
-	Actions  []editorAction  // the submit buttons (editor_actions.go)
-	Images   []imageChoice   // "Insert image": the newest library images (editor_actions.go)
-	Restore  *store.Autosave // an unsaved copy the editor offers back (autosave.go)
-	Featured *imageChoice    // the chosen featured image, shown beside its picker (featured.go)
+	Actions  []editorAction       // the submit buttons (editor_actions.go)
+	Images   []imageChoice        // "Insert image": the newest library images (editor_actions.go)
+	Restore  *publishing.Autosave // an unsaved copy the editor offers back (autosave.go)
+	Featured *imageChoice         // the chosen featured image, shown beside its picker (featured.go)
 	Restored bool
 	Policies []post.CommentPolicy
 	// Linkbacks are the pingbacks and webmentions the post sent (linkback_page.go).
-	Linkbacks []store.LinkbackOut
+	Linkbacks []publishing.SentLinkback
 	// NewsletterOff: "don't e-mail this one" (newsletter_editor.go).
 	NewsletterOff bool
 }
 
+// renderEditor shows the editor for p filled from f; err, when it is a
+// form's error (apperr.Invalid or Conflict), is shown on the form with
+// its status, and any other error is returned as it is, before any work.
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, p *post.Post, f postForm, err error) error {
+	e, formErr := apperr.As(err)
+	if err != nil && (!formErr || e.Code != apperr.Invalid && e.Code != apperr.Conflict) {
+		return err
+	}
 	title := "New post"
 	if p.Kind == post.KindPage {
 		title = "New page"
@@ -51,10 +57,6 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	s.offerAutosave(r, &ep)
 	ep.Featured = s.featuredChoice(r, ep.Form.Featured)
 	if err != nil {
-		e, ok := apperr.As(err)
-		if !ok || e.Code != apperr.Invalid && e.Code != apperr.Conflict {
-			return err
-		}
 		ep.Error, ep.Errors = e.Message, e.Fields
 		status = apperr.HTTPStatus(e.Code)
 	}
@@ -77,23 +79,17 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &post.Post{AuthorID: u.ID}
-	if err := f.apply(p, s.now()); err != nil {
+	if err := f.apply(p, s.now(), s.publishing.Prepare); err != nil {
 		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
 	}
-	if err := post.Transition(u, &post.Post{AuthorID: u.ID, Kind: p.Kind}, p.Status); err != nil {
-		return err
+	x, err := extrasOf(p, f) // featured image (featured.go), page settings (page_admin.go)
+	if err == nil {
+		err = s.publishing.Create(r.Context(), u, p, x)
 	}
-	featured, err := s.featuredOfForm(r, f) // featured.go
-	if err != nil {
-		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
-	}
-	if err := s.createPostOrPage(r, p, f); err != nil { // Pages: page_admin.go
+	if err != nil { // a refused status is no form error: renderEditor returns it as it is
 		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID, Kind: p.Kind}, f, err)
 	}
 	if err := s.saveNewsletterOff(r, p.ID, p.Kind); err != nil { // Newsletter: newsletter_editor.go
-		return err
-	}
-	if err := store.SetFeatured(r.Context(), s.store.Pool, p.ID, featured); err != nil {
 		return err
 	}
 	s.dropAutosave(r, 0) // saved: the unsaved copy is stale (autosave.go)
@@ -138,27 +134,17 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := *old
-	if err := f.apply(&p, s.now()); err != nil {
+	if err := f.apply(&p, s.now(), s.publishing.Prepare); err != nil {
 		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
 	}
-	featured, err := s.featuredOfForm(r, f) // featured.go
-	if err != nil {
-		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
+	x, err := extrasOf(&p, f) // featured image (featured.go), page settings (page_admin.go)
+	if err == nil {
+		err = s.publishing.Update(r.Context(), u, &p, x)
 	}
-	err = s.updatePostOrPage(r, &p, f, func(stored *post.Post) error { // Pages: page_admin.go
-		return post.Transition(u, stored, p.Status)
-	})
-	var e *apperr.Error
-	if errors.As(err, &e) && (e.Code == apperr.Invalid || e.Code == apperr.Conflict) {
+	if err != nil { // only field errors and conflicts show the form again
 		return s.renderEditor(w, r, http.StatusBadRequest, old, f, err)
-	}
-	if err != nil {
-		return err
 	}
 	if err := s.saveNewsletterOff(r, p.ID, p.Kind); err != nil { // Newsletter: newsletter_editor.go
-		return err
-	}
-	if err := store.SetFeatured(r.Context(), s.store.Pool, p.ID, featured); err != nil {
 		return err
 	}
 	s.dropAutosave(r, p.ID) // saved: the unsaved copy is stale (autosave.go)
@@ -181,18 +167,13 @@ func savedMessage(p *post.Post, loc *time.Location) string {
 }
 
 func (s *Server) postTrash(w http.ResponseWriter, r *http.Request) error {
-	u := userFrom(r.Context())
 	p, err := s.editable(r)
 	if err != nil {
 		return err
 	}
-	err = store.SetPostStatus(r.Context(), s.store.Pool, u.ID, p.ID, post.Trashed, func(stored *post.Post) error {
-		return post.Transition(u, stored, post.Trashed)
-	})
-	if err != nil {
+	if p, err = s.publishing.Trash(r.Context(), userFrom(r.Context()), p.ID); err != nil { // the API trashes here too
 		return err
 	}
-	s.navChanged() // Pages: a trashed page leaves the navigation
 	s.setFlash(w, r, "Moved to the trash.")
 	redirect(w, r, adminListOf(p)) // Pages: back to the pages list (page_admin.go)
 	return nil
@@ -217,7 +198,7 @@ func (s *Server) postPreview(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.ID, p.AuthorID, p.Author, p.CreatedAt = stored.ID, stored.AuthorID, stored.Author, stored.CreatedAt
 	}
-	if err := f.apply(p, s.now()); err != nil {
+	if err := f.apply(p, s.now(), s.publishing.Prepare); err != nil {
 		return s.renderEditor(w, r, http.StatusBadRequest, &post.Post{AuthorID: u.ID}, f, err)
 	}
 	if p.PublishedAt.IsZero() {
@@ -233,12 +214,5 @@ func (s *Server) postPreview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) editableID(r *http.Request, id int64) (*post.Post, error) {
-	p, err := store.PostByID(r.Context(), s.store.Pool, id)
-	if err != nil {
-		return nil, err
-	}
-	if !post.CanEdit(userFrom(r.Context()), p) {
-		return nil, apperr.New(apperr.Forbidden, "You may not edit this post.")
-	}
-	return p, nil
+	return s.publishing.Editable(r.Context(), userFrom(r.Context()), id)
 }

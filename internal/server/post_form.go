@@ -57,9 +57,9 @@ func readPostForm(r *http.Request) (postForm, error) {
 }
 
 // apply copies the form into p, resolves the status against now (a future
-// date schedules) and renders the HTML. Returns apperr.Invalid with field
-// messages.
-func (f postForm) apply(p *post.Post, now time.Time) error {
+// date schedules), then prepare validates and renders it
+// (publishing.Service.Prepare). Returns apperr.Invalid with field messages.
+func (f postForm) apply(p *post.Post, now time.Time, prepare func(*post.Post) error) error {
 	p.Title, p.Slug, p.BodySource, p.ExcerptSource = f.Title, f.Slug, f.Body, f.Excerpt
 	if p.ID == 0 && f.Kind == string(post.KindPage) {
 		p.Kind = post.KindPage // a new page; a stored item keeps its kind
@@ -81,9 +81,5 @@ func (f postForm) apply(p *post.Post, now time.Time) error {
 		f.Status = string(post.Draft)
 	}
 	p.Status, p.PublishedAt = post.Schedule(post.Status(f.Status), at, now)
-	p.Normalize()
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	return p.Render(renderer())
+	return prepare(p)
 }

@@ -6,7 +6,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/publishing"
 )
 
 // myPostsPage is the data of the writer's list of posts.
@@ -32,7 +32,7 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request) error {
 	}
 	mp := myPostsPage{Page: s.page(r, "Posts"), Tabs: post.Statuses}
 	mp.NoIndex = true
-	f := store.ListFilter{Cursor: cur, Limit: 25}
+	f := publishing.Filter{Cursor: cur, Limit: 25}
 	if st := post.Status(q.Get("status")); st.Valid() {
 		mp.Status = st
 		f.Statuses = []post.Status{st}
@@ -43,7 +43,7 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request) error {
 	if !mp.AllPosts {
 		f.AuthorID = u.ID
 	}
-	pg, err := store.ListPosts(r.Context(), s.store.Pool, f)
+	pg, err := s.publishing.List(r.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // revisionsPage lists a post's kept versions.
@@ -32,7 +31,7 @@ func (s *Server) revisionList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	revs, err := store.Revisions(r.Context(), s.store.Pool, p.ID)
+	revs, err := s.publishing.Revisions(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -50,7 +49,7 @@ func (s *Server) revision(r *http.Request) (*post.Post, post.Revision, error) {
 	if err != nil {
 		return nil, post.Revision{}, apperr.ErrNotFound
 	}
-	rev, err := store.RevisionByID(r.Context(), s.store.Pool, p.ID, id)
+	rev, err := s.publishing.Revision(r.Context(), p.ID, id)
 	return p, rev, err
 }
 
@@ -68,19 +67,11 @@ func (s *Server) revisionShow(w http.ResponseWriter, r *http.Request) error {
 // revisionRestore saves the revision's content as a new version of the
 // post; the version it replaces is kept, so a restore can be undone.
 func (s *Server) revisionRestore(w http.ResponseWriter, r *http.Request) error {
-	u := userFrom(r.Context())
 	p, rev, err := s.revision(r)
 	if err != nil {
 		return err
 	}
-	p.Restore(rev)
-	if err := p.Render(renderer()); err != nil {
-		return err
-	}
-	err = store.UpdatePost(r.Context(), s.store.Pool, u.ID, p, func(stored *post.Post) error {
-		return post.Transition(u, stored, stored.Status)
-	})
-	if err != nil {
+	if err := s.publishing.RestoreRevision(r.Context(), userFrom(r.Context()), p, rev); err != nil {
 		return err
 	}
 	s.setFlash(w, r, "Restored the version of "+rev.CreatedAt.UTC().Format("2 January 2006, 15:04 MST")+".")

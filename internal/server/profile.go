@@ -56,7 +56,7 @@ func (s *Server) profileSave(w http.ResponseWriter, r *http.Request) error {
 		e, _ := apperr.As(err)
 		return s.renderProfile(w, r, http.StatusBadRequest, &pr, e.Fields, e.Message)
 	}
-	bio, err := renderer().Render(render.Bio, render.Markdown, pr.BioSource)
+	bio, err := s.publishing.Render.Render(render.Bio, render.Markdown, pr.BioSource)
 	if err != nil {
 		return err
 	}

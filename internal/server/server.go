@@ -28,6 +28,7 @@ import (
 	"quire/internal/moderating"
 	"quire/internal/newsletter"
 	"quire/internal/pagecache"
+	"quire/internal/publishing"
 	"quire/internal/reading"
 	"quire/internal/signed"
 	"quire/internal/site"
@@ -64,24 +65,25 @@ type Server struct {
 	// look is the templates and static files in use: webFS, or the active
 	// uploaded theme over it, swapped whole when the theme changes
 	// (theme_active.go).
-	look     atomic.Pointer[look]
-	base     *look
-	themeMu  sync.Mutex // one theme reload at a time
-	sessions *SessionStore
-	metrics  *metrics
-	registry *prometheus.Registry
-	now      func() time.Time
-	handler  http.Handler
-	jobs     *jobs.Queue
-	comments *commenting.Service   // the comment workflow (comments*.go)
-	key      signed.Key            // signs form times, guest edit cookies, mail links
-	mail     *mail.Templates       // e-mail written by handlers (sign-up, password reset)
-	media    *library.Service      // uploaded images (media*.go)
-	lb       linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
-	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
-	queue    *moderating.Service   // the moderation queue over comments and guest posts (moderation.go)
-	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
-	reading  *reading.Service      // public reads, the site settings and navigation, replica choice (replica.go)
+	look       atomic.Pointer[look]
+	base       *look
+	themeMu    sync.Mutex // one theme reload at a time
+	sessions   *SessionStore
+	metrics    *metrics
+	registry   *prometheus.Registry
+	now        func() time.Time
+	handler    http.Handler
+	jobs       *jobs.Queue
+	comments   *commenting.Service   // the comment workflow (comments*.go)
+	key        signed.Key            // signs form times, guest edit cookies, mail links
+	mail       *mail.Templates       // e-mail written by handlers (sign-up, password reset)
+	media      *library.Service      // uploaded images (media*.go)
+	lb         linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
+	guests     *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
+	queue      *moderating.Service   // the moderation queue over comments and guest posts (moderation.go)
+	pages      *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
+	reading    *reading.Service      // public reads, the site settings and navigation, replica choice (replica.go)
+	publishing *publishing.Service   // posts and pages: the editor\'s and the API\'s workflow (routes_posts.go)
 
 	// Newsletter: following by e-mail (newsletter*.go) and the issue mail
 	// for the editor's preview.
@@ -108,6 +110,7 @@ func New(d Deps) (*Server, error) {
 	s.metrics = newMetrics(s.registry)
 	s.initReading(d)
 	s.sessions = NewSessionStore(d.Store, d.Config.Secure())
+	s.initPublishing() // first: the comment, guest-post and profile code share its renderer
 	if err := s.initComments(d.Jobs); err != nil {
 		return nil, err
 	}

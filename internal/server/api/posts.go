@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -12,12 +11,8 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/render"
-	"quire/internal/store"
+	"quire/internal/publishing"
 )
-
-// renderer is the process's one post pipeline; see server.renderer.
-var renderer = sync.OnceValue(render.New)
 
 // postRoutes registers /posts; Routes calls it in the token group.
 func (a *API) postRoutes(r chi.Router) {
@@ -44,7 +39,7 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "limit must be between 1 and 100.")
 		}
 	}
-	f := store.ListFilter{Cursor: cur, Limit: limit}
+	f := publishing.Filter{Cursor: cur, Limit: limit}
 	switch k := post.Kind(q.Get("kind")); k {
 	case "", post.KindPost:
 	case post.KindPage:
@@ -68,7 +63,7 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
 		kind  post.TermKind
 	}{{"tag", post.Tag}, {"category", post.Category}} {
 		if slug := q.Get(tf.param); slug != "" {
-			t, err := store.TermBySlug(ctx, a.store.Pool, tf.kind, slug)
+			t, err := a.publishing.Term(ctx, tf.kind, slug)
 			if errors.Is(err, apperr.ErrNotFound) {
 				writeJSON(w, http.StatusOK, map[string]any{"items": []PostJSON{}, "next_cursor": nil})
 				return nil
@@ -81,7 +76,7 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.AuthorID = u.ID
 	if name := q.Get("author"); name != "" {
-		au, err := store.AuthorByUsername(ctx, a.store.Pool, name)
+		au, err := a.publishing.Author(ctx, name)
 		if err != nil {
 			return err
 		}
@@ -98,7 +93,7 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Forbidden, "You may only list another author's published posts.")
 		}
 	}
-	pg, err := store.ListPosts(ctx, a.store.Pool, f)
+	pg, err := a.publishing.List(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -122,16 +117,13 @@ func (a *API) createPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &post.Post{AuthorID: u.ID, Kind: post.KindPost}
-	if st, err := store.SiteSettings(r.Context(), a.store.Pool); err == nil && (in.Kind == nil || *in.Kind == string(post.KindPost)) {
-		p.CommentPolicy = st.CommentPolicy // Settings: a post's default, unless the body names one (pages default to closed)
+	if pol, err := a.publishing.DefaultCommentPolicy(r.Context()); err == nil && (in.Kind == nil || *in.Kind == string(post.KindPost)) {
+		p.CommentPolicy = pol // Settings: a post's default, unless the body names one (pages default to closed)
 	}
-	if err := in.apply(p, time.Now()); err != nil {
+	if err := in.apply(p, time.Now(), a.publishing.Prepare); err != nil {
 		return err
 	}
-	if err := post.Transition(u, &post.Post{AuthorID: u.ID, Kind: p.Kind}, p.Status); err != nil {
-		return err
-	}
-	if err := store.CreatePost(r.Context(), a.store.Pool, u.ID, p); err != nil {
+	if err := a.publishing.Create(r.Context(), u, p, publishing.Extras{}); err != nil {
 		return err
 	}
 	p.Author = post.Byline{Username: u.Username, DisplayName: u.DisplayName, AvatarURL: u.AvatarURL}
@@ -147,14 +139,7 @@ func (a *API) loadPost(r *http.Request) (*post.Post, error) {
 	if err != nil {
 		return nil, apperr.ErrNotFound
 	}
-	p, err := store.PostByID(r.Context(), a.store.Pool, id)
-	if err != nil {
-		return nil, err
-	}
-	if !post.CanRead(User(r.Context()), p, time.Now()) { // a page: post.CanRead asks account.ManagePages
-		return nil, apperr.ErrNotFound
-	}
-	return p, nil
+	return a.publishing.Readable(r.Context(), User(r.Context()), id)
 }
 
 func (a *API) getPost(w http.ResponseWriter, r *http.Request) error {
@@ -179,13 +164,10 @@ func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := in.apply(p, time.Now()); err != nil {
+	if err := in.apply(p, time.Now(), a.publishing.Prepare); err != nil {
 		return err
 	}
-	err = store.UpdatePost(r.Context(), a.store.Pool, u.ID, p, func(stored *post.Post) error {
-		return post.Transition(u, stored, p.Status)
-	})
-	if err != nil {
+	if err := a.publishing.Update(r.Context(), u, p, publishing.Extras{}); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, a.postView(p))
@@ -193,19 +175,11 @@ func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {
-	u := User(r.Context())
 	p, err := a.loadPost(r)
 	if err != nil {
 		return err
 	}
-	err = store.SetPostStatus(r.Context(), a.store.Pool, u.ID, p.ID, post.Trashed, func(stored *post.Post) error {
-		return post.Transition(u, stored, post.Trashed)
-	})
-	if err != nil {
-		return err
-	}
-	p, err = store.PostByID(r.Context(), a.store.Pool, p.ID)
-	if err != nil {
+	if p, err = a.publishing.Trash(r.Context(), User(r.Context()), p.ID); err != nil { // the editor trashes here too
 		return err
 	}
 	writeJSON(w, http.StatusOK, a.postView(p))

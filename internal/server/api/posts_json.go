@@ -82,9 +82,10 @@ type postInput struct {
 	Categories    *[]string  `json:"categories"`
 }
 
-// apply copies the named fields into p, resolves the status against now
-// and renders. Returns apperr.Invalid.
-func (in postInput) apply(p *post.Post, now time.Time) error {
+// apply copies the named fields into p, resolves the status against now,
+// then prepare validates and renders it (publishing.Service.Prepare).
+// Returns apperr.Invalid.
+func (in postInput) apply(p *post.Post, now time.Time, prepare func(*post.Post) error) error {
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src
@@ -127,11 +128,7 @@ func (in postInput) apply(p *post.Post, now time.Time) error {
 		st = post.Draft
 	}
 	p.Status, p.PublishedAt = post.Schedule(st, at, now)
-	p.Normalize()
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	return p.Render(renderer())
+	return prepare(p)
 }
 
 func terms(kind post.TermKind, in []string) []post.Term {

@@ -1,0 +1,44 @@
+package publishing
+
+import (
+	"context"
+
+	"quire/internal/account"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// List returns one page of the posts f selects, for the editors' list and
+// the API (which decide f by the caller's role).
+func (s *Service) List(ctx context.Context, f Filter) (List, error) {
+	return store.ListPosts(ctx, s.Store.Pool, f)
+}
+
+// Pages lists every page with its settings, for the editors' pages list.
+func (s *Service) Pages(ctx context.Context) ([]PageRow, error) {
+	return store.ListPages(ctx, s.Store.Pool)
+}
+
+// PageSettings returns the stored settings of the page with postID.
+func (s *Service) PageSettings(ctx context.Context, postID int64) (post.PageSettings, error) {
+	return store.PageSettingsOf(ctx, s.Store.Pool, postID)
+}
+
+// Term returns the tag or category with slug, to filter a list by.
+// Errors: apperr.ErrNotFound.
+func (s *Service) Term(ctx context.Context, kind post.TermKind, slug string) (post.Term, error) {
+	return store.TermBySlug(ctx, s.Store.Pool, kind, slug)
+}
+
+// Author returns the active writer with username, to filter a list by.
+// Errors: apperr.ErrNotFound.
+func (s *Service) Author(ctx context.Context, username string) (*account.User, error) {
+	return store.AuthorByUsername(ctx, s.Store.Pool, username)
+}
+
+// DefaultCommentPolicy is the comment policy a new post gets unless its
+// writer picks one (the blog's settings).
+func (s *Service) DefaultCommentPolicy(ctx context.Context) (post.CommentPolicy, error) {
+	st, err := store.SiteSettings(ctx, s.Store.Pool)
+	return st.CommentPolicy, err
+}
