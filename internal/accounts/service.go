@@ -47,7 +47,7 @@ type Service struct {
 	// SignUp is the member sign-up mode (commenting.SignUpClosed,
 	// SignUpInvitation or SignUpOpen), kept with the discussion settings.
 	SignUp func(context.Context) (string, error)
-	Now       func() time.Time
+	Now    func() time.Time
 }
 
 func (s *Service) now() time.Time {

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/commenting"
 	"quire/internal/config"
 	"quire/internal/guestposting"
@@ -66,6 +67,7 @@ type Server struct {
 	base     *look
 	themeMu  sync.Mutex // one theme reload at a time
 	sessions *SessionStore
+	accounts *accounts.Service // Accounts: sign-in, sessions, sign-up, passwords, passkeys, two-factor (session.go)
 	metrics  *metrics
 	registry *prometheus.Registry
 	now      func() time.Time
@@ -110,10 +112,10 @@ func New(d Deps) (*Server, error) {
 		s.registry = prometheus.NewRegistry()
 	}
 	s.metrics = newMetrics(s.registry)
-	s.sessions = NewSessionStore(d.Store, d.Config.Secure())
 	if err := s.initComments(d.Jobs); err != nil {
 		return nil, err
 	}
+	s.initAccounts()
 	s.initGuestPosts()
 	if err := s.initNewsletter(); err != nil {
 		return nil, err

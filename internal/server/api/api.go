@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
 	"quire/internal/commenting"
 	"quire/internal/guestposting"
@@ -45,6 +46,8 @@ type Deps struct {
 	// SettingsChanged tells the server its cached site settings are stale
 	// (settings.go).
 	SettingsChanged func()
+	// Accounts resolves API tokens to their users (authenticate).
+	Accounts *accounts.Service
 }
 
 // API is the JSON API handler set.
@@ -59,12 +62,13 @@ type API struct {
 
 	newsletter      *newsletter.Service // Newsletter (subscribers.go)
 	settingsChanged func()
+	accounts        *accounts.Service // API tokens (authenticate)
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged}
+		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, accounts: d.Accounts}
 }
 
 type ctxKey int
@@ -127,7 +131,7 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 			a.fail(w, r, apperr.New(apperr.Unauthorized, "The Authorization header must be \"Bearer\" followed by a Quire API token."))
 			return
 		}
-		u, err := store.UserByToken(r.Context(), a.store.Pool, account.TokenHash(strings.TrimSpace(tok)))
+		u, err := a.accounts.UserByToken(r.Context(), strings.TrimSpace(tok))
 		if errors.Is(err, apperr.ErrNotFound) {
 			a.fail(w, r, apperr.New(apperr.Unauthorized, "This token is not valid: it may have been revoked."))
 			return
