@@ -135,6 +135,24 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	return nil
 }
 
+// freshSession returns the request's session emptied and without an id,
+// its stored row deleted: at sign-in whatever session the browser had
+// before (perhaps planted by someone else) is dropped, and Save makes a
+// new id.
+func (s *Server) freshSession(r *http.Request) (*sessions.Session, error) {
+	sess, err := s.sessions.Get(r, sessionCookie)
+	if err != nil {
+		return nil, err
+	}
+	if sess.ID != "" {
+		if err := s.accounts.DeleteSession(r.Context(), sess.ID); err != nil {
+			return nil, err
+		}
+	}
+	sess.ID = ""
+	return sess, nil
+}
+
 // loadUser puts the signed-in user (if any) and a pending flash message in
 // the request context. Requests without a session cookie cost no query.
 func (s *Server) loadUser(next http.Handler) http.Handler {
