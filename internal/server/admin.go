@@ -8,8 +8,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 // AdminLink is one thing the signed-in user may do, on the landing page.
@@ -71,7 +71,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	if err := can(r, account.ManageUsers, account.Site); err != nil {
 		return err
 	}
-	users, err := store.Users(r.Context(), s.store.Pool)
+	users, err := s.accounts.Users(r.Context())
 	if err != nil {
 		return err
 	}
@@ -93,25 +93,10 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 		DisplayName: strings.TrimSpace(r.PostForm.Get("display_name")),
 		Role:        account.Role(r.PostForm.Get("role")),
 	}
-	password := r.PostForm.Get("password")
-	if err := account.ValidateNew(f.Username, f.Email, f.Role, password); err != nil {
-		e, _ := apperr.As(err)
-		return s.renderUsers(w, r, http.StatusBadRequest, f, e.Fields)
-	}
-	hash, err := account.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	u := &account.User{Username: f.Username, Email: f.Email, DisplayName: f.DisplayName, Role: f.Role, PasswordHash: hash}
-	actor := userFrom(r.Context())
-	err = s.store.Transact(r.Context(), func(tx pgxTx) error {
-		if err := store.CreateUser(r.Context(), tx, u); err != nil {
-			return err
-		}
-		return store.Audit(r.Context(), tx, actor.ID, "user.create", "user", u.ID, "", string(u.Role)+" "+u.Username)
-	})
-	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
-		return s.renderUsers(w, r, http.StatusConflict, f, e.Fields)
+	u, err := s.accounts.CreateUser(r.Context(), userFrom(r.Context()), accounts.NewUser{Username: f.Username, Email: f.Email,
+		DisplayName: f.DisplayName, Role: f.Role, Password: r.PostForm.Get("password")})
+	if e, ok := apperr.As(err); ok && (e.Code == apperr.Invalid || e.Code == apperr.Conflict) {
+		return s.renderUsers(w, r, apperr.HTTPStatus(e.Code), f, e.Fields)
 	}
 	if err != nil {
 		return err
@@ -134,46 +119,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.Wrap(err, apperr.Invalid, "The form could not be read.")
 	}
-	ctx := r.Context()
-	actor := userFrom(ctx)
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
-		u, err := store.UserByID(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		role := account.Role(r.PostForm.Get("role"))
-		disable := r.PostForm.Get("disabled") == "true"
-		enable := r.PostForm.Get("disabled") == "false"
-		if disable && id == actor.ID {
-			return apperr.New(apperr.Conflict, "You cannot disable your own account; another admin can.")
-		}
-		losesAdmin := u.Role == account.Admin && !u.Disabled && ((role != "" && role != account.Admin) || disable)
-		if losesAdmin {
-			n, err := store.CountAdmins(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if n <= 1 {
-				return apperr.New(apperr.Conflict, "%s is the last admin; make someone else an admin first.", u.Username)
-			}
-		}
-		switch {
-		case role != "" && role != u.Role:
-			if !role.Valid() {
-				return apperr.New(apperr.Invalid, "Unknown role.")
-			}
-			if err := store.SetRole(ctx, tx, id, role); err != nil {
-				return err
-			}
-			return store.Audit(ctx, tx, actor.ID, "user.role", "user", id, string(u.Role), string(role))
-		case disable || enable:
-			if err := store.SetDisabled(ctx, tx, id, disable); err != nil {
-				return err
-			}
-			return store.Audit(ctx, tx, actor.ID, "user.disabled", "user", id, strconv.FormatBool(u.Disabled), strconv.FormatBool(disable))
-		}
-		return nil
-	})
+	err = s.accounts.UpdateUser(r.Context(), userFrom(r.Context()), id, account.Role(r.PostForm.Get("role")), r.PostForm.Get("disabled"))
 	if err != nil {
 		return err
 	}
@@ -194,7 +140,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	}
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
 	const pageSize = 50
-	entries, err := store.AuditLog(r.Context(), s.store.Pool, before, pageSize)
+	entries, err := s.accounts.AuditLog(r.Context(), before, pageSize)
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 type signinPage struct {
@@ -49,32 +49,32 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	p := signinPage{Page: s.page(r, "Sign in"), Login: login, Next: r.PostForm.Get("next"), SignUpOpen: s.signUpOpen(ctx)}
 	p.NoIndex = true
 	ip := ClientIP(ctx).String()
-	u, err := store.UserByLogin(ctx, s.store.Pool, login)
+	u, err := s.accounts.UserByLogin(ctx, login)
 	switch {
 	case errors.Is(err, apperr.ErrNotFound):
 		u = nil
 	case err != nil:
 		return err
 	}
-	keys := newSigninKeys(u, login, ip)
-	if wait, err := s.signinWait(ctx, keys); err != nil {
+	keys := accounts.NewSigninKeys(u, login, ip)
+	if wait, err := s.accounts.SigninWait(ctx, keys); err != nil {
 		return err
 	} else if wait > 0 {
-		p.Error = "Too many attempts. Try again in " + waitWords(wait) + "."
+		p.Error = "Too many attempts. Try again in " + accounts.WaitWords(wait) + "."
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		return s.render(w, r, http.StatusTooManyRequests, "signin", p)
 	}
 	// The same work for every failure (account.Authenticate), so the time
 	// taken says nothing about whether the account exists or is disabled.
 	if !account.Authenticate(u, password) {
-		if err := s.signinFailed(ctx, keys); err != nil {
+		if err := s.accounts.SigninFailed(ctx, keys); err != nil {
 			return err
 		}
 		// One message for every failure, so it reveals no account.
 		p.Error = "Wrong username or password."
 		return s.render(w, r, http.StatusUnauthorized, "signin", p)
 	}
-	if err := s.passwordAccepted(ctx, keys); err != nil {
+	if err := s.accounts.PasswordAccepted(ctx, keys); err != nil {
 		return err
 	}
 	if half, err := s.needsSecondStep(w, r, u, p.Next); half || err != nil { // Two-factor: the code step (twofactor.go)
@@ -85,16 +85,10 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A new session id at sign-in: whatever session the browser had before
 	// (perhaps planted by someone else) is dropped.
-	sess, err := s.sessions.Get(r, sessionCookie)
+	sess, err := s.freshSession(r)
 	if err != nil {
 		return err
 	}
-	if sess.ID != "" {
-		if err := store.DeleteSession(ctx, s.store.Pool, account.TokenHash(sess.ID)); err != nil {
-			return err
-		}
-	}
-	sess.ID = ""
 	sess.Values = map[any]any{"user_id": u.ID, "flash": s.welcome(ctx, u)} // "Welcome" the first time (dashboard.go)
 	if err := sess.Save(r, w); err != nil {
 		return err

@@ -1,33 +1,20 @@
 package server
 
 import (
-	"context"
-	"encoding/base64"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/commenting"
-	"quire/internal/jobs"
 )
 
 // Member sign-up: closed (admins create accounts), by invitation (an
 // admin mails a signed link), or open with e-mail confirmation (signup.go:
 // the sign-up waits outside the users table until the link in the mail is
-// followed).
-const (
-	purposeSignup = "signup-confirm"
-	purposeInvite = "invite"
-	purposeReset  = "password-reset"
-	signupTTL     = 48 * time.Hour
-	inviteTTL     = 7 * 24 * time.Hour
-	resetTTL      = time.Hour
-)
+// followed). The workflows are accounts.Service's.
 
 // memberRoutes are public pages for accounts; routes.go mounts them in the
 // browser group. The invitation form is in the signed-in group.
@@ -59,13 +46,12 @@ func (s *Server) signupState(r *http.Request, invite string) (signupPage, error)
 		return p, err
 	}
 	if invite != "" {
-		email, ok := s.verifyExpiring(purposeInvite, invite)
+		email, ok := s.accounts.InvitedEmail(invite)
 		if !ok || st.SignUp == commenting.SignUpClosed {
 			p.Closed = "This invitation is not valid, or has expired. Ask the blog's admin for a new one."
 			return p, nil
 		}
-		b, _ := base64.RawURLEncoding.DecodeString(email)
-		p.InvitedEmail = string(b)
+		p.InvitedEmail = email
 		return p, nil
 	}
 	switch st.SignUp {
@@ -112,31 +98,4 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		return s.invitedSignup(w, r, p, password)
 	}
 	return s.openSignup(w, r, p, password)
-}
-
-// mailTx renders an e-mail template and enqueues it in tx.
-func (s *Server) mailTx(ctx context.Context, tx pgxTx, tpl, to string, data map[string]string) error {
-	if data["Site"] == "" {
-		data["Site"] = s.siteInfo(ctx).Title
-	}
-	m, err := s.mail.Render(tpl, to, data)
-	if err != nil {
-		return err
-	}
-	return s.jobs.Enqueue(ctx, tx, jobs.MailArgs{Message: m})
-}
-
-// verifyExpiring checks a token of the form VALUE.EXPIRY.MAC and returns
-// VALUE when it has not expired.
-func (s *Server) verifyExpiring(purpose, tok string) (string, bool) {
-	parts, ok := s.key.Verify(purpose, tok)
-	if !ok || len(parts) != 2 || expired(parts[1], s.now()) {
-		return "", false
-	}
-	return parts[0], true
-}
-
-func expired(unix string, now time.Time) bool {
-	n, err := strconv.ParseInt(unix, 10, 64)
-	return err != nil || now.After(time.Unix(n, 0))
 }

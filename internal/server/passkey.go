@@ -1,7 +1,7 @@
 package server
 
 import (
-	"encoding/binary"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,8 +13,8 @@ import (
 	"github.com/go-webauthn/webauthn/webauthn"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 // Passkeys (WebAuthn): registered from the profile, used alone to sign in
@@ -65,11 +65,9 @@ type passkeyUser struct {
 	creds []webauthn.Credential
 }
 
-// passkeyHandle is the WebAuthn user handle of user id: its 8-byte id, not
-// a name, so renaming an account keeps its passkeys.
-func passkeyHandle(id int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(id)) }
-
-func (p passkeyUser) WebAuthnID() []byte                         { return passkeyHandle(p.u.ID) }
+// WebAuthnID is the user handle: the account's id, not a name, so renaming
+// an account keeps its passkeys.
+func (p passkeyUser) WebAuthnID() []byte                         { return accounts.PasskeyHandle(p.u.ID) }
 func (p passkeyUser) WebAuthnName() string                       { return p.u.Username }
 func (p passkeyUser) WebAuthnCredentials() []webauthn.Credential { return p.creds }
 func (p passkeyUser) WebAuthnDisplayName() string {
@@ -80,7 +78,7 @@ func (p passkeyUser) WebAuthnDisplayName() string {
 }
 
 // credentialOf turns a stored passkey into the library's credential.
-func credentialOf(p store.Passkey) webauthn.Credential {
+func credentialOf(p accounts.Passkey) webauthn.Credential {
 	c := webauthn.Credential{ID: p.CredentialID, PublicKey: p.PublicKey, AttestationType: p.AttestationType,
 		Flags: webauthn.CredentialFlagsFromMsgpByte(p.Flags), Authenticator: webauthn.Authenticator{AAGUID: p.AAGUID, SignCount: p.SignCount}}
 	for _, t := range p.Transports {
@@ -90,8 +88,8 @@ func credentialOf(p store.Passkey) webauthn.Credential {
 }
 
 // loadPasskeyUser is u with its stored passkeys.
-func (s *Server) loadPasskeyUser(r *http.Request, u *account.User) (passkeyUser, []store.Passkey, error) {
-	keys, err := store.Passkeys(r.Context(), s.store.Pool, u.ID)
+func (s *Server) loadPasskeyUser(r *http.Request, u *account.User) (passkeyUser, []accounts.Passkey, error) {
+	keys, err := s.accounts.Passkeys(r.Context(), u.ID)
 	if err != nil {
 		return passkeyUser{}, nil, err
 	}
@@ -104,7 +102,7 @@ func (s *Server) loadPasskeyUser(r *http.Request, u *account.User) (passkeyUser,
 
 type passkeysPage struct {
 	Page
-	Keys  []store.Passkey
+	Keys  []accounts.Passkey
 	Error string
 }
 
@@ -116,7 +114,7 @@ func (s *Server) renderPasskeys(w http.ResponseWriter, r *http.Request, status i
 	if err := can(r, account.EditOwnProfile, account.Site); err != nil {
 		return err
 	}
-	keys, err := store.Passkeys(r.Context(), s.store.Pool, userFrom(r.Context()).ID)
+	keys, err := s.accounts.Passkeys(r.Context(), userFrom(r.Context()).ID)
 	if err != nil {
 		return err
 	}
@@ -136,8 +134,8 @@ func (s *Server) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if len(keys) >= store.MaxPasskeys {
-		return apperr.New(apperr.Conflict, "You have %d passkeys, the most Quire keeps: remove one first.", store.MaxPasskeys)
+	if len(keys) >= accounts.MaxPasskeys {
+		return apperr.New(apperr.Conflict, "You have %d passkeys, the most Quire keeps: remove one first.", accounts.MaxPasskeys)
 	}
 	rp, err := s.relyingParty(r)
 	if err != nil {
@@ -179,8 +177,8 @@ func (s *Server) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if len(keys) >= store.MaxPasskeys {
-		return apperr.New(apperr.Conflict, "You have %d passkeys, the most Quire keeps: remove one first.", store.MaxPasskeys)
+	if len(keys) >= accounts.MaxPasskeys {
+		return apperr.New(apperr.Conflict, "You have %d passkeys, the most Quire keeps: remove one first.", accounts.MaxPasskeys)
 	}
 	rp, err := s.relyingParty(r)
 	if err != nil {
@@ -191,18 +189,12 @@ func (s *Server) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return ceremonyError(err, "The passkey was not registered")
 	}
-	pk := &store.Passkey{UserID: u.ID, CredentialID: cred.ID, PublicKey: cred.PublicKey, AttestationType: cred.AttestationType,
+	pk := &accounts.Passkey{UserID: u.ID, CredentialID: cred.ID, PublicKey: cred.PublicKey, AttestationType: cred.AttestationType,
 		AAGUID: cred.Authenticator.AAGUID, SignCount: cred.Authenticator.SignCount, Flags: cred.Flags.MsgpByte(), Name: name}
 	for _, t := range cred.Transport {
 		pk.Transports = append(pk.Transports, string(t))
 	}
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
-		if err := store.AddPasskey(ctx, tx, pk); err != nil {
-			return err
-		}
-		return store.Audit(ctx, tx, u.ID, "user.passkey_add", "user", u.ID, name, "profile")
-	})
-	if err != nil {
+	if err := s.accounts.AddPasskey(ctx, pk); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"redirect": "/admin/profile/passkeys"})
@@ -224,23 +216,12 @@ func (s *Server) passkeyDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.ErrNotFound
 	}
-	if ok, err := s.ownPasswordOK(ctx, u, r.PostForm.Get("password")); err != nil {
-		return err
-	} else if !ok {
+	err = s.accounts.DeletePasskey(ctx, u, id, r.PostForm.Get("password"))
+	if errors.Is(err, accounts.ErrWrongPassword) {
 		return s.renderPasskeys(w, r, http.StatusBadRequest, "That is not your password: the passkey was kept.")
 	}
-	var found bool
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
-		if found, err = store.DeletePasskey(ctx, tx, u.ID, id); err != nil || !found {
-			return err
-		}
-		return store.Audit(ctx, tx, u.ID, "user.passkey_remove", "user", u.ID, strconv.FormatInt(id, 10), "profile")
-	})
 	if err != nil {
 		return err
-	}
-	if !found {
-		return apperr.ErrNotFound
 	}
 	s.setFlash(w, r, "The passkey was removed.")
 	redirect(w, r, "/admin/profile/passkeys")

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -10,8 +8,8 @@ import (
 	"github.com/go-webauthn/webauthn/webauthn"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 // passkeySigninRoutes adds the usernameless passkey sign-in (public group).
@@ -19,10 +17,6 @@ func (s *Server) passkeySigninRoutes(r chi.Router) {
 	r.Post("/signin/passkey/begin", s.j(s.passkeySigninBegin))
 	r.Post("/signin/passkey/finish", s.j(s.passkeySigninFinish))
 }
-
-// errUnknownPasskey is the one answer for a credential Quire does not
-// know, or one whose account is disabled, so it reveals no account.
-var errUnknownPasskey = apperr.New(apperr.Unauthorized, "This passkey is not known here: sign in with your password, then add it in your profile.")
 
 // passkeySigninBegin answers options for navigator.credentials.get with no
 // allowed credentials: the authenticator offers whatever passkeys it
@@ -56,7 +50,7 @@ func (s *Server) passkeySigninFinish(w http.ResponseWriter, r *http.Request) err
 	err := s.passkeySignin(w, r)
 	if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Unauthorized {
 		// Every refused answer counts against the address.
-		if rerr := store.RecordLoginFailure(r.Context(), s.store.Pool, passkeyThrottleKey(r)); rerr != nil {
+		if rerr := s.accounts.Fail(r.Context(), passkeyThrottleKey(r)); rerr != nil {
 			return rerr
 		}
 	}
@@ -71,11 +65,11 @@ const passkeyMaxFailures = 20
 func passkeyThrottleKey(r *http.Request) string { return "passkey:" + ClientIP(r.Context()).String() }
 
 func (s *Server) passkeyThrottle(r *http.Request) error {
-	wait, err := s.windowWait(r.Context(), passkeyThrottleKey(r), passkeyMaxFailures)
+	wait, err := s.accounts.WindowWait(r.Context(), passkeyThrottleKey(r), passkeyMaxFailures)
 	if err != nil || wait <= 0 {
 		return err
 	}
-	e := apperr.New(apperr.TooMany, "Too many failed passkey sign-ins. Try again in %s.", waitWords(wait))
+	e := apperr.New(apperr.TooMany, "Too many failed passkey sign-ins. Try again in %s.", accounts.WaitWords(wait))
 	e.RetryAfter = wait
 	return e
 }
@@ -90,11 +84,11 @@ func (s *Server) passkeySignin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var found *store.Passkey
+	var found *accounts.Passkey
 	var owner *account.User
 	var lookupErr error // the lookup's own failure, whatever the library wraps it in
 	lookup := func(rawID, userHandle []byte) (webauthn.User, error) {
-		pk, u, err := s.passkeyOwner(r, rawID, userHandle)
+		pk, u, err := s.accounts.PasskeyOwner(ctx, rawID, userHandle)
 		if err != nil {
 			lookupErr = err
 			return nil, err
@@ -113,22 +107,16 @@ func (s *Server) passkeySignin(w http.ResponseWriter, r *http.Request) error {
 	if cred.Authenticator.CloneWarning {
 		s.log.Warn("passkey signature count went back: a cloned authenticator?", "user", owner.Username, "passkey", found.ID)
 	}
-	if err := store.UsePasskey(ctx, s.store.Pool, found.ID, cred.Authenticator.SignCount, cred.Flags.MsgpByte()); err != nil {
+	if err := s.accounts.UsePasskey(ctx, found.ID, cred.Authenticator.SignCount, cred.Flags.MsgpByte()); err != nil {
 		return err
 	}
 	if err := s.signedIn(ctx, owner.ID); err != nil { // a known address (signin_throttle.go)
 		return err
 	}
-	sess, err := s.sessions.Get(r, sessionCookie)
+	sess, err := s.freshSession(r)
 	if err != nil {
 		return err
 	}
-	if sess.ID != "" {
-		if err := store.DeleteSession(ctx, s.store.Pool, account.TokenHash(sess.ID)); err != nil {
-			return err
-		}
-	}
-	sess.ID = ""
 	sess.Options.MaxAge = int(absoluteTimeout.Seconds()) // not the ceremony's short life (keepCeremony)
 	sess.Values = map[any]any{"user_id": owner.ID, "flash": s.welcome(ctx, owner)}
 	if err := sess.Save(r, w); err != nil {
@@ -141,28 +129,4 @@ func (s *Server) passkeySignin(w http.ResponseWriter, r *http.Request) error {
 		dest = "/"
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"redirect": dest})
-}
-
-// passkeyOwner finds the passkey rawID and its account, which must be the
-// one the authenticator names (userHandle) and not disabled.
-func (s *Server) passkeyOwner(r *http.Request, rawID, userHandle []byte) (*store.Passkey, *account.User, error) {
-	ctx := r.Context()
-	pk, err := store.PasskeyByCredential(ctx, s.store.Pool, rawID)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil, nil, errUnknownPasskey
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if !bytes.Equal(userHandle, passkeyHandle(pk.UserID)) {
-		return nil, nil, errUnknownPasskey
-	}
-	u, err := store.UserByID(ctx, s.store.Pool, pk.UserID)
-	if errors.Is(err, apperr.ErrNotFound) || (err == nil && u.Disabled) {
-		return nil, nil, errUnknownPasskey
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return pk, u, nil
 }

@@ -6,8 +6,6 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/render"
-	"quire/internal/store"
 )
 
 // profilePage is the data of the profile editor.
@@ -51,16 +49,11 @@ func (s *Server) profileSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := r.PostForm.Get
 	pr := post.Profile{DisplayName: v("display_name"), BioSource: v("bio"), Location: v("location"), Website: v("website"), AvatarURL: v("avatar_url")}
-	pr.Normalize()
-	if err := pr.Validate(); err != nil {
-		e, _ := apperr.As(err)
+	err := s.accounts.SaveProfile(r.Context(), u, &pr)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
 		return s.renderProfile(w, r, http.StatusBadRequest, &pr, e.Fields, e.Message)
 	}
-	bio, err := s.publishing.Render.Render(render.Bio, render.Markdown, pr.BioSource)
 	if err != nil {
-		return err
-	}
-	if err := store.UpdateProfile(r.Context(), s.store.Pool, u.ID, u.ID, pr, bio); err != nil {
 		return err
 	}
 	s.setFlash(w, r, "Profile saved.")

@@ -6,9 +6,9 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
 	"quire/internal/media/library"
-	"quire/internal/store"
 )
 
 // profileAccountRoutes adds the profile's password change and avatar
@@ -20,10 +20,6 @@ func (s *Server) profileAccountRoutes(r chi.Router) {
 
 // avatarPath takes a multipart image, so it gets the upload body limit.
 const avatarPath = "/admin/profile/avatar"
-
-// avatarWidth is the smallest variant width used as an avatar; author
-// pages show avatars at up to 96 CSS pixels, so this is sharp at 2x.
-const avatarWidth = 192
 
 // passwordChange changes the signed-in user's password. The current
 // password is required (a borrowed, unlocked browser must not be enough),
@@ -39,31 +35,10 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	f := r.PostForm
-	errs := map[string]string{}
-	ok, err := s.ownPasswordOK(ctx, u, f.Get("current_password"))
-	if err != nil {
-		return err
+	err := s.accounts.ChangePassword(ctx, u, f.Get("current_password"), f.Get("new_password"), f.Get("confirm_password"))
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
+		return s.renderProfile(w, r, http.StatusBadRequest, nil, e.Fields, e.Message)
 	}
-	if !ok {
-		errs["current_password"] = "That is not your current password."
-	} else if err := account.ValidatePassword(f.Get("new_password")); err != nil {
-		errs["new_password"] = apperr.MessageOf(err)
-	} else if f.Get("new_password") != f.Get("confirm_password") {
-		errs["confirm_password"] = "The two new passwords differ."
-	}
-	if len(errs) > 0 {
-		return s.renderProfile(w, r, http.StatusBadRequest, nil, errs, "The password was not changed.")
-	}
-	hash, err := account.HashPassword(f.Get("new_password"))
-	if err != nil {
-		return err
-	}
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
-		if err := store.SetPassword(ctx, tx, u.ID, hash); err != nil { // deletes every session of u
-			return err
-		}
-		return store.Audit(ctx, tx, u.ID, "user.password", "user", u.ID, "", "profile")
-	})
 	if err != nil {
 		return err
 	}
@@ -91,9 +66,10 @@ func (s *Server) avatarUpload(w http.ResponseWriter, r *http.Request) error {
 	f, err := library.ReadForm(r, s.media.Limits().MaxBytes)
 	if err == nil {
 		f.Alt = "Portrait of " + u.Name()
-		var m *store.Media
-		if m, err = s.media.Upload(ctx, u, f); err == nil {
-			err = store.SetAvatar(ctx, s.store.Pool, u.ID, s.media.URL(avatarFile(m)))
+		if m, uerr := s.media.Upload(ctx, u, f); uerr != nil {
+			err = uerr
+		} else {
+			err = s.accounts.SetAvatar(ctx, u.ID, s.media.URL(accounts.AvatarFile(m)))
 		}
 	}
 	if e, ok := apperr.As(err); ok && e.Code != apperr.Internal {
@@ -105,15 +81,4 @@ func (s *Server) avatarUpload(w http.ResponseWriter, r *http.Request) error {
 	s.setFlash(w, r, "Your new avatar is on your author page.")
 	redirect(w, r, "/admin/profile")
 	return nil
-}
-
-// avatarFile is the smallest stored file of m at least avatarWidth wide,
-// or the original.
-func avatarFile(m *store.Media) string {
-	for _, v := range m.Variants { // by increasing width
-		if v.Width >= avatarWidth {
-			return v.Name
-		}
-	}
-	return m.Name
 }

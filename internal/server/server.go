@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/commenting"
 	"quire/internal/config"
 	"quire/internal/guestposting"
@@ -83,7 +84,8 @@ type Server struct {
 	queue      *moderating.Service   // the moderation queue over comments and guest posts (moderation.go)
 	pages      *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
 	reading    *reading.Service      // public reads, the site settings and navigation, replica choice (replica.go)
-	publishing *publishing.Service   // posts and pages: the editor\'s and the API\'s workflow (routes_posts.go)
+	publishing *publishing.Service   // posts and pages: the editor's and the API's workflow (routes_posts.go)
+	accounts   *accounts.Service     // Accounts: sign-in, sessions, sign-up, passwords, passkeys, two-factor (session.go)
 
 	// Newsletter: following by e-mail (newsletter*.go) and the issue mail
 	// for the editor's preview.
@@ -109,11 +111,11 @@ func New(d Deps) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.registry)
 	s.initReading(d)
-	s.sessions = NewSessionStore(d.Store, d.Config.Secure())
 	s.initPublishing() // first: the comment, guest-post and profile code share its renderer
 	if err := s.initComments(d.Jobs); err != nil {
 		return nil, err
 	}
+	s.initAccounts()
 	s.initGuestPosts()
 	if err := s.initNewsletter(); err != nil {
 		return nil, err

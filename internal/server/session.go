@@ -11,8 +11,8 @@ import (
 	"github.com/gorilla/sessions"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 // Session lifetimes: a session dies after idleTimeout without use, and
@@ -23,17 +23,39 @@ const (
 	absoluteTimeout = 30 * 24 * time.Hour
 )
 
+// initAccounts builds the account workflows and the session store on
+// them; it needs the key, the job queue and the mail templates
+// (initComments).
+func (s *Server) initAccounts() {
+	s.accounts = &accounts.Service{Store: s.store, Render: s.publishing.Render, Jobs: s.jobs, Mail: s.mail, Key: s.key,
+		BaseURL: s.cfg.BaseURL, Now: s.now,
+		SiteTitle: func(ctx context.Context) string { return s.siteInfo(ctx).Title },
+		SignUp: func(ctx context.Context) (string, error) {
+			st, _, err := s.comments.Settings(ctx)
+			return st.SignUp, err
+		}}
+	s.sessions = NewSessionStore(s.accounts, s.cfg.Secure())
+}
+
+// SessionRows keeps session rows by the cookie's id (accounts.Service).
+type SessionRows interface {
+	Session(ctx context.Context, id string, idle time.Duration) (*accounts.SessionRow, error)
+	TouchSession(ctx context.Context, id string) error
+	SaveSession(ctx context.Context, id string, userID *int64, data map[string]string, expires time.Time) error
+	DeleteSession(ctx context.Context, id string) error
+}
+
 // SessionStore is a gorilla/sessions Store that keeps sessions in
 // PostgreSQL: the cookie holds only a random id, the table its SHA-256, so
 // every node shares sessions and any of them can revoke one.
 type SessionStore struct {
-	db      *store.Store
+	db      SessionRows
 	options sessions.Options
 }
 
 // NewSessionStore returns a store whose cookies are HttpOnly, SameSite=Lax,
 // and Secure when secure is true (https base URL).
-func NewSessionStore(db *store.Store, secure bool) *SessionStore {
+func NewSessionStore(db SessionRows, secure bool) *SessionStore {
 	return &SessionStore{db: db, options: sessions.Options{
 		Path: "/", MaxAge: int(absoluteTimeout.Seconds()), HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}}
@@ -54,7 +76,7 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	if err != nil || len(c.Value) != 43 {
 		return sess, nil
 	}
-	row, err := store.SessionByHash(r.Context(), s.db.Pool, account.TokenHash(c.Value), idleTimeout)
+	row, err := s.db.Session(r.Context(), c.Value, idleTimeout)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return sess, nil
 	}
@@ -69,7 +91,7 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	if row.UserID != nil {
 		sess.Values["user_id"] = *row.UserID
 	}
-	_ = store.TouchSession(r.Context(), s.db.Pool, account.TokenHash(c.Value))
+	_ = s.db.TouchSession(r.Context(), c.Value)
 	return sess, nil
 }
 
@@ -78,7 +100,7 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	ctx := r.Context()
 	if sess.Options.MaxAge < 0 {
 		if sess.ID != "" {
-			if err := store.DeleteSession(ctx, s.db.Pool, account.TokenHash(sess.ID)); err != nil {
+			if err := s.db.DeleteSession(ctx, sess.ID); err != nil {
 				return err
 			}
 		}
@@ -106,11 +128,29 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 		}
 	}
 	expires := time.Now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
-	if err := store.SaveSession(ctx, s.db.Pool, account.TokenHash(sess.ID), uid, data, expires); err != nil {
+	if err := s.db.SaveSession(ctx, sess.ID, uid, data, expires); err != nil {
 		return err
 	}
 	http.SetCookie(w, sessions.NewCookie(sess.Name(), sess.ID, sess.Options))
 	return nil
+}
+
+// freshSession returns the request's session emptied and without an id,
+// its stored row deleted: at sign-in whatever session the browser had
+// before (perhaps planted by someone else) is dropped, and Save makes a
+// new id.
+func (s *Server) freshSession(r *http.Request) (*sessions.Session, error) {
+	sess, err := s.sessions.Get(r, sessionCookie)
+	if err != nil {
+		return nil, err
+	}
+	if sess.ID != "" {
+		if err := s.accounts.DeleteSession(r.Context(), sess.ID); err != nil {
+			return nil, err
+		}
+	}
+	sess.ID = ""
+	return sess, nil
 }
 
 // loadUser puts the signed-in user (if any) and a pending flash message in
@@ -128,7 +168,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		}
 		ctx := context.WithValue(r.Context(), keySession, sess)
 		if uid, ok := sess.Values["user_id"].(int64); ok {
-			u, err := store.UserByID(ctx, s.store.Pool, uid)
+			u, err := s.accounts.User(ctx, uid)
 			switch {
 			case err == nil && !u.Disabled:
 				ctx = context.WithValue(ctx, keyUser, u)

@@ -10,10 +10,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/site"
-	"quire/internal/store"
 )
 
 // setupPurpose names the signed set-up token; setupTTL bounds its life.
@@ -26,7 +24,7 @@ const (
 // SetupURL returns a one-time set-up address when the blog has no admin
 // yet, or "" when it has one. `quire serve` prints it.
 func (s *Server) SetupURL(ctx context.Context) (string, error) {
-	has, err := store.HasAdmin(ctx, s.store.Pool)
+	has, err := s.accounts.HasAdmin(ctx)
 	if err != nil || has {
 		return "", err
 	}
@@ -58,7 +56,7 @@ func (s *Server) setupAllowed(ctx context.Context, token string) error {
 	if err != nil || s.now().Unix() > exp {
 		return apperr.ErrNotFound
 	}
-	has, err := store.HasAdmin(ctx, s.store.Pool)
+	has, err := s.accounts.HasAdmin(ctx)
 	if err != nil {
 		return err
 	}
@@ -93,56 +91,17 @@ func (s *Server) setupSave(w http.ResponseWriter, r *http.Request) error {
 	if err := s.setupAllowed(ctx, p.Token); err != nil {
 		return err
 	}
-	password := f.Get("password")
-	fail := func(err error) error {
-		e, ok := apperr.As(err)
-		if !ok || e.Code != apperr.Invalid {
-			return err
-		}
+	u, err := s.accounts.Setup(ctx, accounts.SetupForm{BlogName: p.BlogName, Username: p.Username, Email: p.Email,
+		Password: f.Get("password"), ConfirmPassword: f.Get("confirm_password")})
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
 		p.Errors, p.Error = e.Fields, e.Message
 		return s.render(w, r, http.StatusBadRequest, "setup", p)
 	}
-	if err := account.ValidateNew(p.Username, p.Email, account.Admin, password); err != nil {
-		return fail(err)
-	}
-	if password != f.Get("confirm_password") {
-		return fail(apperr.FieldErrors("The two passwords differ.", map[string]string{"confirm_password": "The two passwords differ."}))
-	}
-	hash, err := account.HashPassword(password)
 	if err != nil {
 		return err
-	}
-	u := &account.User{Username: p.Username, Email: p.Email, DisplayName: p.Username, Role: account.Admin, PasswordHash: hash}
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('quire.setup'))`); err != nil {
-			return err
-		}
-		if has, err := store.HasAdmin(ctx, tx); err != nil || has {
-			if err == nil {
-				err = apperr.ErrNotFound // someone finished the set-up first
-			}
-			return err
-		}
-		if err := store.CreateUser(ctx, tx, u); err != nil {
-			return err
-		}
-		if err := store.Audit(ctx, tx, u.ID, "user.create", "user", u.ID, "", "setup: admin "+u.Username); err != nil {
-			return err
-		}
-		_, err := store.UpdateSiteSettingsTx(ctx, tx, u.ID, func(st *site.Settings) error {
-			st.Title = p.BlogName
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid && e.Fields["title"] != "" {
-			e.Fields["blog_name"] = e.Fields["title"]
-		}
-		return fail(err)
 	}
 	s.forgetSite()
-	if _, err := store.MarkSignedIn(ctx, s.store.Pool, u.ID); err != nil {
+	if _, err := s.accounts.MarkSignedIn(ctx, u.ID); err != nil {
 		return err
 	}
 	sess, err := s.sessions.Get(r, sessionCookie)

@@ -2,25 +2,22 @@ package server
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base32"
+	"errors"
 	"image/png"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/pquerna/otp/totp"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 // Two-factor sign-in with TOTP (RFC 6238) and single-use recovery codes.
 const (
-	recoveryCodes  = 10
 	secondStepTTL  = 5 * time.Minute // between the password and the code
 	sessPending2FA = "2fa_pending"   // "user id|unix time|next" after a right password
 	sessTOTPSetup  = "totp_setup"    // the secret being enrolled
@@ -65,12 +62,12 @@ func (s *Server) totpSetupForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	u := userFrom(ctx)
-	secret, err := store.TOTPSecret(ctx, s.store.Pool, u.ID)
+	secret, err := s.accounts.TOTPSecret(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	if secret != "" {
-		left, err := store.RecoveryCodesLeft(ctx, s.store.Pool, u.ID)
+		left, err := s.accounts.RecoveryCodesLeft(ctx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -145,19 +142,10 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request) error {
 	if secret == "" {
 		return apperr.New(apperr.Invalid, "Start the set-up again: open Two-factor sign-in.")
 	}
-	if !totp.Validate(strings.TrimSpace(r.PostForm.Get("code")), secret) {
-		return s.render2FA(w, r, http.StatusBadRequest, twoFactorPage{Secret: secret, Error: "That code is not right: check the app's clock and try the newest code."})
+	codes, err := s.accounts.EnableTOTP(ctx, u, secret, r.PostForm.Get("code"))
+	if apperr.CodeOf(err) == apperr.Invalid {
+		return s.render2FA(w, r, http.StatusBadRequest, twoFactorPage{Secret: secret, Error: apperr.MessageOf(err)})
 	}
-	codes, hashes, err := newRecoveryCodes()
-	if err != nil {
-		return err
-	}
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
-		if err := store.SetTOTP(ctx, tx, u.ID, secret, hashes); err != nil {
-			return err
-		}
-		return store.Audit(ctx, tx, u.ID, "user.2fa", "user", u.ID, "off", "on")
-	})
 	if err != nil {
 		return err
 	}
@@ -178,51 +166,15 @@ func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	u := userFrom(ctx)
-	if ok, err := s.ownPasswordOK(ctx, u, r.PostForm.Get("password")); err != nil {
-		return err
-	} else if !ok {
-		left, _ := store.RecoveryCodesLeft(ctx, s.store.Pool, u.ID)
+	err := s.accounts.DisableTOTP(ctx, u, r.PostForm.Get("password"))
+	if errors.Is(err, accounts.ErrWrongPassword) {
+		left, _ := s.accounts.RecoveryCodesLeft(ctx, u.ID)
 		return s.render2FA(w, r, http.StatusBadRequest, twoFactorPage{Enabled: true, Left: left, Error: "That is not your password."})
 	}
-	err := s.store.Transact(ctx, func(tx pgxTx) error {
-		if err := store.SetTOTP(ctx, tx, u.ID, "", nil); err != nil {
-			return err
-		}
-		return store.Audit(ctx, tx, u.ID, "user.2fa", "user", u.ID, "on", "off")
-	})
 	if err != nil {
 		return err
 	}
 	s.setFlash(w, r, "Two-factor sign-in is off.")
 	redirect(w, r, "/admin/profile/2fa")
 	return nil
-}
-
-// newRecoveryCodes makes recoveryCodes codes like "k7qm-2xdp-9c4w" and
-// their hashes.
-func newRecoveryCodes() ([]string, [][]byte, error) {
-	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
-	var codes []string
-	var hashes [][]byte
-	for range recoveryCodes {
-		b := make([]byte, 12)
-		if _, err := rand.Read(b); err != nil {
-			return nil, nil, err
-		}
-		var c strings.Builder
-		for i, x := range b {
-			if i > 0 && i%4 == 0 {
-				c.WriteByte('-')
-			}
-			c.WriteByte(alphabet[int(x)%len(alphabet)]) // 32 divides 256: no bias
-		}
-		codes = append(codes, c.String())
-		hashes = append(hashes, recoveryHash(c.String()))
-	}
-	return codes, hashes, nil
-}
-
-func recoveryHash(code string) []byte {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(code))))
-	return sum[:]
 }

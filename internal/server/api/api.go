@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
 	"quire/internal/commenting"
 	"quire/internal/guestposting"
@@ -49,6 +50,8 @@ type Deps struct {
 	// Publishing is the posts-and-pages workflow shared with the editor
 	// (posts.go).
 	Publishing *publishing.Service
+	// Accounts resolves API tokens to their users (authenticate).
+	Accounts *accounts.Service
 }
 
 // API is the JSON API handler set.
@@ -64,12 +67,13 @@ type API struct {
 	newsletter      *newsletter.Service // Newsletter (subscribers.go)
 	settingsChanged func()
 	publishing      *publishing.Service // posts and pages (posts.go)
+	accounts        *accounts.Service   // API tokens (authenticate)
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing}
+		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing, accounts: d.Accounts}
 }
 
 type ctxKey int
@@ -132,7 +136,7 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 			a.fail(w, r, apperr.New(apperr.Unauthorized, "The Authorization header must be \"Bearer\" followed by a Quire API token."))
 			return
 		}
-		u, err := store.UserByToken(r.Context(), a.store.Pool, account.TokenHash(strings.TrimSpace(tok)))
+		u, err := a.accounts.UserByToken(r.Context(), strings.TrimSpace(tok))
 		if errors.Is(err, apperr.ErrNotFound) {
 			a.fail(w, r, apperr.New(apperr.Unauthorized, "This token is not valid: it may have been revoked."))
 			return
