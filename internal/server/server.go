@@ -29,6 +29,7 @@ import (
 	"quire/internal/pagecache"
 	"quire/internal/signed"
 	"quire/internal/site"
+	"quire/internal/siteadmin"
 	"quire/internal/store"
 )
 
@@ -88,6 +89,8 @@ type Server struct {
 	newsletter    *newsletter.Service
 	newsletterTpl *newsletter.Templates
 
+	admin *siteadmin.Service // Site administration: settings, themes, dashboard, outbox, audit log (settings.go)
+
 	siteMu   sync.Mutex
 	site     Site
 	siteTime time.Time
@@ -111,6 +114,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.registry)
 	s.sessions = NewSessionStore(d.Store, d.Config.Secure())
+	s.initSiteAdmin()
 	if err := s.initComments(d.Jobs); err != nil {
 		return nil, err
 	}

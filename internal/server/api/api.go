@@ -22,6 +22,7 @@ import (
 	"quire/internal/guestposting"
 	"quire/internal/media/library"
 	"quire/internal/newsletter"
+	"quire/internal/siteadmin"
 	"quire/internal/store"
 	"quire/internal/text"
 )
@@ -45,6 +46,9 @@ type Deps struct {
 	// SettingsChanged tells the server its cached site settings are stale
 	// (settings.go).
 	SettingsChanged func()
+	// SiteAdmin is the site settings workflow shared with the HTML pages
+	// (settings.go).
+	SiteAdmin *siteadmin.Service
 }
 
 // API is the JSON API handler set.
@@ -59,12 +63,13 @@ type API struct {
 
 	newsletter      *newsletter.Service // Newsletter (subscribers.go)
 	settingsChanged func()
+	admin           *siteadmin.Service // Site settings (settings.go)
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged}
+		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, admin: d.SiteAdmin}
 }
 
 type ctxKey int
