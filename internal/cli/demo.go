@@ -10,6 +10,7 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/post"
 	"quire/internal/render"
+	"quire/internal/site"
 	"quire/internal/store"
 )
 
@@ -54,13 +55,13 @@ const demoDiscussionPost = "Full-text search with tsvector"
 // loadDemo adds the demo authors and posts that do not exist yet and
 // returns how many it added. Post dates are relative to now.
 func loadDemo(ctx context.Context, s *store.Store, now time.Time) (users, posts int, err error) {
-	site := map[string]string{}
-	if err := store.GetSetting(ctx, s.Pool, "site", &site); err != nil {
+	st, err := store.SiteSettings(ctx, s.Pool)
+	if err != nil {
 		return 0, 0, err
 	}
-	if site["title"] == "" {
-		site = map[string]string{"title": "The Quire Quarterly", "tagline": "Three writers, one notebook"}
-		if err := store.PutSetting(ctx, s.Pool, "site", site); err != nil {
+	if st.Title == site.Defaults().Title { // nobody has named the blog yet
+		st.Title, st.Tagline = "The Quire Quarterly", "Three writers, one notebook"
+		if err := store.PutSetting(ctx, s.Pool, site.Key, st); err != nil {
 			return 0, 0, err
 		}
 	}

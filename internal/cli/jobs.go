@@ -35,10 +35,7 @@ func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files medi
 		return nil, err
 	}
 	site := func(ctx context.Context) string {
-		s := struct {
-			Title string `json:"title"`
-		}{Title: "Quire"}
-		_ = store.GetSetting(ctx, st.Pool, "site", &s)
+		s, _ := store.SiteSettings(ctx, st.Pool) // the defaults' title on an error
 		return s.Title
 	}
 	nl, err := newsletterSender(cfg, st, mailer, key, site, log) // Newsletter (newsletter.go)

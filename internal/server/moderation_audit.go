@@ -5,14 +5,14 @@ import (
 	"strings"
 
 	"quire/internal/moderation"
-	"quire/internal/store"
+	"quire/internal/siteadmin"
 )
 
 // auditRow is an audit log entry in words: "Emptied spam", "Guest post",
 // never a code or a bare number in front of people. Key is the item's
 // typed queue key (c12, g3) for tools, in a data attribute.
 type auditRow struct {
-	store.AuditEntry
+	siteadmin.AuditEntry
 	Words string
 	Item  string // the item's kind in words
 	Link  string // where the item can be seen, "" when nowhere
@@ -22,7 +22,7 @@ type auditRow struct {
 	Before, After string
 }
 
-func auditRows(entries []store.AuditEntry) []auditRow {
+func auditRows(entries []siteadmin.AuditEntry) []auditRow {
 	out := make([]auditRow, len(entries))
 	for i, e := range entries {
 		k := moderation.Kind(e.ItemKind)

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -12,7 +11,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/moderation"
 	"quire/internal/newsletter"
-	"quire/internal/store"
 )
 
 // newsletterFormID is the "post id" the follow form's time token is signed
@@ -153,7 +151,7 @@ type newsletterDataPageData struct {
 // delete it.
 func (s *Server) newsletterDataPage(w http.ResponseWriter, r *http.Request) error {
 	tok := r.URL.Query().Get("t")
-	sub, err := s.dataSubscriber(r.Context(), tok)
+	sub, err := s.newsletter.DataSubscriber(r.Context(), tok)
 	if err != nil {
 		return err
 	}
@@ -167,43 +165,25 @@ func (s *Server) newsletterData(w http.ResponseWriter, r *http.Request) error {
 		return Classify(err)
 	}
 	ctx := r.Context()
-	sub, err := s.dataSubscriber(ctx, r.PostForm.Get("t"))
+	sub, err := s.newsletter.DataSubscriber(ctx, r.PostForm.Get("t"))
 	if err != nil {
 		return err
 	}
 	if r.PostForm.Get("action") == "delete" {
-		if err := store.DeleteSubscriber(ctx, s.store.Pool, sub.ID); err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		if err := s.newsletter.DeleteData(ctx, sub.ID); err != nil {
 			return err
 		}
 		return s.message(w, r, "Deleted", "Everything this blog kept about your address is deleted, and no more mail will come.", "", "")
 	}
-	sent, err := store.SubscriberDeliveries(ctx, s.store.Pool, sub.ID)
+	out, err := s.newsletter.DataExport(ctx, sub)
 	if err != nil {
 		return err
-	}
-	out := map[string]any{"email": sub.Email, "status": sub.Status, "mode": sub.Mode, "source": sub.Source,
-		"subscribed_at": sub.CreatedAt.UTC(), "deliveries": sent}
-	if !sub.ConfirmedAt.IsZero() {
-		out["confirmed_at"] = sub.ConfirmedAt.UTC()
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", `attachment; filename="newsletter-data.json"`)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-func (s *Server) dataSubscriber(ctx context.Context, tok string) (*store.Subscriber, error) {
-	gone := apperr.New(apperr.NotFound, "This link is not valid, or there is no data left for it.")
-	id, ok := s.newsletter.Tokens.CheckData(tok)
-	if !ok {
-		return nil, gone
-	}
-	sub, err := store.SubscriberByID(ctx, s.store.Pool, id)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil, gone
-	}
-	return sub, err
 }
 
 // showFollow reports whether a page gets the footer's follow form: public

@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -11,7 +10,6 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/newsletter"
-	"quire/internal/store"
 )
 
 // Subscribers are personal data: only those who manage users see them.
@@ -37,9 +35,9 @@ type subscribersPageData struct {
 	Query    string
 	Status   string
 	Statuses []string
-	List     []*store.Subscriber
+	List     []*newsletter.Subscriber
 	Next     int64 // keyset cursor of the next page, 0 when none
-	Issues   []store.IssueReport
+	Issues   []newsletter.IssueReport
 	PostID   int64 // the delivery report shows this post's mailing only
 	Import   *newsletter.ImportResult
 	Error    string
@@ -65,13 +63,13 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, statu
 	}
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	var err error
-	if pg.Counts, err = store.SubscriberCounts(ctx, s.store.Pool); err != nil {
+	if pg.Counts, err = s.newsletter.Counts(ctx); err != nil {
 		return err
 	}
 	for _, n := range pg.Counts {
 		pg.Total += n
 	}
-	pg.List, err = store.ListSubscribers(ctx, s.store.Pool, store.SubscriberFilter{Query: pg.Query, Status: pg.Status, AfterID: after, Limit: subscriberPageSize + 1})
+	pg.List, err = s.newsletter.Subscribers(ctx, newsletter.Filter{Query: pg.Query, Status: pg.Status, AfterID: after, Limit: subscriberPageSize + 1})
 	if err != nil {
 		return err
 	}
@@ -80,7 +78,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, statu
 		pg.Next = pg.List[len(pg.List)-1].ID
 	}
 	pg.PostID, _ = strconv.ParseInt(q.Get("post"), 10, 64)
-	if pg.Issues, err = store.RecentIssues(ctx, s.store.Pool, pg.PostID, 20); err != nil {
+	if pg.Issues, err = s.newsletter.Issues(ctx, pg.PostID, 20); err != nil {
 		return err
 	}
 	return s.render(w, r, status, "subscribers", pg)
@@ -98,7 +96,7 @@ func (s *Server) subscribersCSV(w http.ResponseWriter, r *http.Request) error {
 	_ = cw.Write([]string{"email", "status", "mode", "source", "subscribed_at", "confirmed_at"})
 	var after int64
 	for {
-		list, err := store.ListSubscribers(r.Context(), s.store.Pool, store.SubscriberFilter{AfterID: after, Limit: 1000})
+		list, err := s.newsletter.Subscribers(r.Context(), newsletter.Filter{AfterID: after, Limit: 1000})
 		if err != nil {
 			return err
 		}
@@ -165,10 +163,8 @@ func (s *Server) subscribersTest(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, manageSubscribers, account.Site); err != nil {
 		return err
 	}
-	id, err := store.LatestPublicPost(r.Context(), s.store.Pool)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return apperr.New(apperr.Invalid, "There is no published post to send yet.")
-	} else if err != nil {
+	id, err := s.newsletter.LatestPost(r.Context())
+	if err != nil {
 		return err
 	}
 	u := userFrom(r.Context())

@@ -6,13 +6,10 @@ import (
 
 	"quire/internal/newsletter"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
-// The editor's "don't e-mail this one" box (newsletter_off). The newsletter
-// tick leaves a post alone for a few seconds after its last save
-// (store.ClaimNewPosts), so the box, saved just after a new post, is
-// always read before the post is mailed.
+// The editor's "don't e-mail this one" box (newsletter_off); why it is
+// always read before a new post is mailed: newsletter.Service.SetNewsletterOff.
 
 // editorNewsletterOff is the box's state: what was sent back with errors,
 // else what is stored.
@@ -23,8 +20,7 @@ func (s *Server) editorNewsletterOff(r *http.Request, p *post.Post) bool {
 	if p.ID == 0 {
 		return false
 	}
-	off, _ := store.NewsletterOff(r.Context(), s.store.Pool, p.ID)
-	return off
+	return s.newsletter.NewsletterOff(r.Context(), p.ID)
 }
 
 // saveNewsletterOff stores the box for post id.
@@ -32,7 +28,7 @@ func (s *Server) saveNewsletterOff(r *http.Request, id int64, kind post.Kind) er
 	if kind != post.KindPost {
 		return nil
 	}
-	return store.SetNewsletterOff(r.Context(), s.store.Pool, id, r.PostForm.Get("newsletter_off") != "")
+	return s.newsletter.SetNewsletterOff(r.Context(), id, r.PostForm.Get("newsletter_off") != "")
 }
 
 // newsletterPreview shows the HTML part of the mail subscribers would get

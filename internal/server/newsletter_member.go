@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -9,7 +8,6 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/newsletter"
-	"quire/internal/store"
 )
 
 // newsletterMemberRoutes: a signed-in member follows the blog with their
@@ -33,7 +31,7 @@ func (s *Server) memberNewsletter(w http.ResponseWriter, r *http.Request) error 
 	u := userFrom(r.Context())
 	pg := memberNewsletterPage{Page: s.page(r, "Follow by e-mail"), Email: u.Email, Mode: string(newsletter.EachPost)}
 	pg.NoIndex = true
-	sub, err := s.memberSubscription(r, u)
+	sub, err := s.newsletter.MemberSubscription(r.Context(), u.ID, u.Email)
 	if err != nil {
 		return err
 	}
@@ -41,23 +39,6 @@ func (s *Server) memberNewsletter(w http.ResponseWriter, r *http.Request) error 
 		pg.Subscribed, pg.Mode = true, sub.Mode
 	}
 	return s.render(w, r, http.StatusOK, "member_newsletter", pg)
-}
-
-// memberSubscription finds the member's subscription: by account, else by
-// their address (they may have signed up through the form before).
-func (s *Server) memberSubscription(r *http.Request, u *account.User) (*store.Subscriber, error) {
-	sub, err := store.SubscriberByUser(r.Context(), s.store.Pool, u.ID)
-	if errors.Is(err, apperr.ErrNotFound) {
-		email, nerr := newsletter.Normalize(u.Email)
-		if nerr != nil {
-			return nil, nil
-		}
-		sub, err = store.SubscriberByHash(r.Context(), s.store.Pool, newsletter.Hash(email))
-	}
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil, nil
-	}
-	return sub, err
 }
 
 func (s *Server) memberNewsletterSave(w http.ResponseWriter, r *http.Request) error {
@@ -69,7 +50,7 @@ func (s *Server) memberNewsletterSave(w http.ResponseWriter, r *http.Request) er
 	}
 	u := userFrom(r.Context())
 	if r.PostForm.Get("action") == "stop" {
-		sub, err := s.memberSubscription(r, u)
+		sub, err := s.newsletter.MemberSubscription(r.Context(), u.ID, u.Email)
 		if err != nil {
 			return err
 		}

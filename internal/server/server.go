@@ -33,6 +33,7 @@ import (
 	"quire/internal/reading"
 	"quire/internal/signed"
 	"quire/internal/site"
+	"quire/internal/siteadmin"
 	"quire/internal/store"
 )
 
@@ -91,6 +92,8 @@ type Server struct {
 	// for the editor's preview.
 	newsletter    *newsletter.Service
 	newsletterTpl *newsletter.Templates
+
+	admin *siteadmin.Service // Site administration: settings, themes, dashboard, outbox, audit log (settings.go)
 }
 
 // New builds the server and its routes.
@@ -112,6 +115,7 @@ func New(d Deps) (*Server, error) {
 	s.metrics = newMetrics(s.registry)
 	s.initReading(d)
 	s.initPublishing() // first: the comment, guest-post and profile code share its renderer
+	s.initSiteAdmin()
 	if err := s.initComments(d.Jobs); err != nil {
 		return nil, err
 	}

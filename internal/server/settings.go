@@ -12,8 +12,15 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/post"
 	"quire/internal/site"
-	"quire/internal/store"
+	"quire/internal/siteadmin"
 )
+
+// initSiteAdmin builds the site administration workflow (settings, themes,
+// dashboard, outbox, audit log); public pages' image reads go where
+// s.reader sends them.
+func (s *Server) initSiteAdmin() {
+	s.admin = &siteadmin.Service{Store: s.store, Reader: s.reader, Log: s.log}
+}
 
 // settingsPage is the data of the site settings form.
 type settingsPage struct {
@@ -22,7 +29,7 @@ type settingsPage struct {
 	Social   string // one Label=URL a line, as typed
 	Formats  []site.DateFormat
 	Policies []post.CommentPolicy
-	Images   []*store.Media // the newest library images, for logo and favicon
+	Images   []*siteadmin.Media // the newest library images, for logo and favicon
 	Zones    []string
 	Now      time.Time
 	Errors   map[string]string
@@ -43,7 +50,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.ManageSettings, account.Site); err != nil {
 		return err
 	}
-	st, err := store.SiteSettings(r.Context(), s.store.Pool)
+	st, err := s.admin.Settings(r.Context())
 	if err != nil {
 		return err
 	}
@@ -51,7 +58,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, st Site, social string, err error) error {
-	imgs, lerr := store.MediaList(r.Context(), s.store.Pool, store.MediaFilter{Limit: settingsImages})
+	imgs, lerr := s.admin.RecentImages(r.Context(), settingsImages)
 	if lerr != nil {
 		return lerr
 	}
@@ -76,7 +83,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	var typed Site
-	_, err := store.UpdateSiteSettings(r.Context(), s.store, userFrom(r.Context()).ID, func(st *site.Settings) error {
+	_, err := s.admin.UpdateSettings(r.Context(), userFrom(r.Context()).ID, func(st *site.Settings) error {
 		st.Title, st.Tagline = strings.TrimSpace(f.Get("title")), strings.TrimSpace(f.Get("tagline"))
 		st.Description, st.FooterText = strings.TrimSpace(f.Get("description")), strings.TrimSpace(f.Get("footer_text"))
 		st.TimeZone, st.Language = strings.TrimSpace(f.Get("time_zone")), strings.TrimSpace(f.Get("language"))

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"time"
 
-	"quire/internal/store"
 	"quire/internal/theme"
 )
 
@@ -68,7 +67,7 @@ func (s *Server) reloadTheme(ctx context.Context) error {
 	}
 	s.themeMu.Lock()
 	defer s.themeMu.Unlock()
-	name, err := store.ActiveTheme(ctx, s.store.Pool)
+	name, err := s.admin.ActiveTheme(ctx)
 	if err != nil {
 		return err // keep what we have
 	}
@@ -87,7 +86,7 @@ func (s *Server) reloadTheme(ctx context.Context) error {
 
 // themeLook reads theme name from the database and parses it over webFS.
 func (s *Server) themeLook(ctx context.Context, name string) (*look, error) {
-	files, err := store.ThemeFiles(ctx, s.store.Pool, name)
+	files, err := s.admin.ThemeFiles(ctx, name)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
-	"quire/internal/store"
+	"quire/internal/siteadmin"
 	"quire/internal/theme"
 )
 
@@ -31,7 +31,7 @@ const themeUploadSlack = 64 << 10
 
 type themesPage struct {
 	Page
-	Themes   []store.ThemeInfo
+	Themes   []siteadmin.ThemeInfo
 	Active   string // the chosen theme; "" the built-in one
 	Serving  string // what this node serves now
 	ThemeDir string // QUIRE_THEME_DIR, which wins when set
@@ -65,10 +65,10 @@ func (s *Server) renderThemes(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	var err error
-	if p.Themes, err = store.Themes(r.Context(), s.store.Pool); err != nil {
+	if p.Themes, err = s.admin.Themes(r.Context()); err != nil {
 		return err
 	}
-	if p.Active, err = store.ActiveTheme(r.Context(), s.store.Pool); err != nil {
+	if p.Active, err = s.admin.ActiveTheme(r.Context()); err != nil {
 		return err
 	}
 	p.Page, p.Serving, p.ThemeDir, p.Limits = s.page(r, "Themes"), s.look.Load().name, s.cfg.ThemeDir, theme.DefaultLimits()
@@ -122,7 +122,7 @@ func (s *Server) themeUpload(w http.ResponseWriter, r *http.Request) error {
 	if problems := s.checkUploaded(files); problems != nil {
 		return refuse("zip", "The theme did not pass the check; nothing was stored.", problems)
 	}
-	err = store.SaveTheme(r.Context(), s.store, userFrom(r.Context()).ID, name, files)
+	err = s.admin.SaveTheme(r.Context(), userFrom(r.Context()).ID, name, files)
 	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
 		return refuse("name", e.Fields["name"], nil)
 	}
@@ -154,7 +154,7 @@ func (s *Server) themeActivate(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := r.PostFormValue("name")
 	if name != "" {
-		files, err := store.ThemeFiles(r.Context(), s.store.Pool, name)
+		files, err := s.admin.ThemeFiles(r.Context(), name)
 		if err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (s *Server) themeActivate(w http.ResponseWriter, r *http.Request) error {
 				Errors: map[string]string{"activate": "Theme " + name + " no longer passes the check, so it was not activated."}, Problems: problems})
 		}
 	}
-	if err := store.ActivateTheme(r.Context(), s.store, userFrom(r.Context()).ID, name); err != nil {
+	if err := s.admin.ActivateTheme(r.Context(), userFrom(r.Context()).ID, name); err != nil {
 		return err
 	}
 	// This node at once (other nodes hear settings:theme on the bus).
@@ -193,7 +193,7 @@ func (s *Server) themeDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := r.PostFormValue("name")
-	if err := store.DeleteTheme(r.Context(), s.store, userFrom(r.Context()).ID, name); err != nil {
+	if err := s.admin.DeleteTheme(r.Context(), userFrom(r.Context()).ID, name); err != nil {
 		return err
 	}
 	s.setFlash(w, r, "Theme "+name+" deleted.")

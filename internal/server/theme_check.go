@@ -11,7 +11,7 @@ import (
 
 	"quire/internal/comment"
 	"quire/internal/post"
-	"quire/internal/store"
+	"quire/internal/siteadmin"
 )
 
 // CheckTheme is `quire theme check`: it parses every template of fsys
@@ -164,7 +164,7 @@ func sampleData() map[string]any {
 	now := time.Date(2026, 5, 4, 9, 30, 0, 0, time.UTC)
 	page := Page{Title: "Sample", Path: "/", BaseURL: "https://blog.example", Site: Site{Title: "Sample blog", Tagline: "Notes and essays"},
 		Feeds: []FeedLink{{"application/atom+xml", "Atom feed", "/feed.atom"}}, OG: map[string]string{"og:title": "Sample"},
-		Nav: []store.NavLink{{Title: "About", Slug: "about"}}}
+		Nav: []siteadmin.NavLink{{Title: "About", Slug: "about"}}}
 	p := &post.Post{ID: 1, AuthorID: 1, Kind: post.KindPost, Title: "A sample post", Slug: "a-sample-post", Format: post.Markdown,
 		BodyHTML:    `<p>Opening words.</p><h2 id="user-content-one">One</h2><p>More.</p><h2 id="user-content-two">Two</h2><h3 id="user-content-three">Three</h3><figure><img src="/media/x.jpg" alt="" width="800" height="450"><figcaption>A caption</figcaption></figure>`,
 		ExcerptHTML: "<p>Opening words.</p>", Status: post.Published, PublishedAt: now, CreatedAt: now, UpdatedAt: now,
@@ -174,16 +174,16 @@ func sampleData() map[string]any {
 	cv := &commentsView{PostID: 1, PostPath: p.Path(), Count: 1, Page: 1, Pages: 1, FeedAtom: p.Path() + "/comments.atom", FeedRSS: p.Path() + "/comments.rss",
 		Items: []commentItem{{ID: 5, Name: "Cy Reader", Initials: "CR", Hue: "hue-1", BodyHTML: "<p>Nice.</p>", Ago: "2 days ago", ISO: "2026-05-02T09:30:00Z", Exact: "2 May 2026, 09:30 UTC",
 			Children: []commentItem{{ID: 6, Name: "Ann Lee", Initials: "AL", Hue: "hue-2", ByPostAuthor: true, BodyHTML: "<p>Thanks.</p>", Ago: "1 day ago"}}}},
-		Held: &store.Comment{Comment: c}, Form: commentForm{Errors: map[string]string{"body": "Write something."}}}
+		Held: &siteadmin.Comment{Comment: c}, Form: commentForm{Errors: map[string]string{"body": "Write something."}}}
 	pp := postPage{Page: page, Post: p, URL: "https://blog.example" + p.Path(), Older: p, Comments: cv,
 		Glance: post.GlanceAt(p.BodyHTML), TOC: post.Contents(p.BodyHTML), JSONLD: map[string]any{"@type": "BlogPosting"}}
 	return map[string]any{
 		"posts":    listPage{Page: page, Heading: "Latest posts", Posts: []*post.Post{p}, Counts: map[int64]int{1: 3}, PageNum: 2, Kicker: "Page 2", Older: "/?cursor=x&page=3", Newer: "/"},
 		"post":     pp,
 		"page":     pageView{Page: page, Post: p},
-		"archive":  archivePage{Page: page, Months: []store.MonthCount{{Month: now, Posts: 4}}},
-		"termlist": termListPage{Page: page, Heading: "Tags", Terms: []store.TermCount{{Term: post.NewTerm(post.Tag, "Go"), Posts: 2}}},
-		"search":   searchPage{Page: page, Query: "sample", Searched: true, Hits: []store.SearchHit{{Post: p, SnippetHTML: "a <mark>sample</mark>"}}},
+		"archive":  archivePage{Page: page, Months: []siteadmin.MonthCount{{Month: now, Posts: 4}}},
+		"termlist": termListPage{Page: page, Heading: "Tags", Terms: []siteadmin.TermCount{{Term: post.NewTerm(post.Tag, "Go"), Posts: 2}}},
+		"search":   searchPage{Page: page, Query: "sample", Searched: true, Hits: []siteadmin.SearchHit{{Post: p, SnippetHTML: "a <mark>sample</mark>"}}},
 		"error":    errorPage{Page: page, Status: 404, Heading: "Not found", Message: "No such page."},
 	}
 }

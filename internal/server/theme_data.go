@@ -9,7 +9,6 @@ import (
 
 	"quire/internal/media"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // postCard is one entry of a list of posts as the "postcard" template
@@ -40,7 +39,7 @@ func (s *Server) featuredImages(ctx context.Context, ids []int64) map[int64]*pos
 	if s.media == nil || len(ids) == 0 {
 		return nil
 	}
-	ms, err := store.FeaturedImages(ctx, s.reader(ctx), ids)
+	ms, err := s.admin.FeaturedImages(ctx, ids)
 	if err != nil {
 		s.log.Warn("reading featured images", "err", err)
 		return nil
@@ -150,7 +149,7 @@ func (s *Server) responsive(ctx context.Context, bodyHTML string) string {
 	if s.media == nil || len(hashes) == 0 {
 		return bodyHTML
 	}
-	ms, err := store.MediaByHashes(ctx, s.reader(ctx), hashes)
+	ms, err := s.admin.ImagesByHash(ctx, hashes)
 	if err != nil {
 		s.log.Warn("reading a post's images", "err", err)
 		return bodyHTML

@@ -29,10 +29,10 @@ func BenchmarkThemeReload(b *testing.B) {
 		}
 		files[p] = data
 	}
-	if err := store.SaveTheme(ctx, st, u.ID, "ink", files); err != nil {
+	if err := srv.admin.SaveTheme(ctx, u.ID, "ink", files); err != nil {
 		b.Fatal(err)
 	}
-	if err := store.ActivateTheme(ctx, st, u.ID, "ink"); err != nil {
+	if err := srv.admin.ActivateTheme(ctx, u.ID, "ink"); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {

@@ -11,7 +11,9 @@ import (
 	"quire/internal/site"
 )
 
-// SiteSettings returns the blog's settings, defaults filled in.
+// SiteSettings returns the blog's settings, defaults filled in: the one
+// place the stored "site" value is decoded. On an error the defaults come
+// back with it.
 func SiteSettings(ctx context.Context, db DB) (site.Settings, error) {
 	s := site.Defaults()
 	if err := GetSetting(ctx, db, site.Key, &s); err != nil {
@@ -41,19 +43,15 @@ func UpdateSiteSettings(ctx context.Context, s *Store, actorID int64, change fun
 func UpdateSiteSettingsTx(ctx context.Context, tx pgx.Tx, actorID int64, change func(*site.Settings) error) (site.Settings, error) {
 	var out site.Settings
 	err := func() error {
-		cur := site.Defaults()
-		var raw []byte
-		err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1 FOR UPDATE`, site.Key).Scan(&raw)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-		case err != nil:
+		// Lock the row (when there is one) so concurrent changes apply one
+		// after the other, then read it as every reader does.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM settings WHERE key = $1 FOR UPDATE`, site.Key); err != nil {
 			return err
-		default:
-			if err := json.Unmarshal(raw, &cur); err != nil {
-				return err
-			}
 		}
-		cur.Fill()
+		cur, err := SiteSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
 		next := cur
 		next.Social = append([]site.Link(nil), cur.Social...)
 		if err := change(&next); err != nil {

@@ -27,32 +27,31 @@ type ThemeInfo struct {
 	UploadedAt time.Time
 }
 
-// SaveTheme stores a new theme's files (path → bytes). A theme of the same
-// name is refused: delete it first.
-func SaveTheme(ctx context.Context, s *Store, actorID int64, name string, files map[string][]byte) error {
+// InsertTheme stores a new theme's files (path → bytes), uploaded by
+// actorID, in the caller's transaction. A theme of the same name is
+// apperr.Invalid on the field "name": delete it first.
+func InsertTheme(ctx context.Context, tx pgx.Tx, actorID int64, name string, files map[string][]byte) error {
 	var total int64
 	for _, b := range files {
 		total += int64(len(b))
 	}
-	return s.Transact(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO themes (name, files, bytes, uploaded_by) VALUES ($1, $2, $3, $4)`,
-			name, len(files), total, actorID)
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" {
-			return apperr.FieldErrors("A theme of that name exists.", map[string]string{"name": "A theme of that name exists; delete it first or choose another name."})
-		}
-		if err != nil {
+	_, err := tx.Exec(ctx, `INSERT INTO themes (name, files, bytes, uploaded_by) VALUES ($1, $2, $3, $4)`,
+		name, len(files), total, actorID)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return apperr.FieldErrors("A theme of that name exists.", map[string]string{"name": "A theme of that name exists; delete it first or choose another name."})
+	}
+	if err != nil {
+		return err
+	}
+	for p, b := range files {
+		sum := sha256.Sum256(b)
+		if _, err := tx.Exec(ctx, `INSERT INTO theme_files (theme, path, body, sha256) VALUES ($1, $2, $3, $4)`,
+			name, p, b, hex.EncodeToString(sum[:])); err != nil {
 			return err
 		}
-		for p, b := range files {
-			sum := sha256.Sum256(b)
-			if _, err := tx.Exec(ctx, `INSERT INTO theme_files (theme, path, body, sha256) VALUES ($1, $2, $3, $4)`,
-				name, p, b, hex.EncodeToString(sum[:])); err != nil {
-				return err
-			}
-		}
-		return Audit(ctx, tx, actorID, "theme.upload", "theme", 0, "", name)
-	})
+	}
+	return nil
 }
 
 // Themes lists the uploaded themes by name.
@@ -106,57 +105,33 @@ func ActiveTheme(ctx context.Context, db DB) (string, error) {
 	return name, err
 }
 
-// ActivateTheme makes name (or "" for the built-in theme) the active theme.
-// The settings trigger (migration 00016) publishes settings:theme in this
-// transaction, so every node reloads when, and only when, it commits.
-func ActivateTheme(ctx context.Context, s *Store, actorID int64, name string) error {
-	return s.Transact(ctx, func(tx pgx.Tx) error {
-		if name != "" {
-			var ok bool
-			// FOR SHARE: a concurrent delete cannot remove the theme under us.
-			err := tx.QueryRow(ctx, `SELECT true FROM themes WHERE name = $1 FOR SHARE`, name).Scan(&ok)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return apperr.New(apperr.NotFound, "No such theme.")
-			}
-			if err != nil {
-				return err
-			}
-		}
-		before, err := ActiveTheme(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if err := PutSetting(ctx, tx, ThemeSetting, name); err != nil {
-			return err
-		}
-		return Audit(ctx, tx, actorID, "theme.activate", "theme", 0, before, name)
-	})
+// LockTheme locks the uploaded theme name until the transaction ends:
+// shared (FOR SHARE: an activation, which a concurrent delete must not pull
+// the theme from under) or exclusive (FOR UPDATE: a delete). A theme that
+// does not exist is apperr.NotFound.
+func LockTheme(ctx context.Context, tx pgx.Tx, name string, exclusive bool) error {
+	q := `SELECT true FROM themes WHERE name = $1 FOR SHARE`
+	if exclusive {
+		q = `SELECT true FROM themes WHERE name = $1 FOR UPDATE`
+	}
+	var ok bool
+	err := tx.QueryRow(ctx, q, name).Scan(&ok)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return apperr.New(apperr.NotFound, "No such theme.")
+	}
+	return err
 }
 
-// DeleteTheme removes an inactive theme; the active one is refused.
-func DeleteTheme(ctx context.Context, s *Store, actorID int64, name string) error {
-	return s.Transact(ctx, func(tx pgx.Tx) error {
-		// Lock the theme first: an activation holding it FOR SHARE commits
-		// before we read the active name, and one that comes after finds
-		// the theme gone.
-		var ok bool
-		err := tx.QueryRow(ctx, `SELECT true FROM themes WHERE name = $1 FOR UPDATE`, name).Scan(&ok)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return apperr.New(apperr.NotFound, "No such theme.")
-		}
-		if err != nil {
-			return err
-		}
-		active, err := ActiveTheme(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if active == name {
-			return apperr.New(apperr.Conflict, "That theme is active; activate another before deleting it.")
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM themes WHERE name = $1`, name); err != nil {
-			return err
-		}
-		return Audit(ctx, tx, actorID, "theme.delete", "theme", 0, name, "")
-	})
+// SetActiveTheme makes name (or "" for the built-in theme) the active
+// theme. The settings trigger (migration 00016) publishes settings:theme in
+// the caller's transaction, so every node reloads when, and only when, it
+// commits.
+func SetActiveTheme(ctx context.Context, db DB, name string) error {
+	return PutSetting(ctx, db, ThemeSetting, name)
+}
+
+// DeleteThemeRow removes an uploaded theme and its files.
+func DeleteThemeRow(ctx context.Context, db DB, name string) error {
+	_, err := db.Exec(ctx, `DELETE FROM themes WHERE name = $1`, name)
+	return err
 }

@@ -24,6 +24,7 @@ import (
 	"quire/internal/media/library"
 	"quire/internal/newsletter"
 	"quire/internal/publishing"
+	"quire/internal/siteadmin"
 	"quire/internal/store"
 	"quire/internal/text"
 )
@@ -52,6 +53,9 @@ type Deps struct {
 	Publishing *publishing.Service
 	// Accounts resolves API tokens to their users (authenticate).
 	Accounts *accounts.Service
+	// SiteAdmin is the site settings workflow shared with the HTML pages
+	// (settings.go).
+	SiteAdmin *siteadmin.Service
 }
 
 // API is the JSON API handler set.
@@ -68,12 +72,13 @@ type API struct {
 	settingsChanged func()
 	publishing      *publishing.Service // posts and pages (posts.go)
 	accounts        *accounts.Service   // API tokens (authenticate)
+	admin           *siteadmin.Service  // Site settings (settings.go)
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing, accounts: d.Accounts}
+		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing, accounts: d.Accounts, admin: d.SiteAdmin}
 }
 
 type ctxKey int

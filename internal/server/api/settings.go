@@ -9,7 +9,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/post"
 	"quire/internal/site"
-	"quire/internal/store"
 )
 
 // settingsRoutes adds GET and PATCH /settings: the blog's site settings,
@@ -76,7 +75,7 @@ func (a *API) getSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := mayManageSettings(r); err != nil {
 		return err
 	}
-	st, err := store.SiteSettings(r.Context(), a.store.Pool)
+	st, err := a.admin.Settings(r.Context())
 	if err != nil {
 		return err
 	}
@@ -94,7 +93,7 @@ func (a *API) patchSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	st, err := store.UpdateSiteSettings(r.Context(), a.store, User(r.Context()).ID, func(s *site.Settings) error {
+	st, err := a.admin.UpdateSettings(r.Context(), User(r.Context()).ID, func(s *site.Settings) error {
 		in.apply(s)
 		return nil
 	})

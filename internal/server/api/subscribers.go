@@ -10,7 +10,6 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/newsletter"
-	"quire/internal/store"
 )
 
 // subscriberRoutes: anyone may ask to subscribe (double opt-in, the same
@@ -88,7 +87,7 @@ func (a *API) subscriberList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := store.SubscriberFilter{Query: q.Get("q"), Status: q.Get("status")}
+	f := newsletter.Filter{Query: q.Get("q"), Status: q.Get("status")}
 	if f.Status != "" && !newsletter.Status(f.Status).Valid() {
 		return apperr.New(apperr.Invalid, "status must be pending, confirmed, unsubscribed or failing.")
 	}
@@ -103,11 +102,11 @@ func (a *API) subscriberList(w http.ResponseWriter, r *http.Request) error {
 	}
 	want := f.Limit
 	f.Limit++
-	list, err := store.ListSubscribers(r.Context(), a.store.Pool, f)
+	list, err := a.newsletter.Subscribers(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	counts, err := store.SubscriberCounts(r.Context(), a.store.Pool)
+	counts, err := a.newsletter.Counts(r.Context())
 	if err != nil {
 		return err
 	}
@@ -146,7 +145,7 @@ func (a *API) subscriberIssues(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "post_id must be a number.")
 		}
 	}
-	issues, err := store.RecentIssues(r.Context(), a.store.Pool, postID, 50)
+	issues, err := a.newsletter.Issues(r.Context(), postID, 50)
 	if err != nil {
 		return err
 	}
@@ -187,7 +186,7 @@ func (a *API) subscriberDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.New(apperr.NotFound, "There is no such subscriber.")
 	}
-	if _, err := store.SubscriberByID(r.Context(), a.store.Pool, id); err != nil {
+	if _, err := a.newsletter.Subscriber(r.Context(), id); err != nil {
 		return err
 	}
 	if err := a.newsletter.Remove(r.Context(), id); err != nil {

@@ -1,0 +1,48 @@
+package siteadmin
+
+import (
+	"context"
+	"strconv"
+
+	"quire/internal/mail"
+	"quire/internal/store"
+	"quire/internal/text"
+)
+
+// OutboxMail is one mail of the local outbox.
+type OutboxMail = store.OutboxMail
+
+// outboxBodyMax is how much of one mail the outbox shows: enough to read
+// any notification, not a 100 KB comment quoted whole.
+const outboxBodyMax = 4000
+
+// Outbox returns up to n mails of the local outbox older than before (0:
+// the newest), newest first, as people may see them: every link's secret
+// redacted, since the outbox holds password-reset, invitation, sign-up and
+// subscription mail and whoever reads such a link can use it.
+func (s *Service) Outbox(ctx context.Context, before int64, n int) ([]OutboxMail, error) {
+	msgs, err := store.Outbox(ctx, s.Store.Pool, before, n)
+	if err != nil {
+		return nil, err
+	}
+	for i := range msgs {
+		m := &msgs[i]
+		if len(m.Body) > outboxBodyMax {
+			m.Body = text.Clip(m.Body, outboxBodyMax) + "\n… (" + strconv.Itoa(len(m.Body)-outboxBodyMax) + " more bytes not shown)"
+		}
+		m.Body = mail.RedactLinks(m.Body)
+		for k, v := range m.Headers {
+			m.Headers[k] = mail.RedactLinks(v)
+		}
+	}
+	return msgs, nil
+}
+
+// AuditEntry is one row of the audit log.
+type AuditEntry = store.AuditEntry
+
+// AuditLog returns up to n audit entries older than before (0: the
+// newest), newest first.
+func (s *Service) AuditLog(ctx context.Context, before int64, n int) ([]AuditEntry, error) {
+	return store.AuditLog(ctx, s.Store.Pool, before, n)
+}
