@@ -91,12 +91,6 @@ func (s *Service) UpdateUser(ctx context.Context, actor *account.User, id int64,
 	})
 }
 
-// AuditLog returns the newest audit entries, at most limit, older than
-// beforeID (0: from the newest).
-func (s *Service) AuditLog(ctx context.Context, beforeID int64, limit int) ([]store.AuditEntry, error) {
-	return store.AuditLog(ctx, s.Store.Pool, beforeID, limit)
-}
-
 // taken turns the store's refusal of a duplicate name or address
 // (apperr.Invalid with fields) into apperr.Conflict with the same
 // messages: the form was valid, the name was not free.

@@ -262,7 +262,6 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 	return n.ID, nil
 }
 
-
 // cut shortens s to at most n runes, dropping what PostgreSQL's text
 // refuses (NUL, invalid UTF-8) from a stranger's page.
 func cut(s string, n int) string {

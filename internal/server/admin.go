@@ -140,7 +140,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	}
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
 	const pageSize = 50
-	entries, err := s.accounts.AuditLog(r.Context(), before, pageSize)
+	entries, err := s.admin.AuditLog(r.Context(), before, pageSize)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 // welcome is the flash after a sign-in: "Welcome" the first time,
 // "Welcome back" after; it records the sign-in.
 func (s *Server) welcome(ctx context.Context, u *account.User) string {
-	first, err := s.admin.RecordSignIn(ctx, u.ID)
+	first, err := s.accounts.MarkSignedIn(ctx, u.ID)
 	if err != nil {
 		s.log.Warn("recording sign-in", "err", err)
 	}

@@ -88,12 +88,6 @@ func (s *Service) guestQueueCount(ctx context.Context) int {
 	return counts[comment.StatusHeld]
 }
 
-// RecordSignIn notes that userID signed in and reports whether it was the
-// first time (the dashboard's "Welcome" rather than "Welcome back").
-func (s *Service) RecordSignIn(ctx context.Context, userID int64) (first bool, err error) {
-	return store.MarkSignedIn(ctx, s.Store.Pool, userID)
-}
-
 func pluralWord(n int, one, many string) string {
 	if n == 1 {
 		return one
