@@ -7,7 +7,7 @@ import (
 
 	"quire/internal/apperr"
 	"quire/internal/comment"
-	"quire/internal/jobs"
+	"quire/internal/commenting"
 	"quire/internal/store"
 )
 
@@ -148,7 +148,7 @@ func (s *Server) unsubscribeTarget(r *http.Request, tok string) (*store.Comment,
 	if err != nil {
 		return nil, err
 	}
-	parts, ok := s.key.Verify(jobs.PurposeUnsubscribe, tok)
+	parts, ok := s.key.Verify(commenting.PurposeUnsubscribe, tok)
 	if !ok || len(parts) != 1 || parts[0] != strconv.FormatInt(c.ID, 10) {
 		return nil, apperr.New(apperr.NotFound, "This unsubscribe link is not valid.")
 	}
@@ -170,10 +170,10 @@ func (s *Server) commentConfirm(w http.ResponseWriter, r *http.Request) error {
 		return Classify(err)
 	}
 	tok := r.PostForm.Get("t")
-	if _, ok := s.key.Verify(jobs.PurposeNotifyConfirm, tok); !ok {
+	if _, ok := s.key.Verify(commenting.PurposeNotifyConfirm, tok); !ok {
 		return apperr.New(apperr.NotFound, "This confirmation link is not valid.")
 	}
-	_, err := store.ConfirmNotifyAddress(r.Context(), s.store.Pool, jobs.TokenHash(tok))
+	_, err := store.ConfirmNotifyAddress(r.Context(), s.store.Pool, commenting.TokenHash(tok))
 	if errors.Is(err, apperr.ErrNotFound) {
 		return apperr.New(apperr.NotFound, "This confirmation link is not valid.")
 	}

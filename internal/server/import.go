@@ -17,6 +17,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
+	"quire/internal/jobargs"
 	"quire/internal/store"
 	"quire/internal/wxr"
 	"quire/internal/wxrimport"
@@ -163,7 +164,7 @@ func (s *Server) storeUpload(ctx context.Context, w http.ResponseWriter, r *http
 		if err := store.QueueImportJob(ctx, tx, id, size); err != nil {
 			return err
 		}
-		if err := s.jobs.Enqueue(ctx, tx, wxrimport.JobArgs{ImportID: id}); err != nil {
+		if err := s.jobs.Enqueue(ctx, tx, jobargs.ImportArgs{ImportID: id}); err != nil {
 			return err
 		}
 		return store.Audit(ctx, tx, u.ID, "import.upload", "import", id, "", part.FileName())

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"quire/internal/apperr"
+	"quire/internal/jobargs"
 	"quire/internal/jobs"
 	"quire/internal/linkback"
 	"quire/internal/post"
@@ -168,7 +169,7 @@ func (s *Server) acceptLinkback(ctx context.Context, kind, rawSource, rawTarget 
 		if !enqueue {
 			return nil
 		}
-		return s.jobs.Enqueue(ctx, tx, jobs.LinkbackVerifyArgs{Source: l.SourceURL, PostID: p.ID})
+		return s.jobs.Enqueue(ctx, tx, jobargs.LinkbackVerifyArgs{Source: l.SourceURL, PostID: p.ID})
 	})
 	if errors.Is(err, store.ErrLinkbackDuplicate) {
 		return nil, refuse(linkback.FaultAlreadyRegistered, 400, jobs.MsgRegistered)

@@ -80,28 +80,28 @@ func (s *Server) pageFormOf(r *http.Request, p *post.Post, f *postForm) error {
 func (s *Server) createPostOrPage(r *http.Request, p *post.Post, f postForm) error {
 	u := userFrom(r.Context())
 	if p.Kind != post.KindPage {
-		return store.CreatePost(r.Context(), s.store.Pool, u.ID, p)
+		return store.CreatePost(r.Context(), s.store.Pool, s.jobs, u.ID, p)
 	}
 	st, err := pageSettingsOf(f)
 	if err != nil {
 		return err
 	}
 	defer s.navChanged()
-	return store.CreatePage(r.Context(), s.store.Pool, u.ID, p, st)
+	return store.CreatePage(r.Context(), s.store.Pool, s.jobs, u.ID, p, st)
 }
 
 // updatePostOrPage saves a post, or a page with its settings.
 func (s *Server) updatePostOrPage(r *http.Request, p *post.Post, f postForm, check func(*post.Post) error) error {
 	u := userFrom(r.Context())
 	if p.Kind != post.KindPage {
-		return store.UpdatePost(r.Context(), s.store.Pool, u.ID, p, check)
+		return store.UpdatePost(r.Context(), s.store.Pool, s.jobs, u.ID, p, check)
 	}
 	st, err := pageSettingsOf(f)
 	if err != nil {
 		return err
 	}
 	defer s.navChanged()
-	return store.UpdatePage(r.Context(), s.store.Pool, u.ID, p, st, check)
+	return store.UpdatePage(r.Context(), s.store.Pool, s.jobs, u.ID, p, st, check)
 }
 
 // adminListOf is the editors' list p belongs in.

@@ -186,7 +186,7 @@ func (s *Server) postTrash(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = store.SetPostStatus(r.Context(), s.store.Pool, u.ID, p.ID, post.Trashed, func(stored *post.Post) error {
+	err = store.SetPostStatus(r.Context(), s.store.Pool, s.jobs, u.ID, p.ID, post.Trashed, func(stored *post.Post) error {
 		return post.Transition(u, stored, post.Trashed)
 	})
 	if err != nil {

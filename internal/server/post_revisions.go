@@ -77,7 +77,7 @@ func (s *Server) revisionRestore(w http.ResponseWriter, r *http.Request) error {
 	if err := p.Render(renderer()); err != nil {
 		return err
 	}
-	err = store.UpdatePost(r.Context(), s.store.Pool, u.ID, p, func(stored *post.Post) error {
+	err = store.UpdatePost(r.Context(), s.store.Pool, s.jobs, u.ID, p, func(stored *post.Post) error {
 		return post.Transition(u, stored, stored.Status)
 	})
 	if err != nil {

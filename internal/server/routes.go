@@ -108,5 +108,5 @@ func (s *Server) routes() http.Handler {
 // apiRouter builds the /api/v1 router (also walked by the OpenAPI test).
 func (s *Server) apiRouter() http.Handler {
 	return api.New(api.Deps{Store: s.store, Log: s.log, BaseURL: s.cfg.BaseURL, Comments: s.comments, ClientIP: ClientIP, Media: s.media,
-		GuestPosts: s.guests, Newsletter: s.newsletter, SettingsChanged: s.forgetSite}).Routes()
+		GuestPosts: s.guests, Newsletter: s.newsletter, SettingsChanged: s.forgetSite, Jobs: s.jobs}).Routes()
 }

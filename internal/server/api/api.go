@@ -20,6 +20,7 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/commenting"
 	"quire/internal/guestposting"
+	"quire/internal/jobargs"
 	"quire/internal/media/library"
 	"quire/internal/newsletter"
 	"quire/internal/store"
@@ -42,6 +43,8 @@ type Deps struct {
 	GuestPosts *guestposting.Service
 	// Newsletter is the subscribing workflow (subscribers.go).
 	Newsletter *newsletter.Service
+	// Jobs takes the linkback send job of a saved post (posts.go).
+	Jobs jobargs.Enqueuer
 	// SettingsChanged tells the server its cached site settings are stale
 	// (settings.go).
 	SettingsChanged func()
@@ -58,13 +61,14 @@ type API struct {
 	guests   *guestposting.Service
 
 	newsletter      *newsletter.Service // Newsletter (subscribers.go)
+	jobs            jobargs.Enqueuer    // linkback send jobs of saved posts (posts.go)
 	settingsChanged func()
 }
 
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged}
+		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, jobs: d.Jobs}
 }
 
 type ctxKey int

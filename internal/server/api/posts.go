@@ -131,7 +131,7 @@ func (a *API) createPost(w http.ResponseWriter, r *http.Request) error {
 	if err := post.Transition(u, &post.Post{AuthorID: u.ID, Kind: p.Kind}, p.Status); err != nil {
 		return err
 	}
-	if err := store.CreatePost(r.Context(), a.store.Pool, u.ID, p); err != nil {
+	if err := store.CreatePost(r.Context(), a.store.Pool, a.jobs, u.ID, p); err != nil {
 		return err
 	}
 	p.Author = post.Byline{Username: u.Username, DisplayName: u.DisplayName, AvatarURL: u.AvatarURL}
@@ -182,7 +182,7 @@ func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
 	if err := in.apply(p, time.Now()); err != nil {
 		return err
 	}
-	err = store.UpdatePost(r.Context(), a.store.Pool, u.ID, p, func(stored *post.Post) error {
+	err = store.UpdatePost(r.Context(), a.store.Pool, a.jobs, u.ID, p, func(stored *post.Post) error {
 		return post.Transition(u, stored, p.Status)
 	})
 	if err != nil {
@@ -198,7 +198,7 @@ func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = store.SetPostStatus(r.Context(), a.store.Pool, u.ID, p.ID, post.Trashed, func(stored *post.Post) error {
+	err = store.SetPostStatus(r.Context(), a.store.Pool, a.jobs, u.ID, p.ID, post.Trashed, func(stored *post.Post) error {
 		return post.Transition(u, stored, post.Trashed)
 	})
 	if err != nil {
