@@ -23,14 +23,6 @@ import (
 	"quire/internal/store"
 )
 
-// Messages of the Pingback faults a verification can end in; they match
-// WordPress's so that senders' logs read the same.
-const (
-	MsgSourceNotFound = "The source URL does not exist."
-	MsgSourceNoLink   = "The source URL does not contain a link to the target URL, and so cannot be used as a source."
-	MsgRegistered     = "The pingback has already been registered."
-)
-
 type verifyWorker struct {
 	river.WorkerDefaults[jobargs.LinkbackVerifyArgs]
 	d     Deps
@@ -132,13 +124,13 @@ func (w *verifyWorker) settle(ctx context.Context, rules moderation.Settings, r 
 			// (CVE-2013-0235); only the log keeps the difference. A
 			// webmention already shown stays: the outage may pass.
 			w.d.Log.Info("linkback source unreachable", "source", r.SourceURL, "status", status, "err", fetchErr)
-			return finish("failed", linkback.FaultSourceNotFound, MsgSourceNotFound, 0)
+			return finish("failed", linkback.FaultSourceNotFound, linkback.MsgSourceNotFound, 0)
 		case !pingback && !ok2xx && status != 410:
 			return finish("failed", linkback.FaultSourceNotFound, fmt.Sprintf("The source answered HTTP %d.", status), 0)
 		case !ok2xx || !found:
 			// The source is gone (410) or does not (or no longer) link:
 			// a mention made from it goes.
-			detail, state := MsgSourceNoLink, "failed"
+			detail, state := linkback.MsgSourceNoLink, "failed"
 			if status == 410 {
 				detail = "The source is gone (HTTP 410)."
 			}
@@ -158,7 +150,7 @@ func (w *verifyWorker) settle(ctx context.Context, rules moderation.Settings, r 
 			return err
 		})
 		if errors.Is(err, store.ErrLinkbackDuplicate) {
-			return finish("failed", linkback.FaultAlreadyRegistered, MsgRegistered, 0)
+			return finish("failed", linkback.FaultAlreadyRegistered, linkback.MsgRegistered, 0)
 		}
 		if err != nil {
 			return err

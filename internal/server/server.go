@@ -22,6 +22,7 @@ import (
 	"quire/internal/guestposting"
 	"quire/internal/invalidate"
 	"quire/internal/jobs"
+	"quire/internal/linkbacks"
 	"quire/internal/mail"
 	"quire/internal/media"
 	"quire/internal/media/library"
@@ -80,6 +81,8 @@ type Server struct {
 	nav      navCache              // Pages: the navigation's pages (page_read.go)
 	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
 
+	linkbacks *linkbacks.Service // Linkbacks: incoming requests, their status, the sent list (linkback*.go)
+
 	replica   *store.Replica // anonymous page reads (replica.go); nil: none
 	replicaDB store.DB       // replica with fallback to the primary
 
@@ -115,6 +118,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.initGuestPosts()
+	s.initLinkbacks()
 	if err := s.initNewsletter(); err != nil {
 		return nil, err
 	}
