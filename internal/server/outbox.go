@@ -7,6 +7,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/mail"
 	"quire/internal/store"
+	"quire/internal/text"
 )
 
 // outboxBodyMax is how much of one mail the outbox page shows: enough to
@@ -36,7 +37,7 @@ func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	for i := range msgs {
 		m := &msgs[i]
 		if len(m.Body) > outboxBodyMax {
-			m.Body = truncateUTF8(m.Body, outboxBodyMax) + "\n… (" + strconv.Itoa(len(m.Body)-outboxBodyMax) + " more bytes not shown)"
+			m.Body = text.Clip(m.Body, outboxBodyMax) + "\n… (" + strconv.Itoa(len(m.Body)-outboxBodyMax) + " more bytes not shown)"
 		}
 		m.Body = mail.RedactLinks(m.Body)
 		for k, v := range m.Headers {

@@ -19,6 +19,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/commenting"
 	"quire/internal/config"
+	"quire/internal/contacting"
 	"quire/internal/guestposting"
 	"quire/internal/invalidate"
 	"quire/internal/jobs"
@@ -81,7 +82,8 @@ type Server struct {
 	nav      navCache              // Pages: the navigation's pages (page_read.go)
 	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
 
-	linkbacks *linkbacks.Service // Linkbacks: incoming requests, their status, the sent list (linkback*.go)
+	linkbacks *linkbacks.Service  // Linkbacks: incoming requests, their status, the sent list (linkback*.go)
+	contact   *contacting.Service // Pages: the contact form's workflow (page_contact.go)
 
 	replica   *store.Replica // anonymous page reads (replica.go); nil: none
 	replicaDB store.DB       // replica with fallback to the primary
@@ -119,6 +121,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.initGuestPosts()
 	s.initLinkbacks()
+	s.initContacting()
 	if err := s.initNewsletter(); err != nil {
 		return nil, err
 	}
