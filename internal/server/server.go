@@ -32,6 +32,7 @@ import (
 	"quire/internal/signed"
 	"quire/internal/site"
 	"quire/internal/store"
+	"quire/internal/wxrimport"
 )
 
 // Deps are what the server needs from the composition root.
@@ -84,6 +85,7 @@ type Server struct {
 
 	linkbacks *linkbacks.Service  // Linkbacks: incoming requests, their status, the sent list (linkback*.go)
 	contact   *contacting.Service // Pages: the contact form's workflow (page_contact.go)
+	imports   *wxrimport.Service  // Import and export (import*.go)
 
 	replica   *store.Replica // anonymous page reads (replica.go); nil: none
 	replicaDB store.DB       // replica with fallback to the primary
@@ -122,6 +124,7 @@ func New(d Deps) (*Server, error) {
 	s.initGuestPosts()
 	s.initLinkbacks()
 	s.initContacting()
+	s.initImports()
 	if err := s.initNewsletter(); err != nil {
 		return nil, err
 	}
