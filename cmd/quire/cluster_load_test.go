@@ -37,7 +37,7 @@ func openPost(t *testing.T, pool *pgxpool.Pool, author *account.User) *post.Post
 	if err := p.Render(render.New()); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CreatePost(ctx, pool, author.ID, p); err != nil {
+	if err := store.CreatePost(ctx, pool, nil, author.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	st, err := commenting.LoadSettings(ctx, pool)

@@ -111,7 +111,7 @@ func loadDemo(ctx context.Context, s *store.Store, now time.Time) (users, posts 
 		if err := p.Render(r); err != nil {
 			return users, posts, err
 		}
-		if err := store.CreatePost(ctx, s.Pool, p.AuthorID, p); err != nil {
+		if err := store.CreatePost(ctx, s.Pool, nil, p.AuthorID, p); err != nil {
 			return users, posts, err
 		}
 		posts++

@@ -56,7 +56,7 @@ func loadDemoPages(ctx context.Context, s *store.Store, out io.Writer) error {
 			return err
 		}
 		st := post.PageSettings{InNav: true, NavOrder: d.NavOrder, Template: d.Template}
-		if err := store.CreatePage(ctx, s.Pool, author.ID, p, st); err != nil {
+		if err := store.CreatePage(ctx, s.Pool, nil, author.ID, p, st); err != nil {
 			return err
 		}
 		added++

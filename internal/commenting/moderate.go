@@ -9,7 +9,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/comment"
-	"quire/internal/jobs"
+	"quire/internal/jobargs"
 	"quire/internal/render"
 	"quire/internal/store"
 )
@@ -67,7 +67,7 @@ func (s *Service) ModerateKind(ctx context.Context, actor *account.User, k comme
 		}
 		for _, m := range out {
 			if m.After == comment.StatusApproved {
-				if err := s.Jobs.Enqueue(ctx, tx, jobs.CommentArgs{CommentID: m.ID, Event: jobs.EventApproved}); err != nil {
+				if err := s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: m.ID, Event: jobargs.EventApproved}); err != nil {
 					return err
 				}
 			}
@@ -116,7 +116,7 @@ func (s *Service) ApproveAndReply(ctx context.Context, actor *account.User, id i
 		if err := store.Audit(ctx, tx, actor.ID, "comment.reply", "comment", n.ID, "", "reply to "+strconv.FormatInt(id, 10)); err != nil {
 			return err
 		}
-		return s.Jobs.Enqueue(ctx, tx, jobs.CommentArgs{CommentID: n.ID, Event: jobs.EventCreated})
+		return s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated})
 	})
 	return n.ID, err
 }

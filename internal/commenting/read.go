@@ -8,7 +8,6 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/comment"
-	"quire/internal/jobs"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -119,10 +118,10 @@ func (s *Service) Unsubscribe(ctx context.Context, id int64) error {
 // the address the signed token tok was mailed to. Errors: apperr.NotFound
 // for a forged, unknown or spent token.
 func (s *Service) ConfirmNotify(ctx context.Context, tok string) error {
-	if _, ok := s.Key.Verify(jobs.PurposeNotifyConfirm, tok); !ok {
+	if _, ok := s.Key.Verify(PurposeNotifyConfirm, tok); !ok {
 		return errBadConfirm()
 	}
-	_, err := store.ConfirmNotifyAddress(ctx, s.Store.Pool, jobs.TokenHash(tok))
+	_, err := store.ConfirmNotifyAddress(ctx, s.Store.Pool, TokenHash(tok))
 	if errors.Is(err, apperr.ErrNotFound) {
 		return errBadConfirm()
 	}

@@ -11,7 +11,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/comment"
-	"quire/internal/jobs"
+	"quire/internal/jobargs"
 	"quire/internal/moderation"
 	"quire/internal/post"
 	"quire/internal/render"
@@ -166,7 +166,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 		if n.Status == comment.StatusSpam {
 			return nil // nothing is ever sent for spam
 		}
-		if err := s.Jobs.Enqueue(ctx, tx, jobs.CommentArgs{CommentID: n.ID, Event: jobs.EventCreated}); err != nil {
+		if err := s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated}); err != nil {
 			return err
 		}
 		if n.Notify {
@@ -186,11 +186,11 @@ func (s *Service) optIn(ctx context.Context, tx pgx.Tx, n *store.NewComment) err
 	if err != nil || confirmed {
 		return err
 	}
-	tok := jobs.NotifyToken(s.Key, n.AuthorEmail)
-	if err := store.CreateNotifyAddress(ctx, tx, n.AuthorEmail, jobs.TokenHash(tok)); err != nil {
+	tok := NotifyToken(s.Key, n.AuthorEmail)
+	if err := store.CreateNotifyAddress(ctx, tx, n.AuthorEmail, TokenHash(tok)); err != nil {
 		return err
 	}
-	return s.Jobs.Enqueue(ctx, tx, jobs.NotifyConfirmArgs{Email: n.AuthorEmail, CommentID: n.ID})
+	return s.Jobs.Enqueue(ctx, tx, jobargs.NotifyConfirmArgs{Email: n.AuthorEmail, CommentID: n.ID})
 }
 
 // isStaff: authors, editors, moderators and admins are trusted

@@ -40,7 +40,7 @@ func FuzzSubmit(f *testing.F) {
 	}
 	p := &post.Post{AuthorID: u.ID, Title: "Fuzzed", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
 	p.Normalize()
-	if err := store.CreatePost(ctx, st.Pool, u.ID, p); err != nil {
+	if err := store.CreatePost(ctx, st.Pool, nil, u.ID, p); err != nil {
 		f.Fatal(err)
 	}
 	svc := &commenting.Service{Store: st, Render: render.New(), Jobs: noJobs{}, Key: []byte("k")}

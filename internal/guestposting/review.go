@@ -153,7 +153,7 @@ func (s *Service) Accept(ctx context.Context, u *account.User, id int64, a Accep
 		if err := p.Render(s.Render); err != nil {
 			return err
 		}
-		if err := store.CreatePost(ctx, tx, u.ID, p); err != nil {
+		if err := store.CreatePost(ctx, tx, s.Jobs, u.ID, p); err != nil {
 			return err
 		}
 		if err := store.SetPostGuest(ctx, tx, p.ID, sub.GuestID, sub.Name); err != nil {
@@ -257,7 +257,7 @@ func (s *Service) ReturnPost(ctx context.Context, u *account.User, postID int64,
 	msg = strings.TrimSpace(render.Clean(msg))
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		var p *post.Post
-		err := store.SetPostStatus(ctx, tx, u.ID, postID, post.Draft, func(old *post.Post) error {
+		err := store.SetPostStatus(ctx, tx, s.Jobs, u.ID, postID, post.Draft, func(old *post.Post) error {
 			if old.Status != post.Pending {
 				return apperr.New(apperr.Conflict, "This post is no longer waiting for review.")
 			}

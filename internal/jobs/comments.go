@@ -2,8 +2,6 @@ package jobs
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"strconv"
 	"strings"
@@ -13,64 +11,20 @@ import (
 
 	"quire/internal/apperr"
 	"quire/internal/comment"
+	"quire/internal/commenting"
+	"quire/internal/jobargs"
 	"quire/internal/mail"
 	"quire/internal/moderation"
 	"quire/internal/render"
 	"quire/internal/store"
 )
 
-// The comment events that may send mail.
-const (
-	EventCreated  = "created"  // a new comment, approved or held by the rules
-	EventApproved = "approved" // a moderator approved a held comment
-)
-
-// CommentArgs asks for the notifications a comment event causes: the post's
-// author on an approved comment, moderators on a held one, the parent's
-// author (opted in, confirmed) on an approved reply. Nothing for spam.
-type CommentArgs struct {
-	CommentID int64  `json:"comment_id"`
-	Event     string `json:"event"`
-}
-
-// Kind names the job type.
-func (CommentArgs) Kind() string { return "comment_event" }
-
-// NotifyConfirmArgs mails the double opt-in link for reply notifications.
-type NotifyConfirmArgs struct {
-	Email     string `json:"email"`
-	CommentID int64  `json:"comment_id"`
-}
-
-// Kind names the job type.
-func (NotifyConfirmArgs) Kind() string { return "notify_confirm" }
-
-// Purposes of signed tokens made here and checked by the server.
-const (
-	PurposeUnsubscribe   = "unsubscribe"
-	PurposeNotifyConfirm = "notify-confirm"
-)
-
-// NotifyToken is the confirmation token for email; the server stores its
-// hash (TokenHash) and the link carries the token.
-func NotifyToken(key interface {
-	Sign(string, ...string) string
-}, email string) string {
-	return key.Sign(PurposeNotifyConfirm, base64.RawURLEncoding.EncodeToString([]byte(strings.ToLower(email))))
-}
-
-// TokenHash is what the database keeps of a confirmation token.
-func TokenHash(tok string) []byte {
-	h := sha256.Sum256([]byte(tok))
-	return h[:]
-}
-
 type commentWorker struct {
-	river.WorkerDefaults[CommentArgs]
+	river.WorkerDefaults[jobargs.CommentArgs]
 	d Deps
 }
 
-func (w *commentWorker) Work(ctx context.Context, j *river.Job[CommentArgs]) error {
+func (w *commentWorker) Work(ctx context.Context, j *river.Job[jobargs.CommentArgs]) error {
 	msgs, err := w.messages(ctx, j.Args)
 	if err != nil || len(msgs) == 0 {
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -101,7 +55,7 @@ type commentMail struct {
 	Reasons                              []string
 }
 
-func (w *commentWorker) messages(ctx context.Context, a CommentArgs) ([]mail.Message, error) {
+func (w *commentWorker) messages(ctx context.Context, a jobargs.CommentArgs) ([]mail.Message, error) {
 	db := w.d.Pool
 	c, err := store.CommentByID(ctx, db, a.CommentID)
 	if err != nil {
@@ -130,7 +84,7 @@ func (w *commentWorker) messages(ctx context.Context, a CommentArgs) ([]mail.Mes
 		return err
 	}
 	switch {
-	case c.Status == comment.StatusHeld && a.Event == EventCreated:
+	case c.Status == comment.StatusHeld && a.Event == jobargs.EventCreated:
 		for _, r := range c.Reasons {
 			data.Reasons = append(data.Reasons, r.Message)
 		}
@@ -170,7 +124,7 @@ func (w *commentWorker) messages(ctx context.Context, a CommentArgs) ([]mail.Mes
 		}
 		d := data
 		d.UnsubscribeURL = base + "/comments/" + strconv.FormatInt(parent.ID, 10) + "/unsubscribe?t=" +
-			w.d.Key.Sign(PurposeUnsubscribe, strconv.FormatInt(parent.ID, 10))
+			w.d.Key.Sign(commenting.PurposeUnsubscribe, strconv.FormatInt(parent.ID, 10))
 		// RFC 8058 one-click: the mail client POSTs to the link.
 		h := map[string]string{"List-Unsubscribe": "<" + d.UnsubscribeURL + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 		if err := add("comment_reply", parent.AuthorEmail, d, h); err != nil {
@@ -181,11 +135,11 @@ func (w *commentWorker) messages(ctx context.Context, a CommentArgs) ([]mail.Mes
 }
 
 type notifyConfirmWorker struct {
-	river.WorkerDefaults[NotifyConfirmArgs]
+	river.WorkerDefaults[jobargs.NotifyConfirmArgs]
 	d Deps
 }
 
-func (w *notifyConfirmWorker) Work(ctx context.Context, j *river.Job[NotifyConfirmArgs]) error {
+func (w *notifyConfirmWorker) Work(ctx context.Context, j *river.Job[jobargs.NotifyConfirmArgs]) error {
 	c, err := store.CommentByID(ctx, w.d.Pool, j.Args.CommentID)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil
@@ -197,7 +151,7 @@ func (w *notifyConfirmWorker) Work(ctx context.Context, j *river.Job[NotifyConfi
 		return err
 	}
 	data := map[string]string{"PostTitle": p.Title, "Site": w.d.BaseURL.Host,
-		"ConfirmURL": strings.TrimRight(w.d.BaseURL.String(), "/") + "/comments/confirm?t=" + NotifyToken(w.d.Key, j.Args.Email)}
+		"ConfirmURL": strings.TrimRight(w.d.BaseURL.String(), "/") + "/comments/confirm?t=" + commenting.NotifyToken(w.d.Key, j.Args.Email)}
 	if w.d.Site != nil {
 		data["Site"] = w.d.Site(ctx)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"quire/internal/mail"
+	"quire/internal/render"
 	"quire/internal/signed"
 	"quire/internal/wxrimport"
 )
@@ -31,6 +32,9 @@ type Deps struct {
 	Key     signed.Key
 	Site    func(ctx context.Context) string // the blog's title, for mail
 	Log     *slog.Logger
+	// Render sanitises linkback excerpts and imported posts; nil builds
+	// one for this queue.
+	Render *render.Renderer
 	// PollInterval is how often workers look for jobs when no
 	// notification arrives; 0 means River's default. Tests set it low.
 	PollInterval time.Duration
@@ -59,12 +63,15 @@ func New(d Deps, work bool) (*Queue, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
+	if d.Render == nil {
+		d.Render = render.New()
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &mailWorker{mailer: d.Mailer})
 	river.AddWorker(workers, &commentWorker{d: d})
 	river.AddWorker(workers, &notifyConfirmWorker{d: d})
 	river.AddWorker(workers, &pruneWorker{d: d})
-	river.AddWorker(workers, wxrimport.NewWorker(d.Pool, d.ImportMedia)) // Import: uploaded WXR files (wxrimport/job.go)
+	river.AddWorker(workers, wxrimport.NewWorker(d.Pool, d.Render, d.ImportMedia)) // Import: uploaded WXR files (wxrimport/job.go)
 	cfg := &river.Config{Workers: workers, Logger: d.Log, FetchPollInterval: d.PollInterval}
 	if d.RescueAfter > 0 {
 		// River refuses a job timeout past the rescue time; workers with

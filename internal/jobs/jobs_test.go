@@ -61,7 +61,7 @@ func TestNotifications(t *testing.T) {
 	mk("mo", account.Moderator)
 	p := &post.Post{AuthorID: ann.ID, Title: "Mail me", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
 	p.Normalize()
-	if err := store.CreatePost(ctx, st.Pool, ann.ID, p); err != nil {
+	if err := store.CreatePost(ctx, st.Pool, nil, ann.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	svc := &commenting.Service{Store: st, Render: render.New(), Jobs: q, Key: key}
@@ -89,7 +89,7 @@ func TestNotifications(t *testing.T) {
 	// Confirm the address as the link would.
 	i := strings.Index(confirm.Body, "/comments/confirm?t=")
 	tok := strings.Fields(confirm.Body[i+len("/comments/confirm?t="):])[0]
-	if _, err := store.ConfirmNotifyAddress(ctx, st.Pool, jobs.TokenHash(tok)); err != nil {
+	if _, err := store.ConfirmNotifyAddress(ctx, st.Pool, commenting.TokenHash(tok)); err != nil {
 		t.Fatalf("confirming: %v", err)
 	}
 	submit("sam@mail.invalid", "Welcome!", held.Comment.ID, false) // sam is new: held
@@ -177,7 +177,7 @@ func TestPrune(t *testing.T) {
 	}
 	p := &post.Post{AuthorID: u.ID, Title: "Spammed", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
 	p.Normalize()
-	if err := store.CreatePost(ctx, st.Pool, u.ID, p); err != nil {
+	if err := store.CreatePost(ctx, st.Pool, nil, u.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	for _, age := range []string{"20 days", "1 day"} {

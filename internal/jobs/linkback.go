@@ -2,21 +2,14 @@ package jobs
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"quire/internal/fetch"
+	"quire/internal/jobargs"
 	"quire/internal/moderation"
-	"quire/internal/render"
 )
-
-// QueueLinkback is the River queue of linkback work: verifying incoming
-// pingbacks and webmentions and sending outgoing ones. Its own queue, so a
-// flood of pingbacks is verified with bounded concurrency and never delays
-// mail.
-const QueueLinkback = "linkback"
 
 // DefaultLinkbackWorkers bounds concurrent linkback jobs per node.
 const DefaultLinkbackWorkers = 8
@@ -67,10 +60,6 @@ func addLinkbackWorkers(w *river.Workers, cfg *river.Config, d Deps) {
 		if n <= 0 {
 			n = DefaultLinkbackWorkers
 		}
-		cfg.Queues[QueueLinkback] = river.QueueConfig{MaxWorkers: n}
+		cfg.Queues[jobargs.QueueLinkback] = river.QueueConfig{MaxWorkers: n}
 	}
 }
-
-// excerptRenderer sanitises linkback excerpts with the Excerpt policy;
-// render.New is costly and its result safe to share.
-var excerptRenderer = sync.OnceValue(render.New)

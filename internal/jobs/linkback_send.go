@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"quire/internal/apperr"
+	"quire/internal/jobargs"
 	"quire/internal/linkback"
 	"quire/internal/post"
 	"quire/internal/store"
@@ -43,15 +44,15 @@ func (LinkbackNotifyArgs) Kind() string { return "linkback_notify" }
 // InsertOpts: network errors are retried with River's back-off (attempt⁴
 // seconds: about 1 s, 16 s, 81 s, 4 min, 10 min, 22 min); faults are not.
 func (LinkbackNotifyArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueLinkback, MaxAttempts: 7}
+	return river.InsertOpts{Queue: jobargs.QueueLinkback, MaxAttempts: 7}
 }
 
 type sendWorker struct {
-	river.WorkerDefaults[store.LinkbackSendArgs]
+	river.WorkerDefaults[jobargs.LinkbackSendArgs]
 	d Deps
 }
 
-func (w *sendWorker) Work(ctx context.Context, j *river.Job[store.LinkbackSendArgs]) error {
+func (w *sendWorker) Work(ctx context.Context, j *river.Job[jobargs.LinkbackSendArgs]) error {
 	lb := w.d.Linkbacks
 	if !lb.Send || lb.Fetch == nil {
 		return nil // QUIRE_SEND_LINKBACKS=false: nothing is ever sent

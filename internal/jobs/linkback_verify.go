@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"quire/internal/jobargs"
 	"quire/internal/text"
 
 	"context"
@@ -22,37 +23,13 @@ import (
 	"quire/internal/store"
 )
 
-// LinkbackVerifyArgs verifies the pending pingback and webmention
-// requests of one (source, post) pair with a single GET of the source.
-type LinkbackVerifyArgs struct {
-	Source string `json:"source"`
-	PostID int64  `json:"post_id"`
-}
-
-// Kind names the job type.
-func (LinkbackVerifyArgs) Kind() string { return "linkback_verify" }
-
-// InsertOpts puts verification on the linkback queue. A failed fetch is an
-// answer (fault 16), not an error, so attempts are only for database trouble.
-func (LinkbackVerifyArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueLinkback, MaxAttempts: 5}
-}
-
-// Messages of the Pingback faults a verification can end in; they match
-// WordPress's so that senders' logs read the same.
-const (
-	MsgSourceNotFound = "The source URL does not exist."
-	MsgSourceNoLink   = "The source URL does not contain a link to the target URL, and so cannot be used as a source."
-	MsgRegistered     = "The pingback has already been registered."
-)
-
 type verifyWorker struct {
-	river.WorkerDefaults[LinkbackVerifyArgs]
+	river.WorkerDefaults[jobargs.LinkbackVerifyArgs]
 	d     Deps
 	cache fetchCache
 }
 
-func (w *verifyWorker) Work(ctx context.Context, j *river.Job[LinkbackVerifyArgs]) error {
+func (w *verifyWorker) Work(ctx context.Context, j *river.Job[jobargs.LinkbackVerifyArgs]) error {
 	lb := w.d.Linkbacks
 	if lb.Fetch == nil {
 		return nil
@@ -147,13 +124,13 @@ func (w *verifyWorker) settle(ctx context.Context, rules moderation.Settings, r 
 			// (CVE-2013-0235); only the log keeps the difference. A
 			// webmention already shown stays: the outage may pass.
 			w.d.Log.Info("linkback source unreachable", "source", r.SourceURL, "status", status, "err", fetchErr)
-			return finish("failed", linkback.FaultSourceNotFound, MsgSourceNotFound, 0)
+			return finish("failed", linkback.FaultSourceNotFound, linkback.MsgSourceNotFound, 0)
 		case !pingback && !ok2xx && status != 410:
 			return finish("failed", linkback.FaultSourceNotFound, fmt.Sprintf("The source answered HTTP %d.", status), 0)
 		case !ok2xx || !found:
 			// The source is gone (410) or does not (or no longer) link:
 			// a mention made from it goes.
-			detail, state := MsgSourceNoLink, "failed"
+			detail, state := linkback.MsgSourceNoLink, "failed"
 			if status == 410 {
 				detail = "The source is gone (HTTP 410)."
 			}
@@ -173,7 +150,7 @@ func (w *verifyWorker) settle(ctx context.Context, rules moderation.Settings, r 
 			return err
 		})
 		if errors.Is(err, store.ErrLinkbackDuplicate) {
-			return finish("failed", linkback.FaultAlreadyRegistered, MsgRegistered, 0)
+			return finish("failed", linkback.FaultAlreadyRegistered, linkback.MsgRegistered, 0)
 		}
 		if err != nil {
 			return err
@@ -197,7 +174,7 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 	src, _ := url.Parse(r.SourceURL)
 	info.SiteName, info.AuthorName, info.Title = text.CleanName(info.SiteName), text.CleanName(info.AuthorName), text.CleanName(info.Title)
 	name, authorURL := info.SiteName, r.SourceURL
-	text := info.Excerpt
+	said := info.Excerpt
 	if kind == comment.KindWebmention {
 		if info.AuthorName != "" {
 			name = info.AuthorName
@@ -206,13 +183,13 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 			authorURL = info.AuthorURL
 		}
 		if info.Content != "" {
-			text = info.Content
+			said = info.Content
 		}
 	}
 	// The excerpt is plain text, cut before sanitising; escaping makes it
 	// HTML and the Excerpt policy is the second line.
-	body := excerptRenderer().Sanitize(render.Excerpt, html.EscapeString(cut(text, 300)))
-	title := cut(info.Title, 300)
+	body := w.d.Render.Sanitize(render.Excerpt, html.EscapeString(text.Ellipsis(said, 300)))
+	title := text.Ellipsis(info.Title, 300)
 	host := ""
 	if src != nil {
 		host = strings.ToLower(src.Hostname())
@@ -223,15 +200,15 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 	}
 	ip, _ := netip.ParseAddr(r.IP)
 	v := moderation.Decide(rules, moderation.Input{Kind: moderation.Kind(kind), AuthorName: name, AuthorURL: authorURL,
-		IP: ip, Text: title + "\n" + text, Links: []string{r.SourceURL}, SiteApproved: trusted})
+		IP: ip, Text: title + "\n" + said, Links: []string{r.SourceURL}, SiteApproved: trusted})
 	// A re-sent webmention refreshes its comment, judged by the same rules
 	// as a new one: an approved mention whose source turned into spam
 	// leaves the page (comment.AfterEdit never promotes).
 	if r.CommentID != 0 {
 		if c, err := store.CommentByID(ctx, tx, r.CommentID); err == nil {
 			v := moderation.DecideEdit(rules, moderation.Input{Kind: moderation.Kind(kind), AuthorName: name, AuthorURL: authorURL,
-				IP: ip, Text: title + "\n" + text, Links: []string{r.SourceURL}, SiteApproved: trusted}, c.Status == comment.StatusApproved)
-			if err := store.UpdateLinkbackComment(ctx, tx, r.CommentID, cut(name, 100), authorURL, title, cut(info.SiteName, 200), body); err != nil {
+				IP: ip, Text: title + "\n" + said, Links: []string{r.SourceURL}, SiteApproved: trusted}, c.Status == comment.StatusApproved)
+			if err := store.UpdateLinkbackComment(ctx, tx, r.CommentID, text.Ellipsis(name, 100), authorURL, title, text.Ellipsis(info.SiteName, 200), body); err != nil {
 				return 0, err
 			}
 			if to := comment.AfterEdit(c.Status, v.Action.Status()); to != c.Status {
@@ -246,8 +223,8 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 		}
 	}
 	n := &store.NewComment{Comment: comment.Comment{PostID: r.PostID, Kind: kind, Status: v.Action.Status(),
-		AuthorName: cut(name, 100), AuthorURL: authorURL, BodyHTML: body, SourceURL: r.SourceURL, Title: title,
-		SiteName: cut(info.SiteName, 200), IP: r.IP, UserAgent: ""}, Reasons: v.Reasons}
+		AuthorName: text.Ellipsis(name, 100), AuthorURL: authorURL, BodyHTML: body, SourceURL: r.SourceURL, Title: title,
+		SiteName: text.Ellipsis(info.SiteName, 200), IP: r.IP, UserAgent: ""}, Reasons: v.Reasons}
 	if err := store.CreateComment(ctx, tx, n); err != nil {
 		if store.IsPingbackConflict(err) {
 			return 0, store.ErrLinkbackDuplicate
@@ -255,19 +232,9 @@ func (w *verifyWorker) store(ctx context.Context, tx pgx.Tx, rules moderation.Se
 		return 0, err
 	}
 	if n.Status != comment.StatusSpam {
-		if _, err := river.ClientFromContext[pgx.Tx](ctx).InsertTx(ctx, tx, CommentArgs{CommentID: n.ID, Event: EventCreated}, nil); err != nil {
+		if _, err := river.ClientFromContext[pgx.Tx](ctx).InsertTx(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated}, nil); err != nil {
 			return 0, err
 		}
 	}
 	return n.ID, nil
-}
-
-// cut shortens s to at most n runes, dropping what PostgreSQL's text
-// refuses (NUL, invalid UTF-8) from a stranger's page.
-func cut(s string, n int) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"quire/internal/commenting"
 	"quire/internal/store"
 )
 
@@ -29,12 +30,8 @@ type pruneWorker struct {
 }
 
 func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
-	// The discussion settings' JSON (commenting.Settings), read here
-	// directly because commenting imports this package.
-	st := struct {
-		SpamDays int `json:"spam_days"`
-	}{SpamDays: 15}
-	if err := store.GetSetting(ctx, w.d.Pool, "comments", &st); err != nil {
+	st, err := commenting.LoadSettings(ctx, w.d.Pool)
+	if err != nil {
 		return err
 	}
 	now := time.Now()
@@ -47,7 +44,7 @@ func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 			return err
 		}
 	}
-	_, err := store.PruneOutbox(ctx, w.d.Pool, now.Add(-outboxKeep))
+	_, err = store.PruneOutbox(ctx, w.d.Pool, now.Add(-outboxKeep))
 	return err
 }
 

@@ -9,28 +9,19 @@
 package media
 
 import (
-	"strings"
+	"quire/internal/media/mediatype"
 )
 
-// Format is an image format Quire accepts on upload.
-type Format string
+// Format is an image format Quire accepts on upload (mediatype.Format).
+type Format = mediatype.Format
 
 // The accepted upload formats.
 const (
-	JPEG Format = "jpeg"
-	PNG  Format = "png"
-	GIF  Format = "gif"
-	WebP Format = "webp"
+	JPEG = mediatype.JPEG
+	PNG  = mediatype.PNG
+	GIF  = mediatype.GIF
+	WebP = mediatype.WebP
 )
-
-// Label is the format's name for people.
-func (f Format) Label() string {
-	switch f {
-	case WebP:
-		return "WebP"
-	}
-	return strings.ToUpper(string(f))
-}
 
 // Limits bound what an upload may cost.
 type Limits struct {
@@ -58,11 +49,11 @@ func (l Limits) DecodeLimit() int64 {
 // up: only widths smaller than the original are made.
 var Widths = []int{480, 960, 1600}
 
-// Variant is one stored file of an image: the re-encoded original or a
-// resized copy.
-type Variant struct {
-	Name   string `json:"name"`
-	Width  int    `json:"width"`
-	Height int    `json:"height"`
-	Bytes  int64  `json:"bytes"`
-}
+// Variant is one stored file of an image (mediatype.Variant).
+type Variant = mediatype.Variant
+
+// Image is a stored image as the snippet needs it (mediatype.Image).
+type Image = mediatype.Image
+
+// Sizes is the sizes attribute of a post image (mediatype.Sizes).
+const Sizes = mediatype.Sizes

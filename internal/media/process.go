@@ -62,7 +62,7 @@ func Process(data []byte, lim Limits) (*Result, error) {
 	sum := sha256.Sum256(orig)
 	res.Hash = hex.EncodeToString(sum[:16])
 	b := img.Bounds()
-	res.Files = append(res.Files, File{Variant{res.Hash + ext, b.Dx(), b.Dy(), int64(len(orig))}, orig})
+	res.Files = append(res.Files, File{Variant{Name: res.Hash + ext, Width: b.Dx(), Height: b.Dy(), Bytes: int64(len(orig))}, orig})
 
 	// Each variant is scaled from the next larger one, not from the
 	// original: area averaging composes well, and the smaller steps cost a
@@ -79,7 +79,7 @@ func Process(data []byte, lim Limits) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.Files = append(res.Files, File{Variant{res.Hash + "-" + strconv.Itoa(w) + ext, w, h, int64(len(data))}, data})
+		res.Files = append(res.Files, File{Variant{Name: res.Hash + "-" + strconv.Itoa(w) + ext, Width: w, Height: h, Bytes: int64(len(data))}, data})
 		src = dst
 	}
 	// Widest first was the cheap order to make them; smallest first is the

@@ -70,7 +70,7 @@ func (f *fixture) publish(t *testing.T, title string) *post.Post {
 	if err := p.Render(render.New()); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CreatePost(ctx, f.st.Pool, u.ID, p); err != nil {
+	if err := store.CreatePost(ctx, f.st.Pool, nil, u.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	// Past the five seconds the tick leaves a just-saved post alone.

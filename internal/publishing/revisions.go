@@ -28,7 +28,7 @@ func (s *Service) RestoreRevision(ctx context.Context, u *account.User, p *post.
 		return err
 	}
 	defer s.pageChanged(p)
-	return store.UpdatePost(ctx, s.Store.Pool, u.ID, p, func(stored *post.Post) error {
+	return store.UpdatePost(ctx, s.Store.Pool, s.Jobs, u.ID, p, func(stored *post.Post) error {
 		return post.Transition(u, stored, stored.Status)
 	})
 }

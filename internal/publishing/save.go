@@ -39,9 +39,9 @@ func (s *Service) Create(ctx context.Context, u *account.User, p *post.Post, x E
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		var err error
 		if x.Page != nil {
-			err = store.CreatePage(ctx, tx, u.ID, p, *x.Page)
+			err = store.CreatePage(ctx, tx, s.Jobs, u.ID, p, *x.Page)
 		} else {
-			err = store.CreatePost(ctx, tx, u.ID, p)
+			err = store.CreatePost(ctx, tx, s.Jobs, u.ID, p)
 		}
 		if err != nil {
 			return err
@@ -64,9 +64,9 @@ func (s *Service) Update(ctx context.Context, u *account.User, p *post.Post, x E
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		var err error
 		if x.Page != nil {
-			err = store.UpdatePage(ctx, tx, u.ID, p, *x.Page, check)
+			err = store.UpdatePage(ctx, tx, s.Jobs, u.ID, p, *x.Page, check)
 		} else {
-			err = store.UpdatePost(ctx, tx, u.ID, p, check)
+			err = store.UpdatePost(ctx, tx, s.Jobs, u.ID, p, check)
 		}
 		if err != nil {
 			return err
@@ -80,7 +80,7 @@ func (s *Service) Update(ctx context.Context, u *account.User, p *post.Post, x E
 // The editor and the API both trash through here. Errors:
 // apperr.ErrNotFound, apperr.Forbidden.
 func (s *Service) Trash(ctx context.Context, u *account.User, id int64) (*post.Post, error) {
-	err := store.SetPostStatus(ctx, s.Store.Pool, u.ID, id, post.Trashed, func(stored *post.Post) error {
+	err := store.SetPostStatus(ctx, s.Store.Pool, s.Jobs, u.ID, id, post.Trashed, func(stored *post.Post) error {
 		return post.Transition(u, stored, post.Trashed)
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
+	"quire/internal/jobargs"
 	"quire/internal/post"
 	"quire/internal/render"
 	"quire/internal/store"
@@ -21,6 +22,9 @@ type Service struct {
 	Store  *store.Store
 	Render *render.Renderer // the process's one Markdown and sanitising pipeline
 	Now    func() time.Time // nil: time.Now
+	// Jobs takes the linkback sends of a post that becomes or stays
+	// public, in the transaction that saves it; nil sends none (the demo).
+	Jobs jobargs.Enqueuer
 	// NavChanged, when set, runs after any write to a page (create, save,
 	// restore, trash): the node's copy of the site navigation is stale. The
 	// HTML pages and the API share it, so both leave the navigation right.

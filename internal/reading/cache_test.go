@@ -93,7 +93,7 @@ func mustPage(tb testing.TB, st *store.Store, ed *account.User, title, slug stri
 	if err := p.Render(render.New()); err != nil {
 		tb.Fatal(err)
 	}
-	if err := store.CreatePage(ctx, st.Pool, ed.ID, p, ps); err != nil {
+	if err := store.CreatePage(ctx, st.Pool, nil, ed.ID, p, ps); err != nil {
 		tb.Fatal(err)
 	}
 	return p

@@ -49,7 +49,7 @@ func pubBenchServer(b *testing.B) *Server {
 		if err := p.Render(renderer()); err != nil {
 			b.Fatal(err)
 		}
-		if err := store.CreatePost(ctx, st.Pool, p.AuthorID, p); err != nil {
+		if err := store.CreatePost(ctx, st.Pool, nil, p.AuthorID, p); err != nil {
 			b.Fatal(err)
 		}
 	}

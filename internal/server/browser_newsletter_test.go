@@ -49,7 +49,7 @@ func TestBrowserNewsletter(t *testing.T) {
 	if err := p.Render(renderer()); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), e.Store.Pool, ann.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), e.Store.Pool, nil, ann.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	issue := mp.Wait(`subject:"For Rosa"`, 1, 20*time.Second)

@@ -133,7 +133,7 @@ func benchPost(tb testing.TB, st *store.Store) (*post.Post, *account.User) {
 	if err := p.Render(renderer()); err != nil {
 		tb.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), st.Pool, u.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), st.Pool, nil, u.ID, p); err != nil {
 		tb.Fatal(err)
 	}
 	return p, u

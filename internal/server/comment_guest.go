@@ -7,7 +7,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/commenting"
-	"quire/internal/jobs"
 )
 
 // commentEditPage is a guest's own comment, open to change for ten minutes.
@@ -147,7 +146,7 @@ func (s *Server) unsubscribeTarget(r *http.Request, tok string) (*commenting.Com
 	if err != nil {
 		return nil, err
 	}
-	parts, ok := s.key.Verify(jobs.PurposeUnsubscribe, tok)
+	parts, ok := s.key.Verify(commenting.PurposeUnsubscribe, tok)
 	if !ok || len(parts) != 1 || parts[0] != strconv.FormatInt(c.ID, 10) {
 		return nil, apperr.New(apperr.NotFound, "This unsubscribe link is not valid.")
 	}

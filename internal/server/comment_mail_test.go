@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"quire/internal/account"
-	"quire/internal/jobs"
+	"quire/internal/commenting"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -36,7 +36,7 @@ func TestMailLinks(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d confirmation jobs", n)
 	}
-	tok := jobs.NotifyToken(e.Srv.key, "rita@mail.invalid")
+	tok := commenting.NotifyToken(e.Srv.key, "rita@mail.invalid")
 	if res := e.Get(reader, "/comments/confirm?t="+url.QueryEscape(tok)); res.StatusCode != 200 {
 		t.Fatalf("confirm page: %d", res.StatusCode)
 	}
@@ -54,7 +54,7 @@ func TestMailLinks(t *testing.T) {
 	}
 
 	ids := strconv.FormatInt(id, 10)
-	unsub := e.Srv.key.Sign(jobs.PurposeUnsubscribe, ids)
+	unsub := e.Srv.key.Sign(commenting.PurposeUnsubscribe, ids)
 	if res := e.Get(e.Client(), "/comments/"+ids+"/unsubscribe?t="+url.QueryEscape(unsub)); res.StatusCode != 200 {
 		t.Fatalf("unsubscribe page: %d", res.StatusCode)
 	}
@@ -73,7 +73,7 @@ func TestMailLinks(t *testing.T) {
 		t.Error("still subscribed")
 	}
 	other := strconv.FormatInt(id+1, 10)
-	if res := e.PostForm(reader, "/comments/"+ids+"/unsubscribe", url.Values{"t": {e.Srv.key.Sign(jobs.PurposeUnsubscribe, other)}}); res.StatusCode != http.StatusNotFound {
+	if res := e.PostForm(reader, "/comments/"+ids+"/unsubscribe", url.Values{"t": {e.Srv.key.Sign(commenting.PurposeUnsubscribe, other)}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("another comment's token: %d", res.StatusCode)
 	}
 

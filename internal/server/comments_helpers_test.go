@@ -29,7 +29,7 @@ func (e *testEnv) MustPost(author *account.User, title string, policy post.Comme
 	if err := p.Render(renderer()); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), e.Store.Pool, author.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), e.Store.Pool, nil, author.ID, p); err != nil {
 		e.t.Fatal(err)
 	}
 	return p

@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +16,6 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
-	"quire/internal/store"
 	"quire/internal/wxr"
 	"quire/internal/wxrimport"
 )
@@ -38,6 +36,12 @@ func (s *Server) importMax() int64 {
 	return defaultImportMax
 }
 
+// initImports builds the import and export workflow; it needs
+// initComments (the queue).
+func (s *Server) initImports() {
+	s.imports = &wxrimport.Service{Store: s.store, Queue: s.jobs, BaseURL: s.cfg.BaseURL.String(), Now: s.now}
+}
+
 // importRoutes are the pages; routes.go mounts them in the signed-in group.
 func (s *Server) importRoutes(r chi.Router) {
 	r.Get("/admin/import", s.h(s.importPage))
@@ -54,7 +58,7 @@ func (s *Server) importUploadRoute(r chi.Router, cop *http.CrossOriginProtection
 
 type importPage struct {
 	Page
-	Jobs   []*store.ImportJob
+	Jobs   []*wxrimport.Job
 	MaxMB  int64
 	Errors map[string]string
 }
@@ -67,7 +71,7 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int
 	if err := can(r, account.ImportExport, account.Site); err != nil {
 		return err
 	}
-	jobs, err := store.ImportJobs(r.Context(), s.store.Pool, 20)
+	jobs, err := s.imports.Recent(r.Context(), 20)
 	if err != nil {
 		return err
 	}
@@ -119,55 +123,10 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) storeUpload(ctx context.Context, w http.ResponseWriter, r *http.Request, part *multipart.Part, jo wxrimport.JobOptions) error {
-	u := userFrom(r.Context())
-	opts, _ := json.Marshal(jo)
-	name := part.FileName()
-	if len(name) > 255 {
-		name = strings.ToValidUTF8(name[:255], "")
+	id, err := s.imports.Upload(ctx, userFrom(r.Context()).ID, part.FileName(), jo, part, s.importMax())
+	if errors.Is(err, wxr.ErrNotUTF8) {
+		return s.renderImport(w, r, http.StatusUnprocessableEntity, map[string]string{"file": apperr.MessageOf(err)})
 	}
-	id, err := store.CreateImportJob(ctx, s.store.Pool, u.ID, name, opts)
-	if err != nil {
-		return err
-	}
-	buf := make([]byte, store.ImportChunkSize)
-	var size int64
-	for seq := 0; ; seq++ {
-		n, rerr := io.ReadFull(part, buf)
-		if n > 0 {
-			if seq == 0 {
-				// Refuse a file in another encoding at once, before it
-				// is stored and queued.
-				if _, err := wxr.NewReader(strings.NewReader(string(buf[:n]))); errors.Is(err, wxr.ErrNotUTF8) {
-					_ = store.FinishImportJob(ctx, s.store.Pool, id, "failed", nil, wxrimport.Explain(err))
-					return s.renderImport(w, r, http.StatusUnprocessableEntity, map[string]string{"file": wxrimport.Explain(err)})
-				}
-			}
-			size += int64(n)
-			if size > s.importMax() {
-				_ = store.FinishImportJob(ctx, s.store.Pool, id, "failed", nil, "The file is larger than the limit.")
-				return apperr.New(apperr.TooLarge, "The file is larger than %d MB (QUIRE_IMPORT_MAX_MB); import it with `quire import wxr FILE` instead.", s.importMax()>>20)
-			}
-			if err := store.AddImportChunk(ctx, s.store.Pool, id, seq, buf[:n]); err != nil {
-				return err
-			}
-		}
-		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
-			break
-		}
-		if rerr != nil {
-			_ = store.FinishImportJob(ctx, s.store.Pool, id, "failed", nil, "The upload was interrupted.")
-			return apperr.Wrap(rerr, apperr.Invalid, "The upload was interrupted.")
-		}
-	}
-	err = s.store.Transact(ctx, func(tx pgxTx) error {
-		if err := store.QueueImportJob(ctx, tx, id, size); err != nil {
-			return err
-		}
-		if err := s.jobs.Enqueue(ctx, tx, wxrimport.JobArgs{ImportID: id}); err != nil {
-			return err
-		}
-		return store.Audit(ctx, tx, u.ID, "import.upload", "import", id, "", part.FileName())
-	})
 	if err != nil {
 		return err
 	}
@@ -209,13 +168,12 @@ func (s *Server) exportWXR(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="quire-%s.xml"`, s.now().UTC().Format("2006-01-02")))
 	w.Header().Set("Cache-Control", "private, no-store")
 	bw := bufio.NewWriterSize(w, 1<<16)
-	if err := wxrimport.Export(ctx, s.store.Pool, wxrimport.Site(ctx, s.store.Pool, s.cfg.BaseURL.String()), bw); err != nil {
+	if err := s.imports.Export(ctx, bw); err != nil {
 		s.log.Error("export", "err", err) // the headers are sent: the download ends short
 		return nil
 	}
 	if err := bw.Flush(); err != nil {
 		return nil // the client went away
 	}
-	u := userFrom(r.Context())
-	return store.Audit(ctx, s.store.Pool, u.ID, "export.wxr", "export", 0, "", "")
+	return s.imports.Exported(ctx, userFrom(r.Context()).ID)
 }

@@ -11,7 +11,6 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
-	"quire/internal/store"
 	"quire/internal/wxrimport"
 )
 
@@ -19,7 +18,7 @@ import (
 // the job runs, with no script) and, once it is done, its report.
 type importJobPage struct {
 	Page
-	Job     *store.ImportJob
+	Job     *wxrimport.Job
 	Report  *wxrimport.Report
 	Percent int64
 	Running bool
@@ -53,7 +52,7 @@ func (s *Server) importJobPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.ErrNotFound
 	}
-	job, err := store.ImportJobByID(r.Context(), s.store.Pool, id)
+	job, err := s.imports.Job(r.Context(), id)
 	if err != nil {
 		return err
 	}

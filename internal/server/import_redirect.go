@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 // notFound answers every unrouted path. An imported blog's old permalink
@@ -24,9 +23,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 			if p == "" || len(p) > 2000 {
 				continue
 			}
-			// Only to a post or page readers may see: a redirect must not
-			// reveal the slug of a draft.
-			if to, err := store.RedirectFor(r.Context(), s.store.Pool, p); err == nil && to.Public(s.now()) {
+			if to, err := s.imports.Redirect(r.Context(), p); err == nil {
 				http.Redirect(w, r, to.Path(), http.StatusMovedPermanently)
 				return nil
 			}

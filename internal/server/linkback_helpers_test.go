@@ -125,7 +125,7 @@ func (e *testEnv) publish(author *account.User, title, bodyHTML string) *post.Po
 	if err := p.Render(renderer()); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), e.Store.Pool, author.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), e.Store.Pool, e.Srv.jobs, author.ID, p); err != nil {
 		e.t.Fatal(err)
 	}
 	return p
@@ -138,7 +138,7 @@ func (e *testEnv) rewrite(p *post.Post, bodyHTML string) {
 	if err := p.Render(renderer()); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := store.UpdatePost(context.Background(), e.Store.Pool, p.AuthorID, p, nil); err != nil {
+	if err := store.UpdatePost(context.Background(), e.Store.Pool, e.Srv.jobs, p.AuthorID, p, nil); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // machineLimiter is a per-IP token bucket in front of /xmlrpc and
 // /webmention: it turns a flood away before it costs a database query.
 // It is per node and deliberately generous; the real limits (fault 49,
-// HTTP 429) are counted in the database by acceptLinkback, across nodes.
+// HTTP 429) are counted in the database by linkbacks.Service.Accept, across nodes.
 type machineLimiter struct {
 	mu  sync.Mutex
 	lim *linkbackLimits // Burst, read per request so tests can raise it

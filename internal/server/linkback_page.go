@@ -7,8 +7,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/linkback"
+	"quire/internal/linkbacks"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // linkbackBodyLimit caps /xmlrpc and /webmention bodies: a pingback.ping
@@ -18,7 +18,7 @@ const linkbackBodyLimit = linkback.MaxRequestBytes
 // linkbackRoutes are the machine endpoints of other blogs: no session, no
 // cookies, no cross-origin check (they are not forms of ours), 64 KB
 // bodies; the rate limits are per requester IP and per source host
-// (acceptLinkback). routes.go mounts them at the top level.
+// (linkbacks.Service.Accept). routes.go mounts them at the top level.
 func (s *Server) linkbackRoutes(r chi.Router) {
 	lim := newMachineLimiter(&s.lb)
 	r.Group(func(r chi.Router) {
@@ -51,11 +51,11 @@ func (s *Server) postGone(w http.ResponseWriter, r *http.Request) error {
 
 // outgoingLinkbacks lists what the editor's post has sent, for the editor
 // page; errors leave the list empty rather than the editor unusable.
-func (s *Server) outgoingLinkbacks(ctx context.Context, p *post.Post) []store.LinkbackOut {
+func (s *Server) outgoingLinkbacks(ctx context.Context, p *post.Post) []linkbacks.Out {
 	if p == nil || p.ID == 0 {
 		return nil
 	}
-	out, err := store.OutLinkbacks(ctx, s.store.Pool, p.ID)
+	out, err := s.linkbacks.Outgoing(ctx, p.ID)
 	if err != nil {
 		s.log.Warn("listing outgoing linkbacks", "post", p.ID, "err", err)
 	}

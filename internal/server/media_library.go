@@ -11,7 +11,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/media"
 	"quire/internal/media/library"
-	"quire/internal/store"
 )
 
 // mediaPageSize is how many images the library shows at once.
@@ -31,12 +30,12 @@ type mediaPage struct {
 
 // mediaItem is one image of the grid with what the page shows about it.
 type mediaItem struct {
-	*store.Media
+	*library.Media
 	Thumb   string // the smallest variant, for the grid
 	URL     string // the original
 	Snippet string // HTML to paste into a post
 	Size    string // the original's size, for people
-	Uses    []store.MediaUse
+	Uses    []library.Use
 }
 
 // mediaRoutes are the library's pages; routes.go mounts them in the
@@ -85,7 +84,7 @@ func (s *Server) renderMedia(w http.ResponseWriter, r *http.Request, status int,
 	return s.render(w, r, status, "media", p)
 }
 
-func (s *Server) mediaItem(m *store.Media, uses []store.MediaUse) mediaItem {
+func (s *Server) mediaItem(m *library.Media, uses []library.Use) mediaItem {
 	im := m.Image()
 	thumb := m.Name
 	if len(m.Variants) > 0 {
@@ -102,7 +101,7 @@ func (s *Server) mediaUpload(w http.ResponseWriter, r *http.Request) error {
 	u := userFrom(r.Context())
 	wantsJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
 	f, err := library.ReadForm(r, s.media.Limits().MaxBytes)
-	var m *store.Media
+	var m *library.Media
 	if err == nil {
 		m, err = s.media.Upload(r.Context(), u, f)
 	}
@@ -125,7 +124,7 @@ func (s *Server) mediaUpload(w http.ResponseWriter, r *http.Request) error {
 }
 
 // mediaJSON answers quire.js's upload with the snippet, or the refusal.
-func (s *Server) mediaJSON(w http.ResponseWriter, r *http.Request, m *store.Media, err error) error {
+func (s *Server) mediaJSON(w http.ResponseWriter, r *http.Request, m *library.Media, err error) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
@@ -143,7 +142,7 @@ func (s *Server) mediaJSON(w http.ResponseWriter, r *http.Request, m *store.Medi
 	})
 }
 
-func displayName(m *store.Media) string {
+func displayName(m *library.Media) string {
 	if m.OriginalName != "" {
 		return m.OriginalName
 	}

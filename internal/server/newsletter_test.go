@@ -132,7 +132,7 @@ func TestNewsletterJourney(t *testing.T) {
 	if err := p.Render(renderer()); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CreatePost(ctx, e.Store.Pool, ann.ID, p); err != nil {
+	if err := store.CreatePost(ctx, e.Store.Pool, nil, ann.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	issue := mp.Wait("subject:\"Fresh news\"", 1, 20*time.Second) // a post is left alone 5 s after its last save

@@ -192,7 +192,7 @@ func TestPageCacheScheduledPostGoesLive(t *testing.T) {
 	if err := s.Render(renderer()); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), e.Store.Pool, ann.ID, s); err != nil {
+	if err := store.CreatePost(context.Background(), e.Store.Pool, nil, ann.ID, s); err != nil {
 		t.Fatal(err)
 	}
 	warm(t, e, "/")

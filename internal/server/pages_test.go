@@ -34,7 +34,7 @@ func (e *testEnv) MustSitePage(author *account.User, title, slug string, st post
 	if err := p.Render(renderer()); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := store.CreatePage(context.Background(), e.Store.Pool, author.ID, p, st); err != nil {
+	if err := store.CreatePage(context.Background(), e.Store.Pool, nil, author.ID, p, st); err != nil {
 		e.t.Fatal(err)
 	}
 	e.Srv.navChanged()

@@ -233,7 +233,7 @@ func TestScheduledAndPagination(t *testing.T) {
 			PublishedAt: now.Add(-time.Duration(i+1) * time.Hour)}
 		p.Normalize()
 		_ = p.Render(renderer())
-		if err := store.CreatePost(ctx, e.Store.Pool, ann.ID, p); err != nil {
+		if err := store.CreatePost(ctx, e.Store.Pool, nil, ann.ID, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -306,7 +306,7 @@ func TestReadingPagesConditional(t *testing.T) {
 	p := &post.Post{AuthorID: ann.ID, Title: "Cached", BodySource: "x", Status: post.Published, PublishedAt: time.Now().Add(-time.Minute)}
 	p.Normalize()
 	_ = p.Render(renderer())
-	if err := store.CreatePost(context.Background(), e.Store.Pool, ann.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), e.Store.Pool, nil, ann.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	c := e.Client()

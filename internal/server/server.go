@@ -20,9 +20,11 @@ import (
 	"quire/internal/accounts"
 	"quire/internal/commenting"
 	"quire/internal/config"
+	"quire/internal/contacting"
 	"quire/internal/guestposting"
 	"quire/internal/invalidate"
 	"quire/internal/jobs"
+	"quire/internal/linkbacks"
 	"quire/internal/mail"
 	"quire/internal/media"
 	"quire/internal/media/library"
@@ -35,6 +37,7 @@ import (
 	"quire/internal/site"
 	"quire/internal/siteadmin"
 	"quire/internal/store"
+	"quire/internal/wxrimport"
 )
 
 // Deps are what the server needs from the composition root.
@@ -88,6 +91,10 @@ type Server struct {
 	publishing *publishing.Service   // posts and pages: the editor's and the API's workflow (routes_posts.go)
 	accounts   *accounts.Service     // Accounts: sign-in, sessions, sign-up, passwords, passkeys, two-factor (session.go)
 
+	linkbacks *linkbacks.Service  // Linkbacks: incoming requests, their status, the sent list (linkback*.go)
+	contact   *contacting.Service // Pages: the contact form's workflow (page_contact.go)
+	imports   *wxrimport.Service  // Import and export (import*.go)
+
 	// Newsletter: following by e-mail (newsletter*.go) and the issue mail
 	// for the editor's preview.
 	newsletter    *newsletter.Service
@@ -121,6 +128,9 @@ func New(d Deps) (*Server, error) {
 	}
 	s.initAccounts()
 	s.initGuestPosts()
+	s.initLinkbacks()
+	s.initContacting()
+	s.initImports()
 	if err := s.initNewsletter(); err != nil {
 		return nil, err
 	}

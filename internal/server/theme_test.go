@@ -24,7 +24,7 @@ func (e *testEnv) mustBodyPost(author *account.User, title, src string, publishe
 	if err := p.Render(renderer()); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), e.Store.Pool, author.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), e.Store.Pool, nil, author.ID, p); err != nil {
 		e.t.Fatal(err)
 	}
 	return p

@@ -9,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/apperr"
-	"quire/internal/store"
+	"quire/internal/linkbacks"
 )
 
 // webmention receives a W3C Webmention: form fields source and target.
@@ -26,8 +26,8 @@ func (s *Server) webmention(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusBadRequest, "Both source and target are required.")
 		return
 	}
-	l, err := s.acceptLinkback(r.Context(), "webmention", source, target, ClientIP(r.Context()))
-	var rf *refusal
+	l, err := s.linkbacks.Accept(r.Context(), "webmention", source, target, ClientIP(r.Context()))
+	var rf *linkbacks.Refusal
 	switch {
 	case errors.As(err, &rf):
 		plain(w, rf.Status, rf.Msg)
@@ -35,9 +35,9 @@ func (s *Server) webmention(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.log.Error("webmention", "err", err, "request_id", requestID(r.Context()))
 		status := http.StatusInternalServerError
-		if apperr.CodeOf(store.Classify(err)) == apperr.Unavailable {
+		if e, ok := apperr.As(err); ok && e.Code == apperr.Unavailable {
 			status = http.StatusServiceUnavailable
-			w.Header().Set("Retry-After", strconv.Itoa(int(store.UnavailableRetry.Seconds())))
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
 		}
 		plain(w, status, "The webmention could not be recorded; try again later.")
 		return
@@ -50,7 +50,7 @@ func (s *Server) webmention(w http.ResponseWriter, r *http.Request) {
 // webmentionStatusPage shows what became of a webmention.
 type webmentionStatusPage struct {
 	Page
-	L     *store.LinkbackIn
+	L     *linkbacks.Request
 	Label string
 }
 
@@ -63,7 +63,7 @@ var webmentionStates = map[string]string{
 }
 
 func (s *Server) webmentionStatus(w http.ResponseWriter, r *http.Request) error {
-	l, err := store.LinkbackInByToken(r.Context(), s.store.Pool, chi.URLParam(r, "token"))
+	l, err := s.linkbacks.StatusOf(r.Context(), chi.URLParam(r, "token"))
 	if errors.Is(err, apperr.ErrNotFound) {
 		return apperr.ErrNotFound
 	}

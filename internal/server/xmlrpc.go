@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"quire/internal/linkback"
-	"quire/internal/store"
+	"quire/internal/linkbacks"
 )
 
 // xmlrpcMethods are the methods /xmlrpc answers (system.listMethods).
@@ -57,12 +57,12 @@ func param(c *linkback.MethodCall, i int) (string, bool) {
 // verification (docs/LINKBACKS.md explains the choice).
 func (s *Server) pingbackPing(w http.ResponseWriter, r *http.Request, source, target string) {
 	ctx := r.Context()
-	l, err := s.acceptLinkback(ctx, "pingback", source, target, ClientIP(ctx))
+	l, err := s.linkbacks.Accept(ctx, "pingback", source, target, ClientIP(ctx))
 	if err != nil {
 		writeXML(w, s.faultOf(r, err))
 		return
 	}
-	state, fault, detail := s.awaitVerification(ctx, l.ID)
+	state, fault, detail := s.linkbacks.Await(ctx, l.ID)
 	if state == "failed" {
 		writeXML(w, linkback.MarshalFault(fault, detail))
 		return
@@ -77,23 +77,10 @@ func (s *Server) pingbackPing(w http.ResponseWriter, r *http.Request, source, ta
 
 // getPingbacks lists the approved pingbacks' source URLs of a post.
 func (s *Server) getPingbacks(w http.ResponseWriter, r *http.Request, target string) {
-	u, ok := httpURL(target)
-	if !ok {
-		writeXML(w, linkback.MarshalFault(linkback.FaultTargetInvalid, "The target URL must be an absolute http or https URL."))
-		return
-	}
-	p, err := s.linkbackTarget(r.Context(), u)
+	urls, err := s.linkbacks.ApprovedPingbacks(r.Context(), target)
 	if err != nil {
 		writeXML(w, s.faultOf(r, err))
 		return
-	}
-	urls, err := store.ApprovedPingbacks(r.Context(), s.store.Pool, p.ID)
-	if err != nil {
-		writeXML(w, s.faultOf(r, err))
-		return
-	}
-	if urls == nil {
-		urls = []string{}
 	}
 	out, _ := linkback.MarshalResponse(urls)
 	writeXML(w, out)
@@ -102,7 +89,7 @@ func (s *Server) getPingbacks(w http.ResponseWriter, r *http.Request, target str
 // faultOf maps an error to a fault: a refusal says why; anything else is
 // logged once and answered with the generic fault 0.
 func (s *Server) faultOf(r *http.Request, err error) []byte {
-	var rf *refusal
+	var rf *linkbacks.Refusal
 	if errors.As(err, &rf) {
 		return linkback.MarshalFault(rf.Fault, rf.Msg)
 	}

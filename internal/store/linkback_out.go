@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"quire/internal/jobargs"
 	"quire/internal/post"
 )
 
@@ -68,42 +66,21 @@ func SetWebmentionState(ctx context.Context, db DB, postID int64, target, state 
 	return err
 }
 
-// LinkbackSendArgs is the River job that notifies the sites a post links
-// to (and, on update and delete, those it linked to before). It is defined
-// here rather than in package jobs because the post writers of this
-// package enqueue it in their own transaction; jobs works it.
-type LinkbackSendArgs struct {
-	PostID int64 `json:"post_id"`
-}
-
-// Kind names the job type.
-func (LinkbackSendArgs) Kind() string { return "linkback_send" }
-
-// inserter is an insert-only River client: it holds no pool and no
-// configuration, only what InsertTx needs, so one per process is shared.
-var inserter = sync.OnceValues(func() (*river.Client[pgx.Tx], error) {
-	return river.NewClient(riverpgxv5.New(nil), &river.Config{})
-})
-
-// queueLinkbacks enqueues the send job for a post saved in tx when the
-// save can change what it links to publicly: it is or was published or
-// scheduled. A post public only later is sent at its publication time.
-// Whether anything is sent is the worker's business (QUIRE_SEND_LINKBACKS).
-func queueLinkbacks(ctx context.Context, tx pgx.Tx, p *post.Post, was post.Status) error {
+// queueLinkbacks enqueues the send job on q for a post saved in tx when
+// the save can change what it links to publicly: it is or was published
+// or scheduled. A post public only later is sent at its publication time.
+// Whether anything is sent is the worker's business (QUIRE_SEND_LINKBACKS);
+// a nil q (tests, the demo) enqueues nothing.
+func queueLinkbacks(ctx context.Context, tx pgx.Tx, q jobargs.Enqueuer, p *post.Post, was post.Status) error {
 	visible := func(s post.Status) bool { return s == post.Published || s == post.Scheduled }
-	if !visible(p.Status) && !visible(was) {
+	if q == nil || !visible(p.Status) && !visible(was) {
 		return nil
 	}
-	c, err := inserter()
-	if err != nil {
-		return err
-	}
-	opts := &river.InsertOpts{Queue: "linkback"} // jobs.QueueLinkback; jobs imports store, not the reverse
+	args := jobargs.LinkbackSendArgs{PostID: p.ID}
 	if visible(p.Status) && p.PublishedAt.After(time.Now()) {
-		opts.ScheduledAt = p.PublishedAt
+		args.At = p.PublishedAt
 	}
-	_, err = c.InsertTx(ctx, tx, LinkbackSendArgs{PostID: p.ID}, opts)
-	return err
+	return q.Enqueue(ctx, tx, args)
 }
 
 // LockLinkbackPlan takes a transaction-scoped lock on postID's outgoing

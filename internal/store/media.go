@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"quire/internal/media"
+	"quire/internal/media/mediatype"
 )
 
 // Media is an uploaded image's row: its stored files and what people wrote
@@ -18,12 +18,12 @@ type Media struct {
 	Hash         string // starts every file name; what usage searches for
 	Name         string // the re-encoded original
 	ContentType  string
-	Source       media.Format // what was uploaded
-	OriginalName string       // the uploaded file's name, for people only
+	Source       mediatype.Format // what was uploaded
+	OriginalName string           // the uploaded file's name, for people only
 	Width        int
 	Height       int
 	Bytes        int64
-	Variants     []media.Variant // by increasing width
+	Variants     []mediatype.Variant // by increasing width
 	Alt          string
 	Caption      string
 	CreatedAt    time.Time
@@ -31,9 +31,9 @@ type Media struct {
 }
 
 // Image is m as the snippet builder sees it.
-func (m *Media) Image() media.Image {
-	return media.Image{
-		Original: media.Variant{Name: m.Name, Width: m.Width, Height: m.Height, Bytes: m.Bytes},
+func (m *Media) Image() mediatype.Image {
+	return mediatype.Image{
+		Original: mediatype.Variant{Name: m.Name, Width: m.Width, Height: m.Height, Bytes: m.Bytes},
 		Variants: m.Variants, Alt: m.Alt, Caption: m.Caption,
 	}
 }
@@ -60,7 +60,7 @@ func scanMedia(row pgx.CollectableRow) (*Media, error) {
 // CreateMedia inserts m and sets its ID and times.
 func CreateMedia(ctx context.Context, db DB, m *Media) error {
 	if m.Variants == nil {
-		m.Variants = []media.Variant{}
+		m.Variants = []mediatype.Variant{}
 	}
 	return db.QueryRow(ctx, `INSERT INTO media (uploader_id, hash, name, content_type, source_format, original_name,
 		width, height, bytes, variants, alt, caption) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)

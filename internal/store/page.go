@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"quire/internal/jobargs"
 	"quire/internal/post"
 )
 
@@ -41,9 +42,9 @@ func SavePageSettings(ctx context.Context, db DB, postID int64, s post.PageSetti
 
 // CreatePage is CreatePost for a page (p.Kind must be post.KindPage) with
 // its settings, in one transaction. Errors as CreatePost's.
-func CreatePage(ctx context.Context, db DB, actorID int64, p *post.Post, s post.PageSettings) error {
+func CreatePage(ctx context.Context, db DB, q jobargs.Enqueuer, actorID int64, p *post.Post, s post.PageSettings) error {
 	return atomically(ctx, db, func(tx pgx.Tx) error {
-		if err := CreatePost(ctx, tx, actorID, p); err != nil {
+		if err := CreatePost(ctx, tx, q, actorID, p); err != nil {
 			return err
 		}
 		return SavePageSettings(ctx, tx, p.ID, s)
@@ -52,9 +53,9 @@ func CreatePage(ctx context.Context, db DB, actorID int64, p *post.Post, s post.
 
 // UpdatePage is UpdatePost for a page with its settings, in one
 // transaction. Errors as UpdatePost's.
-func UpdatePage(ctx context.Context, db DB, actorID int64, p *post.Post, s post.PageSettings, check func(old *post.Post) error) error {
+func UpdatePage(ctx context.Context, db DB, q jobargs.Enqueuer, actorID int64, p *post.Post, s post.PageSettings, check func(old *post.Post) error) error {
 	return atomically(ctx, db, func(tx pgx.Tx) error {
-		if err := UpdatePost(ctx, tx, actorID, p, check); err != nil {
+		if err := UpdatePost(ctx, tx, q, actorID, p, check); err != nil {
 			return err
 		}
 		return SavePageSettings(ctx, tx, p.ID, s)

@@ -25,7 +25,7 @@ func mustPage(tb testing.TB, db store.DB, author *account.User, title, slug stri
 	if err := p.Render(rnd); err != nil {
 		tb.Fatal(err)
 	}
-	if err := store.CreatePage(context.Background(), db, author.ID, p, st); err != nil {
+	if err := store.CreatePage(context.Background(), db, nil, author.ID, p, st); err != nil {
 		tb.Fatal(err)
 	}
 	return p
@@ -58,7 +58,7 @@ func TestPages(t *testing.T) {
 	if err := about.Render(rnd); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.UpdatePage(ctx, s.Pool, ed.ID, about, post.PageSettings{}, nil); err != nil {
+	if err := store.UpdatePage(ctx, s.Pool, nil, ed.ID, about, post.PageSettings{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if nav, _ := store.NavPages(ctx, s.Pool); len(nav) != 1 {
@@ -97,7 +97,7 @@ func TestPageReservedSlugs(t *testing.T) {
 	if err := p.Render(rnd); err != nil {
 		t.Fatal(err)
 	}
-	err := store.CreatePage(ctx, s.Pool, ed.ID, p, post.PageSettings{})
+	err := store.CreatePage(ctx, s.Pool, nil, ed.ID, p, post.PageSettings{})
 	if e, ok := apperr.As(err); !ok || e.Code != apperr.Invalid || e.Fields["slug"] == "" {
 		t.Fatalf("reserved slug: %v", err)
 	}

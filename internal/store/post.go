@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"quire/internal/jobargs"
 	"quire/internal/post"
 )
 
@@ -131,8 +132,9 @@ func atomically(ctx context.Context, db DB, fn func(tx pgx.Tx) error) error {
 // rendered, as saved by actorID. An empty slug is derived from the title and
 // made unique with a -2, -3… suffix; a slug given by the writer that is
 // taken is apperr.Conflict on field "slug". Terms are created on the fly.
-// Fills p.ID, the times and the terms' ids.
-func CreatePost(ctx context.Context, db DB, actorID int64, p *post.Post) error {
+// Fills p.ID, the times and the terms' ids. The linkback send job goes
+// on q (nil: none) in the same transaction.
+func CreatePost(ctx context.Context, db DB, q jobargs.Enqueuer, actorID int64, p *post.Post) error {
 	return atomically(ctx, db, func(tx pgx.Tx) error {
 		slug, err := freeSlug(ctx, tx, p.Kind, p.Slug, p.Title, 0)
 		if err != nil {
@@ -151,7 +153,7 @@ func CreatePost(ctx context.Context, db DB, actorID int64, p *post.Post) error {
 		if err := setTerms(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := queueLinkbacks(ctx, tx, p, ""); err != nil { // Linkbacks: notify the sites it links to
+		if err := queueLinkbacks(ctx, tx, q, p, ""); err != nil { // Linkbacks: notify the sites it links to
 			return err
 		}
 		return Audit(ctx, tx, actorID, "post.create", string(p.Kind), p.ID, "", string(p.Status)+" "+p.Slug)
@@ -163,8 +165,9 @@ func CreatePost(ctx context.Context, db DB, actorID int64, p *post.Post) error {
 // handler's permission rule), so the decision and the write see the same
 // row. When the stored version was published and its content changes, it
 // is kept as a revision; a changed slug keeps the old one for redirects.
+// The linkback send job goes on q (nil: none) in the same transaction.
 // Returns apperr.ErrNotFound, apperr.Conflict on "slug", or check's error.
-func UpdatePost(ctx context.Context, db DB, actorID int64, p *post.Post, check func(old *post.Post) error) error {
+func UpdatePost(ctx context.Context, db DB, q jobargs.Enqueuer, actorID int64, p *post.Post, check func(old *post.Post) error) error {
 	return atomically(ctx, db, func(tx pgx.Tx) error {
 		old, err := onePost(ctx, tx, `p.id = $1 FOR UPDATE OF p`, p.ID)
 		if err != nil {
@@ -205,7 +208,7 @@ func UpdatePost(ctx context.Context, db DB, actorID int64, p *post.Post, check f
 			return err
 		}
 		p.Author = old.Author
-		if err := queueLinkbacks(ctx, tx, p, old.Status); err != nil { // Linkbacks: notify linked and unlinked sites
+		if err := queueLinkbacks(ctx, tx, q, p, old.Status); err != nil { // Linkbacks: notify linked and unlinked sites
 			return err
 		}
 		return Audit(ctx, tx, actorID, "post.update", string(p.Kind), p.ID,
@@ -214,9 +217,10 @@ func UpdatePost(ctx context.Context, db DB, actorID int64, p *post.Post, check f
 }
 
 // SetPostStatus moves the post with id to status (trashing, restoring) as
-// actorID, after check approves the stored version. Returns
+// actorID, after check approves the stored version; the linkback send job
+// goes on q (nil: none). Returns
 // apperr.ErrNotFound or check's error.
-func SetPostStatus(ctx context.Context, db DB, actorID, id int64, to post.Status, check func(old *post.Post) error) error {
+func SetPostStatus(ctx context.Context, db DB, q jobargs.Enqueuer, actorID, id int64, to post.Status, check func(old *post.Post) error) error {
 	return atomically(ctx, db, func(tx pgx.Tx) error {
 		old, err := onePost(ctx, tx, `p.id = $1 FOR UPDATE OF p`, id)
 		if err != nil {
@@ -232,7 +236,7 @@ func SetPostStatus(ctx context.Context, db DB, actorID, id int64, to post.Status
 		}
 		moved := *old // Linkbacks: a trashed post's mentions are withdrawn
 		moved.Status = to
-		if err := queueLinkbacks(ctx, tx, &moved, old.Status); err != nil {
+		if err := queueLinkbacks(ctx, tx, q, &moved, old.Status); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, actorID, "post.status", string(old.Kind), id, string(old.Status), string(to))

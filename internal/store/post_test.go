@@ -40,7 +40,7 @@ func mustPost(tb testing.TB, db store.DB, author *account.User, title string, st
 	if err := p.Render(rnd); err != nil {
 		tb.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), db, author.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), db, nil, author.ID, p); err != nil {
 		tb.Fatal(err)
 	}
 	return p
@@ -75,7 +75,7 @@ func TestCreateAndGet(t *testing.T) {
 	}
 	dup := &post.Post{AuthorID: ann.ID, Title: "X", Slug: "hello-world"}
 	dup.Normalize()
-	err = store.CreatePost(ctx, s.Pool, ann.ID, dup)
+	err = store.CreatePost(ctx, s.Pool, nil, ann.ID, dup)
 	if e, ok := apperr.As(err); !ok || e.Code != apperr.Conflict || e.Fields["slug"] == "" {
 		t.Errorf("taken slug: %v", err)
 	}
@@ -144,7 +144,7 @@ func TestUpdateRevisionsSlugsTerms(t *testing.T) {
 	}
 
 	// The check sees the stored row and can refuse.
-	err = store.UpdatePost(ctx, s.Pool, ann.ID, got, func(old *post.Post) error {
+	err = store.UpdatePost(ctx, s.Pool, nil, ann.ID, got, func(old *post.Post) error {
 		return apperr.New(apperr.Forbidden, "no")
 	})
 	if apperr.CodeOf(err) != apperr.Forbidden {
@@ -164,7 +164,7 @@ func mustUpdate(tb testing.TB, s *store.Store, actor int64, p *post.Post) {
 	if err := p.Render(rnd); err != nil {
 		tb.Fatal(err)
 	}
-	if err := store.UpdatePost(context.Background(), s.Pool, actor, p, nil); err != nil {
+	if err := store.UpdatePost(context.Background(), s.Pool, nil, actor, p, nil); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -210,7 +210,7 @@ func TestVisibilityAndScheduling(t *testing.T) {
 		t.Errorf("after its time: %s", got)
 	}
 	// Trashing hides it from the tag page too (the trigger keeps post_terms in step).
-	if err := store.SetPostStatus(ctx, s.Pool, ann.ID, fut.ID, post.Trashed, nil); err != nil {
+	if err := store.SetPostStatus(ctx, s.Pool, nil, ann.ID, fut.ID, post.Trashed, nil); err != nil {
 		t.Fatal(err)
 	}
 	pg, _ = store.ListPosts(ctx, s.Pool, store.ListFilter{Public: true, TermID: tag.ID})
@@ -352,7 +352,7 @@ func TestSearch(t *testing.T) {
 		BodySource: "When tuning `<script>alert(1)</script>` mind the planner & vacuum."}
 	p.Normalize()
 	_ = p.Render(rnd)
-	if err := store.CreatePost(ctx, s.Pool, ann.ID, p); err != nil {
+	if err := store.CreatePost(ctx, s.Pool, nil, ann.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	mustPost(t, s.Pool, ann, "Gardening", post.Published, now.Add(-time.Hour))

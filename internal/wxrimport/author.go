@@ -10,6 +10,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/store"
+	"quire/internal/text"
 	"quire/internal/wxr"
 )
 
@@ -89,7 +90,7 @@ func (r *run) newUser(ctx context.Context, db store.DB, a *wxr.Author) (int64, e
 	if display == "" {
 		display = plain(a.FirstName + " " + a.LastName)
 	}
-	u := &account.User{Username: name, Email: email, DisplayName: cut(display, 100), Role: account.Author}
+	u := &account.User{Username: name, Email: email, DisplayName: text.Ellipsis(display, 100), Role: account.Author}
 	if err := store.CreateUser(ctx, db, u); err != nil {
 		return 0, err
 	}

@@ -16,6 +16,7 @@ import (
 	"quire/internal/moderation"
 	"quire/internal/render"
 	"quire/internal/store"
+	"quire/internal/text"
 	"quire/internal/wxr"
 )
 
@@ -169,7 +170,7 @@ func (r *run) commentRow(c *wxr.Comment, postID int64, pings map[string]bool) (*
 		return nil, false
 	}
 	row := &store.ImportComment{WXRID: c.ID, WXRType: wxrType, WXRParent: c.ParentID, Comment: comment.Comment{
-		PostID: postID, Kind: kind, Status: st, AuthorName: cut(plain(c.Author), 100),
+		PostID: postID, Kind: kind, Status: st, AuthorName: text.Ellipsis(plain(c.Author), 100),
 		AuthorURL: httpURL(c.AuthorURL), AuthorUserID: r.userByID[c.UserID], IP: validIP(c.AuthorIP),
 		CreatedAt: when(c), BodySource: render.Clean(c.Content),
 	}}
@@ -184,7 +185,7 @@ func (r *run) commentRow(c *wxr.Comment, postID int64, pings map[string]bool) (*
 	if kind.IsLinkback() {
 		// WordPress keeps the linking page's title as the author and its
 		// address as the author URL.
-		row.SourceURL, row.Title, row.SiteName = row.AuthorURL, cut(plain(c.Author), 300), cut(host(row.AuthorURL), 200)
+		row.SourceURL, row.Title, row.SiteName = row.AuthorURL, text.Ellipsis(plain(c.Author), 300), text.Ellipsis(host(row.AuthorURL), 200)
 		if kind == comment.KindPingback {
 			if pings[row.SourceURL] {
 				r.rep.skip("second linkback from the same source on a post (one per source)")

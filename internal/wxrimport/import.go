@@ -13,6 +13,7 @@ import (
 	"quire/internal/post"
 	"quire/internal/render"
 	"quire/internal/store"
+	"quire/internal/text"
 	"quire/internal/wxr"
 )
 
@@ -146,7 +147,7 @@ func (im *Importer) start(ctx context.Context, site wxr.Site, opt Options) (*run
 	}
 	rep := newReport()
 	rep.Site = key
-	src, err := store.ImportSource(ctx, im.Store.Pool, key, cut(plain(site.Title), 300))
+	src, err := store.ImportSource(ctx, im.Store.Pool, key, text.Ellipsis(plain(site.Title), 300))
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +198,7 @@ func (r *run) record(ctx context.Context, rec any) error {
 
 // term creates a category or tag of the header, used by a post or not.
 func (r *run) term(ctx context.Context, kind post.TermKind, slug, name string) error {
-	t := post.Term{Kind: kind, Name: cut(plain(name), 100)}
+	t := post.Term{Kind: kind, Name: text.Ellipsis(plain(name), 100)}
 	if t.Slug = slugFrom(slug, t.Name); t.Name == "" {
 		t.Name = t.Slug
 	}

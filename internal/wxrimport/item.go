@@ -11,6 +11,7 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/post"
 	"quire/internal/store"
+	"quire/internal/text"
 	"quire/internal/wxr"
 )
 
@@ -107,7 +108,7 @@ func (r *run) post(it *wxr.Item, kind post.Kind, authorID int64) (*post.Post, bo
 		st = post.Draft
 	}
 	p := &post.Post{Kind: kind, AuthorID: authorID, Format: post.HTML, Status: st, CommentPolicy: post.CommentsOpen}
-	p.Title = cut(plain(it.Title), post.MaxTitle)
+	p.Title = text.Ellipsis(plain(it.Title), post.MaxTitle)
 	if p.Title == "" {
 		p.Title = "(no title)"
 		r.rep.warn("%s without a title: titled %q", kind, p.Title)
@@ -140,7 +141,7 @@ func (r *run) post(it *wxr.Item, kind post.Kind, authorID int64) (*post.Post, bo
 	}
 	p.ExcerptSource = strings.TrimSpace(it.Excerpt)
 	if utf8.RuneCountInString(p.ExcerptSource) > post.MaxExcerpt {
-		p.ExcerptSource = cut(p.ExcerptSource, post.MaxExcerpt)
+		p.ExcerptSource = text.Ellipsis(p.ExcerptSource, post.MaxExcerpt)
 		r.rep.warn("excerpt longer than %d characters cut", post.MaxExcerpt)
 	}
 	p.Tags, p.Categories = r.terms(it)
@@ -188,7 +189,7 @@ func (r *run) terms(it *wxr.Item) (tags, cats []post.Term) {
 			r.rep.skip("term of taxonomy %q on an item", c.Domain)
 			continue
 		}
-		name := cut(plain(c.Name), 100)
+		name := text.Ellipsis(plain(c.Name), 100)
 		t := post.Term{Kind: k, Name: name, Slug: slugFrom(c.Nicename, name)}
 		if t.Name == "" {
 			t.Name = t.Slug

@@ -6,29 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"quire/internal/jobargs"
 	"quire/internal/render"
 	"quire/internal/store"
 	"quire/internal/wxr"
 )
-
-// JobArgs runs the import of an uploaded file (import_jobs row ImportID)
-// in the background.
-type JobArgs struct {
-	ImportID int64 `json:"import_id"`
-}
-
-// Kind names the job type.
-func (JobArgs) Kind() string { return "wxr_import" }
-
-// InsertOpts: a failed attempt (the database went away) is retried; the
-// import is idempotent, so a retry continues where the last one stopped.
-func (JobArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
 
 // JobOptions are the options of an upload, kept as JSON with the job.
 type JobOptions struct {
@@ -37,29 +24,28 @@ type JobOptions struct {
 	FetchMedia bool              `json:"fetch_media,omitempty"`
 }
 
-// Worker works JobArgs. Register it with river.AddWorker.
+// Worker works jobargs.ImportArgs. Register it with river.AddWorker.
 type Worker struct {
-	river.WorkerDefaults[JobArgs]
+	river.WorkerDefaults[jobargs.ImportArgs]
 	store  *store.Store
-	render func() *render.Renderer
+	render *render.Renderer
 	media  *Media
 }
 
-// NewWorker builds the import worker on pool; med (nil: imports asking
-// to fetch media fail with a message) copies images. The renderer is
-// built on the first import, not at start-up, since most nodes never
-// import.
-func NewWorker(pool *pgxpool.Pool, med *Media) *Worker {
-	return &Worker{store: &store.Store{Pool: pool}, render: sync.OnceValue(render.New), media: med}
+// NewWorker builds the import worker on pool; r renders imported posts
+// and comments; med (nil: imports asking to fetch media fail with a
+// message) copies images.
+func NewWorker(pool *pgxpool.Pool, r *render.Renderer, med *Media) *Worker {
+	return &Worker{store: &store.Store{Pool: pool}, render: r, media: med}
 }
 
 // Timeout lets an import of a few hundred megabytes finish; River's
 // default minute is for small jobs.
-func (w *Worker) Timeout(*river.Job[JobArgs]) time.Duration { return 2 * time.Hour }
+func (w *Worker) Timeout(*river.Job[jobargs.ImportArgs]) time.Duration { return 2 * time.Hour }
 
 // Work runs the import.
-func (w *Worker) Work(ctx context.Context, j *river.Job[JobArgs]) error {
-	return RunJob(ctx, w.store, w.render(), w.media, j.Args.ImportID)
+func (w *Worker) Work(ctx context.Context, j *river.Job[jobargs.ImportArgs]) error {
+	return RunJob(ctx, w.store, w.render, w.media, j.Args.ImportID)
 }
 
 // progressEvery is how often the job writes its progress for the page.

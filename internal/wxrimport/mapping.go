@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"quire/internal/comment"
 	"quire/internal/post"
@@ -157,15 +156,6 @@ func plain(s string) string {
 		return strings.Join(strings.Fields(render.Clean(s)), " ")
 	}
 	return render.Text(s)
-}
-
-// cut shortens s to at most n runes.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 // slugFrom returns a Quire slug for a WordPress slug (post_name, nicename),

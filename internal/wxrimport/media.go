@@ -14,6 +14,7 @@ import (
 	"quire/internal/media"
 	"quire/internal/media/library"
 	"quire/internal/store"
+	"quire/internal/text"
 	"quire/internal/wxr"
 )
 
@@ -104,7 +105,7 @@ func (r *run) fetchImage(ctx context.Context, rawURL string, uploaderID int64, a
 		id = c.m.ID
 		r.rep.Imported["media"]++
 	}
-	if err := store.MapImportMedia(ctx, db, r.source, rawURL, id, cut(c.reason, 500)); err != nil {
+	if err := store.MapImportMedia(ctx, db, r.source, rawURL, id, text.Ellipsis(c.reason, 500)); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -129,7 +130,7 @@ func (r *run) download(ctx context.Context, rawURL, name string, uploaderID int6
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.media.deps.Library.Upload(ctx, u, &library.Form{Filename: name, Data: resp.Body, Alt: cut(alt, 1000), Caption: cut(caption, 2000)})
+	m, err := r.media.deps.Library.Upload(ctx, u, &library.Form{Filename: name, Data: resp.Body, Alt: text.Ellipsis(alt, 1000), Caption: text.Ellipsis(caption, 2000)})
 	if e, ok := apperr.As(err); ok && ctx.Err() == nil {
 		// Refused as an upload would be (not an image, too many pixels,
 		// busy): the file's fault or a moment's, not the database's.

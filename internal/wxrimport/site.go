@@ -8,6 +8,7 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/site"
 	"quire/internal/store"
+	"quire/internal/text"
 	"quire/internal/wxr"
 )
 
@@ -24,9 +25,9 @@ func adoptSite(ctx context.Context, st *store.Store, actorID int64, w wxr.Site) 
 		if s.Title != site.Defaults().Title {
 			return errKeep
 		}
-		s.Title = cut(title, 120)
+		s.Title = text.Ellipsis(title, 120)
 		if d := strings.TrimSpace(plain(w.Description)); d != "" {
-			s.Tagline = cut(d, 200)
+			s.Tagline = text.Ellipsis(d, 200)
 		}
 		if lang := strings.TrimSpace(w.Language); lang != "" {
 			s.Language = lang

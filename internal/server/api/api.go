@@ -21,6 +21,7 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/commenting"
 	"quire/internal/guestposting"
+	"quire/internal/jobargs"
 	"quire/internal/media/library"
 	"quire/internal/newsletter"
 	"quire/internal/publishing"
@@ -45,6 +46,8 @@ type Deps struct {
 	GuestPosts *guestposting.Service
 	// Newsletter is the subscribing workflow (subscribers.go).
 	Newsletter *newsletter.Service
+	// Jobs takes the linkback send job of a saved post (posts.go).
+	Jobs jobargs.Enqueuer
 	// SettingsChanged tells the server its cached site settings are stale
 	// (settings.go).
 	SettingsChanged func()
@@ -69,6 +72,7 @@ type API struct {
 	guests   *guestposting.Service
 
 	newsletter      *newsletter.Service // Newsletter (subscribers.go)
+	jobs            jobargs.Enqueuer    // linkback send jobs of saved posts (posts.go)
 	settingsChanged func()
 	publishing      *publishing.Service // posts and pages (posts.go)
 	accounts        *accounts.Service   // API tokens (authenticate)
@@ -78,7 +82,8 @@ type API struct {
 // New returns the API.
 func New(d Deps) *API {
 	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing, accounts: d.Accounts, admin: d.SiteAdmin}
+		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing, accounts: d.Accounts, admin: d.SiteAdmin,
+		jobs: d.Jobs}
 }
 
 type ctxKey int

@@ -10,7 +10,6 @@ import (
 
 	"quire/internal/apperr"
 	"quire/internal/media/library"
-	"quire/internal/store"
 )
 
 // mediaRoutes are /media: upload (multipart), list, read, describe, delete.
@@ -74,7 +73,7 @@ func (a *API) mediaURL(name string) string {
 	return u
 }
 
-func (a *API) mediaView(m *store.Media, uses []store.MediaUse) MediaJSON {
+func (a *API) mediaView(m *library.Media, uses []library.Use) MediaJSON {
 	im := m.Image()
 	out := MediaJSON{
 		ID: m.ID, URL: a.mediaURL(m.Name), Type: m.ContentType, SourceFormat: string(m.Source), OriginalName: m.OriginalName,
@@ -142,7 +141,7 @@ func (a *API) listMedia(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) loadMedia(r *http.Request) (*store.Media, error) {
+func (a *API) loadMedia(r *http.Request) (*library.Media, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil {
 		return nil, apperr.New(apperr.NotFound, "No such image.")

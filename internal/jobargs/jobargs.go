@@ -1,0 +1,99 @@
+// Package jobargs holds the arguments of Quire's background jobs that are
+// enqueued outside package jobs: by the store's post writers, by the
+// workflow packages (commenting, linkbacks, wxrimport) and by the workers
+// themselves. It is a leaf, so that every one of them can import it while
+// jobs imports the workflows it runs. The mail job stays in jobs: its
+// argument is a mail.Message, and mail imports store.
+package jobargs
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+)
+
+// QueueLinkback is the River queue of linkback work: verifying incoming
+// requests and notifying linked sites. It has its own workers so that a
+// burst of slow peers cannot hold up mail.
+const QueueLinkback = "linkback"
+
+// The comment events that may send mail.
+const (
+	EventCreated  = "created"  // a new comment, approved or held by the rules
+	EventApproved = "approved" // a moderator approved a held comment
+)
+
+// CommentArgs asks for the notifications a comment event causes: the post's
+// author on an approved comment, moderators on a held one, the parent's
+// author (opted in, confirmed) on an approved reply. Nothing for spam.
+type CommentArgs struct {
+	CommentID int64  `json:"comment_id"`
+	Event     string `json:"event"`
+}
+
+// Kind names the job type.
+func (CommentArgs) Kind() string { return "comment_event" }
+
+// NotifyConfirmArgs mails the double opt-in link for reply notifications.
+type NotifyConfirmArgs struct {
+	Email     string `json:"email"`
+	CommentID int64  `json:"comment_id"`
+}
+
+// Kind names the job type.
+func (NotifyConfirmArgs) Kind() string { return "notify_confirm" }
+
+// LinkbackVerifyArgs verifies the pending pingback and webmention
+// requests of one (source, post) pair with a single GET of the source.
+type LinkbackVerifyArgs struct {
+	Source string `json:"source"`
+	PostID int64  `json:"post_id"`
+}
+
+// Kind names the job type.
+func (LinkbackVerifyArgs) Kind() string { return "linkback_verify" }
+
+// InsertOpts puts verification on the linkback queue. A failed fetch is an
+// answer (fault 16), not an error, so attempts are only for database trouble.
+func (LinkbackVerifyArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueLinkback, MaxAttempts: 5}
+}
+
+// LinkbackSendArgs notifies the sites a post links to (and, on update and
+// delete, those it linked to before). The post writers enqueue it in the
+// transaction that saves the post.
+type LinkbackSendArgs struct {
+	PostID int64 `json:"post_id"`
+	// At delays the job to a scheduled post's publication time; zero
+	// means now. It is an insert option, not part of the job's JSON.
+	At time.Time `json:"-"`
+}
+
+// Kind names the job type.
+func (LinkbackSendArgs) Kind() string { return "linkback_send" }
+
+// InsertOpts puts sending on the linkback queue, at a.At.
+func (a LinkbackSendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueLinkback, ScheduledAt: a.At}
+}
+
+// ImportArgs runs the import of an uploaded WordPress file (import_jobs
+// row ImportID) in the background.
+type ImportArgs struct {
+	ImportID int64 `json:"import_id"`
+}
+
+// Kind names the job type.
+func (ImportArgs) Kind() string { return "wxr_import" }
+
+// InsertOpts: a failed attempt (the database went away) is retried; the
+// import is idempotent, so a retry continues where the last one stopped.
+func (ImportArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
+
+// Enqueuer inserts a job in a transaction, to run once it commits
+// (jobs.Queue).
+type Enqueuer interface {
+	Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error
+}

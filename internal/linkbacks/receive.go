@@ -1,0 +1,190 @@
+package linkbacks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/jobargs"
+	"quire/internal/linkback"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// Refusal is a linkback refused before verification: the Pingback fault
+// and the Webmention status that say why, with the words for both.
+type Refusal struct {
+	Fault  int
+	Status int
+	Msg    string
+}
+
+func (r *Refusal) Error() string { return fmt.Sprintf("linkback refused (%d): %s", r.Fault, r.Msg) }
+
+// Refuse builds a Refusal; format and a make its message.
+func Refuse(fault, status int, format string, a ...any) *Refusal {
+	return &Refusal{Fault: fault, Status: status, Msg: fmt.Sprintf(format, a...)}
+}
+
+// httpURL parses an absolute http(s) URL without credentials.
+func httpURL(raw string) (*url.URL, bool) {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || len(raw) > 2000 || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return nil, false
+	}
+	return u, true
+}
+
+// Target resolves target to the public post it names. Answers: 33 for a
+// URL that is not ours, not a post, or a post not taking linkbacks; 32
+// only for a post URL no reader could open (no such post, or one that is
+// not public — a draft must read exactly like nothing).
+func (s *Service) Target(ctx context.Context, target *url.URL) (*post.Post, error) {
+	notOurs := Refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: it is not a post of this blog.")
+	base := s.BaseURL
+	if !strings.EqualFold(target.Hostname(), base.Hostname()) || portOf(target) != portOf(base) {
+		return nil, notOurs
+	}
+	rest, ok := strings.CutPrefix(target.EscapedPath(), strings.TrimRight(base.EscapedPath(), "/")+"/posts/")
+	rest = strings.TrimSuffix(rest, "/")
+	if !ok || rest == "" || strings.Contains(rest, "/") {
+		return nil, notOurs
+	}
+	db := s.Store.Pool
+	p, err := store.PostBySlug(ctx, db, post.KindPost, rest)
+	if errors.Is(err, apperr.ErrNotFound) {
+		if cur, err2 := store.SlugRedirect(ctx, db, post.KindPost, rest); err2 == nil {
+			p, err = store.PostBySlug(ctx, db, post.KindPost, cur)
+		}
+	}
+	gone := Refuse(linkback.FaultTargetNotFound, 400, "The specified target URL does not exist.")
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, gone
+	}
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	if p.Status == post.Trashed {
+		return nil, Refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: the post was deleted.")
+	}
+	if !p.Public(s.now()) {
+		return nil, gone
+	}
+	pol, err := s.Comments.Policy(ctx, p)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	if pol == post.CommentsClosed {
+		return nil, Refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: it does not accept pingbacks or webmentions.")
+	}
+	return p, nil
+}
+
+// portOf is u's port with the scheme's default filled in.
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
+}
+
+// Accept runs the synchronous checks of a pingback or webmention (kind)
+// and records it for verification: the request row and its job commit
+// together. It returns a *Refusal for everything the sender caused, and
+// apperr.Unavailable when the database is not answering.
+func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string, ip netip.Addr) (*Request, error) {
+	pingback := kind == "pingback"
+	src, ok := httpURL(rawSource)
+	if !ok {
+		// Pingback: what cannot be fetched reads like what does not exist
+		// (the same 16 as an unreachable or refused source).
+		return nil, Refuse(linkback.FaultSourceNotFound, 400, "The source URL must be an absolute http or https URL.")
+	}
+	tgt, ok := httpURL(rawTarget)
+	if !ok {
+		return nil, Refuse(linkback.FaultTargetInvalid, 400, "The target URL must be an absolute http or https URL.")
+	}
+	p, err := s.Target(ctx, tgt)
+	if err != nil {
+		return nil, err
+	}
+	if linkback.SameURL(src, tgt) {
+		return nil, Refuse(linkback.FaultGeneric, 400, "The source URL and the target URL are the same.")
+	}
+	l := &Request{Kind: kind, PostID: p.ID, SourceURL: src.String(), TargetURL: tgt.String()}
+	if ip.IsValid() {
+		l.IP = ip.Unmap().String()
+	}
+	lim := *s.Limits
+	host := strings.ToLower(src.Hostname())
+	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		if pingback {
+			if dup, err := store.PingbackStored(ctx, tx, p.ID, l.SourceURL); err != nil || dup {
+				if dup {
+					return store.ErrLinkbackDuplicate
+				}
+				return err
+			}
+		}
+		enqueue, err := store.RequestLinkback(ctx, tx, l, host)
+		if err != nil {
+			return err
+		}
+		// Counted after the insert, so the count includes this request and
+		// duplicates (refused above) never use up the allowance.
+		fromIP, fromHost, err := store.LinkbackRates(ctx, tx, l.IP, host, lim.Window)
+		if err != nil {
+			return err
+		}
+		if fromIP > lim.PerIP || fromHost > lim.PerHost {
+			return Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
+		}
+		if !enqueue {
+			return nil
+		}
+		return s.Jobs.Enqueue(ctx, tx, jobargs.LinkbackVerifyArgs{Source: l.SourceURL, PostID: p.ID})
+	})
+	if errors.Is(err, store.ErrLinkbackDuplicate) {
+		return nil, Refuse(linkback.FaultAlreadyRegistered, 400, linkback.MsgRegistered)
+	}
+	return l, store.Classify(err)
+}
+
+// Await polls request id until it is decided or the bounded wait ends; it
+// returns the final state, fault and detail, or "pending".
+func (s *Service) Await(ctx context.Context, id int64) (string, int, string) {
+	lim := *s.Limits
+	if lim.Wait <= 0 {
+		return "pending", 0, ""
+	}
+	if n, err := store.PendingLinkbacks(ctx, s.Store.Pool); err != nil || n > lim.WaitQueue {
+		return "pending", 0, ""
+	}
+	deadline := time.Now().Add(lim.Wait)
+	for d := 20 * time.Millisecond; time.Now().Before(deadline); d = min(2*d, 250*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			return "pending", 0, ""
+		case <-time.After(min(d, time.Until(deadline))):
+		}
+		state, fault, detail, err := store.LinkbackInState(ctx, s.Store.Pool, id)
+		if err != nil {
+			return "pending", 0, ""
+		}
+		if state != "pending" && state != "verifying" {
+			return state, fault, detail
+		}
+	}
+	return "pending", 0, ""
+}
