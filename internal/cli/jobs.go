@@ -8,16 +8,18 @@ import (
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/media"
+	"quire/internal/render"
 	"quire/internal/store"
 	"quire/web"
 )
 
 // newJobs builds the background job queue with its mailer: SMTP when
 // QUIRE_SMTP_URL is set, else the local outbox; files is the media store
-// imports copy images into (nil: QUIRE_DATA_DIR/media). serve starts it after the
+// imports copy images into (nil: QUIRE_DATA_DIR/media); rnd the process's one
+// renderer, shared with the workflows. serve starts it after the
 // server is built and stops it after HTTP has drained, before the pool
 // closes.
-func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files media.Storage, log *slog.Logger) (*jobs.Queue, error) {
+func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files media.Storage, rnd *render.Renderer, log *slog.Logger) (*jobs.Queue, error) {
 	key, err := store.SecretKey(ctx, st.Pool)
 	if err != nil {
 		return nil, err
@@ -42,7 +44,7 @@ func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files medi
 	if err != nil {
 		return nil, err
 	}
-	return jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mailer, Mail: tpl, BaseURL: cfg.BaseURL, Key: key, Site: site, Log: log,
+	return jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mailer, Mail: tpl, BaseURL: cfg.BaseURL, Key: key, Site: site, Log: log, Render: rnd,
 		Linkbacks: linkbackDeps(cfg, st), ImportMedia: med, RescueAfter: cfg.Cluster.JobsRescueAfter,
 		Newsletter: jobs.NewsletterDeps{Sender: nl}}, true) // Linkbacks: fetch client, QUIRE_SEND_LINKBACKS (linkback.go)
 }

@@ -11,9 +11,11 @@ import (
 	"os"
 	"time"
 
+	"quire/internal/app"
 	"quire/internal/config"
 	"quire/internal/invalidate"
 	"quire/internal/media"
+	"quire/internal/render"
 	"quire/internal/server"
 	"quire/internal/store"
 )
@@ -54,7 +56,8 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		ln.Close()
 		return err
 	}
-	q, err := newJobs(ctx, cfg, st, files, log) // files: imports copy images into the same store
+	rnd := render.New()                              // the one Markdown and sanitising pipeline: workflows and jobs
+	q, err := newJobs(ctx, cfg, st, files, rnd, log) // files: imports copy images into the same store
 	if err != nil {
 		ln.Close()
 		return err
@@ -73,7 +76,12 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 	if replica != nil {
 		defer replica.Close()
 	}
-	srv, err := server.New(server.Deps{Config: cfg, Store: st, Log: log, WebFS: webFS, Jobs: q, Media: files, Bus: bus, Replica: replica})
+	svc, err := app.New(ctx, app.Deps{Config: cfg, Store: st, Log: log, WebFS: webFS, Replica: replica, Jobs: q, Media: files, Render: rnd})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := server.New(server.Deps{Config: cfg, Services: svc, Log: log, WebFS: webFS, Bus: bus})
 	if err != nil {
 		ln.Close()
 		return err

@@ -15,8 +15,8 @@ func (s *Service) loadSite(ctx context.Context) (site.Settings, error) {
 		return st, err
 	}
 	st.LogoURL, st.FaviconURL = s.fileURL(ctx, st.LogoMediaID), s.fileURL(ctx, st.FaviconMediaID)
-	if s.loaded != nil {
-		s.loaded(st)
+	if f := s.loaded.Load(); f != nil {
+		(*f)(st)
 	}
 	return st, nil
 }
@@ -45,6 +45,15 @@ func (s *Service) Site(ctx context.Context) (site.Settings, error) {
 		st = site.Defaults()
 	}
 	return st, err
+}
+
+// OnSiteLoaded has f told each freshly loaded site settings value (the
+// server's templates take the blog's date style from it). The HTTP layer
+// is built after the services, so it subscribes here rather than through
+// Deps; f replaces any earlier one.
+func (s *Service) OnSiteLoaded(f func(site.Settings)) {
+	s.loaded.Store(&f)
+	s.site.Forget() // a value loaded before f was set never reached it
 }
 
 // ForgetSite drops this node's copy of the site settings, so the next page

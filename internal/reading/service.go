@@ -7,6 +7,7 @@ package reading
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"quire/internal/site"
@@ -38,7 +39,7 @@ type Service struct {
 	replicaDB store.DB // the replica, falling back to the primary per query
 	now       func() time.Time
 	mediaURL  func(string) string
-	loaded    func(site.Settings)
+	loaded    atomic.Pointer[func(site.Settings)] // OnSiteLoaded
 
 	site *ttl.Value[site.Settings]
 	nav  *ttl.Value[[]NavLink]
@@ -51,7 +52,10 @@ const cacheTTL = 10 * time.Second
 
 // New returns the Service for d.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, replica: d.Replica, now: d.Now, mediaURL: d.MediaURL, loaded: d.SiteLoaded}
+	s := &Service{store: d.Store, replica: d.Replica, now: d.Now, mediaURL: d.MediaURL}
+	if d.SiteLoaded != nil {
+		s.loaded.Store(&d.SiteLoaded)
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/config"
 	"quire/internal/post"
 	"quire/internal/store"
@@ -25,7 +26,7 @@ func pubBenchServer(b *testing.B) *Server {
 	b.Helper()
 	st := storetest.New(b)
 	base, _ := url.Parse("http://blog.invalid")
-	srv, err := New(Deps{Config: config.Config{BaseURL: base, LogLevel: "error"}, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS})
+	srv, err := buildServer(Deps{Config: config.Config{BaseURL: base, LogLevel: "error"}, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st})
 	if err != nil {
 		b.Fatal(err)
 	}

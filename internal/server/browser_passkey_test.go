@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	bt "quire/internal/browsertest"
 	"quire/internal/config"
 	"quire/internal/store"
@@ -30,7 +31,7 @@ func newLocalhostEnv(t *testing.T) *testEnv {
 	_, port, _ := strings.Cut(ts.Listener.Addr().String(), ":")
 	base, _ := url.Parse("http://localhost:" + port)
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
-	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS})
+	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/comment"
 	"quire/internal/config"
 	"quire/internal/post"
@@ -63,7 +64,7 @@ func countingServer(tb testing.TB) (*Server, *store.Store, *queryCounter) {
 	tb.Cleanup(pool.Close)
 	st := &store.Store{Pool: pool}
 	base, _ := url.Parse("http://blog.invalid")
-	srv, err := New(Deps{Config: config.Config{BaseURL: base, LogLevel: "error"}, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS})
+	srv, err := buildServer(Deps{Config: config.Config{BaseURL: base, LogLevel: "error"}, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,31 +12,8 @@ import (
 	"quire/internal/account"
 	"quire/internal/comment"
 	"quire/internal/commenting"
-	"quire/internal/jobs"
-	"quire/internal/mail"
 	"quire/internal/post"
 )
-
-// initComments builds the comment workflow: the job queue (enqueue-only
-// when the composition root gave none), the signing key and the service.
-func (s *Server) initComments(q *jobs.Queue) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	key, err := commenting.LoadKey(ctx, s.store)
-	if err != nil {
-		return err
-	}
-	s.key = key
-	if q == nil {
-		if q, err = jobs.New(jobs.Deps{Pool: s.store.Pool, BaseURL: s.cfg.BaseURL, Key: key, Log: s.log}, false); err != nil {
-			return err
-		}
-	}
-	s.jobs = q
-	s.comments = &commenting.Service{Store: s.store, Render: s.publishing.Render, Jobs: q, Key: key, Now: s.now, Reader: s.reader}
-	s.mail, err = mail.LoadTemplates(s.webFS)
-	return err
-}
 
 // commentRoutes are the public comment endpoints; routes.go mounts them in
 // the browser group (sessions, cross-origin protection).

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,25 +10,11 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/guestpost"
 	"quire/internal/guestposting"
-	"quire/internal/moderating"
-	"quire/internal/moderation"
 	"quire/internal/post"
 )
 
 // purposeGuestForm signs the time the "Write for us" form was served.
 const purposeGuestForm = "guest-form"
-
-// initGuestPosts builds the guest-post workflow on the comment workflow's
-// key, jobs and rules (comments.go runs first).
-func (s *Server) initGuestPosts() {
-	s.guests = &guestposting.Service{Store: s.store, Render: s.publishing.Render, Jobs: s.jobs, Mail: s.mail, Key: s.key,
-		BaseURL: s.cfg.BaseURL, Now: s.now, Site: func(ctx context.Context) string { return s.siteInfo(ctx).Title },
-		Rules: func(ctx context.Context) (moderation.Settings, error) {
-			_, rules, err := s.comments.Settings(ctx)
-			return rules, err
-		}}
-	s.queue = moderating.New(s.comments, s.guests)
-}
 
 // guestRoutes are the public guest-post pages; routes.go mounts them in
 // the browser group (sessions, cross-origin protection).

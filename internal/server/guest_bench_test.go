@@ -21,10 +21,10 @@ func BenchmarkGuestPosts(b *testing.B) {
 	srv := pubBenchServer(b)
 	ctx := context.Background()
 	eve := &account.User{Username: "eve", Email: "eve@blog.invalid", Role: account.Editor}
-	if err := store.CreateUser(ctx, srv.store.Pool, eve); err != nil {
+	if err := store.CreateUser(ctx, srv.guests.Store.Pool, eve); err != nil {
 		b.Fatal(err)
 	}
-	ref, err := store.PostBySlug(ctx, srv.store.Pool, post.KindPost, "post-a-0")
+	ref, err := store.PostBySlug(ctx, srv.guests.Store.Pool, post.KindPost, "post-a-0")
 	if err != nil {
 		b.Fatal(err)
 	}

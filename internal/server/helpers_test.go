@@ -15,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/config"
 	"quire/internal/store"
 	"quire/internal/store/storetest"
@@ -39,7 +40,7 @@ func newEnv(t *testing.T) *testEnv {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
-	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS})
+	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,12 +36,6 @@ func (s *Server) importMax() int64 {
 	return defaultImportMax
 }
 
-// initImports builds the import and export workflow; it needs
-// initComments (the queue).
-func (s *Server) initImports() {
-	s.imports = &wxrimport.Service{Store: s.store, Queue: s.jobs, BaseURL: s.cfg.BaseURL.String(), Now: s.now}
-}
-
 // importRoutes are the pages; routes.go mounts them in the signed-in group.
 func (s *Server) importRoutes(r chi.Router) {
 	r.Get("/admin/import", s.h(s.importPage))

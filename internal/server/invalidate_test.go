@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/commenting"
 	"quire/internal/config"
 	"quire/internal/invalidate"
@@ -31,7 +32,7 @@ func newNode(t *testing.T, dbURL string, withBus bool) *testEnv {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
-	d := Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}
+	d := Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}
 	done := make(chan struct{})
 	if withBus {
 		d.Bus = invalidate.New(st.Pool, nil)
@@ -39,7 +40,7 @@ func newNode(t *testing.T, dbURL string, withBus bool) *testEnv {
 	} else {
 		close(done)
 	}
-	srv, err := New(d)
+	srv, err := buildServer(d, app.Deps{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}

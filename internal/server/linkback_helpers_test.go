@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/commenting"
 	"quire/internal/config"
 	qfetch "quire/internal/fetch"
@@ -96,7 +97,7 @@ func newLinkbackEnv(t *testing.T, ln net.Listener, o linkbackOpts) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Jobs: q})
+	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: q})
 	if err != nil {
 		t.Fatal(err)
 	}

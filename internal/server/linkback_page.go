@@ -20,7 +20,7 @@ const linkbackBodyLimit = linkback.MaxRequestBytes
 // bodies; the rate limits are per requester IP and per source host
 // (linkbacks.Service.Accept). routes.go mounts them at the top level.
 func (s *Server) linkbackRoutes(r chi.Router) {
-	lim := newMachineLimiter(&s.lb)
+	lim := newMachineLimiter(s.lb)
 	r.Group(func(r chi.Router) {
 		r.Use(limitBody(linkbackBodyLimit), lim.limit)
 		r.Post("/xmlrpc", s.xmlrpc)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"path/filepath"
 	"slices"
 
 	"github.com/go-chi/chi/v5"
@@ -12,28 +11,6 @@ import (
 	"quire/internal/media"
 	"quire/internal/media/library"
 )
-
-// initMedia builds the media library over st, or over local files under
-// the data dir when st is nil (tests, and the default configuration; the
-// composition root passes the S3 store when one is configured).
-func (s *Server) initMedia(st media.Storage) error {
-	if st == nil {
-		local, err := media.NewLocal(filepath.Join(s.cfg.DataDir, "media"))
-		if err != nil {
-			return err
-		}
-		st = local
-	}
-	lim := media.DefaultLimits
-	if s.cfg.MediaMaxBytes > 0 {
-		lim.MaxBytes = s.cfg.MediaMaxBytes
-	}
-	if s.cfg.MediaMaxPixels > 0 {
-		lim.MaxPixels = s.cfg.MediaMaxPixels
-	}
-	s.media = library.New(s.store, st, s.log, library.Options{Limits: lim})
-	return nil
-}
 
 // limitBodyOrUpload caps request bodies at n bytes, except POSTs to
 // uploadPaths, which may carry an image up to the media size limit. A route

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/apperr"
-	"quire/internal/moderation"
 	"quire/internal/newsletter"
 )
 
@@ -17,18 +15,6 @@ import (
 // for: the comment form's token (formToken, sinceForm) is reused as it is,
 // and no post has id 0, so neither form's token passes for the other's.
 const newsletterFormID = 0
-
-// initNewsletter builds the subscribing workflow; it needs initComments
-// first (the key, the queue, the comment form's anti-spam settings).
-func (s *Server) initNewsletter() (err error) {
-	s.newsletterTpl, err = newsletter.LoadTemplates(s.webFS)
-	s.newsletter = &newsletter.Service{Store: s.store, Tokens: newsletter.Tokens{Key: s.key}, Enqueue: s.jobs.Enqueue, Now: s.now,
-		Rules: func(ctx context.Context) (moderation.Settings, error) {
-			_, rules, err := s.comments.Settings(ctx)
-			return rules, err
-		}}
-	return err
-}
 
 // newsletterRoutes are the public follow-by-e-mail pages; the links in
 // mail work without signing in.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/config"
 	"quire/internal/jobs"
 	"quire/internal/mail"
@@ -56,7 +57,7 @@ func newMailEnv(t *testing.T) (*testEnv, *mailpit.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Deps{Config: cfg, Store: st, Log: log, WebFS: web.FS, Jobs: q})
+	srv, err := buildServer(Deps{Config: cfg, Log: log, WebFS: web.FS}, app.Deps{Store: st, Jobs: q})
 	if err != nil {
 		t.Fatal(err)
 	}

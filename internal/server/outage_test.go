@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/commenting"
 	"quire/internal/config"
 	"quire/internal/devpg"
@@ -83,7 +84,7 @@ func TestDatabaseRestartUnderCommentLoad(t *testing.T) {
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
 	q := workingQueue(t, st, cfg)
-	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Jobs: q})
+	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: q})
 	if err != nil {
 		t.Fatal(err)
 	}

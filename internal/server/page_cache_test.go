@@ -17,6 +17,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/comment"
 	"quire/internal/config"
 	"quire/internal/invalidate"
@@ -39,10 +40,10 @@ func cacheNode(t *testing.T, dbURL string) *testEnv {
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error",
 		PageCache: config.PageCache{MaxBytes: 8 << 20, TTL: time.Minute}}
-	d := Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Bus: invalidate.New(st.Pool, nil)}
+	d := Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Bus: invalidate.New(st.Pool, nil)}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = d.Bus.Run(ctx) }()
-	srv, err := New(d)
+	srv, err := buildServer(d, app.Deps{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}

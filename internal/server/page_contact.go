@@ -19,12 +19,6 @@ type contactForm struct {
 	Errors               map[string]string
 }
 
-// initContacting builds the contact form's workflow; it needs
-// initComments (the rules, the queue, the key and the mail templates).
-func (s *Server) initContacting() {
-	s.contact = &contacting.Service{Store: s.store, Comments: s.comments, Jobs: s.jobs, Mail: s.mail, Key: s.key, Now: s.now}
-}
-
 // contactToken signs the time page pageID's form is served.
 func (s *Server) contactToken(pageID int64) string { return s.contact.Token(pageID) }
 

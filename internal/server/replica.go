@@ -73,18 +73,8 @@ func anonymous(r *http.Request) bool {
 // request may and the replica is usable, else the primary.
 func (s *Server) reader(ctx context.Context) reading.DB { return s.reading.Reader(ctx) }
 
-// initReading builds the public read side from the store and the optional
-// replica, and exports the replica's state as metrics.
-func (s *Server) initReading(d Deps) {
-	s.reading = reading.New(reading.Deps{Store: d.Store, Replica: d.Replica, Now: s.now,
-		MediaURL: func(name string) string {
-			if s.media == nil {
-				return ""
-			}
-			return s.media.URL(name)
-		},
-		SiteLoaded: s.setSiteStyle, // theme_active.go
-	})
+// replicaMetrics exports the read replica's state, when there is one.
+func (s *Server) replicaMetrics() {
 	if !s.reading.HasReplica() {
 		return
 	}

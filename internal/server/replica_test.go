@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/config"
 	"quire/internal/devpg"
 	"quire/internal/post"
@@ -55,7 +56,7 @@ func TestReplicaReads(t *testing.T) {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
-	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Replica: replica})
+	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Replica: replica})
 	if err != nil {
 		t.Fatal(err)
 	}

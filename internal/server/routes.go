@@ -6,14 +6,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5"
 
 	"quire/internal/apperr"
 	"quire/internal/server/api"
 )
-
-// pgxTx keeps handler signatures short where they open a transaction.
-type pgxTx = pgx.Tx
 
 // Body limits per route group.
 const (
@@ -107,7 +103,7 @@ func (s *Server) routes() http.Handler {
 
 // apiRouter builds the /api/v1 router (also walked by the OpenAPI test).
 func (s *Server) apiRouter() http.Handler {
-	return api.New(api.Deps{Store: s.store, Log: s.log, BaseURL: s.cfg.BaseURL, Comments: s.comments, ClientIP: ClientIP, Media: s.media,
+	return api.New(api.Deps{Log: s.log, BaseURL: s.cfg.BaseURL, Comments: s.comments, ClientIP: ClientIP, Media: s.media,
 		GuestPosts: s.guests, Newsletter: s.newsletter, SettingsChanged: s.forgetSite, Publishing: s.publishing,
 		Accounts: s.accounts, SiteAdmin: s.admin, Jobs: s.jobs}).Routes()
 }

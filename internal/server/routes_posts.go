@@ -7,20 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/post"
-	"quire/internal/publishing"
-	"quire/internal/render"
 )
-
-// initPublishing builds the posts-and-pages workflow with the process's
-// one Markdown and sanitising pipeline (render.New is costly and its
-// result safe to share; the comment, guest-post and profile code use the
-// same one through s.publishing.Render). A page written through the HTML
-// editor or the API drops this node's navigation; public reads (slug
-// redirects) take the replica when the request may.
-func (s *Server) initPublishing() {
-	s.publishing = &publishing.Service{Store: s.store, Render: render.New(), Now: s.now, NavChanged: s.navChanged,
-		Reader: s.reader}
-}
 
 // feedRoutes are the machine-read documents of the Publishing issue: no
 // session, no cookies. routes.go mounts them at the top level.

@@ -18,6 +18,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/accounts"
+	"quire/internal/app"
 	"quire/internal/commenting"
 	"quire/internal/config"
 	"quire/internal/contacting"
@@ -26,7 +27,6 @@ import (
 	"quire/internal/jobs"
 	"quire/internal/linkbacks"
 	"quire/internal/mail"
-	"quire/internal/media"
 	"quire/internal/media/library"
 	"quire/internal/moderating"
 	"quire/internal/newsletter"
@@ -36,71 +36,63 @@ import (
 	"quire/internal/signed"
 	"quire/internal/site"
 	"quire/internal/siteadmin"
-	"quire/internal/store"
 	"quire/internal/wxrimport"
 )
 
 // Deps are what the server needs from the composition root.
 type Deps struct {
-	Config   config.Config
-	Store    *store.Store
+	Config config.Config
+	// Services are the workflows (internal/app); handlers call nothing
+	// else that touches the database.
+	Services *app.Services
 	Log      *slog.Logger
 	WebFS    fs.FS                // web.FS in production
 	Registry *prometheus.Registry // metrics registry; nil makes a private one
 	Now      func() time.Time     // nil: time.Now
-	// Jobs enqueues background work (mail); nil builds an enqueue-only
-	// queue, for tests and tools that run no workers.
-	Jobs *jobs.Queue
-	// Media keeps uploaded images; nil: local files under
-	// Config.DataDir/media (media.go).
-	Media media.Storage
 	// Bus tells this node what other nodes changed (settings, navigation);
 	// nil: caches expire by their TTLs alone (tests, single tools).
 	Bus *invalidate.Bus
-	// Replica takes anonymous page reads (replica.go); nil: none.
-	Replica *store.Replica
 }
 
-// Server is the HTTP application.
+// Server is the HTTP application: it translates requests into calls of
+// the workflows in Deps.Services and their results into pages.
 type Server struct {
 	cfg   config.Config
-	store *store.Store
 	log   *slog.Logger
 	webFS fs.FS // the built-in files (or QUIRE_THEME_DIR's theme over them)
 	// look is the templates and static files in use: webFS, or the active
 	// uploaded theme over it, swapped whole when the theme changes
 	// (theme_active.go).
-	look       atomic.Pointer[look]
-	base       *look
-	themeMu    sync.Mutex // one theme reload at a time
-	sessions   *SessionStore
-	metrics    *metrics
-	registry   *prometheus.Registry
-	now        func() time.Time
-	handler    http.Handler
+	look     atomic.Pointer[look]
+	base     *look
+	themeMu  sync.Mutex // one theme reload at a time
+	sessions *SessionStore
+	metrics  *metrics
+	registry *prometheus.Registry
+	now      func() time.Time
+	handler  http.Handler
+	pages    *pagecache.Cache // anonymous readers' pages; nil: off (page_cache.go)
+	lb       *linkbackLimits  // Linkbacks: limits of /xmlrpc and /webmention, shared with the workflow (linkback.go)
+
+	// The workflows (internal/app), one field each so handlers read as
+	// s.publishing.Trash(…).
 	jobs       *jobs.Queue
-	comments   *commenting.Service   // the comment workflow (comments*.go)
-	key        signed.Key            // signs form times, guest edit cookies, mail links
-	mail       *mail.Templates       // e-mail written by handlers (sign-up, password reset)
-	media      *library.Service      // uploaded images (media*.go)
-	lb         linkbackLimits        // Linkbacks: limits of /xmlrpc and /webmention (linkback.go)
-	guests     *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
-	queue      *moderating.Service   // the moderation queue over comments and guest posts (moderation.go)
-	pages      *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
-	reading    *reading.Service      // public reads, the site settings and navigation, replica choice (replica.go)
-	publishing *publishing.Service   // posts and pages: the editor's and the API's workflow (routes_posts.go)
-	accounts   *accounts.Service     // Accounts: sign-in, sessions, sign-up, passwords, passkeys, two-factor (session.go)
+	key        signed.Key      // signs form times, guest edit cookies, mail links
+	mail       *mail.Templates // e-mail written by handlers
+	reading    *reading.Service
+	publishing *publishing.Service
+	comments   *commenting.Service
+	guests     *guestposting.Service
+	queue      *moderating.Service
+	accounts   *accounts.Service
+	admin      *siteadmin.Service
+	newsletter *newsletter.Service
+	media      *library.Service
+	linkbacks  *linkbacks.Service
+	contact    *contacting.Service
+	imports    *wxrimport.Service
 
-	linkbacks *linkbacks.Service  // Linkbacks: incoming requests, their status, the sent list (linkback*.go)
-	contact   *contacting.Service // Pages: the contact form's workflow (page_contact.go)
-	imports   *wxrimport.Service  // Import and export (import*.go)
-
-	// Newsletter: following by e-mail (newsletter*.go) and the issue mail
-	// for the editor's preview.
-	newsletter    *newsletter.Service
-	newsletterTpl *newsletter.Templates
-
-	admin *siteadmin.Service // Site administration: settings, themes, dashboard, outbox, audit log (settings.go)
+	newsletterTpl *newsletter.Templates // the issue mail, for the editor's preview (newsletter_editor.go)
 }
 
 // New builds the server and its routes.
@@ -109,8 +101,12 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, webFS: d.WebFS, registry: d.Registry, now: d.Now,
-		lb: defaultLinkbackLimits()}
+	sv := d.Services
+	s := &Server{cfg: d.Config, log: d.Log, webFS: d.WebFS, registry: d.Registry, now: d.Now,
+		lb: sv.Linkbacks.Limits, jobs: sv.Jobs, key: sv.Key, mail: sv.Mail,
+		reading: sv.Reading, publishing: sv.Publishing, comments: sv.Comments, guests: sv.Guests, queue: sv.Queue,
+		accounts: sv.Accounts, admin: sv.Admin, newsletter: sv.Newsletter, media: sv.Media,
+		linkbacks: sv.Linkbacks, contact: sv.Contact, imports: sv.Imports}
 	s.base = &look{tpl: tpl, fs: d.WebFS}
 	s.look.Store(s.base)
 	if s.now == nil {
@@ -120,21 +116,10 @@ func New(d Deps) (*Server, error) {
 		s.registry = prometheus.NewRegistry()
 	}
 	s.metrics = newMetrics(s.registry)
-	s.initReading(d)
-	s.initPublishing() // first: the comment, guest-post and profile code share its renderer
-	s.initSiteAdmin()
-	if err := s.initComments(d.Jobs); err != nil {
-		return nil, err
-	}
-	s.initAccounts()
-	s.initGuestPosts()
-	s.initLinkbacks()
-	s.initContacting()
-	s.initImports()
-	if err := s.initNewsletter(); err != nil {
-		return nil, err
-	}
-	if err := s.initMedia(d.Media); err != nil {
+	s.reading.OnSiteLoaded(s.setSiteStyle) // theme_active.go
+	s.replicaMetrics()
+	s.sessions = NewSessionStore(s.accounts, s.cfg.Secure())
+	if s.newsletterTpl, err = newsletter.LoadTemplates(s.webFS); err != nil {
 		return nil, err
 	}
 	if d.Bus != nil {

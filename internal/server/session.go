@@ -23,20 +23,6 @@ const (
 	absoluteTimeout = 30 * 24 * time.Hour
 )
 
-// initAccounts builds the account workflows and the session store on
-// them; it needs the key, the job queue and the mail templates
-// (initComments).
-func (s *Server) initAccounts() {
-	s.accounts = &accounts.Service{Store: s.store, Render: s.publishing.Render, Jobs: s.jobs, Mail: s.mail, Key: s.key,
-		BaseURL: s.cfg.BaseURL, Now: s.now,
-		SiteTitle: func(ctx context.Context) string { return s.siteInfo(ctx).Title },
-		SignUp: func(ctx context.Context) (string, error) {
-			st, _, err := s.comments.Settings(ctx)
-			return st.SignUp, err
-		}}
-	s.sessions = NewSessionStore(s.accounts, s.cfg.Secure())
-}
-
 // SessionRows keeps session rows by the cookie's id (accounts.Service).
 type SessionRows interface {
 	Session(ctx context.Context, id string, idle time.Duration) (*accounts.SessionRow, error)

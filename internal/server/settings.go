@@ -15,13 +15,6 @@ import (
 	"quire/internal/siteadmin"
 )
 
-// initSiteAdmin builds the site administration workflow (settings, themes,
-// dashboard, outbox, audit log); public pages' image reads go where
-// s.reader sends them.
-func (s *Server) initSiteAdmin() {
-	s.admin = &siteadmin.Service{Store: s.store, Reader: s.reader, Log: s.log}
-}
-
 // settingsPage is the data of the site settings form.
 type settingsPage struct {
 	Page

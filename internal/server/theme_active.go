@@ -33,9 +33,6 @@ const themeLoadTimeout = 10 * time.Second
 // reached leaves the built-in theme; the bus's reset event on (re)connect
 // loads it again.
 func (s *Server) initTheme() {
-	if s.store == nil {
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), themeLoadTimeout)
 	defer cancel()
 	if err := s.reloadTheme(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	bt "quire/internal/browsertest"
 	"quire/internal/config"
 	"quire/internal/store/storetest"
@@ -40,7 +41,7 @@ func newThemedEnv(t *testing.T, fsys fs.FS) *testEnv {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
-	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.DiscardHandler), WebFS: fsys})
+	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: fsys}, app.Deps{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,15 +24,14 @@ import (
 	"quire/internal/jobargs"
 	"quire/internal/media/library"
 	"quire/internal/newsletter"
+	"quire/internal/pgerr"
 	"quire/internal/publishing"
 	"quire/internal/siteadmin"
-	"quire/internal/store"
 	"quire/internal/text"
 )
 
 // Deps are what the API needs.
 type Deps struct {
-	Store   *store.Store
 	Log     *slog.Logger
 	BaseURL *url.URL
 	// Comments is the comment workflow shared with the HTML form, and
@@ -63,7 +62,6 @@ type Deps struct {
 
 // API is the JSON API handler set.
 type API struct {
-	store    *store.Store
 	log      *slog.Logger
 	baseURL  *url.URL
 	comments *commenting.Service
@@ -81,7 +79,7 @@ type API struct {
 
 // New returns the API.
 func New(d Deps) *API {
-	return &API{store: d.Store, log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
+	return &API{log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
 		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing, accounts: d.Accounts, admin: d.SiteAdmin,
 		jobs: d.Jobs}
 }
@@ -182,7 +180,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		err = apperr.Wrap(err, apperr.TooLarge, "The request body is larger than %d bytes.", mbe.Limit)
 	}
-	err = store.Classify(store.BadText(err)) // database gone away: 503 with Retry-After; refused text: 400
+	err = pgerr.Classify(err) // database gone away: 503 with Retry-After; refused text: 400
 	code := apperr.CodeOf(err)
 	status := apperr.HTTPStatus(code)
 	switch {
