@@ -17,14 +17,6 @@ import (
 	"quire/internal/reading"
 )
 
-// commentFeedRoutes are the comment feeds: machine-read, no session.
-func (s *Server) commentFeedRoutes(r chi.Router) {
-	r.Get("/posts/{slug}/comments.atom", s.h(s.postCommentsFeed(feedAtom)))
-	r.Get("/posts/{slug}/comments.rss", s.h(s.postCommentsFeed(feedRSS)))
-	r.Get("/comments/feed.atom", s.h(s.recentCommentsFeed(feedAtom)))
-	r.Get("/comments/feed.rss", s.h(s.recentCommentsFeed(feedRSS)))
-}
-
 func (s *Server) postCommentsFeed(ff feedFormat) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, cs, err := s.reading.PostComments(r.Context(), chi.URLParam(r, "slug"), feedLength)

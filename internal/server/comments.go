@@ -7,29 +7,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/comment"
 	"quire/internal/commenting"
 	"quire/internal/post"
 )
-
-// commentRoutes are the public comment endpoints; routes.go mounts them in
-// the browser group (sessions, cross-origin protection).
-func (s *Server) commentRoutes(r chi.Router) {
-	r.Post("/posts/{id}/comments", s.h(s.commentSubmit))
-	r.Get("/posts/{id}/form-token", s.h(s.commentFormToken)) // page_cache.go
-	r.Get("/comments/{id}", s.h(s.commentPermalink))
-	r.Get("/comments/{id}/edit", s.h(s.commentEditForm))
-	r.Post("/comments/{id}/edit", s.h(s.commentEdit))
-	r.Post("/comments/{id}/delete", s.h(s.commentDelete))
-	r.Get("/comments/{id}/unsubscribe", s.h(s.commentUnsubscribeForm))
-	r.Post("/comments/{id}/unsubscribe", s.h(s.commentUnsubscribe))
-	r.Get("/comments/confirm", s.h(s.commentConfirmForm))
-	r.Post("/comments/confirm", s.h(s.commentConfirm))
-	s.memberRoutes(r)
-}
 
 // commentsView is the data of the comments partial under a post.
 type commentsView struct {

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/media/library"
 	"quire/internal/post"
@@ -177,11 +175,4 @@ func (s *Server) editAgain(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.renderEditor(w, r, http.StatusOK, p, f, nil)
-}
-
-// editorRoutes adds the editor's extra routes.
-func (s *Server) editorRoutes(r chi.Router) {
-	r.Post("/admin/posts/edit-again", s.h(s.editAgain))
-	r.Post("/admin/posts/autosave", s.h(s.autosave))
-	r.Post("/admin/posts/autosave/discard", s.h(s.autosaveDiscard))
 }

@@ -16,16 +16,6 @@ import (
 // purposeGuestForm signs the time the "Write for us" form was served.
 const purposeGuestForm = "guest-form"
 
-// guestRoutes are the public guest-post pages; routes.go mounts them in
-// the browser group (sessions, cross-origin protection).
-func (s *Server) guestRoutes(r chi.Router) {
-	r.Get("/write", s.h(s.guestForm))
-	r.Post("/write", s.h(s.guestSubmit))
-	r.Get("/guest-posts/status/{token}", s.h(s.guestStatus))
-	r.Post("/guest-posts/status/{token}", s.h(s.guestRevise))
-	r.Get("/guest/{id}", s.h(s.guestAuthor))
-}
-
 // guestFormData is what the "Write for us" form shows: the guest's input
 // when it comes back with errors.
 type guestFormData struct {

@@ -15,16 +15,6 @@ import (
 	"quire/internal/post"
 )
 
-// guestAdminRoutes are the editors' review pages; routes.go mounts them in
-// the signed-in group. Each handler checks account.ReviewGuestPosts.
-func (s *Server) guestAdminRoutes(r chi.Router) {
-	r.Get("/admin/guest-posts", s.h(s.guestList))
-	r.Post("/admin/guest-posts/settings", s.h(s.guestSettings))
-	r.Get("/admin/guest-posts/{id}", s.h(s.guestReview))
-	r.Post("/admin/guest-posts/{id}/{action}", s.h(s.guestAct))
-	r.Post("/admin/guest-posts/posts/{id}/return", s.h(s.postReturn))
-}
-
 // guestListPage is the review queue: guest submissions by status, and
 // contributors' posts waiting for review.
 type guestListPage struct {

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/wxr"
@@ -34,20 +32,6 @@ func (s *Server) importMax() int64 {
 		return s.cfg.ImportMaxBytes
 	}
 	return defaultImportMax
-}
-
-// importRoutes are the pages; routes.go mounts them in the signed-in group.
-func (s *Server) importRoutes(r chi.Router) {
-	r.Get("/admin/import", s.h(s.importPage))
-	r.Get("/admin/import/{id}", s.h(s.importJobPage))
-	r.Get("/admin/export.xml", s.h(s.exportWXR))
-}
-
-// importUploadRoute mounts the upload outside the 1 MB form limit, with
-// the same cross-origin protection and session as the other forms.
-func (s *Server) importUploadRoute(r chi.Router, cop *http.CrossOriginProtection) {
-	r.With(cop.Handler, limitBody(s.importMax()+2<<20), s.loadUser, requireUser).
-		Post("/admin/import", s.h(s.importUpload))
 }
 
 type importPage struct {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/linkback"
 	"quire/internal/linkbacks"
 	"quire/internal/post"
@@ -14,20 +12,6 @@ import (
 // linkbackBodyLimit caps /xmlrpc and /webmention bodies: a pingback.ping
 // call is about 300 bytes, a webmention form less.
 const linkbackBodyLimit = linkback.MaxRequestBytes
-
-// linkbackRoutes are the machine endpoints of other blogs: no session, no
-// cookies, no cross-origin check (they are not forms of ours), 64 KB
-// bodies; the rate limits are per requester IP and per source host
-// (linkbacks.Service.Accept). routes.go mounts them at the top level.
-func (s *Server) linkbackRoutes(r chi.Router) {
-	lim := newMachineLimiter(s.lb)
-	r.Group(func(r chi.Router) {
-		r.Use(limitBody(linkbackBodyLimit), lim.limit)
-		r.Post("/xmlrpc", s.xmlrpc)
-		r.Post("/webmention", s.webmention)
-	})
-	r.Get("/webmention/status/{token}", s.h(s.webmentionStatus))
-}
 
 // advertiseLinkbacks announces both endpoints on a post page: the
 // X-Pingback header (all WordPress's block themes leave for senders), the

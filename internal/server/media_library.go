@@ -38,15 +38,6 @@ type mediaItem struct {
 	Uses    []library.Use
 }
 
-// mediaRoutes are the library's pages; routes.go mounts them in the
-// signed-in group. The library checks account.Can for each action.
-func (s *Server) mediaRoutes(r chi.Router) {
-	r.Get("/admin/media", s.h(s.mediaLibrary))
-	r.Post("/admin/media", s.h(s.mediaUpload))
-	r.Post("/admin/media/{id}", s.h(s.mediaDescribe))
-	r.Post("/admin/media/{id}/delete", s.h(s.mediaDelete))
-}
-
 // mediaLibrary shows the grid; ?mine=true and ?unused=true narrow it.
 func (s *Server) mediaLibrary(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/commenting"
@@ -15,19 +13,6 @@ import (
 // admin mails a signed link), or open with e-mail confirmation (signup.go:
 // the sign-up waits outside the users table until the link in the mail is
 // followed). The workflows are accounts.Service's.
-
-// memberRoutes are public pages for accounts; routes.go mounts them in the
-// browser group. The invitation form is in the signed-in group.
-func (s *Server) memberRoutes(r chi.Router) {
-	r.Get("/signup", s.h(s.signupForm))
-	r.Post("/signup", s.h(s.signup))
-	r.Get("/signup/confirm", s.h(s.signupConfirmForm))
-	r.Post("/signup/confirm", s.h(s.signupConfirm))
-	r.Get("/password/reset", s.h(s.resetForm))
-	r.Post("/password/reset", s.h(s.resetRequest))
-	r.Get("/password/new", s.h(s.newPasswordForm))
-	r.Post("/password/new", s.h(s.newPassword))
-}
 
 type signupPage struct {
 	Page

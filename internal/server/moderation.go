@@ -18,21 +18,6 @@ import (
 	"quire/internal/post"
 )
 
-// moderationRoutes are the moderators' pages; routes.go mounts them in the
-// signed-in group. Each handler checks the rule of the kinds it touches
-// (moderating.May).
-func (s *Server) moderationRoutes(r chi.Router) {
-	r.Get("/admin/moderation", s.h(s.queuePage))
-	r.Post("/admin/moderation", s.h(s.queueAction))
-	r.Post("/admin/moderation/{key}/reply", s.h(s.queueReply))
-	r.Post("/admin/moderation/empty-spam", s.h(s.queueEmptySpam))
-	r.Get("/admin/discussion", s.h(s.discussionForm))
-	r.Post("/admin/discussion", s.h(s.discussionSave))
-	r.Get("/admin/outbox", s.h(s.outboxPage))
-	r.Get("/admin/invite", s.h(s.inviteForm))
-	r.Post("/admin/invite", s.h(s.invite))
-}
-
 // queuePage is the moderation queue: one list of every kind the viewer
 // may moderate.
 type queuePage struct {

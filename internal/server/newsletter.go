@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/apperr"
 	"quire/internal/newsletter"
 )
@@ -15,25 +13,6 @@ import (
 // for: the comment form's token (formToken, sinceForm) is reused as it is,
 // and no post has id 0, so neither form's token passes for the other's.
 const newsletterFormID = 0
-
-// newsletterRoutes are the public follow-by-e-mail pages; the links in
-// mail work without signing in.
-func (s *Server) newsletterRoutes(r chi.Router) {
-	r.Get("/newsletter", s.h(s.newsletterPage))
-	r.Post("/newsletter", s.h(s.newsletterSubscribe))
-	r.Get("/newsletter/confirm", s.h(s.newsletterConfirmForm))
-	r.Post("/newsletter/confirm", s.h(s.newsletterConfirm))
-	r.Get("/newsletter/unsubscribe", s.h(s.newsletterUnsubscribeForm))
-	r.Post("/newsletter/unsubscribe", s.h(s.newsletterUnsubscribe))
-	r.Get("/newsletter/data", s.h(s.newsletterDataPage))
-	r.Post("/newsletter/data", s.h(s.newsletterData))
-}
-
-// newsletterEditorRoutes: the mail preview of a post (signed in; the
-// handler checks the right to edit it).
-func (s *Server) newsletterEditorRoutes(r chi.Router) {
-	r.Get("/admin/posts/{id}/newsletter-preview", s.h(s.newsletterPreview))
-}
 
 // followForm is the follow form's state when shown on its own page.
 type followForm struct {

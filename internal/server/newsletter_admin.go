@@ -18,16 +18,6 @@ const manageSubscribers = account.ManageUsers
 // subscriberPageSize is the admin list's page.
 const subscriberPageSize = 100
 
-// newsletterAdminRoutes are the subscribers pages (signed in; each
-// handler checks account.Can).
-func (s *Server) newsletterAdminRoutes(r chi.Router) {
-	r.Get("/admin/subscribers", s.h(s.subscribersPage))
-	r.Get("/admin/subscribers.csv", s.h(s.subscribersCSV))
-	r.Post("/admin/subscribers/import", s.h(s.subscribersImport))
-	r.Post("/admin/subscribers/test", s.h(s.subscribersTest))
-	r.Post("/admin/subscribers/{id}/remove", s.h(s.subscriberRemove))
-}
-
 type subscribersPageData struct {
 	Page
 	Counts   map[string]int

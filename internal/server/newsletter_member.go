@@ -3,19 +3,10 @@ package server
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/newsletter"
 )
-
-// newsletterMemberRoutes: a signed-in member follows the blog with their
-// account's address, linked from the profile page.
-func (s *Server) newsletterMemberRoutes(r chi.Router) {
-	r.Get("/admin/profile/newsletter", s.h(s.memberNewsletter))
-	r.Post("/admin/profile/newsletter", s.h(s.memberNewsletterSave))
-}
 
 type memberNewsletterPage struct {
 	Page

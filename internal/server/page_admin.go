@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
@@ -15,13 +13,6 @@ import (
 // Pages are written in the post editor: "New page" opens it with kind
 // page, and a page's form adds its navigation place and template. Only
 // those who may manage pages (editors, admins) see any of it.
-
-// pageAdminRoutes are the pages list and "New page"; routes.go mounts
-// them in the signed-in group.
-func (s *Server) pageAdminRoutes(r chi.Router) {
-	r.Get("/admin/pages", s.h(s.pageList))
-	r.Get("/admin/pages/new", s.h(s.pageNew))
-}
 
 // pagesPage is the data of the editors' list of pages.
 type pagesPage struct {

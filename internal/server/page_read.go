@@ -17,13 +17,6 @@ import (
 // tries static segments before parameters, so every other route wins, and
 // post.ReservedSlug keeps pages off the first segments routes use.
 
-// pageRoutes are the public page routes; routes.go mounts them in the
-// browser group.
-func (s *Server) pageRoutes(r chi.Router) {
-	r.Get("/{slug}", s.h(s.pageServe))
-	r.Post("/{slug}", s.h(s.contactSubmit)) // a contact page's form (page_contact.go)
-}
-
 // pageView is the data of a page's page.
 type pageView struct {
 	Page

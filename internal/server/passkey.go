@@ -28,14 +28,6 @@ const (
 	passkeyNameMaxRune = 100             // as the table's CHECK
 )
 
-// passkeyRoutes adds the profile's passkey list, registration and removal.
-func (s *Server) passkeyRoutes(r chi.Router) {
-	r.Get("/admin/profile/passkeys", s.h(s.passkeysPage))
-	r.Post("/admin/profile/passkeys/begin", s.j(s.passkeyRegisterBegin))
-	r.Post("/admin/profile/passkeys/finish", s.j(s.passkeyRegisterFinish))
-	r.Post("/admin/profile/passkeys/{id}/delete", s.h(s.passkeyDelete))
-}
-
 // relyingParty is Quire as a WebAuthn relying party: its id and the one
 // origin it accepts both come from the configured base URL, so a page
 // served under any other origin is refused by the browser and the library.

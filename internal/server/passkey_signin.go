@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
 
@@ -11,12 +10,6 @@ import (
 	"quire/internal/accounts"
 	"quire/internal/apperr"
 )
-
-// passkeySigninRoutes adds the usernameless passkey sign-in (public group).
-func (s *Server) passkeySigninRoutes(r chi.Router) {
-	r.Post("/signin/passkey/begin", s.j(s.passkeySigninBegin))
-	r.Post("/signin/passkey/finish", s.j(s.passkeySigninFinish))
-}
 
 // passkeySigninBegin answers options for navigator.credentials.get with no
 // allowed credentials: the authenticator offers whatever passkeys it

@@ -3,20 +3,11 @@ package server
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/accounts"
 	"quire/internal/apperr"
 	"quire/internal/media/library"
 )
-
-// profileAccountRoutes adds the profile's password change and avatar
-// upload (the upload has the media library's body limit: routes.go).
-func (s *Server) profileAccountRoutes(r chi.Router) {
-	r.Post("/admin/profile/password", s.h(s.passwordChange))
-	r.Post(avatarPath, s.h(s.avatarUpload))
-}
 
 // avatarPath takes a multipart image, so it gets the upload body limit.
 const avatarPath = "/admin/profile/avatar"

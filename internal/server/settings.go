@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
@@ -32,12 +30,6 @@ type settingsPage struct {
 // settingsImages is how many library images the logo and favicon pickers
 // offer; older images are chosen by id.
 const settingsImages = 60
-
-// settingsRoutes adds the site settings page (admin only).
-func (s *Server) settingsRoutes(r chi.Router) {
-	r.Get("/admin/settings", s.h(s.settingsForm))
-	r.Post("/admin/settings", s.h(s.settingsSave))
-}
 
 func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.ManageSettings, account.Site); err != nil {

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/accounts"
 	"quire/internal/apperr"
 )
@@ -30,12 +28,6 @@ func (s *Server) SetupURL(ctx context.Context) (string, error) {
 	}
 	tok := s.key.Sign(setupPurpose, strconv.FormatInt(s.now().Add(setupTTL).Unix(), 10))
 	return strings.TrimRight(s.cfg.BaseURL.String(), "/") + "/setup?token=" + url.QueryEscape(tok), nil
-}
-
-// setupRoutes adds the first-run set-up page (public, token-guarded).
-func (s *Server) setupRoutes(r chi.Router) {
-	r.Get("/setup", s.h(s.setupForm))
-	r.Post("/setup", s.h(s.setupSave))
 }
 
 type setupPage struct {

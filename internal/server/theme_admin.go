@@ -9,8 +9,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/siteadmin"
@@ -39,21 +37,6 @@ type themesPage struct {
 	Name     string            // as typed, shown again after an error
 	Errors   map[string]string // per field
 	Problems []string          // what the theme check found, one a line
-}
-
-// themeRoutes adds the page and its actions; the upload has its own body
-// limit (themeUploadRoute).
-func (s *Server) themeRoutes(r chi.Router) {
-	r.Get("/admin/themes", s.h(s.themesForm))
-	r.Post("/admin/themes/activate", s.h(s.themeActivate))
-	r.Post("/admin/themes/delete", s.h(s.themeDelete))
-}
-
-// themeUploadRoute mounts the upload outside the 1 MB form limit, with the
-// same cross-origin protection and session as the other forms.
-func (s *Server) themeUploadRoute(r chi.Router, cop *http.CrossOriginProtection) {
-	r.With(cop.Handler, limitBody(theme.DefaultLimits().Compressed+themeUploadSlack), s.loadUser, requireUser).
-		Post("/admin/themes", s.h(s.themeUpload))
 }
 
 func (s *Server) themesForm(w http.ResponseWriter, r *http.Request) error {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/pquerna/otp/totp"
 
 	"quire/internal/account"
@@ -22,20 +21,6 @@ const (
 	sessPending2FA = "2fa_pending"   // "user id|unix time|next" after a right password
 	sessTOTPSetup  = "totp_setup"    // the secret being enrolled
 )
-
-// twoFactorRoutes adds enrolment (signed in) to the admin group.
-func (s *Server) twoFactorRoutes(r chi.Router) {
-	r.Get("/admin/profile/2fa", s.h(s.totpSetupForm))
-	r.Get("/admin/profile/2fa/qr.png", s.h(s.totpQR))
-	r.Post("/admin/profile/2fa", s.h(s.totpEnable))
-	r.Post("/admin/profile/2fa/off", s.h(s.totpDisable))
-}
-
-// secondStepRoutes adds the sign-in's code step (public group).
-func (s *Server) secondStepRoutes(r chi.Router) {
-	r.Get("/signin/code", s.h(s.secondStepForm))
-	r.Post("/signin/code", s.h(s.secondStep))
-}
 
 type twoFactorPage struct {
 	Page

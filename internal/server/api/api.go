@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/accounts"
 	"quire/internal/apperr"
@@ -97,37 +95,6 @@ func (a *API) h(fn handler) http.HandlerFunc {
 			a.fail(w, r, err)
 		}
 	}
-}
-
-// Routes returns the /api/v1 router. Routes marked public need no token;
-// the rest answer 401 without a valid one.
-func (a *API) Routes() http.Handler {
-	r := chi.NewRouter()
-	r.NotFound(a.h(func(w http.ResponseWriter, r *http.Request) error {
-		return apperr.New(apperr.NotFound, "No such API route.")
-	}))
-	r.MethodNotAllowed(a.h(func(w http.ResponseWriter, r *http.Request) error {
-		return apperr.New(apperr.Invalid, "This route does not accept %s.", r.Method)
-	}))
-	r.Use(a.authenticate)
-	// Public.
-	r.Get("/openapi.json", a.openAPI)
-	a.commentRoutes(r)     // Comments: a post's thread, new comments (comments.go)
-	a.guestPublicRoutes(r) // Guest posts: new submissions (guestposts.go)
-	// Newsletter: sign-up (public), list, report, remove; each route
-	// checks the token itself (subscribers.go).
-	a.subscriberRoutes(r)
-	// Token required.
-	r.Group(func(r chi.Router) {
-		r.Use(a.requireUser)
-		r.Get("/me", a.h(a.me))
-		a.postRoutes(r)     // Publishing: /posts (posts.go)
-		a.queueRoutes(r)    // Comments: the moderation queue (queue.go)
-		a.mediaRoutes(r)    // Media: uploads and the library (media.go)
-		a.guestRoutes(r)    // Guest posts: review (guestposts.go)
-		a.settingsRoutes(r) // Settings: the blog's site settings, admins only (settings.go)
-	})
-	return r
 }
 
 // authenticate resolves a bearer token to its user. A present but invalid

@@ -14,13 +14,6 @@ import (
 	"quire/internal/moderation"
 )
 
-// commentRoutes are public: anyone may read a thread and comment (as a
-// guest, or as the token's user when a token is sent).
-func (a *API) commentRoutes(r chi.Router) {
-	r.Get("/posts/{id}/comments", a.h(a.listComments))
-	r.Post("/posts/{id}/comments", a.h(a.createComment))
-}
-
 // CommentJSON is an approved comment or linkback as the public sees it.
 type CommentJSON struct {
 	ID         int64     `json:"id"`

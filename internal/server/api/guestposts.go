@@ -15,19 +15,6 @@ import (
 	"quire/internal/post"
 )
 
-// guestPublicRoutes take submissions from anyone; the workflow's flood
-// limits answer 429.
-func (a *API) guestPublicRoutes(r chi.Router) {
-	r.Post("/guest-posts", a.h(a.guestCreate))
-}
-
-// guestRoutes need a token whose user may review guest posts.
-func (a *API) guestRoutes(r chi.Router) {
-	r.Get("/guest-posts", a.h(a.guestList))
-	r.Get("/guest-posts/{id}", a.h(a.guestRead))
-	r.Post("/guest-posts/{id}/{action}", a.h(a.guestAction))
-}
-
 // GuestPostIn is a new submission.
 type GuestPostIn struct {
 	Title   string `json:"title"`

@@ -12,17 +12,6 @@ import (
 	"quire/internal/media/library"
 )
 
-// mediaRoutes are /media: upload (multipart), list, read, describe, delete.
-// The library decides who may see which image (authors their own, editors
-// everyone's).
-func (a *API) mediaRoutes(r chi.Router) {
-	r.Post("/media", a.h(a.uploadMedia))
-	r.Get("/media", a.h(a.listMedia))
-	r.Get("/media/{id}", a.h(a.getMedia))
-	r.Patch("/media/{id}", a.h(a.patchMedia))
-	r.Delete("/media/{id}", a.h(a.deleteMedia))
-}
-
 // MediaJSON is an image as the API shows it.
 type MediaJSON struct {
 	ID           int64         `json:"id"`

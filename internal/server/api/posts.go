@@ -14,15 +14,6 @@ import (
 	"quire/internal/publishing"
 )
 
-// postRoutes registers /posts; Routes calls it in the token group.
-func (a *API) postRoutes(r chi.Router) {
-	r.Get("/posts", a.h(a.listPosts))
-	r.Post("/posts", a.h(a.createPost))
-	r.Get("/posts/{id}", a.h(a.getPost))
-	r.Patch("/posts/{id}", a.h(a.patchPost))
-	r.Delete("/posts/{id}", a.h(a.deletePost))
-}
-
 // listPosts lists posts. Editors see every post; other writers their own,
 // and only the public posts of another author they name.
 func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {

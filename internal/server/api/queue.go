@@ -14,13 +14,6 @@ import (
 	"quire/internal/moderation"
 )
 
-// queueRoutes are the moderation queue: one list of every kind the
-// token's user may moderate, and one set of actions on typed keys.
-func (a *API) queueRoutes(r chi.Router) {
-	r.Get("/moderation/queue", a.h(a.queue))
-	r.Post("/moderation/queue/{id}/{action}", a.h(a.queueAction))
-}
-
 // QueueItemJSON is a queue item with everything a moderator of its kind
 // sees. ID is the item's typed key (c12, p12, w12, g12); ItemID its number
 // within its kind.

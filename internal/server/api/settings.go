@@ -3,20 +3,11 @@ package api
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
 	"quire/internal/site"
 )
-
-// settingsRoutes adds GET and PATCH /settings: the blog's site settings,
-// for admins' tokens only.
-func (a *API) settingsRoutes(r chi.Router) {
-	r.Get("/settings", a.h(a.getSettings))
-	r.Patch("/settings", a.h(a.patchSettings))
-}
 
 // settingsPatch names the fields a PATCH may change; absent ones stay.
 type settingsPatch struct {

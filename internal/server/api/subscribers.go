@@ -12,16 +12,6 @@ import (
 	"quire/internal/newsletter"
 )
 
-// subscriberRoutes: anyone may ask to subscribe (double opt-in, the same
-// answer whatever became of the address); the rest needs a token whose
-// user manages users, since subscribers are personal data.
-func (a *API) subscriberRoutes(r chi.Router) {
-	r.Post("/subscribers", a.h(a.subscriberCreate))
-	r.Get("/subscribers", a.h(a.subscriberList))
-	r.Get("/subscribers/issues", a.h(a.subscriberIssues))
-	r.Delete("/subscribers/{id}", a.h(a.subscriberDelete))
-}
-
 // SubscriberJSON is a subscriber as an admin sees it.
 type SubscriberJSON struct {
 	ID          int64      `json:"id"`

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"quire/internal/apperr"
+)
+
+// Routes returns the /api/v1 router: the API's one route table, every URL
+// in it. Routes marked public need no token; the rest answer 401 without a
+// valid one. A comment before each block names the file of its handlers.
+func (a *API) Routes() http.Handler {
+	r := chi.NewRouter()
+	r.NotFound(a.h(func(w http.ResponseWriter, r *http.Request) error {
+		return apperr.New(apperr.NotFound, "No such API route.")
+	}))
+	r.MethodNotAllowed(a.h(func(w http.ResponseWriter, r *http.Request) error {
+		return apperr.New(apperr.Invalid, "This route does not accept %s.", r.Method)
+	}))
+	r.Use(a.authenticate)
+	// Public.
+	r.Get("/openapi.json", a.openAPI)
+	// Comments: a post's thread, new comments (comments.go)
+	r.Get("/posts/{id}/comments", a.h(a.listComments))
+	r.Post("/posts/{id}/comments", a.h(a.createComment))
+	// Guest posts: new submissions (guestposts.go)
+	r.Post("/guest-posts", a.h(a.guestCreate))
+	// Newsletter: sign-up (public), list, report, remove; each route
+	// checks the token itself (subscribers.go).
+	r.Post("/subscribers", a.h(a.subscriberCreate))
+	r.Get("/subscribers", a.h(a.subscriberList))
+	r.Get("/subscribers/issues", a.h(a.subscriberIssues))
+	r.Delete("/subscribers/{id}", a.h(a.subscriberDelete))
+	// Token required.
+	r.Group(func(r chi.Router) {
+		r.Use(a.requireUser)
+		r.Get("/me", a.h(a.me))
+		// Publishing: /posts (posts.go)
+		r.Get("/posts", a.h(a.listPosts))
+		r.Post("/posts", a.h(a.createPost))
+		r.Get("/posts/{id}", a.h(a.getPost))
+		r.Patch("/posts/{id}", a.h(a.patchPost))
+		r.Delete("/posts/{id}", a.h(a.deletePost))
+		// Comments: the moderation queue (queue.go)
+		r.Get("/moderation/queue", a.h(a.queue))
+		r.Post("/moderation/queue/{id}/{action}", a.h(a.queueAction))
+		// Media: uploads and the library (media.go)
+		r.Post("/media", a.h(a.uploadMedia))
+		r.Get("/media", a.h(a.listMedia))
+		r.Get("/media/{id}", a.h(a.getMedia))
+		r.Patch("/media/{id}", a.h(a.patchMedia))
+		r.Delete("/media/{id}", a.h(a.deleteMedia))
+		// Guest posts: review (guestposts.go)
+		r.Get("/guest-posts", a.h(a.guestList))
+		r.Get("/guest-posts/{id}", a.h(a.guestRead))
+		r.Post("/guest-posts/{id}/{action}", a.h(a.guestAction))
+		// Settings: the blog's site settings, admins only (settings.go)
+		r.Get("/settings", a.h(a.getSettings))
+		r.Patch("/settings", a.h(a.patchSettings))
+	})
+	return r
+}
