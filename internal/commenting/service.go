@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 
+	"quire/internal/jobargs"
 	"quire/internal/moderation"
 	"quire/internal/render"
 	"quire/internal/signed"
@@ -15,17 +15,11 @@ import (
 	"quire/internal/ttl"
 )
 
-// Enqueuer inserts a background job in a transaction (jobs.Queue). The
-// guest-post workflow takes the same interface.
-type Enqueuer interface {
-	Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error
-}
-
 // Service runs the comment workflow. Build one per process and share it.
 type Service struct {
 	Store  *store.Store
 	Render *render.Renderer
-	Jobs   Enqueuer
+	Jobs   jobargs.Enqueuer
 	Key    signed.Key
 	Now    func() time.Time
 	// Reader is where public pages read threads: the replica when there

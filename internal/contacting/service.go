@@ -50,24 +50,13 @@ func (s *Service) HasForm(ctx context.Context, p *post.Post) (bool, error) {
 // Token signs the time page pageID's form is served; the form sends it
 // back, so a form sent too fast can be told.
 func (s *Service) Token(pageID int64) string {
-	return s.Key.Sign(purposeForm, strconv.FormatInt(s.now().UnixMilli(), 10), strconv.FormatInt(pageID, 10))
+	return s.Key.Stamp(purposeForm, s.now(), strconv.FormatInt(pageID, 10))
 }
 
 // since is how long ago the form of page pageID was served; a missing,
 // forged or other page's token counts as sent at once.
 func (s *Service) since(tok string, pageID int64) time.Duration {
-	parts, ok := s.Key.Verify(purposeForm, tok)
-	if !ok || len(parts) != 2 || parts[1] != strconv.FormatInt(pageID, 10) {
-		return -time.Nanosecond
-	}
-	ms, err := strconv.ParseInt(parts[0], 10, 64)
-	if err != nil {
-		return -time.Nanosecond
-	}
-	if d := s.now().Sub(time.UnixMilli(ms)); d != 0 {
-		return d
-	}
-	return -time.Nanosecond // 0 means "unknown" to the rules
+	return s.Key.Since(purposeForm, tok, s.now(), strconv.FormatInt(pageID, 10))
 }
 
 // ErrNoForm answers a form sent to a page that has none; it is not the

@@ -21,8 +21,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"quire/internal/apperr"
-	"quire/internal/commenting"
 	"quire/internal/guestpost"
+	"quire/internal/jobargs"
 	"quire/internal/mail"
 	"quire/internal/moderation"
 	"quire/internal/render"
@@ -35,7 +35,7 @@ import (
 type Service struct {
 	Store   *store.Store
 	Render  *render.Renderer
-	Jobs    commenting.Enqueuer // the comment workflow's: guest posts share its queue
+	Jobs    jobargs.Enqueuer
 	Mail    *mail.Templates
 	Key     signed.Key
 	BaseURL *url.URL
