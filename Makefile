@@ -26,6 +26,8 @@ test:
 	@$(MAKE) --no-print-directory deploy-check
 	@test -x bin/mailpit || GOBIN=$(CURDIR)/bin $(GO) install github.com/axllent/mailpit@v1.33.1 # SMTP server for the newsletter's tests
 	@test -f node_modules/axe-core/axe.min.js || npm install --no-save axe-core@4 # accessibility checks in the browser tests
+	$(GO) mod tidy -diff # go.mod and go.sum say exactly what the code imports
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1)
 	$(GO) vet ./...
 	$(GO) test -race -timeout 30m ./...
 
