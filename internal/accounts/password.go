@@ -85,7 +85,7 @@ func (s *Service) ResetPassword(ctx context.Context, u *account.User, password s
 	if err := account.ValidatePassword(password); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, u, password, "user.password_reset", "by e-mail link")
+	return s.setPassword(ctx, u.ID, u, password, "user.password_reset", "by e-mail link")
 }
 
 // ChangePassword changes the signed-in user's password. The current
@@ -108,10 +108,12 @@ func (s *Service) ChangePassword(ctx context.Context, u *account.User, current, 
 	if len(errs) > 0 {
 		return apperr.FieldErrors("The password was not changed.", errs)
 	}
-	return s.setPassword(ctx, u, password, "user.password", "profile")
+	return s.setPassword(ctx, u.ID, u, password, "user.password", "profile")
 }
 
-func (s *Service) setPassword(ctx context.Context, u *account.User, password, action, how string) error {
+// setPassword stores u's new password with the audit entry of actorID (0:
+// the command line).
+func (s *Service) setPassword(ctx context.Context, actorID int64, u *account.User, password, action, how string) error {
 	hash, err := account.HashPassword(password)
 	if err != nil {
 		return err
@@ -120,7 +122,7 @@ func (s *Service) setPassword(ctx context.Context, u *account.User, password, ac
 		if err := store.SetPassword(ctx, tx, u.ID, hash); err != nil { // deletes every session and token of u
 			return err
 		}
-		return store.Audit(ctx, tx, u.ID, action, "user", u.ID, "", how)
+		return store.Audit(ctx, tx, actorID, action, "user", u.ID, "", how)
 	})
 }
 

@@ -27,6 +27,12 @@ func (s *Service) Users(ctx context.Context) ([]*account.User, error) {
 // entry. Errors: apperr.Invalid with per-field messages, apperr.Conflict
 // with them when the name or address is taken.
 func (s *Service) CreateUser(ctx context.Context, actor *account.User, f NewUser) (*account.User, error) {
+	return s.createUser(ctx, actor.ID, f, "")
+}
+
+// createUser creates f with the audit entry of actorID, its detail the
+// role and name after how.
+func (s *Service) createUser(ctx context.Context, actorID int64, f NewUser, how string) (*account.User, error) {
 	if err := account.ValidateNew(f.Username, f.Email, f.Role, f.Password); err != nil {
 		return nil, err
 	}
@@ -39,7 +45,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *account.User, f NewUser
 		if err := store.CreateUser(ctx, tx, u); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, actor.ID, "user.create", "user", u.ID, "", string(u.Role)+" "+u.Username)
+		return store.Audit(ctx, tx, actorID, "user.create", "user", u.ID, "", how+string(u.Role)+" "+u.Username)
 	})
 	if err != nil {
 		return nil, taken(err)

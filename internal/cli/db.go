@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"quire/internal/accounts"
 	"quire/internal/config"
 	"quire/internal/devpg"
+	"quire/internal/siteadmin"
 	"quire/internal/store"
 )
 
@@ -17,6 +19,15 @@ type database struct {
 	*store.Store
 	cluster *devpg.Cluster
 }
+
+// accounts is the account workflow alone, for `quire user` and `quire
+// token`: app.New would also read the signing key and build a job queue,
+// which they have no use for.
+func (d *database) accounts() *accounts.Service { return &accounts.Service{Store: d.Store} }
+
+// siteAdmin is the site administration workflow alone, for `quire
+// settings`.
+func (d *database) siteAdmin() *siteadmin.Service { return &siteadmin.Service{Store: d.Store} }
 
 func (d *database) Close() {
 	d.Store.Close()

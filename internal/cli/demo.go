@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/render"
-	"quire/internal/site"
-	"quire/internal/store"
+	"quire/web"
 )
 
 // demo loads the demo blog: three authors with profiles and about fifteen
@@ -28,25 +27,29 @@ func demo(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	users, posts, err := loadDemo(ctx, db.Store, time.Now())
+	// web.FS: the demo sends no mail, so a theme's templates do not matter.
+	svc, err := app.New(ctx, app.Deps{Config: cfg, Store: db.Store, Log: log, WebFS: web.FS})
 	if err != nil {
 		return err
 	}
-	r := render.New()
-	comments, err := loadDemoComments(ctx, db.Store, r, demoDiscussionPost)
+	users, posts, err := loadDemo(ctx, svc, time.Now())
 	if err != nil {
 		return err
 	}
-	held, err := loadDemoHeld(ctx, db.Store, r)
+	comments, err := loadDemoComments(ctx, svc, demoDiscussionPost)
+	if err != nil {
+		return err
+	}
+	held, err := loadDemoHeld(ctx, svc)
 	if err != nil {
 		return err
 	}
 	comments += held
 	fmt.Fprintf(env.Stdout, "demo blog: %d authors, %d posts and %d responses added\n", users, posts, comments)
-	if err := loadDemoPages(ctx, db.Store, env.Stdout); err != nil { // Pages: About and Contact (demo_pages.go)
+	if err := loadDemoPages(ctx, svc, env.Stdout); err != nil { // Pages: About and Contact (demo_pages.go)
 		return err
 	}
-	return ensureDemoAdmin(ctx, db.Store, env.Stdout, cfg.BaseURL.String())
+	return ensureDemoAdmin(ctx, svc.Accounts, env.Stdout, cfg.BaseURL.String())
 }
 
 // demoDiscussionPost is the demo post that carries the demo discussion.
@@ -54,33 +57,18 @@ const demoDiscussionPost = "Full-text search with tsvector"
 
 // loadDemo adds the demo authors and posts that do not exist yet and
 // returns how many it added. Post dates are relative to now.
-func loadDemo(ctx context.Context, s *store.Store, now time.Time) (users, posts int, err error) {
-	st, err := store.SiteSettings(ctx, s.Pool)
-	if err != nil {
+func loadDemo(ctx context.Context, svc *app.Services, now time.Time) (users, posts int, err error) {
+	if _, err := svc.Admin.NameBlog(ctx, "The Quire Quarterly", "Three writers, one notebook"); err != nil {
 		return 0, 0, err
 	}
-	if st.Title == site.Defaults().Title { // nobody has named the blog yet
-		st.Title, st.Tagline = "The Quire Quarterly", "Three writers, one notebook"
-		if err := store.PutSetting(ctx, s.Pool, site.Key, st); err != nil {
-			return 0, 0, err
-		}
-	}
-	r := render.New()
 	ids := map[string]int64{}
 	for _, a := range demoAuthors {
-		u, err := store.UserByLogin(ctx, s.Pool, a.Username)
+		u, err := svc.Accounts.UserByLogin(ctx, a.Username)
 		if errors.Is(err, apperr.ErrNotFound) {
 			// No password: demo authors cannot sign in until someone runs
 			// `quire user passwd`.
 			u = &account.User{Username: a.Username, Email: a.Username + "@demo.invalid", Role: account.Author}
-			if err := store.CreateUser(ctx, s.Pool, u); err != nil {
-				return users, posts, err
-			}
-			bio, err := r.Render(render.Bio, render.Markdown, a.Profile.BioSource)
-			if err != nil {
-				return users, posts, err
-			}
-			if err := store.UpdateProfile(ctx, s.Pool, u.ID, u.ID, a.Profile, bio); err != nil {
+			if err := svc.Accounts.AddAuthor(ctx, u, a.Profile); err != nil {
 				return users, posts, err
 			}
 			users++
@@ -90,7 +78,7 @@ func loadDemo(ctx context.Context, s *store.Store, now time.Time) (users, posts 
 		ids[a.Username] = u.ID
 	}
 	for _, d := range demoPosts {
-		_, err := store.PostBySlug(ctx, s.Pool, post.KindPost, post.Slugify(d.Title))
+		_, err := svc.Publishing.BySlug(ctx, post.KindPost, post.Slugify(d.Title))
 		if err == nil {
 			continue
 		}
@@ -104,14 +92,10 @@ func loadDemo(ctx context.Context, s *store.Store, now time.Time) (users, posts 
 		if d.Status != post.Draft {
 			p.Status, p.PublishedAt = post.Schedule(post.Published, now.Add(d.Age).Truncate(time.Minute), now)
 		}
-		p.Normalize()
-		if err := p.Validate(); err != nil {
+		if err := svc.Publishing.Prepare(p); err != nil {
 			return users, posts, fmt.Errorf("demo post %q: %w", d.Title, err)
 		}
-		if err := p.Render(r); err != nil {
-			return users, posts, err
-		}
-		if err := store.CreatePost(ctx, s.Pool, nil, p.AuthorID, p); err != nil {
+		if err := svc.Publishing.Seed(ctx, p, nil); err != nil {
 			return users, posts, err
 		}
 		posts++

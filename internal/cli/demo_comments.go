@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
+	"quire/internal/app"
 	"quire/internal/apperr"
 	"quire/internal/comment"
+	"quire/internal/commenting"
 	"quire/internal/moderation"
 	"quire/internal/post"
 	"quire/internal/render"
-	"quire/internal/store"
 )
 
 // demoComment is one response in the demo discussion. parent indexes the
@@ -64,15 +66,15 @@ var demoHeld = []demoComment{
 
 // loadDemoHeld adds demoHeld to its post, decided by the real moderation
 // rules, when the post has no responses at all yet.
-func loadDemoHeld(ctx context.Context, s *store.Store, r *render.Renderer) (int, error) {
-	p, err := store.PostBySlug(ctx, s.Pool, post.KindPost, post.Slugify(demoHeldPost))
+func loadDemoHeld(ctx context.Context, svc *app.Services) (int, error) {
+	p, err := svc.Publishing.BySlug(ctx, post.KindPost, post.Slugify(demoHeldPost))
 	if err != nil {
 		return 0, err
 	}
-	var has bool
-	if err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM comments WHERE post_id = $1)`, p.ID).Scan(&has); err != nil || has {
+	if has, err := svc.Comments.HasResponses(ctx, p.ID); err != nil || has {
 		return 0, err
 	}
+	r := svc.Render
 	for i, d := range demoHeld {
 		html, err := r.Render(render.Comment, render.Markdown, d.body)
 		if err != nil {
@@ -80,7 +82,7 @@ func loadDemoHeld(ctx context.Context, s *store.Store, r *render.Renderer) (int,
 		}
 		in := moderation.Input{Kind: moderation.KindComment, AuthorName: d.name, AuthorEmail: d.email,
 			Text: render.Text(html), Links: render.Links(html), SinceForm: time.Minute}
-		c := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment,
+		c := &commenting.Seeded{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment,
 			AuthorName: d.name, AuthorEmail: d.email, BodySource: d.body, BodyHTML: html}}
 		if pb := d.pingback; pb != nil {
 			in = moderation.Input{Kind: moderation.KindPingback, AuthorURL: pb.source, Text: d.body}
@@ -92,7 +94,7 @@ func loadDemoHeld(ctx context.Context, s *store.Store, r *render.Renderer) (int,
 		if v.Action == moderation.Approve {
 			c.Status = comment.StatusApproved
 		}
-		if err := store.CreateComment(ctx, s.Pool, c); err != nil {
+		if err := svc.Comments.Seed(ctx, c); err != nil {
 			return i, err
 		}
 	}
@@ -101,26 +103,27 @@ func loadDemoHeld(ctx context.Context, s *store.Store, r *render.Renderer) (int,
 
 // loadDemoComments adds the demo discussion to the post titled title when
 // that post has no responses yet, so running the demo again adds nothing.
-func loadDemoComments(ctx context.Context, s *store.Store, r *render.Renderer, title string) (int, error) {
-	p, err := store.PostBySlug(ctx, s.Pool, post.KindPost, post.Slugify(title))
+func loadDemoComments(ctx context.Context, svc *app.Services, title string) (int, error) {
+	p, err := svc.Publishing.BySlug(ctx, post.KindPost, post.Slugify(title))
 	if err != nil {
 		return 0, err
 	}
-	n, err := store.CommentCounts(ctx, s.Pool, []int64{p.ID})
+	n, err := svc.Reading.CommentCounts(ctx, []int64{p.ID})
 	if err != nil || n[p.ID] > 0 {
 		return 0, err
 	}
-	author, err := store.UserByID(ctx, s.Pool, p.AuthorID)
+	author, err := svc.Accounts.User(ctx, p.AuthorID)
 	if err != nil {
 		return 0, err
 	}
-	made := make([]*store.NewComment, 0, len(demoDiscussion))
+	r := svc.Render
+	made := make([]*commenting.Seeded, 0, len(demoDiscussion))
 	for _, d := range demoDiscussion {
 		html, err := r.Render(render.Comment, render.Markdown, d.body)
 		if err != nil {
 			return len(made), err
 		}
-		c := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusApproved,
+		c := &commenting.Seeded{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusApproved,
 			AuthorName: d.name, AuthorEmail: d.email, AuthorURL: d.url, BodySource: d.body, BodyHTML: html}}
 		if d.byAuthor {
 			c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorUserID = author.Name(), author.Email, author.Website, author.ID
@@ -140,7 +143,7 @@ func loadDemoComments(ctx context.Context, s *store.Store, r *render.Renderer, t
 			parent := made[d.parent].Comment
 			c.ParentID, c.Depth, c.ParentPath = comment.Attach(&parent, comment.DefaultMaxDepth)
 		}
-		if err := store.CreateComment(ctx, s.Pool, c); err != nil {
+		if err := svc.Comments.Seed(ctx, c); err != nil {
 			return len(made), err
 		}
 		made = append(made, c)
@@ -151,9 +154,9 @@ func loadDemoComments(ctx context.Context, s *store.Store, r *render.Renderer, t
 // ensureDemoAdmin creates the account "admin" with a random password when
 // the blog has no admin yet, and prints how to sign in: a new user of
 // `make run` can try the admin at once. It never touches an existing admin.
-func ensureDemoAdmin(ctx context.Context, s *store.Store, out io.Writer, baseURL string) error {
+func ensureDemoAdmin(ctx context.Context, acc *accounts.Service, out io.Writer, baseURL string) error {
 	signin := strings.TrimRight(baseURL, "/") + "/signin"
-	n, err := store.CountAdmins(ctx, s.Pool)
+	n, err := acc.EnabledAdmins(ctx)
 	if err != nil {
 		return err
 	}
@@ -162,19 +165,15 @@ func ensureDemoAdmin(ctx context.Context, s *store.Store, out io.Writer, baseURL
 		fmt.Fprintf(out, "demo blog: sign in at %s (forgot the password? quire user passwd --username NAME)\n", signin)
 		return nil
 	}
-	if _, err := store.UserByLogin(ctx, s.Pool, "admin"); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := acc.UserByLogin(ctx, "admin"); !errors.Is(err, apperr.ErrNotFound) {
 		return err // an "admin" account exists with another role: leave it
 	}
 	password, err := readablePassword()
 	if err != nil {
 		return err
 	}
-	hash, err := account.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	u := &account.User{Username: "admin", Email: "admin@demo.invalid", DisplayName: "Demo Admin", Role: account.Admin, PasswordHash: hash}
-	if err := store.CreateUser(ctx, s.Pool, u); err != nil {
+	if _, err := acc.AddUser(ctx, accounts.NewUser{Username: "admin", Email: "admin@demo.invalid", DisplayName: "Demo Admin",
+		Role: account.Admin, Password: password}); err != nil {
 		return err
 	}
 	box(out, "The demo blog's admin account (shown once)", "",

@@ -7,10 +7,9 @@ import (
 	"io"
 	"time"
 
+	"quire/internal/app"
 	"quire/internal/apperr"
 	"quire/internal/post"
-	"quire/internal/render"
-	"quire/internal/store"
 )
 
 // demoPages are the demo blog's pages: an About page and a Contact page,
@@ -31,15 +30,14 @@ the message goes to the editors, and we answer by e-mail.`, 2, post.TemplateCont
 
 // loadDemoPages adds the demo pages that do not exist yet, written by the
 // first demo author, and says how many it added.
-func loadDemoPages(ctx context.Context, s *store.Store, out io.Writer) error {
-	author, err := store.UserByLogin(ctx, s.Pool, demoAuthors[0].Username)
+func loadDemoPages(ctx context.Context, svc *app.Services, out io.Writer) error {
+	author, err := svc.Accounts.UserByLogin(ctx, demoAuthors[0].Username)
 	if err != nil {
 		return err
 	}
-	r := render.New()
 	added := 0
 	for _, d := range demoPages {
-		_, err := store.PostBySlug(ctx, s.Pool, post.KindPage, d.Slug)
+		_, err := svc.Publishing.BySlug(ctx, post.KindPage, d.Slug)
 		if err == nil {
 			continue
 		}
@@ -48,15 +46,11 @@ func loadDemoPages(ctx context.Context, s *store.Store, out io.Writer) error {
 		}
 		p := &post.Post{Kind: post.KindPage, AuthorID: author.ID, Title: d.Title, Slug: d.Slug, BodySource: d.Body,
 			Status: post.Published, PublishedAt: time.Now().Add(-90 * 24 * time.Hour).Truncate(time.Minute)}
-		p.Normalize()
-		if err := p.Validate(); err != nil {
+		if err := svc.Publishing.Prepare(p); err != nil {
 			return fmt.Errorf("demo page %q: %w", d.Title, err)
 		}
-		if err := p.Render(r); err != nil {
-			return err
-		}
 		st := post.PageSettings{InNav: true, NavOrder: d.NavOrder, Template: d.Template}
-		if err := store.CreatePage(ctx, s.Pool, nil, author.ID, p, st); err != nil {
+		if err := svc.Publishing.Seed(ctx, p, &st); err != nil {
 			return err
 		}
 		added++

@@ -28,8 +28,8 @@ func exportCmd(ctx context.Context, env Env) error {
 	}
 	defer db.Close()
 	w := bufio.NewWriterSize(env.Stdout, 1<<16)
-	site := wxrimport.Site(ctx, db.Pool, cfg.BaseURL.String())
-	if err := wxrimport.Export(ctx, db.Pool, site, w); err != nil {
+	exp := &wxrimport.Service{Store: db.Store, BaseURL: cfg.BaseURL.String()}
+	if err := exp.Export(ctx, w); err != nil {
 		return err
 	}
 	return w.Flush()

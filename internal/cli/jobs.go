@@ -4,11 +4,13 @@ import (
 	"context"
 	"log/slog"
 
+	"quire/internal/commenting"
 	"quire/internal/config"
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/media"
 	"quire/internal/render"
+	"quire/internal/siteadmin"
 	"quire/internal/store"
 	"quire/web"
 )
@@ -20,7 +22,7 @@ import (
 // server is built and stops it after HTTP has drained, before the pool
 // closes.
 func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files media.Storage, rnd *render.Renderer, log *slog.Logger) (*jobs.Queue, error) {
-	key, err := store.SecretKey(ctx, st.Pool)
+	key, err := commenting.LoadKey(ctx, st)
 	if err != nil {
 		return nil, err
 	}
@@ -36,8 +38,9 @@ func newJobs(ctx context.Context, cfg config.Config, st *store.Store, files medi
 	if err != nil {
 		return nil, err
 	}
+	admin := &siteadmin.Service{Store: st} // the queue comes before app.New, which takes it
 	site := func(ctx context.Context) string {
-		s, _ := store.SiteSettings(ctx, st.Pool) // the defaults' title on an error
+		s, _ := admin.Settings(ctx) // the defaults' title on an error
 		return s.Title
 	}
 	nl, err := newsletterSender(cfg, st, mailer, key, site, log) // Newsletter (newsletter.go)

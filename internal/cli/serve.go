@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"quire/internal/accounts"
 	"quire/internal/app"
 	"quire/internal/config"
 	"quire/internal/invalidate"
@@ -107,7 +108,7 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 	}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done, busDone := make(chan struct{}), make(chan struct{})
-	go func() { defer close(done); housekeeping(bg, st, log) }()
+	go func() { defer close(done); housekeeping(bg, svc.Accounts, log) }()
 	go func() { defer close(busDone); _ = bus.Run(bg) }()
 	if replica != nil {
 		replicaDone := make(chan struct{})
@@ -173,21 +174,12 @@ func mediaStorage(ctx context.Context, cfg config.Config) (media.Storage, error)
 
 // housekeeping prunes expired sessions, old sign-in failures, expired
 // sign-ups and sign-in addresses unused for 90 days, hourly.
-func housekeeping(ctx context.Context, st *store.Store, log *slog.Logger) {
+func housekeeping(ctx context.Context, acc *accounts.Service, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if err := store.PruneSessions(ctx, st.Pool); err != nil && ctx.Err() == nil {
-			log.Warn("pruning sessions", "err", err)
-		}
-		if err := store.PruneLoginFailures(ctx, st.Pool, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
-			log.Warn("pruning sign-in failures", "err", err)
-		}
-		if err := store.PrunePendingSignups(ctx, st.Pool, time.Now()); err != nil && ctx.Err() == nil {
-			log.Warn("pruning expired sign-ups", "err", err)
-		}
-		if err := store.PruneKnownLogins(ctx, st.Pool, time.Now().Add(-90*24*time.Hour)); err != nil && ctx.Err() == nil {
-			log.Warn("pruning known sign-in addresses", "err", err)
+		if err := acc.Prune(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"quire/internal/site"
-	"quire/internal/store"
 )
 
 // settingsCmd reads and changes the blog's site settings:
@@ -29,7 +28,7 @@ func settingsGet(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	st, err := store.SiteSettings(ctx, db.Pool)
+	st, err := db.siteAdmin().Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -70,7 +69,7 @@ func settingsSet(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	st, err := store.UpdateSiteSettings(ctx, db.Store, 0, func(s *site.Settings) error { return s.Set(key, value) })
+	st, err := db.siteAdmin().UpdateSettings(ctx, 0, func(s *site.Settings) error { return s.Set(key, value) })
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ import (
 	"io"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 func tokenCmd(ctx context.Context, env Env) error {
@@ -39,22 +39,17 @@ func tokenCreate(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	u, err := userNamed(ctx, db.Store, *username)
+	acc := db.accounts()
+	u, err := userNamed(ctx, acc, *username)
 	if err != nil {
 		return err
 	}
-	if u.Disabled {
+	tok, err := acc.CreateToken(ctx, u, *name)
+	if errors.Is(err, accounts.ErrUserDisabled) {
 		return fmt.Errorf("user %q is disabled", *username)
-	}
-	tok, hash, err := account.NewToken()
-	if err != nil {
+	} else if err != nil {
 		return err
 	}
-	id, err := store.CreateToken(ctx, db.Pool, u.ID, *name, hash)
-	if err != nil {
-		return err
-	}
-	_ = store.Audit(ctx, db.Pool, 0, "token.create", "token", id, "", "cli for "+u.Username)
 	fmt.Fprintln(env.Stdout, tok)
 	return nil
 }
@@ -78,13 +73,12 @@ func tokenRevoke(ctx context.Context, env Env) error {
 	if tok == "" && len(args) == 1 {
 		tok = args[0]
 	}
-	var hash []byte
 	switch {
 	case tok != "":
+		// Checked before the database starts, to fail fast; RevokeToken checks again.
 		if err := account.CheckTokenFormat(tok); err != nil {
 			return err
 		}
-		hash = account.TokenHash(tok)
 	case *id == 0:
 		return errors.New("name the token: quire token revoke TOKEN, or --id N")
 	}
@@ -93,12 +87,11 @@ func tokenRevoke(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	if err := store.RevokeToken(ctx, db.Pool, *id, hash); errors.Is(err, apperr.ErrNotFound) {
+	if err := db.accounts().RevokeToken(ctx, *id, tok); errors.Is(err, apperr.ErrNotFound) {
 		return errors.New("no such live token")
 	} else if err != nil {
 		return err
 	}
-	_ = store.Audit(ctx, db.Pool, 0, "token.revoke", "token", *id, "", "cli")
 	fmt.Fprintln(env.Stdout, "revoked")
 	return nil
 }

@@ -11,8 +11,8 @@ import (
 	"text/tabwriter"
 
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
-	"quire/internal/store"
 )
 
 func userCmd(ctx context.Context, env Env) error {
@@ -99,24 +99,18 @@ func userAdd(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
+	// Checked before the database starts, to fail fast; AddUser checks again.
 	if err := account.ValidateNew(*username, *email, account.Role(*role), password); err != nil {
 		return fieldsError(err)
-	}
-	hash, err := account.HashPassword(password)
-	if err != nil {
-		return err
 	}
 	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u := &account.User{Username: *username, Email: *email, Role: account.Role(*role), DisplayName: *display, PasswordHash: hash}
-	if err := store.CreateUser(ctx, db.Pool, u); err != nil {
+	u, err := db.accounts().AddUser(ctx, accounts.NewUser{Username: *username, Email: *email, Role: account.Role(*role), DisplayName: *display, Password: password})
+	if err != nil {
 		return fieldsError(err)
-	}
-	if err := store.Audit(ctx, db.Pool, 0, "user.create", "user", u.ID, "", "cli: "+string(u.Role)+" "+u.Username); err != nil {
-		return err
 	}
 	fmt.Fprintf(env.Stdout, "created user %s (id %d, %s)\n", u.Username, u.ID, u.Role)
 	return nil
@@ -147,18 +141,14 @@ func userPasswd(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	u, err := userNamed(ctx, db.Store, *username)
+	acc := db.accounts()
+	u, err := userNamed(ctx, acc, *username)
 	if err != nil {
 		return err
 	}
-	hash, err := account.HashPassword(password)
-	if err != nil {
+	if err := acc.SetPassword(ctx, u, password); err != nil {
 		return err
 	}
-	if err := store.SetPassword(ctx, db.Pool, u.ID, hash); err != nil {
-		return err
-	}
-	_ = store.Audit(ctx, db.Pool, 0, "user.password", "user", u.ID, "", "cli")
 	fmt.Fprintf(env.Stdout, "password changed for %s; their sessions were signed out and their API tokens revoked\n", u.Username)
 	return nil
 }
@@ -173,7 +163,7 @@ func userList(ctx context.Context, env Env) error {
 		return err
 	}
 	defer db.Close()
-	users, err := store.Users(ctx, db.Pool)
+	users, err := db.accounts().Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -205,8 +195,8 @@ func fieldsError(err error) error {
 }
 
 // userNamed returns the account called name, or a one-line "no user" error.
-func userNamed(ctx context.Context, st *store.Store, name string) (*account.User, error) {
-	u, err := store.UserByLogin(ctx, st.Pool, name)
+func userNamed(ctx context.Context, acc *accounts.Service, name string) (*account.User, error) {
+	u, err := acc.UserByLogin(ctx, name)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, fmt.Errorf("no user %q", name)
 	}
