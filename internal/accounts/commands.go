@@ -119,7 +119,7 @@ func (s *Service) CreateToken(ctx context.Context, u *account.User, name string)
 
 // RevokeToken is `quire token revoke`: it revokes the live token tok (as
 // the client sends it), or with tok "" the one with id, with its audit
-// entry. Errors: apperr.Invalid for a malformed tok, apperr.ErrNotFound
+// entry. Errors: account.CheckTokenFormat's for a malformed tok, apperr.ErrNotFound
 // when no live token matches.
 func (s *Service) RevokeToken(ctx context.Context, id int64, tok string) error {
 	var hash []byte
