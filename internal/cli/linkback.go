@@ -28,8 +28,9 @@ func linkbackDeps(cfg config.Config, st *store.Store) jobs.LinkbackDeps {
 		AllowPorts: ports,
 		UserAgent:  "Quire/1.0 (+" + cfg.BaseURL.String() + ")",
 	})
+	discussion := &commenting.Service{Store: st} // the queue comes before app.New, which takes it
 	rules := func(ctx context.Context) (moderation.Settings, error) {
-		s, err := commenting.LoadSettings(ctx, st.Pool)
+		s, err := discussion.StoredSettings(ctx)
 		if err != nil {
 			return moderation.Settings{}, err
 		}
