@@ -79,6 +79,7 @@ type Server struct {
 	guests   *guestposting.Service // Guest posts: the submission and review workflow (guest*.go)
 	nav      navCache              // Pages: the navigation's pages (page_read.go)
 	pages    *pagecache.Cache      // anonymous readers' pages; nil: off (page_cache.go)
+	frags    *commentFrags         // the post page's rendered comment threads (comment_render.go)
 
 	replica   *store.Replica // anonymous page reads (replica.go); nil: none
 	replicaDB store.DB       // replica with fallback to the primary
@@ -127,6 +128,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.initReplica(d.Replica)
 	s.initPageCache(d.Bus)
+	s.initCommentRender()
 	s.initTheme()
 	s.handler = s.routes()
 	return s, nil
