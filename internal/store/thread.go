@@ -95,21 +95,25 @@ func ThreadPageOf(ctx context.Context, db DB, postID int64, n, per int, newestFi
 		return w, err
 	}
 	defer rows.Close()
-	// The page's share of the kept count sizes the slice once; the last
-	// root's path, the same on every row, is read without a copy and kept
-	// once. A page of 200 comments otherwise grew the slice eight times.
+	// The page's share of the kept count (and a quarter more: replies are
+	// not spread evenly) sizes the slice once; the rows are scanned through
+	// one set of destinations; the last root's path, the same on every
+	// row, is read without a copy and kept once.
 	roots := hi - lo
-	w.Comments = make([]comment.Comment, 0, min(w.ThreadCounts.Comments*roots/max(total, 1)+16, w.ThreadCounts.Comments+1, 4096))
+	w.Comments = make([]comment.Comment, 0, min(w.ThreadCounts.Comments*roots*5/4/max(total, 1)+16, w.ThreadCounts.Comments+1, 4096))
 	isRoot := make(map[string]bool, roots)
-	var last string
-	var lastRaw pgtype.DriverBytes
-	var updated pgtype.Timestamptz
+	var (
+		last    string
+		lastRaw pgtype.DriverBytes
+		updated pgtype.Timestamptz
+		root    bool
+		c       comment.Comment
+	)
+	dest := []any{&c.ID, &c.ParentID, &c.Depth, &c.Path, &c.Kind, &c.AuthorName, &c.AuthorURL, &c.AuthorUserID,
+		&c.BodyHTML, &c.SourceURL, &c.Title, &c.SiteName, &c.CreatedAt, &updated, &root, &lastRaw}
 	for rows.Next() {
-		w.Comments = append(w.Comments, comment.Comment{PostID: postID, Status: comment.StatusApproved})
-		c := &w.Comments[len(w.Comments)-1]
-		var root bool
-		if err := rows.Scan(&c.ID, &c.ParentID, &c.Depth, &c.Path, &c.Kind, &c.AuthorName, &c.AuthorURL, &c.AuthorUserID,
-			&c.BodyHTML, &c.SourceURL, &c.Title, &c.SiteName, &c.CreatedAt, &updated, &root, &lastRaw); err != nil {
+		c = comment.Comment{PostID: postID, Status: comment.StatusApproved}
+		if err := rows.Scan(dest...); err != nil {
 			return w, err
 		}
 		if updated.Valid {
@@ -121,6 +125,7 @@ func ThreadPageOf(ctx context.Context, db DB, postID int64, n, per int, newestFi
 		if last == "" {
 			last = string(lastRaw)
 		}
+		w.Comments = append(w.Comments, c)
 	}
 	if err := rows.Err(); err != nil {
 		return w, err
@@ -129,13 +134,18 @@ func ThreadPageOf(ctx context.Context, db DB, postID int64, n, per int, newestFi
 		w.Comments = nil
 		return w, nil
 	}
-	first, kept := w.Comments[0].Path, w.Comments[:0]
-	for _, c := range w.Comments {
-		if onPage(c.Path, isRoot, first, last) {
-			kept = append(kept, c)
+	// Drop the rows of roots on other pages in place, moving a row only
+	// when one before it was dropped.
+	first, kept := w.Comments[0].Path, 0
+	for i := range w.Comments {
+		if onPage(w.Comments[i].Path, isRoot, first, last) {
+			if kept != i {
+				w.Comments[kept] = w.Comments[i]
+			}
+			kept++
 		}
 	}
-	w.Comments = kept
+	w.Comments = w.Comments[:kept]
 	return w, nil
 }
 
