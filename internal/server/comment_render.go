@@ -113,7 +113,7 @@ func (t *postThread) ItemsHTML() ([]template.HTML, error) {
 			}
 		}
 		buf.Reset()
-		if err := tp.ExecuteTemplate(&buf, "comment", it); err != nil {
+		if err := tp.ExecuteTemplate(&buf, "comment", *it); err != nil { // a value, as range passes it
 			return nil, err
 		}
 		h := buf.String()
