@@ -1,14 +1,13 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/apperr"
+	"quire/internal/guestposting"
 	"quire/internal/post"
-	"quire/internal/store"
 )
 
 // postPage is the data of a post's page, and of the editor's preview.
@@ -17,29 +16,38 @@ type postPage struct {
 	Post         *post.Post
 	URL          string // absolute permalink
 	Older, Newer *post.Post
-	Notice       string          // shown above unpublished posts and previews
-	CanEdit      bool            // the reader may edit it: show an Edit link
-	Comments     *commentsView   // the thread and form (comments.go); nil in previews
-	Guest        *store.GuestBox // Guest posts: the editor's note and the bio box (guest_author.go)
-	Glance       post.Glance     // reading time and lead image
-	TOC          []post.Heading  // the table of contents of a long post, or nil
-	JSONLD       map[string]any  // schema.org BlogPosting, written as JSON by html/template
+	Notice       string            // shown above unpublished posts and previews
+	CanEdit      bool              // the reader may edit it: show an Edit link
+	Comments     *commentsView     // the thread and form (comments.go); nil in previews
+	Guest        *guestposting.Box // Guest posts: the editor's note and the bio box (guest_author.go)
+	Glance       post.Glance       // reading time and lead image
+	TOC          []post.Heading    // the table of contents of a long post, or nil
+	JSONLD       map[string]any    // schema.org BlogPosting, written as JSON by html/template
+
+	frags *commentFrags // renders the comment list ahead (comment_render.go); nil: the partial does
+	tpl   *Templates    // the look this page renders with
+}
+
+// Thread is the comments partial's data: Comments, with the list of
+// threads rendered through the fragment cache (comment_render.go).
+func (pp postPage) Thread() *postThread {
+	if pp.Comments == nil {
+		return nil
+	}
+	return &postThread{commentsView: pp.Comments, frags: pp.frags, tpl: pp.tpl}
 }
 
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	slug := chi.URLParam(r, "slug")
-	p, err := store.PostBySlug(ctx, s.reader(ctx), post.KindPost, slug)
-	if errors.Is(err, apperr.ErrNotFound) {
-		// A slug the post had before answers 301 to the current one.
-		if cur, err := store.SlugRedirect(ctx, s.reader(ctx), post.KindPost, slug); err == nil {
-			http.Redirect(w, r, "/posts/"+cur, http.StatusMovedPermanently)
-			return nil
-		}
-		return apperr.ErrNotFound
-	}
+	p, moved, err := s.reading.Post(ctx, slug)
 	if err != nil {
 		return err
+	}
+	if moved != "" {
+		// A slug the post had before answers 301 to the current one.
+		http.Redirect(w, r, "/posts/"+moved, http.StatusMovedPermanently)
+		return nil
 	}
 	now := s.now()
 	u := userFrom(ctx)
@@ -62,10 +70,13 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", "Comments on this post (Atom)", pp.Comments.FeedAtom},
 			FeedLink{"application/rss+xml", "Comments on this post (RSS)", pp.Comments.FeedRSS})
-		if pp.Older, pp.Newer, err = store.Adjacent(ctx, s.reader(ctx), p); err != nil {
+		if pp.Older, pp.Newer, err = s.reading.Adjacent(ctx, p); err != nil {
 			return err
 		}
 		s.advertiseLinkbacks(w, &pp.Page) // Linkbacks: X-Pingback, Link rel=webmention
+		// renderPublic loads the look again; a theme swapped in between
+		// renders this one page's comments with the look before.
+		pp.frags, pp.tpl = s.frags, s.tpl()
 		return s.renderPublic(w, r, "post", pp)
 	}
 	pp.NoIndex = true

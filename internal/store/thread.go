@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire/internal/comment"
 )
@@ -94,21 +95,35 @@ func ThreadPageOf(ctx context.Context, db DB, postID int64, n, per int, newestFi
 		return w, err
 	}
 	defer rows.Close()
-	isRoot := map[string]bool{}
-	var last string
+	// The page's share of the kept count (and a quarter more: replies are
+	// not spread evenly) sizes the slice once; the rows are scanned through
+	// one set of destinations; the last root's path, the same on every
+	// row, is read without a copy and kept once.
+	roots := hi - lo
+	w.Comments = make([]comment.Comment, 0, min(w.ThreadCounts.Comments*roots*5/4/max(total, 1)+16, w.ThreadCounts.Comments+1, 4096))
+	isRoot := make(map[string]bool, roots)
+	var (
+		last    string
+		lastRaw pgtype.DriverBytes
+		updated pgtype.Timestamptz
+		root    bool
+		c       comment.Comment
+	)
+	dest := []any{&c.ID, &c.ParentID, &c.Depth, &c.Path, &c.Kind, &c.AuthorName, &c.AuthorURL, &c.AuthorUserID,
+		&c.BodyHTML, &c.SourceURL, &c.Title, &c.SiteName, &c.CreatedAt, &updated, &root, &lastRaw}
 	for rows.Next() {
-		c := comment.Comment{PostID: postID, Status: comment.StatusApproved}
-		var updated *time.Time
-		var root bool
-		if err := rows.Scan(&c.ID, &c.ParentID, &c.Depth, &c.Path, &c.Kind, &c.AuthorName, &c.AuthorURL, &c.AuthorUserID,
-			&c.BodyHTML, &c.SourceURL, &c.Title, &c.SiteName, &c.CreatedAt, &updated, &root, &last); err != nil {
+		c = comment.Comment{PostID: postID, Status: comment.StatusApproved}
+		if err := rows.Scan(dest...); err != nil {
 			return w, err
 		}
-		if updated != nil {
-			c.UpdatedAt = *updated
+		if updated.Valid {
+			c.UpdatedAt = updated.Time
 		}
 		if root {
 			isRoot[c.Path] = true
+		}
+		if last == "" {
+			last = string(lastRaw)
 		}
 		w.Comments = append(w.Comments, c)
 	}
@@ -116,15 +131,21 @@ func ThreadPageOf(ctx context.Context, db DB, postID int64, n, per int, newestFi
 		return w, err
 	}
 	if len(w.Comments) == 0 {
+		w.Comments = nil
 		return w, nil
 	}
-	first, kept := w.Comments[0].Path, w.Comments[:0]
-	for _, c := range w.Comments {
-		if onPage(c.Path, isRoot, first, last) {
-			kept = append(kept, c)
+	// Drop the rows of roots on other pages in place, moving a row only
+	// when one before it was dropped.
+	first, kept := w.Comments[0].Path, 0
+	for i := range w.Comments {
+		if onPage(w.Comments[i].Path, isRoot, first, last) {
+			if kept != i {
+				w.Comments[kept] = w.Comments[i]
+			}
+			kept++
 		}
 	}
-	w.Comments = kept
+	w.Comments = w.Comments[:kept]
 	return w, nil
 }
 

@@ -1,0 +1,190 @@
+package server
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"html/template"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"quire/internal/pagecache"
+)
+
+// The post page's comment list is most of its template work: about twenty
+// escaped fields per comment, each a reflective call. The HTML of one
+// top-level thread (the "comment" template, which recurses into the
+// replies) is a pure function of the template set and of the commentItem
+// values: those are plain strings and flags computed by commentsFor (the
+// relative date already cut to its bucket, "3 hours ago"). So each thread
+// is rendered once and kept under a hash of exactly those inputs. Nothing
+// is invalidated: an edited comment, a new reply, a date that moves to the
+// next bucket or another theme make another key, and the old fragment ages
+// out of the bounded cache. A thread holding anything personal (the
+// visitor's own comment with its Edit and Delete links) is always rendered
+// afresh and never stored; the visitor's held comment is not an item at
+// all (the partial shows it from commentsView.Held).
+
+// fragmentBytes bounds the rendered threads kept: about a hundred busy
+// posts' first pages.
+const fragmentBytes = 16 << 20
+
+// commentFrags renders comment threads through the fragment cache.
+type commentFrags struct {
+	cache *pagecache.Fragments
+	seeds [2]maphash.Seed
+	// gen numbers the template sets: a theme swap builds a new *Templates,
+	// and a freed one's address may be reused, so the key holds a number
+	// that only grows rather than the pointer.
+	mu   sync.Mutex
+	gen  atomic.Pointer[tplGen]
+	last uint64
+}
+
+// tplGen is the generation number of one template set.
+type tplGen struct {
+	tpl *Templates
+	n   uint64
+}
+
+// initCommentRender sets up the post page's comment fragment cache.
+func (s *Server) initCommentRender() {
+	s.frags = newCommentFrags(fragmentBytes)
+}
+
+func newCommentFrags(maxBytes uint64) *commentFrags {
+	return &commentFrags{cache: pagecache.NewFragments(maxBytes), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+}
+
+// generation returns the number of tpl, giving it the next one when it is
+// not the set seen last.
+func (f *commentFrags) generation(tpl *Templates) uint64 {
+	if g := f.gen.Load(); g != nil && g.tpl == tpl {
+		return g.n
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if g := f.gen.Load(); g != nil && g.tpl == tpl {
+		return g.n
+	}
+	f.last++
+	f.gen.Store(&tplGen{tpl: tpl, n: f.last})
+	return f.last
+}
+
+// postThread is the comments partial's data on the post page: the view,
+// plus the list rendered through the fragment cache when the partial asks
+// for it (a theme's own partial that ranges over Items never does).
+type postThread struct {
+	*commentsView
+	frags *commentFrags // nil: render nothing ahead (theme check's sample data)
+	tpl   *Templates    // the look the page renders with
+}
+
+// ItemsHTML is the comment list of a plain commentsView: none, so the
+// partial executes the "comment" template for each item itself (pages,
+// theme check). The post page's postThread renders it ahead.
+func (v *commentsView) ItemsHTML() []template.HTML { return nil }
+
+// ItemsHTML renders the page's threads with the "comment" template of the
+// page's look, each one from the fragment cache when its inputs are the
+// same as when it was stored. Written in order, they are byte for byte
+// what {{range .Items}}{{template "comment" .}}{{end}} writes. They stay
+// separate: one string of the whole list would be copied once more, and
+// whole, through fmt's buffer by the template.
+func (t *postThread) ItemsHTML() ([]template.HTML, error) {
+	if t.frags == nil || t.tpl == nil || len(t.Items) == 0 {
+		return nil, nil
+	}
+	tp, ok := t.tpl.pages["post"]
+	if !ok {
+		return nil, nil
+	}
+	gen := t.frags.generation(t.tpl)
+	out := make([]template.HTML, len(t.Items))
+	var buf strings.Builder
+	for i := range t.Items {
+		it := &t.Items[i]
+		k, cacheable := t.frags.key(gen, it)
+		if cacheable {
+			if h, ok := t.frags.cache.Get(k); ok {
+				out[i] = template.HTML(h)
+				continue
+			}
+		}
+		buf.Reset()
+		if err := tp.ExecuteTemplate(&buf, "comment", *it); err != nil { // a value, as range passes it
+			return nil, err
+		}
+		h := buf.String()
+		if cacheable {
+			t.frags.cache.Put(k, h)
+		}
+		out[i] = template.HTML(h)
+	}
+	return out, nil
+}
+
+// key hashes everything the "comment" template reads of it and its
+// replies, under the template generation; it reports false when the thread
+// holds the visitor's own editable comment, which is personal.
+// TestCommentFragmentKeyCoversFields changes each field of commentItem in
+// turn: a field added there must be added here.
+func (f *commentFrags) key(gen uint64, it *commentItem) (pagecache.FragmentKey, bool) {
+	var h fragHash
+	h.a.SetSeed(f.seeds[0])
+	h.b.SetSeed(f.seeds[1])
+	h.uint(gen)
+	if !h.item(it) {
+		return pagecache.FragmentKey{}, false
+	}
+	return pagecache.FragmentKey{h.a.Sum64(), h.b.Sum64()}, true
+}
+
+// fragHash feeds two independently seeded hashes at once (128 bits: no
+// two threads' inputs collide in practice, and the seeds are secret to
+// the process, so they cannot be made to).
+type fragHash struct {
+	a, b maphash.Hash
+	n    [8]byte
+}
+
+func (h *fragHash) uint(v uint64) {
+	binary.LittleEndian.PutUint64(h.n[:], v)
+	_, _ = h.a.Write(h.n[:])
+	_, _ = h.b.Write(h.n[:])
+}
+
+// str writes s with its length first, so field boundaries are part of the
+// hash ("ab"+"c" differs from "a"+"bc").
+func (h *fragHash) str(s string) {
+	h.uint(uint64(len(s)))
+	_, _ = h.a.WriteString(s)
+	_, _ = h.b.WriteString(s)
+}
+
+// item writes it and its replies; false when any of them is editable.
+func (h *fragHash) item(it *commentItem) bool {
+	if it.Editable {
+		return false
+	}
+	var flags uint64
+	for i, b := range []bool{it.Pingback, it.Linkback, it.ByPostAuthor, it.Orphan, it.Edited, it.Editable} {
+		if b {
+			flags |= 1 << i
+		}
+	}
+	h.uint(uint64(it.ID))
+	h.uint(flags)
+	for _, s := range [...]string{it.Name, it.AuthorURL, it.Class, it.Initials, it.Hue, it.SourceURL, it.Title,
+		it.BodyHTML, it.Ago, it.ISO, it.Exact, it.ReplyURL} {
+		h.str(s)
+	}
+	h.uint(uint64(len(it.Children)))
+	for i := range it.Children {
+		if !h.item(&it.Children[i]) {
+			return false
+		}
+	}
+	return true
+}
