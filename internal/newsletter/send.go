@@ -100,19 +100,24 @@ func (s *Sender) claimDigest(ctx context.Context, tx pgx.Tx, now time.Time) erro
 
 // Content loads what issue id says.
 func (s *Sender) Content(ctx context.Context, id int64) (*Content, error) {
-	is, err := store.IssueByID(ctx, s.Store.Pool, id)
+	return s.content(ctx, s.Store.Pool, id)
+}
+
+// content is Content read through db (the sending job's own connection).
+func (s *Sender) content(ctx context.Context, db store.DB, id int64) (*Content, error) {
+	is, err := store.IssueByID(ctx, db, id)
 	if err != nil {
 		return nil, err
 	}
 	ids := []int64{is.PostID}
 	if is.Kind == "digest" {
-		if ids, err = store.DigestPosts(ctx, s.Store.Pool, is.Week, is.Week.AddDate(0, 0, 7), maxDigestPosts); err != nil {
+		if ids, err = store.DigestPosts(ctx, db, is.Week, is.Week.AddDate(0, 0, 7), maxDigestPosts); err != nil {
 			return nil, err
 		}
 	}
 	var posts []*post.Post
 	for _, pid := range ids {
-		p, err := store.PostByID(ctx, s.Store.Pool, pid)
+		p, err := store.PostByID(ctx, db, pid)
 		if errors.Is(err, apperr.ErrNotFound) || (err == nil && !p.Public(s.now())) {
 			continue // deleted, trashed or unpublished since
 		} else if err != nil {
@@ -137,13 +142,12 @@ func (s *Sender) Content(ctx context.Context, id int64) (*Content, error) {
 // reason. One job at a time sends an
 // issue (an advisory lock), so PerMinute holds across nodes.
 func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) (more bool, err error) {
-	db := s.Store.Pool
-	release, ok, err := store.LockIssue(ctx, s.Store, id)
+	db, release, ok, err := store.LockIssue(ctx, s.Store, id)
 	if err != nil || !ok {
 		return false, err // another job, maybe on another node, is sending it
 	}
 	defer release()
-	c, err := s.Content(ctx, id)
+	c, err := s.content(ctx, db, id)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return false, store.CancelIssue(ctx, db, id, "the post was unpublished or deleted before this was sent")
 	} else if err != nil {
@@ -204,7 +208,7 @@ func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) 
 			_ = store.FinishDelivery(rctx, db, id, d.SubscriberID, "pending", err.Error())
 			return true, err
 		}
-		if err := s.deliver(rctx, conn, d, m); err != nil {
+		if err := s.deliver(rctx, db, conn, d, m); err != nil {
 			_ = conn.Close()
 			conn = nil
 			return true, err
@@ -215,8 +219,7 @@ func (s *Sender) SendIssue(ctx context.Context, id int64, budget time.Duration) 
 // deliver sends m and records the outcome; it returns an error only when
 // the connection should be dropped (a temporary failure: the row is
 // pending again and the job retries later).
-func (s *Sender) deliver(ctx context.Context, conn mail.Conn, d *store.Delivery, m mail.Rich) error {
-	db := s.Store.Pool
+func (s *Sender) deliver(ctx context.Context, db store.DB, conn mail.Conn, d *store.Delivery, m mail.Rich) error {
 	err := conn.SendRich(ctx, m)
 	switch {
 	case err == nil:

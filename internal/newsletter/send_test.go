@@ -289,3 +289,34 @@ func TestWeeklyDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestSendOnOneConnection: sending an issue needs one database connection,
+// the one holding the issue's lock. A sender that took a second one while
+// holding the first would wait forever on a pool of one; on a real node,
+// enough sends at once held the whole pool and stopped every page.
+func TestSendOnOneConnection(t *testing.T) {
+	f := newFixture(t, 5, mailpit.Options{})
+	f.publish(t, "One connection")
+	one, err := store.Open(context.Background(), f.url+"&pool_max_conns=1")
+	if err != nil {
+		one, err = store.Open(context.Background(), f.url+"?pool_max_conns=1")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(one.Close)
+	s := f.sender(t, one, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	issues, err := s.Tick(ctx)
+	if err != nil || len(issues) != 1 {
+		t.Fatalf("tick: %v %v", issues, err)
+	}
+	more, err := s.SendIssue(ctx, issues[0], 20*time.Second)
+	if err != nil || more {
+		t.Fatalf("SendIssue on a pool of one connection: more %v, %v", more, err)
+	}
+	if c := f.counts(t); c["sent"] != 5 {
+		t.Fatalf("deliveries %v, want 5 sent", c)
+	}
+}

@@ -249,16 +249,20 @@ const issueLockSpace = 0x4e4c // "NL"
 // lock lives as long as that connection: if the node dies, PostgreSQL
 // drops it and another node's job takes over. ok is false when another
 // holds it; release must be called when ok.
-func LockIssue(ctx context.Context, s *Store, id int64) (release func(), ok bool, err error) {
+//
+// The caller does all its work for the issue on db, the locked connection:
+// a job that held one pooled connection while waiting for a second could,
+// with enough jobs at once, hold the whole pool and wait forever.
+func LockIssue(ctx context.Context, s *Store, id int64) (db DB, release func(), ok bool, err error) {
 	conn, err := s.Pool.Acquire(ctx)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2::int)`, issueLockSpace, int32(id)).Scan(&ok); err != nil || !ok {
 		conn.Release()
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	return func() {
+	return conn, func() {
 		_, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1, $2::int)`, issueLockSpace, int32(id))
 		if err != nil {
 			_ = conn.Conn().Close(context.Background()) // closing drops the lock too
