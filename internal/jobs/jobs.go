@@ -67,8 +67,7 @@ type Deps struct {
 	// Workflows are required by a queue that works jobs; one that only
 	// enqueues needs none.
 	Workflows Workflows
-	// Render sanitises imported posts; nil builds
-	// one for this queue.
+	// Render sanitises imported posts; nil builds one for this queue.
 	Render *render.Renderer
 	// PollInterval is how often workers look for jobs when no
 	// notification arrives; 0 means River's default. Tests set it low.

@@ -11,9 +11,9 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/app"
-	"quire/internal/config"
 	"quire/internal/comment"
 	"quire/internal/commenting"
+	"quire/internal/config"
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/post"
