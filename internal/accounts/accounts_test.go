@@ -33,7 +33,7 @@ func newService(t *testing.T) *accounts.Service {
 		t.Fatal(err)
 	}
 	base, _ := url.Parse("https://blog.example")
-	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mail: tpl, BaseURL: base, Key: []byte("k")}, false)
+	q, err := jobs.New(jobs.Deps{Pool: st.Pool}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

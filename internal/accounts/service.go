@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"quire/internal/jobargs"
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/render"
@@ -37,7 +38,7 @@ const MaxPasskeys = store.MaxPasskeys
 type Service struct {
 	Store  *store.Store
 	Render *render.Renderer // the profile's bio
-	Jobs   *jobs.Queue      // mail, enqueued in the transaction that causes it
+	Jobs   jobargs.Enqueuer // mail, enqueued in the transaction that causes it
 	Mail   *mail.Templates
 	Key    signed.Key // signs sign-up, reset and invitation links
 	// BaseURL makes the absolute links in mail.

@@ -3,6 +3,11 @@
 // service reads which setting, which shares which cache), so `quire serve`,
 // the other commands and the tests build exactly the same thing. The HTTP
 // layer (internal/server) receives the Services and never the store.
+//
+// The job queue is built last: its workers call the services, and the
+// services enqueue jobs on it. So New builds the services over a
+// lateQueue, which forwards to the queue once New has built it, before
+// New returns and so before anything can enqueue. No globals, no cycle.
 package app
 
 import (
@@ -12,6 +17,9 @@ import (
 	"log/slog"
 	"path/filepath"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"quire/internal/accounts"
 	"quire/internal/commenting"
@@ -44,9 +52,14 @@ type Deps struct {
 	WebFS fs.FS
 	// Replica takes anonymous page reads; nil: none.
 	Replica *store.Replica
-	// Jobs enqueues background work; nil builds an enqueue-only queue, for
-	// tests and tools that run no workers.
-	Jobs *jobs.Queue
+	// Jobs configures the background queue (mailer, linkback fetching,
+	// newsletter sender, import media, poll interval). New fills in the
+	// pool, the log when nil, the renderer and the workflows its workers
+	// call, and builds the queue after the services.
+	Jobs jobs.Deps
+	// Work makes the queue work jobs once started (quire serve, tests that
+	// need mail or linkbacks); false builds one that only enqueues.
+	Work bool
 	// Media keeps uploaded images; nil: local files under
 	// Config.DataDir/media.
 	Media media.Storage
@@ -62,7 +75,7 @@ type Deps struct {
 type Services struct {
 	Render *render.Renderer
 	Key    signed.Key      // signs form times, guest edit cookies, mail links
-	Jobs   *jobs.Queue     // the queue every workflow enqueues on
+	Jobs   *jobs.Queue     // the queue every workflow enqueues on; Start it to work jobs
 	Mail   *mail.Templates // the mail the workflows write
 
 	Reading    *reading.Service      // public reads, site settings, navigation, replica choice
@@ -90,14 +103,9 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the signing key: %w", err)
 	}
-	sv := &Services{Key: key, Render: d.Render, Jobs: d.Jobs}
+	sv := &Services{Key: key, Render: d.Render}
 	if sv.Render == nil {
 		sv.Render = render.New()
-	}
-	if sv.Jobs == nil {
-		if sv.Jobs, err = jobs.New(jobs.Deps{Pool: d.Store.Pool, BaseURL: d.Config.BaseURL, Key: key, Log: d.Log, Render: sv.Render}, false); err != nil {
-			return nil, err
-		}
 	}
 	if sv.Mail, err = mail.LoadTemplates(d.WebFS); err != nil {
 		return nil, err
@@ -105,7 +113,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	if sv.Media, err = newLibrary(d); err != nil {
 		return nil, err
 	}
-	st, q := d.Store, sv.Jobs
+	st, q := d.Store, &lateQueue{}
 	sv.Reading = reading.New(reading.Deps{Store: st, Replica: d.Replica, Now: now, MediaURL: sv.Media.URL})
 	siteTitle := func(ctx context.Context) string {
 		s, _ := sv.Reading.Site(ctx) // the defaults' title when the database is away
@@ -113,7 +121,8 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	}
 	sv.Publishing = &publishing.Service{Store: st, Render: sv.Render, Jobs: q, Now: now,
 		NavChanged: sv.Reading.ForgetNav, Reader: sv.Reading.Reader}
-	sv.Comments = &commenting.Service{Store: st, Render: sv.Render, Jobs: q, Key: key, Now: now, Reader: sv.Reading.Reader}
+	sv.Comments = &commenting.Service{Store: st, Render: sv.Render, Jobs: q, Key: key, Now: now, Reader: sv.Reading.Reader,
+		Mail: sv.Mail, BaseURL: d.Config.BaseURL, Site: siteTitle}
 	rules := func(ctx context.Context) (moderation.Settings, error) {
 		_, r, err := sv.Comments.Settings(ctx)
 		return r, err
@@ -128,12 +137,38 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 			return s.SignUp, err
 		}}
 	sv.Admin = &siteadmin.Service{Store: st, Reader: sv.Reading.Reader, Log: d.Log}
-	sv.Newsletter = &newsletter.Service{Store: st, Tokens: newsletter.Tokens{Key: key}, Enqueue: q.Enqueue, Now: now, Rules: rules}
+	sv.Newsletter = &newsletter.Service{Store: st, Tokens: newsletter.Tokens{Key: key}, Enqueue: q.Enqueue, Now: now, Rules: rules,
+		Mail: sv.Mail, BaseURL: d.Config.BaseURL, Site: siteTitle}
 	lim := linkbacks.DefaultLimits()
-	sv.Linkbacks = &linkbacks.Service{Store: st, Jobs: q, Comments: sv.Comments, BaseURL: d.Config.BaseURL, Limits: &lim, Now: now}
+	sv.Linkbacks = &linkbacks.Service{Store: st, Jobs: q, Comments: sv.Comments, BaseURL: d.Config.BaseURL, Limits: &lim, Now: now,
+		Render: sv.Render, Log: d.Log}
 	sv.Contact = &contacting.Service{Store: st, Comments: sv.Comments, Jobs: q, Mail: sv.Mail, Key: key, Now: now}
 	sv.Imports = &wxrimport.Service{Store: st, Queue: q, BaseURL: d.Config.BaseURL.String(), Now: now}
+	if q.q, err = newQueue(d, sv); err != nil {
+		return nil, err
+	}
+	sv.Jobs = q.q
 	return sv, nil
+}
+
+// newQueue builds the job queue over the services its workers call.
+func newQueue(d Deps, sv *Services) (*jobs.Queue, error) {
+	jd := d.Jobs
+	jd.Pool, jd.Render = d.Store.Pool, sv.Render
+	if jd.Log == nil {
+		jd.Log = d.Log
+	}
+	jd.Workflows = jobs.Workflows{Comments: sv.Comments, Linkbacks: sv.Linkbacks, Newsletter: sv.Newsletter, Admin: sv.Admin}
+	return jobs.New(jd, d.Work)
+}
+
+// lateQueue is the services' Enqueuer while the queue does not exist yet:
+// New sets q before it returns, and nothing enqueues before then.
+type lateQueue struct{ q *jobs.Queue }
+
+// Enqueue inserts a job in tx on the queue.
+func (l *lateQueue) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
+	return l.q.Enqueue(ctx, tx, args)
 }
 
 // newLibrary builds the media library over d.Media, or over local files

@@ -16,7 +16,6 @@ import (
 	"quire/internal/config"
 	"quire/internal/invalidate"
 	"quire/internal/media"
-	"quire/internal/render"
 	"quire/internal/server"
 	"quire/internal/store"
 )
@@ -57,8 +56,7 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		ln.Close()
 		return err
 	}
-	rnd := render.New()                              // the one Markdown and sanitising pipeline: workflows and jobs
-	q, err := newJobs(ctx, cfg, st, files, rnd, log) // files: imports copy images into the same store
+	jd, err := newJobs(ctx, cfg, st, files, log) // files: imports copy images into the same store
 	if err != nil {
 		ln.Close()
 		return err
@@ -77,11 +75,13 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 	if replica != nil {
 		defer replica.Close()
 	}
-	svc, err := app.New(ctx, app.Deps{Config: cfg, Store: st, Log: log, WebFS: webFS, Replica: replica, Jobs: q, Media: files, Render: rnd})
+	// app.New builds the one renderer and the queue, after the workflows its workers call.
+	svc, err := app.New(ctx, app.Deps{Config: cfg, Store: st, Log: log, WebFS: webFS, Replica: replica, Jobs: jd, Work: true, Media: files})
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	q := svc.Jobs
 	srv, err := server.New(server.Deps{Config: cfg, Services: svc, Log: log, WebFS: webFS, Bus: bus})
 	if err != nil {
 		ln.Close()

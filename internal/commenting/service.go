@@ -2,12 +2,14 @@ package commenting
 
 import (
 	"context"
+	"net/url"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"quire/internal/jobargs"
+	"quire/internal/mail"
 	"quire/internal/moderation"
 	"quire/internal/render"
 	"quire/internal/signed"
@@ -22,6 +24,12 @@ type Service struct {
 	Jobs   jobargs.Enqueuer
 	Key    signed.Key
 	Now    func() time.Time
+	// Mail writes the notifications (notify.go); BaseURL makes their
+	// links absolute; Site names the blog in them (nil: none, and the
+	// confirmation mail names BaseURL's host).
+	Mail    *mail.Templates
+	BaseURL *url.URL
+	Site    func(ctx context.Context) string
 	// Reader is where public pages read threads: the replica when there
 	// is one, else the primary. Nil reads the primary.
 	Reader func(ctx context.Context) store.DB

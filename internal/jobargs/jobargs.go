@@ -79,6 +79,25 @@ func (a LinkbackSendArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueLinkback, ScheduledAt: a.At}
 }
 
+// LinkbackNotifyArgs sends what one target of a post is owed: a pingback
+// (a newly linked target) and/or a webmention (new, changed or removed).
+// The send job enqueues it, one per target, when it plans a post's sends.
+type LinkbackNotifyArgs struct {
+	PostID     int64  `json:"post_id"`
+	Target     string `json:"target"`
+	Pingback   bool   `json:"pingback"`
+	Webmention bool   `json:"webmention"`
+}
+
+// Kind names the job type.
+func (LinkbackNotifyArgs) Kind() string { return "linkback_notify" }
+
+// InsertOpts: network errors are retried with River's back-off (attempt⁴
+// seconds: about 1 s, 16 s, 81 s, 4 min, 10 min, 22 min); faults are not.
+func (LinkbackNotifyArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueLinkback, MaxAttempts: 7}
+}
+
 // ImportArgs runs the import of an uploaded WordPress file (import_jobs
 // row ImportID) in the background.
 type ImportArgs struct {

@@ -1,15 +1,22 @@
 // Package jobs runs Quire's durable background work on River (PostgreSQL
-// as the queue): sending mail and turning comment events into
-// notifications. Work is enqueued with Queue.Enqueue inside the same
+// as the queue): sending mail, turning comment events into notifications,
+// verifying and sending linkbacks, the newsletter, imports and the hourly
+// housekeeping. Work is enqueued with Queue.Enqueue inside the same
 // transaction as the change that causes it, so a rolled-back comment sends
 // nothing and a committed one is never forgotten; River retries failures
 // with back-off.
+//
+// A worker decodes its job, calls the workflow that owns the data
+// (Workflows) and says what River should do next (retry, snooze, stop);
+// the network work of linkbacks (fetching, discovering, sending) stays
+// here. No worker touches the store: the test TestWorkersCallWorkflows
+// keeps it so.
 package jobs
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,23 +24,50 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"quire/internal/commenting"
+	"quire/internal/linkbacks"
 	"quire/internal/mail"
+	"quire/internal/newsletter"
 	"quire/internal/render"
-	"quire/internal/signed"
+	"quire/internal/siteadmin"
 	"quire/internal/wxrimport"
 )
 
+// Workflows are the services the workers call: every read and write of
+// a job goes through them. internal/app builds them before the queue.
+type Workflows struct {
+	Comments   *commenting.Service // comment notifications, pruning spam
+	Linkbacks  *linkbacks.Service  // verifying received linkbacks, planning and recording sent ones
+	Newsletter *newsletter.Service // the subscription confirmation mail
+	Admin      *siteadmin.Service  // pruning the outbox
+}
+
+// missing names the first workflow not given, or "".
+func (w Workflows) missing() string {
+	switch {
+	case w.Comments == nil:
+		return "Comments"
+	case w.Linkbacks == nil:
+		return "Linkbacks"
+	case w.Newsletter == nil:
+		return "Newsletter"
+	case w.Admin == nil:
+		return "Admin"
+	}
+	return ""
+}
+
 // Deps are what the workers need.
 type Deps struct {
-	Pool    *pgxpool.Pool
-	Mailer  mail.Mailer
-	Mail    *mail.Templates
-	BaseURL *url.URL
-	Key     signed.Key
-	Site    func(ctx context.Context) string // the blog's title, for mail
-	Log     *slog.Logger
-	// Render sanitises linkback excerpts and imported posts; nil builds
-	// one for this queue.
+	// Pool is River's own: its tables, and the transactions that insert
+	// follow-up jobs.
+	Pool   *pgxpool.Pool
+	Mailer mail.Mailer
+	Log    *slog.Logger
+	// Workflows are required by a queue that works jobs; one that only
+	// enqueues needs none.
+	Workflows Workflows
+	// Render sanitises imported posts; nil builds one for this queue.
 	Render *render.Renderer
 	// PollInterval is how often workers look for jobs when no
 	// notification arrives; 0 means River's default. Tests set it low.
@@ -59,7 +93,11 @@ type Queue struct {
 
 // New builds the queue. With work false the client only enqueues (the CLI
 // commands and tests that do not want mail sent); Start is then a no-op.
+// A working queue needs every one of d.Workflows.
 func New(d Deps, work bool) (*Queue, error) {
+	if m := d.Workflows.missing(); work && m != "" {
+		return nil, fmt.Errorf("jobs: a working queue needs the %s workflow", m)
+	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}

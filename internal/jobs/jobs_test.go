@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/comment"
 	"quire/internal/commenting"
+	"quire/internal/config"
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/post"
-	"quire/internal/render"
 	"quire/internal/store"
 	"quire/internal/store/storetest"
 	"quire/web"
@@ -30,17 +31,7 @@ func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 func TestNotifications(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	key := []byte("0123456789abcdef0123456789abcdef")
-	tpl, err := mail.LoadTemplates(web.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, _ := url.Parse("http://blog.invalid")
-	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mail.Outbox{DB: st.Pool}, Mail: tpl, BaseURL: base, Key: key,
-		PollInterval: 20 * time.Millisecond}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, sv := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond})
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +55,7 @@ func TestNotifications(t *testing.T) {
 	if err := store.CreatePost(ctx, st.Pool, nil, ann.ID, p); err != nil {
 		t.Fatal(err)
 	}
-	svc := &commenting.Service{Store: st, Render: render.New(), Jobs: q, Key: key}
+	svc := sv.Comments
 	submit := func(email, body string, parent int64, notify bool) *commenting.Result {
 		t.Helper()
 		res, err := svc.Submit(ctx, commenting.Submission{PostID: p.ID, IP: netip.MustParseAddr("192.0.2.1"), Notify: notify,
@@ -120,6 +111,19 @@ func TestNotifications(t *testing.T) {
 	if after := len(outbox(t, st)); after != before {
 		t.Errorf("spam sent %d mails", after-before)
 	}
+}
+
+// workingQueue builds the workflows over st and a queue that works jobs
+// with d, as quire serve does (app.New).
+func workingQueue(t *testing.T, st *store.Store, d jobs.Deps) (*jobs.Queue, *app.Services) {
+	t.Helper()
+	base, _ := url.Parse("http://blog.invalid")
+	sv, err := app.New(context.Background(), app.Deps{Config: config.Config{BaseURL: base, DataDir: t.TempDir()}, Store: st,
+		WebFS: web.FS, Jobs: d, Work: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sv.Jobs, sv
 }
 
 // waitIdle waits until River has no job left to run.
@@ -189,10 +193,7 @@ func TestPrune(t *testing.T) {
 		_ = store.PutOutbox(ctx, st.Pool, store.OutboxMail{To: "x@mail.invalid", Subject: age, Body: "b"})
 		_, _ = st.Pool.Exec(ctx, `UPDATE mail_outbox SET created_at = now() - $1::interval * 3 WHERE subject = $1`, age)
 	}
-	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, _ := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond})
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

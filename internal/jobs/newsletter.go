@@ -3,8 +3,6 @@ package jobs
 import (
 	"context"
 	"errors"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,7 +11,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/mail"
 	"quire/internal/newsletter"
-	"quire/internal/store"
 )
 
 // NewsletterDeps configure the newsletter's jobs; a nil Sender leaves them
@@ -127,34 +124,19 @@ func (w *newsletterTestWorker) Work(ctx context.Context, j *river.Job[newsletter
 	return err
 }
 
+// newsletterConfirmWorker mails the double opt-in link to a pending
+// subscriber (newsletter.Service.ConfirmMail).
 type newsletterConfirmWorker struct {
 	river.WorkerDefaults[newsletter.ConfirmArgs]
 	d Deps
 }
 
 func (w *newsletterConfirmWorker) Work(ctx context.Context, j *river.Job[newsletter.ConfirmArgs]) error {
-	sub, err := store.SubscriberByID(ctx, w.d.Pool, j.Args.SubscriberID)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil
+	m, err := w.d.Workflows.Newsletter.ConfirmMail(ctx, j.Args.SubscriberID)
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && m == nil) {
+		return nil // gone, or confirmed since
 	} else if err != nil {
 		return err
 	}
-	if newsletter.Status(sub.Status) != newsletter.Pending || sub.Email == "" {
-		return nil // confirmed or gone since
-	}
-	what := "each new post"
-	if newsletter.Mode(sub.Mode) == newsletter.Weekly {
-		what = "a weekly digest of new posts"
-	}
-	data := map[string]string{"Site": w.d.BaseURL.Host, "What": what,
-		"ConfirmURL": strings.TrimRight(w.d.BaseURL.String(), "/") + "/newsletter/confirm?t=" +
-			url.QueryEscape(newsletter.Tokens{Key: w.d.Key}.Confirm(sub.ID, time.Now()))}
-	if w.d.Site != nil {
-		data["Site"] = w.d.Site(ctx)
-	}
-	m, err := w.d.Mail.Render("newsletter_confirm", sub.Email, data)
-	if err != nil {
-		return err
-	}
-	return insertMail(ctx, w.d, []mail.Message{m})
+	return insertMail(ctx, w.d, []mail.Message{*m})
 }

@@ -4,11 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-
-	"quire/internal/commenting"
-	"quire/internal/store"
 )
 
 // outboxKeep is how long the local outbox keeps mail.
@@ -30,21 +26,10 @@ type pruneWorker struct {
 }
 
 func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
-	st, err := commenting.LoadSettings(ctx, w.d.Pool)
-	if err != nil {
+	if err := w.d.Workflows.Comments.PruneSpam(ctx); err != nil {
 		return err
 	}
-	now := time.Now()
-	if st.SpamDays > 0 {
-		err := pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
-			_, err := store.EmptySpam(ctx, tx, 0, st.SpamDays, now, true)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	_, err = store.PruneOutbox(ctx, w.d.Pool, now.Add(-outboxKeep))
+	_, err := w.d.Workflows.Admin.PruneOutbox(ctx, time.Now().Add(-outboxKeep))
 	return err
 }
 

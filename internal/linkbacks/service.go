@@ -3,17 +3,21 @@
 // (its URLs, its target post, the abuse limits) and recorded with its
 // verification job in one transaction; the sender may wait, boundedly,
 // for the verdict; the webmention status page and the editor's list of
-// sent linkbacks read here. Verification itself is a job (package jobs).
+// sent linkbacks read here. Verifying and sending are jobs (package jobs):
+// they fetch and post over the network and call this package for every
+// read and write (verify.go, send.go).
 package linkbacks
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"time"
 
 	"quire/internal/commenting"
 	"quire/internal/jobargs"
 	"quire/internal/linkback"
+	"quire/internal/render"
 	"quire/internal/store"
 )
 
@@ -57,6 +61,11 @@ type Service struct {
 	// may change them.
 	Limits *Limits
 	Now    func() time.Time
+	// Render sanitises the excerpt of a verified linkback's comment.
+	Render *render.Renderer
+	// Log records why a source could not be verified (the sender only
+	// hears fault 16); nil: discarded.
+	Log *slog.Logger
 }
 
 // StatusOf returns the webmention request whose status page has token.

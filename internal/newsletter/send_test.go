@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
+	"quire/internal/config"
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/mailpit"
@@ -98,11 +100,13 @@ func (f *fixture) sender(t *testing.T, st *store.Store, perMinute int) *newslett
 func (f *fixture) node(t *testing.T, ctx context.Context, perMinute int) *jobs.Queue {
 	t.Helper()
 	st := f.open(t)
-	q, err := jobs.New(jobs.Deps{Pool: st.Pool, BaseURL: base, Key: []byte("k"), PollInterval: 50 * time.Millisecond,
-		Newsletter: jobs.NewsletterDeps{Sender: f.sender(t, st, perMinute), Every: 200 * time.Millisecond, Budget: time.Second}}, true)
+	svc, err := app.New(ctx, app.Deps{Config: config.Config{BaseURL: base, DataDir: t.TempDir()}, Store: st, WebFS: web.FS, Work: true,
+		Jobs: jobs.Deps{PollInterval: 50 * time.Millisecond,
+			Newsletter: jobs.NewsletterDeps{Sender: f.sender(t, st, perMinute), Every: 200 * time.Millisecond, Budget: time.Second}}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	q := svc.Jobs
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/netip"
+	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"quire/internal/apperr"
+	"quire/internal/mail"
 	"quire/internal/moderation"
 	"quire/internal/store"
 )
@@ -27,6 +29,11 @@ type Service struct {
 	// the page, per-IP and per-address rates), reused as they are.
 	Rules func(ctx context.Context) (moderation.Settings, error)
 	Now   func() time.Time
+	// Mail writes the confirmation mail (ConfirmMail); BaseURL makes its
+	// link absolute; Site names the blog in it (nil: BaseURL's host).
+	Mail    *mail.Templates
+	BaseURL *url.URL
+	Site    func(ctx context.Context) string
 }
 
 // ConfirmArgs mails the double opt-in link to a pending subscriber.

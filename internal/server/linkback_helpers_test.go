@@ -72,14 +72,6 @@ func newLinkbackEnv(t *testing.T, ln net.Listener, o linkbackOpts) *testEnv {
 	}
 	cfg := config.Config{Addr: ln.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error",
 		FetchAllowCIDR: allow, SendLinkbacks: o.Send}
-	key, err := store.SecretKey(ctx, st.Pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := mail.LoadTemplates(web.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rules := func(ctx context.Context) (moderation.Settings, error) {
 		s, err := commenting.LoadSettings(ctx, st.Pool)
 		if err != nil {
@@ -91,16 +83,13 @@ func newLinkbackEnv(t *testing.T, ln net.Listener, o linkbackOpts) *testEnv {
 		o.Interval = time.Millisecond
 	}
 	client := qfetch.New(qfetch.Config{AllowCIDRs: allow, AllowPorts: o.Ports, UserAgent: "Quire/test (+" + base.String() + ")"})
-	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mail.Outbox{DB: st.Pool}, Mail: tpl, BaseURL: base, Key: key,
-		Log: slog.New(slog.DiscardHandler), PollInterval: 20 * time.Millisecond,
-		Linkbacks: jobs.LinkbackDeps{Fetch: client, Send: o.Send, Rules: rules, FetchInterval: o.Interval}}, true)
+	jd := jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, Log: slog.New(slog.DiscardHandler), PollInterval: 20 * time.Millisecond,
+		Linkbacks: jobs.LinkbackDeps{Fetch: client, Send: o.Send, Rules: rules, FetchInterval: o.Interval}}
+	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: jd, Work: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: q})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q := srv.jobs
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -42,25 +42,19 @@ func newMailEnv(t *testing.T) (*testEnv, *mailpit.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mt, err := mail.LoadTemplates(web.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
 	nt, err := newsletter.LoadTemplates(web.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
 	sender := &newsletter.Sender{Store: st, Dialer: smtp, Templates: nt, Tokens: newsletter.Tokens{Key: key}, Base: base, Log: log}
-	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mailer: smtp, Mail: mt, BaseURL: base, Key: key, Log: log, PollInterval: 50 * time.Millisecond,
-		Newsletter: jobs.NewsletterDeps{Sender: sender, Every: 100 * time.Millisecond}}, true)
+	jd := jobs.Deps{Mailer: smtp, Log: log, PollInterval: 50 * time.Millisecond,
+		Newsletter: jobs.NewsletterDeps{Sender: sender, Every: 100 * time.Millisecond}}
+	srv, err := buildServer(Deps{Config: cfg, Log: log, WebFS: web.FS}, app.Deps{Store: st, Jobs: jd, Work: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := buildServer(Deps{Config: cfg, Log: log, WebFS: web.FS}, app.Deps{Store: st, Jobs: q})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q := srv.jobs
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

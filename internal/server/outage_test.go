@@ -83,11 +83,11 @@ func TestDatabaseRestartUnderCommentLoad(t *testing.T) {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
-	q := workingQueue(t, st, cfg)
-	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: q})
+	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: workingQueue(st), Work: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	startQueue(t, srv.jobs)
 	ts.Config.Handler = srv
 	ts.Start()
 	defer ts.Close()
@@ -210,25 +210,16 @@ func TestDatabaseRestartUnderCommentLoad(t *testing.T) {
 	t.Logf("%d jobs enqueued by the comments all completed, %v after the load", jobsN, took.Round(time.Millisecond))
 }
 
-// workingQueue runs River workers for the test's server, as quire serve
-// does, with mail going to the outbox.
-func workingQueue(t *testing.T, st *store.Store, cfg config.Config) *jobs.Queue {
+// workingQueue configures River workers for the test's server, as quire
+// serve does, with mail going to the outbox; app.New builds the queue.
+func workingQueue(st *store.Store) jobs.Deps {
+	return jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 100 * time.Millisecond}
+}
+
+// startQueue starts q's workers until the test ends.
+func startQueue(t *testing.T, q *jobs.Queue) {
 	t.Helper()
-	ctx := context.Background()
-	key, err := store.SecretKey(ctx, st.Pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := mail.LoadTemplates(web.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := jobs.New(jobs.Deps{Pool: st.Pool, Mailer: mail.Outbox{DB: st.Pool}, Mail: tpl, BaseURL: cfg.BaseURL, Key: key,
-		Site: func(context.Context) string { return "Quire" }, PollInterval: 100 * time.Millisecond}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Start(ctx); err != nil {
+	if err := q.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -236,7 +227,6 @@ func workingQueue(t *testing.T, st *store.Store, cfg config.Config) *jobs.Queue 
 		defer cancel()
 		_ = q.Stop(sctx)
 	})
-	return q
 }
 
 // guestComment loads the post page and, if that worked, posts a comment;

@@ -3,6 +3,7 @@ package siteadmin
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"quire/internal/mail"
 	"quire/internal/store"
@@ -45,4 +46,10 @@ type AuditEntry = store.AuditEntry
 // newest), newest first.
 func (s *Service) AuditLog(ctx context.Context, before int64, n int) ([]AuditEntry, error) {
 	return store.AuditLog(ctx, s.Store.Pool, before, n)
+}
+
+// PruneOutbox deletes the local outbox's mail older than before (the
+// hourly housekeeping); it returns how many went.
+func (s *Service) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
+	return store.PruneOutbox(ctx, s.Store.Pool, before)
 }
