@@ -32,6 +32,9 @@ type NewsletterTickArgs struct{}
 // Kind names the job type.
 func (NewsletterTickArgs) Kind() string { return "newsletter_tick" }
 
+// QueueNewsletter is the River queue of issue sends, one worker per node.
+const QueueNewsletter = "newsletter"
+
 // NewsletterSendArgs sends one issue to its pending deliveries.
 type NewsletterSendArgs struct {
 	IssueID int64 `json:"issue_id"`
@@ -55,6 +58,12 @@ func addNewsletterWorkers(workers *river.Workers, cfg *river.Config, d Deps, wor
 	}
 	river.AddWorker(workers, &newsletterTickWorker{nd: nd})
 	river.AddWorker(workers, &newsletterSendWorker{nd: nd})
+	if work && cfg.Queues != nil {
+		// One send at a time per node: a send holds a database connection
+		// (its issue's lock) for up to its budget, and PerMinute paces the
+		// mail anyway; more at once would only take connections from pages.
+		cfg.Queues[QueueNewsletter] = river.QueueConfig{MaxWorkers: 1}
+	}
 	if work {
 		cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(nd.Every),
 			func() (river.JobArgs, *river.InsertOpts) { return NewsletterTickArgs{}, nil },
@@ -78,7 +87,7 @@ func (w *newsletterTickWorker) Work(ctx context.Context, _ *river.Job[Newsletter
 	// returns at once while a live job holds the issue's lock, and takes
 	// over when that job's node died (the lock went with its connection).
 	// The delivery claims keep any two jobs from mailing anyone twice.
-	opts := &river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: max(w.nd.Every, time.Second)}}
+	opts := &river.InsertOpts{Queue: QueueNewsletter, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: max(w.nd.Every, time.Second)}}
 	for i, id := range issues {
 		params[i] = river.InsertManyParams{Args: NewsletterSendArgs{IssueID: id}, InsertOpts: opts}
 	}

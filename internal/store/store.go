@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -46,6 +48,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		// network): a request answers 503 rather than hanging.
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgxpool's default, max(4, cores), is two connections a core for
+		// pages and eleven job workers (ten, plus one newsletter send that
+		// keeps its connection): a few slow jobs could leave pages waiting.
+		cfg.MaxConns = DefaultMaxConns()
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -56,6 +64,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	return &Store{Pool: pool}, nil
 }
+
+// DefaultMaxConns is each node's pool size when DATABASE_URL does not set
+// pool_max_conns: room for the job workers and the pages at once. Several
+// nodes multiply it; docs/SCALING.md says how it meets max_connections.
+func DefaultMaxConns() int32 { return int32(max(16, 4*runtime.NumCPU())) }
 
 // Close closes the pool.
 func (s *Store) Close() { s.Pool.Close() }
