@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"quire/internal/jobargs"
-	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/render"
 	"quire/internal/signed"
@@ -73,5 +72,5 @@ func (s *Service) mail(ctx context.Context, tx pgx.Tx, tpl, to string, data map[
 	if err != nil {
 		return err
 	}
-	return s.Jobs.Enqueue(ctx, tx, jobs.MailArgs{Message: m})
+	return s.Jobs.Enqueue(ctx, tx, mail.SendArgs{Message: m})
 }

@@ -10,7 +10,7 @@ import (
 
 	"quire/internal/apperr"
 	"quire/internal/contact"
-	"quire/internal/jobs"
+	"quire/internal/mail"
 	"quire/internal/moderation"
 	"quire/internal/post"
 	"quire/internal/store"
@@ -123,7 +123,7 @@ func (s *Service) mailAdmins(ctx context.Context, tx pgx.Tx, sub *Submission, cm
 			return err
 		}
 		msg.Headers = map[string]string{"Reply-To": replyTo}
-		if err := s.Jobs.Enqueue(ctx, tx, jobs.MailArgs{Message: msg}); err != nil {
+		if err := s.Jobs.Enqueue(ctx, tx, mail.SendArgs{Message: msg}); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"quire/internal/guestpost"
-	"quire/internal/jobs"
+	"quire/internal/mail"
 	"quire/internal/store"
 )
 
@@ -63,7 +63,7 @@ func (s *Service) enqueue(ctx context.Context, tx pgx.Tx, tpl, to string, d gues
 	if err != nil {
 		return err
 	}
-	return s.Jobs.Enqueue(ctx, tx, jobs.MailArgs{Message: m})
+	return s.Jobs.Enqueue(ctx, tx, mail.SendArgs{Message: m})
 }
 
 func (s *Service) site(ctx context.Context) string {

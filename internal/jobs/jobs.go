@@ -156,17 +156,9 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return q.client.Stop(ctx)
 }
 
-// MailArgs sends one message.
-type MailArgs struct {
-	Message mail.Message `json:"message"`
-}
-
-// Kind names the job type in River's table.
-func (MailArgs) Kind() string { return "mail" }
-
-// InsertOpts gives mail more attempts than the default: an SMTP server
-// may be down for a while.
-func (MailArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
+// MailArgs is the job that sends one message, declared in mail so the
+// workflows enqueue it without importing this package.
+type MailArgs = mail.SendArgs
 
 type mailWorker struct {
 	river.WorkerDefaults[MailArgs]

@@ -18,6 +18,7 @@ func TestHandlersStayHTTP(t *testing.T) {
 	forbidden := map[string]string{
 		"quire/internal/store":    "call a workflow package (internal/publishing, internal/accounts, …) instead",
 		"github.com/jackc/pgx/v5": "transactions belong in the workflow packages",
+		"quire/internal/jobs":     "the workflows enqueue jobs, in their transactions",
 	}
 	calls := map[string]bool{"Transact": true, "Begin": true, "BeginTx": true}
 	for _, dir := range []string{".", "api"} {

@@ -85,11 +85,10 @@ func newLinkbackEnv(t *testing.T, ln net.Listener, o linkbackOpts) *testEnv {
 	client := qfetch.New(qfetch.Config{AllowCIDRs: allow, AllowPorts: o.Ports, UserAgent: "Quire/test (+" + base.String() + ")"})
 	jd := jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, Log: slog.New(slog.DiscardHandler), PollInterval: 20 * time.Millisecond,
 		Linkbacks: jobs.LinkbackDeps{Fetch: client, Send: o.Send, Rules: rules, FetchInterval: o.Interval}}
-	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: jd, Work: true})
+	srv, q, err := buildServerQueue(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: jd, Work: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := srv.jobs
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +114,7 @@ func (e *testEnv) publish(author *account.User, title, bodyHTML string) *post.Po
 	if err := p.Render(renderer()); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), e.Store.Pool, e.Srv.jobs, author.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), e.Store.Pool, e.Srv.publishing.Jobs, author.ID, p); err != nil {
 		e.t.Fatal(err)
 	}
 	return p
@@ -128,7 +127,7 @@ func (e *testEnv) rewrite(p *post.Post, bodyHTML string) {
 	if err := p.Render(renderer()); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := store.UpdatePost(context.Background(), e.Store.Pool, e.Srv.jobs, p.AuthorID, p, nil); err != nil {
+	if err := store.UpdatePost(context.Background(), e.Store.Pool, e.Srv.publishing.Jobs, p.AuthorID, p, nil); err != nil {
 		e.t.Fatal(err)
 	}
 }

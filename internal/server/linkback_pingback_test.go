@@ -47,16 +47,16 @@ func TestPingbackFaults(t *testing.T) {
 	draft := &post.Post{AuthorID: ann.ID, Title: "Draft", BodySource: "x", Status: post.Draft}
 	draft.Normalize()
 	_ = draft.Render(renderer())
-	if err := store.CreatePost(ctx, e.Store.Pool, e.Srv.jobs, ann.ID, draft); err != nil {
+	if err := store.CreatePost(ctx, e.Store.Pool, e.Srv.publishing.Jobs, ann.ID, draft); err != nil {
 		t.Fatal(err)
 	}
 	closed := e.publish(ann, "Closed post", "<p>No pings.</p>")
 	closed.CommentPolicy = post.CommentsClosed
-	if err := store.UpdatePost(ctx, e.Store.Pool, e.Srv.jobs, ann.ID, closed, nil); err != nil {
+	if err := store.UpdatePost(ctx, e.Store.Pool, e.Srv.publishing.Jobs, ann.ID, closed, nil); err != nil {
 		t.Fatal(err)
 	}
 	trashed := e.publish(ann, "Trashed post", "<p>Gone.</p>")
-	if err := store.SetPostStatus(ctx, e.Store.Pool, e.Srv.jobs, ann.ID, trashed.ID, post.Trashed, nil); err != nil {
+	if err := store.SetPostStatus(ctx, e.Store.Pool, e.Srv.publishing.Jobs, ann.ID, trashed.ID, post.Trashed, nil); err != nil {
 		t.Fatal(err)
 	}
 

@@ -127,7 +127,7 @@ func TestSendUpdateDelete(t *testing.T) {
 	}
 
 	// Delete 1: the trashed post answers 410 and its links are told.
-	if err := store.SetPostStatus(context.Background(), e.Store.Pool, e.Srv.jobs, ann.ID, p.ID, post.Trashed, nil); err != nil {
+	if err := store.SetPostStatus(context.Background(), e.Store.Pool, e.Srv.publishing.Jobs, ann.ID, p.ID, post.Trashed, nil); err != nil {
 		t.Fatal(err)
 	}
 	rv.waitFor(t, "delete", "webmention "+t2)
@@ -190,7 +190,7 @@ func TestSendScheduled(t *testing.T) {
 	if err := p.Render(renderer()); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CreatePost(context.Background(), e.Store.Pool, e.Srv.jobs, ann.ID, p); err != nil {
+	if err := store.CreatePost(context.Background(), e.Store.Pool, e.Srv.publishing.Jobs, ann.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(700 * time.Millisecond)

@@ -50,11 +50,10 @@ func newMailEnv(t *testing.T) (*testEnv, *mailpit.Server) {
 	sender := &newsletter.Sender{Store: st, Dialer: smtp, Templates: nt, Tokens: newsletter.Tokens{Key: key}, Base: base, Log: log}
 	jd := jobs.Deps{Mailer: smtp, Log: log, PollInterval: 50 * time.Millisecond,
 		Newsletter: jobs.NewsletterDeps{Sender: sender, Every: 100 * time.Millisecond}}
-	srv, err := buildServer(Deps{Config: cfg, Log: log, WebFS: web.FS}, app.Deps{Store: st, Jobs: jd, Work: true})
+	srv, q, err := buildServerQueue(Deps{Config: cfg, Log: log, WebFS: web.FS}, app.Deps{Store: st, Jobs: jd, Work: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := srv.jobs
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

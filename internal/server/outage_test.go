@@ -83,11 +83,11 @@ func TestDatabaseRestartUnderCommentLoad(t *testing.T) {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
-	srv, err := buildServer(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: workingQueue(st), Work: true})
+	srv, q, err := buildServerQueue(Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}, app.Deps{Store: st, Jobs: workingQueue(st), Work: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	startQueue(t, srv.jobs)
+	startQueue(t, q)
 	ts.Config.Handler = srv
 	ts.Start()
 	defer ts.Close()

@@ -244,5 +244,5 @@ func (s *Server) routes() http.Handler {
 func (s *Server) apiRouter() http.Handler {
 	return api.New(api.Deps{Log: s.log, BaseURL: s.cfg.BaseURL, Comments: s.comments, ClientIP: ClientIP, Media: s.media,
 		GuestPosts: s.guests, Newsletter: s.newsletter, SettingsChanged: s.forgetSite, Publishing: s.publishing,
-		Accounts: s.accounts, SiteAdmin: s.admin, Jobs: s.jobs}).Routes()
+		Accounts: s.accounts, SiteAdmin: s.admin}).Routes()
 }

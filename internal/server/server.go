@@ -24,7 +24,6 @@ import (
 	"quire/internal/contacting"
 	"quire/internal/guestposting"
 	"quire/internal/invalidate"
-	"quire/internal/jobs"
 	"quire/internal/linkbacks"
 	"quire/internal/mail"
 	"quire/internal/media/library"
@@ -77,7 +76,6 @@ type Server struct {
 
 	// The workflows (internal/app), one field each so handlers read as
 	// s.publishing.Trash(…).
-	jobs       *jobs.Queue
 	key        signed.Key      // signs form times, guest edit cookies, mail links
 	mail       *mail.Templates // e-mail written by handlers
 	reading    *reading.Service
@@ -104,7 +102,7 @@ func New(d Deps) (*Server, error) {
 	}
 	sv := d.Services
 	s := &Server{cfg: d.Config, log: d.Log, webFS: d.WebFS, registry: d.Registry, now: d.Now,
-		lb: sv.Linkbacks.Limits, jobs: sv.Jobs, key: sv.Key, mail: sv.Mail,
+		lb: sv.Linkbacks.Limits, key: sv.Key, mail: sv.Mail,
 		reading: sv.Reading, publishing: sv.Publishing, comments: sv.Comments, guests: sv.Guests, queue: sv.Queue,
 		accounts: sv.Accounts, admin: sv.Admin, newsletter: sv.Newsletter, media: sv.Media,
 		linkbacks: sv.Linkbacks, contact: sv.Contact, imports: sv.Imports}

@@ -19,7 +19,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/commenting"
 	"quire/internal/guestposting"
-	"quire/internal/jobargs"
 	"quire/internal/media/library"
 	"quire/internal/newsletter"
 	"quire/internal/pgerr"
@@ -43,8 +42,6 @@ type Deps struct {
 	GuestPosts *guestposting.Service
 	// Newsletter is the subscribing workflow (subscribers.go).
 	Newsletter *newsletter.Service
-	// Jobs takes the linkback send job of a saved post (posts.go).
-	Jobs jobargs.Enqueuer
 	// SettingsChanged tells the server its cached site settings are stale
 	// (settings.go).
 	SettingsChanged func()
@@ -68,7 +65,6 @@ type API struct {
 	guests   *guestposting.Service
 
 	newsletter      *newsletter.Service // Newsletter (subscribers.go)
-	jobs            jobargs.Enqueuer    // linkback send jobs of saved posts (posts.go)
 	settingsChanged func()
 	publishing      *publishing.Service // posts and pages (posts.go)
 	accounts        *accounts.Service   // API tokens (authenticate)
@@ -78,8 +74,7 @@ type API struct {
 // New returns the API.
 func New(d Deps) *API {
 	return &API{log: d.Log, baseURL: d.BaseURL, comments: d.Comments, clientIP: d.ClientIP, media: d.Media,
-		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing, accounts: d.Accounts, admin: d.SiteAdmin,
-		jobs: d.Jobs}
+		guests: d.GuestPosts, newsletter: d.Newsletter, settingsChanged: d.SettingsChanged, publishing: d.Publishing, accounts: d.Accounts, admin: d.SiteAdmin}
 }
 
 type ctxKey int
