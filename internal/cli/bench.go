@@ -50,6 +50,7 @@ func bench(ctx context.Context, env Env) error {
 	serverBin := fs.String("server-bin", "", "run `quire serve` from this binary instead of this one (to measure an older build on the same data)")
 	modes := fs.String("modes", "pages", "what to measure, comma-separated: pages (each page vs its static baseline), steady (p99/p50 at half of peak on the first page), submit (comment form vs pgbench), pingback (pingback flood vs as many comments)")
 	pings := fs.Int("pings", 1000, "pingbacks (and source sites) in the pingback mode")
+	pool := fs.Int("server-pool", 0, "the server's pool_max_conns (0: pgx's default, max(4, cores))")
 	extraEnv := fs.String("server-env", "", "extra VAR=value settings for the server, comma-separated (e.g. QUIRE_PAGE_CACHE=off)")
 	if err := fs.Parse(env.Args); err != nil {
 		return err
@@ -139,12 +140,24 @@ func bench(ctx context.Context, env Env) error {
 		defer sources.Close()
 		env2 = append(env2, "QUIRE_FETCH_ALLOW_CIDRS="+loadtest.SourceNet.String(), "QUIRE_FETCH_ALLOW_PORTS="+strconv.Itoa(sources.Port))
 	}
-	srv, err := startServer(ctx, *serverBin, url, tmp, env2, *extraEnv)
+	serverURL := url
+	if *pool > 0 {
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		serverURL += sep + "pool_max_conns=" + strconv.Itoa(*pool)
+	}
+	srv, err := startServer(ctx, *serverBin, serverURL, tmp, env2, *extraEnv)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	fmt.Fprintf(out, "server: quire serve, pid %d, %s, %s; load generator: Go net/http, keep-alive, loopback\n", srv.cmd.Process.Pid, srv.base, strings.Join(env2, " "))
+	poolNote := "default pool"
+	if *pool > 0 {
+		poolNote = "pool_max_conns=" + strconv.Itoa(*pool)
+	}
+	fmt.Fprintf(out, "server: quire serve, pid %d, %s, %s, %s; load generator: Go net/http, keep-alive, loopback\n", srv.cmd.Process.Pid, srv.base, poolNote, strings.Join(env2, " "))
 	b := &benchRun{out: out, st: st, srv: srv, dbURL: url, tmp: tmp, conns: conns, duration: *duration, pings: *pings,
 		runID: strconv.FormatInt(time.Now().Unix(), 36)}
 	if want["pages"] {

@@ -110,10 +110,15 @@ func (Comments) Check(resp *http.Response, body []byte) error {
 	}
 }
 
-// Tally counts the run's comments by status, from the database: what was
-// answered must also be stored.
+// Tally counts the run's comments by status, and by the moderation
+// reasons they carry ("reason first_comment"), from the database: what
+// was answered must also be stored, and held for being new, not for
+// being too fast or rate-limited.
 func (c Comments) Tally(ctx context.Context, st *store.Store) (map[string]int, error) {
-	rows, err := st.Pool.Query(ctx, `SELECT status, count(*) FROM comments WHERE post_id = $1 AND author_email LIKE $2 GROUP BY status`,
+	rows, err := st.Pool.Query(ctx, `SELECT status, count(*) FROM comments WHERE post_id = $1 AND author_email LIKE $2 GROUP BY status
+		UNION ALL
+		SELECT 'reason ' || (r->>'code'), count(*) FROM comments, jsonb_array_elements(reasons) r
+		WHERE post_id = $1 AND author_email LIKE $2 GROUP BY 1`,
 		c.PostID, "reader-"+c.Run+"-%@bench.invalid")
 	if err != nil {
 		return nil, err
