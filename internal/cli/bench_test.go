@@ -67,7 +67,9 @@ func TestBenchWritesAgainstServer(t *testing.T) {
 		"QUIRE_FETCH_ALLOW_PORTS": strconv.Itoa(sources.Port)}
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan int, 1)
-	go func() { done <- Run(sctx, []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard) }()
+	go func() {
+		done <- Run(sctx, []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+	}()
 	defer func() { stop(); <-done }()
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if resp, err := http.Get(base + "/healthz"); err == nil {
