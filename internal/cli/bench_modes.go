@@ -198,6 +198,10 @@ func (b *benchRun) steady(ctx context.Context, path string) error {
 		ratio = fmt.Sprintf("%.1f×", float64(half.P99)/float64(half.P50))
 	}
 	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", fmt.Sprintf("half: %.0f req/s asked", rate), "quire", c, half, "p99/p50 "+ratio, b.rss())
+	if half.SentP50 > 0 {
+		fmt.Fprintf(b.out, "  from when each was sent (without waiting to be sent): p50 %s, p99 %s, p99/p50 %.1f×\n",
+			loadtest.FormatDuration(half.SentP50), loadtest.FormatDuration(half.SentP99), float64(half.SentP99)/float64(half.SentP50))
+	}
 	return nil
 }
 

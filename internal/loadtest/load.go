@@ -54,6 +54,10 @@ type Result struct {
 	Bytes         int64 // response bodies read
 	P50, P90, P99 time.Duration
 	FirstError    string
+	// Open loop only: p50 and p99 from when each request was actually
+	// sent, without the time it waited for a free connection or for the
+	// sender to be scheduled; P50/P99 above count from when it was due.
+	SentP50, SentP99 time.Duration
 }
 
 // RPS is requests (errors included) per second.
@@ -97,7 +101,7 @@ func CheckLoopback(raw string) error {
 
 // worker is one connection's share of a run.
 type worker struct {
-	lat      []time.Duration
+	lat, sent []time.Duration
 	n, errs  int
 	bytes    int64
 	firstErr string
@@ -141,6 +145,7 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 					return
 				}
 				t0 := time.Now()
+				sent := t0
 				if l.Rate > 0 {
 					if d := pace.wait(seq, t0); d > 0 {
 						select {
@@ -149,7 +154,7 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 						case <-time.After(d):
 						}
 					}
-					t0 = pace.due(seq) // open loop: latency from when it was due
+					t0, sent = pace.due(seq), time.Now() // open loop: latency from when it was due
 				}
 				err := l.one(ctx, client, target, seq, w)
 				d := time.Since(t0)
@@ -165,6 +170,9 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 				}
 				if len(w.lat) < per {
 					w.lat = append(w.lat, d)
+					if l.Rate > 0 {
+						w.sent = append(w.sent, time.Since(sent))
+					}
 				}
 			}
 		})
@@ -172,8 +180,9 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	wg.Wait()
 	var r Result
 	r.Elapsed = time.Since(start)
-	var all []time.Duration
+	var all, sent []time.Duration
 	for _, w := range ws {
+		sent = append(sent, w.sent...)
 		r.Requests += w.n
 		r.Errors += w.errs
 		r.Bytes += w.bytes
@@ -184,6 +193,8 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	}
 	slices.Sort(all)
 	r.P50, r.P90, r.P99 = Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99)
+	slices.Sort(sent)
+	r.SentP50, r.SentP99 = Percentile(sent, 0.50), Percentile(sent, 0.99)
 	return r, nil
 }
 
