@@ -102,9 +102,9 @@ func CheckLoopback(raw string) error {
 // worker is one connection's share of a run.
 type worker struct {
 	lat, sent []time.Duration
-	n, errs  int
-	bytes    int64
-	firstErr string
+	n, errs   int
+	bytes     int64
+	firstErr  string
 }
 
 // Run sends the load and returns what it measured; ctx ends it early.
