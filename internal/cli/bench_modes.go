@@ -105,8 +105,16 @@ func (b *benchRun) submit(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		before, err := loadtest.ReadDBCounters(ctx, b.st)
+		if err != nil {
+			return err
+		}
 		loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 		res, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: b.duration, Build: cm.Build, Check: cm.Check}.Run(ctx)
+		if err != nil {
+			return err
+		}
+		after, err := loadtest.ReadDBCounters(ctx, b.st)
 		if err != nil {
 			return err
 		}
@@ -120,6 +128,7 @@ func (b *benchRun) submit(ctx context.Context) error {
 			return err
 		}
 		fmt.Fprintf(b.out, "  stored: %s (of %d answered, %d errors)\n", loadtest.FormatStates(tally), res.Requests, res.Errors)
+		fmt.Fprintf(b.out, "  database work per comment (with the jobs run by then): %s\n", after.PerRequest(before, res.Requests))
 		if res.FirstError != "" {
 			fmt.Fprintf(b.out, "  first error: %s\n", res.FirstError)
 		}

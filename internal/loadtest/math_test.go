@@ -165,3 +165,20 @@ func TestFormatStates(t *testing.T) {
 		}
 	}
 }
+
+func TestDBCountersPerRequest(t *testing.T) {
+	before := DBCounters{Commits: 100, Inserted: 50, Updated: 10, Returned: 1000}
+	for _, tt := range []struct {
+		after DBCounters
+		n     int
+		want  string
+	}{
+		{DBCounters{Commits: 130, Inserted: 80, Updated: 25, Returned: 4000}, 10, "3.0 commits, 3.0 rows inserted, 1.5 updated, 300 read"},
+		{before, 5, "0.0 commits, 0.0 rows inserted, 0.0 updated, 0 read"},
+		{DBCounters{Commits: 200}, 0, "-"},
+	} {
+		if got := tt.after.PerRequest(before, tt.n); got != tt.want {
+			t.Errorf("PerRequest(n=%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

@@ -135,3 +135,35 @@ func (c Comments) Tally(ctx context.Context, st *store.Store) (map[string]int, e
 	}
 	return out, rows.Err()
 }
+
+// DBCounters are PostgreSQL's cumulative counts for the database
+// (pg_stat_database), read before and after a load to tell what one
+// request cost the database.
+type DBCounters struct {
+	Commits, Inserted, Updated, Returned int64
+}
+
+// ReadDBCounters reads the counters, after a second's pause: backends
+// publish their statistics at most once a second.
+func ReadDBCounters(ctx context.Context, st *store.Store) (DBCounters, error) {
+	select {
+	case <-ctx.Done():
+		return DBCounters{}, ctx.Err()
+	case <-time.After(1100 * time.Millisecond):
+	}
+	var c DBCounters
+	_, _ = st.Pool.Exec(ctx, `SELECT pg_stat_clear_snapshot()`)
+	err := st.Pool.QueryRow(ctx, `SELECT xact_commit, tup_inserted, tup_updated, tup_returned
+		FROM pg_stat_database WHERE datname = current_database()`).Scan(&c.Commits, &c.Inserted, &c.Updated, &c.Returned)
+	return c, err
+}
+
+// PerRequest prints what each of n requests cost between before and c.
+func (c DBCounters) PerRequest(before DBCounters, n int) string {
+	if n <= 0 {
+		return "-"
+	}
+	f := func(a, b int64) float64 { return float64(a-b) / float64(n) }
+	return fmt.Sprintf("%.1f commits, %.1f rows inserted, %.1f updated, %.0f read", f(c.Commits, before.Commits),
+		f(c.Inserted, before.Inserted), f(c.Updated, before.Updated), f(c.Returned, before.Returned))
+}
