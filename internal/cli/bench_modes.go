@@ -64,9 +64,9 @@ func (b *benchRun) postID(ctx context.Context, slug string) (int64, error) {
 }
 
 // comments returns a comment load on the busy post with a token old
-// enough for the too-fast rule, and fresh client addresses for n
-// requests.
-func (b *benchRun) comments(ctx context.Context, n int) (loadtest.Comments, error) {
+// enough for the too-fast rule, starting at the next unused client
+// address; the caller moves b.clients past what the run used.
+func (b *benchRun) comments(ctx context.Context) (loadtest.Comments, error) {
 	id, err := b.postID(ctx, loadtest.BusySlug)
 	if err != nil {
 		return loadtest.Comments{}, err
@@ -81,7 +81,6 @@ func (b *benchRun) comments(ctx context.Context, n int) (loadtest.Comments, erro
 	case <-time.After(loadtest.FormAge):
 	}
 	c := loadtest.Comments{Base: b.srv.base, PostID: id, Token: tok, Run: b.runID + "c" + strconv.Itoa(b.clients), Offset: b.clients}
-	b.clients += n
 	return c, nil
 }
 
@@ -100,8 +99,7 @@ func (b *benchRun) submit(ctx context.Context) error {
 			return err
 		}
 		fmt.Fprintf(b.out, "%-28s %-7s %5d %9.0f tx/s   latency avg %s  failed %d\n", "INSERT one row", "pgbench", c, pg.TPS, loadtest.FormatDuration(pg.Latency), pg.Failed)
-		// Generous: at most 20,000 a second for the run.
-		cm, err := b.comments(ctx, 20_000*int(b.duration/time.Second+1))
+		cm, err := b.comments(ctx)
 		if err != nil {
 			return err
 		}
@@ -114,6 +112,7 @@ func (b *benchRun) submit(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		b.clients += res.Requests + c // and those cut off by the end of the run
 		after, err := loadtest.ReadDBCounters(ctx, b.st)
 		if err != nil {
 			return err
@@ -149,7 +148,7 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 	}
 	src.Target = b.srv.base + "/posts/" + loadtest.BusySlug
 	fmt.Fprintf(b.out, "\n%d pingbacks from %d source sites (127.1.x.y:%d) vs %d comment submissions, %d connections; %s\n", n, n, src.Port, n, c, machineLoad())
-	cm, err := b.comments(ctx, n)
+	cm, err := b.comments(ctx)
 	if err != nil {
 		return err
 	}
@@ -158,6 +157,7 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 	if err != nil {
 		return err
 	}
+	b.clients += cres.Requests + c
 	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  in %s  %s\n", fmt.Sprintf("%d comments", n), "quire", c, cres, cres.Elapsed.Round(time.Millisecond), b.rss())
 	pings := loadtest.Pings{Base: b.srv.base, Sources: src, Offset: b.clients}
 	b.clients += n
