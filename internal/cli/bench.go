@@ -97,7 +97,7 @@ func bench(ctx context.Context, env Env) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	url := env.Getenv("DATABASE_URL")
+	url, pgData := env.Getenv("DATABASE_URL"), ""
 	if url == "" {
 		c, err := devpg.Start(ctx, filepath.Join(tmp, "postgres"), devpg.Options{Owner: true})
 		if err != nil {
@@ -107,7 +107,7 @@ func bench(ctx context.Context, env Env) error {
 		if err := c.CreateDatabase(ctx, "quire"); err != nil {
 			return err
 		}
-		url = c.URL("quire")
+		url, pgData = c.URL("quire"), filepath.Join(tmp, "postgres")
 		fmt.Fprintf(out, "database: embedded PostgreSQL under %s\n", tmp)
 	} else {
 		fmt.Fprintln(out, "database: DATABASE_URL (must be empty)")
@@ -158,7 +158,7 @@ func bench(ctx context.Context, env Env) error {
 		poolNote = "pool_max_conns=" + strconv.Itoa(*pool)
 	}
 	fmt.Fprintf(out, "server: quire serve, pid %d, %s, %s, %s; load generator: Go net/http, keep-alive, loopback\n", srv.cmd.Process.Pid, srv.base, poolNote, strings.Join(env2, " "))
-	b := &benchRun{out: out, st: st, srv: srv, dbURL: url, tmp: tmp, conns: conns, duration: *duration, pings: *pings,
+	b := &benchRun{out: out, st: st, srv: srv, dbURL: url, tmp: tmp, pgData: pgData, conns: conns, duration: *duration, pings: *pings,
 		runID: strconv.FormatInt(time.Now().Unix(), 36)}
 	if want["pages"] {
 		if err := benchPagesRun(ctx, b, paths, *runs, *gzip); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type benchRun struct {
 	st       *store.Store
 	srv      *benchServer
 	dbURL    string
+	pgData   string // the embedded PostgreSQL's data dir, "" for DATABASE_URL
 	tmp      string
 	conns    []int
 	duration time.Duration
@@ -108,7 +110,9 @@ func (b *benchRun) submit(ctx context.Context) error {
 			return err
 		}
 		loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
+		cpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
 		res, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: b.duration, Build: cm.Build, Check: cm.Check}.Run(ctx)
+		cpu1 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
 		if err != nil {
 			return err
 		}
@@ -128,6 +132,8 @@ func (b *benchRun) submit(ctx context.Context) error {
 		}
 		fmt.Fprintf(b.out, "  stored: %s (of %d answered, %d errors)\n", loadtest.FormatStates(tally), res.Requests, res.Errors)
 		fmt.Fprintf(b.out, "  database work per comment (with the jobs run by then): %s\n", after.PerRequest(before, res.Requests))
+		fmt.Fprintf(b.out, "  CPU per comment: %s; the machine has %s of CPU per comment at this rate\n",
+			cpu1.Per(cpu0, res.Requests), loadtest.FormatDuration(time.Duration(float64(runtime.NumCPU())*float64(time.Second)/max(res.RPS(), 1))))
 		if res.FirstError != "" {
 			fmt.Fprintf(b.out, "  first error: %s\n", res.FirstError)
 		}

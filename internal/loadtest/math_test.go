@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"net/netip"
+	"os"
 	"testing"
 	"time"
 )
@@ -180,5 +181,29 @@ func TestDBCountersPerRequest(t *testing.T) {
 		if got := tt.after.PerRequest(before, tt.n); got != tt.want {
 			t.Errorf("PerRequest(n=%d) = %q, want %q", tt.n, got, tt.want)
 		}
+	}
+}
+
+func TestCPU(t *testing.T) {
+	before := CPUTimes{Server: time.Second, Postgres: 2 * time.Second, Generator: 0}
+	after := CPUTimes{Server: 3 * time.Second, Postgres: 3 * time.Second, Generator: 500 * time.Millisecond}
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{
+		{1000, "server 2.00ms, PostgreSQL 1.00ms, load generator 500µs"},
+		{0, "-"},
+	} {
+		if got := after.Per(before, tt.n); got != tt.want {
+			t.Errorf("Per(n=%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+	// This process has used some CPU by now, and /proc/self is readable
+	// wherever the kit runs (Linux).
+	spin := time.Now()
+	for time.Since(spin) < 30*time.Millisecond {
+	}
+	if c := ReadCPU(os.Getpid(), ""); c.Generator <= 0 || c.Server <= 0 || c.Postgres != 0 {
+		t.Errorf("ReadCPU of this process: %+v", c)
 	}
 }
