@@ -7,7 +7,7 @@ GO      ?= go
 BIN     := bin/quire
 DATADIR ?= ./data
 
-.PHONY: run test build vet bench bench-go fmt clean deploy-check
+.PHONY: run test build vet bench bench-large bench-all bench-go fmt clean deploy-check
 
 run: build
 	@deploy/deps.sh postgres
@@ -49,13 +49,23 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1)
 
 # The benchmark kit (docs/BENCHMARKS.md): a generated blog on a fresh
-# embedded PostgreSQL (or an empty DATABASE_URL), each page loaded side by
-# side with its static baseline. BENCH_FLAGS=--large for 10k posts / 1M
-# comments. `make bench-go` runs the Go benchmarks of the hot paths.
+# embedded PostgreSQL (or an empty DATABASE_URL). `make bench`: each page
+# side by side with its static baseline, p99/p50 at half of peak, comment
+# submission vs pgbench, 1,000 pingbacks vs 1,000 comments (one run, ~3 min).
+# `make bench-large`: the busy and big posts uncached on the small dataset,
+# then on 10k posts / 1M comments (loading takes minutes). `make bench-go`
+# runs the Go benchmarks of the hot paths. BENCH_FLAGS adds flags.
 BENCH_FLAGS ?=
 bench: build
+	@deploy/deps.sh postgres pgbench
+	$(BIN) bench --modes pages,steady,submit,pingback $(BENCH_FLAGS)
+
+bench-large: build
 	@deploy/deps.sh postgres
-	$(BIN) bench $(BENCH_FLAGS)
+	$(BIN) bench --pages busy,big --conns 1,32 --server-env QUIRE_PAGE_CACHE_MB=0 $(BENCH_FLAGS)
+	$(BIN) bench --large --pages busy,big --conns 1,32 --server-env QUIRE_PAGE_CACHE_MB=0 $(BENCH_FLAGS)
+
+bench-all: bench bench-large
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/store/ ./internal/server/ ./internal/comment/ ./internal/moderation/

@@ -2,12 +2,17 @@
 # Installs what `make run` and `make test` need when it is missing:
 #   deploy/deps.sh postgres            the PostgreSQL server binaries
 #   deploy/deps.sh postgres chromium   … and Debian's chromium for browser tests
+#   deploy/deps.sh pgbench             pgbench, for `make bench` (Debian ships it in
+#                                      postgresql-NN, pulled in by postgresql)
 # As root with apt-get it installs them; otherwise it says what to install.
 set -euo pipefail
 
 have_pg() {
   command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && return 0
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null 2>&1
+}
+have_pgbench() {
+  command -v pgbench >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pgbench" >/dev/null 2>&1
 }
 have_chromium() {
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1
@@ -18,6 +23,7 @@ for want in "$@"; do
   case "$want" in
     postgres) have_pg || missing+=(postgresql) ;;
     chromium) have_chromium || missing+=(chromium) ;;
+    pgbench) have_pgbench || missing+=(postgresql) ;;
     *) echo "deps.sh: unknown dependency $want" >&2; exit 2 ;;
   esac
 done

@@ -48,6 +48,9 @@ func bench(ctx context.Context, env Env) error {
 	runs := fs.Int("runs", 1, "repeat each static/Quire pair this many times (figures of every run are printed)")
 	gzip := fs.Bool("gzip", false, "send Accept-Encoding: gzip (the baseline serves the same uncompressed bytes)")
 	serverBin := fs.String("server-bin", "", "run `quire serve` from this binary instead of this one (to measure an older build on the same data)")
+	modes := fs.String("modes", "pages", "what to measure, comma-separated: pages (each page vs its static baseline), steady (p99/p50 at half of peak on the first page), submit (comment form vs pgbench), pingback (pingback flood vs as many comments)")
+	pings := fs.Int("pings", 1000, "pingbacks (and source sites) in the pingback mode")
+	pool := fs.Int("server-pool", 0, "the server's pool_max_conns (0: pgx's default, max(4, cores))")
 	extraEnv := fs.String("server-env", "", "extra VAR=value settings for the server, comma-separated (e.g. QUIRE_PAGE_CACHE=off)")
 	if err := fs.Parse(env.Args); err != nil {
 		return err
@@ -68,6 +71,18 @@ func bench(ctx context.Context, env Env) error {
 		}
 		paths = append(paths, p)
 	}
+	want := map[string]bool{}
+	for m := range strings.SplitSeq(*modes, ",") {
+		switch m = strings.TrimSpace(m); m {
+		case "pages", "steady", "submit", "pingback":
+			want[m] = true
+		default:
+			return fmt.Errorf("--modes: unknown mode %q", m)
+		}
+	}
+	if *pings < 1 || *pings > loadtest.MaxSources {
+		return fmt.Errorf("--pings must be 1..%d", loadtest.MaxSources)
+	}
 	if *runs < 1 || *runs > 20 {
 		return errors.New("--runs must be 1..20")
 	}
@@ -82,7 +97,7 @@ func bench(ctx context.Context, env Env) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	url := env.Getenv("DATABASE_URL")
+	url, pgData := env.Getenv("DATABASE_URL"), ""
 	if url == "" {
 		c, err := devpg.Start(ctx, filepath.Join(tmp, "postgres"), devpg.Options{Owner: true})
 		if err != nil {
@@ -92,7 +107,7 @@ func bench(ctx context.Context, env Env) error {
 		if err := c.CreateDatabase(ctx, "quire"); err != nil {
 			return err
 		}
-		url = c.URL("quire")
+		url, pgData = c.URL("quire"), filepath.Join(tmp, "postgres")
 		fmt.Fprintf(out, "database: embedded PostgreSQL under %s\n", tmp)
 	} else {
 		fmt.Fprintln(out, "database: DATABASE_URL (must be empty)")
@@ -111,53 +126,59 @@ func bench(ctx context.Context, env Env) error {
 		return err
 	}
 
-	srv, err := startServer(ctx, *serverBin, url, tmp, *extraEnv)
+	// The bench plays the readers' proxy: the server believes the
+	// X-Forwarded-For it sends (each comment and ping from its own
+	// address in 198.18.0.0/15, so the per-address limits see many
+	// senders). The pingback sources listen on 127.1.x.y, which the
+	// server's fetcher may reach only because this run says so.
+	env2 := []string{"QUIRE_TRUSTED_PROXIES=127.0.0.1/32"}
+	var sources *loadtest.Sources
+	if want["pingback"] {
+		if sources, err = loadtest.StartSources(*pings, ""); err != nil {
+			return err
+		}
+		defer sources.Close()
+		env2 = append(env2, "QUIRE_FETCH_ALLOW_CIDRS="+loadtest.SourceNet.String(), "QUIRE_FETCH_ALLOW_PORTS="+strconv.Itoa(sources.Port))
+	}
+	serverURL := url
+	if *pool > 0 {
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		serverURL += sep + "pool_max_conns=" + strconv.Itoa(*pool)
+	}
+	srv, err := startServer(ctx, *serverBin, serverURL, tmp, env2, *extraEnv)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	fmt.Fprintf(out, "server: quire serve, pid %d, %s; load generator: Go net/http, keep-alive, loopback\n\n", srv.cmd.Process.Pid, srv.base)
-
-	header := http.Header{}
-	if *gzip {
-		header.Set("Accept-Encoding", "gzip")
+	poolNote := "default pool"
+	if *pool > 0 {
+		poolNote = "pool_max_conns=" + strconv.Itoa(*pool)
 	}
-	fmt.Fprintf(out, "%-28s %-7s %5s %s  %8s  %s\n", "page", "server", "conns", "   throughput and latency", "ratio", "peak RSS")
-	for _, path := range paths {
-		body, ctype, err := loadtest.Capture(ctx, srv.base+path, nil)
-		if err != nil {
+	fmt.Fprintf(out, "server: quire serve, pid %d, %s, %s, %s; load generator: Go net/http, keep-alive, loopback\n", srv.cmd.Process.Pid, srv.base, poolNote, strings.Join(env2, " "))
+	b := &benchRun{out: out, st: st, srv: srv, dbURL: url, tmp: tmp, pgData: pgData, conns: conns, duration: *duration, pings: *pings,
+		runID: strconv.FormatInt(time.Now().Unix(), 36)}
+	if want["pages"] {
+		if err := benchPagesRun(ctx, b, paths, *runs, *gzip); err != nil {
 			return err
 		}
-		static, err := loadtest.ServeStatic(body, ctype)
-		if err != nil {
+	}
+	if want["steady"] {
+		if err := b.steady(ctx, paths[0]); err != nil {
 			return err
 		}
-		label := fmt.Sprintf("%s (%d KB)", path, len(body)>>10)
-		for _, c := range conns {
-			for range *runs {
-				base, err := loadtest.Load{URL: static.URL, Conns: c, Duration: *duration, Header: header}.Run(ctx)
-				if err != nil {
-					static.Close()
-					return err
-				}
-				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s\n", label, "static", c, base, "1")
-				loadtest.ResetPeakRSS(srv.cmd.Process.Pid)
-				res, err := loadtest.Load{URL: srv.base + path, Conns: c, Duration: *duration, Header: header}.Run(ctx)
-				if err != nil {
-					static.Close()
-					return err
-				}
-				ratio := "-"
-				if base.RPS() > 0 {
-					ratio = fmt.Sprintf("%.1f%%", 100*res.RPS()/base.RPS())
-				}
-				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s  %d MB\n", label, "quire", c, res, ratio, loadtest.PeakRSS(srv.cmd.Process.Pid)>>20)
-				if res.FirstError != "" {
-					fmt.Fprintf(out, "  first error: %s\n", res.FirstError)
-				}
-			}
+	}
+	if want["submit"] {
+		if err := b.submit(ctx); err != nil {
+			return err
 		}
-		static.Close()
+	}
+	if want["pingback"] {
+		if err := b.pingbacks(ctx, sources); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -171,7 +192,7 @@ type benchServer struct {
 
 // startServer runs the serve command of exe (this binary if "") on a free loopback port
 // against url and waits for /healthz.
-func startServer(ctx context.Context, exe, url, tmp, extra string) (*benchServer, error) {
+func startServer(ctx context.Context, exe, url, tmp string, env []string, extra string) (*benchServer, error) {
 	if exe == "" {
 		var err error
 		if exe, err = os.Executable(); err != nil {
@@ -191,6 +212,7 @@ func startServer(ctx context.Context, exe, url, tmp, extra string) (*benchServer
 	cmd := exec.Command(exe, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "QUIRE_ADDR="+addr, "QUIRE_BASE_URL=http://"+addr,
 		"QUIRE_DATA_DIR="+filepath.Join(tmp, "serve"), "QUIRE_SEND_LINKBACKS=false", "QUIRE_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
 	for kv := range strings.SplitSeq(extra, ",") {
 		if kv = strings.TrimSpace(kv); kv != "" {
 			cmd.Env = append(cmd.Env, kv)

@@ -11,17 +11,31 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Load is one run of the load generator: Conns keep-alive connections each
-// sending GETs back to back for Duration. It only targets loopback
-// addresses and always stops by itself.
+// sending requests back to back (closed loop) or on a fixed schedule (open
+// loop, Rate) for Duration. It only targets loopback addresses and always
+// stops by itself.
 type Load struct {
 	URL      string
 	Conns    int
 	Duration time.Duration
 	Header   http.Header // sent with every request (e.g. Accept-Encoding)
+	// Requests, when > 0, ends the run after that many requests (Duration
+	// still bounds it).
+	Requests int
+	// Rate, when > 0, makes the run open-loop at that many requests per
+	// second (pacer); Conns then bounds the requests in flight.
+	Rate float64
+	// Build makes request seq (0, 1, …) when set; otherwise each request
+	// is a GET of URL. Its URL must be URL's host.
+	Build func(ctx context.Context, seq int) (*http.Request, error)
+	// Check judges an answer when set (the body is then read into memory,
+	// at most 1 MB); otherwise 2xx and 304 are success.
+	Check func(resp *http.Response, body []byte) error
 }
 
 // Limits of a run, so a typo cannot turn the kit into a flood or a long
@@ -35,11 +49,15 @@ const (
 // Result is what a run measured.
 type Result struct {
 	Requests      int
-	Errors        int // transport errors and non-2xx/304 answers
+	Errors        int // transport errors and answers Check refused (default: not 2xx/304)
 	Elapsed       time.Duration
 	Bytes         int64 // response bodies read
 	P50, P90, P99 time.Duration
 	FirstError    string
+	// Open loop only: p50 and p99 from when each request was actually
+	// sent, without the time it waited for a free connection or for the
+	// sender to be scheduled; P50/P99 above count from when it was due.
+	SentP50, SentP99 time.Duration
 }
 
 // RPS is requests (errors included) per second.
@@ -51,10 +69,12 @@ func (r Result) RPS() float64 {
 }
 
 func (r Result) String() string {
-	return fmt.Sprintf("%9.0f req/s  p50 %8s  p90 %8s  p99 %8s  errors %d", r.RPS(), fmtDur(r.P50), fmtDur(r.P90), fmtDur(r.P99), r.Errors)
+	return fmt.Sprintf("%9.0f req/s  p50 %8s  p90 %8s  p99 %8s  errors %d", r.RPS(), FormatDuration(r.P50), FormatDuration(r.P90), FormatDuration(r.P99), r.Errors)
 }
 
-func fmtDur(d time.Duration) string {
+// FormatDuration prints a latency with the precision that matters at its
+// size.
+func FormatDuration(d time.Duration) string {
 	switch {
 	case d < time.Millisecond:
 		return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond))
@@ -79,6 +99,14 @@ func CheckLoopback(raw string) error {
 	return nil
 }
 
+// worker is one connection's share of a run.
+type worker struct {
+	lat, sent []time.Duration
+	n, errs   int
+	bytes     int64
+	firstErr  string
+}
+
 // Run sends the load and returns what it measured; ctx ends it early.
 func (l Load) Run(ctx context.Context) (Result, error) {
 	if err := CheckLoopback(l.URL); err != nil {
@@ -90,6 +118,10 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	if l.Duration <= 0 || l.Duration > MaxDuration {
 		return Result{}, fmt.Errorf("duration must be in (0, %s]", MaxDuration)
 	}
+	if l.Rate < 0 || l.Requests < 0 {
+		return Result{}, errors.New("rate and requests must not be negative")
+	}
+	target, _ := url.Parse(l.URL)
 	tr := &http.Transport{MaxIdleConnsPerHost: l.Conns, MaxConnsPerHost: l.Conns, DisableCompression: true,
 		ResponseHeaderTimeout: 30 * time.Second}
 	defer tr.CloseIdleConnections()
@@ -97,45 +129,37 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	ctx, cancel := context.WithTimeout(ctx, l.Duration)
 	defer cancel()
-	type worker struct {
-		lat          []time.Duration
-		n, errs      int
-		bytes        int64
-		firstErr     string
-		untimedAfter int
-	}
 	ws := make([]worker, l.Conns)
 	per := maxSamples / l.Conns
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
+	pace := pacer{start: start, rate: l.Rate}
 	for i := range ws {
 		w := &ws[i]
 		w.lat = make([]time.Duration, 0, min(per, 4096))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for ctx.Err() == nil {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, l.URL, nil)
-				for k, v := range l.Header {
-					req.Header[k] = v
+				seq := int(next.Add(1) - 1)
+				if l.Requests > 0 && seq >= l.Requests {
+					return
 				}
 				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err == nil {
-					var n int64
-					n, err = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					w.bytes += n
-					if err == nil && resp.StatusCode >= 300 && resp.StatusCode != http.StatusNotModified {
-						err = fmt.Errorf("HTTP %d", resp.StatusCode)
+				sent := t0
+				if l.Rate > 0 {
+					if d := pace.wait(seq, t0); d > 0 {
+						select {
+						case <-ctx.Done():
+							return
+						case <-time.After(d):
+						}
 					}
+					t0, sent = pace.due(seq), time.Now() // open loop: latency from when it was due
 				}
+				err := l.one(ctx, client, target, seq, w)
 				d := time.Since(t0)
-				if ctx.Err() != nil && err != nil && errors.Is(err, context.DeadlineExceeded) {
+				if err != nil && ctx.Err() != nil && (errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "context")) {
 					return // cut off by the end of the run: not an error
-				}
-				if err != nil && ctx.Err() != nil && strings.Contains(err.Error(), "context") {
-					return
 				}
 				w.n++
 				if err != nil {
@@ -146,15 +170,19 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 				}
 				if len(w.lat) < per {
 					w.lat = append(w.lat, d)
+					if l.Rate > 0 {
+						w.sent = append(w.sent, time.Since(sent))
+					}
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	var r Result
 	r.Elapsed = time.Since(start)
-	var all []time.Duration
+	var all, sent []time.Duration
 	for _, w := range ws {
+		sent = append(sent, w.sent...)
 		r.Requests += w.n
 		r.Errors += w.errs
 		r.Bytes += w.bytes
@@ -164,13 +192,46 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 		all = append(all, w.lat...)
 	}
 	slices.Sort(all)
-	r.P50, r.P90, r.P99 = quantile(all, 0.50), quantile(all, 0.90), quantile(all, 0.99)
+	r.P50, r.P90, r.P99 = Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99)
+	slices.Sort(sent)
+	r.SentP50, r.SentP99 = Percentile(sent, 0.50), Percentile(sent, 0.99)
 	return r, nil
 }
 
-func quantile(sorted []time.Duration, q float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
+// one sends request seq and reads its answer.
+func (l Load) one(ctx context.Context, client *http.Client, target *url.URL, seq int, w *worker) error {
+	var req *http.Request
+	var err error
+	if l.Build != nil {
+		if req, err = l.Build(ctx, seq); err != nil {
+			return err
+		}
+		if req.URL.Host != target.Host {
+			return fmt.Errorf("request %d: host %q is not the load's %q", seq, req.URL.Host, target.Host)
+		}
+	} else if req, err = http.NewRequestWithContext(ctx, http.MethodGet, l.URL, nil); err != nil {
+		return err
 	}
-	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
+	for k, v := range l.Header {
+		req.Header[k] = v
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if l.Check != nil {
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		w.bytes += int64(len(body))
+		if err != nil {
+			return err
+		}
+		return l.Check(resp, body)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	w.bytes += n
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode != http.StatusNotModified {
+		err = fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return err
 }

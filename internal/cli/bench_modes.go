@@ -1,0 +1,279 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"quire/internal/fetch"
+	"quire/internal/jobs"
+	"quire/internal/loadtest"
+	"quire/internal/store"
+)
+
+// benchRun is what every mode of `quire bench` shares: the server child,
+// its database, the flags.
+type benchRun struct {
+	out      io.Writer
+	st       *store.Store
+	srv      *benchServer
+	dbURL    string
+	pgData   string // the embedded PostgreSQL's data dir, "" for DATABASE_URL
+	tmp      string
+	conns    []int
+	duration time.Duration
+	pings    int
+	runID    string // distinguishes the authors of this run's comments
+	clients  int    // next unused loadtest.ClientIP
+}
+
+// machineLoad is /proc/loadavg's three averages: the machine is shared,
+// so every figure is printed with the load it was taken under.
+func machineLoad() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "load unknown"
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 3 {
+		return "load unknown"
+	}
+	return "load " + strings.Join(f[:3], " ")
+}
+
+func (b *benchRun) rss() string {
+	return strconv.FormatInt(loadtest.PeakRSS(b.srv.cmd.Process.Pid)>>20, 10) + " MB"
+}
+
+// postID returns the id of the post with slug.
+func (b *benchRun) postID(ctx context.Context, slug string) (int64, error) {
+	ids, err := store.IDsBySlug(ctx, b.st.Pool)
+	if err != nil {
+		return 0, err
+	}
+	id, ok := ids[slug]
+	if !ok {
+		return 0, fmt.Errorf("no post %q in the dataset", slug)
+	}
+	return id, nil
+}
+
+// comments returns a comment load on the busy post with a token old
+// enough for the too-fast rule, starting at the next unused client
+// address; the caller moves b.clients past what the run used.
+func (b *benchRun) comments(ctx context.Context) (loadtest.Comments, error) {
+	id, err := b.postID(ctx, loadtest.BusySlug)
+	if err != nil {
+		return loadtest.Comments{}, err
+	}
+	tok, err := loadtest.FormToken(ctx, b.srv.base, id)
+	if err != nil {
+		return loadtest.Comments{}, err
+	}
+	select {
+	case <-ctx.Done():
+		return loadtest.Comments{}, ctx.Err()
+	case <-time.After(loadtest.FormAge):
+	}
+	c := loadtest.Comments{Base: b.srv.base, PostID: id, Token: tok, Run: b.runID + "c" + strconv.Itoa(b.clients), Offset: b.clients}
+	return c, nil
+}
+
+// submit measures comment submission against pgbench's one-row INSERT at
+// each concurrency: pgbench first (the server idle), then the same
+// number of connections posting the comment form for the same duration.
+func (b *benchRun) submit(ctx context.Context) error {
+	bin, err := loadtest.FindPgbench()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.out, "\ncomment submission (held guest comments, committed before the answer) vs %s one-row INSERT (-M prepared), same PostgreSQL; %s\n", pgbenchVersion(bin), machineLoad())
+	for _, c := range b.conns {
+		pg, err := loadtest.Pgbench{Bin: bin, URL: b.dbURL, Clients: c, Duration: b.duration}.Run(ctx, b.st, b.tmp)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(b.out, "%-28s %-7s %5d %9.0f tx/s   latency avg %s  failed %d\n", "INSERT one row", "pgbench", c, pg.TPS, loadtest.FormatDuration(pg.Latency), pg.Failed)
+		cm, err := b.comments(ctx)
+		if err != nil {
+			return err
+		}
+		before, err := loadtest.ReadDBCounters(ctx, b.st)
+		if err != nil {
+			return err
+		}
+		loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
+		cpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
+		res, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: b.duration, Build: cm.Build, Check: cm.Check}.Run(ctx)
+		cpu1 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
+		if err != nil {
+			return err
+		}
+		b.clients += res.Requests + c // and those cut off by the end of the run
+		after, err := loadtest.ReadDBCounters(ctx, b.st)
+		if err != nil {
+			return err
+		}
+		ratio := "-"
+		if pg.TPS > 0 {
+			ratio = fmt.Sprintf("%.1f%%", 100*res.RPS()/pg.TPS)
+		}
+		fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", "POST comment form", "quire", c, res, ratio, b.rss())
+		tally, err := cm.Tally(ctx, b.st)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(b.out, "  stored: %s (of %d answered, %d errors)\n", loadtest.FormatStates(tally), res.Requests, res.Errors)
+		fmt.Fprintf(b.out, "  database work per comment (with the jobs run by then): %s\n", after.PerRequest(before, res.Requests))
+		fmt.Fprintf(b.out, "  CPU per comment: %s; the machine has %s of CPU per comment at this rate\n",
+			cpu1.Per(cpu0, res.Requests), loadtest.FormatDuration(time.Duration(float64(runtime.NumCPU())*float64(time.Second)/max(res.RPS(), 1))))
+		if res.FirstError != "" {
+			fmt.Fprintf(b.out, "  first error: %s\n", res.FirstError)
+		}
+	}
+	return nil
+}
+
+// pingbacks sends b.pings pingback.ping calls, one from each source site,
+// and as many comment submissions, at the largest concurrency, and
+// compares the time each took; then it waits for the linkback queue to
+// verify every ping.
+func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
+	c := b.conns[len(b.conns)-1]
+	n := b.pings
+	id, err := b.postID(ctx, loadtest.BusySlug)
+	if err != nil {
+		return err
+	}
+	src.Target = b.srv.base + "/posts/" + loadtest.BusySlug
+	fmt.Fprintf(b.out, "\n%d pingbacks from %d source sites (127.1.x.y:%d) vs %d comment submissions, %d connections; %s\n", n, n, src.Port, n, c, machineLoad())
+	cm, err := b.comments(ctx)
+	if err != nil {
+		return err
+	}
+	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
+	cres, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: cm.Build, Check: cm.Check}.Run(ctx)
+	if err != nil {
+		return err
+	}
+	b.clients += cres.Requests + c
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  in %s  %s\n", fmt.Sprintf("%d comments", n), "quire", c, cres, cres.Elapsed.Round(time.Millisecond), b.rss())
+	pings := loadtest.Pings{Base: b.srv.base, Sources: src, Offset: b.clients}
+	b.clients += n
+	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
+	start := time.Now()
+	pres, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: pings.Build, Check: pings.Check}.Run(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  in %s  %s\n", fmt.Sprintf("%d pingback.ping", n), "quire", c, pres, pres.Elapsed.Round(time.Millisecond), b.rss())
+	if pres.FirstError != "" {
+		fmt.Fprintf(b.out, "  first error: %s\n", pres.FirstError)
+	}
+	states, _, err := loadtest.AwaitVerified(ctx, b.st, id, 5*time.Minute)
+	if err != nil {
+		return err
+	}
+	verified := time.Since(start)
+	fmt.Fprintf(b.out, "  pings accepted in %s, comments in %s: pings took %.2f× the comments' time\n",
+		pres.Elapsed.Round(time.Millisecond), cres.Elapsed.Round(time.Millisecond), pres.Elapsed.Seconds()/cres.Elapsed.Seconds())
+	fmt.Fprintf(b.out, "  verification: %s, all done %s after the first ping; bound: %d linkback workers per node (jobs.DefaultLinkbackWorkers), %d fetches per source host (fetch.DefaultPerHost); peak RSS %s\n",
+		loadtest.FormatStates(states), verified.Round(time.Millisecond), jobs.DefaultLinkbackWorkers, fetch.DefaultPerHost, b.rss())
+	return nil
+}
+
+// steady finds the page's peak throughput with a closed loop at the
+// largest concurrency, then loads it open-loop at half that rate and
+// compares p99 with p50.
+func (b *benchRun) steady(ctx context.Context, path string) error {
+	c := b.conns[len(b.conns)-1]
+	url := b.srv.base + path
+	fmt.Fprintf(b.out, "\n%s at half of peak throughput (open loop: latency counts from when each request was due); %s\n", path, machineLoad())
+	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
+	peak, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration}.Run(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", "peak (closed loop)", "quire", c, peak, "", b.rss())
+	rate := peak.RPS() / 2
+	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
+	half, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration, Rate: rate}.Run(ctx)
+	if err != nil {
+		return err
+	}
+	ratio := "-"
+	if half.P50 > 0 {
+		ratio = fmt.Sprintf("%.1f×", float64(half.P99)/float64(half.P50))
+	}
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", fmt.Sprintf("half: %.0f req/s asked", rate), "quire", c, half, "p99/p50 "+ratio, b.rss())
+	if half.SentP50 > 0 {
+		fmt.Fprintf(b.out, "  from when each was sent (without waiting to be sent): p50 %s, p99 %s, p99/p50 %.1f×\n",
+			loadtest.FormatDuration(half.SentP50), loadtest.FormatDuration(half.SentP99), float64(half.SentP99)/float64(half.SentP50))
+	}
+	return nil
+}
+
+// pgbenchVersion names the pgbench used, for the record.
+func pgbenchVersion(bin string) string {
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		return bin
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// benchPagesRun loads each page and its static baseline at each
+// concurrency, runs times.
+func benchPagesRun(ctx context.Context, b *benchRun, paths []string, runs int, gzip bool) error {
+	out, srv, conns, duration := b.out, b.srv, b.conns, b.duration
+	fmt.Fprintf(out, "\npages and their static baselines; %s\n", machineLoad())
+	header := http.Header{}
+	if gzip {
+		header.Set("Accept-Encoding", "gzip")
+	}
+	fmt.Fprintf(out, "%-28s %-7s %5s %s  %8s  %s\n", "page", "server", "conns", "   throughput and latency", "ratio", "peak RSS")
+	for _, path := range paths {
+		body, ctype, err := loadtest.Capture(ctx, srv.base+path, nil)
+		if err != nil {
+			return err
+		}
+		static, err := loadtest.ServeStatic(body, ctype)
+		if err != nil {
+			return err
+		}
+		label := fmt.Sprintf("%s (%d KB)", path, len(body)>>10)
+		for _, c := range conns {
+			for range runs {
+				base, err := loadtest.Load{URL: static.URL, Conns: c, Duration: duration, Header: header}.Run(ctx)
+				if err != nil {
+					static.Close()
+					return err
+				}
+				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s\n", label, "static", c, base, "1")
+				loadtest.ResetPeakRSS(srv.cmd.Process.Pid)
+				res, err := loadtest.Load{URL: srv.base + path, Conns: c, Duration: duration, Header: header}.Run(ctx)
+				if err != nil {
+					static.Close()
+					return err
+				}
+				ratio := "-"
+				if base.RPS() > 0 {
+					ratio = fmt.Sprintf("%.1f%%", 100*res.RPS()/base.RPS())
+				}
+				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s  %d MB\n", label, "quire", c, res, ratio, loadtest.PeakRSS(srv.cmd.Process.Pid)>>20)
+				if res.FirstError != "" {
+					fmt.Fprintf(out, "  first error: %s\n", res.FirstError)
+				}
+			}
+		}
+		static.Close()
+	}
+	return nil
+}
