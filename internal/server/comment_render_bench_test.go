@@ -1,6 +1,9 @@
 package server
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // BenchmarkPostPage200Cold is BenchmarkPostPage200 with the comment
 // fragment cache off: what a view costs when none of its threads is
@@ -34,4 +37,28 @@ func BenchmarkPostPage200Parallel(b *testing.B) {
 			getPage(b, srv, qc, p.Path())
 		}
 	})
+}
+
+// BenchmarkFragmentKey hashes the keys of a page of 50 threads (200
+// comments of about 600 bytes of HTML), as every view of a busy post does.
+func BenchmarkFragmentKey(b *testing.B) {
+	f := newCommentFrags(1 << 20)
+	body := strings.Repeat("<p>A comment of some length, with words.</p>", 14)
+	items := make([]commentItem, 50)
+	for i := range items {
+		it := commentItem{ID: int64(i), Name: "Maria Example", AuthorURL: "https://example.com/", Class: "comment", Initials: "ME", Hue: "hue-3",
+			BodyHTML: body, Ago: "3 hours ago", ISO: "2026-12-05T00:00:00Z", Exact: "5 December 2026, 00:00 UTC", ReplyURL: "/posts/busy?replyto=1#respond"}
+		for j := range 3 {
+			c := it
+			c.ID = int64(1000 + 3*i + j)
+			it.Children = append(it.Children, c)
+		}
+		items[i] = it
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range items {
+			f.key(1, &items[i])
+		}
+	}
 }
