@@ -209,13 +209,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if strings.HasPrefix(r.URL.Path, "/admin") && userFrom(r.Context()) != nil {
 		layout = "adminlayout"
 	}
-	b, err := s.tpl().RenderIn(layout, name, data)
+	t := s.tpl()
+	buf, err := t.renderBuf(layout, name, data)
 	if err != nil {
 		return err
 	}
+	defer t.release(buf)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	_, _ = w.Write(buf.Bytes())
 	return nil
 }
 

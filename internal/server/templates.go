@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,6 +22,11 @@ import (
 type Templates struct {
 	pages  map[string]*template.Template
 	static map[string]string // file name → content hash
+	// sizes is the length of each page's last rendering, so the next one
+	// starts in a buffer big enough for it (the keys are those of pages,
+	// fixed after loading).
+	sizes map[string]*atomic.Int64
+	bufs  sync.Pool // *bytes.Buffer, reused across renderings
 	// zone is how dates are shown: the blog's time zone and date format,
 	// swapped whole when the site settings are (re)loaded.
 	zone atomic.Pointer[dateStyle]
@@ -48,7 +54,7 @@ func (t *Templates) style() *dateStyle {
 
 // LoadTemplates parses templates/ from fsys and hashes static/ for cache-busting URLs.
 func LoadTemplates(fsys fs.FS) (*Templates, error) {
-	t := &Templates{pages: map[string]*template.Template{}, static: map[string]string{}}
+	t := &Templates{pages: map[string]*template.Template{}, static: map[string]string{}, sizes: map[string]*atomic.Int64{}}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -77,7 +83,9 @@ func LoadTemplates(fsys fs.FS) (*Templates, error) {
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", p, err)
 		}
-		t.pages[strings.TrimSuffix(path.Base(p), ".html")] = tp
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		t.pages[name] = tp
+		t.sizes[name] = new(atomic.Int64)
 	}
 	return t, nil
 }
@@ -91,15 +99,52 @@ func (t *Templates) Render(name string, data any) ([]byte, error) {
 // RenderIn executes page name inside layout: "layout" for the public
 // theme, "adminlayout" for signed-in /admin pages (layouts/admin.html).
 func (t *Templates) RenderIn(layout, name string, data any) ([]byte, error) {
+	buf, err := t.renderBuf(layout, name, data)
+	if err != nil {
+		return nil, err
+	}
+	defer t.release(buf)
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// maxPooledBuf is the largest rendering buffer kept for reuse: a page
+// bigger than this (a post with thousands of comments on one page) gets
+// its own, so one such page does not pin its size in the pool.
+const maxPooledBuf = 1 << 20
+
+// renderBuf executes page name inside layout into a pooled buffer, grown
+// up front to the length of the page's last rendering: a 140 KB post page
+// otherwise grows its buffer from empty by doubling on every request. The
+// caller writes the bytes out and then hands the buffer to release.
+func (t *Templates) renderBuf(layout, name string, data any) (*bytes.Buffer, error) {
 	tp, ok := t.pages[name]
 	if !ok {
 		return nil, fmt.Errorf("no template %q", name)
 	}
-	var buf bytes.Buffer
-	if err := tp.ExecuteTemplate(&buf, layout, data); err != nil {
+	buf, _ := t.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	size := t.sizes[name]
+	if n := int(size.Load()); n > buf.Cap() {
+		buf.Grow(n + n/8) // a little room: the next one may be longer
+	}
+	if err := tp.ExecuteTemplate(buf, layout, data); err != nil {
+		t.release(buf)
 		return nil, fmt.Errorf("rendering %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	size.Store(int64(buf.Len()))
+	return buf, nil
+}
+
+// release returns a buffer from renderBuf to the pool; its bytes must no
+// longer be used.
+func (t *Templates) release(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledBuf {
+		return
+	}
+	buf.Reset()
+	t.bufs.Put(buf)
 }
 
 // Names lists the page templates (for the test that executes them all).
