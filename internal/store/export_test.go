@@ -23,3 +23,6 @@ const (
 	PostCommentsSQL   = postCommentsSQL
 	NextScheduledSQL  = nextScheduledSQL
 )
+
+// Comment submission (comment.go).
+const CommentSignalsSQL = commentSignalsSQL

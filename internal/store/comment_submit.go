@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/post"
+)
+
+// commentPostCols is what the comment workflow needs of a post (whether it
+// is public, its comment policy, its address and title, its author): not
+// its body, byline or terms, which a busy post's every comment would
+// otherwise read and decode.
+const commentPostCols = `p.id, p.author_id, p.kind, p.title, p.slug, p.status, p.published_at, p.comment_policy,
+	p.created_at, p.updated_at`
+
+// scanCommentPost returns the post of a commentPostCols row; extra
+// receives the columns that follow them.
+func scanCommentPost(row pgx.Row, extra ...any) (*post.Post, error) {
+	p := &post.Post{}
+	var published *time.Time
+	dest := append([]any{&p.ID, &p.AuthorID, &p.Kind, &p.Title, &p.Slug, &p.Status, &published, &p.CommentPolicy,
+		&p.CreatedAt, &p.UpdatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, notFound(err)
+	}
+	if published != nil {
+		p.PublishedAt = *published
+	}
+	return p, nil
+}
+
+// CommentPost returns the post with id as a comment on it needs it: ID,
+// AuthorID, Kind, Title, Slug, Status, PublishedAt, CommentPolicy and the
+// times; no body, byline or terms. One primary-key probe. Returns
+// apperr.ErrNotFound.
+func CommentPost(ctx context.Context, db DB, id int64) (*post.Post, error) {
+	return scanCommentPost(db.QueryRow(ctx, `SELECT `+commentPostCols+` FROM posts p WHERE p.id = $1`, id))
+}
+
+// CommentWithPost returns comment id, whatever its status, with its post
+// as CommentPost reads it, in one statement (the comment job's read).
+// Returns apperr.ErrNotFound.
+func CommentWithPost(ctx context.Context, db DB, id int64) (*Comment, *post.Post, error) {
+	var r commentRow
+	p, err := scanCommentPost(db.QueryRow(ctx, `SELECT `+commentPostCols+`, `+commentCols+`
+		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = $1`, id),
+		&r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
+		&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
+		&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := r.comment()
+	return &c, p, nil
+}
