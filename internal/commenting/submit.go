@@ -92,38 +92,16 @@ func access(pol post.CommentPolicy, u *account.User) (closed, membersOnly bool) 
 // such public post), apperr.Forbidden (policy), apperr.Invalid with fields
 // author_name, author_email, author_url, body, parent_id.
 //
-// Everything it reads is read in that one transaction (the post too, only
-// the columns a comment needs: store.CommentPost), so a comment costs one
-// commit; the settings come from this node's cache. Result.Post is that
-// lean post: its address, title, status and policy, no body or terms.
+// The transaction makes one read before the INSERT (store.CommentSubmitRead:
+// the post's few columns a comment needs, the rules' counts, the new id),
+// so a comment costs one commit and five round trips; the settings come
+// from this node's cache. Result.Post is that lean post: its address,
+// title, status and policy, no body or terms.
 func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 	st, modRules, err := s.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var res *Result
-	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		p, err := store.CommentPost(ctx, tx, sub.PostID)
-		if errors.Is(err, apperr.ErrNotFound) || (err == nil && !p.Public(s.now())) {
-			return apperr.New(apperr.NotFound, "There is no such post.")
-		}
-		if err != nil {
-			return err
-		}
-		if err := policyErr(p.CommentsOpenAt(s.now(), st.CloseAfterDays), sub.User); err != nil {
-			return err
-		}
-		res, err = s.submit(ctx, tx, p, sub, st, modRules)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
-// submit validates, renders, decides and stores sub on p inside tx.
-func (s *Service) submit(ctx context.Context, tx pgx.Tx, p *post.Post, sub Submission, st Settings, modRules moderation.Settings) (*Result, error) {
 	d := sub.Draft
 	rules := comment.InputRules{EmailOptional: st.EmailOptional, MaxBodyRunes: st.MaxCommentChars}
 	if u := sub.User; u != nil {
@@ -132,25 +110,58 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, p *post.Post, sub Submi
 		d.AuthorName, d.AuthorEmail, d.AuthorURL = "", "", ""
 		rules.EmailOptional = true
 	}
-	if err := d.Validate(rules); err != nil {
-		return nil, fieldErrors(err)
-	}
-	if u := sub.User; u != nil {
+	// Validated before the read, which needs the cleaned address and body;
+	// reported after the post and its policy, as a form expects.
+	verr := d.Validate(rules)
+	if u := sub.User; u != nil && verr == nil {
 		d.AuthorName, d.AuthorEmail, d.AuthorURL = text.Clip(u.Name(), 100), u.Email, u.Website
 	}
+	email, body, ip := d.AuthorEmail, d.Body, ""
+	if verr != nil {
+		email, body = "", "" // maybe not even UTF-8; the counts will not be used
+	}
+	if sub.IP.IsValid() {
+		ip = sub.IP.Unmap().String()
+	}
+	var res *Result
+	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		r, err := store.CommentSubmitRead(ctx, tx, sub.PostID, email, ip, body, modRules.IPRate.Window, modRules.EmailRate.Window, 24*time.Hour)
+		if errors.Is(err, apperr.ErrNotFound) || (err == nil && !r.Post.Public(s.now())) {
+			return apperr.New(apperr.NotFound, "There is no such post.")
+		}
+		if err != nil {
+			return err
+		}
+		if err := policyErr(r.Post.CommentsOpenAt(s.now(), st.CloseAfterDays), sub.User); err != nil {
+			return err
+		}
+		if verr != nil {
+			return fieldErrors(verr)
+		}
+		res, err = s.submit(ctx, tx, sub, d, ip, r, st, modRules)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// submit renders, decides and stores the validated draft d of sub inside
+// tx, with what CommentSubmitRead read.
+func (s *Service) submit(ctx context.Context, tx pgx.Tx, sub Submission, d comment.Draft, ip string, r store.SubmitRead,
+	st Settings, modRules moderation.Settings) (*Result, error) {
+	p, sig := r.Post, r.Signals
 	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
 	if err != nil {
 		return nil, err
 	}
 	n := &store.NewComment{Comment: comment.Comment{
-		PostID: p.ID, Kind: comment.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail,
-		AuthorURL: d.AuthorURL, BodySource: d.Body, BodyHTML: html, UserAgent: text.Clip(sub.UserAgent, 500),
+		ID: r.ID, PostID: p.ID, Kind: comment.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail,
+		AuthorURL: d.AuthorURL, BodySource: d.Body, BodyHTML: html, UserAgent: text.Clip(sub.UserAgent, 500), IP: ip,
 	}, Notify: sub.Notify && d.AuthorEmail != ""}
 	if sub.User != nil {
 		n.AuthorUserID = sub.User.ID
-	}
-	if sub.IP.IsValid() {
-		n.IP = sub.IP.Unmap().String()
 	}
 	in := moderation.Input{
 		Kind: moderation.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail, AuthorURL: d.AuthorURL,
@@ -170,10 +181,6 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, p *post.Post, sub Submi
 		}
 		n.ParentID, n.Depth, n.ParentPath = comment.Attach(&parent.Comment, st.MaxDepth)
 	}
-	sig, err := store.CommentSignals(ctx, tx, p.ID, d.AuthorEmail, n.IP, d.Body, modRules.IPRate.Window, modRules.EmailRate.Window, 24*time.Hour)
-	if err != nil {
-		return nil, err
-	}
 	in.KnownAuthor, in.RecentFromIP, in.RecentFromEmail, in.Duplicate = sig.KnownAuthor, sig.RecentFromIP, sig.RecentFromEmail, sig.Duplicate
 	// A flood (ten times the limit) is refused outright rather than
 	// stored and held: the queue must stay usable.
@@ -184,7 +191,7 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, p *post.Post, sub Submi
 	}
 	v := moderation.Decide(modRules, in)
 	n.Status, n.Reasons = v.Action.Status(), v.Reasons
-	if err := store.CreateComment(ctx, tx, n); err != nil {
+	if err := store.InsertComment(ctx, tx, n); err != nil {
 		return nil, err
 	}
 	res := &Result{Comment: store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, Verdict: v, Post: p}

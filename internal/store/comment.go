@@ -111,6 +111,13 @@ func CreateComment(ctx context.Context, db DB, n *NewComment) error {
 	if err := db.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('comments', 'id'))`).Scan(&n.ID); err != nil {
 		return err
 	}
+	return InsertComment(ctx, db, n)
+}
+
+// InsertComment is CreateComment for an n whose ID was already taken from
+// the sequence (CommentSubmitRead takes it with the rules' reads, saving
+// a round trip); it fills Path and CreatedAt.
+func InsertComment(ctx context.Context, db DB, n *NewComment) error {
 	n.Path = comment.ChildPath(n.ParentPath, n.ID)
 	var parent *int64
 	if n.ParentID != 0 {
@@ -244,7 +251,10 @@ func CommentSignals(ctx context.Context, db DB, postID int64, email, ip, body st
 // check then grew with the thread. A dedicated (post_id, md5(body)) index
 // was tried instead: its random insertions cost a third of the INSERT's
 // throughput (pgbench, 32 clients: 3,500 against 5,000 a second).
-const commentSignalsSQL = `SELECT
+const commentSignalsSQL = `SELECT ` + commentSignalsCols
+
+// commentSignalsCols are the four Signals, in their order.
+const commentSignalsCols = `
 	$2 <> '' AND EXISTS (SELECT 1 FROM comments WHERE lower(author_email) = lower($2) AND status = 'approved'),
 	(SELECT count(*) FROM comments WHERE $3::inet IS NOT NULL AND ip = $3::inet AND created_at > now() - make_interval(secs => $5)),
 	(SELECT count(*) FROM comments WHERE $2 <> '' AND lower(author_email) = lower($2) AND created_at > now() - make_interval(secs => $6)),

@@ -56,3 +56,35 @@ func CommentWithPost(ctx context.Context, db DB, id int64) (*Comment, *post.Post
 	c := r.comment()
 	return &c, p, nil
 }
+
+// SubmitRead is everything a new comment's transaction reads before the
+// moderation rules decide: its post, the Signals, and the id the comment
+// will have.
+type SubmitRead struct {
+	Post    *post.Post // as CommentPost reads it
+	Signals Signals
+	ID      int64 // taken from the sequence, for InsertComment
+}
+
+// CommentSubmitRead reads, in one statement and one round trip, post
+// postID (CommentPost), the Signals of CommentSignals for a comment from
+// email and ip with body, and the next comment id. Returns
+// apperr.ErrNotFound when there is no such post.
+func CommentSubmitRead(ctx context.Context, db DB, postID int64, email, ip, body string, ipWindow, emailWindow, dupWindow time.Duration) (SubmitRead, error) {
+	var r SubmitRead
+	var ipArg *string
+	if ip != "" {
+		ipArg = &ip
+	}
+	p, err := scanCommentPost(db.QueryRow(ctx, commentSubmitSQL, postID, email, ipArg, body,
+		ipWindow.Seconds(), emailWindow.Seconds(), dupWindow.Seconds()),
+		&r.Signals.KnownAuthor, &r.Signals.RecentFromIP, &r.Signals.RecentFromEmail, &r.Signals.Duplicate, &r.ID)
+	r.Post = p
+	return r, err
+}
+
+// commentSubmitSQL is CommentSubmitRead's statement: the post by its
+// primary key, the signals' narrow ranges (commentSignalsCols), nextval.
+const commentSubmitSQL = `SELECT ` + commentPostCols + `,` + commentSignalsCols + `,
+	nextval(pg_get_serial_sequence('comments', 'id'))
+	FROM posts p WHERE p.id = $1`

@@ -25,4 +25,7 @@ const (
 )
 
 // Comment submission (comment.go).
-const CommentSignalsSQL = commentSignalsSQL
+const (
+	CommentSignalsSQL = commentSignalsSQL
+	CommentSubmitSQL  = commentSubmitSQL
+)
