@@ -32,16 +32,8 @@ func scanCommentPost(row pgx.Row, extra ...any) (*post.Post, error) {
 	return p, nil
 }
 
-// CommentPost returns the post with id as a comment on it needs it: ID,
-// AuthorID, Kind, Title, Slug, Status, PublishedAt, CommentPolicy and the
-// times; no body, byline or terms. One primary-key probe. Returns
-// apperr.ErrNotFound.
-func CommentPost(ctx context.Context, db DB, id int64) (*post.Post, error) {
-	return scanCommentPost(db.QueryRow(ctx, `SELECT `+commentPostCols+` FROM posts p WHERE p.id = $1`, id))
-}
-
 // CommentWithPost returns comment id, whatever its status, with its post
-// as CommentPost reads it, in one statement (the comment job's read).
+// (commentPostCols only), in one statement (the comment job's read).
 // Returns apperr.ErrNotFound.
 func CommentWithPost(ctx context.Context, db DB, id int64) (*Comment, *post.Post, error) {
 	var r commentRow
@@ -61,13 +53,13 @@ func CommentWithPost(ctx context.Context, db DB, id int64) (*Comment, *post.Post
 // moderation rules decide: its post, the Signals, and the id the comment
 // will have.
 type SubmitRead struct {
-	Post    *post.Post // as CommentPost reads it
+	Post    *post.Post // commentPostCols only: no body, byline or terms
 	Signals Signals
 	ID      int64 // taken from the sequence, for InsertComment
 }
 
 // CommentSubmitRead reads, in one statement and one round trip, post
-// postID (CommentPost), the Signals of CommentSignals for a comment from
+// postID (commentPostCols, by its primary key), the Signals of CommentSignals for a comment from
 // email and ip with body, and the next comment id. Returns
 // apperr.ErrNotFound when there is no such post.
 func CommentSubmitRead(ctx context.Context, db DB, postID int64, email, ip, body string, ipWindow, emailWindow, dupWindow time.Duration) (SubmitRead, error) {
