@@ -32,11 +32,9 @@ type commentMail struct {
 // apperr.ErrNotFound when the comment or its post is gone.
 func (s *Service) Notifications(ctx context.Context, a jobargs.CommentArgs) ([]mail.Message, error) {
 	db := s.Store.Pool
-	c, err := store.CommentByID(ctx, db, a.CommentID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := store.PostByID(ctx, db, c.PostID)
+	// One statement for the comment and what the mail says of its post
+	// (title, author): every comment runs this job.
+	c, p, err := store.CommentWithPost(ctx, db, a.CommentID)
 	if err != nil {
 		return nil, err
 	}

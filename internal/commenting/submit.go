@@ -64,6 +64,11 @@ func (s *Service) CheckPolicy(ctx context.Context, p *post.Post, u *account.User
 	if err != nil {
 		return err
 	}
+	return policyErr(pol, u)
+}
+
+// policyErr is CheckPolicy's answer for the policy pol in effect.
+func policyErr(pol post.CommentPolicy, u *account.User) error {
 	switch closed, membersOnly := access(pol, u); {
 	case closed:
 		return apperr.New(apperr.Forbidden, MsgClosed)
@@ -86,14 +91,13 @@ func access(pol post.CommentPolicy, u *account.User) (closed, membersOnly bool) 
 // stores the comment and enqueues its mail. Errors: apperr.NotFound (no
 // such public post), apperr.Forbidden (policy), apperr.Invalid with fields
 // author_name, author_email, author_url, body, parent_id.
+//
+// The transaction makes one read before the INSERT (store.CommentSubmitRead:
+// the post's few columns a comment needs, the rules' counts, the new id),
+// so a comment costs one commit and five round trips; the settings come
+// from this node's cache. Result.Post is that lean post: its address,
+// title, status and policy, no body or terms.
 func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
-	p, err := s.PublicPost(ctx, sub.PostID)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.CheckPolicy(ctx, p, sub.User); err != nil {
-		return nil, err
-	}
 	st, modRules, err := s.Settings(ctx)
 	if err != nil {
 		return nil, err
@@ -106,78 +110,101 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 		d.AuthorName, d.AuthorEmail, d.AuthorURL = "", "", ""
 		rules.EmailOptional = true
 	}
-	if err := d.Validate(rules); err != nil {
-		return nil, fieldErrors(err)
-	}
-	if u := sub.User; u != nil {
+	// Validated before the read, which needs the cleaned address and body;
+	// reported after the post and its policy, as a form expects.
+	verr := d.Validate(rules)
+	if u := sub.User; u != nil && verr == nil {
 		d.AuthorName, d.AuthorEmail, d.AuthorURL = text.Clip(u.Name(), 100), u.Email, u.Website
 	}
+	email, body, ip := d.AuthorEmail, d.Body, ""
+	if verr != nil {
+		email, body = "", "" // maybe not even UTF-8; the counts will not be used
+	}
+	if sub.IP.IsValid() {
+		ip = sub.IP.Unmap().String()
+	}
+	var res *Result
+	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		r, err := store.CommentSubmitRead(ctx, tx, sub.PostID, email, ip, body, modRules.IPRate.Window, modRules.EmailRate.Window, 24*time.Hour)
+		if errors.Is(err, apperr.ErrNotFound) || (err == nil && !r.Post.Public(s.now())) {
+			return apperr.New(apperr.NotFound, "There is no such post.")
+		}
+		if err != nil {
+			return err
+		}
+		if err := policyErr(r.Post.CommentsOpenAt(s.now(), st.CloseAfterDays), sub.User); err != nil {
+			return err
+		}
+		if verr != nil {
+			return fieldErrors(verr)
+		}
+		res, err = s.submit(ctx, tx, sub, d, ip, r, st, modRules)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// submit renders, decides and stores the validated draft d of sub inside
+// tx, with what CommentSubmitRead read.
+func (s *Service) submit(ctx context.Context, tx pgx.Tx, sub Submission, d comment.Draft, ip string, r store.SubmitRead,
+	st Settings, modRules moderation.Settings) (*Result, error) {
+	p, sig := r.Post, r.Signals
 	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
 	if err != nil {
 		return nil, err
 	}
 	n := &store.NewComment{Comment: comment.Comment{
-		PostID: p.ID, Kind: comment.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail,
-		AuthorURL: d.AuthorURL, BodySource: d.Body, BodyHTML: html, UserAgent: text.Clip(sub.UserAgent, 500),
+		ID: r.ID, PostID: p.ID, Kind: comment.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail,
+		AuthorURL: d.AuthorURL, BodySource: d.Body, BodyHTML: html, UserAgent: text.Clip(sub.UserAgent, 500), IP: ip,
 	}, Notify: sub.Notify && d.AuthorEmail != ""}
 	if sub.User != nil {
 		n.AuthorUserID = sub.User.ID
-	}
-	if sub.IP.IsValid() {
-		n.IP = sub.IP.Unmap().String()
 	}
 	in := moderation.Input{
 		Kind: moderation.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail, AuthorURL: d.AuthorURL,
 		IP: sub.IP, Text: d.Body, Links: render.Links(html), HoneypotFilled: sub.Honeypot, SinceForm: sub.SinceForm,
 		Member: sub.User != nil, Staff: isStaff(sub.User), MembersOnly: p.CommentPolicy == post.CommentsMembers,
 	}
-	var v moderation.Verdict
-	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		if d.ParentID != 0 {
-			parent, err := store.CommentByID(ctx, tx, d.ParentID)
-			if errors.Is(err, apperr.ErrNotFound) || (err == nil && (parent.PostID != p.ID || parent.Status != comment.StatusApproved)) {
-				return invalid(map[string]string{"parent_id": "The comment you are replying to is not on this post or is not shown."})
-			}
-			if err != nil {
-				return err
-			}
-			if parent.Kind.IsLinkback() {
-				return invalid(map[string]string{"parent_id": "Pingbacks and webmentions take no replies: reply on the page that links here."})
-			}
-			n.ParentID, n.Depth, n.ParentPath = comment.Attach(&parent.Comment, st.MaxDepth)
+	if d.ParentID != 0 {
+		parent, err := store.CommentByID(ctx, tx, d.ParentID)
+		if errors.Is(err, apperr.ErrNotFound) || (err == nil && (parent.PostID != p.ID || parent.Status != comment.StatusApproved)) {
+			return nil, invalid(map[string]string{"parent_id": "The comment you are replying to is not on this post or is not shown."})
 		}
-		sig, err := store.CommentSignals(ctx, tx, p.ID, d.AuthorEmail, n.IP, d.Body, modRules.IPRate.Window, modRules.EmailRate.Window, 24*time.Hour)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		in.KnownAuthor, in.RecentFromIP, in.RecentFromEmail, in.Duplicate = sig.KnownAuthor, sig.RecentFromIP, sig.RecentFromEmail, sig.Duplicate
-		// A flood (ten times the limit) is refused outright rather than
-		// stored and held: the queue must stay usable.
-		if !in.Staff && modRules.IPRate.On() && sig.RecentFromIP >= floodFactor*modRules.IPRate.Count {
-			e := apperr.New(apperr.TooMany, "You are sending comments too fast. Please wait a few minutes.")
-			e.RetryAfter = modRules.IPRate.Window
-			return e
+		if parent.Kind.IsLinkback() {
+			return nil, invalid(map[string]string{"parent_id": "Pingbacks and webmentions take no replies: reply on the page that links here."})
 		}
-		v = moderation.Decide(modRules, in)
-		n.Status, n.Reasons = v.Action.Status(), v.Reasons
-		if err := store.CreateComment(ctx, tx, n); err != nil {
-			return err
-		}
-		if n.Status == comment.StatusSpam {
-			return nil // nothing is ever sent for spam
-		}
-		if err := s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated}); err != nil {
-			return err
-		}
-		if n.Notify {
-			return s.optIn(ctx, tx, n)
-		}
-		return nil
-	})
-	if err != nil {
+		n.ParentID, n.Depth, n.ParentPath = comment.Attach(&parent.Comment, st.MaxDepth)
+	}
+	in.KnownAuthor, in.RecentFromIP, in.RecentFromEmail, in.Duplicate = sig.KnownAuthor, sig.RecentFromIP, sig.RecentFromEmail, sig.Duplicate
+	// A flood (ten times the limit) is refused outright rather than
+	// stored and held: the queue must stay usable.
+	if !in.Staff && modRules.IPRate.On() && sig.RecentFromIP >= floodFactor*modRules.IPRate.Count {
+		e := apperr.New(apperr.TooMany, "You are sending comments too fast. Please wait a few minutes.")
+		e.RetryAfter = modRules.IPRate.Window
+		return nil, e
+	}
+	v := moderation.Decide(modRules, in)
+	n.Status, n.Reasons = v.Action.Status(), v.Reasons
+	if err := store.InsertComment(ctx, tx, n); err != nil {
 		return nil, err
 	}
-	return &Result{Comment: store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, Verdict: v, Post: p}, nil
+	res := &Result{Comment: store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, Verdict: v, Post: p}
+	if n.Status == comment.StatusSpam {
+		return res, nil // nothing is ever sent for spam
+	}
+	if err := s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated}); err != nil {
+		return nil, err
+	}
+	if n.Notify {
+		return res, s.optIn(ctx, tx, n)
+	}
+	return res, nil
 }
 
 // optIn starts the double opt-in for an address that never confirmed.

@@ -120,7 +120,11 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		"comment's page":      mk(store.CommentPageSQL, bigPost, []string{"00000001a0.0000000300", "00000001a0"}),
 		"post comment feed":   mk(store.PostCommentsSQL, bigPost, 20),
 		"recent comments":     mk(store.RecentCommentsSQL, 0, 20),
-		"author by username":  mk(`SELECT id FROM users WHERE lower(username) = lower($1) AND NOT disabled`, "bob"),
+		"comment signals": mk(store.CommentSignalsSQL, bigPost, "reader@mail.invalid", "192.0.2.7", "<p>words</p>",
+			600.0, 600.0, 86400.0),
+		"comment submit read": mk(store.CommentSubmitSQL, bigPost, "reader@mail.invalid", "192.0.2.7", "<p>words</p>",
+			600.0, 600.0, 86400.0),
+		"author by username": mk(`SELECT id FROM users WHERE lower(username) = lower($1) AND NOT disabled`, "bob"),
 	}
 	// The thread's queries must start from the right index: an index scan
 	// of another one that filters by post would still grow with the table.
@@ -130,6 +134,10 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		"comment's page":      "comments_roots_idx",
 		"post comment feed":   "comments_post_recent_idx",
 		"recent comments":     "comments_recent_idx",
+		// The duplicate check must not walk the post's thread (6,000
+		// comments on post-77), whatever the planner thinks of it.
+		"comment signals":     "comments_email_idx",
+		"comment submit read": "comments_email_idx",
 	}
 	names := make([]string, 0, len(queries))
 	for name := range queries {
@@ -154,6 +162,9 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 				t.Errorf("%s: sequential scan of %s", name, n.Relation)
 			}
 		})
+		if strings.HasPrefix(name, "comment s") && (used["comments_post_status_idx"] || used["comments_thread_idx"]) {
+			t.Errorf("%s: scans the post's thread", name)
+		}
 		if want := wantIndex[name]; want != "" && !used[want] {
 			t.Errorf("%s: does not use %s", name, want)
 		}

@@ -23,3 +23,9 @@ const (
 	PostCommentsSQL   = postCommentsSQL
 	NextScheduledSQL  = nextScheduledSQL
 )
+
+// Comment submission (comment.go).
+const (
+	CommentSignalsSQL = commentSignalsSQL
+	CommentSubmitSQL  = commentSubmitSQL
+)

@@ -1,0 +1,50 @@
+package commenting_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"quire/internal/account"
+	"quire/internal/comment"
+	"quire/internal/commenting"
+	"quire/internal/post"
+	"quire/internal/render"
+	"quire/internal/store"
+	"quire/internal/store/storetest"
+)
+
+// BenchmarkSubmit is one guest comment through the whole workflow
+// (post, rules, the signals read, the INSERT, the commit), each from its
+// own address and e-mail as in `quire bench --modes submit`: every one is
+// held for first_comment. Jobs are dropped: their cost is the job's.
+func BenchmarkSubmit(b *testing.B) {
+	st := storetest.New(b)
+	ctx := context.Background()
+	u := &account.User{Username: "ann", Email: "ann@mail.invalid", Role: account.Author}
+	if err := store.CreateUser(ctx, st.Pool, u); err != nil {
+		b.Fatal(err)
+	}
+	p := &post.Post{AuthorID: u.ID, Title: "Busy", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
+	p.Normalize()
+	if err := store.CreatePost(ctx, st.Pool, nil, u.ID, p); err != nil {
+		b.Fatal(err)
+	}
+	svc := &commenting.Service{Store: st, Render: render.New(), Jobs: noJobs{}, Key: []byte("k")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		ip := netip.AddrFrom4([4]byte{198, 18, byte(i >> 8), byte(i)})
+		res, err := svc.Submit(ctx, commenting.Submission{PostID: p.ID, IP: ip, SinceForm: 4 * time.Second,
+			Draft: comment.Draft{AuthorName: "Reader", AuthorEmail: fmt.Sprintf("r%d@bench.invalid", i),
+				Body: fmt.Sprintf("Comment %d: a few words on the post, as readers write them.", i)}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Comment.Status != comment.StatusHeld {
+			b.Fatalf("comment %d: %s, want held", i, res.Comment.Status)
+		}
+	}
+}

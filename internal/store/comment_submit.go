@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/post"
+)
+
+// commentPostCols is what the comment workflow needs of a post (whether it
+// is public, its comment policy, its address and title, its author): not
+// its body, byline or terms, which a busy post's every comment would
+// otherwise read and decode.
+const commentPostCols = `p.id, p.author_id, p.kind, p.title, p.slug, p.status, p.published_at, p.comment_policy,
+	p.created_at, p.updated_at`
+
+// scanCommentPost returns the post of a commentPostCols row; extra
+// receives the columns that follow them.
+func scanCommentPost(row pgx.Row, extra ...any) (*post.Post, error) {
+	p := &post.Post{}
+	var published *time.Time
+	dest := append([]any{&p.ID, &p.AuthorID, &p.Kind, &p.Title, &p.Slug, &p.Status, &published, &p.CommentPolicy,
+		&p.CreatedAt, &p.UpdatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, notFound(err)
+	}
+	if published != nil {
+		p.PublishedAt = *published
+	}
+	return p, nil
+}
+
+// CommentWithPost returns comment id, whatever its status, with its post
+// (commentPostCols only), in one statement (the comment job's read).
+// Returns apperr.ErrNotFound.
+func CommentWithPost(ctx context.Context, db DB, id int64) (*Comment, *post.Post, error) {
+	var r commentRow
+	p, err := scanCommentPost(db.QueryRow(ctx, `SELECT `+commentPostCols+`, `+commentCols+`
+		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = $1`, id),
+		&r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
+		&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
+		&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := r.comment()
+	return &c, p, nil
+}
+
+// SubmitRead is everything a new comment's transaction reads before the
+// moderation rules decide: its post, the Signals, and the id the comment
+// will have.
+type SubmitRead struct {
+	Post    *post.Post // commentPostCols only: no body, byline or terms
+	Signals Signals
+	ID      int64 // taken from the sequence, for InsertComment
+}
+
+// CommentSubmitRead reads, in one statement and one round trip, post
+// postID (commentPostCols, by its primary key), the Signals of CommentSignals for a comment from
+// email and ip with body, and the next comment id. Returns
+// apperr.ErrNotFound when there is no such post.
+func CommentSubmitRead(ctx context.Context, db DB, postID int64, email, ip, body string, ipWindow, emailWindow, dupWindow time.Duration) (SubmitRead, error) {
+	var r SubmitRead
+	var ipArg *string
+	if ip != "" {
+		ipArg = &ip
+	}
+	p, err := scanCommentPost(db.QueryRow(ctx, commentSubmitSQL, postID, email, ipArg, body,
+		ipWindow.Seconds(), emailWindow.Seconds(), dupWindow.Seconds()),
+		&r.Signals.KnownAuthor, &r.Signals.RecentFromIP, &r.Signals.RecentFromEmail, &r.Signals.Duplicate, &r.ID)
+	r.Post = p
+	return r, err
+}
+
+// commentSubmitSQL is CommentSubmitRead's statement: the post by its
+// primary key, the signals' narrow ranges (commentSignalsCols), nextval.
+const commentSubmitSQL = `SELECT ` + commentPostCols + `,` + commentSignalsCols + `,
+	nextval(pg_get_serial_sequence('comments', 'id'))
+	FROM posts p WHERE p.id = $1`
