@@ -150,20 +150,7 @@ func (Pings) Check(resp *http.Response, body []byte) error {
 // (pending, verifying, then the outcome).
 func LinkbackStates(ctx context.Context, st *store.Store, postID int64) (map[string]int, error) {
 	rows, err := st.Pool.Query(ctx, `SELECT state, count(*) FROM linkbacks_in WHERE post_id = $1 GROUP BY state`, postID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return countsOf(rows, err)
 }
 
 // AwaitVerified polls until none of post's linkback requests is pending

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"quire/internal/store"
 )
 
@@ -120,20 +122,7 @@ func (c Comments) Tally(ctx context.Context, st *store.Store) (map[string]int, e
 		SELECT 'reason ' || (r->>'code'), count(*) FROM comments, jsonb_array_elements(reasons) r
 		WHERE post_id = $1 AND author_email LIKE $2 GROUP BY 1`,
 		c.PostID, "reader-"+c.Run+"-%@bench.invalid")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return countsOf(rows, err)
 }
 
 // DBCounters are PostgreSQL's cumulative counts for the database
@@ -166,4 +155,23 @@ func (c DBCounters) PerRequest(before DBCounters, n int) string {
 	f := func(a, b int64) float64 { return float64(a-b) / float64(n) }
 	return fmt.Sprintf("%.1f commits, %.1f rows inserted, %.1f updated, %.0f read", f(c.Commits, before.Commits),
 		f(c.Inserted, before.Inserted), f(c.Updated, before.Updated), f(c.Returned, before.Returned))
+}
+
+// countsOf reads (label, count) rows into a map: the kit's tallies of what
+// a run stored, by state or reason.
+func countsOf(rows pgx.Rows, err error) (map[string]int, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
 }
