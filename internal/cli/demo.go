@@ -9,7 +9,9 @@ import (
 	"quire/internal/account"
 	"quire/internal/app"
 	"quire/internal/apperr"
+	"quire/internal/media/library"
 	"quire/internal/post"
+	"quire/internal/publishing"
 	"quire/web"
 )
 
@@ -61,7 +63,7 @@ func loadDemo(ctx context.Context, svc *app.Services, now time.Time) (users, pos
 	if _, err := svc.Admin.NameBlog(ctx, "The Quire Quarterly", "Three writers, one notebook"); err != nil {
 		return 0, 0, err
 	}
-	ids := map[string]int64{}
+	authors := map[string]*account.User{}
 	for _, a := range demoAuthors {
 		u, err := svc.Accounts.UserByLogin(ctx, a.Username)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -75,7 +77,7 @@ func loadDemo(ctx context.Context, svc *app.Services, now time.Time) (users, pos
 		} else if err != nil {
 			return users, posts, err
 		}
-		ids[a.Username] = u.ID
+		authors[a.Username] = u
 	}
 	for _, d := range demoPosts {
 		_, err := svc.Publishing.BySlug(ctx, post.KindPost, post.Slugify(d.Title))
@@ -86,7 +88,7 @@ func loadDemo(ctx context.Context, svc *app.Services, now time.Time) (users, pos
 			return users, posts, err
 		}
 		p := &post.Post{
-			AuthorID: ids[d.Author], Title: d.Title, BodySource: d.Body, Format: post.Markdown,
+			AuthorID: authors[d.Author].ID, Title: d.Title, BodySource: d.Body, Format: post.Markdown,
 			Status: d.Status, Tags: post.ParseTerms(post.Tag, d.Tags), Categories: post.ParseTerms(post.Category, d.Categories),
 		}
 		if d.Status != post.Draft {
@@ -95,7 +97,18 @@ func loadDemo(ctx context.Context, svc *app.Services, now time.Time) (users, pos
 		if err := svc.Publishing.Prepare(p); err != nil {
 			return users, posts, fmt.Errorf("demo post %q: %w", d.Title, err)
 		}
-		if err := svc.Publishing.Seed(ctx, p, nil); err != nil {
+		var x publishing.Extras
+		if d.Status != post.Draft {
+			// A cover drawn for the post, uploaded by its author like any
+			// image, so the front page and the feeds show featured images.
+			m, err := svc.Media.Upload(ctx, authors[d.Author], &library.Form{Filename: post.Slugify(d.Title) + ".png",
+				Data: demoCover(d.Title, d.Categories), Alt: "Abstract cover for “" + d.Title + "”"})
+			if err != nil {
+				return users, posts, fmt.Errorf("demo cover for %q: %w", d.Title, err)
+			}
+			x.Featured = &m.ID
+		}
+		if err := svc.Publishing.Seed(ctx, p, x); err != nil {
 			return users, posts, err
 		}
 		posts++

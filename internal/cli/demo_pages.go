@@ -10,6 +10,7 @@ import (
 	"quire/internal/app"
 	"quire/internal/apperr"
 	"quire/internal/post"
+	"quire/internal/publishing"
 )
 
 // demoPages are the demo blog's pages: an About page and a Contact page,
@@ -50,7 +51,7 @@ func loadDemoPages(ctx context.Context, svc *app.Services, out io.Writer) error 
 			return fmt.Errorf("demo page %q: %w", d.Title, err)
 		}
 		st := post.PageSettings{InNav: true, NavOrder: d.NavOrder, Template: d.Template}
-		if err := svc.Publishing.Seed(ctx, p, &st); err != nil {
+		if err := svc.Publishing.Seed(ctx, p, publishing.Extras{Page: &st}); err != nil {
 			return err
 		}
 		added++

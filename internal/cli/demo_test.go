@@ -1,6 +1,11 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
+	"image/png"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,13 +25,55 @@ func TestDemo(t *testing.T) {
 	if !ok || len(pw) != 19 || strings.Count(pw, "-") != 3 || !strings.Contains(r.stdout, "┌") {
 		t.Fatalf("no boxed admin password printed: %q", r.stdout)
 	}
+	covers := mediaFiles(t, dir)
+	if covers == 0 {
+		t.Fatal("the demo's published posts have no cover images in the media library")
+	}
 	r = run(t, dir, "", "demo")
+	if n := mediaFiles(t, dir); n != covers {
+		t.Errorf("a second demo run stored %d media files, want the first run's %d", n, covers)
+	}
 	if r.code != 0 || !strings.Contains(r.stdout, "0 authors, 0 posts and 0 responses added") || strings.Contains(r.stdout, pw) ||
 		!strings.Contains(r.stdout, "demo blog: sign in at http://localhost:8080/signin") {
 		t.Fatalf("second demo: %+v", r)
 	}
 	if r := run(t, dir, "", "user", "list"); !strings.Contains(r.stdout, "admin") {
 		t.Fatalf("no admin listed: %+v", r)
+	}
+}
+
+// mediaFiles counts the files the media library stored under dir.
+func mediaFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(filepath.Join(dir, "media"), func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestDemoCover: a demo cover is a 1200×675 PNG, the same for the same
+// title (a rerun draws it again identically) and different for another.
+func TestDemoCover(t *testing.T) {
+	a, b, c := demoCover("Small interfaces", "Software"), demoCover("Small interfaces", "Software"), demoCover("Sourdough, week one", "Kitchen")
+	img, err := png.Decode(bytes.NewReader(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := img.Bounds().Size(); got.X != 1200 || got.Y != 675 {
+		t.Errorf("cover is %v, want 1200×675", got)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("the same title drew two different covers")
+	}
+	if bytes.Equal(a, c) {
+		t.Error("two posts drew the same cover")
 	}
 }
 
