@@ -25,7 +25,8 @@ func TestCachesSeeChangesAfterForget(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	var loaded []string
-	svc := reading.New(reading.Deps{Store: st, SiteLoaded: func(s site.Settings) { loaded = append(loaded, s.Title) }})
+	svc := reading.New(reading.Deps{Store: st})
+	svc.OnSiteLoaded(func(s site.Settings) { loaded = append(loaded, s.Title) })
 
 	before, err := svc.Site(ctx)
 	if err != nil {
@@ -45,7 +46,7 @@ func TestCachesSeeChangesAfterForget(t *testing.T) {
 		t.Fatalf("site title after ForgetSite = %q, want the new one", got.Title)
 	}
 	if want := []string{before.Title, "Renamed by another node"}; len(loaded) != 2 || loaded[0] != want[0] || loaded[1] != want[1] {
-		t.Fatalf("SiteLoaded saw %q, want %q (once per load, not per read)", loaded, want)
+		t.Fatalf("OnSiteLoaded saw %q, want %q (once per load, not per read)", loaded, want)
 	}
 
 	if nav, err := svc.Nav(ctx); err != nil || len(nav) != 0 {

@@ -26,9 +26,6 @@ type Deps struct {
 	// MediaURL is the address of a stored file by name; it fills the site's
 	// logo and favicon URLs. nil leaves them empty.
 	MediaURL func(name string) string
-	// SiteLoaded is told each freshly loaded site settings value (the
-	// templates take the blog's date style from it); nil: nobody.
-	SiteLoaded func(site.Settings)
 }
 
 // Service reads for public pages. Build one per process with New and share
@@ -53,9 +50,6 @@ const cacheTTL = 10 * time.Second
 // New returns the Service for d.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, replica: d.Replica, now: d.Now, mediaURL: d.MediaURL}
-	if d.SiteLoaded != nil {
-		s.loaded.Store(&d.SiteLoaded)
-	}
 	if s.now == nil {
 		s.now = time.Now
 	}
