@@ -251,14 +251,21 @@ func benchPagesRun(ctx context.Context, b *benchRun, paths []string, runs int, g
 		label := fmt.Sprintf("%s (%d KB)", path, len(body)>>10)
 		for _, c := range conns {
 			for range runs {
+				// CPU per request as well as throughput: on a shared
+				// machine the throughput swings with other work, the
+				// CPU a request costs much less.
+				s0 := loadtest.ReadCPU(os.Getpid(), "")
 				base, err := loadtest.Load{URL: static.URL, Conns: c, Duration: duration, Header: header}.Run(ctx)
 				if err != nil {
 					static.Close()
 					return err
 				}
+				s1 := loadtest.ReadCPU(os.Getpid(), "")
 				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s\n", label, "static", c, base, "1")
 				loadtest.ResetPeakRSS(srv.cmd.Process.Pid)
+				cpu0 := loadtest.ReadCPU(srv.cmd.Process.Pid, b.pgData)
 				res, err := loadtest.Load{URL: srv.base + path, Conns: c, Duration: duration, Header: header}.Run(ctx)
+				cpu1 := loadtest.ReadCPU(srv.cmd.Process.Pid, b.pgData)
 				if err != nil {
 					static.Close()
 					return err
@@ -271,6 +278,8 @@ func benchPagesRun(ctx context.Context, b *benchRun, paths []string, runs int, g
 				if res.FirstError != "" {
 					fmt.Fprintf(out, "  first error: %s\n", res.FirstError)
 				}
+				fmt.Fprintf(out, "  CPU per request: static %s (server and load generator, one process); quire: %s\n",
+					loadtest.FormatDuration((s1.Generator-s0.Generator)/time.Duration(max(base.Requests, 1))), cpu1.Per(cpu0, res.Requests))
 			}
 		}
 		static.Close()

@@ -14,7 +14,7 @@ import (
 // had before, its current slug in moved and no post. Errors:
 // apperr.ErrNotFound when neither exists.
 func (s *Service) bySlug(ctx context.Context, kind post.Kind, slug string) (p *post.Post, moved string, err error) {
-	p, err = store.PostBySlug(ctx, s.Reader(ctx), kind, slug)
+	p, err = store.PostToRead(ctx, s.Reader(ctx), kind, slug)
 	if errors.Is(err, apperr.ErrNotFound) {
 		if cur, err := store.SlugRedirect(ctx, s.Reader(ctx), kind, slug); err == nil {
 			return nil, cur, nil

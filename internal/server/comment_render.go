@@ -103,11 +103,16 @@ func (t *postThread) ItemsHTML() ([]template.HTML, error) {
 		return nil, nil
 	}
 	gen := t.frags.generation(t.tpl)
+	if t.hit != nil && t.hit.gen == gen {
+		return t.hit.html, nil // comment_section.go
+	}
 	out := make([]template.HTML, len(t.Items))
 	var buf strings.Builder
+	personal := false
 	for i := range t.Items {
 		it := &t.Items[i]
 		k, cacheable := t.frags.key(gen, it)
+		personal = personal || !cacheable
 		if cacheable {
 			if h, ok := t.frags.cache.Get(k); ok {
 				out[i] = template.HTML(h)
@@ -123,6 +128,22 @@ func (t *postThread) ItemsHTML() ([]template.HTML, error) {
 			t.frags.cache.Put(k, h)
 		}
 		out[i] = template.HTML(h)
+	}
+	if m := t.miss; m != nil && !personal {
+		// Kept as one string: the partial then writes it with one
+		// reflective call instead of one per thread.
+		n := 0
+		for _, h := range out {
+			n += len(h)
+		}
+		var all strings.Builder
+		all.Grow(n)
+		for _, h := range out {
+			all.WriteString(string(h))
+		}
+		t.sections.put(m, &commentSection{count: t.Count, page: t.Page, pages: t.Pages, items: t.Items,
+			created: m.created, gen: gen, html: []template.HTML{template.HTML(all.String())}})
+		t.miss = nil // the template may ask again: store once
 	}
 	return out, nil
 }

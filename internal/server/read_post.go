@@ -108,8 +108,10 @@ func (s *Server) postData(r *http.Request, p *post.Post) postPage {
 			FeedLink{"application/rss+xml", p.Author.Name() + " (RSS)", p.Author.Path() + "/feed.rss"})
 	}
 	pp.Glance = post.GlanceAt(p.BodyHTML)
-	if img := s.featuredImages(r.Context(), []int64{p.ID})[p.ID]; img != nil {
-		pp.Glance.Image = img // the social cards and JSON-LD use the featured image first
+	if p.FeaturedID != 0 {
+		if img := s.featuredImages(r.Context(), []int64{p.ID})[p.ID]; img != nil {
+			pp.Glance.Image = img // the social cards and JSON-LD use the featured image first
+		}
 	}
 	pp.TOC = post.Contents(p.BodyHTML)
 	s.socialCard(&pp)
