@@ -130,22 +130,39 @@ func (t *postThread) ItemsHTML() ([]template.HTML, error) {
 		out[i] = template.HTML(h)
 	}
 	if m := t.miss; m != nil && !personal {
-		// Kept as one string: the partial then writes it with one
-		// reflective call instead of one per thread.
-		n := 0
-		for _, h := range out {
-			n += len(h)
-		}
-		var all strings.Builder
-		all.Grow(n)
-		for _, h := range out {
-			all.WriteString(string(h))
-		}
 		t.sections.put(m, &commentSection{count: t.Count, page: t.Page, pages: t.Pages, items: t.Items,
-			created: m.created, gen: gen, html: []template.HTML{template.HTML(all.String())}})
+			created: m.created, gen: gen, html: chunked(out)})
 		t.miss = nil // the template may ask again: store once
 	}
 	return out, nil
+}
+
+// chunkBytes is the size the threads of a stored section are joined up
+// to: the partial writes each piece with one reflective call and one copy
+// through fmt's buffer, which fmt keeps for reuse only up to 64 KB, so a
+// busy page's list is a few pieces rather than two hundred threads or one
+// string that makes fmt allocate its length again on every view.
+const chunkBytes = 32 << 10
+
+// chunked joins threads into pieces of about chunkBytes (a longer thread
+// is a piece of its own), in order.
+func chunked(threads []template.HTML) []template.HTML {
+	var out []template.HTML
+	var b strings.Builder
+	for _, h := range threads {
+		if b.Len() > 0 && b.Len()+len(h) > chunkBytes {
+			out = append(out, template.HTML(b.String()))
+			b = strings.Builder{}
+		}
+		if b.Len() == 0 {
+			b.Grow(max(chunkBytes, len(h)))
+		}
+		b.WriteString(string(h))
+	}
+	if b.Len() > 0 {
+		out = append(out, template.HTML(b.String()))
+	}
+	return out
 }
 
 // key hashes everything the "comment" template reads of it and its

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -61,14 +63,17 @@ func TestCommentSectionsFollowChangesAcrossNodes(t *testing.T) {
 			t.Fatalf("%s: the cached list differs (%d bytes, want %d)", what, len(got), len(want))
 		}
 	}
-	same("first view")
-	if n := b.Srv.sections.stores.Load(); n != 1 {
-		t.Fatalf("%d sections stored, want 1", n)
+	// The seeding's own notices reach B's bus a moment later and may
+	// drop the first stored list: views until one is served from the cache.
+	fromCache := func(what string) {
+		t.Helper()
+		within(t, 5*time.Second, what, func() bool {
+			h := b.Srv.sections.hits.Load()
+			same(what)
+			return b.Srv.sections.hits.Load() > h
+		})
 	}
-	same("second view")
-	if n := b.Srv.sections.hits.Load(); n != 1 {
-		t.Fatalf("%d section hits, want 1", n)
-	}
+	fromCache("a view from the section cache")
 	shows := func(what, words string, present bool) {
 		t.Helper()
 		within(t, 5*time.Second, what, func() bool {
@@ -115,16 +120,13 @@ func TestCommentSectionsFollowChangesAcrossNodes(t *testing.T) {
 	}
 	shows("comments closed: no reply links", "?replyto=", false)
 
-	// A day later every "23 hours ago" reads "1 day ago": the stored
-	// list is not served with yesterday's words.
-	hits := b.Srv.sections.hits.Load()
-	same("before the clock moves")
+	// A day later every "23 hours ago" reads "2 days ago": once the list
+	// is served from the cache, move the clock; the list served next is
+	// node C's of that moment, not the stored one, and is stored anew.
+	fromCache("before the clock moves")
 	clock.Add(int64(36 * time.Hour))
 	same("a day and a half later")
-	same("and again")
-	if got := b.Srv.sections.hits.Load() - hits; got != 2 {
-		t.Errorf("%d hits over three views (the second rebuilt), want 2", got)
-	}
+	fromCache("stored again with the new words")
 }
 
 // TestCommentSectionsKeepNothingPersonal: a guest's page with their own
@@ -151,15 +153,37 @@ func TestCommentSectionsKeepNothingPersonal(t *testing.T) {
 		t.Fatalf("%d sections stored from the writer's pages", n)
 	}
 	stranger := e.Client()
-	for range 2 {
+	within(t, 5*time.Second, "a stranger's view from the section cache", func() bool {
+		h := e.Srv.sections.hits.Load()
 		if got := body(t, e.Get(stranger, p.Path())); strings.Contains(got, editLink) || !strings.Contains(got, "Mine to edit.") {
 			t.Fatal("a stranger's page is wrong")
 		}
-	}
-	if n, h := e.Srv.sections.stores.Load()-stored, e.Srv.sections.hits.Load(); n != 1 || h != 1 {
-		t.Fatalf("stranger: %d stored, %d hits; want 1 and 1", n, h)
-	}
+		return e.Srv.sections.hits.Load() > h
+	})
 	if got := body(t, e.Get(guestC, p.Path())); !strings.Contains(got, editLink) {
 		t.Fatal("the writer was served the stranger's list")
+	}
+}
+
+// TestChunked: the pieces join to the threads, in order, none longer than
+// chunkBytes unless it is one thread.
+func TestChunked(t *testing.T) {
+	long := template.HTML(strings.Repeat("x", chunkBytes+10))
+	for _, threads := range [][]template.HTML{nil, {"a"}, {"a", "b", "c"}, {long}, {"a", long, "b"},
+		slices.Repeat([]template.HTML{template.HTML(strings.Repeat("y", 700))}, 200)} {
+		got := chunked(threads)
+		var all, want strings.Builder
+		for _, h := range got {
+			all.WriteString(string(h))
+			if len(h) > chunkBytes && !slices.Contains(threads, h) {
+				t.Errorf("a piece of %d bytes", len(h))
+			}
+		}
+		for _, h := range threads {
+			want.WriteString(string(h))
+		}
+		if all.String() != want.String() {
+			t.Errorf("%d threads: the pieces do not join to them", len(threads))
+		}
 	}
 }
