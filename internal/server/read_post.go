@@ -40,7 +40,7 @@ func (pp postPage) Thread() *postThread {
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	slug := chi.URLParam(r, "slug")
-	p, moved, err := s.reading.Post(ctx, slug)
+	p, older, newer, moved, err := s.reading.PostPage(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -70,9 +70,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", "Comments on this post (Atom)", pp.Comments.FeedAtom},
 			FeedLink{"application/rss+xml", "Comments on this post (RSS)", pp.Comments.FeedRSS})
-		if pp.Older, pp.Newer, err = s.reading.Adjacent(ctx, p); err != nil {
-			return err
-		}
+		pp.Older, pp.Newer = older, newer
 		s.advertiseLinkbacks(w, &pp.Page) // Linkbacks: X-Pingback, Link rel=webmention
 		// renderPublic loads the look again; a theme swapped in between
 		// renders this one page's comments with the look before.

@@ -166,40 +166,6 @@ func statusStrings(ss []post.Status) []string {
 	return out
 }
 
-// adjacentSQL finds the public posts just older and just newer than a
-// position, with the columns a prev/next link needs: one round trip, each
-// half a one-row range of posts_public_idx. newer tells them apart.
-const adjacentSQL = `(SELECT false AS newer, p.id, p.title, p.slug, p.published_at FROM posts p
-	WHERE ` + publicWhere + ` AND (p.published_at, p.id) < ($1, $2)
-	ORDER BY p.published_at DESC, p.id DESC LIMIT 1)
-	UNION ALL
-	(SELECT true, p.id, p.title, p.slug, p.published_at FROM posts p
-	WHERE ` + publicWhere + ` AND (p.published_at, p.id) > ($1, $2)
-	ORDER BY p.published_at ASC, p.id ASC LIMIT 1)`
-
-// Adjacent returns the public posts just before (older) and after (newer)
-// p, each nil at the ends; only ID, Title, Slug and PublishedAt are filled.
-func Adjacent(ctx context.Context, db DB, p *post.Post) (older, newer *post.Post, err error) {
-	rows, err := db.Query(ctx, adjacentSQL, p.PublishedAt, p.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	var (
-		isNewer bool
-		q       post.Post
-	)
-	_, err = pgx.ForEachRow(rows, []any{&isNewer, &q.ID, &q.Title, &q.Slug, &q.PublishedAt}, func() error {
-		found := q
-		if isNewer {
-			newer = &found
-		} else {
-			older = &found
-		}
-		return nil
-	})
-	return older, newer, err
-}
-
 // MonthCount is a month (first instant, UTC) with its number of public posts.
 type MonthCount struct {
 	Month time.Time
