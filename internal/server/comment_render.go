@@ -74,27 +74,15 @@ func (f *commentFrags) generation(tpl *Templates) uint64 {
 	return f.last
 }
 
-// postThread is the comments partial's data on the post page: the view,
-// plus the list rendered through the fragment cache when the partial asks
-// for it (a theme's own partial that ranges over Items never does).
-type postThread struct {
-	*commentsView
-	frags *commentFrags // nil: render nothing ahead (theme check's sample data)
-	tpl   *Templates    // the look the page renders with
-}
-
-// ItemsHTML is the comment list of a plain commentsView: none, so the
-// partial executes the "comment" template for each item itself (pages,
-// theme check). The post page's postThread renders it ahead.
-func (v *commentsView) ItemsHTML() []template.HTML { return nil }
-
 // ItemsHTML renders the page's threads with the "comment" template of the
 // page's look, each one from the fragment cache when its inputs are the
-// same as when it was stored. Written in order, they are byte for byte
-// what {{range .Items}}{{template "comment" .}}{{end}} writes. They stay
-// separate: one string of the whole list would be copied once more, and
-// whole, through fmt's buffer by the template.
-func (t *postThread) ItemsHTML() ([]template.HTML, error) {
+// same as when it was stored (or the whole list from the section cache,
+// comment_section.go). Written in order, they are byte for byte what
+// {{range .Items}}{{template "comment" .}}{{end}} writes. Without a
+// fragment cache (static pages, theme check's sample data) it renders
+// nothing, and the partial executes the "comment" template for each item
+// itself; a theme's own partial that ranges over Items never asks.
+func (t *commentsView) ItemsHTML() ([]template.HTML, error) {
 	if t.frags == nil || t.tpl == nil || len(t.Items) == 0 {
 		return nil, nil
 	}

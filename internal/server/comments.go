@@ -38,6 +38,12 @@ type commentsView struct {
 	FeedAtom      string
 	FeedRSS       string
 
+	// Set by the post page: the list is rendered ahead through the
+	// caches (comment_render.go, comment_section.go). Fields rather than
+	// a wrapper embedding the view: text/template finds a promoted field
+	// by a breadth-first search that allocates, on every access.
+	frags    *commentFrags    // nil: the partial renders each item itself
+	tpl      *Templates       // the look the page renders with
 	hit      *commentSection  // the page came from the section cache
 	miss     *sectionMiss     // the page was read: store it once rendered
 	sections *commentSections // where to
@@ -100,7 +106,7 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 // threadPage fills v's counts, page and items with page n of p's thread:
 // from the section cache when it holds that page as this visitor sees it
 // (comment_section.go), else read, and then kept for the next reader
-// once its threads are rendered (postThread.ItemsHTML).
+// once its threads are rendered (commentsView.ItemsHTML).
 func (s *Server) threadPage(ctx context.Context, v *commentsView, p *post.Post, a commenting.Access, n int) error {
 	now := s.now()
 	key := sectionKey{post: p.ID, page: max(n, 0), perPage: a.Settings.PerPage, newestFirst: a.Settings.NewestFirst,

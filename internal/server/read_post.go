@@ -23,19 +23,11 @@ type postPage struct {
 	Glance       post.Glance       // reading time and lead image
 	TOC          []post.Heading    // the table of contents of a long post, or nil
 	JSONLD       map[string]any    // schema.org BlogPosting, written as JSON by html/template
-
-	frags *commentFrags // renders the comment list ahead (comment_render.go); nil: the partial does
-	tpl   *Templates    // the look this page renders with
 }
 
-// Thread is the comments partial's data: Comments, with the list of
-// threads rendered through the fragment cache (comment_render.go).
-func (pp postPage) Thread() *postThread {
-	if pp.Comments == nil {
-		return nil
-	}
-	return &postThread{commentsView: pp.Comments, frags: pp.frags, tpl: pp.tpl}
-}
+// Thread is the comments partial's data: Comments, whose list of threads
+// is rendered through the caches (comment_render.go).
+func (pp postPage) Thread() *commentsView { return pp.Comments }
 
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -74,7 +66,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 		s.advertiseLinkbacks(w, &pp.Page) // Linkbacks: X-Pingback, Link rel=webmention
 		// renderPublic loads the look again; a theme swapped in between
 		// renders this one page's comments with the look before.
-		pp.frags, pp.tpl = s.frags, s.tpl()
+		pp.Comments.frags, pp.Comments.tpl = s.frags, s.tpl()
 		return s.renderPublic(w, r, "post", pp)
 	}
 	pp.NoIndex = true
