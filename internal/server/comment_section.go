@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"quire/internal/comment"
 	"quire/internal/invalidate"
 	"quire/internal/pagecache"
@@ -78,22 +80,30 @@ func (s *Server) initCommentSections(bus *invalidate.Bus) {
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	s.sections = &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](sectionBytes, ttl), live: bus.Connected}
-	bus.Subscribe(s.sectionsInvalidated)
+	c := &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](sectionBytes, ttl), live: bus.Connected}
+	s.sections = c
+	bus.Subscribe(c.invalidated)
+	s.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "quire_comment_sections_hits_total",
+			Help: "Post pages whose comment list came whole from this node's section cache (no comment read)."},
+			func() float64 { return float64(c.hits.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "quire_comment_sections_stores_total",
+			Help: "Comment lists read, rendered and stored in the section cache."},
+			func() float64 { return float64(c.stores.Load()) }))
 }
 
-// sectionsInvalidated drops a post's sections when its thread changes, and
+// invalidated drops a post's sections when its thread changes, and
 // all of them on any other event: those are rare (a setting, a post, the
 // navigation, a reset after a lost listener), and a post's own change
 // may move what its key does not hold.
-func (s *Server) sectionsInvalidated(ev invalidate.Event) {
+func (c *commentSections) invalidated(ev invalidate.Event) {
 	if ev.Topic == topicThread {
 		if id, err := strconv.ParseInt(ev.Key, 10, 64); err == nil && id > 0 {
-			s.sections.cache.InvalidateThread(id)
+			c.cache.InvalidateThread(id)
 			return
 		}
 	}
-	s.sections.cache.InvalidateAll()
+	c.cache.InvalidateAll()
 }
 
 // begin returns what storing the section of key will need, taken before
