@@ -72,7 +72,7 @@ func BenchmarkFragmentKey(b *testing.B) {
 // left is the page around the comment list.
 func BenchmarkPostPage200Sections(b *testing.B) {
 	srv, st, qc := countingServer(b)
-	srv.sections = &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](sectionBytes, time.Hour),
+	srv.sections = &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](24<<20, time.Hour),
 		live: func() bool { return true }}
 	p, u := benchPost(b, st)
 	seedThread(b, st, p.ID, u.ID, 200)

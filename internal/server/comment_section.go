@@ -31,10 +31,6 @@ import (
 // own editable comment is on the page gets the page built afresh. Nothing
 // personal is stored: a page holding an editable comment is never put.
 
-// sectionBytes bounds the sections kept: their rendered threads and the
-// comment bodies their items hold, about a hundred busy posts' pages.
-const sectionBytes = 24 << 20
-
 // sectionKey names one page of one post's thread as one kind of visitor
 // sees it.
 type sectionKey struct {
@@ -71,16 +67,19 @@ type commentSections struct {
 	hits, stores atomic.Int64
 }
 
-// initCommentSections builds the cache when a bus can invalidate it.
+// initCommentSections builds the cache when configured and a bus can
+// invalidate it. Its size (QUIRE_COMMENT_CACHE_MB, 24 MB by default)
+// counts the rendered threads and the comment bodies the items hold:
+// about a hundred busy posts' pages.
 func (s *Server) initCommentSections(bus *invalidate.Bus) {
-	if bus == nil {
+	if bus == nil || s.cfg.PageCache.Sections == 0 {
 		return
 	}
 	ttl := s.cfg.PageCache.TTL
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	c := &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](sectionBytes, ttl), live: bus.Connected}
+	c := &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](s.cfg.PageCache.Sections, ttl), live: bus.Connected}
 	s.sections = c
 	bus.Subscribe(c.invalidated)
 	s.registry.MustRegister(

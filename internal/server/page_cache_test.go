@@ -46,7 +46,7 @@ func busNode(t *testing.T, dbURL string, pageCacheBytes uint64) *testEnv {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error",
-		PageCache: config.PageCache{MaxBytes: pageCacheBytes, TTL: time.Minute}}
+		PageCache: config.PageCache{MaxBytes: pageCacheBytes, TTL: time.Minute, Sections: 24 << 20}}
 	d := Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Bus: invalidate.New(st.Pool, nil)}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = d.Bus.Run(ctx) }()
