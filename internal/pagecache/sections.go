@@ -51,8 +51,8 @@ func NewSections[K comparable, V any](maxBytes uint64, ttl time.Duration) *Secti
 	})}
 }
 
-// Begin takes a ticket for post's thread before it is read.
-func (c *Sections[K, V]) Begin(post int64) SectionTicket {
+// Ticket takes a ticket for post's thread before it is read.
+func (c *Sections[K, V]) Ticket(post int64) SectionTicket {
 	return SectionTicket{post: post, all: c.all.Load(), gen: c.gen(post)}
 }
 

@@ -111,7 +111,7 @@ func (c *commentSections) begin(key sectionKey) *sectionMiss {
 	if c == nil {
 		return nil
 	}
-	return &sectionMiss{key: key, ticket: c.cache.Begin(key.post)}
+	return &sectionMiss{key: key, ticket: c.cache.Ticket(key.post)}
 }
 
 // get returns the section of key when it still shows what a fresh read
