@@ -11,6 +11,7 @@ import (
 	"quire/internal/comment"
 	"quire/internal/commenting"
 	"quire/internal/post"
+	"quire/internal/reading"
 )
 
 // commentsView is the data of the comments partial under a post.
@@ -116,6 +117,11 @@ func (s *Server) threadPage(ctx context.Context, v *commentsView, p *post.Post, 
 		return nil
 	}
 	miss := s.sections.begin(key) // before the read: a change during it keeps the result out
+	if miss != nil {
+		// What is kept until the thread's next change is read where that
+		// change is: a lagging replica would store the thread as it was.
+		ctx = reading.PrimaryOnly(ctx)
+	}
 	t, err := s.comments.ThreadAs(ctx, p, a, n)
 	if err != nil {
 		return err
