@@ -51,19 +51,22 @@ vet:
 # The benchmark kit (docs/BENCHMARKS.md): a generated blog on a fresh
 # embedded PostgreSQL (or an empty DATABASE_URL). `make bench`: each page
 # side by side with its static baseline, p99/p50 at half of peak, comment
-# submission vs pgbench, 1,000 pingbacks vs 1,000 comments (one run, ~3 min).
-# `make bench-large`: the busy and big posts uncached on the small dataset,
+# submission vs pgbench, 1,000 pingbacks vs 1,000 comments, then the busy
+# post again with the page cache off (~4 min).
+# `make bench-large`: the busy and big posts uncached (no page cache, no
+# comment-list cache: every view reads its page of the thread) on the small dataset,
 # then on 10k posts / 1M comments (loading takes minutes). `make bench-go`
 # runs the Go benchmarks of the hot paths. BENCH_FLAGS adds flags.
 BENCH_FLAGS ?=
 bench: build
 	@deploy/deps.sh postgres pgbench
 	$(BIN) bench --modes pages,steady,submit,pingback $(BENCH_FLAGS)
+	$(BIN) bench --pages busy --server-env QUIRE_PAGE_CACHE_MB=0 $(BENCH_FLAGS) # the busy post with the page cache off
 
 bench-large: build
 	@deploy/deps.sh postgres
-	$(BIN) bench --pages busy,big --conns 1,32 --server-env QUIRE_PAGE_CACHE_MB=0 $(BENCH_FLAGS)
-	$(BIN) bench --large --pages busy,big --conns 1,32 --server-env QUIRE_PAGE_CACHE_MB=0 $(BENCH_FLAGS)
+	$(BIN) bench --pages busy,big --conns 1,32 --server-env QUIRE_PAGE_CACHE_MB=0,QUIRE_COMMENT_CACHE_MB=0 $(BENCH_FLAGS)
+	$(BIN) bench --large --pages busy,big --conns 1,32 --server-env QUIRE_PAGE_CACHE_MB=0,QUIRE_COMMENT_CACHE_MB=0 $(BENCH_FLAGS)
 
 bench-all: bench bench-large
 

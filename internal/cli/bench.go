@@ -51,7 +51,7 @@ func bench(ctx context.Context, env Env) error {
 	modes := fs.String("modes", "pages", "what to measure, comma-separated: pages (each page vs its static baseline), steady (p99/p50 at half of peak on the first page), submit (comment form vs pgbench), pingback (pingback flood vs as many comments)")
 	pings := fs.Int("pings", 1000, "pingbacks (and source sites) in the pingback mode")
 	pool := fs.Int("server-pool", 0, "the server's pool_max_conns (0: pgx's default, max(4, cores))")
-	extraEnv := fs.String("server-env", "", "extra VAR=value settings for the server, comma-separated (e.g. QUIRE_PAGE_CACHE=off)")
+	extraEnv := fs.String("server-env", "", "extra VAR=value settings for the server, comma-separated (e.g. QUIRE_PAGE_CACHE_MB=0)")
 	if err := fs.Parse(env.Args); err != nil {
 		return err
 	}

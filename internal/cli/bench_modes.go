@@ -191,17 +191,34 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 
 // steady finds the page's peak throughput with a closed loop at the
 // largest concurrency, then loads it open-loop at half that rate and
-// compares p99 with p50.
+// compares p99 with p50: first as the other modes run (every process on
+// every core), then with the generator and the server on a core each
+// (pinning), which separates the server's own tail from the machine's.
 func (b *benchRun) steady(ctx context.Context, path string) error {
+	fmt.Fprintf(b.out, "\n%s at half of peak throughput (open loop: latency counts from when each request was due); %s\n", path, machineLoad())
+	if err := b.halfPeak(ctx, path, "quire"); err != nil {
+		return err
+	}
+	undo, err := pinning(b.srv.cmd.Process.Pid)
+	if err != nil {
+		fmt.Fprintf(b.out, "  not pinned: %v\n", err)
+		return nil
+	}
+	defer undo()
+	fmt.Fprintf(b.out, "the same with the load generator on CPU 0 and the server on CPU 1 (PostgreSQL on either); %s\n", machineLoad())
+	return b.halfPeak(ctx, path, "pinned")
+}
+
+// halfPeak is one round of steady, its rows labelled label.
+func (b *benchRun) halfPeak(ctx context.Context, path, label string) error {
 	c := b.conns[len(b.conns)-1]
 	url := b.srv.base + path
-	fmt.Fprintf(b.out, "\n%s at half of peak throughput (open loop: latency counts from when each request was due); %s\n", path, machineLoad())
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	peak, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration}.Run(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", "peak (closed loop)", "quire", c, peak, "", b.rss())
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", "peak (closed loop)", label, c, peak, "", b.rss())
 	rate := peak.RPS() / 2
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	half, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration, Rate: rate}.Run(ctx)
@@ -212,7 +229,7 @@ func (b *benchRun) steady(ctx context.Context, path string) error {
 	if half.P50 > 0 {
 		ratio = fmt.Sprintf("%.1f×", float64(half.P99)/float64(half.P50))
 	}
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", fmt.Sprintf("half: %.0f req/s asked", rate), "quire", c, half, "p99/p50 "+ratio, b.rss())
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", fmt.Sprintf("half: %.0f req/s asked", rate), label, c, half, "p99/p50 "+ratio, b.rss())
 	if half.SentP50 > 0 {
 		fmt.Fprintf(b.out, "  from when each was sent (without waiting to be sent): p50 %s, p99 %s, p99/p50 %.1f×\n",
 			loadtest.FormatDuration(half.SentP50), loadtest.FormatDuration(half.SentP99), float64(half.SentP99)/float64(half.SentP50))
@@ -251,14 +268,21 @@ func benchPagesRun(ctx context.Context, b *benchRun, paths []string, runs int, g
 		label := fmt.Sprintf("%s (%d KB)", path, len(body)>>10)
 		for _, c := range conns {
 			for range runs {
+				// CPU per request as well as throughput: on a shared
+				// machine the throughput swings with other work, the
+				// CPU a request costs much less.
+				s0 := loadtest.ReadCPU(os.Getpid(), "")
 				base, err := loadtest.Load{URL: static.URL, Conns: c, Duration: duration, Header: header}.Run(ctx)
 				if err != nil {
 					static.Close()
 					return err
 				}
+				s1 := loadtest.ReadCPU(os.Getpid(), "")
 				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s\n", label, "static", c, base, "1")
 				loadtest.ResetPeakRSS(srv.cmd.Process.Pid)
+				cpu0 := loadtest.ReadCPU(srv.cmd.Process.Pid, b.pgData)
 				res, err := loadtest.Load{URL: srv.base + path, Conns: c, Duration: duration, Header: header}.Run(ctx)
+				cpu1 := loadtest.ReadCPU(srv.cmd.Process.Pid, b.pgData)
 				if err != nil {
 					static.Close()
 					return err
@@ -271,6 +295,8 @@ func benchPagesRun(ctx context.Context, b *benchRun, paths []string, runs int, g
 				if res.FirstError != "" {
 					fmt.Fprintf(out, "  first error: %s\n", res.FirstError)
 				}
+				fmt.Fprintf(out, "  CPU per request: static %s (server and load generator, one process); quire: %s\n",
+					loadtest.FormatDuration((s1.Generator-s0.Generator)/time.Duration(max(base.Requests, 1))), cpu1.Per(cpu0, res.Requests))
 			}
 		}
 		static.Close()

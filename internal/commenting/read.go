@@ -27,23 +27,51 @@ type Thread struct {
 	Settings    Settings
 }
 
+// Access is what a page of p's thread shows besides its comments, for
+// visitor u: the settings that page it and whether u may comment. It
+// reads no comment (the settings come from this node's cache), so a
+// cache of rendered threads can be keyed by it before reading any.
+type Access struct {
+	Settings    Settings
+	Closed      bool // nobody may comment now
+	MembersOnly bool // only members may comment, and the visitor is not one
+}
+
+// ThreadAccess returns the Access of p's thread for u now.
+func (s *Service) ThreadAccess(ctx context.Context, p *post.Post, u *account.User) (Access, error) {
+	st, _, err := s.Settings(ctx)
+	if err != nil {
+		return Access{}, err
+	}
+	a := Access{Settings: st}
+	a.Closed, a.MembersOnly = access(p.CommentsOpenAt(s.now(), st.CloseAfterDays), u)
+	return a, nil
+}
+
 // Thread reads page n of p's approved thread as u sees it, from Reader:
 // the kept counts and one range of comments, never the whole thread.
 // With newest first, the page's roots come newest first.
 func (s *Service) Thread(ctx context.Context, p *post.Post, u *account.User, n int) (*Thread, error) {
-	st, _, err := s.Settings(ctx)
+	a, err := s.ThreadAccess(ctx, p, u)
 	if err != nil {
 		return nil, err
 	}
+	return s.ThreadAs(ctx, p, a, n)
+}
+
+// ThreadAs reads page n of p's approved thread under a, which
+// ThreadAccess returned for this visitor.
+func (s *Service) ThreadAs(ctx context.Context, p *post.Post, a Access, n int) (*Thread, error) {
+	st := a.Settings
 	tw, err := store.ThreadPageOf(ctx, s.reader(ctx), p.ID, n, st.PerPage, st.NewestFirst)
 	if err != nil {
 		return nil, err
 	}
-	t := &Thread{Roots: comment.BuildThread(tw.Comments), Count: tw.ThreadCounts.Comments, Page: tw.Page, Pages: tw.Pages, Settings: st}
+	t := &Thread{Roots: comment.BuildThread(tw.Comments), Count: tw.ThreadCounts.Comments, Page: tw.Page, Pages: tw.Pages,
+		Settings: st, Closed: a.Closed, MembersOnly: a.MembersOnly}
 	if st.NewestFirst {
 		slices.Reverse(t.Roots)
 	}
-	t.Closed, t.MembersOnly = access(p.CommentsOpenAt(s.now(), st.CloseAfterDays), u)
 	return t, nil
 }
 

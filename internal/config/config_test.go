@@ -19,6 +19,9 @@ func TestLoadDefaults(t *testing.T) {
 	if c.Secure() {
 		t.Error("http base URL must not make cookies Secure")
 	}
+	if c.PageCache.Sections != 24<<20 || c.PageCache.MaxBytes != 64<<20 {
+		t.Errorf("cache sizes %+v", c.PageCache)
+	}
 }
 
 func TestLoadPrecedenceAndErrors(t *testing.T) {
@@ -53,6 +56,8 @@ func TestLoadPrecedenceAndErrors(t *testing.T) {
 		{"QUIRE_FETCH_ALLOW_PORTS", "8080,70000"},
 		{"QUIRE_SMTP_URL", "http://mail"},
 		{"QUIRE_LOG_LEVEL", "loud"},
+		{"QUIRE_COMMENT_CACHE_MB", "-1"},
+		{"QUIRE_COMMENT_CACHE_MB", "lots"},
 	}
 	for _, tt := range tests {
 		_, _, err := Load("t", nil, env(map[string]string{tt.key: tt.val}), io.Discard)

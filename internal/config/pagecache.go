@@ -15,6 +15,10 @@ type PageCache struct {
 	// TTL (QUIRE_PAGE_CACHE_TTL): the longest an entry lives; pages say
 	// "5 minutes ago" and close comments by date, which no write announces.
 	TTL time.Duration
+	// Sections (QUIRE_COMMENT_CACHE_MB, in bytes): the memory the post
+	// pages' whole comment lists may take (server/comment_section.go),
+	// kept for every reader until their thread changes; 0 turns it off.
+	Sections uint64
 }
 
 // parsePageCache reads the PageCache settings.
@@ -30,5 +34,10 @@ func parsePageCache(c *Config, get func(string) string) []error {
 		errs = append(errs, fmt.Errorf("QUIRE_PAGE_CACHE_TTL: %q is not a duration from 1s to 24h (e.g. 1m)", get("QUIRE_PAGE_CACHE_TTL")))
 	}
 	c.PageCache.TTL = d
+	smb, err := strconv.ParseUint(get("QUIRE_COMMENT_CACHE_MB"), 10, 64)
+	if err != nil || smb > 16384 {
+		errs = append(errs, fmt.Errorf("QUIRE_COMMENT_CACHE_MB: %q is not a whole number of megabytes from 0 (off) to 16384", get("QUIRE_COMMENT_CACHE_MB")))
+	}
+	c.PageCache.Sections = smb << 20
 	return errs
 }

@@ -101,6 +101,7 @@ type Post struct {
 	CommentPolicy CommentPolicy
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	FeaturedID    int64 // the featured image's media id; 0: none (no query for it)
 	Tags          []Term
 	Categories    []Term
 	Author        Byline

@@ -14,7 +14,7 @@ import (
 // had before, its current slug in moved and no post. Errors:
 // apperr.ErrNotFound when neither exists.
 func (s *Service) bySlug(ctx context.Context, kind post.Kind, slug string) (p *post.Post, moved string, err error) {
-	p, err = store.PostBySlug(ctx, s.Reader(ctx), kind, slug)
+	p, err = store.PostToRead(ctx, s.Reader(ctx), kind, slug)
 	if errors.Is(err, apperr.ErrNotFound) {
 		if cur, err := store.SlugRedirect(ctx, s.Reader(ctx), kind, slug); err == nil {
 			return nil, cur, nil
@@ -24,17 +24,21 @@ func (s *Service) bySlug(ctx context.Context, kind post.Kind, slug string) (p *p
 	return p, "", err
 }
 
-// Post returns the post at slug whatever its status (the post page answers
-// a trashed one with 410 and checks who may read the rest), or its current
-// slug in moved when slug is a former one. Errors: apperr.ErrNotFound.
-func (s *Service) Post(ctx context.Context, slug string) (p *post.Post, moved string, err error) {
-	return s.bySlug(ctx, post.KindPost, slug)
-}
-
-// Adjacent returns the public posts just before (older) and after (newer)
-// p, each nil at the ends; only ID, Title, Slug and PublishedAt are filled.
-func (s *Service) Adjacent(ctx context.Context, p *post.Post) (older, newer *post.Post, err error) {
-	return store.Adjacent(ctx, s.Reader(ctx), p)
+// PostPage returns the post at slug whatever its status (the post page
+// answers a trashed one with 410 and checks who may read the rest), with
+// the public posts just older and newer for its prev/next links, in one
+// read; or its current slug in moved when slug is a former one. Errors:
+// apperr.ErrNotFound.
+func (s *Service) PostPage(ctx context.Context, slug string) (p, older, newer *post.Post, moved string, err error) {
+	db := s.Reader(ctx)
+	p, older, newer, err = store.ReadPost(ctx, db, slug)
+	if errors.Is(err, apperr.ErrNotFound) {
+		if cur, err := store.SlugRedirect(ctx, db, post.KindPost, slug); err == nil {
+			return nil, nil, nil, cur, nil
+		}
+		return nil, nil, nil, "", apperr.ErrNotFound
+	}
+	return p, older, newer, "", err
 }
 
 // Page returns the static page at slug that u (nil: nobody signed in) may

@@ -19,6 +19,13 @@ func AllowReplica(ctx context.Context) context.Context {
 	return context.WithValue(ctx, replicaKey{}, true)
 }
 
+// PrimaryOnly returns ctx marked so that Reader answers the primary
+// whatever the request may: what a per-node cache keeps until the next
+// change must not come from a replica that has not replayed that change.
+func PrimaryOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, replicaKey{}, false)
+}
+
 // Reader is the database a public page's reads use: the replica when ctx
 // allows it (AllowReplica) and the replica is usable, else the primary.
 func (s *Service) Reader(ctx context.Context) DB {

@@ -74,27 +74,15 @@ func (f *commentFrags) generation(tpl *Templates) uint64 {
 	return f.last
 }
 
-// postThread is the comments partial's data on the post page: the view,
-// plus the list rendered through the fragment cache when the partial asks
-// for it (a theme's own partial that ranges over Items never does).
-type postThread struct {
-	*commentsView
-	frags *commentFrags // nil: render nothing ahead (theme check's sample data)
-	tpl   *Templates    // the look the page renders with
-}
-
-// ItemsHTML is the comment list of a plain commentsView: none, so the
-// partial executes the "comment" template for each item itself (pages,
-// theme check). The post page's postThread renders it ahead.
-func (v *commentsView) ItemsHTML() []template.HTML { return nil }
-
 // ItemsHTML renders the page's threads with the "comment" template of the
 // page's look, each one from the fragment cache when its inputs are the
-// same as when it was stored. Written in order, they are byte for byte
-// what {{range .Items}}{{template "comment" .}}{{end}} writes. They stay
-// separate: one string of the whole list would be copied once more, and
-// whole, through fmt's buffer by the template.
-func (t *postThread) ItemsHTML() ([]template.HTML, error) {
+// same as when it was stored (or the whole list from the section cache,
+// comment_section.go). Written in order, they are byte for byte what
+// {{range .Items}}{{template "comment" .}}{{end}} writes. Without a
+// fragment cache (static pages, theme check's sample data) it renders
+// nothing, and the partial executes the "comment" template for each item
+// itself; a theme's own partial that ranges over Items never asks.
+func (t *commentsView) ItemsHTML() ([]template.HTML, error) {
 	if t.frags == nil || t.tpl == nil || len(t.Items) == 0 {
 		return nil, nil
 	}
@@ -103,11 +91,16 @@ func (t *postThread) ItemsHTML() ([]template.HTML, error) {
 		return nil, nil
 	}
 	gen := t.frags.generation(t.tpl)
+	if t.hit != nil && t.hit.gen == gen {
+		return t.hit.html, nil // comment_section.go
+	}
 	out := make([]template.HTML, len(t.Items))
 	var buf strings.Builder
+	personal := false
 	for i := range t.Items {
 		it := &t.Items[i]
 		k, cacheable := t.frags.key(gen, it)
+		personal = personal || !cacheable
 		if cacheable {
 			if h, ok := t.frags.cache.Get(k); ok {
 				out[i] = template.HTML(h)
@@ -124,7 +117,40 @@ func (t *postThread) ItemsHTML() ([]template.HTML, error) {
 		}
 		out[i] = template.HTML(h)
 	}
+	if m := t.miss; m != nil && !personal {
+		t.sections.put(m, &commentSection{count: t.Count, page: t.Page, pages: t.Pages, items: t.Items,
+			created: m.created, gen: gen, html: chunked(out)})
+		t.miss = nil // the template may ask again: store once
+	}
 	return out, nil
+}
+
+// chunkBytes is the size the threads of a stored section are joined up
+// to: the partial writes each piece with one reflective call and one copy
+// through fmt's buffer, which fmt keeps for reuse only up to 64 KB, so a
+// busy page's list is a few pieces rather than two hundred threads or one
+// string that makes fmt allocate its length again on every view.
+const chunkBytes = 32 << 10
+
+// chunked joins threads into pieces of about chunkBytes (a longer thread
+// is a piece of its own), in order.
+func chunked(threads []template.HTML) []template.HTML {
+	var out []template.HTML
+	var b strings.Builder
+	for _, h := range threads {
+		if b.Len() > 0 && b.Len()+len(h) > chunkBytes {
+			out = append(out, template.HTML(b.String()))
+			b = strings.Builder{}
+		}
+		if b.Len() == 0 {
+			b.Grow(max(chunkBytes, len(h)))
+		}
+		b.WriteString(string(h))
+	}
+	if b.Len() > 0 {
+		out = append(out, template.HTML(b.String()))
+	}
+	return out
 }
 
 // key hashes everything the "comment" template reads of it and its

@@ -3,6 +3,9 @@ package server
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"quire/internal/pagecache"
 )
 
 // BenchmarkPostPage200Cold is BenchmarkPostPage200 with the comment
@@ -60,5 +63,29 @@ func BenchmarkFragmentKey(b *testing.B) {
 		for i := range items {
 			f.key(1, &items[i])
 		}
+	}
+}
+
+// BenchmarkPostPage200Sections is BenchmarkPostPage200Parallel with the
+// section cache, as `quire serve` runs (its bus is replaced by a cache
+// that nothing invalidates: nothing changes during the loop). What is
+// left is the page around the comment list.
+func BenchmarkPostPage200Sections(b *testing.B) {
+	srv, st, qc := countingServer(b)
+	srv.sections = &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](24<<20, time.Hour),
+		live: func() bool { return true }}
+	p, u := benchPost(b, st)
+	seedThread(b, st, p.ID, u.ID, 200)
+	getPage(b, srv, qc, p.Path())
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			getPage(b, srv, qc, p.Path())
+		}
+	})
+	if srv.sections.hits.Load() == 0 {
+		b.Fatal("no page came from the section cache")
 	}
 }

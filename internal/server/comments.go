@@ -11,6 +11,7 @@ import (
 	"quire/internal/comment"
 	"quire/internal/commenting"
 	"quire/internal/post"
+	"quire/internal/reading"
 )
 
 // commentsView is the data of the comments partial under a post.
@@ -37,6 +38,16 @@ type commentsView struct {
 	MaxChars      string // the longest comment, "20,000" (characters)
 	FeedAtom      string
 	FeedRSS       string
+
+	// Set by the post page: the list is rendered ahead through the
+	// caches (comment_render.go, comment_section.go). Fields rather than
+	// a wrapper embedding the view: text/template finds a promoted field
+	// by a breadth-first search that allocates, on every access.
+	frags    *commentFrags    // nil: the partial renders each item itself
+	tpl      *Templates       // the look the page renders with
+	hit      *commentSection  // the page came from the section cache
+	miss     *sectionMiss     // the page was read: store it once rendered
+	sections *commentSections // where to
 }
 
 // commentsFor loads the page of p's approved thread the request asks for
@@ -47,16 +58,20 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("cpage"))
 	u := userFrom(ctx)
-	t, err := s.comments.Thread(ctx, p, u, page)
+	a, err := s.comments.ThreadAccess(ctx, p, u)
 	if err != nil {
 		return nil, err
 	}
-	st := t.Settings
+	st := a.Settings
 	v := &commentsView{
-		PostID: p.ID, PostPath: p.Path(), PostAuthorID: p.AuthorID, Count: t.Count, User: u,
+		PostID: p.ID, PostPath: p.Path(), PostAuthorID: p.AuthorID, User: u,
 		FeedAtom: p.Path() + "/comments.atom", FeedRSS: p.Path() + "/comments.rss",
 		SignInURL: "/signin?next=" + url.QueryEscape(p.Path()+"#respond"),
-		Page:      t.Page, Pages: t.Pages, Closed: t.Closed, MembersOnly: t.MembersOnly,
+		Closed:    a.Closed, MembersOnly: a.MembersOnly,
+	}
+	v.Editable = s.editableComments(r)
+	if err := s.threadPage(ctx, v, p, a, page); err != nil {
+		return nil, err
 	}
 	if v.Page > 1 {
 		v.PrevURL = p.Path() + "?cpage=" + strconv.Itoa(v.Page-1) + "#comments"
@@ -86,9 +101,43 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	if id, ok := s.verifyHeld(q.Get("unapproved"), q.Get("sig")); ok {
 		v.Held = s.comments.Held(ctx, p.ID, id)
 	}
-	v.Editable = s.editableComments(r)
-	v.Items = v.items(t.Roots, s.now())
 	return v, nil
+}
+
+// threadPage fills v's counts, page and items with page n of p's thread:
+// from the section cache when it holds that page as this visitor sees it
+// (comment_section.go), else read, and then kept for the next reader
+// once its threads are rendered (commentsView.ItemsHTML).
+func (s *Server) threadPage(ctx context.Context, v *commentsView, p *post.Post, a commenting.Access, n int) error {
+	now := s.now()
+	key := sectionKey{post: p.ID, page: max(n, 0), perPage: a.Settings.PerPage, newestFirst: a.Settings.NewestFirst,
+		closed: a.Closed, membersOnly: a.MembersOnly, path: v.PostPath, author: p.AuthorID}
+	if sec := s.sections.get(key, v.Editable, now); sec != nil {
+		v.Count, v.Page, v.Pages, v.Items, v.hit = sec.count, sec.page, sec.pages, sec.items, sec
+		return nil
+	}
+	miss := s.sections.begin(key) // before the read: a change during it keeps the result out
+	if miss != nil {
+		// What is kept until the thread's next change is read where that
+		// change is: a lagging replica would store the thread as it was.
+		ctx = reading.PrimaryOnly(ctx)
+	}
+	t, err := s.comments.ThreadAs(ctx, p, a, n)
+	if err != nil {
+		return err
+	}
+	v.Count, v.Page, v.Pages = t.Count, t.Page, t.Pages
+	v.Items = v.items(t.Roots, now)
+	if miss == nil || (key.page != t.Page && !(key.page == 0 && t.Page == 1)) || anyEditable(v.Items) {
+		return nil // another page than asked (clamped), or something personal on it
+	}
+	miss.created = createdTimes(t.Roots, make([]time.Time, 0, countNodes(t.Roots)))
+	if len(v.Items) == 0 {
+		s.sections.put(miss, &commentSection{count: v.Count, page: v.Page, pages: v.Pages})
+		return nil
+	}
+	v.miss, v.sections = miss, s.sections
+	return nil
 }
 
 // commentItem is one comment as the "comment" template shows it. Its

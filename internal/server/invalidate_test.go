@@ -31,7 +31,8 @@ func newNode(t *testing.T, dbURL string, withBus bool) *testEnv {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
-	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error"}
+	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error",
+		PageCache: config.PageCache{Sections: 24 << 20, TTL: time.Minute}} // the comment lists cached as by default
 	d := Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS}
 	done := make(chan struct{})
 	if withBus {

@@ -31,6 +31,13 @@ import (
 // database at dbURL: one node of several.
 func cacheNode(t *testing.T, dbURL string) *testEnv {
 	t.Helper()
+	return busNode(t, dbURL, 8<<20)
+}
+
+// busNode starts a server with its own bus and a page cache of
+// pageCacheBytes (0: none) on the database at dbURL.
+func busNode(t *testing.T, dbURL string, pageCacheBytes uint64) *testEnv {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	st, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -39,7 +46,7 @@ func cacheNode(t *testing.T, dbURL string) *testEnv {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error",
-		PageCache: config.PageCache{MaxBytes: 8 << 20, TTL: time.Minute}}
+		PageCache: config.PageCache{MaxBytes: pageCacheBytes, TTL: time.Minute, Sections: 24 << 20}}
 	d := Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Bus: invalidate.New(st.Pool, nil)}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = d.Bus.Run(ctx) }()

@@ -23,24 +23,16 @@ type postPage struct {
 	Glance       post.Glance       // reading time and lead image
 	TOC          []post.Heading    // the table of contents of a long post, or nil
 	JSONLD       map[string]any    // schema.org BlogPosting, written as JSON by html/template
-
-	frags *commentFrags // renders the comment list ahead (comment_render.go); nil: the partial does
-	tpl   *Templates    // the look this page renders with
 }
 
-// Thread is the comments partial's data: Comments, with the list of
-// threads rendered through the fragment cache (comment_render.go).
-func (pp postPage) Thread() *postThread {
-	if pp.Comments == nil {
-		return nil
-	}
-	return &postThread{commentsView: pp.Comments, frags: pp.frags, tpl: pp.tpl}
-}
+// Thread is the comments partial's data: Comments, whose list of threads
+// is rendered through the caches (comment_render.go).
+func (pp postPage) Thread() *commentsView { return pp.Comments }
 
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	slug := chi.URLParam(r, "slug")
-	p, moved, err := s.reading.Post(ctx, slug)
+	p, older, newer, moved, err := s.reading.PostPage(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -70,13 +62,11 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", "Comments on this post (Atom)", pp.Comments.FeedAtom},
 			FeedLink{"application/rss+xml", "Comments on this post (RSS)", pp.Comments.FeedRSS})
-		if pp.Older, pp.Newer, err = s.reading.Adjacent(ctx, p); err != nil {
-			return err
-		}
+		pp.Older, pp.Newer = older, newer
 		s.advertiseLinkbacks(w, &pp.Page) // Linkbacks: X-Pingback, Link rel=webmention
 		// renderPublic loads the look again; a theme swapped in between
 		// renders this one page's comments with the look before.
-		pp.frags, pp.tpl = s.frags, s.tpl()
+		pp.Comments.frags, pp.Comments.tpl = s.frags, s.tpl()
 		return s.renderPublic(w, r, "post", pp)
 	}
 	pp.NoIndex = true
@@ -108,8 +98,10 @@ func (s *Server) postData(r *http.Request, p *post.Post) postPage {
 			FeedLink{"application/rss+xml", p.Author.Name() + " (RSS)", p.Author.Path() + "/feed.rss"})
 	}
 	pp.Glance = post.GlanceAt(p.BodyHTML)
-	if img := s.featuredImages(r.Context(), []int64{p.ID})[p.ID]; img != nil {
-		pp.Glance.Image = img // the social cards and JSON-LD use the featured image first
+	if p.FeaturedID != 0 {
+		if img := s.featuredImages(r.Context(), []int64{p.ID})[p.ID]; img != nil {
+			pp.Glance.Image = img // the social cards and JSON-LD use the featured image first
+		}
 	}
 	pp.TOC = post.Contents(p.BodyHTML)
 	s.socialCard(&pp)

@@ -73,6 +73,7 @@ type Server struct {
 	pages    *pagecache.Cache // anonymous readers' pages; nil: off (page_cache.go)
 	lb       *linkbackLimits  // Linkbacks: limits of /xmlrpc and /webmention, shared with the workflow (linkback.go)
 	frags    *commentFrags    // the post page's rendered comment threads (comment_render.go)
+	sections *commentSections // the post page's comment lists, whole; nil without a bus (comment_section.go)
 
 	// The workflows (internal/app), one field each so handlers read as
 	// s.publishing.Trash(…).
@@ -127,6 +128,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.initPageCache(d.Bus)
 	s.initCommentRender()
+	s.initCommentSections(d.Bus)
 	s.initTheme()
 	s.handler = s.routes()
 	return s, nil

@@ -5,7 +5,7 @@ package store
 var ListSQL = listSQL
 
 const (
-	AdjacentSQL = adjacentSQL
+	ReadPostSQL = readPostSQL
 	MonthsSQL   = monthsSQL
 	SitemapSQL  = sitemapSQL
 	SearchSQL   = searchSQL

@@ -17,14 +17,24 @@ const postCols = `p.id, p.author_id, coalesce(p.editor_id, 0) AS editor_id, p.ki
 	p.body_format, p.body_source, p.body_html, p.body_text, p.excerpt_source, p.excerpt_html,
 	p.status, p.published_at, p.comment_policy, p.created_at, p.updated_at,
 	u.username AS author_username, u.display_name AS author_display_name, u.avatar_url AS author_avatar_url,
-	coalesce(p.guest_id, 0) AS guest_id, p.guest_name`
+	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id`
 
 // listCols is postCols without the sources, which lists never show.
 const listCols = `p.id, p.author_id, coalesce(p.editor_id, 0) AS editor_id, p.kind, p.title, p.slug,
 	p.body_format, '' AS body_source, p.body_html, '' AS body_text, '' AS excerpt_source, p.excerpt_html,
 	p.status, p.published_at, p.comment_policy, p.created_at, p.updated_at,
 	u.username AS author_username, u.display_name AS author_display_name, u.avatar_url AS author_avatar_url,
-	coalesce(p.guest_id, 0) AS guest_id, p.guest_name`
+	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id`
+
+// readCols is what a reader's page of one post shows: listCols with the
+// excerpt's source (the page shows a written excerpt as a dek, a derived
+// one not), still without the body's source and search text, which are
+// two more copies of the body.
+const readCols = `p.id, p.author_id, coalesce(p.editor_id, 0) AS editor_id, p.kind, p.title, p.slug,
+	p.body_format, '' AS body_source, p.body_html, '' AS body_text, p.excerpt_source, p.excerpt_html,
+	p.status, p.published_at, p.comment_policy, p.created_at, p.updated_at,
+	u.username AS author_username, u.display_name AS author_display_name, u.avatar_url AS author_avatar_url,
+	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id`
 
 // postRow is one row of postCols.
 type postRow struct {
@@ -50,6 +60,7 @@ type postRow struct {
 	AuthorAvatarURL   string `db:"author_avatar_url"`
 	GuestID           int64  // Guest posts: the guest byline (guestpost.go)
 	GuestName         string
+	FeaturedID        int64
 }
 
 func (r postRow) post() *post.Post {
@@ -57,7 +68,7 @@ func (r postRow) post() *post.Post {
 		ID: r.ID, AuthorID: r.AuthorID, EditorID: r.EditorID, Kind: post.Kind(r.Kind), Title: r.Title, Slug: r.Slug,
 		Format: post.Format(r.BodyFormat), BodySource: r.BodySource, BodyHTML: r.BodyHTML, BodyText: r.BodyText,
 		ExcerptSource: r.ExcerptSource, ExcerptHTML: r.ExcerptHTML, Status: post.Status(r.Status),
-		CommentPolicy: post.CommentPolicy(r.CommentPolicy), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		CommentPolicy: post.CommentPolicy(r.CommentPolicy), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, FeaturedID: r.FeaturedID,
 		Author: post.Byline{Username: r.AuthorUsername, DisplayName: r.AuthorDisplayName, AvatarURL: r.AuthorAvatarURL,
 			GuestID: r.GuestID, GuestName: r.GuestName},
 	}
@@ -79,7 +90,12 @@ func collectPosts(rows pgx.Rows) ([]*post.Post, error) {
 }
 
 func onePost(ctx context.Context, db DB, where string, args ...any) (*post.Post, error) {
-	rows, err := db.Query(ctx, `SELECT `+postCols+` FROM posts p JOIN users u ON u.id = p.author_id WHERE `+where, args...)
+	return onePostOf(ctx, db, postCols, where, args...)
+}
+
+// onePostOf is onePost reading cols (postCols or readCols).
+func onePostOf(ctx context.Context, db DB, cols, where string, args ...any) (*post.Post, error) {
+	rows, err := db.Query(ctx, `SELECT `+cols+` FROM posts p JOIN users u ON u.id = p.author_id WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +119,12 @@ func PostByID(ctx context.Context, db DB, id int64) (*post.Post, error) {
 // caller decides who may see it. Returns apperr.ErrNotFound.
 func PostBySlug(ctx context.Context, db DB, kind post.Kind, slug string) (*post.Post, error) {
 	return onePost(ctx, db, `p.kind = $1 AND p.slug = $2`, kind, slug)
+}
+
+// PostToRead is PostBySlug for readers' pages: without the body's source
+// and search text (readCols). Returns apperr.ErrNotFound.
+func PostToRead(ctx context.Context, db DB, kind post.Kind, slug string) (*post.Post, error) {
+	return onePostOf(ctx, db, readCols, `p.kind = $1 AND p.slug = $2`, kind, slug)
 }
 
 // SlugRedirect returns the current slug of the post that once had slug, for

@@ -329,13 +329,20 @@ func TestAdjacentAndSitemap(t *testing.T) {
 	mustPost(t, s.Pool, ann, "hidden", post.Draft, time.Time{})
 	c := mustPost(t, s.Pool, ann, "c", post.Published, now.Add(-time.Hour))
 	mustPost(t, s.Pool, ann, "later", post.Scheduled, now.Add(time.Hour))
-	older, newer, err := store.Adjacent(ctx, s.Pool, b)
-	if err != nil || older.ID != a.ID || newer.ID != c.ID {
+	_, older, newer, err := store.ReadPost(ctx, s.Pool, b.Slug)
+	if err != nil || older.ID != a.ID || newer.ID != c.ID || older.Slug != a.Slug || newer.Title != c.Title || older.PublishedAt.Sub(a.PublishedAt).Abs() > time.Millisecond {
 		t.Errorf("adjacent b: %v %v %v", older, newer, err)
 	}
-	older, newer, _ = store.Adjacent(ctx, s.Pool, c)
+	_, older, newer, _ = store.ReadPost(ctx, s.Pool, c.Slug)
 	if older.ID != b.ID || newer != nil {
 		t.Errorf("adjacent c: %v %v", older, newer)
+	}
+	_, older, newer, _ = store.ReadPost(ctx, s.Pool, a.Slug)
+	if older != nil || newer.ID != b.ID {
+		t.Errorf("adjacent a: %v %v", older, newer)
+	}
+	if _, older, newer, _ = store.ReadPost(ctx, s.Pool, "hidden"); older != nil || newer != nil {
+		t.Errorf("a draft has neighbours: %v %v", older, newer)
 	}
 	sm, err := store.Sitemap(ctx, s.Pool, 100)
 	if err != nil || len(sm) != 3 || sm[0].Slug != "c" {

@@ -166,31 +166,6 @@ func statusStrings(ss []post.Status) []string {
 	return out
 }
 
-// adjacentSQL finds the public post just older (<) or newer (>) than a
-// position, with the columns a prev/next link needs.
-const adjacentSQL = `SELECT p.id, p.title, p.slug, p.published_at FROM posts p
-	WHERE ` + publicWhere + ` AND (p.published_at, p.id) %s ($1, $2)
-	ORDER BY p.published_at %s, p.id %s LIMIT 1`
-
-// Adjacent returns the public posts just before (older) and after (newer)
-// p, each nil at the ends; only ID, Title, Slug and PublishedAt are filled.
-func Adjacent(ctx context.Context, db DB, p *post.Post) (older, newer *post.Post, err error) {
-	one := func(cmp, dir string) (*post.Post, error) {
-		var q post.Post
-		err := db.QueryRow(ctx, fmt.Sprintf(adjacentSQL, cmp, dir, dir), p.PublishedAt, p.ID).
-			Scan(&q.ID, &q.Title, &q.Slug, &q.PublishedAt)
-		if err == pgx.ErrNoRows {
-			return nil, nil
-		}
-		return &q, err
-	}
-	if older, err = one("<", "DESC"); err != nil {
-		return nil, nil, err
-	}
-	newer, err = one(">", "ASC")
-	return older, newer, err
-}
-
 // MonthCount is a month (first instant, UTC) with its number of public posts.
 type MonthCount struct {
 	Month time.Time

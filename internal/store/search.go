@@ -59,7 +59,7 @@ func Search(ctx context.Context, db DB, query string, limit, offset int) ([]Sear
 		var snippet string
 		err := rows.Scan(&r.ID, &r.AuthorID, &r.EditorID, &r.Kind, &r.Title, &r.Slug, &r.BodyFormat, &r.BodySource,
 			&r.BodyHTML, &r.BodyText, &r.ExcerptSource, &r.ExcerptHTML, &r.Status, &r.PublishedAt, &r.CommentPolicy,
-			&r.CreatedAt, &r.UpdatedAt, &r.AuthorUsername, &r.AuthorDisplayName, &r.AuthorAvatarURL, &r.GuestID, &r.GuestName, &h.Rank, &snippet)
+			&r.CreatedAt, &r.UpdatedAt, &r.AuthorUsername, &r.AuthorDisplayName, &r.AuthorAvatarURL, &r.GuestID, &r.GuestName, &r.FeaturedID, &h.Rank, &snippet)
 		if err != nil {
 			rows.Close()
 			return nil, err
