@@ -108,7 +108,7 @@ type NewComment struct {
 // taken from the sequence first so the materialised path, which ends with
 // the id, is written by the same INSERT.
 func CreateComment(ctx context.Context, db DB, n *NewComment) error {
-	if err := db.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('comments', 'id'))`).Scan(&n.ID); err != nil {
+	if err := db.QueryRow(ctx, `SELECT `+nextCommentID).Scan(&n.ID); err != nil {
 		return err
 	}
 	return InsertComment(ctx, db, n)
