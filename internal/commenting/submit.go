@@ -14,7 +14,6 @@ import (
 	"quire/internal/jobargs"
 	"quire/internal/moderation"
 	"quire/internal/post"
-	"quire/internal/render"
 	"quire/internal/store"
 	"quire/internal/text"
 )
@@ -152,7 +151,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 func (s *Service) submit(ctx context.Context, tx pgx.Tx, sub Submission, d comment.Draft, ip string, r store.SubmitRead,
 	st Settings, modRules moderation.Settings) (*Result, error) {
 	p, sig := r.Post, r.Signals
-	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
+	html, links, err := renderBody(s.Render, d.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +164,7 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, sub Submission, d comme
 	}
 	in := moderation.Input{
 		Kind: moderation.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail, AuthorURL: d.AuthorURL,
-		IP: sub.IP, Text: d.Body, Links: render.Links(html), HoneypotFilled: sub.Honeypot, SinceForm: sub.SinceForm,
+		IP: sub.IP, Text: d.Body, Links: links, HoneypotFilled: sub.Honeypot, SinceForm: sub.SinceForm,
 		Member: sub.User != nil, Staff: isStaff(sub.User), MembersOnly: p.CommentPolicy == post.CommentsMembers,
 	}
 	if d.ParentID != 0 {
