@@ -16,7 +16,7 @@ import (
 )
 
 // TestCommentTriggersSkipHeldRows: the comments triggers (00013, with the
-// WHEN conditions of 00019) send the page cache's thread notice for every
+// WHEN conditions and the count trigger's early return of 00019) send the page cache's thread notice for every
 // change to an approved row and for nothing else, and keep shown_root and
 // the post's counts exactly as the rule defines them, whether a row
 // arrives held, approved, as a reply, or with shown_root already false.
@@ -82,6 +82,16 @@ func TestCommentTriggersSkipHeldRows(t *testing.T) {
 		step{"approved reply to a held comment", func() { orphan = insert("approved", held, "") }, true},
 		step{"held reply", func() { heldReply = insert("held", shown, "") }, false},
 		step{"approved, arriving with shown_root false", func() { insert("approved", 0, "false") }, true},
+		step{"one INSERT of a held row and an approved one", func() {
+			exec(`INSERT INTO comments (id, post_id, path, status, author_name)
+				SELECT i, $1, lpad(i::text, 10, '0'), CASE WHEN i % 2 = 0 THEN 'held' ELSE 'approved' END, 'Reader'
+				FROM (SELECT nextval('comments_id_seq') AS i FROM generate_series(1, 2)) n`, p.ID)
+		}, true},
+		step{"one INSERT of held rows only", func() {
+			exec(`INSERT INTO comments (id, post_id, path, status, author_name)
+				SELECT i, $1, lpad(i::text, 10, '0'), 'held', 'Reader'
+				FROM (SELECT nextval('comments_id_seq') AS i FROM generate_series(1, 3)) n`, p.ID)
+		}, false},
 		step{"held comment edited", func() { exec(`UPDATE comments SET body_html = 'x' WHERE id = $1`, held) }, false},
 		step{"held comment approved", func() { exec(`UPDATE comments SET status = 'approved' WHERE id = $1`, held) }, true},
 		step{"approved comment edited", func() { exec(`UPDATE comments SET body_html = 'y' WHERE id = $1`, reply) }, true},
