@@ -93,8 +93,8 @@ func access(pol post.CommentPolicy, u *account.User) (closed, membersOnly bool) 
 //
 // The transaction makes one read before the INSERT (store.CommentSubmitRead:
 // the post's few columns a comment needs, the rules' counts, the new id),
-// so a comment costs one commit and five round trips; the settings come
-// from this node's cache. Result.Post is that lean post: its address,
+// sent with its BEGIN (store.TransactSubmit), so a comment costs one
+// commit and four round trips; the settings come from this node's cache. Result.Post is that lean post: its address,
 // title, status and policy, no body or terms.
 func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 	st, modRules, err := s.Settings(ctx)
@@ -123,8 +123,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 		ip = sub.IP.Unmap().String()
 	}
 	var res *Result
-	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		r, err := store.CommentSubmitRead(ctx, tx, sub.PostID, email, ip, body, modRules.IPRate.Window, modRules.EmailRate.Window, 24*time.Hour)
+	a := store.SubmitArgs{PostID: sub.PostID, Email: email, IP: ip, Body: body,
+		IPWindow: modRules.IPRate.Window, EmailWindow: modRules.EmailRate.Window, DupWindow: 24 * time.Hour}
+	err = s.Store.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) error {
 		if errors.Is(err, apperr.ErrNotFound) || (err == nil && !r.Post.Public(s.now())) {
 			return apperr.New(apperr.NotFound, "There is no such post.")
 		}
