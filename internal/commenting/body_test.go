@@ -133,3 +133,29 @@ func sharedPayloads(t *testing.T) []string {
 	}
 	return out
 }
+
+// BenchmarkRenderBody: a comment like the bench kit's (one line of
+// prose) through renderBody (plainHTML) and through the pipeline it
+// replaces for such bodies (render.Render, then render.Links).
+func BenchmarkRenderBody(b *testing.B) {
+	r := render.New()
+	src := "Comment tpjuddc0-1010: leaf count measure reader test post slow answer certainly machine thread meanwhile reply page the post although figure path branch index leaf."
+	b.Run("plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, _, err := renderBody(r, src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("pipeline", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			h, err := r.Render(render.Comment, render.Markdown, src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = render.Links(h)
+		}
+	})
+}
