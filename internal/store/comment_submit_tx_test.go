@@ -16,10 +16,11 @@ import (
 )
 
 // TestTransactSubmit: TransactSubmit's BEGIN and read open a real
-// transaction that fn continues; fn's nil commits everything it wrote,
-// fn's error or a failed statement rolls all of it back, a missing post
-// reaches fn as apperr.ErrNotFound, and the connection goes back to the
-// pool usable whatever happened.
+// transaction that fn continues; the comment fn returns is stored with
+// everything fn wrote, at the COMMIT; fn's error, a failed statement or a
+// failing INSERT rolls all of it back; a missing post reaches fn as
+// apperr.ErrNotFound; and the connection goes back to the pool usable
+// whatever happened.
 func TestTransactSubmit(t *testing.T) {
 	s := storetestNew(t)
 	ctx := context.Background()
@@ -27,29 +28,39 @@ func TestTransactSubmit(t *testing.T) {
 	p := mustPost(t, s.Pool, u, "Open", post.Published, time.Now().Add(-time.Hour))
 	a := store.SubmitArgs{PostID: p.ID, Email: "r@mail.invalid", IP: "192.0.2.1", Body: "Hello",
 		IPWindow: time.Minute, EmailWindow: time.Minute, DupWindow: time.Hour}
-	// insert stores a held comment with the read's id, or with status
-	// bad, which fails the row check and aborts the transaction.
-	insert := func(tx pgx.Tx, r store.SubmitRead, bad string) error {
+	// held is a held comment with the read's id; status "bogus" fails the
+	// row check.
+	held := func(r store.SubmitRead, status comment.Status) *store.NewComment {
 		n := &store.NewComment{}
-		n.ID, n.PostID, n.Status, n.AuthorName, n.AuthorEmail, n.IP = r.ID, r.Post.ID, "held", "Reader", a.Email, a.IP
-		if bad != "" {
-			n.Status = comment.Status(bad)
-		}
-		return store.InsertComment(ctx, tx, n)
-	}
-	count := func() int {
-		t.Helper()
-		var n int
-		if err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM comments WHERE post_id = $1`, p.ID).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
+		n.ID, n.PostID, n.Status, n.AuthorName, n.AuthorEmail, n.IP = r.ID, r.Post.ID, status, "Reader", a.Email, a.IP
 		return n
 	}
+	audit := func(tx pgx.Tx, r store.SubmitRead) error {
+		_, err := tx.Exec(ctx, `INSERT INTO audit_log (action, item_kind, item_id) VALUES ('test', 'comment', $1)`, r.ID)
+		return err
+	}
+	counts := func() (comments, audits int) {
+		t.Helper()
+		if err := s.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM comments WHERE post_id = $1),
+			(SELECT count(*) FROM audit_log WHERE action = 'test')`, p.ID).Scan(&comments, &audits); err != nil {
+			t.Fatal(err)
+		}
+		return comments, audits
+	}
+	want := func(step string, err error, wantErr error, comments, audits int) {
+		t.Helper()
+		if (wantErr == nil) != (err == nil) || (wantErr != nil && !errors.Is(err, wantErr)) {
+			t.Errorf("%s: error %v, want %v", step, err, wantErr)
+		}
+		if c, au := counts(); c != comments || au != audits {
+			t.Errorf("%s: %d comments and %d audit rows, want %d and %d", step, c, au, comments, audits)
+		}
+	}
 
-	// Commit: the read, in a transaction, and fn's two writes.
-	err := s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) error {
+	var stored *store.NewComment
+	err := s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if r.Post.ID != p.ID || r.Post.Title != "Open" || r.ID == 0 || r.Signals.RecentFromIP != 0 {
 			t.Errorf("read %+v, post %+v", r, r.Post)
@@ -62,63 +73,68 @@ func TestTransactSubmit(t *testing.T) {
 			AND now() <> clock_timestamp()`).Scan(&inTx); err != nil || !inTx {
 			t.Errorf("fn's statements are not in the read's transaction (%v)", err)
 		}
-		if err := insert(tx, r, ""); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO audit_log (action, item_kind, item_id) VALUES ('test', 'comment', $1)`, r.ID)
-		return err
+		stored = held(r, comment.StatusHeld)
+		return stored, audit(tx, r)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := count(); n != 1 {
-		t.Fatalf("%d comments after a commit, want 1", n)
+	want("commit", err, nil, 1, 1)
+	if stored.CreatedAt.IsZero() || stored.Path == "" {
+		t.Errorf("stored comment without created_at or path: %+v", stored.Comment)
 	}
 
-	// fn's error rolls back what it wrote.
+	err = s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
+		return nil, audit(tx, r) // nothing to store (a refused comment's transaction)
+	})
+	want("no comment", err, nil, 1, 2)
+
 	boom := errors.New("boom")
-	err = s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) error {
-		if err := insert(tx, r, ""); err != nil {
-			return err
+	err = s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
+		if err := audit(tx, r); err != nil {
+			return nil, err
 		}
-		return boom
+		return held(r, comment.StatusHeld), boom
 	})
-	if !errors.Is(err, boom) || count() != 1 {
-		t.Fatalf("fn's error: %v, %d comments; want boom and 1", err, count())
-	}
+	want("fn's error", err, boom, 1, 2)
 
-	// A failed statement that fn ignores: the commit is a rollback.
-	err = s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) error {
-		_ = insert(tx, r, "bogus")
-		return nil
+	err = s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
+		if err := audit(tx, r); err != nil {
+			return nil, err
+		}
+		return held(r, "bogus"), nil
 	})
-	if !errors.Is(err, pgx.ErrTxCommitRollback) || count() != 1 {
-		t.Fatalf("ignored failure: %v, %d comments; want ErrTxCommitRollback and 1", err, count())
+	if err == nil {
+		t.Error("a failing INSERT: no error")
 	}
+	want("failing INSERT", nil, nil, 1, 2)
 
-	// No such post.
+	err = s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
+		_ = store.InsertComment(ctx, tx, held(r, "bogus")) // fails; ignored
+		return held(r, comment.StatusHeld), nil
+	})
+	if err == nil {
+		t.Error("a statement failed before the INSERT: no error")
+	}
+	want("ignored failure", nil, nil, 1, 2)
+
 	missing := a
 	missing.PostID = p.ID + 1000
-	err = s.TransactSubmit(ctx, missing, func(tx pgx.Tx, r store.SubmitRead, err error) error {
+	err = s.TransactSubmit(ctx, missing, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
 		if !errors.Is(err, apperr.ErrNotFound) {
 			t.Errorf("missing post: fn got %v, want apperr.ErrNotFound", err)
 		}
-		return err
+		return nil, err
 	})
-	if !errors.Is(err, apperr.ErrNotFound) {
-		t.Fatalf("missing post: %v", err)
-	}
+	want("missing post", err, apperr.ErrNotFound, 1, 2)
 
-	// Every connection is back, idle and usable: as many submissions as
-	// the pool holds, at once, still work.
+	// Every connection is back, idle and usable: more submissions than the
+	// pool holds, at once, still work.
 	errs := make(chan error, 8)
 	for range cap(errs) {
 		go func() {
-			errs <- s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) error {
+			errs <- s.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
 				if err != nil {
-					return err
+					return nil, err
 				}
-				return insert(tx, r, "")
+				return held(r, comment.StatusHeld), nil
 			})
 		}()
 	}
@@ -127,7 +143,5 @@ func TestTransactSubmit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := count(); n != 1+cap(errs) {
-		t.Fatalf("%d comments, want %d", n, 1+cap(errs))
-	}
+	want("concurrent", nil, nil, 1+cap(errs), 2)
 }
