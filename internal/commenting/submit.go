@@ -14,7 +14,6 @@ import (
 	"quire/internal/jobargs"
 	"quire/internal/moderation"
 	"quire/internal/post"
-	"quire/internal/render"
 	"quire/internal/store"
 	"quire/internal/text"
 )
@@ -94,8 +93,10 @@ func access(pol post.CommentPolicy, u *account.User) (closed, membersOnly bool) 
 //
 // The transaction makes one read before the INSERT (store.CommentSubmitRead:
 // the post's few columns a comment needs, the rules' counts, the new id),
-// so a comment costs one commit and five round trips; the settings come
-// from this node's cache. Result.Post is that lean post: its address,
+// sent with its BEGIN, and the comment's INSERT goes with the COMMIT
+// (store.TransactSubmit), so a comment costs one commit and three round
+// trips (with River's job INSERT between); the settings come from this
+// node's cache. Result.Post is that lean post: its address,
 // title, status and policy, no body or terms.
 func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 	st, modRules, err := s.Settings(ctx)
@@ -123,38 +124,45 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 	if sub.IP.IsValid() {
 		ip = sub.IP.Unmap().String()
 	}
-	var res *Result
-	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		r, err := store.CommentSubmitRead(ctx, tx, sub.PostID, email, ip, body, modRules.IPRate.Window, modRules.EmailRate.Window, 24*time.Hour)
+	var n *store.NewComment
+	var v moderation.Verdict
+	var p *post.Post
+	a := store.SubmitArgs{PostID: sub.PostID, Email: email, IP: ip, Body: body,
+		IPWindow: modRules.IPRate.Window, EmailWindow: modRules.EmailRate.Window, DupWindow: 24 * time.Hour}
+	err = s.Store.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
 		if errors.Is(err, apperr.ErrNotFound) || (err == nil && !r.Post.Public(s.now())) {
-			return apperr.New(apperr.NotFound, "There is no such post.")
+			return nil, apperr.New(apperr.NotFound, "There is no such post.")
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := policyErr(r.Post.CommentsOpenAt(s.now(), st.CloseAfterDays), sub.User); err != nil {
-			return err
+			return nil, err
 		}
 		if verr != nil {
-			return fieldErrors(verr)
+			return nil, fieldErrors(verr)
 		}
-		res, err = s.submit(ctx, tx, sub, d, ip, r, st, modRules)
-		return err
+		p = r.Post
+		n, v, err = s.submit(ctx, tx, sub, d, ip, r, st, modRules)
+		return n, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return res, nil
+	return &Result{Comment: store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, Verdict: v, Post: p}, nil
 }
 
-// submit renders, decides and stores the validated draft d of sub inside
-// tx, with what CommentSubmitRead read.
+// submit renders and decides the validated draft d of sub, with what
+// CommentSubmitRead read, enqueues in tx what the comment causes, and
+// returns the comment for TransactSubmit to store, last, with the
+// COMMIT (its id was taken by the read, so the jobs can name it).
 func (s *Service) submit(ctx context.Context, tx pgx.Tx, sub Submission, d comment.Draft, ip string, r store.SubmitRead,
-	st Settings, modRules moderation.Settings) (*Result, error) {
+	st Settings, modRules moderation.Settings) (*store.NewComment, moderation.Verdict, error) {
+	var v moderation.Verdict
 	p, sig := r.Post, r.Signals
-	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
+	html, links, err := renderBody(s.Render, d.Body)
 	if err != nil {
-		return nil, err
+		return nil, v, err
 	}
 	n := &store.NewComment{Comment: comment.Comment{
 		ID: r.ID, PostID: p.ID, Kind: comment.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail,
@@ -165,19 +173,19 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, sub Submission, d comme
 	}
 	in := moderation.Input{
 		Kind: moderation.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail, AuthorURL: d.AuthorURL,
-		IP: sub.IP, Text: d.Body, Links: render.Links(html), HoneypotFilled: sub.Honeypot, SinceForm: sub.SinceForm,
+		IP: sub.IP, Text: d.Body, Links: links, HoneypotFilled: sub.Honeypot, SinceForm: sub.SinceForm,
 		Member: sub.User != nil, Staff: isStaff(sub.User), MembersOnly: p.CommentPolicy == post.CommentsMembers,
 	}
 	if d.ParentID != 0 {
 		parent, err := store.CommentByID(ctx, tx, d.ParentID)
 		if errors.Is(err, apperr.ErrNotFound) || (err == nil && (parent.PostID != p.ID || parent.Status != comment.StatusApproved)) {
-			return nil, invalid(map[string]string{"parent_id": "The comment you are replying to is not on this post or is not shown."})
+			return nil, v, invalid(map[string]string{"parent_id": "The comment you are replying to is not on this post or is not shown."})
 		}
 		if err != nil {
-			return nil, err
+			return nil, v, err
 		}
 		if parent.Kind.IsLinkback() {
-			return nil, invalid(map[string]string{"parent_id": "Pingbacks and webmentions take no replies: reply on the page that links here."})
+			return nil, v, invalid(map[string]string{"parent_id": "Pingbacks and webmentions take no replies: reply on the page that links here."})
 		}
 		n.ParentID, n.Depth, n.ParentPath = comment.Attach(&parent.Comment, st.MaxDepth)
 	}
@@ -187,24 +195,22 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, sub Submission, d comme
 	if !in.Staff && modRules.IPRate.On() && sig.RecentFromIP >= floodFactor*modRules.IPRate.Count {
 		e := apperr.New(apperr.TooMany, "You are sending comments too fast. Please wait a few minutes.")
 		e.RetryAfter = modRules.IPRate.Window
-		return nil, e
+		return nil, v, e
 	}
-	v := moderation.Decide(modRules, in)
+	v = moderation.Decide(modRules, in)
 	n.Status, n.Reasons = v.Action.Status(), v.Reasons
-	if err := store.InsertComment(ctx, tx, n); err != nil {
-		return nil, err
-	}
-	res := &Result{Comment: store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, Verdict: v, Post: p}
 	if n.Status == comment.StatusSpam {
-		return res, nil // nothing is ever sent for spam
+		return n, v, nil // nothing is ever sent for spam
 	}
 	if err := s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated}); err != nil {
-		return nil, err
+		return nil, v, err
 	}
 	if n.Notify {
-		return res, s.optIn(ctx, tx, n)
+		if err := s.optIn(ctx, tx, n); err != nil {
+			return nil, v, err
+		}
 	}
-	return res, nil
+	return n, v, nil
 }
 
 // optIn starts the double opt-in for an address that never confirmed.

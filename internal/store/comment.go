@@ -108,7 +108,7 @@ type NewComment struct {
 // taken from the sequence first so the materialised path, which ends with
 // the id, is written by the same INSERT.
 func CreateComment(ctx context.Context, db DB, n *NewComment) error {
-	if err := db.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('comments', 'id'))`).Scan(&n.ID); err != nil {
+	if err := db.QueryRow(ctx, `SELECT `+nextCommentID).Scan(&n.ID); err != nil {
 		return err
 	}
 	return InsertComment(ctx, db, n)
@@ -118,6 +118,19 @@ func CreateComment(ctx context.Context, db DB, n *NewComment) error {
 // the sequence (CommentSubmitRead takes it with the rules' reads, saving
 // a round trip); it fills Path and CreatedAt.
 func InsertComment(ctx context.Context, db DB, n *NewComment) error {
+	return db.QueryRow(ctx, insertCommentSQL, insertCommentArgs(n)...).Scan(&n.CreatedAt)
+}
+
+// insertCommentSQL is InsertComment's statement; it returns created_at.
+const insertCommentSQL = `INSERT INTO comments (id, post_id, parent_id, depth, path, kind, status, author_name,
+		author_email, author_url, user_id, body_source, body_html, source_url, title, site_name, ip, user_agent,
+		reasons, notify, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::inet,$18,$19,$20,
+		coalesce($21, now()))
+		RETURNING created_at`
+
+// insertCommentArgs sets n.Path and returns insertCommentSQL's arguments
+// for n.
+func insertCommentArgs(n *NewComment) []any {
 	n.Path = comment.ChildPath(n.ParentPath, n.ID)
 	var parent *int64
 	if n.ParentID != 0 {
@@ -139,14 +152,8 @@ func InsertComment(ctx context.Context, db DB, n *NewComment) error {
 	if kind == "" {
 		kind = comment.KindComment
 	}
-	return db.QueryRow(ctx, `INSERT INTO comments (id, post_id, parent_id, depth, path, kind, status, author_name,
-		author_email, author_url, user_id, body_source, body_html, source_url, title, site_name, ip, user_agent,
-		reasons, notify, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::inet,$18,$19,$20,
-		coalesce($21, now()))
-		RETURNING created_at`,
-		n.ID, n.PostID, parent, n.Depth, n.Path, kind, n.Status, n.AuthorName, n.AuthorEmail, n.AuthorURL, user,
-		n.BodySource, n.BodyHTML, n.SourceURL, n.Title, n.SiteName, ip, n.UserAgent, reasonsJSON(n.Reasons), n.Notify, created,
-	).Scan(&n.CreatedAt)
+	return []any{n.ID, n.PostID, parent, n.Depth, n.Path, kind, n.Status, n.AuthorName, n.AuthorEmail, n.AuthorURL, user,
+		n.BodySource, n.BodyHTML, n.SourceURL, n.Title, n.SiteName, ip, n.UserAgent, reasonsJSON(n.Reasons), n.Notify, created}
 }
 
 func collectComments(rows pgx.Rows, err error) ([]Comment, error) {

@@ -78,5 +78,13 @@ func CommentSubmitRead(ctx context.Context, db DB, postID int64, email, ip, body
 // commentSubmitSQL is CommentSubmitRead's statement: the post by its
 // primary key, the signals' narrow ranges (commentSignalsCols), nextval.
 const commentSubmitSQL = `SELECT ` + commentPostCols + `,` + commentSignalsCols + `,
-	nextval(pg_get_serial_sequence('comments', 'id'))
+	` + nextCommentID + `
 	FROM posts p WHERE p.id = $1`
+
+// nextCommentID takes a comment id from the sequence of comments.id
+// (00003 creates it under this name; TestCommentIDSequence checks it).
+// Naming it, rather than asking pg_get_serial_sequence, saves a catalog
+// lookup on every comment (about a fifth of the submit read's CPU in
+// PostgreSQL): the regclass constant is resolved once, when the
+// statement is prepared.
+const nextCommentID = `nextval('comments_id_seq'::regclass)`
