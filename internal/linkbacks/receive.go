@@ -58,13 +58,7 @@ func (s *Service) Target(ctx context.Context, target *url.URL) (*post.Post, erro
 	if !ok || rest == "" || strings.Contains(rest, "/") {
 		return nil, notOurs
 	}
-	db := s.Store.Pool
-	p, err := store.PostBySlug(ctx, db, post.KindPost, rest)
-	if errors.Is(err, apperr.ErrNotFound) {
-		if cur, err2 := store.SlugRedirect(ctx, db, post.KindPost, rest); err2 == nil {
-			p, err = store.PostBySlug(ctx, db, post.KindPost, cur)
-		}
-	}
+	p, err := store.LinkbackTarget(ctx, s.Store.Pool, rest)
 	gone := Refuse(linkback.FaultTargetNotFound, 400, "The specified target URL does not exist.")
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, gone
@@ -99,12 +93,22 @@ func portOf(u *url.URL) string {
 	return "80"
 }
 
+// Receipt is an accepted request, with the number of verifications
+// pending when it was accepted (itself included, counted up to the
+// bounded wait's WaitQueue + 1): it decides whether pingback.ping waits.
+type Receipt struct {
+	*Request
+	Pending int
+}
+
 // Accept runs the synchronous checks of a pingback or webmention (kind)
 // and records it for verification: the request row and its job commit
-// together. It returns a *Refusal for everything the sender caused, and
-// apperr.Unavailable when the database is not answering.
-func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string, ip netip.Addr) (*Request, error) {
-	pingback := kind == "pingback"
+// together. The duplicate checks, the rate limits and the row are one
+// statement (store.AcceptLinkback), so a request costs the target's read,
+// that statement and the job's insert. It returns a *Refusal for
+// everything the sender caused, and apperr.Unavailable when the database
+// is not answering.
+func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string, ip netip.Addr) (*Receipt, error) {
 	src, ok := httpURL(rawSource)
 	if !ok {
 		// Pingback: what cannot be fetched reads like what does not exist
@@ -128,29 +132,17 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 	}
 	lim := *s.Limits
 	host := strings.ToLower(src.Hostname())
+	var v store.LinkbackVerdict
 	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		if pingback {
-			if dup, err := store.PingbackStored(ctx, tx, p.ID, l.SourceURL); err != nil || dup {
-				if dup {
-					return store.ErrLinkbackDuplicate
-				}
-				return err
-			}
-		}
-		enqueue, err := store.RequestLinkback(ctx, tx, l, host)
-		if err != nil {
+		var err error
+		v, err = store.AcceptLinkback(ctx, tx, l, host, store.LinkbackLimits{
+			Window: lim.Window, PerIP: lim.PerIP, PerHost: lim.PerHost, PendingCap: lim.WaitQueue})
+		switch {
+		case err != nil:
 			return err
-		}
-		// Counted after the insert, so the count includes this request and
-		// duplicates (refused above) never use up the allowance.
-		fromIP, fromHost, err := store.LinkbackRates(ctx, tx, l.IP, host, lim.Window)
-		if err != nil {
-			return err
-		}
-		if fromIP > lim.PerIP || fromHost > lim.PerHost {
+		case v.Limited:
 			return Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
-		}
-		if !enqueue {
+		case !v.Enqueue:
 			return nil
 		}
 		return s.Jobs.Enqueue(ctx, tx, jobargs.LinkbackVerifyArgs{Source: l.SourceURL, PostID: p.ID})
@@ -158,19 +150,22 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 	if errors.Is(err, store.ErrLinkbackDuplicate) {
 		return nil, Refuse(linkback.FaultAlreadyRegistered, 400, linkback.MsgRegistered)
 	}
-	return l, store.Classify(err)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	return &Receipt{Request: l, Pending: v.Pending}, nil
 }
 
-// Await polls request id until it is decided or the bounded wait ends; it
-// returns the final state, fault and detail, or "pending".
-func (s *Service) Await(ctx context.Context, id int64) (string, int, string) {
+// Await polls the request of r until it is decided or the bounded wait
+// ends; it returns the final state, fault and detail, or "pending". With
+// more than WaitQueue verifications pending when r was accepted it
+// answers at once: a flood must not hold connections open.
+func (s *Service) Await(ctx context.Context, r *Receipt) (string, int, string) {
 	lim := *s.Limits
-	if lim.Wait <= 0 {
+	if lim.Wait <= 0 || r.Pending > lim.WaitQueue {
 		return "pending", 0, ""
 	}
-	if n, err := store.PendingLinkbacks(ctx, s.Store.Pool); err != nil || n > lim.WaitQueue {
-		return "pending", 0, ""
-	}
+	id := r.ID
 	deadline := time.Now().Add(lim.Wait)
 	for d := 20 * time.Millisecond; time.Now().Before(deadline); d = min(2*d, 250*time.Millisecond) {
 		select {

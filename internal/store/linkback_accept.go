@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/post"
+)
+
+// LinkbackTarget returns the post of kind post whose slug, or one of whose
+// old slugs, is slug: the target of a pingback or webmention. Only what
+// the target checks read is filled (ID, Kind, Slug, Status, PublishedAt,
+// CommentPolicy); one round trip, no body. Returns apperr.ErrNotFound.
+func LinkbackTarget(ctx context.Context, db DB, slug string) (*post.Post, error) {
+	var (
+		p           post.Post
+		kind        string
+		status      string
+		policy      string
+		publishedAt *time.Time
+	)
+	// The current slug wins over an old one naming another post.
+	err := db.QueryRow(ctx, `SELECT p.id, p.kind, p.slug, p.status, p.published_at, p.comment_policy
+		FROM (SELECT id, 0 AS rank FROM posts WHERE kind = 'post' AND slug = $1
+		      UNION ALL
+		      SELECT post_id, 1 FROM post_old_slugs WHERE kind = 'post' AND slug = $1) s
+		JOIN posts p ON p.id = s.id AND p.kind = 'post'
+		ORDER BY s.rank LIMIT 1`, slug).Scan(&p.ID, &kind, &p.Slug, &status, &publishedAt, &policy)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	p.Kind, p.Status, p.CommentPolicy = post.Kind(kind), post.Status(status), post.CommentPolicy(policy)
+	if publishedAt != nil {
+		p.PublishedAt = *publishedAt
+	}
+	return &p, nil
+}
+
+// LinkbackLimits are the limits AcceptLinkback enforces: requests per
+// requester IP and per source host within Window (fault 49, HTTP 429),
+// and how far it counts the verifications pending (PendingCap).
+type LinkbackLimits struct {
+	Window     time.Duration
+	PerIP      int
+	PerHost    int
+	PendingCap int
+}
+
+// LinkbackVerdict is what AcceptLinkback made of a request.
+type LinkbackVerdict struct {
+	// Enqueue: the request went to pending from another state (or is new)
+	// and needs a verification job, to be inserted in the same transaction.
+	Enqueue bool
+	// Limited: over a rate limit; nothing was written.
+	Limited bool
+	// FromIP and FromHost count the requests in the window from the IP
+	// and naming the source host, this one included (each counted up to
+	// its limit + 1, so the cost of the count is bounded by the limit).
+	FromIP, FromHost int
+	// Pending counts the requests of the last minute waiting for
+	// verification, this one included, up to PendingCap + 1.
+	Pending int
+}
+
+// AcceptLinkback records request l in tx, in one statement: the
+// duplicate checks, the per-IP and per-source-host rate limits and the
+// insert (or re-opening) of its row. A pingback whose comment exists, or
+// whose request is pending, verifying or verified, is
+// ErrLinkbackDuplicate, and so is a request racing a concurrent twin (the
+// unique key decides); a failed pingback may be tried again, a webmention
+// is re-opened whatever its state (a re-sent mention announces an update
+// or a deletion). The rate counts include this request and never count a
+// duplicate; a request over a limit writes nothing (Limited). l.ID,
+// l.Token and l.State are filled when the row was written or exists.
+func AcceptLinkback(ctx context.Context, tx pgx.Tx, l *LinkbackIn, sourceHost string, lim LinkbackLimits) (LinkbackVerdict, error) {
+	var ipArg *string
+	if l.IP != "" {
+		ipArg = &l.IP
+	}
+	token := newToken()
+	var (
+		v        LinkbackVerdict
+		verdict  string
+		id       int64
+		tok, was string
+		written  bool
+	)
+	err := tx.QueryRow(ctx, acceptLinkbackSQL, l.Kind, l.PostID, l.SourceURL, l.TargetURL, sourceHost, ipArg, token,
+		lim.Window.Seconds(), max(lim.PerIP, 0), max(lim.PerHost, 0), max(lim.PendingCap, 0)).
+		Scan(&verdict, &id, &tok, &was, &written, &v.FromIP, &v.FromHost, &v.Pending)
+	if err != nil {
+		return v, err
+	}
+	l.ID, l.Token, l.State = id, tok, was
+	switch {
+	case verdict == "duplicate" || (verdict == "ok" && !written):
+		// !written: a concurrent twin inserted the key first (ON CONFLICT).
+		return v, ErrLinkbackDuplicate
+	case verdict == "limited":
+		v.Limited = true
+		return v, nil
+	}
+	l.State = "pending"
+	v.Enqueue = was != "pending" && was != "verifying"
+	return v, nil
+}
+
+// acceptLinkbackSQL is AcceptLinkback's statement. $1 kind, $2 post, $3
+// source, $4 target, $5 source host, $6 ip, $7 new token, $8 window in
+// seconds, $9 per-IP and $10 per-host limits, $11 pending cap. Every CTE
+// reads the statement's snapshot, so the counts exclude the request's own
+// row (prev) and add one for it. prev locks an existing row, so two
+// re-sends of one source take turns; two first requests meet at the
+// unique key linkbacks_in_key, where ON CONFLICT makes the later one a
+// duplicate. was is the state before (new rows: '').
+const acceptLinkbackSQL = `WITH prev AS (
+	SELECT id, token, state FROM linkbacks_in WHERE kind = $1 AND post_id = $2 AND source_url = $3 FOR UPDATE
+), counts AS (
+	SELECT
+		CASE WHEN $6::inet IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM (SELECT 1 FROM linkbacks_in
+			WHERE ip = $6::inet AND requested_at > now() - make_interval(secs => $8)
+			  AND id IS DISTINCT FROM (SELECT id FROM prev) LIMIT $9) x) END AS from_ip,
+		1 + (SELECT count(*) FROM (SELECT 1 FROM linkbacks_in
+			WHERE source_host = $5 AND requested_at > now() - make_interval(secs => $8)
+			  AND id IS DISTINCT FROM (SELECT id FROM prev) LIMIT $10) x) AS from_host
+), verdict AS (
+	SELECT CASE
+		WHEN $1 = 'pingback' AND (EXISTS (SELECT 1 FROM prev WHERE state <> 'failed')
+			OR EXISTS (SELECT 1 FROM comments WHERE post_id = $2 AND source_url = $3 AND kind = 'pingback')) THEN 'duplicate'
+		WHEN c.from_ip > $9 OR c.from_host > $10 THEN 'limited'
+		ELSE 'ok' END AS v
+	FROM counts c
+), ins AS (
+	INSERT INTO linkbacks_in (kind, post_id, source_url, target_url, source_host, ip, token)
+	SELECT $1, $2, $3, $4, $5, $6::inet, $7
+	WHERE (SELECT v FROM verdict) = 'ok' AND NOT EXISTS (SELECT 1 FROM prev)
+	ON CONFLICT (kind, post_id, source_url) DO NOTHING
+	RETURNING id, token
+), upd AS (
+	UPDATE linkbacks_in l SET target_url = $4, ip = $6::inet, state = 'pending', fault = 0, detail = '',
+		requested_at = now(), updated_at = now()
+	FROM prev WHERE l.id = prev.id AND (SELECT v FROM verdict) = 'ok'
+	RETURNING l.id
+)
+SELECT v.v, coalesce(i.id, p.id, 0), coalesce(i.token, p.token, ''), coalesce(p.state, ''),
+	i.id IS NOT NULL OR u.id IS NOT NULL, c.from_ip, c.from_host,
+	CASE WHEN v.v = 'ok' AND (i.id IS NOT NULL OR u.id IS NOT NULL) THEN 1 + (SELECT count(*) FROM (SELECT 1 FROM linkbacks_in
+		WHERE state IN ('pending','verifying') AND requested_at > now() - interval '1 minute'
+		  AND id IS DISTINCT FROM (SELECT id FROM prev) LIMIT $11) x) ELSE 0 END
+FROM verdict v CROSS JOIN counts c LEFT JOIN ins i ON true LEFT JOIN prev p ON true LEFT JOIN upd u ON true`
