@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -154,32 +153,4 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 		return nil, store.Classify(err)
 	}
 	return &Receipt{Request: l, Pending: v.Pending}, nil
-}
-
-// Await polls the request of r until it is decided or the bounded wait
-// ends; it returns the final state, fault and detail, or "pending". With
-// more than WaitQueue verifications pending when r was accepted it
-// answers at once: a flood must not hold connections open.
-func (s *Service) Await(ctx context.Context, r *Receipt) (string, int, string) {
-	lim := *s.Limits
-	if lim.Wait <= 0 || r.Pending > lim.WaitQueue {
-		return "pending", 0, ""
-	}
-	id := r.ID
-	deadline := time.Now().Add(lim.Wait)
-	for d := 20 * time.Millisecond; time.Now().Before(deadline); d = min(2*d, 250*time.Millisecond) {
-		select {
-		case <-ctx.Done():
-			return "pending", 0, ""
-		case <-time.After(min(d, time.Until(deadline))):
-		}
-		state, fault, detail, err := store.LinkbackInState(ctx, s.Store.Pool, id)
-		if err != nil {
-			return "pending", 0, ""
-		}
-		if state != "pending" && state != "verifying" {
-			return state, fault, detail
-		}
-	}
-	return "pending", 0, ""
 }

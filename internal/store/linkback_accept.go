@@ -114,7 +114,7 @@ func AcceptLinkback(ctx context.Context, tx pgx.Tx, l *LinkbackIn, sourceHost st
 // row (prev) and add one for it. prev locks an existing row, so two
 // re-sends of one source take turns; two first requests meet at the
 // unique key linkbacks_in_key, where ON CONFLICT makes the later one a
-// duplicate. was is the state before (new rows: '').
+// duplicate. was is the state before, empty for a new row.
 const acceptLinkbackSQL = `WITH prev AS (
 	SELECT id, token, state FROM linkbacks_in WHERE kind = $1 AND post_id = $2 AND source_url = $3 FOR UPDATE
 ), counts AS (
