@@ -8,10 +8,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"quire/internal/apperr"
-	"quire/internal/jobargs"
 	"quire/internal/linkback"
 	"quire/internal/post"
 	"quire/internal/store"
@@ -103,8 +100,8 @@ type Receipt struct {
 // Accept runs the synchronous checks of a pingback or webmention (kind)
 // and records it for verification: the request row and its job commit
 // together. The duplicate checks, the rate limits and the row are one
-// statement (store.AcceptLinkback), so a request costs the target's read,
-// that statement and the job's insert. It returns a *Refusal for
+// statement (store.AcceptLinkback), and requests arriving together share
+// a transaction (accept_batch.go). It returns a *Refusal for
 // everything the sender caused, and apperr.Unavailable when the database
 // is not answering.
 func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string, ip netip.Addr) (*Receipt, error) {
@@ -131,21 +128,10 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 	}
 	lim := *s.Limits
 	host := strings.ToLower(src.Hostname())
-	var v store.LinkbackVerdict
-	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		var err error
-		v, err = store.AcceptLinkback(ctx, tx, l, host, store.LinkbackLimits{
-			Window: lim.Window, PerIP: lim.PerIP, PerHost: lim.PerHost, PendingCap: lim.WaitQueue})
-		switch {
-		case err != nil:
-			return err
-		case v.Limited:
-			return Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
-		case !v.Enqueue:
-			return nil
-		}
-		return s.Jobs.Enqueue(ctx, tx, jobargs.LinkbackVerifyArgs{Source: l.SourceURL, PostID: p.ID})
-	})
+	v, err := s.record(ctx, l, host, store.LinkbackLimits{Window: lim.Window, PerIP: lim.PerIP, PerHost: lim.PerHost, PendingCap: lim.WaitQueue})
+	if err == nil && v.Limited {
+		return nil, Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
+	}
 	if errors.Is(err, store.ErrLinkbackDuplicate) {
 		return nil, Refuse(linkback.FaultAlreadyRegistered, 400, linkback.MsgRegistered)
 	}

@@ -70,6 +70,9 @@ type Service struct {
 	// settled wakes the bounded waits of pingback.ping on this node when
 	// their request is settled here (await.go).
 	settled settlements
+	// batch gathers the requests arriving together into one transaction
+	// (accept_batch.go).
+	batch acceptBatcher
 }
 
 // StatusOf returns the webmention request whose status page has token.

@@ -75,11 +75,31 @@ type LinkbackVerdict struct {
 // duplicate; a request over a limit writes nothing (Limited). l.ID,
 // l.Token and l.State are filled when the row was written or exists.
 func AcceptLinkback(ctx context.Context, tx pgx.Tx, l *LinkbackIn, sourceHost string, lim LinkbackLimits) (LinkbackVerdict, error) {
+	return scanAcceptLinkback(tx.QueryRow(ctx, acceptLinkbackSQL, acceptLinkbackArgs(l, sourceHost, lim)...), l)
+}
+
+// QueueAcceptLinkback queues AcceptLinkback's statement for l in b, to
+// run in a transaction with other requests' (one round trip for all);
+// done receives what AcceptLinkback would return, and an error it
+// returns ends the batch. A request later in one transaction sees the
+// earlier ones: a twin is a duplicate, the rate counts include them.
+func QueueAcceptLinkback(b *pgx.Batch, l *LinkbackIn, sourceHost string, lim LinkbackLimits, done func(LinkbackVerdict, error) error) {
+	b.Queue(acceptLinkbackSQL, acceptLinkbackArgs(l, sourceHost, lim)...).QueryRow(func(row pgx.Row) error {
+		return done(scanAcceptLinkback(row, l))
+	})
+}
+
+func acceptLinkbackArgs(l *LinkbackIn, sourceHost string, lim LinkbackLimits) []any {
 	var ipArg *string
 	if l.IP != "" {
 		ipArg = &l.IP
 	}
-	token := newToken()
+	return []any{l.Kind, l.PostID, l.SourceURL, l.TargetURL, sourceHost, ipArg, newToken(),
+		lim.Window.Seconds(), max(lim.PerIP, 0), max(lim.PerHost, 0), max(lim.PendingCap, 0)}
+}
+
+// scanAcceptLinkback reads acceptLinkbackSQL's row into l and a verdict.
+func scanAcceptLinkback(row pgx.Row, l *LinkbackIn) (LinkbackVerdict, error) {
 	var (
 		v        LinkbackVerdict
 		verdict  string
@@ -87,10 +107,7 @@ func AcceptLinkback(ctx context.Context, tx pgx.Tx, l *LinkbackIn, sourceHost st
 		tok, was string
 		written  bool
 	)
-	err := tx.QueryRow(ctx, acceptLinkbackSQL, l.Kind, l.PostID, l.SourceURL, l.TargetURL, sourceHost, ipArg, token,
-		lim.Window.Seconds(), max(lim.PerIP, 0), max(lim.PerHost, 0), max(lim.PendingCap, 0)).
-		Scan(&verdict, &id, &tok, &was, &written, &v.FromIP, &v.FromHost, &v.Pending)
-	if err != nil {
+	if err := row.Scan(&verdict, &id, &tok, &was, &written, &v.FromIP, &v.FromHost, &v.Pending); err != nil {
 		return v, err
 	}
 	l.ID, l.Token, l.State = id, tok, was
