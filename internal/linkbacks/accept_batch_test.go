@@ -1,0 +1,136 @@
+package linkbacks
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/riverqueue/river"
+
+	"quire/internal/account"
+	"quire/internal/jobargs"
+	"quire/internal/post"
+	"quire/internal/render"
+	"quire/internal/store"
+	"quire/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// jobRecorder is the queue of these tests: it records the verification
+// jobs a transaction inserted, once that transaction commits.
+type jobRecorder struct {
+	committed []string // sources
+	inserts   int      // EnqueueMany calls
+}
+
+func (q *jobRecorder) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
+	return q.EnqueueMany(ctx, tx, []river.JobArgs{args})
+}
+
+func (q *jobRecorder) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
+	q.inserts++
+	// A marker row in the transaction: the job exists only if it commits.
+	for _, a := range args {
+		if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('test_job:' || $1, '""')`,
+			a.(jobargs.LinkbackVerifyArgs).Source); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q *jobRecorder) read(t *testing.T, st *store.Store) {
+	t.Helper()
+	rows, err := st.Pool.Query(context.Background(), `SELECT substr(key, 10) FROM settings WHERE key LIKE 'test_job:%' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.committed, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func batchFixture(t *testing.T) (*Service, *jobRecorder, int64) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	u := &account.User{Username: "ann", Email: "ann@example.invalid", Role: account.Author}
+	if err := store.CreateUser(ctx, st.Pool, u); err != nil {
+		t.Fatal(err)
+	}
+	p := &post.Post{AuthorID: u.ID, Title: "Target", BodySource: "Body.", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
+	p.Normalize()
+	if err := p.Render(render.New()); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CreatePost(ctx, st.Pool, nil, u.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	q := &jobRecorder{}
+	lim := DefaultLimits()
+	return &Service{Store: st, Jobs: q, Limits: &lim}, q, p.ID
+}
+
+// runQueued runs one batch of the given requests, as the first of them
+// arriving would, and returns each one's outcome.
+func runQueued(s *Service, postID int64, sources ...string) []*acceptCall {
+	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000, PendingCap: 20}
+	var calls []*acceptCall
+	for _, src := range sources {
+		l := &Request{Kind: "pingback", PostID: postID, SourceURL: src, TargetURL: "http://blog.invalid/posts/target", IP: "192.0.2.1"}
+		calls = append(calls, &acceptCall{l: l, host: "a.invalid", lim: lim, done: make(chan struct{}), turn: make(chan struct{})})
+	}
+	s.batch.queue, s.batch.busy = calls, true
+	s.leadBatch(context.Background())
+	return calls
+}
+
+// TestBatchOneTransaction: the requests of a batch are recorded together,
+// their jobs in one insert; a twin in the same batch is a duplicate.
+func TestBatchOneTransaction(t *testing.T) {
+	s, q, postID := batchFixture(t)
+	calls := runQueued(s, postID, "http://a.invalid/1", "http://a.invalid/2", "http://a.invalid/1", "http://a.invalid/3")
+	for i, want := range []error{nil, nil, store.ErrLinkbackDuplicate, nil} {
+		if c := calls[i]; !errors.Is(c.err, want) || (want == nil && !c.v.Enqueue) {
+			t.Errorf("request %d: %+v %v, want %v", i, c.v, c.err, want)
+		}
+	}
+	if calls[3].v.Pending != 3 {
+		t.Errorf("pending seen by the last request: %d, want 3", calls[3].v.Pending)
+	}
+	q.read(t, s.Store)
+	if q.inserts != 1 || strings.Join(q.committed, " ") != "http://a.invalid/1 http://a.invalid/2 http://a.invalid/3" {
+		t.Errorf("%d job inserts, jobs %q", q.inserts, q.committed)
+	}
+	if s.batch.busy || len(s.batch.queue) != 0 {
+		t.Errorf("batcher left busy %v with %d queued", s.batch.busy, len(s.batch.queue))
+	}
+}
+
+// TestBatchIsolatesAFailure: a request whose statement fails (here a
+// source longer than the table allows) fails alone; the others of its
+// batch are recorded each in a transaction of its own.
+func TestBatchIsolatesAFailure(t *testing.T) {
+	s, q, postID := batchFixture(t)
+	long := "http://a.invalid/" + strings.Repeat("x", 2100)
+	calls := runQueued(s, postID, "http://a.invalid/1", long, "http://a.invalid/2")
+	var pe *pgconn.PgError
+	if !errors.As(calls[1].err, &pe) {
+		t.Errorf("the failing request: %v, want its database error", calls[1].err)
+	}
+	for _, i := range []int{0, 2} {
+		if c := calls[i]; c.err != nil || !c.v.Enqueue {
+			t.Errorf("request %d: %+v %v", i, c.v, c.err)
+		}
+	}
+	q.read(t, s.Store)
+	if strings.Join(q.committed, " ") != "http://a.invalid/1 http://a.invalid/2" {
+		t.Errorf("jobs %q", q.committed)
+	}
+}
