@@ -3,6 +3,7 @@ package linkbacks
 import (
 	"context"
 	"errors"
+	"net/url"
 	"sync"
 	"time"
 
@@ -10,15 +11,19 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/riverqueue/river"
 
+	"quire/internal/apperr"
 	"quire/internal/jobargs"
+	"quire/internal/linkback"
+	"quire/internal/post"
 	"quire/internal/store"
 )
 
-// Requests arriving together are recorded together: one transaction, one
-// round trip for all their statements (store.QueueAcceptLinkback), their
-// jobs, one commit. A flood of pingbacks then costs the database a commit
-// per batch rather than per request, and holds one pool connection
-// instead of one per sender. Every request is still answered only after
+// Requests arriving together are recorded together, in one transaction
+// on one pool connection: one pipelined round trip reads their target
+// posts (each post once), one runs their statements
+// (store.QueueAcceptLinkback), one inserts their jobs, one commits. A
+// flood of pingbacks then costs a pool connection and a commit per batch
+// rather than per request. Every request is still answered only after
 // its row and its job are committed. One batch runs at a time per node;
 // the requests that arrive meanwhile form the next, led by the first of
 // them.
@@ -35,21 +40,27 @@ type acceptBatcher struct {
 	busy  bool // a batch is running, or its leader was named
 }
 
-// acceptCall is one request's part in a batch.
+// acceptCall is one request's part in a batch: what Accept checked
+// without the database, then the outcome.
 type acceptCall struct {
-	l    *Request
-	host string
-	lim  store.LinkbackLimits
+	kind     string
+	slug     string // of the target post (targetSlug)
+	src, tgt *url.URL
+	ip       string
+	host     string // the source's, lower case
+	lim      store.LinkbackLimits
+
+	l    *Request // the request, once its target passed the checks
 	v    store.LinkbackVerdict
-	err  error
-	done chan struct{} // closed once v and err are final
+	err  error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
+	done chan struct{} // closed once l, v and err are final
 	turn chan struct{} // closed when this call is to lead the next batch
 }
 
-// record writes l (store.AcceptLinkback) and its verification job, in a
+// record checks c's target and records the request with its job, in a
 // batch with the requests arriving at the same time.
-func (s *Service) record(ctx context.Context, l *Request, host string, lim store.LinkbackLimits) (store.LinkbackVerdict, error) {
-	c := &acceptCall{l: l, host: host, lim: lim, done: make(chan struct{}), turn: make(chan struct{})}
+func (s *Service) record(ctx context.Context, c *acceptCall) (*Request, store.LinkbackVerdict, error) {
+	c.done, c.turn = make(chan struct{}), make(chan struct{})
 	b := &s.batch
 	b.mu.Lock()
 	b.queue = append(b.queue, c)
@@ -59,13 +70,13 @@ func (s *Service) record(ctx context.Context, l *Request, host string, lim store
 	if !lead {
 		select {
 		case <-c.done:
-			return c.v, c.err
+			return c.l, c.v, c.err
 		case <-c.turn: // c heads the queue now
 		}
 	}
 	s.leadBatch(ctx)
 	<-c.done // c headed the batch just run
-	return c.v, c.err
+	return c.l, c.v, c.err
 }
 
 // leadBatch runs the batch at the head of the queue and names the leader
@@ -102,46 +113,87 @@ func (s *Service) leadBatch(ctx context.Context) {
 	var pe *pgconn.PgError
 	switch {
 	case err == nil:
-		for _, c := range calls {
-			close(c.done)
-		}
 	case len(calls) > 1 && errors.As(err, &pe):
 		// A statement failed, so nothing was committed: each request on
 		// its own, so that one request's error stays its own.
 		for _, c := range calls {
-			c.v, c.err = s.recordOne(bctx, c)
-			close(c.done)
+			if err := s.runBatch(bctx, []*acceptCall{c}); err != nil {
+				c.err = err
+			}
 		}
 	default:
 		for _, c := range calls {
 			c.err = err
-			close(c.done)
 		}
+	}
+	for _, c := range calls {
+		close(c.done)
 	}
 }
 
-// runBatch records calls in one transaction; on success each call's v
-// and err are its outcome (err nil or store.ErrLinkbackDuplicate).
+// runBatch records calls in one transaction. When it returns nil each
+// call's l, v and err are its outcome (err nil, a *Refusal or
+// store.ErrLinkbackDuplicate); an error means nothing was committed.
 func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
+	for _, c := range calls {
+		c.l, c.v, c.err = nil, store.LinkbackVerdict{}, nil
+	}
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		batch := &pgx.Batch{}
+		type found struct {
+			p   *post.Post
+			err error
+		}
+		targets := map[string]*found{}
+		tb := &pgx.Batch{}
 		for _, c := range calls {
-			store.QueueAcceptLinkback(batch, c.l, c.host, c.lim, func(v store.LinkbackVerdict, err error) error {
+			if targets[c.slug] == nil {
+				f := &found{}
+				targets[c.slug] = f
+				store.QueueLinkbackTarget(tb, c.slug, func(p *post.Post, err error) error {
+					f.p, f.err = p, err
+					if errors.Is(err, apperr.ErrNotFound) {
+						return nil // the request's answer (32)
+					}
+					return err
+				})
+			}
+		}
+		if err := tx.SendBatch(ctx, tb).Close(); err != nil {
+			return err
+		}
+		ab := &pgx.Batch{}
+		for _, c := range calls {
+			f := targets[c.slug]
+			p, err := s.targetPost(ctx, f.p, f.err)
+			if err == nil && linkback.SameURL(c.src, c.tgt) {
+				err = Refuse(linkback.FaultGeneric, 400, "The source URL and the target URL are the same.")
+			}
+			if err != nil {
+				c.err = err
+				continue
+			}
+			c.l = &Request{Kind: c.kind, PostID: p.ID, SourceURL: c.src.String(), TargetURL: c.tgt.String(), IP: c.ip}
+			store.QueueAcceptLinkback(ab, c.l, c.host, c.lim, func(v store.LinkbackVerdict, err error) error {
 				c.v, c.err = v, err
 				if errors.Is(err, store.ErrLinkbackDuplicate) {
-					return nil // the request's answer, not the batch's failure
+					return nil // the request's answer (48)
 				}
 				return err
 			})
 		}
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return err
+		if ab.Len() > 0 {
+			if err := tx.SendBatch(ctx, ab).Close(); err != nil {
+				return err
+			}
 		}
 		var jobs []river.JobArgs
 		for _, c := range calls {
 			if c.err == nil && c.v.Enqueue {
 				jobs = append(jobs, jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID})
 			}
+		}
+		if len(jobs) == 0 {
+			return nil
 		}
 		if q, ok := s.Jobs.(manyEnqueuer); ok {
 			return q.EnqueueMany(ctx, tx, jobs)
@@ -159,17 +211,4 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 // (jobs.Queue): a batch's jobs then cost one round trip.
 type manyEnqueuer interface {
 	EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error
-}
-
-// recordOne records one call in a transaction of its own.
-func (s *Service) recordOne(ctx context.Context, c *acceptCall) (store.LinkbackVerdict, error) {
-	var v store.LinkbackVerdict
-	err := s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		var err error
-		if v, err = store.AcceptLinkback(ctx, tx, c.l, c.host, c.lim); err != nil || !v.Enqueue {
-			return err
-		}
-		return s.Jobs.Enqueue(ctx, tx, jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID})
-	})
-	return v, err
 }

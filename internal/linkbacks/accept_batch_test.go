@@ -3,6 +3,7 @@ package linkbacks
 import (
 	"context"
 	"errors"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -13,7 +14,9 @@ import (
 	"github.com/riverqueue/river"
 
 	"quire/internal/account"
+	"quire/internal/commenting"
 	"quire/internal/jobargs"
+	"quire/internal/linkback"
 	"quire/internal/post"
 	"quire/internal/render"
 	"quire/internal/store"
@@ -57,7 +60,7 @@ func (q *jobRecorder) read(t *testing.T, st *store.Store) {
 	}
 }
 
-func batchFixture(t *testing.T) (*Service, *jobRecorder, int64) {
+func batchFixture(t *testing.T) (*Service, *jobRecorder, string) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	u := &account.User{Username: "ann", Email: "ann@example.invalid", Role: account.Author}
@@ -74,17 +77,26 @@ func batchFixture(t *testing.T) (*Service, *jobRecorder, int64) {
 	}
 	q := &jobRecorder{}
 	lim := DefaultLimits()
-	return &Service{Store: st, Jobs: q, Limits: &lim}, q, p.ID
+	base, _ := url.Parse("http://blog.invalid/")
+	return &Service{Store: st, Jobs: q, Limits: &lim, BaseURL: base, Comments: &commenting.Service{Store: st}}, q, p.Slug
 }
 
 // runQueued runs one batch of the given requests, as the first of them
 // arriving would, and returns each one's outcome.
-func runQueued(s *Service, postID int64, sources ...string) []*acceptCall {
+func runQueued(t *testing.T, s *Service, slug string, sources ...string) []*acceptCall {
 	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000, PendingCap: 20}
 	var calls []*acceptCall
-	for _, src := range sources {
-		l := &Request{Kind: "pingback", PostID: postID, SourceURL: src, TargetURL: "http://blog.invalid/posts/target", IP: "192.0.2.1"}
-		calls = append(calls, &acceptCall{l: l, host: "a.invalid", lim: lim, done: make(chan struct{}), turn: make(chan struct{})})
+	for _, raw := range sources {
+		src, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tgt, _ := url.Parse("http://blog.invalid/posts/" + slug)
+		if raw == "target" {
+			src = tgt
+		}
+		calls = append(calls, &acceptCall{kind: "pingback", slug: slug, src: src, tgt: tgt, ip: "192.0.2.1", host: "a.invalid", lim: lim,
+			done: make(chan struct{}), turn: make(chan struct{})})
 	}
 	s.batch.queue, s.batch.busy = calls, true
 	s.leadBatch(context.Background())
@@ -94,14 +106,18 @@ func runQueued(s *Service, postID int64, sources ...string) []*acceptCall {
 // TestBatchOneTransaction: the requests of a batch are recorded together,
 // their jobs in one insert; a twin in the same batch is a duplicate.
 func TestBatchOneTransaction(t *testing.T) {
-	s, q, postID := batchFixture(t)
-	calls := runQueued(s, postID, "http://a.invalid/1", "http://a.invalid/2", "http://a.invalid/1", "http://a.invalid/3")
-	for i, want := range []error{nil, nil, store.ErrLinkbackDuplicate, nil} {
-		if c := calls[i]; !errors.Is(c.err, want) || (want == nil && !c.v.Enqueue) {
+	s, q, slug := batchFixture(t)
+	calls := runQueued(t, s, slug, "http://a.invalid/1", "http://a.invalid/2", "http://a.invalid/1", "target", "http://a.invalid/3")
+	for i, want := range []error{nil, nil, store.ErrLinkbackDuplicate, nil, nil} {
+		if c := calls[i]; i != 3 && (!errors.Is(c.err, want) || (want == nil && !c.v.Enqueue)) {
 			t.Errorf("request %d: %+v %v, want %v", i, c.v, c.err, want)
 		}
 	}
-	if calls[3].v.Pending != 3 {
+	var rf *Refusal
+	if !errors.As(calls[3].err, &rf) || rf.Fault != linkback.FaultGeneric {
+		t.Errorf("source = target: %v, want its refusal", calls[3].err)
+	}
+	if calls[4].v.Pending != 3 {
 		t.Errorf("pending seen by the last request: %d, want 3", calls[3].v.Pending)
 	}
 	q.read(t, s.Store)
@@ -117,14 +133,17 @@ func TestBatchOneTransaction(t *testing.T) {
 // source longer than the table allows) fails alone; the others of its
 // batch are recorded each in a transaction of its own.
 func TestBatchIsolatesAFailure(t *testing.T) {
-	s, q, postID := batchFixture(t)
+	s, q, slug := batchFixture(t)
 	long := "http://a.invalid/" + strings.Repeat("x", 2100)
-	calls := runQueued(s, postID, "http://a.invalid/1", long, "http://a.invalid/2")
+	calls := runQueued(t, s, slug, "http://a.invalid/1", long, "target", "http://a.invalid/2")
 	var pe *pgconn.PgError
 	if !errors.As(calls[1].err, &pe) {
 		t.Errorf("the failing request: %v, want its database error", calls[1].err)
 	}
-	for _, i := range []int{0, 2} {
+	if !errors.As(calls[2].err, new(*Refusal)) {
+		t.Errorf("source = target after the fallback: %v", calls[2].err)
+	}
+	for _, i := range []int{0, 3} {
 		if c := calls[i]; c.err != nil || !c.v.Enqueue {
 			t.Errorf("request %d: %+v %v", i, c.v, c.err)
 		}

@@ -44,17 +44,30 @@ func httpURL(raw string) (*url.URL, bool) {
 // only for a post URL no reader could open (no such post, or one that is
 // not public — a draft must read exactly like nothing).
 func (s *Service) Target(ctx context.Context, target *url.URL) (*post.Post, error) {
-	notOurs := Refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: it is not a post of this blog.")
-	base := s.BaseURL
-	if !strings.EqualFold(target.Hostname(), base.Hostname()) || portOf(target) != portOf(base) {
-		return nil, notOurs
+	slug, err := s.targetSlug(target)
+	if err != nil {
+		return nil, err
 	}
+	p, err := store.LinkbackTarget(ctx, s.Store.Pool, slug)
+	return s.targetPost(ctx, p, err)
+}
+
+// targetSlug is the first half of Target, without the database: the slug
+// of the post target names, or 33 for a URL that is not a post of ours.
+func (s *Service) targetSlug(target *url.URL) (string, error) {
+	base := s.BaseURL
 	rest, ok := strings.CutPrefix(target.EscapedPath(), strings.TrimRight(base.EscapedPath(), "/")+"/posts/")
 	rest = strings.TrimSuffix(rest, "/")
-	if !ok || rest == "" || strings.Contains(rest, "/") {
-		return nil, notOurs
+	if !strings.EqualFold(target.Hostname(), base.Hostname()) || portOf(target) != portOf(base) ||
+		!ok || rest == "" || strings.Contains(rest, "/") {
+		return "", Refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: it is not a post of this blog.")
 	}
-	p, err := store.LinkbackTarget(ctx, s.Store.Pool, rest)
+	return rest, nil
+}
+
+// targetPost is the second half of Target: the checks of the post
+// store.LinkbackTarget found for the slug (p), or of its error.
+func (s *Service) targetPost(ctx context.Context, p *post.Post, err error) (*post.Post, error) {
 	gone := Refuse(linkback.FaultTargetNotFound, 400, "The specified target URL does not exist.")
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, gone
@@ -115,27 +128,28 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 	if !ok {
 		return nil, Refuse(linkback.FaultTargetInvalid, 400, "The target URL must be an absolute http or https URL.")
 	}
-	p, err := s.Target(ctx, tgt)
+	slug, err := s.targetSlug(tgt)
 	if err != nil {
 		return nil, err
 	}
-	if linkback.SameURL(src, tgt) {
-		return nil, Refuse(linkback.FaultGeneric, 400, "The source URL and the target URL are the same.")
-	}
-	l := &Request{Kind: kind, PostID: p.ID, SourceURL: src.String(), TargetURL: tgt.String()}
+	ipText := ""
 	if ip.IsValid() {
-		l.IP = ip.Unmap().String()
+		ipText = ip.Unmap().String()
 	}
 	lim := *s.Limits
-	host := strings.ToLower(src.Hostname())
-	v, err := s.record(ctx, l, host, store.LinkbackLimits{Window: lim.Window, PerIP: lim.PerIP, PerHost: lim.PerHost, PendingCap: lim.WaitQueue})
+	c := &acceptCall{kind: kind, slug: slug, src: src, tgt: tgt, ip: ipText, host: strings.ToLower(src.Hostname()),
+		lim: store.LinkbackLimits{Window: lim.Window, PerIP: lim.PerIP, PerHost: lim.PerHost, PendingCap: lim.WaitQueue}}
+	l, v, err := s.record(ctx, c)
 	if err == nil && v.Limited {
 		return nil, Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
 	}
-	if errors.Is(err, store.ErrLinkbackDuplicate) {
+	var rf *Refusal
+	switch {
+	case errors.Is(err, store.ErrLinkbackDuplicate):
 		return nil, Refuse(linkback.FaultAlreadyRegistered, 400, linkback.MsgRegistered)
-	}
-	if err != nil {
+	case errors.As(err, &rf):
+		return nil, err
+	case err != nil:
 		return nil, store.Classify(err)
 	}
 	return &Receipt{Request: l, Pending: v.Pending}, nil

@@ -14,6 +14,28 @@ import (
 // the target checks read is filled (ID, Kind, Slug, Status, PublishedAt,
 // CommentPolicy); one round trip, no body. Returns apperr.ErrNotFound.
 func LinkbackTarget(ctx context.Context, db DB, slug string) (*post.Post, error) {
+	return scanLinkbackTarget(db.QueryRow(ctx, linkbackTargetSQL, slug))
+}
+
+// QueueLinkbackTarget queues LinkbackTarget's read of slug in b; done
+// receives what LinkbackTarget would return, and an error it returns ends
+// the batch.
+func QueueLinkbackTarget(b *pgx.Batch, slug string, done func(*post.Post, error) error) {
+	b.Queue(linkbackTargetSQL, slug).QueryRow(func(row pgx.Row) error {
+		return done(scanLinkbackTarget(row))
+	})
+}
+
+// linkbackTargetSQL finds a post by its slug or an old one; the current
+// slug wins over an old one naming another post.
+const linkbackTargetSQL = `SELECT p.id, p.kind, p.slug, p.status, p.published_at, p.comment_policy
+	FROM (SELECT id, 0 AS rank FROM posts WHERE kind = 'post' AND slug = $1
+	      UNION ALL
+	      SELECT post_id, 1 FROM post_old_slugs WHERE kind = 'post' AND slug = $1) s
+	JOIN posts p ON p.id = s.id AND p.kind = 'post'
+	ORDER BY s.rank LIMIT 1`
+
+func scanLinkbackTarget(row pgx.Row) (*post.Post, error) {
 	var (
 		p           post.Post
 		kind        string
@@ -21,14 +43,7 @@ func LinkbackTarget(ctx context.Context, db DB, slug string) (*post.Post, error)
 		policy      string
 		publishedAt *time.Time
 	)
-	// The current slug wins over an old one naming another post.
-	err := db.QueryRow(ctx, `SELECT p.id, p.kind, p.slug, p.status, p.published_at, p.comment_policy
-		FROM (SELECT id, 0 AS rank FROM posts WHERE kind = 'post' AND slug = $1
-		      UNION ALL
-		      SELECT post_id, 1 FROM post_old_slugs WHERE kind = 'post' AND slug = $1) s
-		JOIN posts p ON p.id = s.id AND p.kind = 'post'
-		ORDER BY s.rank LIMIT 1`, slug).Scan(&p.ID, &kind, &p.Slug, &status, &publishedAt, &policy)
-	if err != nil {
+	if err := row.Scan(&p.ID, &kind, &p.Slug, &status, &publishedAt, &policy); err != nil {
 		return nil, notFound(err)
 	}
 	p.Kind, p.Status, p.CommentPolicy = post.Kind(kind), post.Status(status), post.CommentPolicy(policy)
