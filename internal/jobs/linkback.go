@@ -19,10 +19,6 @@ const DefaultLinkbackWorkers = 8
 // be made to hit a third party harder than that.
 const DefaultFetchInterval = time.Hour
 
-// linkbackFetchCooldown is the least time between two fetches of jobs of
-// the linkback queue.
-const linkbackFetchCooldown = 20 * time.Millisecond
-
 // LinkbackDeps are what the linkback workers need besides Deps.
 type LinkbackDeps struct {
 	// Fetch is the SSRF-guarded client; nil verifies and sends nothing
@@ -64,12 +60,6 @@ func addLinkbackWorkers(w *river.Workers, cfg *river.Config, d Deps) {
 		if n <= 0 {
 			n = DefaultLinkbackWorkers
 		}
-		// River fetches a queue's jobs at most once per FetchCooldown
-		// (100 ms by default), each time as many as workers are free: the
-		// linkback queue then verified 8 requests per 100 ms however fast
-		// each was, and a pingback.ping in its bounded wait waited for
-		// those rounds. A shorter cooldown refills free workers sooner; the
-		// bound on concurrent verifications stays n.
-		cfg.Queues[jobargs.QueueLinkback] = river.QueueConfig{MaxWorkers: n, FetchCooldown: linkbackFetchCooldown}
+		cfg.Queues[jobargs.QueueLinkback] = river.QueueConfig{MaxWorkers: n}
 	}
 }
