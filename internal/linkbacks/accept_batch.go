@@ -19,15 +19,18 @@ import (
 )
 
 // Requests arriving together are recorded together, in one transaction
-// on one pool connection: one pipelined round trip reads their target
-// posts (each post once), one runs their statements
-// (store.QueueAcceptLinkback), one inserts their jobs, one commits. A
-// flood of pingbacks then costs a pool connection and a commit per batch
-// rather than per request. Every request is still answered only after
-// its row and its job are committed. One batch runs at a time per node;
-// the requests that arrive meanwhile form the next, led by the first of
-// them.
+// on one pool connection: one pipelined round trip takes the rate
+// limits' locks and reads their target posts (each post once), one runs
+// their statements (store.QueueAcceptLinkback), one inserts their jobs,
+// one commits. A flood of pingbacks then costs a pool connection and a
+// commit per batch rather than per request. Every request is still
+// answered only after its row and its job are committed. At most
+// acceptLanes batches run at once per node; the requests that arrive
+// meanwhile wait in a queue for the next free lane. A lane is run by the
+// goroutine of one of the waiting requests, which passes it on once its
+// own request is answered.
 const (
+	acceptLanes      = 2
 	maxAcceptBatch   = 64
 	acceptBatchLimit = 10 * time.Second // a batch is not tied to its leader's request
 )
@@ -35,9 +38,9 @@ const (
 // acceptBatcher queues the requests waiting for a batch. The zero value
 // is ready to use.
 type acceptBatcher struct {
-	mu    sync.Mutex
-	queue []*acceptCall
-	busy  bool // a batch is running, or its leader was named
+	mu      sync.Mutex
+	queue   []*acceptCall
+	leaders int // lanes running, or handed to a waiting request
 }
 
 // acceptCall is one request's part in a batch: what Accept checked
@@ -50,11 +53,12 @@ type acceptCall struct {
 	host     string // the source's, lower case
 	lim      store.LinkbackLimits
 
-	l    *Request // the request, once its target passed the checks
-	v    store.LinkbackVerdict
-	err  error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
-	done chan struct{} // closed once l, v and err are final
-	turn chan struct{} // closed when this call is to lead the next batch
+	l      *Request // the request, once its target passed the checks
+	v      store.LinkbackVerdict
+	err    error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
+	done   chan struct{} // closed once l, v and err are final
+	turn   chan struct{} // closed when a lane is handed to this call
+	handed bool          // turn is closed (under acceptBatcher.mu)
 }
 
 // record checks c's target and records the request with its job, in a
@@ -64,30 +68,74 @@ func (s *Service) record(ctx context.Context, c *acceptCall) (*Request, store.Li
 	b := &s.batch
 	b.mu.Lock()
 	b.queue = append(b.queue, c)
-	lead := !b.busy // not busy: the queue was empty, c is its head
-	b.busy = true
+	lead := b.leaders < acceptLanes
+	if lead {
+		b.leaders++
+	}
 	b.mu.Unlock()
 	if !lead {
 		select {
 		case <-c.done:
+			b.mu.Lock()
+			if c.handed { // answered and handed a lane at once: pass it on
+				b.passLane()
+			}
+			b.mu.Unlock()
 			return c.l, c.v, c.err
-		case <-c.turn: // c heads the queue now
+		case <-c.turn:
 		}
 	}
-	s.leadBatch(ctx)
-	<-c.done // c headed the batch just run
+	s.lead(ctx, c)
+	<-c.done
 	return c.l, c.v, c.err
 }
 
-// leadBatch runs the batch at the head of the queue and names the leader
-// of the next.
-func (s *Service) leadBatch(ctx context.Context) {
+// lead runs batches from the queue on one lane until c is answered (by
+// this lane or another), then passes the lane on.
+func (s *Service) lead(ctx context.Context, c *acceptCall) {
 	b := &s.batch
-	b.mu.Lock()
-	n := min(len(b.queue), maxAcceptBatch)
-	calls := b.queue[:n:n]
-	b.queue = append([]*acceptCall(nil), b.queue[n:]...)
-	b.mu.Unlock()
+	defer func() { // after a panic too: a lane is never lost
+		b.mu.Lock()
+		b.passLane()
+		b.mu.Unlock()
+	}()
+	for {
+		b.mu.Lock()
+		select {
+		case <-c.done:
+			b.mu.Unlock()
+			return
+		default:
+		}
+		if len(b.queue) == 0 { // c is in another lane's batch
+			b.mu.Unlock()
+			return
+		}
+		n := min(len(b.queue), maxAcceptBatch)
+		calls := b.queue[:n:n]
+		b.queue = append([]*acceptCall(nil), b.queue[n:]...)
+		b.mu.Unlock()
+		s.runCalls(ctx, calls)
+	}
+}
+
+// passLane hands this lane to the first queued request that has none,
+// or frees it. b.mu is held.
+func (b *acceptBatcher) passLane() {
+	for _, q := range b.queue {
+		if !q.handed {
+			q.handed = true
+			close(q.turn)
+			return
+		}
+	}
+	b.leaders--
+}
+
+// runCalls records calls in one batch and answers them. When a statement
+// fails, nothing was committed, and each request is tried on its own so
+// that one request's error stays its own.
+func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 	defer func() {
 		for _, c := range calls { // after a panic too: nobody waits forever
 			select {
@@ -99,13 +147,6 @@ func (s *Service) leadBatch(ctx context.Context) {
 				close(c.done)
 			}
 		}
-		b.mu.Lock()
-		if len(b.queue) == 0 {
-			b.busy = false
-		} else {
-			close(b.queue[0].turn)
-		}
-		b.mu.Unlock()
 	}()
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptBatchLimit)
 	defer cancel()
@@ -114,8 +155,6 @@ func (s *Service) leadBatch(ctx context.Context) {
 	switch {
 	case err == nil:
 	case len(calls) > 1 && errors.As(err, &pe):
-		// A statement failed, so nothing was committed: each request on
-		// its own, so that one request's error stays its own.
 		for _, c := range calls {
 			if err := s.runBatch(bctx, []*acceptCall{c}); err != nil {
 				c.err = err
@@ -145,6 +184,11 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 		}
 		targets := map[string]*found{}
 		tb := &pgx.Batch{}
+		ips, hosts := make([]string, len(calls)), make([]string, len(calls))
+		for i, c := range calls {
+			ips[i], hosts[i] = c.ip, c.host
+		}
+		store.QueueLinkbackLocks(tb, ips, hosts)
 		for _, c := range calls {
 			if targets[c.slug] == nil {
 				f := &found{}

@@ -3,9 +3,11 @@ package linkbacks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +30,7 @@ func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 // jobRecorder is the queue of these tests: it records the verification
 // jobs a transaction inserted, once that transaction commits.
 type jobRecorder struct {
+	mu        sync.Mutex
 	committed []string // sources
 	inserts   int      // EnqueueMany calls
 }
@@ -37,7 +40,9 @@ func (q *jobRecorder) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs
 }
 
 func (q *jobRecorder) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
+	q.mu.Lock()
 	q.inserts++
+	q.mu.Unlock()
 	// A marker row in the transaction: the job exists only if it commits.
 	for _, a := range args {
 		if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('test_job:' || $1, '""')`,
@@ -98,8 +103,7 @@ func runQueued(t *testing.T, s *Service, slug string, sources ...string) []*acce
 		calls = append(calls, &acceptCall{kind: "pingback", slug: slug, src: src, tgt: tgt, ip: "192.0.2.1", host: "a.invalid", lim: lim,
 			done: make(chan struct{}), turn: make(chan struct{})})
 	}
-	s.batch.queue, s.batch.busy = calls, true
-	s.leadBatch(context.Background())
+	s.runCalls(context.Background(), calls)
 	return calls
 }
 
@@ -123,9 +127,6 @@ func TestBatchOneTransaction(t *testing.T) {
 	q.read(t, s.Store)
 	if q.inserts != 1 || strings.Join(q.committed, " ") != "http://a.invalid/1 http://a.invalid/2 http://a.invalid/3" {
 		t.Errorf("%d job inserts, jobs %q", q.inserts, q.committed)
-	}
-	if s.batch.busy || len(s.batch.queue) != 0 {
-		t.Errorf("batcher left busy %v with %d queued", s.batch.busy, len(s.batch.queue))
 	}
 }
 
@@ -151,5 +152,42 @@ func TestBatchIsolatesAFailure(t *testing.T) {
 	q.read(t, s.Store)
 	if strings.Join(q.committed, " ") != "http://a.invalid/1 http://a.invalid/2" {
 		t.Errorf("jobs %q", q.committed)
+	}
+}
+
+// TestLanesAnswerEveryone: many requests at once, on the lanes, are all
+// answered; afterwards no lane is held and nothing waits.
+func TestLanesAnswerEveryone(t *testing.T) {
+	s, q, slug := batchFixture(t)
+	tgt, _ := url.Parse("http://blog.invalid/posts/" + slug)
+	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000, PendingCap: 20}
+	const n = 100
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			src, _ := url.Parse(fmt.Sprintf("http://a.invalid/%d", i%90)) // ten twins
+			c := &acceptCall{kind: "pingback", slug: slug, src: src, tgt: tgt, ip: "192.0.2.1", host: "a.invalid", lim: lim}
+			_, _, err := s.record(context.Background(), c)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	dups := 0
+	for err := range errs {
+		switch {
+		case errors.Is(err, store.ErrLinkbackDuplicate):
+			dups++
+		case err != nil:
+			t.Errorf("request failed: %v", err)
+		}
+	}
+	q.read(t, s.Store)
+	if dups != 10 || len(q.committed) != 90 {
+		t.Errorf("%d duplicates, %d jobs; want 10 and 90", dups, len(q.committed))
+	}
+	if s.batch.leaders != 0 || len(s.batch.queue) != 0 {
+		t.Errorf("lanes held %d, queued %d", s.batch.leaders, len(s.batch.queue))
 	}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"hash/fnv"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -182,3 +184,38 @@ SELECT v.v, coalesce(i.id, p.id, 0), coalesce(i.token, p.token, ''), coalesce(p.
 		WHERE state IN ('pending','verifying') AND requested_at > now() - interval '1 minute'
 		  AND id IS DISTINCT FROM (SELECT id FROM prev) LIMIT $11) x) ELSE 0 END
 FROM verdict v CROSS JOIN counts c LEFT JOIN ins i ON true LEFT JOIN prev p ON true LEFT JOIN upd u ON true`
+
+// linkbackLockClass is the first key of the advisory locks of
+// QueueLinkbackLocks (the two-key form, apart from single-key users).
+const linkbackLockClass = 0x4c42 // "LB"
+
+// QueueLinkbackLocks queues, in b, the transaction-level advisory locks
+// of the requester IPs and source hosts a batch of requests counts, taken
+// in one order by every transaction so none waits for another in a
+// circle. Two transactions counting one IP or one host then take turns,
+// and the later counts what the earlier committed: the rate limits stay
+// exact across concurrent batches and nodes. (Keys are 32-bit hashes; a
+// collision only makes two senders take turns.)
+func QueueLinkbackLocks(b *pgx.Batch, ips, hosts []string) {
+	seen := map[int32]bool{}
+	var keys []int32
+	add := func(kind, v string) {
+		if v == "" {
+			return
+		}
+		h := fnv.New32a()
+		h.Write([]byte(kind + ":" + v))
+		if k := int32(h.Sum32()); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, ip := range ips {
+		add("ip", ip)
+	}
+	for _, host := range hosts {
+		add("host", host)
+	}
+	slices.Sort(keys)
+	b.Queue(`SELECT count(pg_advisory_xact_lock($1::int4, k)) FROM unnest($2::int4[]) k`, linkbackLockClass, keys)
+}
