@@ -230,8 +230,20 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				return err
 			}
 		}
+		// The bounded wait counts the verifications pending once the
+		// request is committed, so with its whole batch: the count the
+		// batch's last request saw (each statement sees the earlier ones).
+		pending := 0
+		for _, c := range calls {
+			if c.err == nil {
+				pending = max(pending, c.v.Pending)
+			}
+		}
 		var jobs []river.JobArgs
 		for _, c := range calls {
+			if c.err == nil {
+				c.v.Pending = pending
+			}
 			if c.err == nil && c.v.Enqueue {
 				jobs = append(jobs, jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID})
 			}

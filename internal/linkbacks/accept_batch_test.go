@@ -121,8 +121,10 @@ func TestBatchOneTransaction(t *testing.T) {
 	if !errors.As(calls[3].err, &rf) || rf.Fault != linkback.FaultGeneric {
 		t.Errorf("source = target: %v, want its refusal", calls[3].err)
 	}
-	if calls[4].v.Pending != 3 {
-		t.Errorf("pending seen by the last request: %d, want 3", calls[3].v.Pending)
+	for _, i := range []int{0, 1, 4} {
+		if calls[i].v.Pending != 3 {
+			t.Errorf("request %d: pending %d, want 3 (the batch's, as after its commit)", i, calls[i].v.Pending)
+		}
 	}
 	q.read(t, s.Store)
 	if q.inserts != 1 || strings.Join(q.committed, " ") != "http://a.invalid/1 http://a.invalid/2 http://a.invalid/3" {

@@ -103,8 +103,9 @@ func portOf(u *url.URL) string {
 }
 
 // Receipt is an accepted request, with the number of verifications
-// pending when it was accepted (itself included, counted up to the
-// bounded wait's WaitQueue + 1): it decides whether pingback.ping waits.
+// pending once it was committed (itself and its batch included, counted
+// up to the bounded wait's WaitQueue + 1): it decides whether
+// pingback.ping waits.
 type Receipt struct {
 	*Request
 	Pending int
