@@ -25,22 +25,21 @@ import (
 // one commits. A flood of pingbacks then costs a pool connection and a
 // commit per batch rather than per request. Every request is still
 // answered only after its row and its job are committed. At most
-// acceptLanes batches run at once per node; the requests that arrive
-// meanwhile wait in a queue for the next free lane. A lane is run by the
-// goroutine of one of the waiting requests, which passes it on once its
-// own request is answered.
+// acceptLanes batches run at once per node, each lane a goroutine that
+// takes the queued requests batch after batch and ends when the queue is
+// empty.
 const (
 	acceptLanes      = 2
 	maxAcceptBatch   = 64
-	acceptBatchLimit = 10 * time.Second // a batch is not tied to its leader's request
+	acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
 )
 
 // acceptBatcher queues the requests waiting for a batch. The zero value
 // is ready to use.
 type acceptBatcher struct {
-	mu      sync.Mutex
-	queue   []*acceptCall
-	leaders int // lanes running, or handed to a waiting request
+	mu    sync.Mutex
+	queue []*acceptCall
+	lanes int // lanes running
 }
 
 // acceptCall is one request's part in a batch: what Accept checked
@@ -53,61 +52,47 @@ type acceptCall struct {
 	host     string // the source's, lower case
 	lim      store.LinkbackLimits
 
-	l      *Request // the request, once its target passed the checks
-	v      store.LinkbackVerdict
-	err    error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
-	done   chan struct{} // closed once l, v and err are final
-	turn   chan struct{} // closed when a lane is handed to this call
-	handed bool          // turn is closed (under acceptBatcher.mu)
+	l    *Request // the request, once its target passed the checks
+	v    store.LinkbackVerdict
+	err  error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
+	done chan struct{} // closed once l, v and err are final
 }
 
 // record checks c's target and records the request with its job, in a
-// batch with the requests arriving at the same time.
+// batch with the requests arriving at the same time, and waits for it.
 func (s *Service) record(ctx context.Context, c *acceptCall) (*Request, store.LinkbackVerdict, error) {
-	c.done, c.turn = make(chan struct{}), make(chan struct{})
+	c.done = make(chan struct{})
 	b := &s.batch
 	b.mu.Lock()
 	b.queue = append(b.queue, c)
-	lead := b.leaders < acceptLanes
-	if lead {
-		b.leaders++
+	if b.lanes < acceptLanes {
+		b.lanes++
+		go s.lane(context.WithoutCancel(ctx))
 	}
 	b.mu.Unlock()
-	if !lead {
-		select {
-		case <-c.done:
-			b.mu.Lock()
-			if c.handed { // answered and handed a lane at once: pass it on
-				b.passLane()
-			}
-			b.mu.Unlock()
-			return c.l, c.v, c.err
-		case <-c.turn:
-		}
-	}
-	s.lead(ctx, c)
 	<-c.done
 	return c.l, c.v, c.err
 }
 
-// lead runs batches from the queue on one lane until c is answered (by
-// this lane or another), then passes the lane on.
-func (s *Service) lead(ctx context.Context, c *acceptCall) {
+// lane runs batches from the queue until it is empty.
+func (s *Service) lane(ctx context.Context) {
 	b := &s.batch
-	defer func() { // after a panic too: a lane is never lost
-		b.mu.Lock()
-		b.passLane()
-		b.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil { // runCalls answered its requests; the server goes on
+			s.log().Error("linkbacks: a batch of requests panicked", "panic", r)
+			b.mu.Lock()
+			if len(b.queue) > 0 {
+				go s.lane(ctx) // the lane goes on for those still queued
+			} else {
+				b.lanes--
+			}
+			b.mu.Unlock()
+		}
 	}()
 	for {
 		b.mu.Lock()
-		select {
-		case <-c.done:
-			b.mu.Unlock()
-			return
-		default:
-		}
-		if len(b.queue) == 0 { // c is in another lane's batch
+		if len(b.queue) == 0 {
+			b.lanes--
 			b.mu.Unlock()
 			return
 		}
@@ -117,19 +102,6 @@ func (s *Service) lead(ctx context.Context, c *acceptCall) {
 		b.mu.Unlock()
 		s.runCalls(ctx, calls)
 	}
-}
-
-// passLane hands this lane to the first queued request that has none,
-// or frees it. b.mu is held.
-func (b *acceptBatcher) passLane() {
-	for _, q := range b.queue {
-		if !q.handed {
-			q.handed = true
-			close(q.turn)
-			return
-		}
-	}
-	b.leaders--
 }
 
 // runCalls records calls in one batch and answers them. When a statement
@@ -148,7 +120,7 @@ func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 			}
 		}
 	}()
-	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptBatchLimit)
+	bctx, cancel := context.WithTimeout(ctx, acceptBatchLimit)
 	defer cancel()
 	err := s.runBatch(bctx, calls)
 	var pe *pgconn.PgError
