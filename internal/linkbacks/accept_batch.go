@@ -45,17 +45,19 @@ type acceptBatcher struct {
 // acceptCall is one request's part in a batch: what Accept checked
 // without the database, then the outcome.
 type acceptCall struct {
-	kind     string
-	slug     string // of the target post (targetSlug)
-	src, tgt *url.URL
-	ip       string
-	host     string // the source's, lower case
-	lim      store.LinkbackLimits
+	kind      string
+	slug      string // of the target post (targetSlug)
+	src, tgt  *url.URL
+	ip        string
+	host      string // the source's, lower case
+	lim       store.LinkbackLimits
+	waitQueue int // the bounded wait's; the pending count goes up to it + 1
 
-	l    *Request // the request, once its target passed the checks
-	v    store.LinkbackVerdict
-	err  error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
-	done chan struct{} // closed once l, v and err are final
+	l       *Request // the request, once its target passed the checks
+	v       store.LinkbackVerdict
+	pending int           // verifications pending once committed, with the batch
+	err     error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
+	done    chan struct{} // closed once l, v, pending and err are final
 }
 
 // record checks c's target and records the request with its job, in a
@@ -147,7 +149,7 @@ func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 // store.ErrLinkbackDuplicate); an error means nothing was committed.
 func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 	for _, c := range calls {
-		c.l, c.v, c.err = nil, store.LinkbackVerdict{}, nil
+		c.l, c.v, c.pending, c.err = nil, store.LinkbackVerdict{}, 0, nil
 	}
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		type found struct {
@@ -197,24 +199,26 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				return err
 			})
 		}
+		// The bounded wait asks how many verifications are pending once
+		// the request is committed, so with its whole batch: counted once,
+		// after the batch's statements.
+		pending, waitQueue := 0, 0
+		for _, c := range calls {
+			waitQueue = max(waitQueue, c.waitQueue)
+		}
 		if ab.Len() > 0 {
+			store.QueuePendingLinkbacks(ab, waitQueue, func(n int, err error) error {
+				pending = n
+				return err
+			})
 			if err := tx.SendBatch(ctx, ab).Close(); err != nil {
 				return err
-			}
-		}
-		// The bounded wait counts the verifications pending once the
-		// request is committed, so with its whole batch: the count the
-		// batch's last request saw (each statement sees the earlier ones).
-		pending := 0
-		for _, c := range calls {
-			if c.err == nil {
-				pending = max(pending, c.v.Pending)
 			}
 		}
 		var jobs []river.JobArgs
 		for _, c := range calls {
 			if c.err == nil {
-				c.v.Pending = pending
+				c.pending = pending
 			}
 			if c.err == nil && c.v.Enqueue {
 				jobs = append(jobs, jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID})

@@ -89,7 +89,7 @@ func batchFixture(t *testing.T) (*Service, *jobRecorder, string) {
 // runQueued runs one batch of the given requests, as the first of them
 // arriving would, and returns each one's outcome.
 func runQueued(t *testing.T, s *Service, slug string, sources ...string) []*acceptCall {
-	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000, PendingCap: 20}
+	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000}
 	var calls []*acceptCall
 	for _, raw := range sources {
 		src, err := url.Parse(raw)
@@ -101,7 +101,7 @@ func runQueued(t *testing.T, s *Service, slug string, sources ...string) []*acce
 			src = tgt
 		}
 		calls = append(calls, &acceptCall{kind: "pingback", slug: slug, src: src, tgt: tgt, ip: "192.0.2.1", host: "a.invalid", lim: lim,
-			done: make(chan struct{})})
+			waitQueue: 20, done: make(chan struct{})})
 	}
 	s.runCalls(context.Background(), calls)
 	return calls
@@ -122,8 +122,8 @@ func TestBatchOneTransaction(t *testing.T) {
 		t.Errorf("source = target: %v, want its refusal", calls[3].err)
 	}
 	for _, i := range []int{0, 1, 4} {
-		if calls[i].v.Pending != 3 {
-			t.Errorf("request %d: pending %d, want 3 (the batch's, as after its commit)", i, calls[i].v.Pending)
+		if calls[i].pending != 3 {
+			t.Errorf("request %d: pending %d, want 3 (the batch's, as after its commit)", i, calls[i].pending)
 		}
 	}
 	q.read(t, s.Store)
@@ -162,7 +162,7 @@ func TestBatchIsolatesAFailure(t *testing.T) {
 func TestLanesAnswerEveryone(t *testing.T) {
 	s, q, slug := batchFixture(t)
 	tgt, _ := url.Parse("http://blog.invalid/posts/" + slug)
-	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000, PendingCap: 20}
+	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000}
 	const n = 100
 	errs := make(chan error, n)
 	var wg sync.WaitGroup

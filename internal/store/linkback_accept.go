@@ -56,13 +56,11 @@ func scanLinkbackTarget(row pgx.Row) (*post.Post, error) {
 }
 
 // LinkbackLimits are the limits AcceptLinkback enforces: requests per
-// requester IP and per source host within Window (fault 49, HTTP 429),
-// and how far it counts the verifications pending (PendingCap).
+// requester IP and per source host within Window (fault 49, HTTP 429).
 type LinkbackLimits struct {
-	Window     time.Duration
-	PerIP      int
-	PerHost    int
-	PendingCap int
+	Window  time.Duration
+	PerIP   int
+	PerHost int
 }
 
 // LinkbackVerdict is what AcceptLinkback made of a request.
@@ -76,9 +74,6 @@ type LinkbackVerdict struct {
 	// and naming the source host, this one included (each counted up to
 	// its limit + 1, so the cost of the count is bounded by the limit).
 	FromIP, FromHost int
-	// Pending counts the requests of the last minute waiting for
-	// verification, this one included, up to PendingCap + 1.
-	Pending int
 }
 
 // AcceptLinkback records request l in tx, in one statement: the
@@ -112,7 +107,7 @@ func acceptLinkbackArgs(l *LinkbackIn, sourceHost string, lim LinkbackLimits) []
 		ipArg = &l.IP
 	}
 	return []any{l.Kind, l.PostID, l.SourceURL, l.TargetURL, sourceHost, ipArg, newToken(),
-		lim.Window.Seconds(), max(lim.PerIP, 0), max(lim.PerHost, 0), max(lim.PendingCap, 0)}
+		lim.Window.Seconds(), max(lim.PerIP, 0), max(lim.PerHost, 0)}
 }
 
 // scanAcceptLinkback reads acceptLinkbackSQL's row into l and a verdict.
@@ -124,7 +119,7 @@ func scanAcceptLinkback(row pgx.Row, l *LinkbackIn) (LinkbackVerdict, error) {
 		tok, was string
 		written  bool
 	)
-	if err := row.Scan(&verdict, &id, &tok, &was, &written, &v.FromIP, &v.FromHost, &v.Pending); err != nil {
+	if err := row.Scan(&verdict, &id, &tok, &was, &written, &v.FromIP, &v.FromHost); err != nil {
 		return v, err
 	}
 	l.ID, l.Token, l.State = id, tok, was
@@ -143,7 +138,7 @@ func scanAcceptLinkback(row pgx.Row, l *LinkbackIn) (LinkbackVerdict, error) {
 
 // acceptLinkbackSQL is AcceptLinkback's statement. $1 kind, $2 post, $3
 // source, $4 target, $5 source host, $6 ip, $7 new token, $8 window in
-// seconds, $9 per-IP and $10 per-host limits, $11 pending cap. Every CTE
+// seconds, $9 per-IP and $10 per-host limits. Every CTE
 // reads the statement's snapshot, so the counts exclude the request's own
 // row (prev) and add one for it. prev locks an existing row, so two
 // re-sends of one source take turns; two first requests meet at the
@@ -179,10 +174,7 @@ const acceptLinkbackSQL = `WITH prev AS (
 	RETURNING l.id
 )
 SELECT v.v, coalesce(i.id, p.id, 0), coalesce(i.token, p.token, ''), coalesce(p.state, ''),
-	i.id IS NOT NULL OR u.id IS NOT NULL, c.from_ip, c.from_host,
-	CASE WHEN v.v = 'ok' AND (i.id IS NOT NULL OR u.id IS NOT NULL) THEN 1 + (SELECT count(*) FROM (SELECT 1 FROM linkbacks_in
-		WHERE state IN ('pending','verifying') AND requested_at > now() - interval '1 minute'
-		  AND id IS DISTINCT FROM (SELECT id FROM prev) LIMIT $11) x) ELSE 0 END
+	i.id IS NOT NULL OR u.id IS NOT NULL, c.from_ip, c.from_host
 FROM verdict v CROSS JOIN counts c LEFT JOIN ins i ON true LEFT JOIN prev p ON true LEFT JOIN upd u ON true`
 
 // linkbackLockClass is the first key of the advisory locks of
@@ -218,4 +210,19 @@ func QueueLinkbackLocks(b *pgx.Batch, ips, hosts []string) {
 	}
 	slices.Sort(keys)
 	b.Queue(`SELECT count(pg_advisory_xact_lock($1::int4, k)) FROM unnest($2::int4[]) k`, linkbackLockClass, keys)
+}
+
+// QueuePendingLinkbacks queues in b the count of the requests of the last
+// minute waiting for verification, up to limit + 1 (pingback.ping's
+// bounded wait only asks whether there are more than limit); in a batch
+// after AcceptLinkback's statements, it counts them too. (Older requests
+// wait for their hourly fetch slot and say nothing about the queue's
+// speed.) done receives it; an error it returns ends the batch.
+func QueuePendingLinkbacks(b *pgx.Batch, limit int, done func(int, error) error) {
+	b.Queue(`SELECT count(*) FROM (SELECT 1 FROM linkbacks_in WHERE state IN ('pending','verifying')
+		AND requested_at > now() - interval '1 minute' LIMIT $1) x`, max(limit, 0)+1).QueryRow(func(row pgx.Row) error {
+		var n int
+		err := row.Scan(&n)
+		return done(n, err)
+	})
 }
