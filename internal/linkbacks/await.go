@@ -10,13 +10,19 @@ import (
 
 // Await waits, boundedly, until the request of r is decided; it returns
 // the final state, fault and detail, or "pending". With more than
-// WaitQueue verifications pending when r was accepted it answers at once:
-// a flood must not hold connections open. A verification settled on this
-// node wakes the wait at once (settled); one settled by another node is
-// seen by polling, every 50 ms at first, then every 250 ms.
+// WaitQueue verifications pending once r was committed it answers at
+// once: a flood must not hold connections open. r's batch counted them
+// with itself; when that count allows the wait, they are counted again
+// now, after the commit, with what other batches committed meanwhile (a
+// flood's first batches are small). A verification settled on this node
+// wakes the wait at once (settled); one settled by another node is seen
+// by polling, every 50 ms at first, then every 250 ms.
 func (s *Service) Await(ctx context.Context, r *Receipt) (string, int, string) {
 	lim := *s.Limits
 	if lim.Wait <= 0 || r.Pending > lim.WaitQueue {
+		return "pending", 0, ""
+	}
+	if n, err := store.PendingLinkbacks(ctx, s.Store.Pool, lim.WaitQueue); err != nil || n > lim.WaitQueue {
 		return "pending", 0, ""
 	}
 	id := r.ID

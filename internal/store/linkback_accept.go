@@ -212,17 +212,26 @@ func QueueLinkbackLocks(b *pgx.Batch, ips, hosts []string) {
 	b.Queue(`SELECT count(pg_advisory_xact_lock($1::int4, k)) FROM unnest($2::int4[]) k`, linkbackLockClass, keys)
 }
 
-// QueuePendingLinkbacks queues in b the count of the requests of the last
-// minute waiting for verification, up to limit + 1 (pingback.ping's
-// bounded wait only asks whether there are more than limit); in a batch
-// after AcceptLinkback's statements, it counts them too. (Older requests
-// wait for their hourly fetch slot and say nothing about the queue's
-// speed.) done receives it; an error it returns ends the batch.
+// PendingLinkbacks counts the requests of the last minute waiting for
+// verification, up to limit + 1 (pingback.ping's bounded wait only asks
+// whether there are more than limit). (Older requests wait for their
+// hourly fetch slot and say nothing about the queue's speed.)
+func PendingLinkbacks(ctx context.Context, db DB, limit int) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, pendingLinkbacksSQL, max(limit, 0)+1).Scan(&n)
+	return n, err
+}
+
+// QueuePendingLinkbacks queues PendingLinkbacks's count in b; after
+// AcceptLinkback's statements in a batch, it counts them too. done
+// receives it; an error it returns ends the batch.
 func QueuePendingLinkbacks(b *pgx.Batch, limit int, done func(int, error) error) {
-	b.Queue(`SELECT count(*) FROM (SELECT 1 FROM linkbacks_in WHERE state IN ('pending','verifying')
-		AND requested_at > now() - interval '1 minute' LIMIT $1) x`, max(limit, 0)+1).QueryRow(func(row pgx.Row) error {
+	b.Queue(pendingLinkbacksSQL, max(limit, 0)+1).QueryRow(func(row pgx.Row) error {
 		var n int
 		err := row.Scan(&n)
 		return done(n, err)
 	})
 }
+
+const pendingLinkbacksSQL = `SELECT count(*) FROM (SELECT 1 FROM linkbacks_in WHERE state IN ('pending','verifying')
+	AND requested_at > now() - interval '1 minute' LIMIT $1) x`
