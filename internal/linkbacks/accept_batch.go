@@ -27,18 +27,12 @@ import (
 // answered only after its row and its job are committed. At most
 // acceptLanes batches run at once per node, each lane a goroutine that
 // takes the queued requests batch after batch and ends when the queue is
-// empty. Each batch is a chain of round trips, so on busy cores a lane
-// waits for its PostgreSQL backend to be scheduled at every step: more
-// lanes keep the flood moving (4 of the pool's 16 connections at most).
-// A lane beyond the first starts only once acceptLaneBacklog requests
-// wait, so the first batches of a flood are not of one request each (a
-// batch counts the verifications pending, for the bounded wait, with all
-// its requests, as a count after each request's commit used to).
+// empty. (Four lanes, the extra ones started only once eight requests
+// waited, measured no better than two: docs/BENCHMARKS.md.)
 const (
-	acceptLanes       = 4
-	acceptLaneBacklog = 8
-	maxAcceptBatch    = 64
-	acceptBatchLimit  = 10 * time.Second // a batch is not tied to the requests' contexts
+	acceptLanes      = 2
+	maxAcceptBatch   = 64
+	acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
 )
 
 // acceptBatcher queues the requests waiting for a batch. The zero value
@@ -74,7 +68,7 @@ func (s *Service) record(ctx context.Context, c *acceptCall) (*Request, store.Li
 	b := &s.batch
 	b.mu.Lock()
 	b.queue = append(b.queue, c)
-	if b.lanes == 0 || (b.lanes < acceptLanes && len(b.queue) >= acceptLaneBacklog) {
+	if b.lanes < acceptLanes {
 		b.lanes++
 		go s.lane(context.WithoutCancel(ctx))
 	}
