@@ -171,6 +171,11 @@ func (l *lateQueue) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) 
 	return l.q.Enqueue(ctx, tx, args)
 }
 
+// EnqueueMany inserts jobs in tx on the queue in one statement.
+func (l *lateQueue) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
+	return l.q.EnqueueMany(ctx, tx, args)
+}
+
 // newLibrary builds the media library over d.Media, or over local files
 // under the data folder, with the configured limits.
 func newLibrary(d Deps) (*library.Service, error) {

@@ -139,6 +139,20 @@ func (q *Queue) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) erro
 	return err
 }
 
+// EnqueueMany inserts jobs in tx in one statement; they run once tx
+// commits. (Linkbacks: a batch of incoming requests, one job each.)
+func (q *Queue) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
+	if len(args) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(args))
+	for i, a := range args {
+		params[i] = river.InsertManyParams{Args: a}
+	}
+	_, err := q.client.InsertManyTx(ctx, tx, params)
+	return err
+}
+
 // Start starts working jobs in the background until Stop.
 func (q *Queue) Start(ctx context.Context) error {
 	if !q.work {

@@ -7,12 +7,8 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"quire/internal/apperr"
-	"quire/internal/jobargs"
 	"quire/internal/linkback"
 	"quire/internal/post"
 	"quire/internal/store"
@@ -48,23 +44,30 @@ func httpURL(raw string) (*url.URL, bool) {
 // only for a post URL no reader could open (no such post, or one that is
 // not public — a draft must read exactly like nothing).
 func (s *Service) Target(ctx context.Context, target *url.URL) (*post.Post, error) {
-	notOurs := Refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: it is not a post of this blog.")
-	base := s.BaseURL
-	if !strings.EqualFold(target.Hostname(), base.Hostname()) || portOf(target) != portOf(base) {
-		return nil, notOurs
+	slug, err := s.targetSlug(target)
+	if err != nil {
+		return nil, err
 	}
+	p, err := store.LinkbackTarget(ctx, s.Store.Pool, slug)
+	return s.targetPost(ctx, p, err)
+}
+
+// targetSlug is the first half of Target, without the database: the slug
+// of the post target names, or 33 for a URL that is not a post of ours.
+func (s *Service) targetSlug(target *url.URL) (string, error) {
+	base := s.BaseURL
 	rest, ok := strings.CutPrefix(target.EscapedPath(), strings.TrimRight(base.EscapedPath(), "/")+"/posts/")
 	rest = strings.TrimSuffix(rest, "/")
-	if !ok || rest == "" || strings.Contains(rest, "/") {
-		return nil, notOurs
+	if !strings.EqualFold(target.Hostname(), base.Hostname()) || portOf(target) != portOf(base) ||
+		!ok || rest == "" || strings.Contains(rest, "/") {
+		return "", Refuse(linkback.FaultTargetInvalid, 400, "The specified target URL cannot be used as a target: it is not a post of this blog.")
 	}
-	db := s.Store.Pool
-	p, err := store.PostBySlug(ctx, db, post.KindPost, rest)
-	if errors.Is(err, apperr.ErrNotFound) {
-		if cur, err2 := store.SlugRedirect(ctx, db, post.KindPost, rest); err2 == nil {
-			p, err = store.PostBySlug(ctx, db, post.KindPost, cur)
-		}
-	}
+	return rest, nil
+}
+
+// targetPost is the second half of Target: the checks of the post
+// store.LinkbackTarget found for the slug (p), or of its error.
+func (s *Service) targetPost(ctx context.Context, p *post.Post, err error) (*post.Post, error) {
 	gone := Refuse(linkback.FaultTargetNotFound, 400, "The specified target URL does not exist.")
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, gone
@@ -99,12 +102,23 @@ func portOf(u *url.URL) string {
 	return "80"
 }
 
+// Receipt is an accepted request, with the number of verifications
+// pending once it was committed (itself and its batch included, counted
+// up to the bounded wait's WaitQueue + 1): it decides whether
+// pingback.ping waits.
+type Receipt struct {
+	*Request
+	Pending int
+}
+
 // Accept runs the synchronous checks of a pingback or webmention (kind)
 // and records it for verification: the request row and its job commit
-// together. It returns a *Refusal for everything the sender caused, and
-// apperr.Unavailable when the database is not answering.
-func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string, ip netip.Addr) (*Request, error) {
-	pingback := kind == "pingback"
+// together. The duplicate checks, the rate limits and the row are one
+// statement (store.AcceptLinkback), and requests arriving together share
+// a transaction (accept_batch.go). It returns a *Refusal for
+// everything the sender caused, and apperr.Unavailable when the database
+// is not answering.
+func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string, ip netip.Addr) (*Receipt, error) {
 	src, ok := httpURL(rawSource)
 	if !ok {
 		// Pingback: what cannot be fetched reads like what does not exist
@@ -115,76 +129,29 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 	if !ok {
 		return nil, Refuse(linkback.FaultTargetInvalid, 400, "The target URL must be an absolute http or https URL.")
 	}
-	p, err := s.Target(ctx, tgt)
+	slug, err := s.targetSlug(tgt)
 	if err != nil {
 		return nil, err
 	}
-	if linkback.SameURL(src, tgt) {
-		return nil, Refuse(linkback.FaultGeneric, 400, "The source URL and the target URL are the same.")
-	}
-	l := &Request{Kind: kind, PostID: p.ID, SourceURL: src.String(), TargetURL: tgt.String()}
+	ipText := ""
 	if ip.IsValid() {
-		l.IP = ip.Unmap().String()
+		ipText = ip.Unmap().String()
 	}
 	lim := *s.Limits
-	host := strings.ToLower(src.Hostname())
-	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		if pingback {
-			if dup, err := store.PingbackStored(ctx, tx, p.ID, l.SourceURL); err != nil || dup {
-				if dup {
-					return store.ErrLinkbackDuplicate
-				}
-				return err
-			}
-		}
-		enqueue, err := store.RequestLinkback(ctx, tx, l, host)
-		if err != nil {
-			return err
-		}
-		// Counted after the insert, so the count includes this request and
-		// duplicates (refused above) never use up the allowance.
-		fromIP, fromHost, err := store.LinkbackRates(ctx, tx, l.IP, host, lim.Window)
-		if err != nil {
-			return err
-		}
-		if fromIP > lim.PerIP || fromHost > lim.PerHost {
-			return Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
-		}
-		if !enqueue {
-			return nil
-		}
-		return s.Jobs.Enqueue(ctx, tx, jobargs.LinkbackVerifyArgs{Source: l.SourceURL, PostID: p.ID})
-	})
-	if errors.Is(err, store.ErrLinkbackDuplicate) {
+	c := &acceptCall{kind: kind, slug: slug, src: src, tgt: tgt, ip: ipText, host: strings.ToLower(src.Hostname()),
+		lim: store.LinkbackLimits{Window: lim.Window, PerIP: lim.PerIP, PerHost: lim.PerHost}, waitQueue: lim.WaitQueue}
+	l, v, err := s.record(ctx, c)
+	if err == nil && v.Limited {
+		return nil, Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
+	}
+	var rf *Refusal
+	switch {
+	case errors.Is(err, store.ErrLinkbackDuplicate):
 		return nil, Refuse(linkback.FaultAlreadyRegistered, 400, linkback.MsgRegistered)
+	case errors.As(err, &rf):
+		return nil, err
+	case err != nil:
+		return nil, store.Classify(err)
 	}
-	return l, store.Classify(err)
-}
-
-// Await polls request id until it is decided or the bounded wait ends; it
-// returns the final state, fault and detail, or "pending".
-func (s *Service) Await(ctx context.Context, id int64) (string, int, string) {
-	lim := *s.Limits
-	if lim.Wait <= 0 {
-		return "pending", 0, ""
-	}
-	if n, err := store.PendingLinkbacks(ctx, s.Store.Pool); err != nil || n > lim.WaitQueue {
-		return "pending", 0, ""
-	}
-	deadline := time.Now().Add(lim.Wait)
-	for d := 20 * time.Millisecond; time.Now().Before(deadline); d = min(2*d, 250*time.Millisecond) {
-		select {
-		case <-ctx.Done():
-			return "pending", 0, ""
-		case <-time.After(min(d, time.Until(deadline))):
-		}
-		state, fault, detail, err := store.LinkbackInState(ctx, s.Store.Pool, id)
-		if err != nil {
-			return "pending", 0, ""
-		}
-		if state != "pending" && state != "verifying" {
-			return state, fault, detail
-		}
-	}
-	return "pending", 0, ""
+	return &Receipt{Request: l, Pending: c.pending}, nil
 }

@@ -66,6 +66,13 @@ type Service struct {
 	// Log records why a source could not be verified (the sender only
 	// hears fault 16); nil: discarded.
 	Log *slog.Logger
+
+	// settled wakes the bounded waits of pingback.ping on this node when
+	// their request is settled here (await.go).
+	settled settlements
+	// batch gathers the requests arriving together into one transaction
+	// (accept_batch.go).
+	batch acceptBatcher
 }
 
 // StatusOf returns the webmention request whose status page has token.

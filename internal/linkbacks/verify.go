@@ -68,6 +68,9 @@ func (s *Service) Settle(ctx context.Context, rules moderation.Settings, r *Requ
 		}
 	}
 	ok2xx := fetchErr == nil && status >= 200 && status <= 299
+	// Whatever the outcome, a pingback.ping waiting on this node re-reads
+	// the request's state now rather than at its next poll.
+	defer s.settled.settle(r.ID)
 	err := s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		finish := func(state string, fault int, detail string, cid int64) error {
 			ok, err := store.FinishLinkback(ctx, tx, r.ID, state, fault, detail, cid)

@@ -62,7 +62,7 @@ func (s *Server) pingbackPing(w http.ResponseWriter, r *http.Request, source, ta
 		writeXML(w, s.faultOf(r, err))
 		return
 	}
-	state, fault, detail := s.linkbacks.Await(ctx, l.ID)
+	state, fault, detail := s.linkbacks.Await(ctx, l)
 	if state == "failed" {
 		writeXML(w, linkback.MarshalFault(fault, detail))
 		return

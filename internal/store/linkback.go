@@ -41,71 +41,6 @@ func scanLinkbackIn(row pgx.Row) (*LinkbackIn, error) {
 // verified) for this post: Pingback fault 48.
 var ErrLinkbackDuplicate = errors.New("store: linkback already registered")
 
-// LinkbackRates counts the requests received since window ago from ip and
-// naming a source on host, for the per-requester and per-source-host rate
-// limits (fault 49, HTTP 429).
-func LinkbackRates(ctx context.Context, db DB, ip, host string, window time.Duration) (fromIP, fromHost int, err error) {
-	var ipArg *string
-	if ip != "" {
-		ipArg = &ip
-	}
-	err = db.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM linkbacks_in WHERE $1::inet IS NOT NULL AND ip = $1::inet AND requested_at > now() - make_interval(secs => $3)),
-		(SELECT count(*) FROM linkbacks_in WHERE source_host = $2 AND requested_at > now() - make_interval(secs => $3))`,
-		ipArg, host, window.Seconds()).Scan(&fromIP, &fromHost)
-	return fromIP, fromHost, err
-}
-
-// PingbackStored reports whether postID already has a pingback comment
-// from source (received, or imported from WordPress).
-func PingbackStored(ctx context.Context, db DB, postID int64, source string) (bool, error) {
-	var ok bool
-	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM comments WHERE post_id = $1 AND source_url = $2 AND kind = 'pingback')`,
-		postID, source).Scan(&ok)
-	return ok, err
-}
-
-// RequestLinkback records a request in tx and reports whether it needs a
-// verification job (it went to pending from another state). A pingback
-// already pending, verifying or verified is ErrLinkbackDuplicate; one that
-// failed may be tried again. A webmention is re-opened whatever its state:
-// a re-sent mention is how a source announces an update or a deletion.
-// l.ID, l.Token and l.State are filled.
-func RequestLinkback(ctx context.Context, tx pgx.Tx, l *LinkbackIn, sourceHost string) (enqueue bool, err error) {
-	var ipArg *string
-	if l.IP != "" {
-		ipArg = &l.IP
-	}
-	// Lock the row (if any) so two simultaneous requests for the same
-	// source cannot both enqueue or both pass the duplicate check.
-	old, err := scanLinkbackIn(tx.QueryRow(ctx, `SELECT `+linkbackInCols+` FROM linkbacks_in
-		WHERE kind = $1 AND post_id = $2 AND source_url = $3 FOR UPDATE`, l.Kind, l.PostID, l.SourceURL))
-	if errors.Is(err, pgx.ErrNoRows) {
-		l.Token, l.State = newToken(), "pending"
-		err = tx.QueryRow(ctx, `INSERT INTO linkbacks_in (kind, post_id, source_url, target_url, source_host, ip, token)
-			VALUES ($1,$2,$3,$4,$5,$6::inet,$7) RETURNING id`,
-			l.Kind, l.PostID, l.SourceURL, l.TargetURL, sourceHost, ipArg, l.Token).Scan(&l.ID)
-		if isUnique(err, "linkbacks_in_key") {
-			return false, ErrLinkbackDuplicate // a concurrent twin won
-		}
-		return err == nil, err
-	}
-	if err != nil {
-		return false, err
-	}
-	l.ID, l.Token = old.ID, old.Token
-	if l.Kind == "pingback" && old.State != "failed" {
-		l.State = old.State
-		return false, ErrLinkbackDuplicate
-	}
-	_, err = tx.Exec(ctx, `UPDATE linkbacks_in SET target_url = $2, ip = $3::inet, state = 'pending', fault = 0, detail = '',
-		requested_at = now(), updated_at = now() WHERE id = $1`, l.ID, l.TargetURL, ipArg)
-	l.State = "pending"
-	// A request already pending has its job queued; one being verified is
-	// re-read by that job's final check (ClaimLinkbacks loops), see jobs.
-	return err == nil && old.State != "pending" && old.State != "verifying", err
-}
-
 // LinkbackInByToken returns the request named by a status-page token.
 // Returns apperr.ErrNotFound.
 func LinkbackInByToken(ctx context.Context, db DB, token string) (*LinkbackIn, error) {
@@ -118,17 +53,6 @@ func LinkbackInByToken(ctx context.Context, db DB, token string) (*LinkbackIn, e
 func LinkbackInState(ctx context.Context, db DB, id int64) (state string, fault int, detail string, err error) {
 	err = db.QueryRow(ctx, `SELECT state, fault, detail FROM linkbacks_in WHERE id = $1`, id).Scan(&state, &fault, &detail)
 	return state, fault, detail, notFound(err)
-}
-
-// PendingLinkbacks counts requests of the last minute waiting for
-// verification: when the queue is long, pingback.ping answers at once
-// instead of waiting. (Older ones wait for their hourly fetch slot and
-// say nothing about the queue's speed.)
-func PendingLinkbacks(ctx context.Context, db DB) (int, error) {
-	var n int
-	err := db.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM linkbacks_in WHERE state IN ('pending','verifying')
-		AND requested_at > now() - interval '1 minute' LIMIT 1000) x`).Scan(&n)
-	return n, err
 }
 
 // ClaimLinkbacks marks the pending requests of (source, postID) as being

@@ -1,0 +1,247 @@
+package linkbacks
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/riverqueue/river"
+
+	"quire/internal/apperr"
+	"quire/internal/jobargs"
+	"quire/internal/linkback"
+	"quire/internal/post"
+	"quire/internal/store"
+)
+
+// Requests arriving together are recorded together, in one transaction
+// on one pool connection: one pipelined round trip takes the rate
+// limits' locks and reads their target posts (each post once), one runs
+// their statements (store.QueueAcceptLinkback), one inserts their jobs,
+// one commits. A flood of pingbacks then costs a pool connection and a
+// commit per batch rather than per request. Every request is still
+// answered only after its row and its job are committed. At most
+// acceptLanes batches run at once per node, each lane a goroutine that
+// takes the queued requests batch after batch and ends when the queue is
+// empty. (Four lanes, the extra ones started only once eight requests
+// waited, measured no better than two: docs/BENCHMARKS.md.)
+const (
+	acceptLanes      = 2
+	maxAcceptBatch   = 64
+	acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
+)
+
+// acceptBatcher queues the requests waiting for a batch. The zero value
+// is ready to use.
+type acceptBatcher struct {
+	mu    sync.Mutex
+	queue []*acceptCall
+	lanes int // lanes running
+}
+
+// acceptCall is one request's part in a batch: what Accept checked
+// without the database, then the outcome.
+type acceptCall struct {
+	kind      string
+	slug      string // of the target post (targetSlug)
+	src, tgt  *url.URL
+	ip        string
+	host      string // the source's, lower case
+	lim       store.LinkbackLimits
+	waitQueue int // the bounded wait's; the pending count goes up to it + 1
+
+	l       *Request // the request, once its target passed the checks
+	v       store.LinkbackVerdict
+	pending int           // verifications pending once committed, with the batch
+	err     error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
+	done    chan struct{} // closed once l, v, pending and err are final
+}
+
+// record checks c's target and records the request with its job, in a
+// batch with the requests arriving at the same time, and waits for it.
+func (s *Service) record(ctx context.Context, c *acceptCall) (*Request, store.LinkbackVerdict, error) {
+	c.done = make(chan struct{})
+	b := &s.batch
+	b.mu.Lock()
+	b.queue = append(b.queue, c)
+	if b.lanes < acceptLanes {
+		b.lanes++
+		go s.lane(context.WithoutCancel(ctx))
+	}
+	b.mu.Unlock()
+	<-c.done
+	return c.l, c.v, c.err
+}
+
+// lane runs batches from the queue until it is empty.
+func (s *Service) lane(ctx context.Context) {
+	b := &s.batch
+	defer func() {
+		if r := recover(); r != nil { // runCalls answered its requests; the server goes on
+			s.log().Error("linkbacks: a batch of requests panicked", "panic", r)
+			b.mu.Lock()
+			if len(b.queue) > 0 {
+				go s.lane(ctx) // the lane goes on for those still queued
+			} else {
+				b.lanes--
+			}
+			b.mu.Unlock()
+		}
+	}()
+	for {
+		b.mu.Lock()
+		if len(b.queue) == 0 {
+			b.lanes--
+			b.mu.Unlock()
+			return
+		}
+		n := min(len(b.queue), maxAcceptBatch)
+		calls := b.queue[:n:n]
+		b.queue = append([]*acceptCall(nil), b.queue[n:]...)
+		b.mu.Unlock()
+		s.runCalls(ctx, calls)
+	}
+}
+
+// runCalls records calls in one batch and answers them. When a statement
+// fails, nothing was committed, and each request is tried on its own so
+// that one request's error stays its own.
+func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
+	defer func() {
+		for _, c := range calls { // after a panic too: nobody waits forever
+			select {
+			case <-c.done:
+			default:
+				if c.err == nil {
+					c.err = errors.New("linkbacks: batch abandoned")
+				}
+				close(c.done)
+			}
+		}
+	}()
+	bctx, cancel := context.WithTimeout(ctx, acceptBatchLimit)
+	defer cancel()
+	err := s.runBatch(bctx, calls)
+	var pe *pgconn.PgError
+	switch {
+	case err == nil:
+	case len(calls) > 1 && errors.As(err, &pe):
+		for _, c := range calls {
+			if err := s.runBatch(bctx, []*acceptCall{c}); err != nil {
+				c.err = err
+			}
+		}
+	default:
+		for _, c := range calls {
+			c.err = err
+		}
+	}
+	for _, c := range calls {
+		close(c.done)
+	}
+}
+
+// runBatch records calls in one transaction. When it returns nil each
+// call's l, v and err are its outcome (err nil, a *Refusal or
+// store.ErrLinkbackDuplicate); an error means nothing was committed.
+func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
+	for _, c := range calls {
+		c.l, c.v, c.pending, c.err = nil, store.LinkbackVerdict{}, 0, nil
+	}
+	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		type found struct {
+			p   *post.Post
+			err error
+		}
+		targets := map[string]*found{}
+		tb := &pgx.Batch{}
+		ips, hosts := make([]string, len(calls)), make([]string, len(calls))
+		for i, c := range calls {
+			ips[i], hosts[i] = c.ip, c.host
+		}
+		store.QueueLinkbackLocks(tb, ips, hosts)
+		for _, c := range calls {
+			if targets[c.slug] == nil {
+				f := &found{}
+				targets[c.slug] = f
+				store.QueueLinkbackTarget(tb, c.slug, func(p *post.Post, err error) error {
+					f.p, f.err = p, err
+					if errors.Is(err, apperr.ErrNotFound) {
+						return nil // the request's answer (32)
+					}
+					return err
+				})
+			}
+		}
+		if err := tx.SendBatch(ctx, tb).Close(); err != nil {
+			return err
+		}
+		ab := &pgx.Batch{}
+		for _, c := range calls {
+			f := targets[c.slug]
+			p, err := s.targetPost(ctx, f.p, f.err)
+			if err == nil && linkback.SameURL(c.src, c.tgt) {
+				err = Refuse(linkback.FaultGeneric, 400, "The source URL and the target URL are the same.")
+			}
+			if err != nil {
+				c.err = err
+				continue
+			}
+			c.l = &Request{Kind: c.kind, PostID: p.ID, SourceURL: c.src.String(), TargetURL: c.tgt.String(), IP: c.ip}
+			store.QueueAcceptLinkback(ab, c.l, c.host, c.lim, func(v store.LinkbackVerdict, err error) error {
+				c.v, c.err = v, err
+				if errors.Is(err, store.ErrLinkbackDuplicate) {
+					return nil // the request's answer (48)
+				}
+				return err
+			})
+		}
+		// The bounded wait asks how many verifications are pending once
+		// the request is committed, so with its whole batch: counted once,
+		// after the batch's statements.
+		pending, waitQueue := 0, 0
+		for _, c := range calls {
+			waitQueue = max(waitQueue, c.waitQueue)
+		}
+		if ab.Len() > 0 {
+			store.QueuePendingLinkbacks(ab, waitQueue, func(n int, err error) error {
+				pending = n
+				return err
+			})
+			if err := tx.SendBatch(ctx, ab).Close(); err != nil {
+				return err
+			}
+		}
+		var jobs []river.JobArgs
+		for _, c := range calls {
+			if c.err == nil {
+				c.pending = pending
+			}
+			if c.err == nil && c.v.Enqueue {
+				jobs = append(jobs, jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID})
+			}
+		}
+		if len(jobs) == 0 {
+			return nil
+		}
+		if q, ok := s.Jobs.(manyEnqueuer); ok {
+			return q.EnqueueMany(ctx, tx, jobs)
+		}
+		for _, j := range jobs {
+			if err := s.Jobs.Enqueue(ctx, tx, j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// manyEnqueuer is a queue that inserts several jobs in one statement
+// (jobs.Queue): a batch's jobs then cost one round trip.
+type manyEnqueuer interface {
+	EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error
+}

@@ -1,0 +1,203 @@
+package linkbacks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/riverqueue/river"
+
+	"quire/internal/account"
+	"quire/internal/commenting"
+	"quire/internal/jobargs"
+	"quire/internal/linkback"
+	"quire/internal/post"
+	"quire/internal/render"
+	"quire/internal/store"
+	"quire/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// jobRecorder is the queue of these tests: it records the verification
+// jobs a transaction inserted, once that transaction commits.
+type jobRecorder struct {
+	mu        sync.Mutex
+	committed []string // sources
+	inserts   int      // EnqueueMany calls
+}
+
+func (q *jobRecorder) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
+	return q.EnqueueMany(ctx, tx, []river.JobArgs{args})
+}
+
+func (q *jobRecorder) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
+	q.mu.Lock()
+	q.inserts++
+	q.mu.Unlock()
+	// A marker row in the transaction: the job exists only if it commits.
+	for _, a := range args {
+		if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('test_job:' || $1, '""')`,
+			a.(jobargs.LinkbackVerifyArgs).Source); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q *jobRecorder) read(t *testing.T, st *store.Store) {
+	t.Helper()
+	rows, err := st.Pool.Query(context.Background(), `SELECT substr(key, 10) FROM settings WHERE key LIKE 'test_job:%' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.committed, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func batchFixture(t *testing.T) (*Service, *jobRecorder, string) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	u := &account.User{Username: "ann", Email: "ann@example.invalid", Role: account.Author}
+	if err := store.CreateUser(ctx, st.Pool, u); err != nil {
+		t.Fatal(err)
+	}
+	p := &post.Post{AuthorID: u.ID, Title: "Target", BodySource: "Body.", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
+	p.Normalize()
+	if err := p.Render(render.New()); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CreatePost(ctx, st.Pool, nil, u.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	q := &jobRecorder{}
+	lim := DefaultLimits()
+	base, _ := url.Parse("http://blog.invalid/")
+	return &Service{Store: st, Jobs: q, Limits: &lim, BaseURL: base, Comments: &commenting.Service{Store: st}}, q, p.Slug
+}
+
+// runQueued runs one batch of the given requests, as the first of them
+// arriving would, and returns each one's outcome.
+func runQueued(t *testing.T, s *Service, slug string, sources ...string) []*acceptCall {
+	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000}
+	var calls []*acceptCall
+	for _, raw := range sources {
+		src, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tgt, _ := url.Parse("http://blog.invalid/posts/" + slug)
+		if raw == "target" {
+			src = tgt
+		}
+		calls = append(calls, &acceptCall{kind: "pingback", slug: slug, src: src, tgt: tgt, ip: "192.0.2.1", host: "a.invalid", lim: lim,
+			waitQueue: 20, done: make(chan struct{})})
+	}
+	s.runCalls(context.Background(), calls)
+	return calls
+}
+
+// TestBatchOneTransaction: the requests of a batch are recorded together,
+// their jobs in one insert; a twin in the same batch is a duplicate.
+func TestBatchOneTransaction(t *testing.T) {
+	s, q, slug := batchFixture(t)
+	calls := runQueued(t, s, slug, "http://a.invalid/1", "http://a.invalid/2", "http://a.invalid/1", "target", "http://a.invalid/3")
+	for i, want := range []error{nil, nil, store.ErrLinkbackDuplicate, nil, nil} {
+		if c := calls[i]; i != 3 && (!errors.Is(c.err, want) || (want == nil && !c.v.Enqueue)) {
+			t.Errorf("request %d: %+v %v, want %v", i, c.v, c.err, want)
+		}
+	}
+	var rf *Refusal
+	if !errors.As(calls[3].err, &rf) || rf.Fault != linkback.FaultGeneric {
+		t.Errorf("source = target: %v, want its refusal", calls[3].err)
+	}
+	for _, i := range []int{0, 1, 4} {
+		if calls[i].pending != 3 {
+			t.Errorf("request %d: pending %d, want 3 (the batch's, as after its commit)", i, calls[i].pending)
+		}
+	}
+	q.read(t, s.Store)
+	if q.inserts != 1 || strings.Join(q.committed, " ") != "http://a.invalid/1 http://a.invalid/2 http://a.invalid/3" {
+		t.Errorf("%d job inserts, jobs %q", q.inserts, q.committed)
+	}
+}
+
+// TestBatchIsolatesAFailure: a request whose statement fails (here a
+// source longer than the table allows) fails alone; the others of its
+// batch are recorded each in a transaction of its own.
+func TestBatchIsolatesAFailure(t *testing.T) {
+	s, q, slug := batchFixture(t)
+	long := "http://a.invalid/" + strings.Repeat("x", 2100)
+	calls := runQueued(t, s, slug, "http://a.invalid/1", long, "target", "http://a.invalid/2")
+	var pe *pgconn.PgError
+	if !errors.As(calls[1].err, &pe) {
+		t.Errorf("the failing request: %v, want its database error", calls[1].err)
+	}
+	if !errors.As(calls[2].err, new(*Refusal)) {
+		t.Errorf("source = target after the fallback: %v", calls[2].err)
+	}
+	for _, i := range []int{0, 3} {
+		if c := calls[i]; c.err != nil || !c.v.Enqueue {
+			t.Errorf("request %d: %+v %v", i, c.v, c.err)
+		}
+	}
+	q.read(t, s.Store)
+	if strings.Join(q.committed, " ") != "http://a.invalid/1 http://a.invalid/2" {
+		t.Errorf("jobs %q", q.committed)
+	}
+}
+
+// TestLanesAnswerEveryone: many requests at once, on the lanes, are all
+// answered; afterwards no lane is held and nothing waits.
+func TestLanesAnswerEveryone(t *testing.T) {
+	s, q, slug := batchFixture(t)
+	tgt, _ := url.Parse("http://blog.invalid/posts/" + slug)
+	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000}
+	const n = 100
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			src, _ := url.Parse(fmt.Sprintf("http://a.invalid/%d", i%90)) // ten twins
+			c := &acceptCall{kind: "pingback", slug: slug, src: src, tgt: tgt, ip: "192.0.2.1", host: "a.invalid", lim: lim}
+			_, _, err := s.record(context.Background(), c)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	dups := 0
+	for err := range errs {
+		switch {
+		case errors.Is(err, store.ErrLinkbackDuplicate):
+			dups++
+		case err != nil:
+			t.Errorf("request failed: %v", err)
+		}
+	}
+	q.read(t, s.Store)
+	if dups != 10 || len(q.committed) != 90 {
+		t.Errorf("%d duplicates, %d jobs; want 10 and 90", dups, len(q.committed))
+	}
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) { // a lane ends just after answering
+		s.batch.mu.Lock()
+		lanes, queued := s.batch.lanes, len(s.batch.queue)
+		s.batch.mu.Unlock()
+		if lanes == 0 && queued == 0 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("lanes running %d, queued %d", lanes, queued)
+		}
+	}
+}

@@ -1,0 +1,5 @@
+package store
+
+// AcceptLinkbackSQL is acceptLinkbackSQL, for the plan test of the
+// external test package.
+const AcceptLinkbackSQL = acceptLinkbackSQL
