@@ -48,19 +48,10 @@ func (s *Service) ThreadAccess(ctx context.Context, p *post.Post, u *account.Use
 	return a, nil
 }
 
-// Thread reads page n of p's approved thread as u sees it, from Reader:
-// the kept counts and one range of comments, never the whole thread.
-// With newest first, the page's roots come newest first.
-func (s *Service) Thread(ctx context.Context, p *post.Post, u *account.User, n int) (*Thread, error) {
-	a, err := s.ThreadAccess(ctx, p, u)
-	if err != nil {
-		return nil, err
-	}
-	return s.ThreadAs(ctx, p, a, n)
-}
-
 // ThreadAs reads page n of p's approved thread under a, which
-// ThreadAccess returned for this visitor.
+// ThreadAccess returned for this visitor, from Reader: the kept counts
+// and one range of comments, never the whole thread. With newest first,
+// the page's roots come newest first.
 func (s *Service) ThreadAs(ctx context.Context, p *post.Post, a Access, n int) (*Thread, error) {
 	st := a.Settings
 	tw, err := store.ThreadPageOf(ctx, s.reader(ctx), p.ID, n, st.PerPage, st.NewestFirst)

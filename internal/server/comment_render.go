@@ -96,11 +96,9 @@ func (t *commentsView) ItemsHTML() ([]template.HTML, error) {
 	}
 	out := make([]template.HTML, len(t.Items))
 	var buf strings.Builder
-	personal := false
 	for i := range t.Items {
 		it := &t.Items[i]
 		k, cacheable := t.frags.key(gen, it)
-		personal = personal || !cacheable
 		if cacheable {
 			if h, ok := t.frags.cache.Get(k); ok {
 				out[i] = template.HTML(h)
@@ -117,7 +115,7 @@ func (t *commentsView) ItemsHTML() ([]template.HTML, error) {
 		}
 		out[i] = template.HTML(h)
 	}
-	if m := t.miss; m != nil && !personal {
+	if m := t.miss; m != nil { // set only when no item is personal (threadPage)
 		t.sections.put(m, &commentSection{count: t.Count, page: t.Page, pages: t.Pages, items: t.Items,
 			created: m.created, gen: gen, html: chunked(out)})
 		t.miss = nil // the template may ask again: store once

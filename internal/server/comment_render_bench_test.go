@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"quire/internal/pagecache"
+	"quire/internal/store"
 )
 
 // BenchmarkPostPage200Cold is BenchmarkPostPage200 with the comment
@@ -29,6 +30,11 @@ func BenchmarkPostPage200Cold(b *testing.B) {
 // the shared buffers and the collector show here, not in the serial loop.
 func BenchmarkPostPage200Parallel(b *testing.B) {
 	srv, st, qc := countingServer(b)
+	parallelPostPage(b, srv, st, qc)
+}
+
+// parallelPostPage loads a post with 200 comments from 32 readers at once.
+func parallelPostPage(b *testing.B, srv *Server, st *store.Store, qc *queryCounter) {
 	p, u := benchPost(b, st)
 	seedThread(b, st, p.ID, u.ID, 200)
 	getPage(b, srv, qc, p.Path())
@@ -74,17 +80,7 @@ func BenchmarkPostPage200Sections(b *testing.B) {
 	srv, st, qc := countingServer(b)
 	srv.sections = &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](24<<20, time.Hour),
 		live: func() bool { return true }}
-	p, u := benchPost(b, st)
-	seedThread(b, st, p.ID, u.ID, 200)
-	getPage(b, srv, qc, p.Path())
-	b.ReportAllocs()
-	b.SetParallelism(16)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			getPage(b, srv, qc, p.Path())
-		}
-	})
+	parallelPostPage(b, srv, st, qc)
 	if srv.sections.hits.Load() == 0 {
 		b.Fatal("no page came from the section cache")
 	}

@@ -11,30 +11,28 @@ import (
 	"quire/internal/post"
 )
 
-// postCols selects a whole post with its author's byline; posts is p, the
-// author u.
-const postCols = `p.id, p.author_id, coalesce(p.editor_id, 0) AS editor_id, p.kind, p.title, p.slug,
-	p.body_format, p.body_source, p.body_html, p.body_text, p.excerpt_source, p.excerpt_html,
+// postHead and postTail are the columns every post read shares, around
+// the body's source, HTML and search text and the excerpt's source; posts
+// is p, the author u.
+const (
+	postHead = `p.id, p.author_id, coalesce(p.editor_id, 0) AS editor_id, p.kind, p.title, p.slug, p.body_format, `
+	postTail = `, p.excerpt_html,
 	p.status, p.published_at, p.comment_policy, p.created_at, p.updated_at,
 	u.username AS author_username, u.display_name AS author_display_name, u.avatar_url AS author_avatar_url,
 	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id`
+)
+
+// postCols selects a whole post with its author's byline.
+const postCols = postHead + `p.body_source, p.body_html, p.body_text, p.excerpt_source` + postTail
 
 // listCols is postCols without the sources, which lists never show.
-const listCols = `p.id, p.author_id, coalesce(p.editor_id, 0) AS editor_id, p.kind, p.title, p.slug,
-	p.body_format, '' AS body_source, p.body_html, '' AS body_text, '' AS excerpt_source, p.excerpt_html,
-	p.status, p.published_at, p.comment_policy, p.created_at, p.updated_at,
-	u.username AS author_username, u.display_name AS author_display_name, u.avatar_url AS author_avatar_url,
-	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id`
+const listCols = postHead + `'' AS body_source, p.body_html, '' AS body_text, '' AS excerpt_source` + postTail
 
 // readCols is what a reader's page of one post shows: listCols with the
 // excerpt's source (the page shows a written excerpt as a dek, a derived
 // one not), still without the body's source and search text, which are
 // two more copies of the body.
-const readCols = `p.id, p.author_id, coalesce(p.editor_id, 0) AS editor_id, p.kind, p.title, p.slug,
-	p.body_format, '' AS body_source, p.body_html, '' AS body_text, p.excerpt_source, p.excerpt_html,
-	p.status, p.published_at, p.comment_policy, p.created_at, p.updated_at,
-	u.username AS author_username, u.display_name AS author_display_name, u.avatar_url AS author_avatar_url,
-	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id`
+const readCols = postHead + `'' AS body_source, p.body_html, '' AS body_text, p.excerpt_source` + postTail
 
 // postRow is one row of postCols.
 type postRow struct {
