@@ -69,11 +69,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat
 		ID: s.abs(prefix + "/feed.atom"), Title: title, Subtitle: subtitle,
 		SelfURL: s.abs(prefix + ext), HTMLURL: s.abs(htmlPath),
 	}
-	ids := make([]int64, len(pg.Posts))
-	for i, p := range pg.Posts {
-		ids[i] = p.ID
-	}
-	featured := s.featuredImages(r.Context(), ids)
+	featured := s.listFeatured(r.Context(), pg.Posts)
 	for _, p := range pg.Posts {
 		e := s.feedEntry(p)
 		if img := featured[p.ID]; img != nil {

@@ -79,7 +79,7 @@ func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f reading.Fi
 	if lp.Counts, err = s.reading.CommentCounts(r.Context(), ids); err != nil {
 		return err
 	}
-	lp.Featured = s.featuredImages(r.Context(), ids)
+	lp.Featured = s.listFeatured(r.Context(), pg.Posts)
 	if lp.FeedPrefix != "" {
 		lp.Feeds = append([]FeedLink{
 			{"application/atom+xml", lp.Heading + " (Atom)", lp.FeedPrefix + "/feed.atom"},

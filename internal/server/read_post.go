@@ -97,13 +97,14 @@ func (s *Server) postData(r *http.Request, p *post.Post) postPage {
 		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", p.Author.Name() + " (Atom)", p.Author.Path() + "/feed.atom"},
 			FeedLink{"application/rss+xml", p.Author.Name() + " (RSS)", p.Author.Path() + "/feed.rss"})
 	}
-	pp.Glance = post.GlanceAt(p.BodyHTML)
+	facts := s.tpl().facts.of(p.BodyHTML)
+	pp.Glance = facts.glance
 	if p.FeaturedID != 0 {
 		if img := s.featuredImages(r.Context(), []int64{p.ID})[p.ID]; img != nil {
 			pp.Glance.Image = img // the social cards and JSON-LD use the featured image first
 		}
 	}
-	pp.TOC = post.Contents(p.BodyHTML)
+	pp.TOC = facts.toc
 	s.socialCard(&pp)
 	return pp
 }

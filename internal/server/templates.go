@@ -30,6 +30,9 @@ type Templates struct {
 	// zone is how dates are shown: the blog's time zone and date format,
 	// swapped whole when the site settings are (re)loaded.
 	zone atomic.Pointer[dateStyle]
+	// facts remembers what the post pages and cards derive from bodies
+	// (body_facts.go).
+	facts *bodyMemo
 }
 
 // dateStyle is the blog's time zone and date layout.
@@ -54,7 +57,8 @@ func (t *Templates) style() *dateStyle {
 
 // LoadTemplates parses templates/ from fsys and hashes static/ for cache-busting URLs.
 func LoadTemplates(fsys fs.FS) (*Templates, error) {
-	t := &Templates{pages: map[string]*template.Template{}, static: map[string]string{}, sizes: map[string]*atomic.Int64{}}
+	t := &Templates{pages: map[string]*template.Template{}, static: map[string]string{}, sizes: map[string]*atomic.Int64{},
+		facts: newBodyMemo(bodyMemoBytes)}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -193,7 +197,7 @@ func (t *Templates) funcs() template.FuncMap {
 		"adminNav":  adminNav,
 		"hasPrefix": strings.HasPrefix,
 		// Theme helpers (theme_data.go): list cards, initials avatars.
-		"card":     cardOf,
+		"card":     t.card,
 		"initials": initials,
 		"hue":      hue,
 	}

@@ -19,18 +19,30 @@ type postCard struct {
 	Comments int
 }
 
-// cardOf builds a card; counts may be nil (lists that show no counts).
-// The glance reads the stored body once with a tokenizer.
-// A featured image, when the list has one for the post, is the card's
-// image; else the post's first picture.
-func cardOf(p *post.Post, counts map[int64]int, featured ...map[int64]*post.Image) postCard {
-	c := postCard{Post: p, Glance: post.GlanceAt(p.BodyHTML), Comments: counts[p.ID]}
+// card builds a card; counts may be nil (lists that show no counts).
+// The glance is the body's (bodyFacts). A featured image, when the list
+// has one for the post, is the card's image; else the post's first
+// picture.
+func (t *Templates) card(p *post.Post, counts map[int64]int, featured ...map[int64]*post.Image) postCard {
+	c := postCard{Post: p, Glance: t.facts.of(p.BodyHTML).glance, Comments: counts[p.ID]}
 	if len(featured) > 0 {
 		if img := featured[0][p.ID]; img != nil {
 			c.Image = img
 		}
 	}
 	return c
+}
+
+// listFeatured are the featured images of the posts of a list, read only
+// when one of them has one (most lists of most blogs have none).
+func (s *Server) listFeatured(ctx context.Context, posts []*post.Post) map[int64]*post.Image {
+	var ids []int64
+	for _, p := range posts {
+		if p.FeaturedID != 0 {
+			ids = append(ids, p.ID)
+		}
+	}
+	return s.featuredImages(ctx, ids)
 }
 
 // featuredImages are the featured images of posts, as cards and social
@@ -145,7 +157,7 @@ func (s *Server) absURL(u string) string {
 // plain Markdown. One indexed query for the body's images; a failure
 // leaves the body as stored.
 func (s *Server) responsive(ctx context.Context, bodyHTML string) string {
-	hashes := media.ImageHashes(bodyHTML)
+	hashes := s.tpl().facts.of(bodyHTML).images
 	if s.media == nil || len(hashes) == 0 {
 		return bodyHTML
 	}

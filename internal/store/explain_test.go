@@ -114,6 +114,7 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		"tag list":            mk(store.TermsSQL, "tag"),
 		"term by slug":        mk(`SELECT id, kind, slug, name FROM terms WHERE kind = $1 AND slug = $2`, "tag", "term-3"),
 		"thread counts":       mk(`SELECT comment_count, root_count FROM posts WHERE id = $1`, bigPost),
+		"list counts":         mk(store.CommentCountsSQL, []int64{bigPost, 5, 6, 7}),
 		"thread page, oldest": mk(fmt.Sprintf(store.ThreadPageSQL, "ASC"), bigPost, 700, 50),
 		"thread page, newest": mk(fmt.Sprintf(store.ThreadPageSQL, "DESC"), bigPost, 0, 50),
 		"comment's page":      mk(store.CommentPageSQL, bigPost, []string{"00000001a0.0000000300", "00000001a0"}),
@@ -133,6 +134,7 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		"comment's page":      "comments_roots_idx",
 		"post comment feed":   "comments_post_recent_idx",
 		"recent comments":     "comments_recent_idx",
+		"list counts":         "posts_pkey", // the kept counts, not the comments
 		// The duplicate check must not walk the post's thread (6,000
 		// comments on post-77), whatever the planner thinks of it.
 		"comment signals":     "comments_email_idx",

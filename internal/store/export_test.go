@@ -19,6 +19,7 @@ const (
 	ThreadPageSQL  = pageSQL
 	CommentPageSQL = commentPageSQL
 
+	CommentCountsSQL  = commentCountsSQL
 	RecentCommentsSQL = recentCommentsSQL
 	PostCommentsSQL   = postCommentsSQL
 	NextScheduledSQL  = nextScheduledSQL
