@@ -1,0 +1,57 @@
+package server
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"quire/internal/pagecache"
+)
+
+// TestPageAllocationBudgets keeps the allocations of the hottest uncached
+// views within budgets a fifth above what they measured when this was
+// written (1,237, 2,898 and 1,265; docs/BENCHMARKS.md, "List pages and
+// the body's facts"; a dependency upgrade may move them a little). A
+// change that brings back work per comment or per post shown — a thread
+// rendered again although its list is cached, the body tokenized on every
+// view (22,998 and 5,285 without the memo of body_facts.go), a query per
+// row — lands far above its budget. Counts, unlike
+// times, do not move with the machine's load, so this is a test and not
+// only a benchmark; GOMAXPROCS is 1 while testing.AllocsPerRun measures.
+func TestPageAllocationBudgets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two sites")
+	}
+	srv, st, _ := countingServer(t)
+	srv.sections = &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](24<<20, time.Hour),
+		live: func() bool { return true }}
+	p, u := benchPost(t, st)
+	seedThread(t, st, p.ID, u.ID, 200)
+	list := pubBenchServer(t)
+	cases := []struct {
+		name   string
+		srv    *Server
+		path   string
+		budget float64
+	}{
+		{"post page, 200 comments, list cached", srv, p.Path(), 1500},
+		{"front page, 10 of 200 posts", list, "/", 3500},
+		{"post page, no comments", list, "/posts/post-a-0", 1550},
+	}
+	for _, c := range cases {
+		view := func() {
+			w := &discardWriter{header: http.Header{}}
+			c.srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, c.path, nil))
+			if w.code != http.StatusOK {
+				t.Fatalf("%s: %d", c.path, w.code)
+			}
+		}
+		view() // fills the settings, fragment and list caches
+		got := testing.AllocsPerRun(50, view)
+		t.Logf("%s: %.0f allocations a view (budget %.0f)", c.name, got, c.budget)
+		if got > c.budget {
+			t.Errorf("%s: %.0f allocations a view, over its budget of %.0f", c.name, got, c.budget)
+		}
+	}
+}
