@@ -90,6 +90,9 @@ func (t *commentsView) ItemsHTML() ([]template.HTML, error) {
 	if !ok {
 		return nil, nil
 	}
+	if t.shelling {
+		return []template.HTML{template.HTML(t.sections.marks.items)}, nil // comment_shell.go
+	}
 	gen := t.frags.generation(t.tpl)
 	if t.hit != nil && t.hit.gen == gen {
 		return t.hit.html, nil // comment_section.go
@@ -116,8 +119,9 @@ func (t *commentsView) ItemsHTML() ([]template.HTML, error) {
 		out[i] = template.HTML(h)
 	}
 	if m := t.miss; m != nil { // set only when no item is personal (threadPage)
-		t.sections.put(m, &commentSection{count: t.Count, page: t.Page, pages: t.Pages, items: t.Items,
-			created: m.created, gen: gen, html: chunked(out)})
+		t.stored = &commentSection{count: t.Count, page: t.Page, pages: t.Pages, items: t.Items,
+			created: m.created, gen: gen, html: chunked(out)}
+		t.sections.put(m, t.stored)
 		t.miss = nil // the template may ask again: store once
 	}
 	return out, nil

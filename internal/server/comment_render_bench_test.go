@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"quire/internal/pagecache"
 	"quire/internal/store"
 )
 
@@ -78,8 +77,7 @@ func BenchmarkFragmentKey(b *testing.B) {
 // left is the page around the comment list.
 func BenchmarkPostPage200Sections(b *testing.B) {
 	srv, st, qc := countingServer(b)
-	srv.sections = &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](24<<20, time.Hour),
-		live: func() bool { return true }}
+	srv.sections = newCommentSections(24<<20, time.Hour, func() bool { return true })
 	parallelPostPage(b, srv, st, qc)
 	if srv.sections.hits.Load() == 0 {
 		b.Fatal("no page came from the section cache")

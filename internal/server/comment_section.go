@@ -51,6 +51,9 @@ type commentSection struct {
 	created            []time.Time   // of items, depth first, for their relative dates
 	gen                uint64        // the template set html was rendered with
 	html               []template.HTML
+	// shell is the partial around html for the plain visitor, rendered
+	// by the first of them (comment_shell.go).
+	shell atomic.Pointer[sectionShell]
 }
 
 // sectionMiss is what a page built without its section needs to store it.
@@ -64,7 +67,15 @@ type sectionMiss struct {
 type commentSections struct {
 	cache        *pagecache.Sections[sectionKey, *commentSection]
 	live         func() bool // the bus is listening: other nodes' changes reach us
+	marks        shellMarks
 	hits, stores atomic.Int64
+	shells       atomic.Int64 // shells rendered (comment_shell.go)
+}
+
+// newCommentSections returns a section cache of maxBytes whose entries
+// live at most ttl, trusted while live reports true.
+func newCommentSections(maxBytes uint64, ttl time.Duration, live func() bool) *commentSections {
+	return &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](maxBytes, ttl), live: live, marks: newShellMarks()}
 }
 
 // initCommentSections builds the cache when configured and a bus can
@@ -79,7 +90,7 @@ func (s *Server) initCommentSections(bus *invalidate.Bus) {
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	c := &commentSections{cache: pagecache.NewSections[sectionKey, *commentSection](s.cfg.PageCache.Sections, ttl), live: bus.Connected}
+	c := newCommentSections(s.cfg.PageCache.Sections, ttl, bus.Connected)
 	s.sections = c
 	bus.Subscribe(c.invalidated)
 	s.registry.MustRegister(

@@ -47,7 +47,9 @@ type commentsView struct {
 	tpl      *Templates       // the look the page renders with
 	hit      *commentSection  // the page came from the section cache
 	miss     *sectionMiss     // the page was read: store it once rendered
-	sections *commentSections // where to
+	stored   *commentSection  // what ItemsHTML stored after the miss
+	sections *commentSections // where sections are kept
+	shelling bool             // the partial is being rendered for a shell (comment_shell.go)
 }
 
 // commentsFor loads the page of p's approved thread the request asks for
@@ -113,7 +115,7 @@ func (s *Server) threadPage(ctx context.Context, v *commentsView, p *post.Post, 
 	key := sectionKey{post: p.ID, page: max(n, 0), perPage: a.Settings.PerPage, newestFirst: a.Settings.NewestFirst,
 		closed: a.Closed, membersOnly: a.MembersOnly, path: v.PostPath, author: p.AuthorID}
 	if sec := s.sections.get(key, v.Editable, now); sec != nil {
-		v.Count, v.Page, v.Pages, v.Items, v.hit = sec.count, sec.page, sec.pages, sec.items, sec
+		v.Count, v.Page, v.Pages, v.Items, v.hit, v.sections = sec.count, sec.page, sec.pages, sec.items, sec, s.sections
 		return nil
 	}
 	miss := s.sections.begin(key) // before the read: a change during it keeps the result out
