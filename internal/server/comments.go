@@ -114,7 +114,12 @@ func (s *Server) threadPage(ctx context.Context, v *commentsView, p *post.Post, 
 	now := s.now()
 	key := sectionKey{post: p.ID, page: max(n, 0), perPage: a.Settings.PerPage, newestFirst: a.Settings.NewestFirst,
 		closed: a.Closed, membersOnly: a.MembersOnly, path: v.PostPath, author: p.AuthorID}
-	if sec := s.sections.get(key, v.Editable, now); sec != nil {
+	// Whoever may have just written here (a guest holding an edit
+	// cookie, anyone signed in) reads the thread afresh: their own change
+	// must be on the page they are sent back to even before the bus has
+	// told this node. They are few; the page cache passes them by too.
+	own := len(v.Editable) > 0 || v.User != nil
+	if sec := s.sections.get(key, v.Editable, now); sec != nil && !own {
 		v.Count, v.Page, v.Pages, v.Items, v.hit, v.sections = sec.count, sec.page, sec.pages, sec.items, sec, s.sections
 		return nil
 	}
