@@ -9,11 +9,11 @@ import (
 
 // TestPageAllocationBudgets keeps the allocations of the hottest uncached
 // views within budgets a fifth above what they measured when this was
-// written (1,016, 2,228 and 1,271; docs/BENCHMARKS.md, "List pages and
+// written (708, 2,181 and 966; docs/BENCHMARKS.md, "List pages and
 // the body's facts"; a dependency upgrade may move them a little). A
 // change that brings back work per comment or per post shown — a thread
 // rendered again although its list is cached, the body tokenized on every
-// view (22,998 and 5,285 without the memo of body_facts.go), a query per
+// view (the last two were 22,998 and 5,285 without the memo of body_facts.go), a query per
 // row — lands far above its budget. Counts, unlike
 // times, do not move with the machine's load, so this is a test and not
 // only a benchmark; GOMAXPROCS is 1 while testing.AllocsPerRun measures.
@@ -32,9 +32,9 @@ func TestPageAllocationBudgets(t *testing.T) {
 		path   string
 		budget float64
 	}{
-		{"post page, 200 comments, list cached", srv, p.Path(), 1250},
-		{"front page, 10 of 200 posts", list, "/", 2700},
-		{"post page, no comments", list, "/posts/post-a-0", 1550},
+		{"post page, 200 comments, list cached", srv, p.Path(), 850},
+		{"front page, 10 of 200 posts", list, "/", 2620},
+		{"post page, no comments", list, "/posts/post-a-0", 1160},
 	}
 	for _, c := range cases {
 		view := func() {

@@ -33,6 +33,8 @@ type Templates struct {
 	// facts remembers what the post pages and cards derive from bodies
 	// (body_facts.go).
 	facts *bodyMemo
+	// heads remembers the rendered head links of pages (head_links.go).
+	heads *headMemo
 }
 
 // dateStyle is the blog's time zone and date layout.
@@ -58,7 +60,7 @@ func (t *Templates) style() *dateStyle {
 // LoadTemplates parses templates/ from fsys and hashes static/ for cache-busting URLs.
 func LoadTemplates(fsys fs.FS) (*Templates, error) {
 	t := &Templates{pages: map[string]*template.Template{}, static: map[string]string{}, sizes: map[string]*atomic.Int64{},
-		facts: newBodyMemo(bodyMemoBytes)}
+		facts: newBodyMemo(bodyMemoBytes), heads: newHeadMemo(headMemoBytes)}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -197,9 +199,12 @@ func (t *Templates) funcs() template.FuncMap {
 		"adminNav":  adminNav,
 		"hasPrefix": strings.HasPrefix,
 		// Theme helpers (theme_data.go): list cards, initials avatars.
-		"card":     t.card,
-		"initials": initials,
-		"hue":      hue,
+		"card": t.card,
+		// headLinks writes a page's feeds, extra links and OpenGraph
+		// tags (head_links.go).
+		"headLinks": t.headLinks,
+		"initials":  initials,
+		"hue":       hue,
 	}
 }
 

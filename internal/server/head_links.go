@@ -1,0 +1,97 @@
+package server
+
+import (
+	"html/template"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/maypok86/otter/v2"
+)
+
+// Every page's head carries its feeds, extra links and OpenGraph tags:
+// about twenty escaped attributes and a map ranged over in sorted order,
+// which html/template did on every view with a reflective call each and
+// a sort of the map's keys: a third of the allocations of a post page's
+// template once its comment list was cached. The "headlinks" partial now
+// renders each distinct set once; headMemo keeps the result, keyed by
+// everything the partial reads, written out in full, so it is a function
+// of its key alone: nothing to invalidate, on any node (the post's new
+// title is a new key, and the old one ages out), and no collision to
+// reason about. A theme's own layout that ranges over .Feeds, .Head and
+// .OG itself still can.
+
+// headLinks is what the "headlinks" partial is given.
+type headLinks struct {
+	Feeds []FeedLink
+	Head  []HeadLink
+	OG    map[string]string
+}
+
+// headMemoBytes bounds the memo: a post page's head links are about
+// 2 KB, their key as much again.
+const headMemoBytes = 4 << 20
+
+// headMemo maps the written-out inputs to the rendered partial.
+type headMemo struct {
+	c *otter.Cache[string, template.HTML]
+}
+
+func newHeadMemo(maxBytes uint64) *headMemo {
+	return &headMemo{c: otter.Must(&otter.Options[string, template.HTML]{
+		MaximumWeight: maxBytes,
+		Weigher:       func(k string, v template.HTML) uint32 { return uint32(min(len(k)+len(v)+64, 1<<31)) },
+	})}
+}
+
+// headLinks renders the "headlinks" partial for the page's feeds, links
+// and OpenGraph tags, from the memo when it rendered the same before.
+func (t *Templates) headLinks(feeds []FeedLink, head []HeadLink, og map[string]string) (template.HTML, error) {
+	key := headKey(feeds, head, og)
+	if t.heads != nil {
+		if h, ok := t.heads.c.GetIfPresent(key); ok {
+			return h, nil
+		}
+	}
+	tp, ok := t.pages["post"] // every page's set holds the partials
+	if !ok {
+		return "", nil
+	}
+	var b strings.Builder
+	if err := tp.ExecuteTemplate(&b, "headlinks", headLinks{Feeds: feeds, Head: head, OG: og}); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	if t.heads != nil {
+		t.heads.c.Set(key, h)
+	}
+	return h, nil
+}
+
+// headKey writes out every string the partial reads, each after its
+// length, so that no two inputs give one key.
+func headKey(feeds []FeedLink, head []HeadLink, og map[string]string) string {
+	var b strings.Builder
+	put := func(s string) {
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+	}
+	put(strconv.Itoa(len(feeds)))
+	for _, f := range feeds {
+		put(f.Type)
+		put(f.Title)
+		put(f.Href)
+	}
+	put(strconv.Itoa(len(head)))
+	for _, h := range head {
+		put(h.Rel)
+		put(h.Href)
+	}
+	for _, k := range slices.Sorted(maps.Keys(og)) {
+		put(k)
+		put(og[k])
+	}
+	return b.String()
+}
