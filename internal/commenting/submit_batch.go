@@ -1,0 +1,217 @@
+package commenting
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"quire/internal/apperr"
+	"quire/internal/comment"
+	"quire/internal/jobargs"
+	"quire/internal/store"
+)
+
+// Comments submitted together are stored together, in one transaction on
+// one pool connection (store.TransactSubmitBatch): one pipelined round
+// trip sends the BEGIN with every comment's read and the rows they reply
+// to, one inserts their jobs, one sends their INSERT with the COMMIT. A
+// burst of comments then costs a pool connection, three round trips and
+// a commit per batch rather than per comment. Each caller is answered
+// only once its comment and job are committed. At most submitLanes
+// batches run at once per node, each lane a goroutine that takes the
+// queued comments batch after batch and ends when the queue is empty (as
+// pingbacks do: internal/linkbacks/accept_batch.go).
+const (
+	submitLanes      = 2
+	maxSubmitBatch   = 64
+	submitBatchLimit = 10 * time.Second // a batch is not tied to its callers' contexts
+)
+
+// submitBatcher queues the comments waiting for a batch. The zero value
+// is ready to use.
+type submitBatcher struct {
+	mu    sync.Mutex
+	queue []*submitCall
+	lanes int // lanes running
+}
+
+// batched stores c in a batch with the comments arriving at the same time
+// and waits for its outcome. A caller whose context ends stops waiting:
+// its comment, when still queued, is taken out and never stored; when
+// its batch already runs, it may still be stored, as a comment whose
+// caller went away during its COMMIT always could.
+func (s *Service) batched(ctx context.Context, c *submitCall) (*Result, error) {
+	c.done = make(chan struct{})
+	b := &s.batch
+	b.mu.Lock()
+	b.queue = append(b.queue, c)
+	if b.lanes < submitLanes {
+		b.lanes++
+		go s.lane(context.WithoutCancel(ctx))
+	}
+	b.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.res, c.err
+	case <-ctx.Done():
+		b.mu.Lock()
+		if i := slices.Index(b.queue, c); i >= 0 {
+			b.queue = slices.Delete(b.queue, i, i+1)
+		}
+		b.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+// lane runs batches from the queue until it is empty.
+func (s *Service) lane(ctx context.Context) {
+	b := &s.batch
+	for {
+		b.mu.Lock()
+		if len(b.queue) == 0 {
+			b.lanes--
+			b.mu.Unlock()
+			return
+		}
+		n := min(len(b.queue), maxSubmitBatch)
+		calls := b.queue[:n:n]
+		b.queue = append([]*submitCall(nil), b.queue[n:]...)
+		b.mu.Unlock()
+		s.runCalls(ctx, calls)
+	}
+}
+
+// runCalls stores calls in one batch and answers them. When the batch
+// fails (a row the database refuses, a post deleted meanwhile, a lost
+// connection), nothing was committed, and each comment is tried again on
+// its own (submitOne), so that one comment's failure stays its own.
+func (s *Service) runCalls(ctx context.Context, calls []*submitCall) {
+	defer func() {
+		// After a panic too nobody waits forever, and the lane goes on.
+		r := recover()
+		for _, c := range calls {
+			select {
+			case <-c.done:
+			default:
+				if c.err == nil && c.res == nil {
+					c.err = fmt.Errorf("commenting: a batch of comments panicked: %v", r)
+				}
+				close(c.done)
+			}
+		}
+	}()
+	bctx, cancel := context.WithTimeout(ctx, submitBatchLimit)
+	defer cancel()
+	if err := s.runBatch(bctx, calls); err != nil {
+		for _, c := range calls {
+			switch {
+			case c.ctx.Err() != nil: // its caller stopped waiting
+				c.res, c.err = nil, c.ctx.Err()
+			case bctx.Err() != nil:
+				c.res, c.err = nil, err
+			default:
+				c.res, c.err = s.submitOne(bctx, c)
+			}
+			close(c.done)
+		}
+		return
+	}
+	for _, c := range calls {
+		if c.err == nil {
+			c.res = result(c.n, c.v, c.p)
+		}
+		close(c.done)
+	}
+}
+
+// runBatch stores calls in one transaction. When it returns nil, each
+// call's err is its answer (nil, or the rules' refusal) and, without one,
+// its n (stored), v and p are set; an error means nothing was committed.
+// The rules decide the comments in their order, each seeing the ones
+// before it as stored (adjustSignals, and a reply to one of them).
+func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
+	args := make([]store.SubmitArgs, len(calls))
+	var parentIDs []int64
+	for i, c := range calls {
+		c.res, c.err, c.n, c.p = nil, nil, nil, nil
+		args[i] = c.args
+		if id := c.d.ParentID; id != 0 && c.verr == nil && !slices.Contains(parentIDs, id) {
+			parentIDs = append(parentIDs, id)
+		}
+	}
+	return s.Store.TransactSubmitBatch(ctx, args, parentIDs, func(tx pgx.Tx, reads []store.SubmitBatchRead,
+		parents map[int64]*store.Comment) ([]*store.NewComment, error) {
+		var ns []*store.NewComment
+		var earlier []stored
+		var jobs []river.JobArgs
+		parent := func(id int64) (*store.Comment, error) {
+			if p := parents[id]; p != nil {
+				return p, nil
+			}
+			for _, n := range ns { // a reply to a comment of this batch
+				if n.ID == id {
+					return &store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, nil
+				}
+			}
+			return nil, apperr.ErrNotFound
+		}
+		for i, c := range calls {
+			r := reads[i]
+			me := stored{postID: c.args.PostID, lowerEmail: r.LowerEmail, ip: c.ip, body: c.args.Body}
+			if r.Err == nil {
+				r.Signals = adjustSignals(r.Signals, c.args, me, earlier)
+			}
+			c.n, c.v, c.p, c.err = s.decide(c, r.SubmitRead, r.Err, parent)
+			if c.err != nil {
+				continue
+			}
+			n := c.n
+			n.Path = comment.ChildPath(n.ParentPath, n.ID) // for a reply in the same batch
+			ns = append(ns, n)
+			me.approved = n.Status == comment.StatusApproved
+			earlier = append(earlier, me)
+			if n.Status == comment.StatusSpam {
+				continue // nothing is ever sent for spam
+			}
+			jobs = append(jobs, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated})
+			if n.Notify {
+				job, err := s.optIn(ctx, tx, n)
+				if err != nil {
+					return nil, err
+				}
+				if job != nil {
+					jobs = append(jobs, job)
+				}
+			}
+		}
+		return ns, s.enqueueMany(ctx, tx, jobs)
+	})
+}
+
+// enqueueMany inserts jobs in tx: in one statement when the queue can
+// (jobs.Queue.EnqueueMany), else one by one.
+func (s *Service) enqueueMany(ctx context.Context, tx pgx.Tx, jobs []river.JobArgs) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if q, ok := s.Jobs.(manyEnqueuer); ok {
+		return q.EnqueueMany(ctx, tx, jobs)
+	}
+	for _, j := range jobs {
+		if err := s.Jobs.Enqueue(ctx, tx, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// manyEnqueuer is a queue that inserts several jobs in one statement
+// (jobs.Queue): a batch's jobs then cost one round trip.
+type manyEnqueuer interface {
+	EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error
+}
