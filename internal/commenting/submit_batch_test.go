@@ -347,6 +347,18 @@ func TestSubmitBatchAsSerial(t *testing.T) {
 			t.Errorf("one by one, comment %d: %s, want %s", i, serial[i], want)
 		}
 	}
+	// A second batch counts the first one's rows, read from the database.
+	again := func(side, ip string) []Submission {
+		return []Submission{guest(f.post.ID, ip, side+"new@mail.invalid", "New words."),
+			guest(f.post.ID, "192.0.2.200", side+"one@mail.invalid", "Other words from "+side+".")}
+	}
+	wantAgain := []string{"error " + string(apperr.TooMany), "held [rate_limited first_comment]"}
+	for i, c := range f.inOneBatch(t, again("b", "192.0.2.1")...) {
+		res, err := f.svc.Submit(ctx, again("s", "192.0.2.2")[i])
+		if got, one := outcome(c.res, c.err), outcome(res, err); got != wantAgain[i] || one != wantAgain[i] {
+			t.Errorf("second batch, comment %d: %s, one by one %s, want %s", i, got, one, wantAgain[i])
+		}
+	}
 	if f.jobs.largest() < 19 { // 20 stored, one of them spam
 		t.Errorf("largest EnqueueMany %d: the batch was not one", f.jobs.largest())
 	}
