@@ -2,12 +2,14 @@ package commenting
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/riverqueue/river"
 
 	"quire/internal/apperr"
@@ -59,6 +61,11 @@ func (s *Service) batched(ctx context.Context, c *submitCall) (*Result, error) {
 	case <-c.done:
 		return c.res, c.err
 	case <-ctx.Done():
+		select {
+		case <-c.done: // answered meanwhile: the answer beats the context's error
+			return c.res, c.err
+		default:
+		}
 		b.mu.Lock()
 		if i := slices.Index(b.queue, c); i >= 0 {
 			b.queue = slices.Delete(b.queue, i, i+1)
@@ -86,10 +93,14 @@ func (s *Service) lane(ctx context.Context) {
 	}
 }
 
-// runCalls stores calls in one batch and answers them. When the batch
-// fails (a row the database refuses, a post deleted meanwhile, a lost
-// connection), nothing was committed, and each comment is tried again on
-// its own (submitOne), so that one comment's failure stays its own.
+// runCalls stores calls in one batch and answers them. When PostgreSQL
+// refuses a statement of the batch (a row the database refuses, a post
+// deleted meanwhile), nothing was committed, and each comment is tried
+// again on its own (submitOne), so that one comment's failure stays its
+// own. Any other failure (a lost connection, the batch's time limit) is
+// every comment's answer, as it was each comment's own before batches:
+// the COMMIT may have been sent, and a comment tried again would then be
+// stored twice.
 func (s *Service) runCalls(ctx context.Context, calls []*submitCall) {
 	defer func() {
 		// After a panic too nobody waits forever, and the lane goes on.
@@ -108,14 +119,16 @@ func (s *Service) runCalls(ctx context.Context, calls []*submitCall) {
 	bctx, cancel := context.WithTimeout(ctx, submitBatchLimit)
 	defer cancel()
 	if err := s.runBatch(bctx, calls); err != nil {
+		var pe *pgconn.PgError
+		retry := bctx.Err() == nil && (errors.As(err, &pe) || errors.Is(err, pgx.ErrTxCommitRollback))
 		for _, c := range calls {
 			switch {
 			case c.ctx.Err() != nil: // its caller stopped waiting
 				c.res, c.err = nil, c.ctx.Err()
-			case bctx.Err() != nil:
-				c.res, c.err = nil, err
-			default:
+			case retry:
 				c.res, c.err = s.submitOne(bctx, c)
+			default:
+				c.res, c.err = nil, err
 			}
 			close(c.done)
 		}
