@@ -11,6 +11,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/comment"
+	"quire/internal/jobargs"
 	"quire/internal/store"
 )
 
@@ -197,8 +198,10 @@ func TestSubmitBatchReplies(t *testing.T) {
 		s.Draft.ParentID = parent
 		return s
 	}
+	notify := reply(approved.ID, "To the approved one again, mail me.")
+	notify.Notify = true
 	calls := f.inOneBatch(t, staff, reply(approved.ID, "To the approved one."), reply(held.ID, "To the held one."),
-		reply(next, "To the author's, in the same batch."), reply(approved.ID, "To the approved one again."))
+		reply(next, "To the author's, in the same batch."), notify)
 	if calls[0].err != nil || calls[0].res.Comment.ID != next || calls[0].res.Comment.Status != comment.StatusApproved {
 		t.Fatalf("the author's comment: %v, %+v (want id %d, approved)", calls[0].err, calls[0].res, next)
 	}
@@ -214,6 +217,16 @@ func TestSubmitBatchReplies(t *testing.T) {
 			t.Errorf("reply %d: parent %d, depth %d, path %s; want under %d (%s)", i, got.ParentID, got.Depth, got.Path, parent.ID, parent.Path)
 		}
 		f.checkStored(t, c.res)
+	}
+	// The one who asked for mail starts the double opt-in, in the batch.
+	var known, confirmJob bool
+	if err := f.st.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM notify_addresses WHERE email = 'r@mail.invalid'),
+		EXISTS (SELECT 1 FROM settings WHERE key = $1)`, fmt.Sprintf("test_job:%s:%d", jobargs.NotifyConfirmArgs{}.Kind(),
+		calls[4].res.Comment.ID)).Scan(&known, &confirmJob); err != nil {
+		t.Fatal(err)
+	}
+	if !calls[4].res.Comment.Notify || !known || !confirmJob {
+		t.Errorf("notify %v, address recorded %v, confirmation job %v: want all", calls[4].res.Comment.Notify, known, confirmJob)
 	}
 }
 
