@@ -71,8 +71,11 @@ func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parent
 	if err != nil {
 		return errors.Join(err, tx.Rollback(ctx))
 	}
-	if len(ns) == 0 {
+	switch len(ns) {
+	case 0:
 		return tx.Commit(ctx)
+	case 1: // a lone comment: the one-row INSERT, without the arrays' encoding
+		return tx.insertAndCommit(ctx, ns[0])
 	}
 	return tx.insertManyAndCommit(ctx, ns)
 }
