@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -162,6 +163,7 @@ func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
 		var ns []*store.NewComment
 		var earlier []stored
 		var jobs []river.JobArgs
+		var optIns []*store.NewComment
 		parent := func(id int64) (*store.Comment, error) {
 			if p := parents[id]; p != nil {
 				return p, nil
@@ -193,13 +195,23 @@ func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
 			}
 			jobs = append(jobs, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated})
 			if n.Notify {
-				job, err := s.optIn(ctx, tx, n)
-				if err != nil {
-					return nil, err
-				}
-				if job != nil {
-					jobs = append(jobs, job)
-				}
+				optIns = append(optIns, n)
+			}
+		}
+		// The opt-ins write one row per address: in the addresses' order,
+		// so two batches with the same addresses never wait for each other
+		// in a circle. (Their order does not matter otherwise: an
+		// address's token is the same whoever asks.)
+		slices.SortStableFunc(optIns, func(a, b *store.NewComment) int {
+			return strings.Compare(strings.ToLower(a.AuthorEmail), strings.ToLower(b.AuthorEmail))
+		})
+		for _, n := range optIns {
+			job, err := s.optIn(ctx, tx, n)
+			if err != nil {
+				return nil, err
+			}
+			if job != nil {
+				jobs = append(jobs, job)
 			}
 		}
 		return ns, s.enqueueMany(ctx, tx, jobs)
