@@ -166,7 +166,9 @@ func (s *Service) runCalls(ctx context.Context, calls []*submitCall) {
 
 // runBatch stores calls in one transaction. When it returns nil, each
 // call's err is its answer (nil, or the rules' refusal) and, without one,
-// its n (stored), v and p are set; an error means nothing was committed.
+// its n (stored), v and p are set. On an error PostgreSQL reported
+// (*pgconn.PgError), nothing was committed; on another, its COMMIT may
+// have been sent.
 // The rules decide the comments in their order, each seeing the ones
 // before it as stored (adjustSignals, and a reply to one of them).
 func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
