@@ -36,6 +36,7 @@ type Service struct {
 
 	once  sync.Once
 	cache *ttl.Value[loaded]
+	batch submitBatcher // comments waiting to be stored together (submit_batch.go)
 }
 
 // loaded is one read of the settings with the moderation rules they

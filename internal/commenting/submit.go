@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"quire/internal/account"
 	"quire/internal/apperr"
@@ -89,21 +90,60 @@ func access(pol post.CommentPolicy, u *account.User) (closed, membersOnly bool) 
 // moderation rules decide with counts read in the same transaction that
 // stores the comment and enqueues its mail. Errors: apperr.NotFound (no
 // such public post), apperr.Forbidden (policy), apperr.Invalid with fields
-// author_name, author_email, author_url, body, parent_id.
+// author_name, author_email, author_url, body, parent_id,
+// apperr.TooMany (a flood from one address).
 //
-// The transaction makes one read before the INSERT (store.CommentSubmitRead:
-// the post's few columns a comment needs, the rules' counts, the new id),
-// sent with its BEGIN, and the comment's INSERT goes with the COMMIT
-// (store.TransactSubmit), so a comment costs one commit and three round
-// trips (with River's job INSERT between); the settings come from this
-// node's cache. Result.Post is that lean post: its address,
-// title, status and policy, no body or terms.
+// Comments submitted together on this node share one transaction
+// (submit_batch.go): one round trip sends the BEGIN with each comment's
+// read (store.CommentSubmitRead: the post's few columns a comment needs,
+// the rules' counts, the new id) and the rows replied to, the rules
+// decide each comment in Go as if the batch's comments had come one
+// after another, and one INSERT stores them all with the COMMIT; each
+// caller is answered once its comment and job are committed. The
+// settings come from this node's cache. Result.Post is that lean post:
+// its address, title, status and policy, no body or terms.
 func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
+	c, err := s.prepare(ctx, sub)
+	if err != nil {
+		return nil, err
+	}
+	return s.batched(ctx, c)
+}
+
+// submitCall is one Submission on its way: what Submit works out before
+// the database, then, in a batch, its outcome.
+type submitCall struct {
+	sub   Submission
+	d     comment.Draft // with a member's own name, address and site once valid
+	verr  error         // the draft's validation error, answered after the post's checks
+	ip    string
+	st    Settings
+	rules moderation.Settings
+	args  store.SubmitArgs
+	// The rendered body and its links, or the error rendering gave
+	// (rendered before the batch, in the caller's goroutine).
+	html  string
+	links []string
+	rerr  error
+
+	ctx  context.Context // the caller's: once it ends, nobody waits for the outcome
+	done chan struct{}   // closed once res and err are final
+	res  *Result
+	err  error
+	n    *store.NewComment // in a batch: the comment to store, its verdict, its post
+	v    moderation.Verdict
+	p    *post.Post
+}
+
+// prepare validates and renders sub's draft and reads the settings: all
+// that needs no transaction.
+func (s *Service) prepare(ctx context.Context, sub Submission) (*submitCall, error) {
 	st, modRules, err := s.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d := sub.Draft
+	c := &submitCall{sub: sub, d: sub.Draft, st: st, rules: modRules, ctx: ctx}
+	d := &c.d
 	rules := comment.InputRules{EmailOptional: st.EmailOptional, MaxBodyRunes: st.MaxCommentChars}
 	if u := sub.User; u != nil {
 		// Members comment as themselves; their account's fields were
@@ -113,117 +153,81 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Result, error) {
 	}
 	// Validated before the read, which needs the cleaned address and body;
 	// reported after the post and its policy, as a form expects.
-	verr := d.Validate(rules)
-	if u := sub.User; u != nil && verr == nil {
+	c.verr = d.Validate(rules)
+	if u := sub.User; u != nil && c.verr == nil {
 		d.AuthorName, d.AuthorEmail, d.AuthorURL = text.Clip(u.Name(), 100), u.Email, u.Website
 	}
-	email, body, ip := d.AuthorEmail, d.Body, ""
-	if verr != nil {
+	email, body := d.AuthorEmail, d.Body
+	if c.verr != nil {
 		email, body = "", "" // maybe not even UTF-8; the counts will not be used
+	} else {
+		c.html, c.links, c.rerr = renderBody(s.Render, d.Body)
 	}
 	if sub.IP.IsValid() {
-		ip = sub.IP.Unmap().String()
+		c.ip = sub.IP.Unmap().String()
 	}
+	c.args = store.SubmitArgs{PostID: sub.PostID, Email: email, IP: c.ip, Body: body,
+		IPWindow: modRules.IPRate.Window, EmailWindow: modRules.EmailRate.Window, DupWindow: 24 * time.Hour}
+	return c, nil
+}
+
+// submitOne is Submit for c alone, in a transaction of its own
+// (store.TransactSubmit: three round trips and a commit): how the
+// comments of a batch that failed are tried again, one by one, so that
+// one comment's failure stays its own.
+func (s *Service) submitOne(ctx context.Context, c *submitCall) (*Result, error) {
 	var n *store.NewComment
 	var v moderation.Verdict
 	var p *post.Post
-	a := store.SubmitArgs{PostID: sub.PostID, Email: email, IP: ip, Body: body,
-		IPWindow: modRules.IPRate.Window, EmailWindow: modRules.EmailRate.Window, DupWindow: 24 * time.Hour}
-	err = s.Store.TransactSubmit(ctx, a, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
-		if errors.Is(err, apperr.ErrNotFound) || (err == nil && !r.Post.Public(s.now())) {
-			return nil, apperr.New(apperr.NotFound, "There is no such post.")
-		}
+	err := s.Store.TransactSubmit(ctx, c.args, func(tx pgx.Tx, r store.SubmitRead, err error) (*store.NewComment, error) {
+		n, v, p, err = s.decide(c, r, err, func(id int64) (*store.Comment, error) { return store.CommentByID(ctx, tx, id) })
 		if err != nil {
 			return nil, err
 		}
-		if err := policyErr(r.Post.CommentsOpenAt(s.now(), st.CloseAfterDays), sub.User); err != nil {
+		if n.Status == comment.StatusSpam {
+			return n, nil // nothing is ever sent for spam
+		}
+		if err := s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated}); err != nil {
 			return nil, err
 		}
-		if verr != nil {
-			return nil, fieldErrors(verr)
+		if n.Notify {
+			job, err := s.optIn(ctx, tx, n)
+			if err != nil {
+				return nil, err
+			}
+			if job != nil {
+				if err := s.Jobs.Enqueue(ctx, tx, job); err != nil {
+					return nil, err
+				}
+			}
 		}
-		p = r.Post
-		n, v, err = s.submit(ctx, tx, sub, d, ip, r, st, modRules)
-		return n, err
+		return n, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Comment: store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, Verdict: v, Post: p}, nil
+	return result(n, v, p), nil
 }
 
-// submit renders and decides the validated draft d of sub, with what
-// CommentSubmitRead read, enqueues in tx what the comment causes, and
-// returns the comment for TransactSubmit to store, last, with the
-// COMMIT (its id was taken by the read, so the jobs can name it).
-func (s *Service) submit(ctx context.Context, tx pgx.Tx, sub Submission, d comment.Draft, ip string, r store.SubmitRead,
-	st Settings, modRules moderation.Settings) (*store.NewComment, moderation.Verdict, error) {
-	var v moderation.Verdict
-	p, sig := r.Post, r.Signals
-	html, links, err := renderBody(s.Render, d.Body)
-	if err != nil {
-		return nil, v, err
-	}
-	n := &store.NewComment{Comment: comment.Comment{
-		ID: r.ID, PostID: p.ID, Kind: comment.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail,
-		AuthorURL: d.AuthorURL, BodySource: d.Body, BodyHTML: html, UserAgent: text.Clip(sub.UserAgent, 500), IP: ip,
-	}, Notify: sub.Notify && d.AuthorEmail != ""}
-	if sub.User != nil {
-		n.AuthorUserID = sub.User.ID
-	}
-	in := moderation.Input{
-		Kind: moderation.KindComment, AuthorName: d.AuthorName, AuthorEmail: d.AuthorEmail, AuthorURL: d.AuthorURL,
-		IP: sub.IP, Text: d.Body, Links: links, HoneypotFilled: sub.Honeypot, SinceForm: sub.SinceForm,
-		Member: sub.User != nil, Staff: isStaff(sub.User), MembersOnly: p.CommentPolicy == post.CommentsMembers,
-	}
-	if d.ParentID != 0 {
-		parent, err := store.CommentByID(ctx, tx, d.ParentID)
-		if errors.Is(err, apperr.ErrNotFound) || (err == nil && (parent.PostID != p.ID || parent.Status != comment.StatusApproved)) {
-			return nil, v, invalid(map[string]string{"parent_id": "The comment you are replying to is not on this post or is not shown."})
-		}
-		if err != nil {
-			return nil, v, err
-		}
-		if parent.Kind.IsLinkback() {
-			return nil, v, invalid(map[string]string{"parent_id": "Pingbacks and webmentions take no replies: reply on the page that links here."})
-		}
-		n.ParentID, n.Depth, n.ParentPath = comment.Attach(&parent.Comment, st.MaxDepth)
-	}
-	in.KnownAuthor, in.RecentFromIP, in.RecentFromEmail, in.Duplicate = sig.KnownAuthor, sig.RecentFromIP, sig.RecentFromEmail, sig.Duplicate
-	// A flood (ten times the limit) is refused outright rather than
-	// stored and held: the queue must stay usable.
-	if !in.Staff && modRules.IPRate.On() && sig.RecentFromIP >= floodFactor*modRules.IPRate.Count {
-		e := apperr.New(apperr.TooMany, "You are sending comments too fast. Please wait a few minutes.")
-		e.RetryAfter = modRules.IPRate.Window
-		return nil, v, e
-	}
-	v = moderation.Decide(modRules, in)
-	n.Status, n.Reasons = v.Action.Status(), v.Reasons
-	if n.Status == comment.StatusSpam {
-		return n, v, nil // nothing is ever sent for spam
-	}
-	if err := s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated}); err != nil {
-		return nil, v, err
-	}
-	if n.Notify {
-		if err := s.optIn(ctx, tx, n); err != nil {
-			return nil, v, err
-		}
-	}
-	return n, v, nil
+// result is Submit's answer for the stored comment n.
+func result(n *store.NewComment, v moderation.Verdict, p *post.Post) *Result {
+	return &Result{Comment: store.Comment{Comment: n.Comment, Reasons: n.Reasons, Notify: n.Notify}, Verdict: v, Post: p}
 }
 
-// optIn starts the double opt-in for an address that never confirmed.
-func (s *Service) optIn(ctx context.Context, tx pgx.Tx, n *store.NewComment) error {
+// optIn starts the double opt-in for an address that never confirmed: it
+// records the address with a new token in tx and returns the
+// confirmation mail's job for the caller to enqueue (nil when the
+// address is confirmed).
+func (s *Service) optIn(ctx context.Context, tx pgx.Tx, n *store.NewComment) (river.JobArgs, error) {
 	_, confirmed, err := store.NotifyAddressState(ctx, tx, n.AuthorEmail)
 	if err != nil || confirmed {
-		return err
+		return nil, err
 	}
 	tok := NotifyToken(s.Key, n.AuthorEmail)
 	if err := store.CreateNotifyAddress(ctx, tx, n.AuthorEmail, TokenHash(tok)); err != nil {
-		return err
+		return nil, err
 	}
-	return s.Jobs.Enqueue(ctx, tx, jobargs.NotifyConfirmArgs{Email: n.AuthorEmail, CommentID: n.ID})
+	return jobargs.NotifyConfirmArgs{Email: n.AuthorEmail, CommentID: n.ID}, nil
 }
 
 // isStaff: authors, editors, moderators and admins are trusted

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,4 +48,43 @@ func BenchmarkSubmit(b *testing.B) {
 			b.Fatalf("comment %d: %s, want held", i, res.Comment.Status)
 		}
 	}
+}
+
+// BenchmarkSubmitParallel is BenchmarkSubmit from 32 goroutines at once,
+// as the kit's 32 connections send them: the comments share batches
+// (submit_batch.go). ns/op is the wall time per comment over all of them.
+func BenchmarkSubmitParallel(b *testing.B) {
+	st := storetest.New(b)
+	ctx := context.Background()
+	u := &account.User{Username: "ann", Email: "ann@mail.invalid", Role: account.Author}
+	if err := store.CreateUser(ctx, st.Pool, u); err != nil {
+		b.Fatal(err)
+	}
+	p := &post.Post{AuthorID: u.ID, Title: "Busy", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
+	p.Normalize()
+	if err := store.CreatePost(ctx, st.Pool, nil, u.ID, p); err != nil {
+		b.Fatal(err)
+	}
+	svc := &commenting.Service{Store: st, Render: render.New(), Jobs: noJobs{}, Key: []byte("k")}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(16) // 32 goroutines on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			ip := netip.AddrFrom4([4]byte{198, 18, byte(i >> 8), byte(i)})
+			res, err := svc.Submit(ctx, commenting.Submission{PostID: p.ID, IP: ip, SinceForm: 4 * time.Second,
+				Draft: comment.Draft{AuthorName: "Reader", AuthorEmail: fmt.Sprintf("r%d@bench.invalid", i),
+					Body: fmt.Sprintf("Comment %d: a few words on the post, as readers write them.", i)}})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if res.Comment.Status != comment.StatusHeld {
+				b.Errorf("comment %d: %s, want held", i, res.Comment.Status)
+				return
+			}
+		}
+	})
 }

@@ -124,6 +124,8 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 			600.0, 600.0, 86400.0),
 		"comment submit read": mk(store.CommentSubmitSQL, bigPost, "reader@mail.invalid", "192.0.2.7", "<p>words</p>",
 			600.0, 600.0, 86400.0),
+		"comment submit batch read": mk(store.CommentSubmitBatchSQL, bigPost, "reader@mail.invalid", "192.0.2.7", "<p>words</p>",
+			600.0, 600.0, 86400.0),
 		"author by username": mk(`SELECT id FROM users WHERE lower(username) = lower($1) AND NOT disabled`, "bob"),
 	}
 	// The thread's queries must start from the right index: an index scan
@@ -137,8 +139,9 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		"list counts":         "posts_pkey", // the kept counts, not the comments
 		// The duplicate check must not walk the post's thread (6,000
 		// comments on post-77), whatever the planner thinks of it.
-		"comment signals":     "comments_email_idx",
-		"comment submit read": "comments_email_idx",
+		"comment signals":           "comments_email_idx",
+		"comment submit read":       "comments_email_idx",
+		"comment submit batch read": "comments_email_idx",
 	}
 	names := make([]string, 0, len(queries))
 	for name := range queries {

@@ -27,6 +27,7 @@ const (
 
 // Comment submission (comment.go).
 const (
-	CommentSignalsSQL = commentSignalsSQL
-	CommentSubmitSQL  = commentSubmitSQL
+	CommentSignalsSQL     = commentSignalsSQL
+	CommentSubmitSQL      = commentSubmitSQL
+	CommentSubmitBatchSQL = commentSubmitBatchSQL // comment_submit_batch.go
 )
