@@ -159,7 +159,9 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 		return err
 	}
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
+	ccpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
 	cres, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: cm.Build, Check: cm.Check}.Run(ctx)
+	ccpu1 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
 	if err != nil {
 		return err
 	}
@@ -169,7 +171,9 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 	b.clients += n
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	start := time.Now()
+	pcpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
 	pres, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: pings.Build, Check: pings.Check}.Run(ctx)
+	pcpu1 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
 	if err != nil {
 		return err
 	}
@@ -184,6 +188,9 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 	verified := time.Since(start)
 	fmt.Fprintf(b.out, "  pings accepted in %s, comments in %s: pings took %.2f× the comments' time\n",
 		pres.Elapsed.Round(time.Millisecond), cres.Elapsed.Round(time.Millisecond), pres.Elapsed.Seconds()/cres.Elapsed.Seconds())
+	// CPU while each load ran, per request (the pings' includes the
+	// verification jobs that ran meanwhile on the server).
+	fmt.Fprintf(b.out, "  CPU per comment: %s\n  CPU per ping: %s\n", ccpu1.Per(ccpu0, cres.Requests), pcpu1.Per(pcpu0, pres.Requests))
 	fmt.Fprintf(b.out, "  verification: %s, all done %s after the first ping; bound: %d linkback workers per node (jobs.DefaultLinkbackWorkers), %d fetches per source host (fetch.DefaultPerHost); peak RSS %s\n",
 		loadtest.FormatStates(states), verified.Round(time.Millisecond), jobs.DefaultLinkbackWorkers, fetch.DefaultPerHost, b.rss())
 	return nil
