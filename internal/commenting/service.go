@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"quire/internal/batch"
 	"quire/internal/jobargs"
 	"quire/internal/mail"
 	"quire/internal/moderation"
@@ -36,7 +37,7 @@ type Service struct {
 
 	once  sync.Once
 	cache *ttl.Value[loaded]
-	batch submitBatcher // comments waiting to be stored together (submit_batch.go)
+	batch batch.Lanes[*submitCall] // comments waiting to be stored together (submit_batch.go)
 }
 
 // loaded is one read of the settings with the moderation rules they

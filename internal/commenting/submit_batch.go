@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,94 +24,23 @@ import (
 // to, one inserts their jobs, one sends their INSERT with the COMMIT. A
 // burst of comments then costs a pool connection, three round trips and
 // a commit per batch rather than per comment. Each caller is answered
-// only once its comment and job are committed. At most submitLanes
-// batches run at once per node, each lane taking the queued comments
-// batch after batch until the queue is empty (as pingbacks do:
-// internal/linkbacks/accept_batch.go). A caller that finds a lane free
-// runs it itself until its own comment is answered, then leaves it to a
-// goroutine if comments still wait: a lone comment is stored without
-// waking another goroutine, which cost it about 100 µs on this machine
-// (BenchmarkSubmit, one caller: 456–546 µs a comment with every lane a
-// goroutine, 367–452 µs so, 354–401 µs before batches).
-const (
-	submitLanes      = 2
-	maxSubmitBatch   = 64
-	submitBatchLimit = 10 * time.Second // a batch is not tied to its callers' contexts
-)
-
-// submitBatcher queues the comments waiting for a batch. The zero value
-// is ready to use.
-type submitBatcher struct {
-	mu    sync.Mutex
-	queue []*submitCall
-	lanes int // lanes running
-}
+// only once its comment and job are committed. The batches form and run
+// in batch.Lanes, as pingbacks' do (internal/linkbacks/accept_batch.go);
+// its caller-run lane measured, with BenchmarkSubmit and one caller,
+// 456–546 µs a comment with every lane a goroutine, 367–452 µs so,
+// 354–401 µs before batches.
+const submitBatchLimit = 10 * time.Second // a batch is not tied to its callers' contexts
 
 // batched stores c in a batch with the comments arriving at the same time
 // and waits for its outcome. A caller whose context ends stops waiting:
 // its comment, when still queued, is taken out and never stored; when
-// its batch already runs, it may still be stored, as a comment whose
-// caller went away during its COMMIT always could. (A caller running
-// a lane answers once its batch is done, within submitBatchLimit.)
+// its batch already runs, it may still be stored (batch.Lanes.Do).
 func (s *Service) batched(ctx context.Context, c *submitCall) (*Result, error) {
 	c.done = make(chan struct{})
-	b := &s.batch
-	b.mu.Lock()
-	b.queue = append(b.queue, c)
-	lead := b.lanes < submitLanes
-	if lead {
-		b.lanes++
+	if err := s.batch.Do(ctx, c, c.done, s.runCalls); err != nil {
+		return nil, err
 	}
-	b.mu.Unlock()
-	if lead {
-		s.lane(context.WithoutCancel(ctx), c.done)
-	}
-	select {
-	case <-c.done:
-		return c.res, c.err
-	case <-ctx.Done():
-		select {
-		case <-c.done: // answered meanwhile: the answer beats the context's error
-			return c.res, c.err
-		default:
-		}
-		b.mu.Lock()
-		if i := slices.Index(b.queue, c); i >= 0 {
-			b.queue = slices.Delete(b.queue, i, i+1)
-		}
-		b.mu.Unlock()
-		return nil, ctx.Err()
-	}
-}
-
-// lane runs batches from the queue until it is empty or, for a caller
-// running it (until: its comment's done), until that caller's comment
-// is answered (by this lane or another); then, if comments still wait,
-// a goroutine takes the lane over.
-func (s *Service) lane(ctx context.Context, until <-chan struct{}) {
-	b := &s.batch
-	for {
-		b.mu.Lock()
-		if len(b.queue) == 0 {
-			b.lanes--
-			b.mu.Unlock()
-			return
-		}
-		if until != nil {
-			select {
-			case <-until:
-				b.mu.Unlock()
-				go s.lane(ctx, nil) // the lane goes on for those still queued
-				return
-			default:
-			}
-		}
-		n := min(len(b.queue), maxSubmitBatch)
-		calls := b.queue[:n:n]
-		b.queue = append([]*submitCall(nil), b.queue[n:]...)
-		b.mu.Unlock()
-		s.runCalls(ctx, calls)
-	}
+	return c.res, c.err
 }
 
 // runCalls stores calls in one batch and answers them. When PostgreSQL
@@ -237,29 +165,6 @@ func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
 				jobs = append(jobs, job)
 			}
 		}
-		return ns, s.enqueueMany(ctx, tx, jobs)
+		return ns, jobargs.EnqueueAll(ctx, s.Jobs, tx, jobs)
 	})
-}
-
-// enqueueMany inserts jobs in tx: in one statement when the queue can
-// (jobs.Queue.EnqueueMany), else one by one.
-func (s *Service) enqueueMany(ctx context.Context, tx pgx.Tx, jobs []river.JobArgs) error {
-	if len(jobs) == 0 {
-		return nil
-	}
-	if q, ok := s.Jobs.(manyEnqueuer); ok {
-		return q.EnqueueMany(ctx, tx, jobs)
-	}
-	for _, j := range jobs {
-		if err := s.Jobs.Enqueue(ctx, tx, j); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// manyEnqueuer is a queue that inserts several jobs in one statement
-// (jobs.Queue): a batch's jobs then cost one round trip.
-type manyEnqueuer interface {
-	EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error
 }

@@ -15,6 +15,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
+	"quire/internal/batch"
 	"quire/internal/comment"
 	"quire/internal/jobargs"
 	"quire/internal/post"
@@ -208,9 +209,7 @@ func holdPool(t *testing.T, pool *pgxpool.Pool) func() {
 func (f *batchFixture) waitQueue(t *testing.T, n, lanes int) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
-		f.svc.batch.mu.Lock()
-		q, l := len(f.svc.batch.queue), f.svc.batch.lanes
-		f.svc.batch.mu.Unlock()
+		q, l := f.svc.batch.State()
 		if q == n && l == lanes {
 			return
 		}
@@ -226,8 +225,8 @@ func (f *batchFixture) waitQueue(t *testing.T, n, lanes int) {
 func (f *batchFixture) busyLanes(t *testing.T) func() {
 	t.Helper()
 	var wg sync.WaitGroup
-	errs := make([]error, submitLanes)
-	for i := range submitLanes {
+	errs := make([]error, batch.DefaultLanes)
+	for i := range batch.DefaultLanes {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -10,6 +10,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
+	"quire/internal/batch"
 	"quire/internal/comment"
 	"quire/internal/jobargs"
 	"quire/internal/store"
@@ -36,7 +37,7 @@ func TestSubmitBatchConcurrent(t *testing.T) {
 		}()
 	}
 	// The lanes wait for a connection; these queue for the next batch.
-	f.waitQueue(t, n, submitLanes)
+	f.waitQueue(t, n, batch.DefaultLanes)
 	release()
 	wg.Wait()
 	lanesDone()
@@ -62,9 +63,9 @@ func TestSubmitBatchConcurrent(t *testing.T) {
 	}
 	// (Two transactions begun in the same microsecond share a created_at:
 	// at most, not exactly, three distinct.)
-	if rows != n+submitLanes || commits > submitLanes+1 || f.jobs.largest() != n {
+	if rows != n+batch.DefaultLanes || commits > batch.DefaultLanes+1 || f.jobs.largest() != n {
 		t.Errorf("%d rows in %d transactions, largest EnqueueMany %d: want %d rows in at most %d, one of %d jobs",
-			rows, commits, f.jobs.largest(), n+submitLanes, submitLanes+1, n)
+			rows, commits, f.jobs.largest(), n+batch.DefaultLanes, batch.DefaultLanes+1, n)
 	}
 }
 
@@ -244,7 +245,7 @@ func TestSubmitCallerGivesUp(t *testing.T) {
 		_, err := f.svc.Submit(cctx, guest(f.post.ID, "192.0.2.9", "gone@mail.invalid", "Never mind."))
 		gaveUp <- err
 	}()
-	f.waitQueue(t, 1, submitLanes)
+	f.waitQueue(t, 1, batch.DefaultLanes)
 	cancel()
 	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
 		t.Errorf("the caller that gave up: %v, want context.Canceled", err)
@@ -256,7 +257,7 @@ func TestSubmitCallerGivesUp(t *testing.T) {
 		FROM comments WHERE post_id = $1`, f.post.ID).Scan(&n, &gone); err != nil {
 		t.Fatal(err)
 	}
-	if n != submitLanes || gone != 0 {
-		t.Errorf("%d comments stored, %d of the caller that gave up; want %d and 0", n, gone, submitLanes)
+	if n != batch.DefaultLanes || gone != 0 {
+		t.Errorf("%d comments stored, %d of the caller that gave up; want %d and 0", n, gone, batch.DefaultLanes)
 	}
 }

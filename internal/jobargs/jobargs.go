@@ -116,3 +116,23 @@ func (ImportArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAtt
 type Enqueuer interface {
 	Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error
 }
+
+// EnqueueAll inserts jobs in tx: in one statement when q can
+// (jobs.Queue.EnqueueMany: a batch's jobs then cost one round trip),
+// else one by one.
+func EnqueueAll(ctx context.Context, q Enqueuer, tx pgx.Tx, jobs []river.JobArgs) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if m, ok := q.(interface {
+		EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error
+	}); ok {
+		return m.EnqueueMany(ctx, tx, jobs)
+	}
+	for _, j := range jobs {
+		if err := q.Enqueue(ctx, tx, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}

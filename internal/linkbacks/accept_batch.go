@@ -3,8 +3,8 @@ package linkbacks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,24 +24,9 @@ import (
 // their statements (store.QueueAcceptLinkback), one inserts their jobs,
 // one commits. A flood of pingbacks then costs a pool connection and a
 // commit per batch rather than per request. Every request is still
-// answered only after its row and its job are committed. At most
-// acceptLanes batches run at once per node, each lane a goroutine that
-// takes the queued requests batch after batch and ends when the queue is
-// empty. (Four lanes, the extra ones started only once eight requests
-// waited, measured no better than two: docs/BENCHMARKS.md.)
-const (
-	acceptLanes      = 2
-	maxAcceptBatch   = 64
-	acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
-)
-
-// acceptBatcher queues the requests waiting for a batch. The zero value
-// is ready to use.
-type acceptBatcher struct {
-	mu    sync.Mutex
-	queue []*acceptCall
-	lanes int // lanes running
-}
+// answered only after its row and its job are committed. The batches
+// form and run in batch.Lanes, as comments' do.
+const acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
 
 // acceptCall is one request's part in a batch: what Accept checked
 // without the database, then the outcome.
@@ -63,48 +48,14 @@ type acceptCall struct {
 
 // record checks c's target and records the request with its job, in a
 // batch with the requests arriving at the same time, and waits for it.
+// When ctx ends first, a request still queued is never recorded; one
+// whose batch already runs may still be (batch.Lanes.Do).
 func (s *Service) record(ctx context.Context, c *acceptCall) (*Request, store.LinkbackVerdict, error) {
 	c.done = make(chan struct{})
-	b := &s.batch
-	b.mu.Lock()
-	b.queue = append(b.queue, c)
-	if b.lanes < acceptLanes {
-		b.lanes++
-		go s.lane(context.WithoutCancel(ctx))
+	if err := s.batch.Do(ctx, c, c.done, s.runCalls); err != nil {
+		return nil, store.LinkbackVerdict{}, err
 	}
-	b.mu.Unlock()
-	<-c.done
 	return c.l, c.v, c.err
-}
-
-// lane runs batches from the queue until it is empty.
-func (s *Service) lane(ctx context.Context) {
-	b := &s.batch
-	defer func() {
-		if r := recover(); r != nil { // runCalls answered its requests; the server goes on
-			s.log().Error("linkbacks: a batch of requests panicked", "panic", r)
-			b.mu.Lock()
-			if len(b.queue) > 0 {
-				go s.lane(ctx) // the lane goes on for those still queued
-			} else {
-				b.lanes--
-			}
-			b.mu.Unlock()
-		}
-	}()
-	for {
-		b.mu.Lock()
-		if len(b.queue) == 0 {
-			b.lanes--
-			b.mu.Unlock()
-			return
-		}
-		n := min(len(b.queue), maxAcceptBatch)
-		calls := b.queue[:n:n]
-		b.queue = append([]*acceptCall(nil), b.queue[n:]...)
-		b.mu.Unlock()
-		s.runCalls(ctx, calls)
-	}
 }
 
 // runCalls records calls in one batch and answers them. When a statement
@@ -112,12 +63,17 @@ func (s *Service) lane(ctx context.Context) {
 // that one request's error stays its own.
 func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 	defer func() {
-		for _, c := range calls { // after a panic too: nobody waits forever
+		// After a panic too nobody waits forever, and the lane goes on.
+		r := recover()
+		if r != nil {
+			s.log().Error("linkbacks: a batch of requests panicked", "panic", r)
+		}
+		for _, c := range calls {
 			select {
 			case <-c.done:
 			default:
 				if c.err == nil {
-					c.err = errors.New("linkbacks: batch abandoned")
+					c.err = fmt.Errorf("linkbacks: a batch of requests panicked: %v", r)
 				}
 				close(c.done)
 			}
@@ -225,23 +181,6 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				jobs = append(jobs, jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID})
 			}
 		}
-		if len(jobs) == 0 {
-			return nil
-		}
-		if q, ok := s.Jobs.(manyEnqueuer); ok {
-			return q.EnqueueMany(ctx, tx, jobs)
-		}
-		for _, j := range jobs {
-			if err := s.Jobs.Enqueue(ctx, tx, j); err != nil {
-				return err
-			}
-		}
-		return nil
+		return jobargs.EnqueueAll(ctx, s.Jobs, tx, jobs)
 	})
-}
-
-// manyEnqueuer is a queue that inserts several jobs in one statement
-// (jobs.Queue): a batch's jobs then cost one round trip.
-type manyEnqueuer interface {
-	EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error
 }

@@ -190,9 +190,7 @@ func TestLanesAnswerEveryone(t *testing.T) {
 		t.Errorf("%d duplicates, %d jobs; want 10 and 90", dups, len(q.committed))
 	}
 	for end := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) { // a lane ends just after answering
-		s.batch.mu.Lock()
-		lanes, queued := s.batch.lanes, len(s.batch.queue)
-		s.batch.mu.Unlock()
+		queued, lanes := s.batch.State()
 		if lanes == 0 && queued == 0 {
 			break
 		}

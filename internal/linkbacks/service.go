@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"time"
 
+	"quire/internal/batch"
 	"quire/internal/commenting"
 	"quire/internal/jobargs"
 	"quire/internal/linkback"
@@ -72,7 +73,7 @@ type Service struct {
 	settled settlements
 	// batch gathers the requests arriving together into one transaction
 	// (accept_batch.go).
-	batch acceptBatcher
+	batch batch.Lanes[*acceptCall]
 }
 
 // StatusOf returns the webmention request whose status page has token.
