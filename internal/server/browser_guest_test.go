@@ -71,15 +71,17 @@ func TestBrowserGuestPost(t *testing.T) {
 
 	// The editor accepts and schedules it a few seconds ahead.
 	pubSignIn(t, ctx, e, "eve")
-	at := time.Now().UTC().Add(8 * time.Second).Truncate(time.Second) // margin for a slow machine
 	bt.Do(t, ctx, chromedp.Navigate(reviewURL), chromedp.WaitVisible(`#guest-accept-form`),
 		chromedp.Click(`#guest-accept-form input[name=when][value=schedule]`),
-		chromedp.SetValue(`#guest-accept-form input[name=published_at]`, at.Format("2006-01-02T15:04:05")),
 		chromedp.SetValue(`#guest-accept-form input[name=tags]`, "Go"),
 		chromedp.SetValue(`#guest-accept-form input[name=categories]`, "Guest posts"),
 		chromedp.SetValue(`#guest-accept-form input[name=slug]`, "a-guest-on-go"),
 		chromedp.SetValue(`#guest-accept-form textarea[name=intro]`, "The following is a guest post. [Write for us](/write)."),
 	)
+	// The time is set last, just before sending, so that a slow machine
+	// filling the form does not send a time already past.
+	at := time.Now().UTC().Add(8 * time.Second).Truncate(time.Second)
+	bt.Do(t, ctx, chromedp.SetValue(`#guest-accept-form input[name=published_at]`, at.Format("2006-01-02T15:04:05")))
 	bt.Screenshot(t, ctx, "accept")
 	bt.Do(t, ctx, chromedp.Click(`#guest-accept-form button`), chromedp.WaitVisible(`.flash`))
 	if f := bt.Get(t, ctx, chromedp.Text(`.flash`)); !strings.Contains(f, "Scheduled") {
