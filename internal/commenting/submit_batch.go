@@ -114,6 +114,7 @@ func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
 		var ns []*store.NewComment
 		var earlier []stored
 		var jobs []river.JobArgs
+		var created []int64 // the comments that have something to say: one job for them all
 		var optIns []*store.NewComment
 		parent := func(id int64) (*store.Comment, error) {
 			if p := parents[id]; p != nil {
@@ -144,10 +145,13 @@ func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
 			if n.Status == comment.StatusSpam {
 				continue // nothing is ever sent for spam
 			}
-			jobs = append(jobs, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated})
+			created = append(created, n.ID)
 			if n.Notify {
 				optIns = append(optIns, n)
 			}
+		}
+		if len(created) > 0 {
+			jobs = append(jobs, jobargs.CommentsCreated(created))
 		}
 		// The opt-ins write one row per address: in the addresses' order,
 		// so two batches with the same addresses never wait for each other

@@ -24,13 +24,16 @@ import (
 	"quire/internal/store/storetest"
 )
 
-// batchJobs is the queue of these tests: each job is a marker row in the
-// transaction that enqueued it, so it exists only if that commits; it
-// records the size of each EnqueueMany, and hook, when set, runs once in
-// the next one.
+// batchJobs is the queue of these tests: each job is a marker row per
+// comment it is about, in the transaction that enqueued it, so it exists
+// only if that commits; it records the size of each EnqueueMany (the
+// comments its jobs are about), and hook, when set, runs once in the
+// next one.
 type batchJobs struct {
 	mu    sync.Mutex
 	sizes []int
+	// mostCommentJobs is the most comment jobs an EnqueueMany held.
+	mostCommentJobs int
 	hook  func(ctx context.Context) error
 }
 
@@ -39,8 +42,18 @@ func (q *batchJobs) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) 
 }
 
 func (q *batchJobs) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
+	size, commentJobs := 0, 0 // the comments the jobs are about; the comment jobs
+	for _, a := range args {
+		if c, ok := a.(jobargs.CommentArgs); ok {
+			size += len(c.IDs())
+			commentJobs++
+		} else {
+			size++
+		}
+	}
 	q.mu.Lock()
-	q.sizes = append(q.sizes, len(args))
+	q.sizes = append(q.sizes, size)
+	q.mostCommentJobs = max(q.mostCommentJobs, commentJobs)
 	hook := q.hook
 	q.hook = nil
 	q.mu.Unlock()
@@ -49,14 +62,20 @@ func (q *batchJobs) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.Job
 			return err
 		}
 	}
+	var keys []string // a row per comment a job is about
 	for _, a := range args {
-		key := fmt.Sprintf("test_job:%s", a.Kind())
 		switch a := a.(type) {
 		case jobargs.CommentArgs:
-			key += fmt.Sprint(":", a.CommentID)
+			for _, id := range a.IDs() {
+				keys = append(keys, fmt.Sprintf("test_job:%s:%d", a.Kind(), id))
+			}
 		case jobargs.NotifyConfirmArgs:
-			key += fmt.Sprint(":", a.CommentID)
+			keys = append(keys, fmt.Sprintf("test_job:%s:%d", a.Kind(), a.CommentID))
+		default:
+			keys = append(keys, "test_job:"+a.Kind())
 		}
+	}
+	for _, key := range keys {
 		if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, '""')`, key); err != nil {
 			return err
 		}

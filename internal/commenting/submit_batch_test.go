@@ -67,6 +67,9 @@ func TestSubmitBatchConcurrent(t *testing.T) {
 		t.Errorf("%d rows in %d transactions, largest EnqueueMany %d: want %d rows in at most %d, one of %d jobs",
 			rows, commits, f.jobs.largest(), n+batch.DefaultLanes, batch.DefaultLanes+1, n)
 	}
+	if f.jobs.mostCommentJobs != 1 {
+		t.Errorf("a batch enqueued %d comment jobs; want one naming all its comments", f.jobs.mostCommentJobs)
+	}
 }
 
 // TestSubmitBatchAsSerial: a batch's comments are decided as if each had

@@ -28,9 +28,29 @@ const (
 // CommentArgs asks for the notifications a comment event causes: the post's
 // author on an approved comment, moderators on a held one, the parent's
 // author (opted in, confirmed) on an approved reply. Nothing for spam.
+// The comment form's batches (commenting) name all their comments in one
+// job, CommentIDs: a job row per batch rather than per comment.
 type CommentArgs struct {
-	CommentID int64  `json:"comment_id"`
-	Event     string `json:"event"`
+	CommentID  int64   `json:"comment_id,omitempty"`
+	CommentIDs []int64 `json:"comment_ids,omitempty"`
+	Event      string  `json:"event"`
+}
+
+// IDs are the comments the event is about: CommentID, then CommentIDs.
+func (a CommentArgs) IDs() []int64 {
+	if a.CommentID == 0 {
+		return a.CommentIDs
+	}
+	return append([]int64{a.CommentID}, a.CommentIDs...)
+}
+
+// CommentsCreated is the job of the comments ids just stored together:
+// one comment's job as ever for one, one job naming them all for more.
+func CommentsCreated(ids []int64) CommentArgs {
+	if len(ids) == 1 {
+		return CommentArgs{CommentID: ids[0], Event: EventCreated}
+	}
+	return CommentArgs{CommentIDs: ids, Event: EventCreated}
 }
 
 // Kind names the job type.

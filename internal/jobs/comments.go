@@ -12,19 +12,27 @@ import (
 	"quire/internal/mail"
 )
 
-// commentWorker mails what a comment event causes (commenting.Notifications).
+// commentWorker mails what a comment event causes (commenting.Notifications),
+// for each comment it names; all the messages are enqueued in one
+// transaction, so a retry after a failure sends none twice.
 type commentWorker struct {
 	river.WorkerDefaults[jobargs.CommentArgs]
 	d Deps
 }
 
 func (w *commentWorker) Work(ctx context.Context, j *river.Job[jobargs.CommentArgs]) error {
-	msgs, err := w.d.Workflows.Comments.Notifications(ctx, j.Args)
-	if err != nil || len(msgs) == 0 {
+	var msgs []mail.Message
+	for _, id := range j.Args.IDs() {
+		m, err := w.d.Workflows.Comments.Notifications(ctx, jobargs.CommentArgs{CommentID: id, Event: j.Args.Event})
 		if errors.Is(err, apperr.ErrNotFound) {
-			return nil // deleted since: nothing to say
+			continue // deleted since: nothing to say
+		} else if err != nil {
+			return err
 		}
-		return err
+		msgs = append(msgs, m...)
+	}
+	if len(msgs) == 0 {
+		return nil
 	}
 	return insertMail(ctx, w.d, msgs)
 }
