@@ -34,7 +34,7 @@ type batchJobs struct {
 	sizes []int
 	// mostCommentJobs is the most comment jobs an EnqueueMany held.
 	mostCommentJobs int
-	hook  func(ctx context.Context) error
+	hook            func(ctx context.Context) error
 }
 
 func (q *batchJobs) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
