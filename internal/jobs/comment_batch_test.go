@@ -13,8 +13,6 @@ import (
 	"quire/internal/comment"
 	"quire/internal/commenting"
 	"quire/internal/jobargs"
-	"quire/internal/jobs"
-	"quire/internal/mail"
 	"quire/internal/post"
 	"quire/internal/store"
 	"quire/internal/store/storetest"
@@ -26,15 +24,7 @@ import (
 func TestCommentJobOfABatch(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	q, sv := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond})
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		_ = q.Stop(sctx)
-	})
+	q, sv := mailingQueue(t, st)
 	ann := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
 	mo := &account.User{Username: "mo", Email: "mo@staff.invalid", Role: account.Moderator}
 	for _, u := range []*account.User{ann, mo} {

@@ -31,15 +31,7 @@ func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 func TestNotifications(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	q, sv := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond})
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		_ = q.Stop(sctx)
-	})
+	_, sv := mailingQueue(t, st)
 
 	mk := func(name string, role account.Role) *account.User {
 		u := &account.User{Username: name, Email: name + "@staff.invalid", Role: role}
@@ -111,6 +103,22 @@ func TestNotifications(t *testing.T) {
 	if after := len(outbox(t, st)); after != before {
 		t.Errorf("spam sent %d mails", after-before)
 	}
+}
+
+// mailingQueue is workingQueue with the outbox mailer, started, and
+// stopped when the test ends.
+func mailingQueue(t *testing.T, st *store.Store) (*jobs.Queue, *app.Services) {
+	t.Helper()
+	q, sv := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond})
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = q.Stop(sctx)
+	})
+	return q, sv
 }
 
 // workingQueue builds the workflows over st and a queue that works jobs
