@@ -150,18 +150,8 @@ func (t *begunTx) insertManyAndCommit(ctx context.Context, ns []*NewComment) err
 	})
 	var tag pgconn.CommandTag
 	b.Queue("commit").Exec(func(ct pgconn.CommandTag) error { tag = ct; return nil })
-	err := t.c.SendBatch(ctx, b).Close()
-	if err != nil {
-		if t.c.PgConn().TxStatus() != 'I' {
-			err = errors.Join(err, t.Rollback(ctx))
-		}
-		return err
-	}
-	t.done = true
-	if tag.String() == "ROLLBACK" {
-		return pgx.ErrTxCommitRollback
-	}
-	return nil
+	err := t.c.SendBatch(ctx, b).Close() // sets tag: not in settle's arguments, whose order Go leaves open
+	return t.settle(ctx, err, tag)
 }
 
 // insertCommentsSQL is insertCommentSQL for many rows, one array per

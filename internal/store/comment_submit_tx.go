@@ -84,9 +84,15 @@ func (t *begunTx) insertAndCommit(ctx context.Context, n *NewComment) error {
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
+	return t.settle(ctx, err, tag)
+}
+
+// settle ends the round trip that carried the COMMIT. On err the INSERT
+// failed (PostgreSQL then skipped the COMMIT) or the connection did: it
+// rolls back whatever is left. A COMMIT answered ROLLBACK means an
+// earlier statement had failed.
+func (t *begunTx) settle(ctx context.Context, err error, tag pgconn.CommandTag) error {
 	if err != nil {
-		// The INSERT failed (PostgreSQL then skipped the COMMIT) or the
-		// connection did: roll back whatever is left.
 		if t.c.PgConn().TxStatus() != 'I' {
 			err = errors.Join(err, t.Rollback(ctx))
 		}
@@ -94,7 +100,7 @@ func (t *begunTx) insertAndCommit(ctx context.Context, n *NewComment) error {
 	}
 	t.done = true
 	if tag.String() == "ROLLBACK" {
-		return pgx.ErrTxCommitRollback // an earlier statement had failed
+		return pgx.ErrTxCommitRollback
 	}
 	return nil
 }
