@@ -2,9 +2,11 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"quire/internal/jobargs"
 	"quire/internal/linkback"
@@ -19,16 +21,38 @@ type verifyWorker struct {
 	cache fetchCache
 }
 
-func (w *verifyWorker) Work(ctx context.Context, j *river.Job[jobargs.LinkbackVerifyArgs]) error {
+func (w *verifyWorker) Work(ctx context.Context, j *river.Job[jobargs.LinkbackVerifyArgs]) (err error) {
 	lb := w.d.Linkbacks
 	if lb.Fetch == nil {
 		return nil
 	}
 	svc, source, postID := w.d.Workflows.Linkbacks, j.Args.Source, j.Args.PostID
 	reqs, err := svc.Claim(ctx, source, postID)
-	if err != nil || len(reqs) == 0 {
+	if err != nil {
 		return err
 	}
+	if len(reqs) == 0 {
+		if j.Attempt > 1 {
+			// An earlier attempt failed and could not give its claims
+			// back (below): wait until they are stale, then claim them.
+			held, err := svc.Claimed(ctx, source, postID)
+			if err == nil && held {
+				return river.JobSnooze(linkbacks.ClaimStale + time.Second)
+			}
+			return err
+		}
+		return nil // another job has them
+	}
+	defer func() {
+		var snooze *rivertype.JobSnoozeError
+		if err != nil && !errors.As(err, &snooze) { // a snooze gave them back already
+			// Give the claims back, so that River's retry claims them
+			// rather than finding them taken and stopping.
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			err = errors.Join(err, svc.Unclaim(uctx, source, postID))
+		}
+	}()
 	ok, wait, err := svc.TakeFetchSlot(ctx, source, postID, lb.interval())
 	if err != nil {
 		return err

@@ -40,6 +40,17 @@ func (s *Service) Unclaim(ctx context.Context, source string, postID int64) erro
 	return store.UnclaimLinkbacks(ctx, s.Store.Pool, source, postID)
 }
 
+// ClaimStale is how long a claim lasts: requests claimed by a job that
+// died, or failed without giving them back, are claimed again after it.
+const ClaimStale = store.LinkbackClaimStale
+
+// Claimed reports whether requests of (source, postID) are claimed: being
+// verified by a job, or held by one that failed without giving them back
+// (claimed again once ClaimStale old).
+func (s *Service) Claimed(ctx context.Context, source string, postID int64) (bool, error) {
+	return store.ClaimedLinkbacks(ctx, s.Store.Pool, source, postID)
+}
+
 // Claimable reports whether a request of (source, postID) went back to
 // pending (it was re-sent) while the job ran, without a job of its own.
 func (s *Service) Claimable(ctx context.Context, source string, postID int64) (bool, error) {

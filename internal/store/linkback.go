@@ -55,14 +55,17 @@ func LinkbackInState(ctx context.Context, db DB, id int64) (state string, fault 
 	return state, fault, detail, notFound(err)
 }
 
+// LinkbackClaimStale is how long a claim lasts: requests claimed by a
+// job that died are claimed again once their claim is this old.
+const LinkbackClaimStale = time.Minute
+
 // ClaimLinkbacks marks the pending requests of (source, postID) as being
-// verified and returns them. Requests claimed by a job that died are
-// reclaimed after a minute.
+// verified and returns them, with those whose claim is stale.
 func ClaimLinkbacks(ctx context.Context, db DB, source string, postID int64) ([]*LinkbackIn, error) {
 	rows, err := db.Query(ctx, `UPDATE linkbacks_in SET state = 'verifying', updated_at = now()
 		WHERE source_url = $1 AND post_id = $2
-		  AND (state = 'pending' OR (state = 'verifying' AND updated_at < now() - interval '1 minute'))
-		RETURNING `+linkbackInCols, source, postID)
+		  AND (state = 'pending' OR (state = 'verifying' AND updated_at < now() - make_interval(secs => $3)))
+		RETURNING `+linkbackInCols, source, postID, LinkbackClaimStale.Seconds())
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +153,15 @@ func UnclaimLinkbacks(ctx context.Context, db DB, source string, postID int64) e
 	_, err := db.Exec(ctx, `UPDATE linkbacks_in SET state = 'pending' WHERE source_url = $1 AND post_id = $2 AND state = 'verifying'`,
 		source, postID)
 	return err
+}
+
+// ClaimedLinkbacks reports whether (source, postID) has requests claimed
+// (being verified).
+func ClaimedLinkbacks(ctx context.Context, db DB, source string, postID int64) (bool, error) {
+	var ok bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM linkbacks_in WHERE source_url = $1 AND post_id = $2 AND state = 'verifying')`,
+		source, postID).Scan(&ok)
+	return ok, err
 }
 
 // ClaimableLinkbacks reports whether (source, postID) has requests pending.
