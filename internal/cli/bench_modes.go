@@ -158,6 +158,9 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 	if err != nil {
 		return err
 	}
+	if err := b.quiet(ctx, "the comments"); err != nil {
+		return err
+	}
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	ccpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
 	cres, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: cm.Build, Check: cm.Check}.Run(ctx)
@@ -169,6 +172,9 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  in %s  %s\n", fmt.Sprintf("%d comments", n), "quire", c, cres, cres.Elapsed.Round(time.Millisecond), b.rss())
 	pings := loadtest.Pings{Base: b.srv.base, Sources: src, Offset: b.clients}
 	b.clients += n
+	if err := b.quiet(ctx, "the pings"); err != nil {
+		return err
+	}
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	start := time.Now()
 	pcpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
@@ -194,6 +200,18 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 	fmt.Fprintf(b.out, "  verification: %s, all done %s after the first ping; bound: %d linkback workers per node (jobs.DefaultLinkbackWorkers), %d fetches per source host (fetch.DefaultPerHost); peak RSS %s\n",
 		loadtest.FormatStates(states), verified.Round(time.Millisecond), jobs.DefaultLinkbackWorkers, fetch.DefaultPerHost, b.rss())
 	return nil
+}
+
+// quiet waits for the server's job queue to run dry before the load
+// named what, so that one load is not charged with the jobs the one
+// before it left (the comments' notifications, run behind them), and
+// says how many there were.
+func (b *benchRun) quiet(ctx context.Context, what string) error {
+	left, waited, err := loadtest.AwaitJobsIdle(ctx, b.st, time.Minute)
+	if err == nil && left > 0 {
+		fmt.Fprintf(b.out, "  before %s: waited %s for %d jobs left to run\n", what, waited.Round(time.Millisecond), left)
+	}
+	return err
 }
 
 // steady finds the page's peak throughput with a closed loop at the
