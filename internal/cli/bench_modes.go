@@ -207,9 +207,14 @@ func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
 // before it left (the comments' notifications, run behind them), and
 // says how many there were.
 func (b *benchRun) quiet(ctx context.Context, what string) error {
-	left, waited, err := loadtest.AwaitJobsIdle(ctx, b.st, time.Minute)
-	if err == nil && left > 0 {
-		fmt.Fprintf(b.out, "  before %s: waited %s for %d jobs left to run\n", what, waited.Round(time.Millisecond), left)
+	first, left, waited, err := loadtest.AwaitJobsIdle(ctx, b.st, time.Minute)
+	switch {
+	case err != nil:
+	case left > 0:
+		fmt.Fprintf(b.out, "  before %s: %d jobs to run; after waiting %s, %d still are (they run during the load)\n",
+			what, first, waited.Round(time.Second), left)
+	case first > 0:
+		fmt.Fprintf(b.out, "  before %s: waited %s for %d jobs left to run\n", what, waited.Round(time.Millisecond), first)
 	}
 	return err
 }

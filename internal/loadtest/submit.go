@@ -177,26 +177,26 @@ func countsOf(rows pgx.Rows, err error) (map[string]int, error) {
 }
 
 // AwaitJobsIdle waits (up to limit) until the server's job queue has
-// nothing to run now: no job available or running. A load started on a
-// server still working off the previous load's jobs would be charged
-// with them. It returns how many were left at first and how long it
+// nothing to run now: no job available, running or due for a retry. A
+// load started on a server still working off the previous load's jobs
+// would be charged with them. It returns how many there were at first,
+// how many are left (more than none when limit ran out) and how long it
 // waited. (Jobs scheduled for later do not count.)
-func AwaitJobsIdle(ctx context.Context, st *store.Store, limit time.Duration) (int, time.Duration, error) {
+func AwaitJobsIdle(ctx context.Context, st *store.Store, limit time.Duration) (first, left int, waited time.Duration, err error) {
 	start := time.Now()
-	first := -1
+	first = -1
 	for {
-		var n int
-		err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable')
-			AND scheduled_at <= now()`).Scan(&n)
+		err = st.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable')
+			AND scheduled_at <= now()`).Scan(&left)
 		if first < 0 {
-			first = n
+			first = left
 		}
-		if err != nil || n == 0 || time.Since(start) > limit {
-			return first, time.Since(start), err
+		if err != nil || left == 0 || time.Since(start) > limit {
+			return first, left, time.Since(start), err
 		}
 		select {
 		case <-ctx.Done():
-			return first, time.Since(start), ctx.Err()
+			return first, left, time.Since(start), ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
