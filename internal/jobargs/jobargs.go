@@ -56,6 +56,23 @@ func CommentsCreated(ids []int64) CommentArgs {
 // Kind names the job type.
 func (CommentArgs) Kind() string { return "comment_event" }
 
+// HeldDigestArgs mails a moderator, at the end of the clock hour starting
+// at Hour, how many mails about held items were held back in it: past
+// commenting.HeldMailBudget an hour, held items are counted instead of
+// mailed. The first one held back schedules it.
+type HeldDigestArgs struct {
+	Email string    `json:"email"`
+	Hour  time.Time `json:"hour"`
+}
+
+// Kind names the job type.
+func (HeldDigestArgs) Kind() string { return "held_digest" }
+
+// InsertOpts schedules the digest for the end of its hour.
+func (a HeldDigestArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{ScheduledAt: a.Hour.Add(time.Hour)}
+}
+
 // NotifyConfirmArgs mails the double opt-in link for reply notifications.
 type NotifyConfirmArgs struct {
 	Email     string `json:"email"`

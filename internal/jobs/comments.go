@@ -13,28 +13,53 @@ import (
 )
 
 // commentWorker mails what a comment event causes (commenting.Notifications),
-// for each comment it names; all the messages are enqueued in one
-// transaction, so a retry after a failure sends none twice.
+// for each comment it names. The messages, the digests of the mail held
+// back (commenting.HeldMailBudget) and the counts behind them are written
+// in one transaction, so a retry after a failure sends none twice.
 type commentWorker struct {
 	river.WorkerDefaults[jobargs.CommentArgs]
 	d Deps
 }
 
 func (w *commentWorker) Work(ctx context.Context, j *river.Job[jobargs.CommentArgs]) error {
-	var msgs []mail.Message
-	for _, id := range j.Args.IDs() {
-		m, err := w.d.Workflows.Comments.Notifications(ctx, jobargs.CommentArgs{CommentID: id, Event: j.Args.Event})
-		if errors.Is(err, apperr.ErrNotFound) {
-			continue // deleted since: nothing to say
-		} else if err != nil {
-			return err
+	client := river.ClientFromContext[pgx.Tx](ctx)
+	return pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
+		var params []river.InsertManyParams
+		for _, id := range j.Args.IDs() {
+			n, err := w.d.Workflows.Comments.Notifications(ctx, tx, jobargs.CommentArgs{CommentID: id, Event: j.Args.Event})
+			if errors.Is(err, apperr.ErrNotFound) {
+				continue // deleted since: nothing to say
+			} else if err != nil {
+				return err
+			}
+			for _, m := range n.Mail {
+				params = append(params, river.InsertManyParams{Args: MailArgs{Message: m}})
+			}
+			for _, d := range n.Digests {
+				params = append(params, river.InsertManyParams{Args: d})
+			}
 		}
-		msgs = append(msgs, m...)
+		if len(params) == 0 {
+			return nil
+		}
+		_, err := client.InsertManyTx(ctx, tx, params)
+		return err
+	})
+}
+
+// heldDigestWorker mails a moderator the digest of an hour's mail about
+// held items held back (commenting.HeldDigest).
+type heldDigestWorker struct {
+	river.WorkerDefaults[jobargs.HeldDigestArgs]
+	d Deps
+}
+
+func (w *heldDigestWorker) Work(ctx context.Context, j *river.Job[jobargs.HeldDigestArgs]) error {
+	m, ok, err := w.d.Workflows.Comments.HeldDigest(ctx, j.Args)
+	if err != nil || !ok {
+		return err
 	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	return insertMail(ctx, w.d, msgs)
+	return insertMail(ctx, w.d, []mail.Message{m})
 }
 
 // insertMail enqueues one mail job per message, so a failing address is

@@ -107,6 +107,7 @@ func New(d Deps, work bool) (*Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &mailWorker{mailer: d.Mailer})
 	river.AddWorker(workers, &commentWorker{d: d})
+	river.AddWorker(workers, &heldDigestWorker{d: d})
 	river.AddWorker(workers, &notifyConfirmWorker{d: d})
 	river.AddWorker(workers, &pruneWorker{d: d})
 	river.AddWorker(workers, wxrimport.NewWorker(d.Pool, d.Render, d.ImportMedia)) // Import: uploaded WXR files (wxrimport/job.go)

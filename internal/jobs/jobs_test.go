@@ -179,7 +179,7 @@ func waitMail(t *testing.T, st *store.Store, to, subject string) store.OutboxMai
 }
 
 // TestPrune: the hourly job deletes old spam (audited as Quire's own
-// action) and old outbox mail, and keeps the rest.
+// action), old outbox mail and old held-mail counts, and keeps the rest.
 func TestPrune(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
@@ -200,6 +200,10 @@ func TestPrune(t *testing.T) {
 		_, _ = st.Pool.Exec(ctx, `UPDATE comments SET created_at = now() - $2::interval WHERE id = $1`, n.ID, age)
 		_ = store.PutOutbox(ctx, st.Pool, store.OutboxMail{To: "x@mail.invalid", Subject: age, Body: "b"})
 		_, _ = st.Pool.Exec(ctx, `UPDATE mail_outbox SET created_at = now() - $1::interval * 3 WHERE subject = $1`, age)
+		if _, err := st.Pool.Exec(ctx, `INSERT INTO held_mail_hours (email, hour, sent) VALUES ($1, date_trunc('hour', now() - $2::interval), 1)`,
+			age, age); err != nil {
+			t.Fatal(err)
+		}
 	}
 	q, _ := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond})
 	if err := q.Start(ctx); err != nil {
@@ -209,8 +213,10 @@ func TestPrune(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		var spam, mails int
-		_ = st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM mail_outbox)`).Scan(&spam, &mails)
-		if spam == 1 && mails == 1 {
+		var hours []string
+		_ = st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM mail_outbox),
+			(SELECT array_agg(email) FROM held_mail_hours)`).Scan(&spam, &mails, &hours)
+		if spam == 1 && mails == 1 && len(hours) == 1 && hours[0] == "1 day" {
 			log, _ := store.AuditLog(ctx, st.Pool, 0, 5)
 			if len(log) == 0 || log[0].Action != "comment.empty_spam" || log[0].ActorID != nil {
 				t.Errorf("audit %+v", log)
@@ -219,5 +225,5 @@ func TestPrune(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatal("old spam and mail not pruned")
+	t.Fatal("old spam, mail and held-mail counts not pruned")
 }

@@ -10,10 +10,15 @@ import (
 // outboxKeep is how long the local outbox keeps mail.
 const outboxKeep = 30 * 24 * time.Hour
 
+// heldMailKeep is how long the counts of held-item mail are kept: past
+// their hour and its digest, they are only a record.
+const heldMailKeep = 48 * time.Hour
+
 // PruneArgs is the hourly housekeeping of comments and mail: spam older
 // than the discussion setting's days is deleted (audited as done by Quire
 // itself; 0 days turns this off, leaving it to the moderators' "empty
-// spam" button), and outbox mail older than 30 days. River runs periodic
+// spam" button), outbox mail older than 30 days, and the held-item mail
+// counts (commenting.HeldMailBudget) older than two days. River runs periodic
 // jobs on its elected leader only, so one node does it.
 type PruneArgs struct{}
 
@@ -27,6 +32,9 @@ type pruneWorker struct {
 
 func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 	if err := w.d.Workflows.Comments.PruneSpam(ctx); err != nil {
+		return err
+	}
+	if err := w.d.Workflows.Comments.PruneHeldMail(ctx, time.Now().Add(-heldMailKeep)); err != nil {
 		return err
 	}
 	_, err := w.d.Workflows.Admin.PruneOutbox(ctx, time.Now().Add(-outboxKeep))

@@ -1,0 +1,97 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"quire/internal/account"
+	"quire/internal/comment"
+	"quire/internal/commenting"
+	"quire/internal/post"
+	"quire/internal/store"
+	"quire/internal/store/storetest"
+)
+
+// TestHeldMailBudget: past commenting.HeldMailBudget held items in an
+// hour, each moderator gets no more mail one by one but, at the hour's
+// end, one digest saying how many more were held.
+func TestHeldMailBudget(t *testing.T) {
+	if left := time.Until(time.Now().Truncate(time.Hour).Add(time.Hour)); left < 30*time.Second {
+		time.Sleep(left + time.Second) // the counts are per clock hour: start in the one the test ends in
+	}
+	st := storetest.New(t)
+	ctx := context.Background()
+	_, sv := mailingQueue(t, st)
+	ann := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
+	mods := []*account.User{
+		{Username: "mo", Email: "mo@staff.invalid", Role: account.Moderator},
+		{Username: "ed", Email: "ed@staff.invalid", Role: account.Editor},
+	}
+	for _, u := range append([]*account.User{ann}, mods...) {
+		if err := store.CreateUser(ctx, st.Pool, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &post.Post{AuthorID: ann.ID, Title: "Flooded", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
+	p.Normalize()
+	if err := store.CreatePost(ctx, st.Pool, nil, ann.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	const n = commenting.HeldMailBudget + 3
+	for i := range n {
+		res, err := sv.Comments.Submit(ctx, commenting.Submission{PostID: p.ID, IP: netip.AddrFrom4([4]byte{192, 0, 2, byte(i + 1)}),
+			SinceForm: time.Minute, Draft: comment.Draft{AuthorName: "R", AuthorEmail: fmt.Sprintf("r%d@mail.invalid", i), Body: "Words here, " + fmt.Sprint(i)}})
+		if err != nil || res.Comment.Status != comment.StatusHeld {
+			t.Fatalf("comment %d: %v %+v", i, err, res)
+		}
+	}
+	// Every comment's job done; the digests wait for the hour's end.
+	var digests, early int
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var busy int
+		_ = st.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state IN ('available','running','retryable')),
+			count(*) FILTER (WHERE kind = 'held_digest' AND state = 'scheduled'),
+			count(*) FILTER (WHERE kind = 'held_digest' AND scheduled_at < date_trunc('hour', now()) + interval '1 hour')
+			FROM river_job`).Scan(&busy, &digests, &early)
+		if busy == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	held := func(to string) (one, digest []string) {
+		for _, m := range outbox(t, st) {
+			switch {
+			case m.To != to:
+			case strings.Contains(m.Subject, "is waiting for moderation"):
+				one = append(one, m.Subject)
+			case strings.Contains(m.Subject, "more items were held"):
+				digest = append(digest, m.Body)
+			}
+		}
+		return one, digest
+	}
+	for _, m := range mods {
+		if one, digest := held(m.Email); len(one) != commenting.HeldMailBudget || len(digest) != 0 {
+			t.Errorf("%s: %d mails one by one and %d digests, want %d and none yet", m.Username, len(one), len(digest), commenting.HeldMailBudget)
+		}
+	}
+	if digests != len(mods) || early != 0 {
+		t.Fatalf("%d digests scheduled (%d before the hour's end), want one a moderator at the end", digests, early)
+	}
+	// The hour ends.
+	if _, err := st.Pool.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = now() WHERE kind = 'held_digest'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mods {
+		waitMail(t, st, m.Email, "3 more items were held")
+		if one, digest := held(m.Email); len(one) != commenting.HeldMailBudget || len(digest) != 1 ||
+			!strings.Contains(digest[0], "3 more comments, pingbacks or\nwebmentions") || !strings.Contains(digest[0], "/admin/moderation") {
+			t.Errorf("%s: %d mails one by one, digests %q", m.Username, len(one), digest)
+		}
+	}
+}
