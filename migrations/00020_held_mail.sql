@@ -12,6 +12,7 @@ CREATE TABLE held_mail_hours (
     hour   timestamptz NOT NULL,
     sent   int NOT NULL DEFAULT 0,
     folded int NOT NULL DEFAULT 0,
+    last_sent int NOT NULL DEFAULT 0, -- the last count's share of sent (store.CountHeldMail)
     PRIMARY KEY (email, hour)
 );
 

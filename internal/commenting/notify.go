@@ -3,10 +3,8 @@ package commenting
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,144 +25,103 @@ type commentMail struct {
 	Reasons                              []string
 }
 
-// HeldMailBudget is how many mails about held comments and linkbacks a
-// moderator gets in a clock hour; past it they are counted, and one
-// digest at the hour's end says how many (HeldDigest). A wave of spam
-// held for moderation then costs each moderator a dozen messages, not
-// one per item.
-const HeldMailBudget = 10
-
-// Notices are what a comment event causes: the mail to send, and the
-// digests to schedule for mail held back (HeldMailBudget).
-type Notices struct {
-	Mail    []mail.Message
-	Digests []jobargs.HeldDigestArgs
-}
-
-// Notifications writes the mail a comment event causes (the comment job),
-// in tx, where the job enqueues it: moderators hear of a held comment
-// (within HeldMailBudget, counted in tx), the post's author of an
-// approved one (not their own), and the parent's author of an approved
-// reply when they opted in and confirmed their address. Spam says
-// nothing. Errors: apperr.ErrNotFound when the comment or its post is
-// gone.
+// Notifications writes the mail a comment event causes (the comment job)
+// for each comment a names, in tx, where the job enqueues it: moderators
+// hear of held comments (within HeldMailBudget, counted in tx), the
+// post's author of an approved one (not their own), and the parent's
+// author of an approved reply when they opted in and confirmed their
+// address. Spam says nothing. The comments and their posts are read in
+// one statement, the moderators once. A comment deleted since says
+// nothing; apperr.ErrNotFound when none of them is left.
 func (s *Service) Notifications(ctx context.Context, tx pgx.Tx, a jobargs.CommentArgs) (Notices, error) {
-	var db store.DB = tx
-	// One statement for the comment and what the mail says of its post
-	// (title, author): every comment runs this job.
-	c, p, err := store.CommentWithPost(ctx, db, a.CommentID)
+	cs, err := store.CommentsWithPosts(ctx, tx, a.IDs())
 	if err != nil {
 		return Notices{}, err
 	}
-	base := s.base()
-	data := commentMail{
-		PostTitle: p.Title, Author: c.DisplayName(), Text: render.Text(c.BodyHTML), Kind: string(c.Kind),
-		CommentURL: base + "/comments/" + strconv.FormatInt(c.ID, 10), QueueURL: base + "/admin/moderation#item-" + moderation.Key{Kind: moderation.Kind(c.Kind), ID: c.ID}.String(),
+	if len(cs) == 0 {
+		return Notices{}, apperr.ErrNotFound
 	}
+	site := ""
 	if s.Site != nil {
-		data.Site = s.Site(ctx)
-	}
-	if c.Kind.IsLinkback() {
-		data.Text = c.Title + "\n" + c.SourceURL
+		site = s.Site(ctx)
 	}
 	var out Notices
-	add := func(tpl, to string, d commentMail, headers map[string]string) error {
-		m, err := s.Mail.Render(tpl, to, d)
-		m.Headers = headers
-		out.Mail = append(out.Mail, m)
-		return err
+	var held []commentMail
+	for _, cp := range cs {
+		c := cp.Comment
+		data := s.commentMail(c, cp.Post.Title, site)
+		switch {
+		case c.Status == comment.StatusHeld && a.Event == jobargs.EventCreated:
+			held = append(held, data)
+		case c.Status == comment.StatusApproved:
+			if err := s.approvedMail(ctx, tx, c, cp.Post.AuthorID, data, &out); err != nil {
+				return Notices{}, err
+			}
+		}
 	}
-	switch {
-	case c.Status == comment.StatusHeld && a.Event == jobargs.EventCreated:
-		for _, r := range c.Reasons {
-			data.Reasons = append(data.Reasons, r.Message)
-		}
-		mods, err := store.Moderators(ctx, db)
-		if err != nil {
-			return Notices{}, err
-		}
-		hour := s.now().UTC().Truncate(time.Hour)
-		for _, m := range mods {
-			send, first, err := store.CountHeldMail(ctx, db, m.Email, hour, HeldMailBudget)
-			switch {
-			case err != nil:
-				return Notices{}, err
-			case send:
-				if err := add("comment_held", m.Email, data, nil); err != nil {
-					return Notices{}, err
-				}
-			case first:
-				out.Digests = append(out.Digests, jobargs.HeldDigestArgs{Email: m.Email, Hour: hour})
-			}
-		}
-	case c.Status == comment.StatusApproved:
-		author, err := store.UserByID(ctx, db, p.AuthorID)
-		if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-			return Notices{}, err
-		}
-		if author != nil && !author.Disabled && c.AuthorUserID != author.ID && !strings.EqualFold(author.Email, c.AuthorEmail) {
-			if err := add("comment_new", author.Email, data, nil); err != nil {
-				return Notices{}, err
-			}
-		}
-		if c.ParentID == 0 {
-			break
-		}
-		parent, err := store.CommentByID(ctx, db, c.ParentID)
-		if errors.Is(err, apperr.ErrNotFound) {
-			break
-		} else if err != nil {
-			return Notices{}, err
-		}
-		if !parent.Notify || parent.AuthorEmail == "" || strings.EqualFold(parent.AuthorEmail, c.AuthorEmail) {
-			break
-		}
-		if _, ok, err := store.NotifyAddressState(ctx, db, parent.AuthorEmail); err != nil || !ok {
-			return out, err
-		}
-		d := data
-		d.UnsubscribeURL = base + "/comments/" + strconv.FormatInt(parent.ID, 10) + "/unsubscribe?t=" +
-			s.Key.Sign(PurposeUnsubscribe, strconv.FormatInt(parent.ID, 10))
-		// RFC 8058 one-click: the mail client POSTs to the link.
-		h := map[string]string{"List-Unsubscribe": "<" + d.UnsubscribeURL + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-		if err := add("comment_reply", parent.AuthorEmail, d, h); err != nil {
+	if len(held) > 0 {
+		if err := s.heldMail(ctx, tx, held, &out); err != nil {
 			return Notices{}, err
 		}
 	}
 	return out, nil
 }
 
-// HeldDigest writes the digest of the mail about held items held back
-// from a.Email in a.Hour (the held-digest job, at the hour's end); ok is
-// false when there is nothing to say, or a.Email is no longer a
-// moderator's.
-func (s *Service) HeldDigest(ctx context.Context, a jobargs.HeldDigestArgs) (m mail.Message, ok bool, err error) {
-	db := s.Store.Pool
-	n, err := store.HeldMailFolded(ctx, db, a.Email, a.Hour)
-	if err != nil || n == 0 {
-		return mail.Message{}, false, err
+// commentMail is what the templates say of c, on the post titled title.
+func (s *Service) commentMail(c *store.Comment, title, site string) commentMail {
+	base := s.base()
+	data := commentMail{
+		Site: site, PostTitle: title, Author: c.DisplayName(), Text: render.Text(c.BodyHTML), Kind: string(c.Kind),
+		CommentURL: base + "/comments/" + strconv.FormatInt(c.ID, 10), QueueURL: base + "/admin/moderation#item-" + moderation.Key{Kind: moderation.Kind(c.Kind), ID: c.ID}.String(),
 	}
-	mods, err := store.Moderators(ctx, db)
-	if err != nil {
-		return mail.Message{}, false, err
+	if c.Kind.IsLinkback() {
+		data.Text = c.Title + "\n" + c.SourceURL
 	}
-	if !slices.ContainsFunc(mods, func(r store.Recipient) bool { return strings.EqualFold(r.Email, a.Email) }) {
-		return mail.Message{}, false, nil
+	for _, r := range c.Reasons {
+		data.Reasons = append(data.Reasons, r.Message)
 	}
-	data := map[string]any{"Site": s.BaseURL.Host, "Count": n, "Budget": HeldMailBudget,
-		"From": a.Hour.UTC().Format("2 January 2006, 15:04"), "To": a.Hour.Add(time.Hour).UTC().Format("15:04"),
-		"QueueURL": s.base() + "/admin/moderation"}
-	if s.Site != nil {
-		data["Site"] = s.Site(ctx)
-	}
-	m, err = s.Mail.Render("comment_held_digest", a.Email, data)
-	return m, err == nil, err
+	return data
 }
 
-// PruneHeldMail forgets the held-mail counts of the hours before before
-// (the hourly housekeeping).
-func (s *Service) PruneHeldMail(ctx context.Context, before time.Time) error {
-	return store.PruneHeldMail(ctx, s.Store.Pool, before)
+// approvedMail adds to out the mail of approved comment c (data) on a
+// post by authorID: to that author, and to the parent's author when
+// they asked for replies.
+func (s *Service) approvedMail(ctx context.Context, db store.DB, c *store.Comment, authorID int64, data commentMail, out *Notices) error {
+	add := func(tpl, to string, d commentMail, headers map[string]string) error {
+		m, err := s.Mail.Render(tpl, to, d)
+		m.Headers = headers
+		out.Mail = append(out.Mail, m)
+		return err
+	}
+	author, err := store.UserByID(ctx, db, authorID)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return err
+	}
+	if author != nil && !author.Disabled && c.AuthorUserID != author.ID && !strings.EqualFold(author.Email, c.AuthorEmail) {
+		if err := add("comment_new", author.Email, data, nil); err != nil {
+			return err
+		}
+	}
+	if c.ParentID == 0 {
+		return nil
+	}
+	parent, err := store.CommentByID(ctx, db, c.ParentID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if !parent.Notify || parent.AuthorEmail == "" || strings.EqualFold(parent.AuthorEmail, c.AuthorEmail) {
+		return nil
+	}
+	if _, ok, err := store.NotifyAddressState(ctx, db, parent.AuthorEmail); err != nil || !ok {
+		return err
+	}
+	data.UnsubscribeURL = s.base() + "/comments/" + strconv.FormatInt(parent.ID, 10) + "/unsubscribe?t=" +
+		s.Key.Sign(PurposeUnsubscribe, strconv.FormatInt(parent.ID, 10))
+	// RFC 8058 one-click: the mail client POSTs to the link.
+	h := map[string]string{"List-Unsubscribe": "<" + data.UnsubscribeURL + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+	return add("comment_reply", parent.AuthorEmail, data, h)
 }
 
 // ConfirmMail writes the double opt-in mail for reply notifications to

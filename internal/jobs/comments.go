@@ -24,25 +24,23 @@ type commentWorker struct {
 func (w *commentWorker) Work(ctx context.Context, j *river.Job[jobargs.CommentArgs]) error {
 	client := river.ClientFromContext[pgx.Tx](ctx)
 	return pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
+		n, err := w.d.Workflows.Comments.Notifications(ctx, tx, j.Args)
+		if errors.Is(err, apperr.ErrNotFound) {
+			return nil // deleted since: nothing to say
+		} else if err != nil {
+			return err
+		}
 		var params []river.InsertManyParams
-		for _, id := range j.Args.IDs() {
-			n, err := w.d.Workflows.Comments.Notifications(ctx, tx, jobargs.CommentArgs{CommentID: id, Event: j.Args.Event})
-			if errors.Is(err, apperr.ErrNotFound) {
-				continue // deleted since: nothing to say
-			} else if err != nil {
-				return err
-			}
-			for _, m := range n.Mail {
-				params = append(params, river.InsertManyParams{Args: MailArgs{Message: m}})
-			}
-			for _, d := range n.Digests {
-				params = append(params, river.InsertManyParams{Args: d})
-			}
+		for _, m := range n.Mail {
+			params = append(params, river.InsertManyParams{Args: MailArgs{Message: m}})
+		}
+		for _, d := range n.Digests {
+			params = append(params, river.InsertManyParams{Args: d})
 		}
 		if len(params) == 0 {
 			return nil
 		}
-		_, err := client.InsertManyTx(ctx, tx, params)
+		_, err = client.InsertManyTx(ctx, tx, params)
 		return err
 	})
 }

@@ -32,21 +32,36 @@ func scanCommentPost(row pgx.Row, extra ...any) (*post.Post, error) {
 	return p, nil
 }
 
-// CommentWithPost returns comment id, whatever its status, with its post
-// (commentPostCols only), in one statement (the comment job's read).
-// Returns apperr.ErrNotFound.
-func CommentWithPost(ctx context.Context, db DB, id int64) (*Comment, *post.Post, error) {
-	var r commentRow
-	p, err := scanCommentPost(db.QueryRow(ctx, `SELECT `+commentPostCols+`, `+commentCols+`
-		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = $1`, id),
-		&r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
-		&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
-		&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt)
+// CommentPost is a comment with its post (commentPostCols only).
+type CommentPost struct {
+	Comment *Comment
+	Post    *post.Post
+}
+
+// CommentsWithPosts returns the comments ids, whatever their status,
+// each with its post (commentPostCols only), in one statement (the
+// comment job, one or a batch), in the order of their ids; an id not
+// found is absent.
+func CommentsWithPosts(ctx context.Context, db DB, ids []int64) ([]CommentPost, error) {
+	rows, err := db.Query(ctx, `SELECT `+commentPostCols+`, `+commentCols+`
+		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ANY($1) ORDER BY c.id`, ids)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	c := r.comment()
-	return &c, p, nil
+	defer rows.Close()
+	var out []CommentPost
+	for rows.Next() {
+		var r commentRow
+		p, err := scanCommentPost(rows, &r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
+			&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
+			&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt)
+		if err != nil {
+			return nil, err
+		}
+		c := r.comment()
+		out = append(out, CommentPost{Comment: &c, Post: p})
+	}
+	return out, rows.Err()
 }
 
 // SubmitRead is everything a new comment's transaction reads before the

@@ -5,23 +5,26 @@ import (
 	"time"
 )
 
-// CountHeldMail counts a mail about a held item to email in the clock
-// hour starting at hour, against budget mails an hour: send reports
-// whether it goes out (the hour's first budget ones do), firstFolded
-// whether it is the hour's first one held back, which schedules the
-// hour's digest. Counted in the caller's transaction, with the mail it
-// lets out: a retried job counts nothing twice. (Sending stops once sent
-// reaches budget and never resumes within the hour, so a count with
-// folded at 0 was sent.)
-func CountHeldMail(ctx context.Context, db DB, email string, hour time.Time, budget int) (send, firstFolded bool, err error) {
+// CountHeldMail counts n mails about held items to email in the clock
+// hour starting at hour, against budget mails an hour: sent is how many
+// of them go out (the hour's first budget ones do; the rest are held
+// back), firstFolded whether this count held back the hour's first,
+// which schedules the hour's digest. Counted in the caller's
+// transaction, with the mail it lets out: a retried job counts nothing
+// twice. (In ON CONFLICT's SET every expression reads the row as it
+// was, and RETURNING the row as it is: last_sent keeps this count's
+// share for RETURNING.)
+func CountHeldMail(ctx context.Context, db DB, email string, hour time.Time, n, budget int) (sent int, firstFolded bool, err error) {
 	var folded int
-	err = db.QueryRow(ctx, `INSERT INTO held_mail_hours AS h (email, hour, sent, folded)
-		VALUES (lower($1), $2, CASE WHEN $3 > 0 THEN 1 ELSE 0 END, CASE WHEN $3 > 0 THEN 0 ELSE 1 END)
+	err = db.QueryRow(ctx, `INSERT INTO held_mail_hours AS h (email, hour, sent, folded, last_sent)
+		VALUES (lower($1), $2, least($3::int, $4::int), $3::int - least($3::int, $4::int), least($3::int, $4::int))
 		ON CONFLICT (email, hour) DO UPDATE SET
-			sent = h.sent + CASE WHEN h.sent < $3 THEN 1 ELSE 0 END,
-			folded = h.folded + CASE WHEN h.sent < $3 THEN 0 ELSE 1 END
-		RETURNING folded`, email, hour, budget).Scan(&folded)
-	return folded == 0, folded == 1, err
+			last_sent = least($3::int, greatest($4::int - h.sent, 0)),
+			sent = h.sent + least($3::int, greatest($4::int - h.sent, 0)),
+			folded = h.folded + $3::int - least($3::int, greatest($4::int - h.sent, 0))
+		RETURNING last_sent, folded`, email, hour, n, max(budget, 0)).Scan(&sent, &folded)
+	// The folded before this count were folded - (n - sent).
+	return sent, n > sent && folded == n-sent, err
 }
 
 // HeldMailFolded returns how many mails about held items to email were
