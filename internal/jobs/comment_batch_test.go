@@ -13,7 +13,6 @@ import (
 	"quire/internal/comment"
 	"quire/internal/commenting"
 	"quire/internal/jobargs"
-	"quire/internal/post"
 	"quire/internal/store"
 	"quire/internal/store/storetest"
 )
@@ -32,11 +31,7 @@ func TestCommentJobOfABatch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := &post.Post{AuthorID: ann.ID, Title: "Batch", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
-	p.Normalize()
-	if err := store.CreatePost(ctx, st.Pool, nil, ann.ID, p); err != nil {
-		t.Fatal(err)
-	}
+	p := publishedPost(t, st, ann, "Batch")
 	var ids []int64
 	for i, body := range []string{"First words here", "Second words here", "Gone soon"} {
 		res, err := sv.Comments.Submit(ctx, commenting.Submission{PostID: p.ID, IP: netip.MustParseAddr("192.0.2.1"),

@@ -11,7 +11,6 @@ import (
 	"quire/internal/account"
 	"quire/internal/comment"
 	"quire/internal/commenting"
-	"quire/internal/post"
 	"quire/internal/store"
 	"quire/internal/store/storetest"
 )
@@ -36,11 +35,7 @@ func TestHeldMailBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := &post.Post{AuthorID: ann.ID, Title: "Flooded", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
-	p.Normalize()
-	if err := store.CreatePost(ctx, st.Pool, nil, ann.ID, p); err != nil {
-		t.Fatal(err)
-	}
+	p := publishedPost(t, st, ann, "Flooded")
 	const n = commenting.HeldMailBudget + 3
 	for i := range n {
 		res, err := sv.Comments.Submit(ctx, commenting.Submission{PostID: p.ID, IP: netip.AddrFrom4([4]byte{192, 0, 2, byte(i + 1)}),

@@ -42,11 +42,7 @@ func TestNotifications(t *testing.T) {
 	}
 	ann := mk("ann", account.Author)
 	mk("mo", account.Moderator)
-	p := &post.Post{AuthorID: ann.ID, Title: "Mail me", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
-	p.Normalize()
-	if err := store.CreatePost(ctx, st.Pool, nil, ann.ID, p); err != nil {
-		t.Fatal(err)
-	}
+	p := publishedPost(t, st, ann, "Mail me")
 	svc := sv.Comments
 	submit := func(email, body string, parent int64, notify bool) *commenting.Result {
 		t.Helper()
@@ -103,6 +99,17 @@ func TestNotifications(t *testing.T) {
 	if after := len(outbox(t, st)); after != before {
 		t.Errorf("spam sent %d mails", after-before)
 	}
+}
+
+// publishedPost stores a post by author, published an hour ago.
+func publishedPost(t *testing.T, st *store.Store, author *account.User, title string) *post.Post {
+	t.Helper()
+	p := &post.Post{AuthorID: author.ID, Title: title, Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
+	p.Normalize()
+	if err := store.CreatePost(context.Background(), st.Pool, nil, author.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // mailingQueue is workingQueue with the outbox mailer, started, and
@@ -187,11 +194,7 @@ func TestPrune(t *testing.T) {
 	if err := store.CreateUser(ctx, st.Pool, u); err != nil {
 		t.Fatal(err)
 	}
-	p := &post.Post{AuthorID: u.ID, Title: "Spammed", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
-	p.Normalize()
-	if err := store.CreatePost(ctx, st.Pool, nil, u.ID, p); err != nil {
-		t.Fatal(err)
-	}
+	p := publishedPost(t, st, u, "Spammed")
 	for _, age := range []string{"20 days", "1 day"} {
 		n := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusSpam, BodySource: age}}
 		if err := store.CreateComment(ctx, st.Pool, n); err != nil {

@@ -21,7 +21,6 @@ import (
 	"quire/internal/jobs"
 	"quire/internal/mail"
 	"quire/internal/moderation"
-	"quire/internal/post"
 	"quire/internal/store"
 	"quire/internal/store/storetest"
 )
@@ -38,11 +37,7 @@ func TestVerifyRetriedAfterAFailure(t *testing.T) {
 	if err := store.CreateUser(ctx, st.Pool, ann); err != nil {
 		t.Fatal(err)
 	}
-	p := &post.Post{AuthorID: ann.ID, Title: "Linked", Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
-	p.Normalize()
-	if err := store.CreatePost(ctx, st.Pool, nil, ann.ID, p); err != nil {
-		t.Fatal(err)
-	}
+	p := publishedPost(t, st, ann, "Linked")
 	target := "http://blog.invalid/posts/" + p.Slug
 	var fetches atomic.Int64
 	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
