@@ -85,7 +85,7 @@ func TestHeldMailBudget(t *testing.T) {
 	for _, m := range mods {
 		waitMail(t, st, m.Email, "3 more items were held")
 		if one, digest := held(m.Email); len(one) != commenting.HeldMailBudget || len(digest) != 1 ||
-			!strings.Contains(digest[0], "3 more comments, pingbacks or\nwebmentions") || !strings.Contains(digest[0], "/admin/moderation") {
+			!strings.Contains(digest[0], "3 more comments, pingbacks or webmentions") || !strings.Contains(digest[0], "/admin/moderation") {
 			t.Errorf("%s: %d mails one by one, digests %q", m.Username, len(one), digest)
 		}
 	}

@@ -18,8 +18,8 @@ func TestHeldDigestWording(t *testing.T) {
 		count         int
 		subject, body string
 	}{
-		{1, "1 more item was held for moderation on Blog", "one more comment, pingback or\nwebmention was held"},
-		{3, "3 more items were held for moderation on Blog", "3 more comments, pingbacks or\nwebmentions were held"},
+		{1, "1 more item was held for moderation on Blog", "one more comment, pingback or webmention was held"},
+		{3, "3 more items were held for moderation on Blog", "3 more comments, pingbacks or webmentions were held"},
 	} {
 		m, err := ts.Render("comment_held_digest", "mo@mail.invalid", map[string]any{"Site": "Blog", "Count": c.count, "Budget": 10,
 			"From": "6 December 2026, 14:00", "To": "15:00", "QueueURL": "http://blog.invalid/admin/moderation"})
