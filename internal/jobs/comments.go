@@ -30,10 +30,7 @@ func (w *commentWorker) Work(ctx context.Context, j *river.Job[jobargs.CommentAr
 		} else if err != nil {
 			return err
 		}
-		var params []river.InsertManyParams
-		for _, m := range n.Mail {
-			params = append(params, river.InsertManyParams{Args: MailArgs{Message: m}})
-		}
+		params := mailParams(n.Mail)
 		for _, d := range n.Digests {
 			params = append(params, river.InsertManyParams{Args: d})
 		}
@@ -64,10 +61,7 @@ func (w *heldDigestWorker) Work(ctx context.Context, j *river.Job[jobargs.HeldDi
 // retried alone.
 func insertMail(ctx context.Context, d Deps, msgs []mail.Message) error {
 	client := river.ClientFromContext[pgx.Tx](ctx)
-	params := make([]river.InsertManyParams, len(msgs))
-	for i, m := range msgs {
-		params[i] = river.InsertManyParams{Args: MailArgs{Message: m}}
-	}
+	params := mailParams(msgs)
 	return pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
 		_, err := client.InsertManyTx(ctx, tx, params)
 		return err
@@ -89,4 +83,13 @@ func (w *notifyConfirmWorker) Work(ctx context.Context, j *river.Job[jobargs.Not
 		return err
 	}
 	return insertMail(ctx, w.d, []mail.Message{m})
+}
+
+// mailParams are the insert parameters of one mail job per message.
+func mailParams(msgs []mail.Message) []river.InsertManyParams {
+	params := make([]river.InsertManyParams, len(msgs))
+	for i, m := range msgs {
+		params[i] = river.InsertManyParams{Args: MailArgs{Message: m}}
+	}
+	return params
 }
