@@ -87,15 +87,19 @@ func (NotifyConfirmArgs) Kind() string { return "notify_confirm" }
 type LinkbackVerifyArgs struct {
 	Source string `json:"source"`
 	PostID int64  `json:"post_id"`
+	// At delays verification (a request of a flood, linkbacks.Limits'
+	// FloodDelay); zero means now. An insert option, not in the JSON.
+	At time.Time `json:"-"`
 }
 
 // Kind names the job type.
 func (LinkbackVerifyArgs) Kind() string { return "linkback_verify" }
 
-// InsertOpts puts verification on the linkback queue. A failed fetch is an
-// answer (fault 16), not an error, so attempts are only for database trouble.
-func (LinkbackVerifyArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueLinkback, MaxAttempts: 5}
+// InsertOpts puts verification on the linkback queue, at a.At. A failed
+// fetch is an answer (fault 16), not an error, so attempts are only for
+// database trouble.
+func (a LinkbackVerifyArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueLinkback, MaxAttempts: 5, ScheduledAt: a.At}
 }
 
 // LinkbackSendArgs notifies the sites a post links to (and, on update and

@@ -23,7 +23,8 @@ import (
 // limits' locks and reads their target posts (each post once), one runs
 // their statements (store.QueueAcceptLinkback), one inserts their jobs,
 // one commits. A flood of pingbacks then costs a pool connection and a
-// commit per batch rather than per request. Every request is still
+// commit per batch rather than per request, and its verifications start
+// FloodDelay later (Limits). Every request is still
 // answered only after its row and its job are committed. The batches
 // form and run in batch.Lanes, as comments' do.
 const acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
@@ -31,13 +32,14 @@ const acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests
 // acceptCall is one request's part in a batch: what Accept checked
 // without the database, then the outcome.
 type acceptCall struct {
-	kind      string
-	slug      string // of the target post (targetSlug)
-	src, tgt  *url.URL
-	ip        string
-	host      string // the source's, lower case
-	lim       store.LinkbackLimits
-	waitQueue int // the bounded wait's; the pending count goes up to it + 1
+	kind       string
+	slug       string // of the target post (targetSlug)
+	src, tgt   *url.URL
+	ip         string
+	host       string // the source's, lower case
+	lim        store.LinkbackLimits
+	waitQueue  int           // the bounded wait's; the pending count goes up to it + 1
+	floodDelay time.Duration // Limits.FloodDelay
 
 	l       *Request // the request, once its target passed the checks
 	v       store.LinkbackVerdict
@@ -178,7 +180,11 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				c.pending = pending
 			}
 			if c.err == nil && c.v.Enqueue {
-				jobs = append(jobs, jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID})
+				a := jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID}
+				if pending > c.waitQueue && c.floodDelay > 0 {
+					a.At = s.now().Add(c.floodDelay) // a flood's: nobody waits for it (Limits.FloodDelay)
+				}
+				jobs = append(jobs, a)
 			}
 		}
 		return jobargs.EnqueueAll(ctx, s.Jobs, tx, jobs)

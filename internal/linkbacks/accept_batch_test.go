@@ -31,8 +31,9 @@ func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 // jobs a transaction inserted, once that transaction commits.
 type jobRecorder struct {
 	mu        sync.Mutex
-	committed []string // sources
-	inserts   int      // EnqueueMany calls
+	committed []string             // sources
+	inserts   int                  // EnqueueMany calls
+	at        map[string]time.Time // each source's job's start (zero: at once)
 }
 
 func (q *jobRecorder) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
@@ -42,6 +43,13 @@ func (q *jobRecorder) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs
 func (q *jobRecorder) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
 	q.mu.Lock()
 	q.inserts++
+	if q.at == nil {
+		q.at = map[string]time.Time{}
+	}
+	for _, a := range args {
+		a := a.(jobargs.LinkbackVerifyArgs)
+		q.at[a.Source] = a.InsertOpts().ScheduledAt
+	}
 	q.mu.Unlock()
 	// A marker row in the transaction: the job exists only if it commits.
 	for _, a := range args {
@@ -89,6 +97,11 @@ func batchFixture(t *testing.T) (*Service, *jobRecorder, string) {
 // runQueued runs one batch of the given requests, as the first of them
 // arriving would, and returns each one's outcome.
 func runQueued(t *testing.T, s *Service, slug string, sources ...string) []*acceptCall {
+	return runQueuedWait(t, s, slug, 20, sources...)
+}
+
+// runQueuedWait is runQueued with the bounded wait's WaitQueue.
+func runQueuedWait(t *testing.T, s *Service, slug string, waitQueue int, sources ...string) []*acceptCall {
 	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000}
 	var calls []*acceptCall
 	for _, raw := range sources {
@@ -101,7 +114,7 @@ func runQueued(t *testing.T, s *Service, slug string, sources ...string) []*acce
 			src = tgt
 		}
 		calls = append(calls, &acceptCall{kind: "pingback", slug: slug, src: src, tgt: tgt, ip: "192.0.2.1", host: "a.invalid", lim: lim,
-			waitQueue: 20, done: make(chan struct{})})
+			waitQueue: waitQueue, floodDelay: s.Limits.FloodDelay, done: make(chan struct{})})
 	}
 	s.runCalls(context.Background(), calls)
 	return calls
@@ -129,6 +142,34 @@ func TestBatchOneTransaction(t *testing.T) {
 	q.read(t, s.Store)
 	if q.inserts != 1 || strings.Join(q.committed, " ") != "http://a.invalid/1 http://a.invalid/2 http://a.invalid/3" {
 		t.Errorf("%d job inserts, jobs %q", q.inserts, q.committed)
+	}
+}
+
+// TestBatchFloodDefersVerification: a batch that leaves more
+// verifications pending than the bounded wait allows (a flood: nobody
+// waits) schedules its jobs FloodDelay later; one that leaves fewer (its
+// senders may wait for the outcome) schedules them at once.
+func TestBatchFloodDefersVerification(t *testing.T) {
+	s, q, slug := batchFixture(t)
+	now := time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	runQueuedWait(t, s, slug, 2, "http://a.invalid/1", "http://a.invalid/2")
+	runQueuedWait(t, s, slug, 2, "http://a.invalid/3") // 3 pending now
+	s.Limits.FloodDelay = 0
+	runQueuedWait(t, s, slug, 2, "http://a.invalid/4")
+	q.read(t, s.Store)
+	want := map[string]time.Time{
+		"http://a.invalid/1": {}, "http://a.invalid/2": {},
+		"http://a.invalid/3": now.Add(DefaultLimits().FloodDelay),
+		"http://a.invalid/4": {},
+	}
+	if len(q.committed) != len(want) {
+		t.Fatalf("jobs %q", q.committed)
+	}
+	for src, at := range want {
+		if got := q.at[src]; !got.Equal(at) {
+			t.Errorf("%s: job at %v, want %v", src, got, at)
+		}
 	}
 }
 

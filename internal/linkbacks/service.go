@@ -39,6 +39,13 @@ type Limits struct {
 	// pending, answer at once (a flood must not hold connections open).
 	Wait      time.Duration
 	WaitQueue int
+	// FloodDelay: a request accepted with more than WaitQueue
+	// verifications pending (a flood; its sender is answered at once) is
+	// verified this much later, so that a burst's verifications, which
+	// nobody waits for, do not share the machine with accepting the
+	// burst, which every sender waits for. The verification pace (the
+	// linkback queue's workers) is unchanged; 0 verifies at once.
+	FloodDelay time.Duration
 	// Burst is the per-IP request budget of the in-memory limiter in front
 	// of the endpoints, refilled over ten seconds (server/linkback_limit.go).
 	Burst float64
@@ -46,7 +53,8 @@ type Limits struct {
 
 // DefaultLimits are the limits in production.
 func DefaultLimits() Limits {
-	return Limits{Window: 10 * time.Minute, PerIP: 60, PerHost: 30, Wait: 2 * time.Second, WaitQueue: 20, Burst: 200}
+	return Limits{Window: 10 * time.Minute, PerIP: 60, PerHost: 30, Wait: 2 * time.Second, WaitQueue: 20,
+		FloodDelay: 2 * time.Second, Burst: 200}
 }
 
 // Service runs the linkback workflow. Build one per process and share it.
