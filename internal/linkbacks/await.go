@@ -14,15 +14,19 @@ import (
 // once: a flood must not hold connections open. r's batch counted them
 // with itself; when that count allows the wait, they are counted again
 // now, after the commit, with what other batches committed meanwhile (a
-// flood's first batches are small). A verification settled on this node
-// wakes the wait at once (settled); one settled by another node is seen
-// by polling, every 50 ms at first, then every 250 ms.
+// flood's first batches are small). A flood that begins during the wait
+// ends it too: a batch on this node that counts more than WaitQueue
+// pending wakes every wait at once (settlements.flood), and each poll
+// counts again for the batches of other nodes. A verification settled
+// on this node wakes the wait at once (settled); one settled by another
+// node is seen by polling, every 50 ms at first, then every 250 ms.
 func (s *Service) Await(ctx context.Context, r *Receipt) (string, int, string) {
 	lim := *s.Limits
 	if lim.Wait <= 0 || r.Pending > lim.WaitQueue {
 		return "pending", 0, ""
 	}
-	if n, err := store.PendingLinkbacks(ctx, s.Store.Pool, lim.WaitQueue); err != nil || n > lim.WaitQueue {
+	flood := s.settled.floodSignal() // before the count: a flood after it still wakes
+	if s.flooded(ctx, lim.WaitQueue) {
 		return "pending", 0, ""
 	}
 	id := r.ID
@@ -35,10 +39,16 @@ func (s *Service) Await(ctx context.Context, r *Receipt) (string, int, string) {
 		case <-ctx.Done():
 			timer.Stop()
 			return "pending", 0, ""
+		case <-flood:
+			timer.Stop()
+			return "pending", 0, ""
 		case <-woken:
 			timer.Stop()
 			woken = s.settled.current(id) // a later settlement (of a re-sent request) wakes again
 		case <-timer.C:
+			if s.flooded(ctx, lim.WaitQueue) {
+				return "pending", 0, ""
+			}
 		}
 		state, fault, detail, err := store.LinkbackInState(ctx, s.Store.Pool, id)
 		if err != nil {
@@ -51,12 +61,21 @@ func (s *Service) Await(ctx context.Context, r *Receipt) (string, int, string) {
 	return "pending", 0, ""
 }
 
+// flooded reports whether more than waitQueue verifications are pending
+// (or the count failed: no wait then either).
+func (s *Service) flooded(ctx context.Context, waitQueue int) bool {
+	n, err := store.PendingLinkbacks(ctx, s.Store.Pool, waitQueue)
+	return err != nil || n > waitQueue
+}
+
 // settlements wakes the Awaits of this node when a request they wait for
 // was settled here: one channel per watched request id, closed on its
-// settlement. The zero value is ready to use.
+// settlement; and all of them when a flood began (one channel, closed
+// by flooding). The zero value is ready to use.
 type settlements struct {
-	mu sync.Mutex
-	m  map[int64]*watchers
+	mu    sync.Mutex
+	m     map[int64]*watchers
+	flood chan struct{} // closed when a batch here counts a flood (floodSignal)
 }
 
 type watchers struct {
@@ -112,5 +131,27 @@ func (s *settlements) settle(id int64) {
 	if w := s.m[id]; w != nil {
 		close(w.ch)
 		w.ch = make(chan struct{})
+	}
+}
+
+// floodSignal returns the channel the next flooding closes.
+func (s *settlements) floodSignal() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.flood == nil {
+		s.flood = make(chan struct{})
+	}
+	return s.flood
+}
+
+// flooding wakes every Await of this node: a batch counted more
+// verifications pending than a wait allows. Only a channel someone took
+// is closed and replaced, so a flood's batches cost a lock each.
+func (s *settlements) flooding() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.flood != nil {
+		close(s.flood)
+		s.flood = nil
 	}
 }

@@ -1,6 +1,10 @@
 package linkbacks
 
-import "testing"
+import (
+	"context"
+	"testing"
+	"time"
+)
 
 // TestSettlementsWake: a settlement wakes every waiter of its request and
 // no other; a later settlement wakes again; the last waiter to leave
@@ -39,5 +43,80 @@ func TestSettlementsWake(t *testing.T) {
 	s.unwatch(2)
 	if len(s.m) != 0 || s.current(1) != nil {
 		t.Fatalf("entries left: %v", s.m)
+	}
+
+	// A flood wakes every wait that took the signal; a later wait takes
+	// a new one.
+	f1, f2 := s.floodSignal(), s.floodSignal()
+	s.flooding()
+	for _, ch := range []<-chan struct{}{f1, f2} {
+		select {
+		case <-ch:
+		default:
+			t.Fatal("a wait not woken by the flood")
+		}
+	}
+	select {
+	case <-s.floodSignal():
+		t.Fatal("the next flood's signal is already closed")
+	default:
+	}
+}
+
+// TestAwaitEndsWhenAFloodBegins: a ping whose batch allowed the bounded
+// wait (few verifications pending) stops waiting when a flood begins
+// during its wait: a batch on the node that counts more than WaitQueue
+// pending wakes it, and it answers "pending" long before its deadline.
+// (No verification worker runs here, so only the flood can end the wait
+// early.) A flood on another node is seen by the wait's next poll.
+func TestAwaitEndsWhenAFloodBegins(t *testing.T) {
+	for _, otherNode := range []bool{false, true} {
+		t.Run(map[bool]string{false: "this node", true: "another node"}[otherNode], func(t *testing.T) {
+			s, _, slug := batchFixture(t)
+			s.Limits.Wait, s.Limits.WaitQueue = time.Minute, 2
+			first := runQueuedWait(t, s, slug, 2, "http://a.invalid/0")[0]
+			if first.err != nil || first.pending != 1 {
+				t.Fatalf("first request: pending %d, %v", first.pending, first.err)
+			}
+			type answer struct {
+				state string
+				took  time.Duration
+			}
+			done := make(chan answer, 1)
+			go func() {
+				t0 := time.Now()
+				state, _, _ := s.Await(context.Background(), &Receipt{Request: first.l, Pending: first.pending})
+				done <- answer{state, time.Since(t0)}
+			}()
+			select {
+			case a := <-done:
+				t.Fatalf("answered %q before the flood", a.state)
+			case <-time.After(300 * time.Millisecond):
+			}
+			flood := s
+			if otherNode { // the same database, another node's settlements
+				flood = &Service{Store: s.Store, Jobs: s.Jobs, Limits: s.Limits, BaseURL: s.BaseURL, Comments: s.Comments}
+			}
+			sig := s.settled.floodSignal()
+			runQueuedWait(t, flood, slug, 2, "http://a.invalid/1", "http://a.invalid/2", "http://a.invalid/3")
+			select {
+			case <-sig:
+				if otherNode {
+					t.Error("another node's flood signalled this node's waits (it is seen by polling)")
+				}
+			default:
+				if !otherNode {
+					t.Error("the flood's batch did not signal the node's waits")
+				}
+			}
+			select {
+			case a := <-done:
+				if a.state != "pending" {
+					t.Errorf("answered %q, want pending", a.state)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("still waiting 10 s after the flood began (the wait's bound is a minute)")
+			}
+		})
 	}
 }
