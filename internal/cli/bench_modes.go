@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"quire/internal/fetch"
-	"quire/internal/jobs"
 	"quire/internal/loadtest"
 	"quire/internal/store"
 )
@@ -21,17 +19,18 @@ import (
 // benchRun is what every mode of `quire bench` shares: the server child,
 // its database, the flags.
 type benchRun struct {
-	out      io.Writer
-	st       *store.Store
-	srv      *benchServer
-	dbURL    string
-	pgData   string // the embedded PostgreSQL's data dir, "" for DATABASE_URL
-	tmp      string
-	conns    []int
-	duration time.Duration
-	pings    int
-	runID    string // distinguishes the authors of this run's comments
-	clients  int    // next unused loadtest.ClientIP
+	out        io.Writer
+	st         *store.Store
+	srv        *benchServer
+	dbURL      string
+	pgData     string // the embedded PostgreSQL's data dir, "" for DATABASE_URL
+	tmp        string
+	conns      []int
+	duration   time.Duration
+	pings      int
+	pingRounds int
+	runID      string // distinguishes the authors of this run's comments
+	clients    int    // next unused loadtest.ClientIP
 }
 
 // machineLoad is /proc/loadavg's three averages: the machine is shared,
@@ -138,67 +137,6 @@ func (b *benchRun) submit(ctx context.Context) error {
 			fmt.Fprintf(b.out, "  first error: %s\n", res.FirstError)
 		}
 	}
-	return nil
-}
-
-// pingbacks sends b.pings pingback.ping calls, one from each source site,
-// and as many comment submissions, at the largest concurrency, and
-// compares the time each took; then it waits for the linkback queue to
-// verify every ping.
-func (b *benchRun) pingbacks(ctx context.Context, src *loadtest.Sources) error {
-	c := b.conns[len(b.conns)-1]
-	n := b.pings
-	id, err := b.postID(ctx, loadtest.BusySlug)
-	if err != nil {
-		return err
-	}
-	src.Target = b.srv.base + "/posts/" + loadtest.BusySlug
-	fmt.Fprintf(b.out, "\n%d pingbacks from %d source sites (127.1.x.y:%d) vs %d comment submissions, %d connections; %s\n", n, n, src.Port, n, c, machineLoad())
-	cm, err := b.comments(ctx)
-	if err != nil {
-		return err
-	}
-	if err := b.quiet(ctx, "the comments"); err != nil {
-		return err
-	}
-	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
-	ccpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
-	cres, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: cm.Build, Check: cm.Check}.Run(ctx)
-	ccpu1 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
-	if err != nil {
-		return err
-	}
-	b.clients += cres.Requests + c
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  in %s  %s\n", fmt.Sprintf("%d comments", n), "quire", c, cres, cres.Elapsed.Round(time.Millisecond), b.rss())
-	pings := loadtest.Pings{Base: b.srv.base, Sources: src, Offset: b.clients}
-	b.clients += n
-	if err := b.quiet(ctx, "the pings"); err != nil {
-		return err
-	}
-	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
-	start := time.Now()
-	pcpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
-	pres, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: pings.Build, Check: pings.Check}.Run(ctx)
-	pcpu1 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  in %s  %s\n", fmt.Sprintf("%d pingback.ping", n), "quire", c, pres, pres.Elapsed.Round(time.Millisecond), b.rss())
-	if pres.FirstError != "" {
-		fmt.Fprintf(b.out, "  first error: %s\n", pres.FirstError)
-	}
-	states, _, err := loadtest.AwaitVerified(ctx, b.st, id, 5*time.Minute)
-	if err != nil {
-		return err
-	}
-	verified := time.Since(start)
-	fmt.Fprintf(b.out, "  pings accepted in %s, comments in %s: pings took %.2f× the comments' time\n",
-		pres.Elapsed.Round(time.Millisecond), cres.Elapsed.Round(time.Millisecond), pres.Elapsed.Seconds()/cres.Elapsed.Seconds())
-	// CPU while each load ran, per request (the pings' includes the
-	// verification jobs that ran meanwhile on the server).
-	fmt.Fprintf(b.out, "  CPU per comment: %s\n  CPU per ping: %s\n", ccpu1.Per(ccpu0, cres.Requests), pcpu1.Per(pcpu0, pres.Requests))
-	fmt.Fprintf(b.out, "  verification: %s, all done %s after the first ping; bound: %d linkback workers per node (jobs.DefaultLinkbackWorkers), %d fetches per source host (fetch.DefaultPerHost); peak RSS %s\n",
-		loadtest.FormatStates(states), verified.Round(time.Millisecond), jobs.DefaultLinkbackWorkers, fetch.DefaultPerHost, b.rss())
 	return nil
 }
 

@@ -112,4 +112,36 @@ func TestBenchWritesAgainstServer(t *testing.T) {
 	if err != nil || states["verified"] != 3 || len(states) != 1 {
 		t.Fatalf("linkbacks: %v %v", states, err)
 	}
+	// A second round pings the sources' next pages: new requests, not
+	// duplicates.
+	pings = loadtest.Pings{Base: base, Sources: sources, Offset: 8, Page: 1}
+	res, err = loadtest.Load{URL: base, Conns: 2, Duration: 30 * time.Second, Requests: 3, Build: pings.Build, Check: pings.Check}.Run(ctx)
+	if err != nil || res.Requests != 3 || res.Errors != 0 {
+		t.Fatalf("second round of pings: %+v %v", res, err)
+	}
+	states, _, err = loadtest.AwaitVerified(ctx, st, postID, 30*time.Second)
+	if err != nil || states["verified"] != 6 || len(states) != 1 {
+		t.Fatalf("linkbacks after the second round: %v %v", states, err)
+	}
+
+	// The quiet queue the loads start from: a job scheduled to start
+	// within seconds (a flood's verification) is waited for, one due in
+	// an hour (the held-mail digest) is not. The probe's queue has no
+	// workers, so it stays as it is.
+	if _, left, _, err := loadtest.AwaitJobsIdle(ctx, st, 30*time.Second); err != nil || left != 0 {
+		t.Fatalf("the loads' jobs: %d left, %v", left, err)
+	}
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO river_job (args, kind, max_attempts, queue, state, scheduled_at)
+		VALUES ('{}', 'bench_probe', 1, 'bench_probe', 'scheduled', now() + interval '5 seconds')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, left, _, err := loadtest.AwaitJobsIdle(ctx, st, 100*time.Millisecond); err != nil || left != 1 {
+		t.Errorf("a job due in 5 s: %d left, %v; want 1", left, err)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE river_job SET scheduled_at = now() + interval '1 hour' WHERE kind = 'bench_probe'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, left, _, err := loadtest.AwaitJobsIdle(ctx, st, 100*time.Millisecond); err != nil || left != 0 {
+		t.Errorf("a job due in an hour: %d left, %v; want 0", left, err)
+	}
 }

@@ -87,18 +87,32 @@ func (NotifyConfirmArgs) Kind() string { return "notify_confirm" }
 type LinkbackVerifyArgs struct {
 	Source string `json:"source"`
 	PostID int64  `json:"post_id"`
-	// At delays verification (a request of a flood, linkbacks.Limits'
-	// FloodDelay); zero means now. An insert option, not in the JSON.
-	At time.Time `json:"-"`
 }
 
 // Kind names the job type.
 func (LinkbackVerifyArgs) Kind() string { return "linkback_verify" }
 
-// InsertOpts puts verification on the linkback queue, at a.At. A failed
-// fetch is an answer (fault 16), not an error, so attempts are only for
-// database trouble.
-func (a LinkbackVerifyArgs) InsertOpts() river.InsertOpts {
+// InsertOpts puts verification on the linkback queue. A failed fetch is an
+// answer (fault 16), not an error, so attempts are only for database trouble.
+func (LinkbackVerifyArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueLinkback, MaxAttempts: 5}
+}
+
+// LinkbackVerifyLaterArgs starts, at At, the verification of a batch of
+// requests accepted in a flood: it inserts their LinkbackVerifyArgs jobs
+// (one per pair) and ends. Accepting a flood's batch then inserts one job
+// instead of one per request, and its verification begins once the burst
+// is over (linkbacks.Limits' FloodDelay).
+type LinkbackVerifyLaterArgs struct {
+	Pairs []LinkbackVerifyArgs `json:"pairs"`
+	At    time.Time            `json:"-"` // an insert option, not in the JSON
+}
+
+// Kind names the job type.
+func (LinkbackVerifyLaterArgs) Kind() string { return "linkback_verify_later" }
+
+// InsertOpts puts the job on the linkback queue, at a.At.
+func (a LinkbackVerifyLaterArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueLinkback, MaxAttempts: 5, ScheduledAt: a.At}
 }
 

@@ -53,6 +53,7 @@ func (d LinkbackDeps) rules(ctx context.Context) (moderation.Settings, error) {
 // addLinkbackWorkers registers the linkback workers and their queue.
 func addLinkbackWorkers(w *river.Workers, cfg *river.Config, d Deps) {
 	river.AddWorker(w, &verifyWorker{d: d})
+	river.AddWorker(w, &verifyLaterWorker{d: d})
 	river.AddWorker(w, &sendWorker{d: d})
 	river.AddWorker(w, &notifyWorker{d: d})
 	if cfg.Queues != nil {

@@ -22,9 +22,9 @@ import (
 // on one pool connection: one pipelined round trip takes the rate
 // limits' locks and reads their target posts (each post once), one runs
 // their statements (store.QueueAcceptLinkback), one inserts their jobs,
-// one commits. A flood of pingbacks then costs a pool connection and a
-// commit per batch rather than per request, and its verifications start
-// FloodDelay later (Limits). Every request is still
+// one commits. A flood of pingbacks then costs a pool connection, a
+// commit and a job (jobargs.LinkbackVerifyLaterArgs, FloodDelay later)
+// per batch rather than per request. Every request is still
 // answered only after its row and its job are committed. The batches
 // form and run in batch.Lanes, as comments' do.
 const acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
@@ -96,6 +96,12 @@ func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 	default:
 		for _, c := range calls {
 			c.err = err
+		}
+	}
+	for _, c := range calls {
+		if c.err == nil && c.pending > c.waitQueue {
+			s.settled.flooding() // the waits begun before the flood end (Await)
+			break
 		}
 	}
 	for _, c := range calls {
@@ -174,7 +180,11 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				return err
 			}
 		}
+		// A request its sender may wait for gets its verification job now;
+		// a flood's (nobody waits) go in one job that starts them once the
+		// burst is over (Limits.FloodDelay).
 		var jobs []river.JobArgs
+		later := jobargs.LinkbackVerifyLaterArgs{}
 		for _, c := range calls {
 			if c.err == nil {
 				c.pending = pending
@@ -182,10 +192,15 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 			if c.err == nil && c.v.Enqueue {
 				a := jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID}
 				if pending > c.waitQueue && c.floodDelay > 0 {
-					a.At = s.now().Add(c.floodDelay) // a flood's: nobody waits for it (Limits.FloodDelay)
+					later.Pairs = append(later.Pairs, a)
+					later.At = s.now().Add(c.floodDelay)
+				} else {
+					jobs = append(jobs, a)
 				}
-				jobs = append(jobs, a)
 			}
+		}
+		if len(later.Pairs) > 0 {
+			jobs = append(jobs, later)
 		}
 		return jobargs.EnqueueAll(ctx, s.Jobs, tx, jobs)
 	})

@@ -33,7 +33,8 @@ type jobRecorder struct {
 	mu        sync.Mutex
 	committed []string             // sources
 	inserts   int                  // EnqueueMany calls
-	at        map[string]time.Time // each source's job's start (zero: at once)
+	at        map[string]time.Time // each source's verification's start (zero: at once)
+	later     int                  // LinkbackVerifyLaterArgs jobs (a flood's batches)
 }
 
 func (q *jobRecorder) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
@@ -46,15 +47,24 @@ func (q *jobRecorder) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.J
 	if q.at == nil {
 		q.at = map[string]time.Time{}
 	}
+	var pairs []jobargs.LinkbackVerifyArgs
 	for _, a := range args {
-		a := a.(jobargs.LinkbackVerifyArgs)
-		q.at[a.Source] = a.InsertOpts().ScheduledAt
+		switch a := a.(type) {
+		case jobargs.LinkbackVerifyArgs:
+			q.at[a.Source] = time.Time{}
+			pairs = append(pairs, a)
+		case jobargs.LinkbackVerifyLaterArgs:
+			q.later++
+			for _, p := range a.Pairs {
+				q.at[p.Source] = a.InsertOpts().ScheduledAt
+			}
+			pairs = append(pairs, a.Pairs...)
+		}
 	}
 	q.mu.Unlock()
 	// A marker row in the transaction: the job exists only if it commits.
-	for _, a := range args {
-		if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('test_job:' || $1, '""')`,
-			a.(jobargs.LinkbackVerifyArgs).Source); err != nil {
+	for _, a := range pairs {
+		if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('test_job:' || $1, '""')`, a.Source); err != nil {
 			return err
 		}
 	}
@@ -147,21 +157,26 @@ func TestBatchOneTransaction(t *testing.T) {
 
 // TestBatchFloodDefersVerification: a batch that leaves more
 // verifications pending than the bounded wait allows (a flood: nobody
-// waits) schedules its jobs FloodDelay later; one that leaves fewer (its
-// senders may wait for the outcome) schedules them at once.
+// waits) inserts one job for all its requests, which starts their
+// verification FloodDelay later; one that leaves fewer (its senders may
+// wait for the outcome) inserts a verification job each, to run at once.
 func TestBatchFloodDefersVerification(t *testing.T) {
 	s, q, slug := batchFixture(t)
 	now := time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 	runQueuedWait(t, s, slug, 2, "http://a.invalid/1", "http://a.invalid/2")
-	runQueuedWait(t, s, slug, 2, "http://a.invalid/3") // 3 pending now
+	runQueuedWait(t, s, slug, 2, "http://a.invalid/3", "http://a.invalid/4") // 4 pending now
 	s.Limits.FloodDelay = 0
-	runQueuedWait(t, s, slug, 2, "http://a.invalid/4")
+	runQueuedWait(t, s, slug, 2, "http://a.invalid/5")
 	q.read(t, s.Store)
+	later := now.Add(DefaultLimits().FloodDelay)
 	want := map[string]time.Time{
 		"http://a.invalid/1": {}, "http://a.invalid/2": {},
-		"http://a.invalid/3": now.Add(DefaultLimits().FloodDelay),
-		"http://a.invalid/4": {},
+		"http://a.invalid/3": later, "http://a.invalid/4": later,
+		"http://a.invalid/5": {},
+	}
+	if q.later != 1 {
+		t.Errorf("%d jobs starting a flood's verification later, want 1 (the flood's batch)", q.later)
 	}
 	if len(q.committed) != len(want) {
 		t.Fatalf("jobs %q", q.committed)

@@ -80,6 +80,17 @@ func ticks(s string) time.Duration {
 	return time.Duration(n) * clockTick
 }
 
+// Add returns the sum of c and d: the CPU of several loads, each read
+// before and after (Sub).
+func (c CPUTimes) Add(d CPUTimes) CPUTimes {
+	return CPUTimes{Server: c.Server + d.Server, Postgres: c.Postgres + d.Postgres, Generator: c.Generator + d.Generator}
+}
+
+// Sub returns what was used between before and c.
+func (c CPUTimes) Sub(before CPUTimes) CPUTimes {
+	return CPUTimes{Server: c.Server - before.Server, Postgres: c.Postgres - before.Postgres, Generator: c.Generator - before.Generator}
+}
+
 // Per returns what each of n requests cost each party between before
 // and c, as "server 1.2ms, PostgreSQL 0.8ms, load generator 0.3ms".
 func (c CPUTimes) Per(before CPUTimes, n int) string {

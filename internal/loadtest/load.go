@@ -53,6 +53,7 @@ type Result struct {
 	Elapsed       time.Duration
 	Bytes         int64 // response bodies read
 	P50, P90, P99 time.Duration
+	Max           time.Duration // the slowest request timed
 	FirstError    string
 	// Open loop only: p50 and p99 from when each request was actually
 	// sent, without the time it waited for a free connection or for the
@@ -193,6 +194,9 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	}
 	slices.Sort(all)
 	r.P50, r.P90, r.P99 = Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99)
+	if len(all) > 0 {
+		r.Max = all[len(all)-1]
+	}
 	slices.Sort(sent)
 	r.SentP50, r.SentP99 = Percentile(sent, 0.50), Percentile(sent, 0.99)
 	return r, nil

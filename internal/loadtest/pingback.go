@@ -92,9 +92,10 @@ func sourceIP(i int) netip.Addr {
 	return netip.AddrFrom4([4]byte{127, 1, byte(v >> 8), byte(v)})
 }
 
-// URL is the page of source i.
-func (s *Sources) URL(i int) string {
-	return "http://" + netip.AddrPortFrom(s.hosts[i], uint16(s.Port)).String() + "/posts/reply"
+// URL is page n of source i (each a reply linking to Target: a source
+// pings once per page, so a later round of pings uses the next page).
+func (s *Sources) URL(i, n int) string {
+	return "http://" + netip.AddrPortFrom(s.hosts[i], uint16(s.Port)).String() + "/posts/reply-" + strconv.Itoa(n)
 }
 
 func (s *Sources) page(w http.ResponseWriter, r *http.Request) {
@@ -118,6 +119,7 @@ type Pings struct {
 	Base    string // the server
 	Sources *Sources
 	Offset  int // first ClientIP used
+	Page    int // each source's page pinged (Sources.URL)
 }
 
 // Build is Load.Build for p.
@@ -126,7 +128,7 @@ func (p Pings) Build(ctx context.Context, seq int) (*http.Request, error) {
 		return nil, errors.New("more pings than sources")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Base+"/xmlrpc",
-		bytes.NewReader(linkback.MarshalPingbackPing(p.Sources.URL(seq), p.Sources.Target)))
+		bytes.NewReader(linkback.MarshalPingbackPing(p.Sources.URL(seq, p.Page), p.Sources.Target)))
 	if err != nil {
 		return nil, err
 	}

@@ -176,18 +176,23 @@ func countsOf(rows pgx.Rows, err error) (map[string]int, error) {
 	return out, rows.Err()
 }
 
+// jobsSoon is how far ahead AwaitJobsIdle looks for scheduled jobs.
+const jobsSoon = "10 seconds"
+
 // AwaitJobsIdle waits (up to limit) until the server's job queue has
-// nothing to run now: no job available, running or due for a retry. A
-// load started on a server still working off the previous load's jobs
-// would be charged with them. It returns how many there were at first,
-// how many are left (more than none when limit ran out) and how long it
-// waited. (Jobs scheduled for later do not count.)
+// nothing to run now or soon: no job available, running, due for a
+// retry, or scheduled to start within jobsSoon (a pingback flood's
+// verifications start two seconds after it). A load started on a server
+// still working off the previous load's jobs would be charged with them.
+// It returns how many there were at first, how many are left (more than
+// none when limit ran out) and how long it waited. (Jobs scheduled for
+// later, such as the hour's held-mail digest, do not count.)
 func AwaitJobsIdle(ctx context.Context, st *store.Store, limit time.Duration) (first, left int, waited time.Duration, err error) {
 	start := time.Now()
 	first = -1
 	for {
-		err = st.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable')
-			AND scheduled_at <= now()`).Scan(&left)
+		err = st.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled')
+			AND scheduled_at <= now() + $1::interval`, jobsSoon).Scan(&left)
 		if first < 0 {
 			first = left
 		}
