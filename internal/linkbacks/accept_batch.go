@@ -21,7 +21,8 @@ import (
 // Requests arriving together are recorded together, in one transaction
 // on one pool connection: one pipelined round trip takes the rate
 // limits' locks and reads their target posts (each post once), one runs
-// their statements (store.QueueAcceptLinkback), one inserts their jobs,
+// their statements (store.QueueAcceptNewLinkback for first requests, then
+// store.QueueAcceptLinkback for the others), one inserts their jobs,
 // one commits. A flood of pingbacks then costs a pool connection, a
 // commit and a job (jobargs.LinkbackVerifyLaterArgs, FloodDelay later)
 // per batch rather than per request. Every request is still
@@ -144,7 +145,11 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 		if err := tx.SendBatch(ctx, tb).Close(); err != nil {
 			return err
 		}
+		// First requests go in with the cheaper statement; the others (a
+		// re-send, a duplicate, a request over a limit) then take the full
+		// one, in a second round trip only when there are any.
 		ab := &pgx.Batch{}
+		var full []*acceptCall
 		for _, c := range calls {
 			f := targets[c.slug]
 			p, err := s.targetPost(ctx, f.p, f.err)
@@ -156,27 +161,46 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				continue
 			}
 			c.l = &Request{Kind: c.kind, PostID: p.ID, SourceURL: c.src.String(), TargetURL: c.tgt.String(), IP: c.ip}
-			store.QueueAcceptLinkback(ab, c.l, c.host, c.lim, func(v store.LinkbackVerdict, err error) error {
-				c.v, c.err = v, err
-				if errors.Is(err, store.ErrLinkbackDuplicate) {
-					return nil // the request's answer (48)
+			store.QueueAcceptNewLinkback(ab, c.l, c.host, c.lim, func(v store.LinkbackVerdict, written bool, err error) error {
+				if err == nil && !written {
+					full = append(full, c)
 				}
+				c.v, c.err = v, err
 				return err
 			})
 		}
 		// The bounded wait asks how many verifications are pending once
-		// the request is committed, so with its whole batch: counted once,
-		// after the batch's statements.
+		// the request is committed, so with its whole batch: counted after
+		// the batch's statements (again after the full ones, if any).
 		pending, waitQueue := 0, 0
 		for _, c := range calls {
 			waitQueue = max(waitQueue, c.waitQueue)
 		}
-		if ab.Len() > 0 {
-			store.QueuePendingLinkbacks(ab, waitQueue, func(n int, err error) error {
+		countPending := func(b *pgx.Batch) {
+			store.QueuePendingLinkbacks(b, waitQueue, func(n int, err error) error {
 				pending = n
 				return err
 			})
+		}
+		if ab.Len() > 0 {
+			countPending(ab)
 			if err := tx.SendBatch(ctx, ab).Close(); err != nil {
+				return err
+			}
+		}
+		if len(full) > 0 {
+			fb := &pgx.Batch{}
+			for _, c := range full {
+				store.QueueAcceptLinkback(fb, c.l, c.host, c.lim, func(v store.LinkbackVerdict, err error) error {
+					c.v, c.err = v, err
+					if errors.Is(err, store.ErrLinkbackDuplicate) {
+						return nil // the request's answer (48)
+					}
+					return err
+				})
+			}
+			countPending(fb)
+			if err := tx.SendBatch(ctx, fb).Close(); err != nil {
 				return err
 			}
 		}

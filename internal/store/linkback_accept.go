@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"hash/fnv"
 	"slices"
 	"time"
@@ -86,9 +87,66 @@ type LinkbackVerdict struct {
 // or a deletion). The rate counts include this request and never count a
 // duplicate; a request over a limit writes nothing (Limited). l.ID,
 // l.Token and l.State are filled when the row was written or exists.
+//
+// A first request (no row for its key yet) within the limits, the
+// common case, is written by a cheaper statement (acceptNewLinkbackSQL);
+// everything else falls back to the full one.
 func AcceptLinkback(ctx context.Context, tx pgx.Tx, l *LinkbackIn, sourceHost string, lim LinkbackLimits) (LinkbackVerdict, error) {
-	return scanAcceptLinkback(tx.QueryRow(ctx, acceptLinkbackSQL, acceptLinkbackArgs(l, sourceHost, lim)...), l)
+	args := acceptLinkbackArgs(l, sourceHost, lim)
+	v, ok, err := scanAcceptNewLinkback(tx.QueryRow(ctx, acceptNewLinkbackSQL, args...), l)
+	if err != nil || ok {
+		return v, err
+	}
+	return scanAcceptLinkback(tx.QueryRow(ctx, acceptLinkbackSQL, args...), l)
 }
+
+// QueueAcceptNewLinkback queues, in b, the cheaper statement of
+// AcceptLinkback for a first request within the limits. done receives
+// the verdict and true when it wrote l's row; false means nothing was
+// written and the request needs QueueAcceptLinkback's full statement
+// (a row exists, a pingback comment exists, a limit is reached, or a
+// concurrent twin won the key). An error done returns ends the batch.
+func QueueAcceptNewLinkback(b *pgx.Batch, l *LinkbackIn, sourceHost string, lim LinkbackLimits, done func(LinkbackVerdict, bool, error) error) {
+	b.Queue(acceptNewLinkbackSQL, acceptLinkbackArgs(l, sourceHost, lim)...).QueryRow(func(row pgx.Row) error {
+		return done(scanAcceptNewLinkback(row, l))
+	})
+}
+
+// scanAcceptNewLinkback reads acceptNewLinkbackSQL's row, if any, into l
+// and a verdict.
+func scanAcceptNewLinkback(row pgx.Row, l *LinkbackIn) (LinkbackVerdict, bool, error) {
+	var v LinkbackVerdict
+	var id int64
+	var tok string
+	switch err := row.Scan(&id, &tok, &v.FromIP, &v.FromHost); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return v, false, nil
+	case err != nil:
+		return v, false, err
+	}
+	l.ID, l.Token, l.State = id, tok, "pending"
+	v.Enqueue = true
+	return v, true, nil
+}
+
+// acceptNewLinkbackSQL inserts a first request: no pingback comment of
+// its source, both rate counts (as acceptLinkbackSQL counts them, there
+// being no earlier row to leave out) within their limits, and no row for
+// its key (ON CONFLICT). It returns no row when any of that fails, and
+// the full statement decides. Arguments as acceptLinkbackSQL's.
+const acceptNewLinkbackSQL = `WITH counts AS (
+	SELECT
+		CASE WHEN $6::inet IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM (SELECT 1 FROM linkbacks_in
+			WHERE ip = $6::inet AND requested_at > now() - make_interval(secs => $8) LIMIT $9) x) END AS from_ip,
+		1 + (SELECT count(*) FROM (SELECT 1 FROM linkbacks_in
+			WHERE source_host = $5 AND requested_at > now() - make_interval(secs => $8) LIMIT $10) x) AS from_host
+)
+INSERT INTO linkbacks_in (kind, post_id, source_url, target_url, source_host, ip, token)
+SELECT $1, $2, $3, $4, $5, $6::inet, $7 FROM counts c
+WHERE c.from_ip <= $9 AND c.from_host <= $10
+	AND NOT ($1 = 'pingback' AND EXISTS (SELECT 1 FROM comments WHERE post_id = $2 AND source_url = $3 AND kind = 'pingback'))
+ON CONFLICT (kind, post_id, source_url) DO NOTHING
+RETURNING id, token, (SELECT from_ip FROM counts), (SELECT from_host FROM counts)`
 
 // QueueAcceptLinkback queues AcceptLinkback's statement for l in b, to
 // run in a transaction with other requests' (one round trip for all);
