@@ -78,20 +78,12 @@ func (b *benchRun) commentRound(ctx context.Context, c, n int) (loadtest.Result,
 	if err != nil {
 		return loadtest.Result{}, loadtest.CPUTimes{}, err
 	}
-	if err := b.quiet(ctx, "the comments"); err != nil {
-		return loadtest.Result{}, loadtest.CPUTimes{}, err
+	res, cpu, err := b.fixedLoad(ctx, "the comments", fmt.Sprintf("%d comments", n),
+		loadtest.Load{URL: b.srv.base, Conns: c, Requests: n, Build: cm.Build, Check: cm.Check})
+	if err == nil {
+		b.clients += res.Requests + c
 	}
-	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
-	cpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
-	res, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: cm.Build, Check: cm.Check}.Run(ctx)
-	cpu := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData).Sub(cpu0)
-	if err != nil {
-		return res, cpu, err
-	}
-	b.clients += res.Requests + c
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  max %s  in %s  %s\n", fmt.Sprintf("%d comments", n), "quire", c, res,
-		loadtest.FormatDuration(res.Max), res.Elapsed.Round(time.Millisecond), b.rss())
-	return res, cpu, nil
+	return res, cpu, err
 }
 
 // pingRound sends n pings, page round of each source, at c connections
@@ -99,17 +91,27 @@ func (b *benchRun) commentRound(ctx context.Context, c, n int) (loadtest.Result,
 func (b *benchRun) pingRound(ctx context.Context, src *loadtest.Sources, c, n, round int) (loadtest.Result, loadtest.CPUTimes, error) {
 	pings := loadtest.Pings{Base: b.srv.base, Sources: src, Offset: b.clients, Page: round}
 	b.clients += n
-	if err := b.quiet(ctx, "the pings"); err != nil {
+	return b.fixedLoad(ctx, "the pings", fmt.Sprintf("%d pingback.ping", n),
+		loadtest.Load{URL: b.srv.base, Conns: c, Requests: n, Build: pings.Build, Check: pings.Check})
+}
+
+// fixedLoad runs l (a fixed count of requests) once the job queue is
+// quiet (what names the load in quiet's note), prints its row under
+// label with its slowest request, and returns the result and the CPU it
+// took.
+func (b *benchRun) fixedLoad(ctx context.Context, what, label string, l loadtest.Load) (loadtest.Result, loadtest.CPUTimes, error) {
+	if err := b.quiet(ctx, what); err != nil {
 		return loadtest.Result{}, loadtest.CPUTimes{}, err
 	}
+	l.Duration = loadtest.MaxDuration
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	cpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
-	res, err := loadtest.Load{URL: b.srv.base, Conns: c, Duration: loadtest.MaxDuration, Requests: n, Build: pings.Build, Check: pings.Check}.Run(ctx)
+	res, err := l.Run(ctx)
 	cpu := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData).Sub(cpu0)
 	if err != nil {
 		return res, cpu, err
 	}
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  max %s  in %s  %s\n", fmt.Sprintf("%d pingback.ping", n), "quire", c, res,
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  max %s  in %s  %s\n", label, "quire", l.Conns, res,
 		loadtest.FormatDuration(res.Max), res.Elapsed.Round(time.Millisecond), b.rss())
 	if res.FirstError != "" {
 		fmt.Fprintf(b.out, "  first error: %s\n", res.FirstError)

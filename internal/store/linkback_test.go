@@ -2,10 +2,8 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -264,24 +262,18 @@ func TestAcceptLinkbackPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var plans []struct{ Plan planNode }
-			if err := json.Unmarshal(raw, &plans); err != nil {
-				t.Fatal(err)
-			}
-			var b strings.Builder
-			used := map[string]bool{}
-			plans[0].Plan.walk(0, &b, func(n planNode) {
-				used[n.Index] = true
-				if n.Type == "Seq Scan" && (n.Relation == "linkbacks_in" || n.Relation == "comments") {
-					t.Errorf("sequential scan of %s", n.Relation)
+			pl := readPlan(t, raw)
+			for _, rel := range []string{"linkbacks_in", "comments"} {
+				if pl.seqScans[rel] {
+					t.Errorf("sequential scan of %s", rel)
 				}
-			})
+			}
 			for _, idx := range c.indexes {
-				if !used[idx] {
+				if !pl.indexes[idx] {
 					t.Errorf("does not use %s", idx)
 				}
 			}
-			t.Logf("plan:\n%s", b.String())
+			t.Logf("plan:\n%s", pl.text)
 		})
 	}
 }
