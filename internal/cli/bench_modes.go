@@ -162,9 +162,26 @@ func (b *benchRun) quiet(ctx context.Context, what string) error {
 // compares p99 with p50: first as the other modes run (every process on
 // every core), then with the generator and the server on a core each
 // (pinning), which separates the server's own tail from the machine's.
+//
+// The same bytes served from memory by the static baseline, loaded the
+// same way first, show the machine's own tail at half of its peak: what
+// no server on these cores can do better than.
 func (b *benchRun) steady(ctx context.Context, path string) error {
 	fmt.Fprintf(b.out, "\n%s at half of peak throughput (open loop: latency counts from when each request was due); %s\n", path, machineLoad())
-	if err := b.halfPeak(ctx, path, "quire"); err != nil {
+	body, ctype, err := loadtest.Capture(ctx, b.srv.base+path, nil)
+	if err != nil {
+		return err
+	}
+	static, err := loadtest.ServeStatic(body, ctype)
+	if err != nil {
+		return err
+	}
+	err = b.halfPeak(ctx, static.URL, "static")
+	static.Close()
+	if err != nil {
+		return err
+	}
+	if err := b.halfPeak(ctx, b.srv.base+path, "quire"); err != nil {
 		return err
 	}
 	undo, err := pinning(b.srv.cmd.Process.Pid)
@@ -174,19 +191,22 @@ func (b *benchRun) steady(ctx context.Context, path string) error {
 	}
 	defer undo()
 	fmt.Fprintf(b.out, "the same with the load generator on CPU 0 and the server on CPU 1 (PostgreSQL on either); %s\n", machineLoad())
-	return b.halfPeak(ctx, path, "pinned")
+	return b.halfPeak(ctx, b.srv.base+path, "pinned")
 }
 
-// halfPeak is one round of steady, its rows labelled label.
-func (b *benchRun) halfPeak(ctx context.Context, path, label string) error {
+// halfPeak is one round of steady against url, its rows labelled label.
+func (b *benchRun) halfPeak(ctx context.Context, url, label string) error {
 	c := b.conns[len(b.conns)-1]
-	url := b.srv.base + path
+	rss := b.rss
+	if label == "static" { // served by the load generator's process: no server to measure
+		rss = func() string { return "" }
+	}
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	peak, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration}.Run(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", "peak (closed loop)", label, c, peak, "", b.rss())
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", "peak (closed loop)", label, c, peak, "", rss())
 	rate := peak.RPS() / 2
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	half, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration, Rate: rate}.Run(ctx)
@@ -197,7 +217,7 @@ func (b *benchRun) halfPeak(ctx context.Context, path, label string) error {
 	if half.P50 > 0 {
 		ratio = fmt.Sprintf("%.1f×", float64(half.P99)/float64(half.P50))
 	}
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", fmt.Sprintf("half: %.0f req/s asked", rate), label, c, half, "p99/p50 "+ratio, b.rss())
+	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", fmt.Sprintf("half: %.0f req/s asked", rate), label, c, half, "p99/p50 "+ratio, rss())
 	if half.SentP50 > 0 {
 		fmt.Fprintf(b.out, "  from when each was sent (without waiting to be sent): p50 %s, p99 %s, p99/p50 %.1f×\n",
 			loadtest.FormatDuration(half.SentP50), loadtest.FormatDuration(half.SentP99), float64(half.SentP99)/float64(half.SentP50))
