@@ -204,28 +204,36 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				return err
 			}
 		}
-		// A request its sender may wait for gets its verification job now;
-		// a flood's (nobody waits) go in one job that starts them once the
-		// burst is over (Limits.FloodDelay).
-		var jobs []river.JobArgs
-		later := jobargs.LinkbackVerifyLaterArgs{}
 		for _, c := range calls {
 			if c.err == nil {
 				c.pending = pending
 			}
-			if c.err == nil && c.v.Enqueue {
-				a := jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID}
-				if pending > c.waitQueue && c.floodDelay > 0 {
-					later.Pairs = append(later.Pairs, a)
-					later.At = s.now().Add(c.floodDelay)
-				} else {
-					jobs = append(jobs, a)
-				}
-			}
 		}
-		if len(later.Pairs) > 0 {
-			jobs = append(jobs, later)
-		}
-		return jobargs.EnqueueAll(ctx, s.Jobs, tx, jobs)
+		return jobargs.EnqueueAll(ctx, s.Jobs, tx, s.verifyJobs(calls))
 	})
+}
+
+// verifyJobs returns the verification jobs of the calls recorded: a
+// request its sender may wait for gets its own, to run at once; a
+// flood's (more pending than the wait allows: nobody waits) go in one
+// job that starts them once the burst is over (Limits.FloodDelay).
+func (s *Service) verifyJobs(calls []*acceptCall) []river.JobArgs {
+	var jobs []river.JobArgs
+	later := jobargs.LinkbackVerifyLaterArgs{}
+	for _, c := range calls {
+		if c.err != nil || !c.v.Enqueue {
+			continue
+		}
+		a := jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID}
+		if c.pending > c.waitQueue && c.floodDelay > 0 {
+			later.Pairs = append(later.Pairs, a)
+			later.At = s.now().Add(c.floodDelay)
+		} else {
+			jobs = append(jobs, a)
+		}
+	}
+	if len(later.Pairs) > 0 {
+		jobs = append(jobs, later)
+	}
+	return jobs
 }
