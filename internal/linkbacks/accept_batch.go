@@ -145,11 +145,12 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 		if err := tx.SendBatch(ctx, tb).Close(); err != nil {
 			return err
 		}
-		// First requests go in with the cheaper statement; the others (a
-		// re-send, a duplicate, a request over a limit) then take the full
-		// one, in a second round trip only when there are any.
+		// First requests go in with the cheaper statement, those that
+		// share nothing with another of the batch all in one; the others
+		// (a re-send, a duplicate, a request over a limit) then take the
+		// full one, in a second round trip only when there are any.
 		ab := &pgx.Batch{}
-		var full []*acceptCall
+		var full, valid []*acceptCall
 		for _, c := range calls {
 			f := targets[c.slug]
 			p, err := s.targetPost(ctx, f.p, f.err)
@@ -161,6 +162,22 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				continue
 			}
 			c.l = &Request{Kind: c.kind, PostID: p.ID, SourceURL: c.src.String(), TargetURL: c.tgt.String(), IP: c.ip}
+			valid = append(valid, c)
+		}
+		many, rest := apart(valid)
+		if len(many) > 0 {
+			ls := make([]store.NewLinkback, len(many))
+			for i, c := range many {
+				ls[i] = store.NewLinkback{L: c.l, Host: c.host}
+			}
+			store.QueueAcceptNewLinkbacks(ab, ls, many[0].lim, func(i int, v store.LinkbackVerdict, written bool) error {
+				if many[i].v = v; !written {
+					full = append(full, many[i])
+				}
+				return nil
+			})
+		}
+		for _, c := range rest {
 			store.QueueAcceptNewLinkback(ab, c.l, c.host, c.lim, func(v store.LinkbackVerdict, written bool, err error) error {
 				if err == nil && !written {
 					full = append(full, c)
@@ -211,6 +228,40 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 		}
 		return jobargs.EnqueueAll(ctx, s.Jobs, tx, s.verifyJobs(calls))
 	})
+}
+
+// apart splits the requests of a batch into those that share no
+// requester IP, source host or key (kind, post, source) with another
+// (at least two of them, and with the first one's limits: one statement
+// for all, store.QueueAcceptNewLinkbacks) and the rest, each on its own
+// in the batch's order. No request of the first kind then shares
+// anything with one of the second either, so the rate counts and the
+// duplicate checks come out as if each went alone.
+func apart(calls []*acceptCall) (many, rest []*acceptCall) {
+	type key struct {
+		kind, source string
+		post         int64
+	}
+	ips, hosts, keys := map[string]int{}, map[string]int{}, map[key]int{}
+	for _, c := range calls {
+		if c.ip != "" {
+			ips[c.ip]++
+		}
+		hosts[c.host]++
+		keys[key{c.kind, c.l.SourceURL, c.l.PostID}]++
+	}
+	for _, c := range calls {
+		if (c.ip == "" || ips[c.ip] == 1) && hosts[c.host] == 1 && keys[key{c.kind, c.l.SourceURL, c.l.PostID}] == 1 &&
+			c.lim == calls[0].lim {
+			many = append(many, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	if len(many) < 2 { // one alone: the one-row statement is cheaper
+		return nil, calls
+	}
+	return many, rest
 }
 
 // verifyJobs returns the verification jobs of the calls recorded: a

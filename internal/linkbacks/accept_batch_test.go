@@ -255,3 +255,95 @@ func TestLanesAnswerEveryone(t *testing.T) {
 		}
 	}
 }
+
+// TestApart: the requests sharing nothing with another of the batch go
+// in one statement, at least two of them; the rest one by one.
+func TestApart(t *testing.T) {
+	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 10, PerHost: 10}
+	call := func(ip, host, source string) *acceptCall {
+		return &acceptCall{kind: "pingback", ip: ip, host: host, lim: lim, l: &Request{Kind: "pingback", PostID: 1, SourceURL: source}}
+	}
+	for _, tc := range []struct {
+		name  string
+		calls []*acceptCall
+		many  int // how many of the first calls go together
+	}{
+		{"all distinct", []*acceptCall{call("10.0.0.1", "a", "http://a/1"), call("10.0.0.2", "b", "http://b/1"), call("", "c", "http://c/1")}, 3},
+		{"one alone", []*acceptCall{call("10.0.0.1", "a", "http://a/1")}, 0},
+		{"a shared IP", []*acceptCall{call("10.0.0.1", "a", "http://a/1"), call("10.0.0.2", "b", "http://b/1"), call("10.0.0.3", "c", "http://c/1"), call("10.0.0.3", "d", "http://d/1")}, 2},
+		{"a shared host", []*acceptCall{call("10.0.0.1", "a", "http://a/1"), call("10.0.0.2", "b", "http://b/1"), call("10.0.0.3", "c", "http://c/1"), call("10.0.0.4", "c", "http://c/2")}, 2},
+		{"twins", []*acceptCall{call("10.0.0.1", "a", "http://a/1"), call("10.0.0.2", "b", "http://b/1"), call("10.0.0.3", "c", "http://c/1"), call("10.0.0.4", "d", "http://c/1")}, 2},
+		{"only one distinct", []*acceptCall{call("10.0.0.1", "a", "http://a/1"), call("10.0.0.2", "b", "http://b/1"), call("10.0.0.2", "c", "http://c/1")}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			many, rest := apart(tc.calls)
+			if len(many) != tc.many || len(many)+len(rest) != len(tc.calls) {
+				t.Fatalf("%d together and %d alone, want %d together", len(many), len(rest), tc.many)
+			}
+			for i, c := range many {
+				if c != tc.calls[i] {
+					t.Errorf("together[%d] is not call %d", i, i)
+				}
+			}
+		})
+	}
+	other := call("10.0.0.9", "z", "http://z/1")
+	other.lim.PerIP = 5
+	if many, _ := apart([]*acceptCall{call("10.0.0.1", "a", "http://a/1"), call("10.0.0.2", "b", "http://b/1"), other}); len(many) != 2 {
+		t.Errorf("a request with other limits went together: %d together", len(many))
+	}
+}
+
+// TestBatchDistinctRequestsTogether: a batch of requests that share
+// nothing goes in one statement, and each one's outcome is its own: a
+// request whose key is taken is a duplicate (48), one from an address
+// over its limit is refused (49), the others are recorded with their
+// counts and a job each.
+func TestBatchDistinctRequestsTogether(t *testing.T) {
+	s, q, slug := batchFixture(t)
+	tgt, _ := url.Parse("http://blog.invalid/posts/" + slug)
+	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1, PerHost: 10}
+	mk := func(i int) *acceptCall {
+		src, _ := url.Parse(fmt.Sprintf("http://s%d.invalid/x", i))
+		return &acceptCall{kind: "pingback", slug: slug, src: src, tgt: tgt, ip: fmt.Sprintf("192.0.2.%d", i),
+			host: fmt.Sprintf("s%d.invalid", i), lim: lim, waitQueue: 20, done: make(chan struct{})}
+	}
+	// Before: the key of request 1 is taken, address 2 has used its one request.
+	s.runCalls(context.Background(), []*acceptCall{mk(1)})
+	early := mk(2)
+	early.src, _ = url.Parse("http://s2.invalid/earlier")
+	s.runCalls(context.Background(), []*acceptCall{early})
+	calls := []*acceptCall{mk(1), mk(2), mk(3), mk(4)}
+	if many, _ := apart(func() []*acceptCall {
+		for _, c := range calls {
+			c.l = &Request{Kind: c.kind, SourceURL: c.src.String()}
+		}
+		return calls
+	}()); len(many) != 4 {
+		t.Fatalf("%d of 4 requests together", len(many))
+	}
+	s.runCalls(context.Background(), calls)
+	if !errors.Is(calls[0].err, store.ErrLinkbackDuplicate) {
+		t.Errorf("request 1 (key taken): %+v %v, want a duplicate", calls[0].v, calls[0].err)
+	}
+	if !calls[1].v.Limited {
+		t.Errorf("request 2 (address over its limit): %+v %v, want limited", calls[1].v, calls[1].err)
+	}
+	for _, c := range calls[2:] {
+		if c.err != nil || !c.v.Enqueue || c.v.FromIP != 1 || c.v.FromHost != 1 || c.l.ID == 0 || c.l.Token == "" {
+			t.Errorf("%s: %+v %+v %v", c.src, c.v, c.l, c.err)
+		}
+	}
+	q.read(t, s.Store)
+	if strings.Join(q.committed, " ") != "http://s1.invalid/x http://s2.invalid/earlier http://s3.invalid/x http://s4.invalid/x" {
+		t.Errorf("jobs %q", q.committed)
+	}
+	if q.inserts != 3 { // the two requests before, then the batch: not retried one by one after a failure
+		t.Errorf("%d job inserts, want 3", q.inserts)
+	}
+	var rows int
+	_ = s.Store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM linkbacks_in`).Scan(&rows)
+	if rows != 4 {
+		t.Errorf("%d requests stored, want 4", rows)
+	}
+}

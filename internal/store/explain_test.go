@@ -177,6 +177,7 @@ type plan struct {
 	text     string
 	indexes  map[string]bool
 	seqScans map[string]bool
+	conds    map[string]string // index → the Index Cond of its (last) scan
 }
 
 // readPlan reads raw, EXPLAIN (FORMAT JSON)'s output.
@@ -187,9 +188,12 @@ func readPlan(t *testing.T, raw []byte) plan {
 		t.Fatalf("EXPLAIN output %q: %v", raw, err)
 	}
 	var b strings.Builder
-	p := plan{indexes: map[string]bool{}, seqScans: map[string]bool{}}
+	p := plan{indexes: map[string]bool{}, seqScans: map[string]bool{}, conds: map[string]string{}}
 	plans[0].Plan.walk(0, &b, func(n planNode) {
 		p.indexes[n.Index] = true
+		if n.Index != "" {
+			p.conds[n.Index] = n.Cond
+		}
 		if n.Type == "Seq Scan" {
 			p.seqScans[n.Relation] = true
 		}

@@ -6,3 +6,6 @@ const AcceptLinkbackSQL = acceptLinkbackSQL
 
 // AcceptNewLinkbackSQL is acceptNewLinkbackSQL, for the same test.
 const AcceptNewLinkbackSQL = acceptNewLinkbackSQL
+
+// AcceptNewLinkbacksSQL is acceptNewLinkbacksSQL, for the same test.
+const AcceptNewLinkbacksSQL = acceptNewLinkbacksSQL

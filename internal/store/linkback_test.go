@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -236,13 +237,18 @@ func TestAcceptLinkbackPlan(t *testing.T) {
 	if _, err := s.Pool.Exec(ctx, `ANALYZE linkbacks_in`); err != nil {
 		t.Fatal(err)
 	}
+	one := fmt.Sprintf(`'pingback', %d, 'http://new.invalid/x', 'http://blog.invalid/posts/target', 'busy.invalid', '192.0.2.1', 'newtoken', 600, 60, 30`, p.ID)
+	many := fmt.Sprintf(`ARRAY['pingback', 'webmention'], ARRAY[%[1]d, %[1]d]::int8[], ARRAY['http://new.invalid/x', 'http://h2.invalid/y'],
+		ARRAY['http://blog.invalid/posts/target', 'http://blog.invalid/posts/target'], ARRAY['busy.invalid', 'h2.invalid'],
+		ARRAY['192.0.2.1', NULL], ARRAY['t1', 't2'], 600, 60, 30`, p.ID)
 	for i, c := range []struct {
-		name, sql string
-		indexes   []string
+		name, sql, args string
+		indexes         []string
 	}{
-		{"full", store.AcceptLinkbackSQL, []string{"linkbacks_in_key", "linkbacks_in_ip_idx", "linkbacks_in_host_idx", "comments_pingback_key"}},
+		{"full", store.AcceptLinkbackSQL, one, []string{"linkbacks_in_key", "linkbacks_in_ip_idx", "linkbacks_in_host_idx", "comments_pingback_key"}},
 		// Its key is the insert's conflict arbiter, not a scan.
-		{"first request", store.AcceptNewLinkbackSQL, []string{"linkbacks_in_ip_idx", "linkbacks_in_host_idx", "comments_pingback_key"}},
+		{"first request", store.AcceptNewLinkbackSQL, one, []string{"linkbacks_in_ip_idx", "linkbacks_in_host_idx", "comments_pingback_key"}},
+		{"first requests", store.AcceptNewLinkbacksSQL, many, []string{"linkbacks_in_ip_idx", "linkbacks_in_host_idx", "comments_pingback_key"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tx, err := s.Pool.Begin(ctx)
@@ -256,8 +262,7 @@ func TestAcceptLinkbackPlan(t *testing.T) {
 				_, err = tx.Exec(ctx, fmt.Sprintf(`PREPARE accept_linkback_%d AS `, i)+c.sql)
 			}
 			if err == nil {
-				err = tx.QueryRow(ctx, fmt.Sprintf(`EXPLAIN (FORMAT JSON) EXECUTE accept_linkback_%d('pingback', %d, 'http://new.invalid/x',
-					'http://blog.invalid/posts/target', 'busy.invalid', '192.0.2.1', 'newtoken', 600, 60, 30)`, i, p.ID)).Scan(&raw)
+				err = tx.QueryRow(ctx, fmt.Sprintf(`EXPLAIN (FORMAT JSON) EXECUTE accept_linkback_%d(%s)`, i, c.args)).Scan(&raw)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -272,6 +277,11 @@ func TestAcceptLinkbackPlan(t *testing.T) {
 				if !pl.indexes[idx] {
 					t.Errorf("does not use %s", idx)
 				}
+			}
+			// Probed for the request's post and source, not read whole
+			// (a hashed subplan would scan every pingback comment).
+			if cond := pl.conds["comments_pingback_key"]; !strings.Contains(cond, "post_id") || !strings.Contains(cond, "source_url") {
+				t.Errorf("comments_pingback_key scanned with condition %q", cond)
 			}
 			t.Logf("plan:\n%s", pl.text)
 		})
