@@ -9,3 +9,6 @@ const AcceptNewLinkbackSQL = acceptNewLinkbackSQL
 
 // AcceptNewLinkbacksSQL is acceptNewLinkbacksSQL, for the same test.
 const AcceptNewLinkbacksSQL = acceptNewLinkbacksSQL
+
+// PendingLinkbacksSQL is pendingLinkbacksSQL, for the same test.
+const PendingLinkbacksSQL = pendingLinkbacksSQL
