@@ -162,7 +162,7 @@ func TestBatchOneTransaction(t *testing.T) {
 // wait for the outcome) inserts a verification job each, to run at once.
 func TestBatchFloodDefersVerification(t *testing.T) {
 	s, q, slug := batchFixture(t)
-	now := time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)
+	now := time.Now().UTC() // the target was published an hour before: the post must be public at this time
 	s.Now = func() time.Time { return now }
 	runQueuedWait(t, s, slug, 2, "http://a.invalid/1", "http://a.invalid/2")
 	runQueuedWait(t, s, slug, 2, "http://a.invalid/3", "http://a.invalid/4") // 4 pending now
