@@ -112,11 +112,26 @@ func publishedPost(t *testing.T, st *store.Store, author *account.User, title st
 	return p
 }
 
-// mailingQueue is workingQueue with the outbox mailer, started, and
-// stopped when the test ends.
+// annsPost publishes a post titled title by a new author, ann.
+func annsPost(t *testing.T, st *store.Store, title string) *post.Post {
+	t.Helper()
+	ann := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
+	if err := store.CreateUser(context.Background(), st.Pool, ann); err != nil {
+		t.Fatal(err)
+	}
+	return publishedPost(t, st, ann, title)
+}
+
+// mailingQueue is startedQueue with the outbox mailer.
 func mailingQueue(t *testing.T, st *store.Store) (*jobs.Queue, *app.Services) {
 	t.Helper()
-	q, sv := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond})
+	return startedQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond})
+}
+
+// startedQueue is workingQueue, started, and stopped when the test ends.
+func startedQueue(t *testing.T, st *store.Store, d jobs.Deps) (*jobs.Queue, *app.Services) {
+	t.Helper()
+	q, sv := workingQueue(t, st, d)
 	if err := q.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +205,7 @@ func waitMail(t *testing.T, st *store.Store, to, subject string) store.OutboxMai
 func TestPrune(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	u := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
-	if err := store.CreateUser(ctx, st.Pool, u); err != nil {
-		t.Fatal(err)
-	}
-	p := publishedPost(t, st, u, "Spammed")
+	p := annsPost(t, st, "Spammed")
 	for _, age := range []string{"20 days", "1 day"} {
 		n := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusSpam, BodySource: age}}
 		if err := store.CreateComment(ctx, st.Pool, n); err != nil {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"quire/internal/account"
 	qfetch "quire/internal/fetch"
 	"quire/internal/jobargs"
 	"quire/internal/jobs"
@@ -101,12 +100,7 @@ type verifyEnv struct {
 func newVerifyEnv(t *testing.T, rules func(context.Context) (moderation.Settings, error)) *verifyEnv {
 	t.Helper()
 	st := storetest.New(t)
-	ctx := context.Background()
-	ann := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
-	if err := store.CreateUser(ctx, st.Pool, ann); err != nil {
-		t.Fatal(err)
-	}
-	p := publishedPost(t, st, ann, "Linked")
+	p := annsPost(t, st, "Linked")
 	v := &verifyEnv{st: st, post: p.ID, target: "http://blog.invalid/posts/" + p.Slug}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v.fetches.Add(1)
@@ -116,16 +110,8 @@ func newVerifyEnv(t *testing.T, rules func(context.Context) (moderation.Settings
 	v.src = srv.URL
 	port, _ := strconv.Atoi(srv.URL[strings.LastIndex(srv.URL, ":")+1:])
 	client := qfetch.New(qfetch.Config{AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, AllowPorts: []int{port}})
-	v.q, _ = workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond,
+	v.q, _ = startedQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}, PollInterval: 20 * time.Millisecond,
 		Linkbacks: jobs.LinkbackDeps{Fetch: client, Rules: rules, FetchInterval: time.Hour}})
-	if err := v.q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = v.q.Stop(sctx)
-	})
 	return v
 }
 
