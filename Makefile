@@ -30,6 +30,7 @@ test:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1)
 	$(GO) vet ./...
 	$(GO) test -race -timeout 30m ./...
+	$(GO) test -count=1 -run '^TestPageAllocationBudgets$$' ./internal/server/ # allocation counts: meaningful without -race only
 
 # The Kubernetes manifests: each overlay built by kustomize and checked by
 # kubeconform, strictly (unknown fields fail), against the schemas vendored

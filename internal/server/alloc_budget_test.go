@@ -17,9 +17,16 @@ import (
 // row — lands far above its budget. Counts, unlike
 // times, do not move with the machine's load, so this is a test and not
 // only a benchmark; GOMAXPROCS is 1 while testing.AllocsPerRun measures.
+// Under the race detector sync.Pool drops a random quarter of what is put
+// back, and a view measured 753–856 from run to run, so the counts are
+// only taken without it: `make test` runs this test a second time, without
+// -race.
 func TestPageAllocationBudgets(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two sites")
+	}
+	if raceEnabled {
+		t.Skip("allocation counts vary under the race detector; make test runs this without -race")
 	}
 	srv, st, _ := countingServer(t)
 	srv.sections = newCommentSections(24<<20, time.Hour, func() bool { return true })
