@@ -51,6 +51,7 @@ func bench(ctx context.Context, env Env) error {
 	modes := fs.String("modes", "pages", "what to measure, comma-separated: pages (each page vs its static baseline), steady (p99/p50 at half of peak on the first page), submit (comment form vs pgbench), pingback (pingback flood vs as many comments)")
 	pings := fs.Int("pings", 1000, "pingbacks (and source sites) in the pingback mode")
 	pingRounds := fs.Int("ping-rounds", 5, "rounds of the pingback mode (comments, then pings); its figure is the median ratio")
+	submitRounds := fs.Int("submit-rounds", 3, "rounds of the submit mode (pgbench, then the comment form); its figure is the median ratio")
 	pool := fs.Int("server-pool", 0, "the server's pool_max_conns (0: pgx's default, max(4, cores))")
 	extraEnv := fs.String("server-env", "", "extra VAR=value settings for the server, comma-separated (e.g. QUIRE_PAGE_CACHE_MB=0)")
 	if err := fs.Parse(env.Args); err != nil {
@@ -86,6 +87,9 @@ func bench(ctx context.Context, env Env) error {
 	}
 	if *pingRounds < 1 || *pingRounds > 20 {
 		return errors.New("--ping-rounds must be 1..20")
+	}
+	if *submitRounds < 1 || *submitRounds > 20 {
+		return errors.New("--submit-rounds must be 1..20")
 	}
 	if *runs < 1 || *runs > 20 {
 		return errors.New("--runs must be 1..20")
@@ -163,7 +167,8 @@ func bench(ctx context.Context, env Env) error {
 	}
 	fmt.Fprintf(out, "server: quire serve, pid %d, %s, %s, %s; load generator: Go net/http, keep-alive, loopback\n", srv.cmd.Process.Pid, srv.base, poolNote, strings.Join(env2, " "))
 	b := &benchRun{out: out, st: st, srv: srv, dbURL: url, tmp: tmp, pgData: pgData, conns: conns, duration: *duration, pings: *pings, pingRounds: *pingRounds,
-		runID: strconv.FormatInt(time.Now().Unix(), 36)}
+		submitRounds: *submitRounds,
+		runID:        strconv.FormatInt(time.Now().Unix(), 36)}
 	if want["pages"] {
 		if err := benchPagesRun(ctx, b, paths, *runs, *gzip); err != nil {
 			return err
