@@ -46,21 +46,20 @@ func (s *Service) Notifications(ctx context.Context, tx pgx.Tx, a jobargs.Commen
 		site = s.Site(ctx)
 	}
 	var out Notices
-	var held []commentMail
+	var held []store.CommentPost
 	for _, cp := range cs {
 		c := cp.Comment
-		data := s.commentMail(c, cp.Post.Title, site)
 		switch {
 		case c.Status == comment.StatusHeld && a.Event == jobargs.EventCreated:
-			held = append(held, data)
+			held = append(held, cp) // its mail is written only if the budget lets it out
 		case c.Status == comment.StatusApproved:
-			if err := s.approvedMail(ctx, tx, c, cp.Post.AuthorID, data, &out); err != nil {
+			if err := s.approvedMail(ctx, tx, c, cp.Post.AuthorID, s.commentMail(c, cp.Post.Title, site), &out); err != nil {
 				return Notices{}, err
 			}
 		}
 	}
 	if len(held) > 0 {
-		if err := s.heldMail(ctx, tx, held, &out); err != nil {
+		if err := s.heldMail(ctx, tx, held, site, &out); err != nil {
 			return Notices{}, err
 		}
 	}

@@ -28,20 +28,28 @@ type Notices struct {
 // heldMail adds to out the mail about the held items of one job (held,
 // in order) to each moderator: as many as the hour's budget still
 // allows, counted in db (the job's transaction), the rest held back for
-// the hour's digest, which the hour's first held back schedules.
-func (s *Service) heldMail(ctx context.Context, db store.DB, held []commentMail, out *Notices) error {
+// the hour's digest, which the hour's first held back schedules. What a
+// mail says of an item (its text taken out of its HTML) is worked out
+// only for the items mailed: during a wave, once the budget is spent,
+// that is none of them (BenchmarkHeldNotifications).
+func (s *Service) heldMail(ctx context.Context, db store.DB, held []store.CommentPost, site string, out *Notices) error {
 	mods, err := store.Moderators(ctx, db)
 	if err != nil {
 		return err
 	}
 	hour := s.now().UTC().Truncate(time.Hour)
+	data := make([]*commentMail, len(held))
 	for _, m := range mods {
 		sent, first, err := store.CountHeldMail(ctx, db, m.Email, hour, len(held), HeldMailBudget)
 		if err != nil {
 			return err
 		}
-		for _, d := range held[:sent] {
-			msg, err := s.Mail.Render("comment_held", m.Email, d)
+		for i, cp := range held[:sent] {
+			if data[i] == nil {
+				d := s.commentMail(cp.Comment, cp.Post.Title, site)
+				data[i] = &d
+			}
+			msg, err := s.Mail.Render("comment_held", m.Email, *data[i])
 			if err != nil {
 				return err
 			}

@@ -102,7 +102,7 @@ func TestNotifications(t *testing.T) {
 }
 
 // publishedPost stores a post by author, published an hour ago.
-func publishedPost(t *testing.T, st *store.Store, author *account.User, title string) *post.Post {
+func publishedPost(t testing.TB, st *store.Store, author *account.User, title string) *post.Post {
 	t.Helper()
 	p := &post.Post{AuthorID: author.ID, Title: title, Status: post.Published, PublishedAt: time.Now().Add(-time.Hour)}
 	p.Normalize()
@@ -145,7 +145,7 @@ func startedQueue(t *testing.T, st *store.Store, d jobs.Deps) (*jobs.Queue, *app
 
 // workingQueue builds the workflows over st and a queue that works jobs
 // with d, as quire serve does (app.New).
-func workingQueue(t *testing.T, st *store.Store, d jobs.Deps) (*jobs.Queue, *app.Services) {
+func workingQueue(t testing.TB, st *store.Store, d jobs.Deps) (*jobs.Queue, *app.Services) {
 	t.Helper()
 	base, _ := url.Parse("http://blog.invalid")
 	sv, err := app.New(context.Background(), app.Deps{Config: config.Config{BaseURL: base, DataDir: t.TempDir()}, Store: st,
