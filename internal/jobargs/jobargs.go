@@ -56,6 +56,19 @@ func CommentsCreated(ids []int64) CommentArgs {
 // Kind names the job type.
 func (CommentArgs) Kind() string { return "comment_event" }
 
+// NotificationPriority is the River priority of the comment jobs (1 is
+// the highest, and every other job's): River fetches by priority first,
+// so a message waiting to go out (a password reset, a sign-in link, the
+// mail these jobs write) is sent ahead of a wave's backlog of comment
+// jobs, which River works off at about 100 a second a node
+// (docs/OPERATIONS.md).
+const NotificationPriority = 2
+
+// InsertOpts gives the comment jobs NotificationPriority.
+func (CommentArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Priority: NotificationPriority}
+}
+
 // HeldDigestArgs mails a moderator, at the end of the clock hour starting
 // at Hour, how many mails about held items were held back in it: past
 // commenting.HeldMailBudget an hour, held items are counted instead of
