@@ -165,7 +165,7 @@ func bench(ctx context.Context, env Env) error {
 	if *pool > 0 {
 		poolNote = "pool_max_conns=" + strconv.Itoa(*pool)
 	}
-	fmt.Fprintf(out, "server: quire serve, pid %d, %s, %s, %s; load generator: Go net/http, keep-alive, loopback\n", srv.cmd.Process.Pid, srv.base, poolNote, strings.Join(env2, " "))
+	fmt.Fprintf(out, "server: quire serve, pid %d, %s, %s, %s; load generator: Go, a keep-alive connection per worker, loopback\n", srv.cmd.Process.Pid, srv.base, poolNote, strings.Join(env2, " "))
 	b := &benchRun{out: out, st: st, srv: srv, dbURL: url, tmp: tmp, pgData: pgData, conns: conns, duration: *duration, pings: *pings, pingRounds: *pingRounds,
 		submitRounds: *submitRounds,
 		runID:        strconv.FormatInt(time.Now().Unix(), 36)}

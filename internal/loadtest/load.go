@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -123,21 +123,39 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 		return Result{}, errors.New("rate and requests must not be negative")
 	}
 	target, _ := url.Parse(l.URL)
-	tr := &http.Transport{MaxIdleConnsPerHost: l.Conns, MaxConnsPerHost: l.Conns, DisableCompression: true,
-		ResponseHeaderTimeout: 30 * time.Second}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 60 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var get getRequest
+	if l.Build == nil {
+		b, req, err := getBytes(l.URL, l.Header)
+		if err != nil {
+			return Result{}, err
+		}
+		get = getRequest{b, req}
+	}
 	ctx, cancel := context.WithTimeout(ctx, l.Duration)
 	defer cancel()
 	ws := make([]worker, l.Conns)
+	conns := make([]*conn, l.Conns)
+	for i := range conns {
+		conns[i] = &conn{addr: target.Host}
+	}
+	go func() { // the end of the run wakes the requests still waiting
+		<-ctx.Done()
+		for _, k := range conns {
+			k.cut()
+		}
+	}()
+	defer func() {
+		for _, k := range conns {
+			k.drop()
+		}
+	}()
 	per := maxSamples / l.Conns
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
 	pace := pacer{start: start, rate: l.Rate}
 	for i := range ws {
-		w := &ws[i]
+		w, k := &ws[i], conns[i]
 		w.lat = make([]time.Duration, 0, min(per, 4096))
 		wg.Go(func() {
 			for ctx.Err() == nil {
@@ -157,9 +175,9 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 					}
 					t0, sent = pace.due(seq), time.Now() // open loop: latency from when it was due
 				}
-				err := l.one(ctx, client, target, seq, w)
+				err := l.one(ctx, k, target, seq, w, get)
 				d := time.Since(t0)
-				if err != nil && ctx.Err() != nil && (errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "context")) {
+				if err != nil && ctx.Err() != nil {
 					return // cut off by the end of the run: not an error
 				}
 				w.n++
@@ -202,24 +220,31 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	return r, nil
 }
 
-// one sends request seq and reads its answer.
-func (l Load) one(ctx context.Context, client *http.Client, target *url.URL, seq int, w *worker) error {
-	var req *http.Request
-	var err error
+// getRequest is the GET a load without Build sends every time, written
+// once (getBytes).
+type getRequest struct {
+	bytes []byte
+	req   *http.Request
+}
+
+// one sends request seq on k and reads its answer.
+func (l Load) one(ctx context.Context, k *conn, target *url.URL, seq int, w *worker, get getRequest) error {
+	req := get.req
+	write := func(bw *bufio.Writer) error { _, err := bw.Write(get.bytes); return err }
 	if l.Build != nil {
+		var err error
 		if req, err = l.Build(ctx, seq); err != nil {
 			return err
 		}
 		if req.URL.Host != target.Host {
 			return fmt.Errorf("request %d: host %q is not the load's %q", seq, req.URL.Host, target.Host)
 		}
-	} else if req, err = http.NewRequestWithContext(ctx, http.MethodGet, l.URL, nil); err != nil {
-		return err
+		for k, v := range l.Header {
+			req.Header[k] = v
+		}
+		write = func(bw *bufio.Writer) error { return req.Write(bw) }
 	}
-	for k, v := range l.Header {
-		req.Header[k] = v
-	}
-	resp, err := client.Do(req)
+	resp, err := k.do(ctx, write, req)
 	if err != nil {
 		return err
 	}
