@@ -132,6 +132,13 @@ func mailingQueue(t *testing.T, st *store.Store) (*jobs.Queue, *app.Services) {
 func startedQueue(t *testing.T, st *store.Store, d jobs.Deps) (*jobs.Queue, *app.Services) {
 	t.Helper()
 	q, sv := workingQueue(t, st, d)
+	startQueue(t, q)
+	return q, sv
+}
+
+// startQueue starts q's workers and stops them when the test ends.
+func startQueue(t *testing.T, q *jobs.Queue) {
+	t.Helper()
 	if err := q.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +147,6 @@ func startedQueue(t *testing.T, st *store.Store, d jobs.Deps) (*jobs.Queue, *app
 		defer cancel()
 		_ = q.Stop(sctx)
 	})
-	return q, sv
 }
 
 // workingQueue builds the workflows over st and a queue that works jobs

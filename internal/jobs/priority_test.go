@@ -30,14 +30,7 @@ func TestMailAheadOfCommentBacklog(t *testing.T) {
 	if err := pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error { return q.EnqueueMany(ctx, tx, args) }); err != nil {
 		t.Fatal(err)
 	}
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = q.Stop(sctx)
-	})
+	startQueue(t, q) // after the jobs are in: the first fetch sees them all
 	waitMail(t, st, "ann@mail.invalid", "Reset your password")
 	waitIdle(t, st)
 	var before, all int
