@@ -13,7 +13,6 @@ import (
 	"quire/internal/comment"
 	"quire/internal/commenting"
 	"quire/internal/jobargs"
-	"quire/internal/store"
 	"quire/internal/store/storetest"
 )
 
@@ -26,11 +25,7 @@ func TestCommentJobOfABatch(t *testing.T) {
 	q, sv := mailingQueue(t, st)
 	ann := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
 	mo := &account.User{Username: "mo", Email: "mo@staff.invalid", Role: account.Moderator}
-	for _, u := range []*account.User{ann, mo} {
-		if err := store.CreateUser(ctx, st.Pool, u); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createUsers(t, st, ann, mo)
 	p := publishedPost(t, st, ann, "Batch")
 	var ids []int64
 	for i, body := range []string{"First words here", "Second words here", "Gone soon"} {

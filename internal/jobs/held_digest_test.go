@@ -9,7 +9,6 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/commenting"
-	"quire/internal/store"
 	"quire/internal/store/storetest"
 )
 
@@ -26,11 +25,7 @@ func TestHeldMailBudget(t *testing.T) {
 		{Username: "mo", Email: "mo@staff.invalid", Role: account.Moderator},
 		{Username: "ed", Email: "ed@staff.invalid", Role: account.Editor},
 	}
-	for _, u := range append([]*account.User{ann}, mods...) {
-		if err := store.CreateUser(ctx, st.Pool, u); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createUsers(t, st, append([]*account.User{ann}, mods...)...)
 	p := publishedPost(t, st, ann, "Flooded")
 	var bodies []string
 	for i := range commenting.HeldMailBudget + 3 {

@@ -27,9 +27,7 @@ func TestHeldMailPartlySpent(t *testing.T) {
 	ctx := context.Background()
 	_, sv := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}}) // not started: the test calls the workflow
 	ann := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
-	if err := store.CreateUser(ctx, st.Pool, ann); err != nil {
-		t.Fatal(err)
-	}
+	createUsers(t, st, ann)
 	used := map[string]int{"mo@staff.invalid": commenting.HeldMailBudget - 2, "ed@staff.invalid": commenting.HeldMailBudget, "al@staff.invalid": 0}
 	hour := time.Now().UTC().Truncate(time.Hour)
 	for email, n := range used {
@@ -37,9 +35,7 @@ func TestHeldMailPartlySpent(t *testing.T) {
 		if email == "al@staff.invalid" {
 			role = account.Admin
 		}
-		if err := store.CreateUser(ctx, st.Pool, &account.User{Username: email[:2], Email: email, Role: role}); err != nil {
-			t.Fatal(err)
-		}
+		createUsers(t, st, &account.User{Username: email[:2], Email: email, Role: role})
 		if n > 0 {
 			if _, _, err := store.CountHeldMail(ctx, st.Pool, email, hour, n, commenting.HeldMailBudget); err != nil {
 				t.Fatal(err)
@@ -94,11 +90,7 @@ func BenchmarkHeldNotifications(b *testing.B) {
 	_, sv := workingQueue(b, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}}) // not started: no worker takes the jobs
 	ann := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
 	mo := &account.User{Username: "mo", Email: "mo@staff.invalid", Role: account.Moderator}
-	for _, u := range []*account.User{ann, mo} {
-		if err := store.CreateUser(ctx, st.Pool, u); err != nil {
-			b.Fatal(err)
-		}
-	}
+	createUsers(b, st, ann, mo)
 	p := publishedPost(b, st, ann, "Flooded")
 	var bodies []string
 	for i := range 9 {

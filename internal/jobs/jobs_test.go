@@ -116,10 +116,18 @@ func publishedPost(t testing.TB, st *store.Store, author *account.User, title st
 func annsPost(t *testing.T, st *store.Store, title string) *post.Post {
 	t.Helper()
 	ann := &account.User{Username: "ann", Email: "ann@staff.invalid", Role: account.Author}
-	if err := store.CreateUser(context.Background(), st.Pool, ann); err != nil {
-		t.Fatal(err)
-	}
+	createUsers(t, st, ann)
 	return publishedPost(t, st, ann, title)
+}
+
+// createUsers stores each of us (their IDs are set).
+func createUsers(tb testing.TB, st *store.Store, us ...*account.User) {
+	tb.Helper()
+	for _, u := range us {
+		if err := store.CreateUser(context.Background(), st.Pool, u); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 // mailingQueue is startedQueue with the outbox mailer.
