@@ -154,26 +154,41 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	var wg sync.WaitGroup
 	start := time.Now()
 	pace := pacer{start: start, rate: l.Rate}
+	var tickets chan int
+	var paceErr error
+	paced := make(chan struct{})
+	if l.Rate > 0 {
+		// Room for a second's requests behind busy connections: they
+		// stay due when they were, so a full channel delays no clock.
+		tickets = make(chan int, min(max(int(l.Rate), 64), 1<<16))
+		go func() {
+			defer close(paced)
+			paceErr = pace.release(ctx, tickets, l.Requests)
+		}()
+	} else {
+		close(paced)
+	}
 	for i := range ws {
 		w, k := &ws[i], conns[i]
 		w.lat = make([]time.Duration, 0, min(per, 4096))
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				seq := int(next.Add(1) - 1)
-				if l.Requests > 0 && seq >= l.Requests {
-					return
-				}
+				var seq int
 				t0 := time.Now()
 				sent := t0
-				if l.Rate > 0 {
-					if d := pace.wait(seq, t0); d > 0 {
-						select {
-						case <-ctx.Done():
+				if tickets != nil {
+					var ok bool
+					select {
+					case <-ctx.Done():
+						return
+					case seq, ok = <-tickets:
+						if !ok {
 							return
-						case <-time.After(d):
 						}
 					}
 					t0, sent = pace.due(seq), time.Now() // open loop: latency from when it was due
+				} else if seq = int(next.Add(1) - 1); l.Requests > 0 && seq >= l.Requests {
+					return
 				}
 				err := l.one(ctx, k, target, seq, w, get)
 				d := time.Since(t0)
@@ -197,6 +212,11 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 		})
 	}
 	wg.Wait()
+	cancel()
+	<-paced
+	if paceErr != nil {
+		return Result{}, fmt.Errorf("open-loop schedule: %w", paceErr)
+	}
 	var r Result
 	r.Elapsed = time.Since(start)
 	var all, sent []time.Duration
