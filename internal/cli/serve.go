@@ -14,6 +14,7 @@ import (
 	"quire/internal/accounts"
 	"quire/internal/app"
 	"quire/internal/config"
+	"quire/internal/gcgoal"
 	"quire/internal/invalidate"
 	"quire/internal/media"
 	"quire/internal/server"
@@ -30,6 +31,8 @@ func serve(ctx context.Context, env Env) error {
 	}
 	log := cfgLogger(env.Stderr, cfg)
 	start := time.Now()
+	stopGC := gcPacing(ctx, cfg, env, log)
+	defer stopGC()
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("QUIRE_DATA_DIR: %w", err)
 	}
@@ -188,3 +191,24 @@ func housekeeping(ctx context.Context, acc *accounts.Service, log *slog.Logger) 
 		}
 	}
 }
+
+// gcPacing starts the heap-goal tuner (internal/gcgoal) unless the
+// operator chose the collector's pacing with GOGC or turned the headroom
+// off; the function it returns stops it and puts Go's pacing back.
+func gcPacing(ctx context.Context, cfg config.Config, env Env, log *slog.Logger) (stop func()) {
+	if cfg.GCHeadroom == 0 {
+		return func() {}
+	}
+	if v := env.Getenv("GOGC"); v != "" {
+		log.Info("GOGC is set: QUIRE_GC_HEADROOM_MB not applied", "GOGC", v)
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); gcgoal.Run(ctx, cfg.GCHeadroom, gcPollPeriod) }()
+	return func() { cancel(); <-done }
+}
+
+// gcPollPeriod is how often gcgoal looks for a finished collection: at
+// 30,000 cached views a second a node allocates 16 MB in about 100 ms.
+const gcPollPeriod = 25 * time.Millisecond

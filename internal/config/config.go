@@ -41,6 +41,7 @@ type Config struct {
 	PageCache           PageCache // the full-page cache for anonymous readers (pagecache.go)
 	NewsletterPerMinute int       // QUIRE_NEWSLETTER_PER_MINUTE; mails a minute for one issue, 0 no cap (docs/NEWSLETTER.md)
 	ThemeDir            string    // QUIRE_THEME_DIR; templates and static files overriding the built-in theme, file by file
+	GCHeadroom          uint64    // QUIRE_GC_HEADROOM_MB, in bytes; the heap the collector lets grow above the live heap (internal/gcgoal), 0 Go's default
 }
 
 // S3Media names the S3-compatible bucket that holds uploaded images.
@@ -90,6 +91,7 @@ var settings = []setting{
 	{"QUIRE_COMMENT_CACHE_MB", "comment-cache-mb", "24", "memory for the post pages' rendered comment lists (every reader, signed in or not), in megabytes; 0 turns it off"},
 	{"QUIRE_NEWSLETTER_PER_MINUTE", "newsletter-per-minute", "600", "newsletter mails sent a minute for one issue (one node sends it at a time); 0 means no cap"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},
+	{"QUIRE_GC_HEADROOM_MB", "gc-headroom-mb", "48", "garbage the heap may gather above what is live before a collection, in megabytes (at least Go's GOGC=100); 0, or GOGC set, leaves Go's pacing"},
 	{"QUIRE_THEME_DIR", "theme-dir", "", "folder of templates and static files overriding the built-in theme file by file (docs/THEMES.md)"},
 }
 
@@ -183,6 +185,11 @@ func parse(get func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("QUIRE_IMPORT_MAX_MB: %q is not a whole number of megabytes from 1 to 4096", get("QUIRE_IMPORT_MAX_MB")))
 	} else {
 		c.ImportMaxBytes = mb << 20
+	}
+	if mb, err := strconv.ParseUint(get("QUIRE_GC_HEADROOM_MB"), 10, 64); err != nil || mb > 16384 {
+		errs = append(errs, fmt.Errorf("QUIRE_GC_HEADROOM_MB: %q is not a whole number of megabytes from 0 (Go's default) to 16384", get("QUIRE_GC_HEADROOM_MB")))
+	} else {
+		c.GCHeadroom = mb << 20
 	}
 	if n, err := strconv.Atoi(get("QUIRE_NEWSLETTER_PER_MINUTE")); err != nil || n < 0 || n > 1000000 { // Newsletter
 		errs = append(errs, fmt.Errorf("QUIRE_NEWSLETTER_PER_MINUTE: %q is not a whole number from 0 to 1000000", get("QUIRE_NEWSLETTER_PER_MINUTE")))

@@ -22,6 +22,12 @@ func TestLoadDefaults(t *testing.T) {
 	if c.PageCache.Sections != 24<<20 || c.PageCache.MaxBytes != 64<<20 {
 		t.Errorf("cache sizes %+v", c.PageCache)
 	}
+	if c.GCHeadroom != 48<<20 {
+		t.Errorf("GC headroom %d, want 48 MB", c.GCHeadroom)
+	}
+	if c, _, _ = Load("t", nil, env(map[string]string{"QUIRE_GC_HEADROOM_MB": "0"}), io.Discard); c.GCHeadroom != 0 {
+		t.Errorf("QUIRE_GC_HEADROOM_MB=0: headroom %d, want 0 (Go's pacing)", c.GCHeadroom)
+	}
 }
 
 func TestLoadPrecedenceAndErrors(t *testing.T) {
@@ -58,6 +64,8 @@ func TestLoadPrecedenceAndErrors(t *testing.T) {
 		{"QUIRE_LOG_LEVEL", "loud"},
 		{"QUIRE_COMMENT_CACHE_MB", "-1"},
 		{"QUIRE_COMMENT_CACHE_MB", "lots"},
+		{"QUIRE_GC_HEADROOM_MB", "-5"},
+		{"QUIRE_GC_HEADROOM_MB", "99999"},
 	}
 	for _, tt := range tests {
 		_, _, err := Load("t", nil, env(map[string]string{tt.key: tt.val}), io.Discard)
