@@ -20,6 +20,15 @@ type Entry struct {
 
 	site, thread uint64
 	scope        int64
+
+	// vals are the header values Serve sets, made once with the entry:
+	// h.Set would make each anew for every view. net/http copies values
+	// when it writes the header, and these one-element slices are full,
+	// so an Add to one appends to a new array.
+	vals struct {
+		etag, vary, br, gzip []string
+		length               [3][]string // of Plain, Gzip, Brotli
+	}
 }
 
 // keptHeaders are the response headers an entry replays; cookies, dates
@@ -52,6 +61,11 @@ func NewEntry(h http.Header, body []byte) *Entry {
 	if bw.Close() == nil && br.Len() < len(body) {
 		e.Brotli = br.Bytes()
 	}
+	v := &e.vals
+	v.etag, v.vary, v.br, v.gzip = []string{e.ETag}, []string{"Accept-Encoding"}, []string{"br"}, []string{"gzip"}
+	for i, b := range [][]byte{e.Plain, e.Gzip, e.Brotli} {
+		v.length[i] = []string{strconv.Itoa(len(b))}
+	}
 	return e
 }
 
@@ -65,23 +79,28 @@ func (e *Entry) Serve(w http.ResponseWriter, r *http.Request) {
 	for k, v := range e.Header {
 		h[k] = v
 	}
-	h.Set("ETag", e.ETag)
-	h.Add("Vary", "Accept-Encoding")
+	v := &e.vals
+	h["Etag"] = v.etag
+	if h["Vary"] == nil {
+		h["Vary"] = v.vary
+	} else {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, e.ETag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := e.Plain
+	body, length := e.Plain, v.length[0]
 	ae := r.Header.Get("Accept-Encoding")
 	switch {
 	case e.Brotli != nil && accepts(ae, "br"):
-		body = e.Brotli
-		h.Set("Content-Encoding", "br")
+		body, length = e.Brotli, v.length[2]
+		h["Content-Encoding"] = v.br
 	case e.Gzip != nil && accepts(ae, "gzip"):
-		body = e.Gzip
-		h.Set("Content-Encoding", "gzip")
+		body, length = e.Gzip, v.length[1]
+		h["Content-Encoding"] = v.gzip
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = length
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

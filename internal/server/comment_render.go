@@ -86,9 +86,9 @@ func (t *commentsView) ItemsHTML() ([]template.HTML, error) {
 	if t.frags == nil || t.tpl == nil || len(t.Items) == 0 {
 		return nil, nil
 	}
-	tp, ok := t.tpl.pages["post"]
-	if !ok {
-		return nil, nil
+	tp, err := t.tpl.page("post")
+	if err != nil {
+		return nil, err
 	}
 	if t.shelling {
 		return []template.HTML{template.HTML(t.sections.marks.items)}, nil // comment_shell.go

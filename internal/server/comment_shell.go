@@ -125,15 +125,15 @@ func (t *commentsView) SectionHTML() ([]template.HTML, error) {
 // threads and the token, and cuts it at them; nil when it does not
 // come apart as expected (a theme's partial may write the token twice).
 func (t *commentsView) renderShell(gen uint64) (*sectionShell, error) {
-	tp, ok := t.tpl.pages["post"]
-	if !ok {
-		return nil, nil
+	tp, err := t.tpl.page("post")
+	if err != nil {
+		return nil, err
 	}
 	marks := t.sections.marks
 	tok := t.Form.Token
 	t.Form.Token, t.shelling = marks.token, true
 	var b strings.Builder
-	err := tp.ExecuteTemplate(&b, "comments", t)
+	err = tp.ExecuteTemplate(&b, "comments", t)
 	t.Form.Token, t.shelling = tok, false
 	if err != nil {
 		return nil, err

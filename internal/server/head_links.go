@@ -54,9 +54,9 @@ func (t *Templates) headLinks(feeds []FeedLink, head []HeadLink, og map[string]s
 			return h, nil
 		}
 	}
-	tp, ok := t.pages["post"] // every page's set holds the partials
-	if !ok {
-		return "", nil
+	tp, err := t.page("post") // every page's set holds the partials
+	if err != nil {
+		return "", err
 	}
 	var b strings.Builder
 	if err := tp.ExecuteTemplate(&b, "headlinks", headLinks{Feeds: feeds, Head: head, OG: og}); err != nil {

@@ -1,0 +1,58 @@
+package server
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"regexp"
+	"testing"
+)
+
+// TestWithMeta checks the client address each request is given (the
+// peer, or the X-Forwarded-For hop a trusted proxy vouches for: rate
+// limits and the moderation queue key on it) and its request id.
+func TestWithMeta(t *testing.T) {
+	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	for _, tt := range []struct {
+		name    string
+		trusted []netip.Prefix
+		remote  string
+		xff     []string
+		want    string
+	}{
+		{"no proxies: the peer", nil, "203.0.113.7:4000", nil, "203.0.113.7"},
+		{"no proxies: a forged header is ignored", nil, "203.0.113.7:4000", []string{"198.51.100.1"}, "203.0.113.7"},
+		{"untrusted peer: its header is ignored", proxies, "203.0.113.7:4000", []string{"198.51.100.1"}, "203.0.113.7"},
+		{"trusted peer: the client it names", proxies, "10.1.2.3:4000", []string{"198.51.100.1"}, "198.51.100.1"},
+		{"a chain: the rightmost untrusted hop", proxies, "10.1.2.3:4000", []string{"1.1.1.1, 198.51.100.1, 10.9.9.9"}, "198.51.100.1"},
+		{"several headers read as one list", proxies, "10.1.2.3:4000", []string{"1.1.1.1", "198.51.100.1, 10.9.9.9"}, "198.51.100.1"},
+		{"garbage stops the walk at the last good hop", proxies, "10.1.2.3:4000", []string{"1.1.1.1, nonsense, 10.9.9.9"}, "10.9.9.9"},
+		{"trusted peer, no header: the peer", proxies, "10.1.2.3:4000", nil, "10.1.2.3"},
+		{"IPv6 peer", proxies, "[2001:db8::5]:4000", nil, "2001:db8::5"},
+		{"IPv4-mapped IPv6 is unmapped", nil, "[::ffff:203.0.113.7]:4000", nil, "203.0.113.7"},
+		{"IPv6 proxy", proxies, "[::1]:4000", []string{"198.51.100.1"}, "198.51.100.1"},
+	} {
+		var got netip.Addr
+		var id string
+		h := withMeta(tt.trusted)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got, id = ClientIP(r.Context()), requestID(r.Context())
+		}))
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = tt.remote
+		for _, v := range tt.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got.String() != tt.want {
+			t.Errorf("%s: client %s, want %s", tt.name, got, tt.want)
+		}
+		if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(id) || w.Header().Get("X-Request-Id") != id {
+			t.Errorf("%s: request id %q, header %q", tt.name, id, w.Header().Get("X-Request-Id"))
+		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	if ClientIP(r.Context()).IsValid() || requestID(r.Context()) != "" {
+		t.Error("a context without withMeta should give no address and no id")
+	}
+}
