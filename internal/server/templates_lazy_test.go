@@ -44,4 +44,22 @@ func TestPageTemplatesOnFirstUse(t *testing.T) {
 	if _, err := LoadTemplates(theme.Overlay{Top: top, Base: web.FS}); err == nil || !strings.Contains(err.Error(), "outbox") {
 		t.Errorf("a page that does not parse loaded: %v", err)
 	}
+
+	// A theme's file changed after loading (broken, here) does not reach
+	// a page first rendered later: the page is made from the text that
+	// was checked.
+	file := &fstest.MapFile{Data: []byte(`{{define "content"}}<p>as loaded</p>{{end}}`)}
+	themed, err := LoadTemplates(theme.Overlay{Top: fstest.MapFS{"templates/pages/outbox.html": file}, Base: web.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file.Data = []byte(`{{define "content"}}{{if}}{{end}}`)
+	tp, err := themed.page("outbox")
+	if err != nil {
+		t.Fatalf("page made from the file as changed after loading: %v", err)
+	}
+	var b strings.Builder
+	if err := tp.ExecuteTemplate(&b, "content", nil); err != nil || b.String() != "<p>as loaded</p>" {
+		t.Errorf("content = %q, %v; want the text loaded", b.String(), err)
+	}
 }
