@@ -127,6 +127,11 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// routePageCache is the route a page-cache hit is logged and counted
+// under: it is answered before the router runs, so it has no pattern,
+// and "unmatched" would put most of a busy blog's views with its 404s.
+const routePageCache = "(page cache)"
+
 // observe logs each request once and feeds the metrics.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -136,6 +141,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		route := "unmatched"
 		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
 			route = rc.RoutePattern()
+		} else if sw.Header().Get("X-Cache") == "hit" {
+			route = routePageCache // answered before routing
 		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK

@@ -296,3 +296,37 @@ func TestPageCacheEncodingsAndETag(t *testing.T) {
 		t.Errorf("form token: %d %q", st, tok)
 	}
 }
+
+// TestPageCacheHitsCounted: a view served from the cache is counted and
+// logged under its own route, not with the unmatched URLs.
+func TestPageCacheHitsCounted(t *testing.T) {
+	e := cacheNode(t, storetest.URL(t))
+	ann := e.MustUser("ann", account.Author)
+	p := e.MustPost(ann, "Counted", post.CommentsOpen)
+	warm(t, e, p.Path())
+	res, err := http.Get(e.TS.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(b)
+	want := `quire_http_requests_total{method="GET",route="(page cache)",status="200"}`
+	if !strings.Contains(body, want) {
+		t.Errorf("metrics lack %s:\n%s", want, grepLines(body, "quire_http_requests_total"))
+	}
+}
+
+// grepLines returns the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for line := range strings.Lines(s) {
+		if strings.Contains(line, sub) {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "")
+}
