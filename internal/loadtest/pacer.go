@@ -36,7 +36,7 @@ func (p pacer) wait(seq int, now time.Time) time.Duration {
 // millisecond, so time.Sleep(70µs) took 1.08 ms here, and an open-loop
 // run became a burst of every request due in that millisecond, sent at
 // once, whose queue at the server was the generator's doing. The alarm
-// wakes on time (a timerfd on Linux).
+// wakes on time, idle or busy (on Linux a timerfd read with a deadline).
 func (p pacer) release(ctx context.Context, tickets chan<- int, limit int) error {
 	defer close(tickets)
 	a, err := newAlarm()
