@@ -31,22 +31,18 @@ type meta struct {
 	ip netip.Addr
 }
 
-func requestID(ctx context.Context) string {
-	m, _ := ctx.Value(keyMeta).(*meta)
-	if m == nil {
-		return ""
+// metaOf returns ctx's request meta, empty outside withMeta.
+func metaOf(ctx context.Context) meta {
+	if m, _ := ctx.Value(keyMeta).(*meta); m != nil {
+		return *m
 	}
-	return m.id
+	return meta{}
 }
 
+func requestID(ctx context.Context) string { return metaOf(ctx).id }
+
 // ClientIP returns the client's address as decided by withMeta.
-func ClientIP(ctx context.Context) netip.Addr {
-	m, _ := ctx.Value(keyMeta).(*meta)
-	if m == nil {
-		return netip.Addr{}
-	}
-	return m.ip
-}
+func ClientIP(ctx context.Context) netip.Addr { return metaOf(ctx).ip }
 
 // withMeta gives each request an id, echoed in X-Request-Id, and decides
 // the client address: the peer, unless the peer is a trusted proxy, in
