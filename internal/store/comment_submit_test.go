@@ -60,7 +60,14 @@ func TestSubmitReadStaysNarrow(t *testing.T) {
 		t.Fatal(err)
 	}
 	burst(51, 20050)
-	for name, sql := range map[string]string{"signals": store.CommentSignalsSQL, "submit read": store.CommentSubmitSQL} {
+	one := fmt.Sprintf(`(%d, 'r77@mail.invalid', '10.0.0.77', 'Comment 77', 600, 600, 86400)`, postID)
+	for name, st := range map[string]struct{ sql, args string }{
+		"signals":     {store.CommentSignalsSQL, one},
+		"submit read": {store.CommentSubmitSQL, one},
+		"batch read": {store.CommentSubmitBatchSQL, fmt.Sprintf(`('{%d,%d}', '{r77@mail.invalid,r78@mail.invalid}',
+			'{10.0.0.77,NULL}', '{Comment 77,Comment 78}', 600, 600, 86400)`, postID, postID)},
+	} {
+		sql := st.sql
 		tx, err := s.Pool.Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -71,8 +78,7 @@ func TestSubmitReadStaysNarrow(t *testing.T) {
 			_, err = tx.Exec(ctx, `PREPARE submit_read_`+strings.ReplaceAll(name, " ", "_")+` AS `+sql)
 		}
 		if err == nil {
-			err = tx.QueryRow(ctx, fmt.Sprintf(`EXPLAIN (FORMAT JSON) EXECUTE submit_read_%s(%d, 'r77@mail.invalid', '10.0.0.77', 'Comment 77', 600, 600, 86400)`,
-				strings.ReplaceAll(name, " ", "_"), postID)).Scan(&raw)
+			err = tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) EXECUTE submit_read_`+strings.ReplaceAll(name, " ", "_")+st.args).Scan(&raw)
 		}
 		_ = tx.Rollback(ctx)
 		if err != nil {
