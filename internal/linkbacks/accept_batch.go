@@ -19,9 +19,10 @@ import (
 )
 
 // Requests arriving together are recorded together, in one transaction
-// on one pool connection: one pipelined round trip takes the rate
-// limits' locks and reads their target posts (each post once), one runs
-// their statements (store.QueueAcceptNewLinkback for first requests, then
+// on one pool connection: one pipelined round trip sends the BEGIN,
+// takes the rate limits' locks and reads their target posts, each post
+// once (store.TransactFrom); one runs their statements
+// (store.QueueAcceptNewLinkback for first requests, then
 // store.QueueAcceptLinkback for the others), one inserts their jobs,
 // one commits. A flood of pingbacks then costs a pool connection, a
 // commit and a job (jobargs.LinkbackVerifyLaterArgs, FloodDelay later)
@@ -117,34 +118,31 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 	for _, c := range calls {
 		c.l, c.v, c.pending, c.err = nil, store.LinkbackVerdict{}, 0, nil
 	}
-	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		type found struct {
-			p   *post.Post
-			err error
+	type found struct {
+		p   *post.Post
+		err error
+	}
+	targets := map[string]*found{}
+	tb := &pgx.Batch{} // sent with the BEGIN
+	ips, hosts := make([]string, len(calls)), make([]string, len(calls))
+	for i, c := range calls {
+		ips[i], hosts[i] = c.ip, c.host
+	}
+	store.QueueLinkbackLocks(tb, ips, hosts)
+	for _, c := range calls {
+		if targets[c.slug] == nil {
+			f := &found{}
+			targets[c.slug] = f
+			store.QueueLinkbackTarget(tb, c.slug, func(p *post.Post, err error) error {
+				f.p, f.err = p, err
+				if errors.Is(err, apperr.ErrNotFound) {
+					return nil // the request's answer (32)
+				}
+				return err
+			})
 		}
-		targets := map[string]*found{}
-		tb := &pgx.Batch{}
-		ips, hosts := make([]string, len(calls)), make([]string, len(calls))
-		for i, c := range calls {
-			ips[i], hosts[i] = c.ip, c.host
-		}
-		store.QueueLinkbackLocks(tb, ips, hosts)
-		for _, c := range calls {
-			if targets[c.slug] == nil {
-				f := &found{}
-				targets[c.slug] = f
-				store.QueueLinkbackTarget(tb, c.slug, func(p *post.Post, err error) error {
-					f.p, f.err = p, err
-					if errors.Is(err, apperr.ErrNotFound) {
-						return nil // the request's answer (32)
-					}
-					return err
-				})
-			}
-		}
-		if err := tx.SendBatch(ctx, tb).Close(); err != nil {
-			return err
-		}
+	}
+	return s.Store.TransactFrom(ctx, tb, func(tx pgx.Tx) error {
 		// First requests go in with the cheaper statement, those that
 		// share nothing with another of the batch all in one; the others
 		// (a re-send, a duplicate, a request over a limit) then take the

@@ -43,7 +43,6 @@ func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parent
 	}
 	defer c.Release() // a connection left inside a transaction is closed, not reused
 	b := &pgx.Batch{}
-	b.Queue("begin")
 	reads := make([]SubmitBatchRead, len(as))
 	queueSubmitReads(b, as, reads)
 	parents := map[int64]*Comment{}
@@ -59,13 +58,9 @@ func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parent
 			return rows.Err()
 		})
 	}
-	err = c.Conn().SendBatch(ctx, b).Close()
-	tx := &begunTx{c: c.Conn()}
-	if c.Conn().PgConn().TxStatus() == 'I' {
-		return errors.Join(err, errors.New("store: BEGIN failed"))
-	}
+	tx, err := begin(ctx, c.Conn(), b)
 	if err != nil {
-		return errors.Join(err, tx.Rollback(ctx))
+		return err
 	}
 	ns, err := fn(tx, reads, parents)
 	if err != nil {

@@ -105,15 +105,56 @@ func (t *begunTx) settle(ctx context.Context, err error, tag pgconn.CommandTag) 
 	return nil
 }
 
-// begunTx is the pgx.Tx of TransactSubmit: a connection whose BEGIN has
-// already been sent.
+// TransactFrom is Transact with the transaction's first statements, b,
+// sent in one round trip with its BEGIN, where Transact would take a
+// round trip for the BEGIN alone: their results reach b's callbacks
+// before fn runs. A statement of b that fails rolls the transaction back
+// and is returned without fn being called; fn's error rolls it back too.
+// fn's tx supports what TransactSubmit's does.
+func (s *Store) TransactFrom(ctx context.Context, b *pgx.Batch, fn func(tx pgx.Tx) error) error {
+	c, err := s.Pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Release() // a connection left inside a transaction is closed, not reused
+	tx, err := begin(ctx, c.Conn(), b)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, tx.Rollback(ctx))
+	}
+	return tx.Commit(ctx)
+}
+
+// begin sends BEGIN and b's statements on c in one round trip and
+// returns the transaction they opened. When one of them fails, the
+// transaction (if BEGIN opened one) is rolled back and the error
+// returned.
+func begin(ctx context.Context, c *pgx.Conn, b *pgx.Batch) (*begunTx, error) {
+	bb := &pgx.Batch{}
+	bb.Queue("begin")
+	bb.QueuedQueries = append(bb.QueuedQueries, b.QueuedQueries...)
+	err := c.SendBatch(ctx, bb).Close()
+	tx := &begunTx{c: c}
+	if c.PgConn().TxStatus() == 'I' {
+		return nil, errors.Join(err, errors.New("store: BEGIN failed"))
+	}
+	if err != nil {
+		return nil, errors.Join(err, tx.Rollback(ctx))
+	}
+	return tx, nil
+}
+
+// begunTx is the pgx.Tx of TransactSubmit, TransactSubmitBatch and
+// TransactFrom: a connection whose BEGIN has already been sent.
 type begunTx struct {
 	c    *pgx.Conn
 	done bool
 }
 
 func (t *begunTx) Begin(context.Context) (pgx.Tx, error) {
-	return nil, errors.New("store: no nested transaction in TransactSubmit")
+	return nil, errors.New("store: no nested transaction in a transaction begun with its first statements")
 }
 
 func (t *begunTx) Commit(ctx context.Context) error {

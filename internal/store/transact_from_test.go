@@ -1,0 +1,84 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// TestTransactFrom: the first statements run inside the transaction,
+// their callbacks before fn; what they and fn write is committed
+// together; a failing first statement rolls back without calling fn;
+// fn's error rolls back what the first statements wrote; and the pool's
+// connections stay usable.
+func TestTransactFrom(t *testing.T) {
+	s := storetestNew(t)
+	ctx := context.Background()
+	if _, err := s.Pool.Exec(ctx, `CREATE TABLE tf (v text)`); err != nil {
+		t.Fatal(err)
+	}
+	rows := func() []string {
+		t.Helper()
+		var vs []string
+		if err := s.Pool.QueryRow(ctx, `SELECT coalesce(array_agg(v ORDER BY v), '{}') FROM tf`).Scan(&vs); err != nil {
+			t.Fatal(err)
+		}
+		return vs
+	}
+	first := func(v string) (*pgx.Batch, *bool) {
+		b := &pgx.Batch{}
+		b.Queue(`INSERT INTO tf VALUES ($1)`, v)
+		inTx := new(bool)
+		b.Queue(`SELECT txid_current_if_assigned() IS NOT NULL`).QueryRow(func(row pgx.Row) error {
+			// In the INSERT's transaction, it has an id; alone, none.
+			return row.Scan(inTx)
+		})
+		return b, inTx
+	}
+
+	b, inTx := first("a")
+	called := false
+	err := s.TransactFrom(ctx, b, func(tx pgx.Tx) error {
+		called = true
+		if !*inTx {
+			t.Error("the first statements ran outside the transaction, or after fn")
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO tf VALUES ('b')`)
+		return err
+	})
+	if err != nil || !called {
+		t.Fatalf("TransactFrom: %v (fn called: %v)", err, called)
+	}
+	if got := rows(); len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Errorf("after a commit: %v, want [a b]", got)
+	}
+
+	bad := &pgx.Batch{}
+	bad.Queue(`INSERT INTO tf VALUES ('c')`)
+	bad.Queue(`SELECT 1/0`)
+	called = false
+	err = s.TransactFrom(ctx, bad, func(tx pgx.Tx) error { called = true; return nil })
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || called {
+		t.Errorf("a failing first statement: %v (fn called: %v), want its *pgconn.PgError and no fn", err, called)
+	}
+
+	b, _ = first("d")
+	boom := errors.New("boom")
+	if err := s.TransactFrom(ctx, b, func(tx pgx.Tx) error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("fn's error: %v, want boom", err)
+	}
+	if got := rows(); len(got) != 2 {
+		t.Errorf("after two rollbacks: %v, want [a b]", got)
+	}
+	// Every connection of the pool still works (none left in a transaction).
+	for range s.Pool.Stat().MaxConns() {
+		var one int
+		if err := s.Pool.QueryRow(ctx, `SELECT 1`).Scan(&one); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
