@@ -277,13 +277,17 @@ const submitArgsRow = `(VALUES ($1::int8, $2::text, $3::inet, $4::text, $5::floa
 // comment whose arguments are the row a (submitArgsRow). They stay in the
 // select list, where the planner keeps each one a probe per comment: as
 // a join, over a batch's rows, it hashed every approved comment instead.
+// The address probes repeat that the comment they look for has an
+// address, so that they may use the indexes of comments with one
+// (00022).
 const commentSignalsCols = `
-	a.email <> '' AND EXISTS (SELECT 1 FROM comments WHERE lower(author_email) = lower(a.email) AND status = 'approved'),
+	a.email <> '' AND EXISTS (SELECT 1 FROM comments WHERE lower(author_email) = lower(a.email) AND author_email <> ''
+		AND status = 'approved'),
 	(SELECT count(*) FROM comments WHERE a.ip IS NOT NULL AND ip = a.ip AND created_at > now() - make_interval(secs => a.ip_secs)),
-	(SELECT count(*) FROM comments WHERE a.email <> '' AND lower(author_email) = lower(a.email)
+	(SELECT count(*) FROM comments WHERE a.email <> '' AND lower(author_email) = lower(a.email) AND author_email <> ''
 		AND created_at > now() - make_interval(secs => a.email_secs)),
 	EXISTS (SELECT 1 FROM (SELECT post_id, body_source FROM comments WHERE a.email <> '' AND lower(author_email) = lower(a.email)
-			AND created_at > now() - make_interval(secs => a.dup_secs) OFFSET 0) e
+			AND author_email <> '' AND created_at > now() - make_interval(secs => a.dup_secs) OFFSET 0) e
 		WHERE e.post_id = a.post_id AND e.body_source = a.body)
 		OR EXISTS (SELECT 1 FROM (SELECT post_id, body_source FROM comments WHERE a.ip IS NOT NULL AND ip = a.ip
 			AND created_at > now() - make_interval(secs => a.dup_secs) OFFSET 0) i WHERE i.post_id = a.post_id AND i.body_source = a.body)`
@@ -382,7 +386,8 @@ func ThreadPage(ctx context.Context, db DB, postID int64, afterPath string, limi
 func EditSignals(ctx context.Context, db DB, id int64, body string, dupWindow time.Duration) (Signals, error) {
 	var s Signals
 	err := db.QueryRow(ctx, `SELECT
-		c.author_email <> '' AND EXISTS (SELECT 1 FROM comments o WHERE lower(o.author_email) = lower(c.author_email) AND o.status = 'approved'),
+		c.author_email <> '' AND EXISTS (SELECT 1 FROM comments o WHERE lower(o.author_email) = lower(c.author_email)
+			AND o.author_email <> '' AND o.status = 'approved'),
 		EXISTS (SELECT 1 FROM comments o WHERE o.post_id = c.post_id AND o.id <> c.id AND o.body_source = $2
 			AND o.created_at > now() - make_interval(secs => $3)
 			AND ((c.author_email <> '' AND lower(o.author_email) = lower(c.author_email)) OR (c.ip IS NOT NULL AND o.ip = c.ip)))

@@ -16,10 +16,11 @@ import (
 
 // TestPublicQueriesUseIndexes runs EXPLAIN on every query a public page
 // makes, over a few thousand posts (3 authors, 20 tags, drafts and
-// scheduled posts mixed in; 26,000 comments from 3,000 addresses, 6,000 on one post) after
-// VACUUM ANALYZE, and fails on any sequential scan of posts, post_terms or
-// comments. The planner is left free: no
-// enable_seqscan tricks. Run with -v to print the plans.
+// scheduled posts mixed in; 26,000 comments, 6,000 on one post, none with
+// an e-mail address, as imported ones may come) after VACUUM ANALYZE, and
+// fails on any sequential scan of posts, post_terms or comments. The
+// planner is left free: no enable_seqscan tricks. Run with -v to print
+// the plans.
 func TestPublicQueriesUseIndexes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
@@ -48,18 +49,17 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		`CREATE FUNCTION pg_temp.seg(id bigint) RETURNS text LANGUAGE sql AS $f$
 		 SELECT string_agg(substr('0123456789abcdefghijklmnopqrstuvwxyz', ((id / (36::bigint ^ k)::bigint) % 36)::int + 1, 1), '' ORDER BY k DESC)
 		 FROM generate_series(0, 9) k $f$`,
-		`INSERT INTO comments (id, post_id, depth, path, status, author_name, author_email, body_html)
+		`INSERT INTO comments (id, post_id, depth, path, status, author_name, body_html)
 		 SELECT i, (SELECT id FROM posts WHERE slug = 'post-77'), 0, pg_temp.seg(i),
-		        CASE WHEN i % 10 = 0 THEN 'held' ELSE 'approved' END, 'Reader ' || i, 'reader' || (i % 3000) || '@mail.invalid',
-		        '<p>' || repeat('words ', 30) || '</p>'
+		        CASE WHEN i % 10 = 0 THEN 'held' ELSE 'approved' END, 'Reader ' || i, '<p>' || repeat('words ', 30) || '</p>'
 		 FROM generate_series(1, 2000) i`,
-		`INSERT INTO comments (id, post_id, parent_id, depth, path, status, author_name, author_email, body_html)
+		`INSERT INTO comments (id, post_id, parent_id, depth, path, status, author_name, body_html)
 		 SELECT i, (SELECT id FROM posts WHERE slug = 'post-77'), 1 + i % 2000, 1, pg_temp.seg(1 + i % 2000) || '.' || pg_temp.seg(i),
-		        'approved', 'Reader ' || i, 'reader' || (i % 3000) || '@mail.invalid', '<p>' || repeat('words ', 30) || '</p>'
+		        'approved', 'Reader ' || i, '<p>' || repeat('words ', 30) || '</p>'
 		 FROM generate_series(2001, 6000) i`,
-		`INSERT INTO comments (id, post_id, depth, path, status, author_name, author_email, body_html)
+		`INSERT INTO comments (id, post_id, depth, path, status, author_name, body_html)
 		 SELECT 10000 + i, 1 + i % 4000, 0, pg_temp.seg(10000 + i), CASE WHEN i % 10 = 0 THEN 'held' ELSE 'approved' END,
-		        'Reader ' || i, 'reader' || (i % 3000) || '@mail.invalid', '<p>words</p>'
+		        'Reader ' || i, '<p>words</p>'
 		 FROM generate_series(1, 20000) i`,
 	} {
 		var args []any
