@@ -94,9 +94,10 @@ func access(pol post.CommentPolicy, u *account.User) (closed, membersOnly bool) 
 // apperr.TooMany (a flood from one address).
 //
 // Comments submitted together on this node share one transaction
-// (submit_batch.go): one round trip sends the BEGIN with each comment's
-// read (store.CommentSubmitRead: the post's few columns a comment needs,
-// the rules' counts, the new id) and the rows replied to, the rules
+// (submit_batch.go): one round trip sends the BEGIN with one read of
+// every comment's post (its few columns a comment needs), the rules'
+// counts and the new id (store.TransactSubmitBatch) and the rows
+// replied to, the rules
 // decide each comment in Go as if the batch's comments had come one
 // after another, and one INSERT stores them all with the COMMIT; each
 // caller is answered once its comment and job are committed. The

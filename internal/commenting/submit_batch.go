@@ -20,8 +20,8 @@ import (
 
 // Comments submitted together are stored together, in one transaction on
 // one pool connection (store.TransactSubmitBatch): one pipelined round
-// trip sends the BEGIN with every comment's read and the rows they reply
-// to, one inserts their jobs, one sends their INSERT with the COMMIT. A
+// trip sends the BEGIN with one read for all the comments and the rows
+// they reply to, one inserts their jobs, one sends their INSERT with the COMMIT. A
 // burst of comments then costs a pool connection, three round trips and
 // a commit per batch rather than per comment. Each caller is answered
 // only once its comment and job are committed. The batches form and run

@@ -27,8 +27,9 @@ type SubmitBatchRead struct {
 
 // TransactSubmitBatch is TransactSubmit for several comments in one
 // transaction on one connection, in three round trips whatever their
-// number: the BEGIN goes with every comment's CommentSubmitRead (as) and
-// the read of every comment in parentIDs (the comments replied to);
+// number: the BEGIN goes with one read of all of as (what
+// CommentSubmitRead reads for each, queueSubmitReads) and the read of
+// every comment in parentIDs (the comments replied to);
 // fn receives the reads in the order of as and the parents found (an id
 // not found is absent), does its work in tx (the jobs, the opt-ins) and
 // returns the comments to store, which go in one INSERT with the COMMIT,
