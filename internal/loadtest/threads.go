@@ -26,12 +26,30 @@ type gen struct {
 	approved bool
 }
 
+// Random streams of the generator (rand.NewPCG's second seed). An
+// ordinary post's text and comments are drawn from one stream each, one
+// post after another, so they depend on every post before; the busy and
+// big posts' from streams of their own, the same whatever the dataset's
+// size.
+const (
+	countStream = iota + 1
+	postStream
+	commonStream
+	busyStream
+	bigStream
+	busyPostStream
+	bigPostStream
+)
+
 // commentSource streams the comment rows of every post, post by post.
 type commentSource struct {
 	posts     []int64
 	counts    map[int64]int
 	now       time.Time
-	rng       *rand.Rand
+	seed      uint64
+	common    *rand.Rand
+	streams   map[int64]uint64 // posts whose comments have a stream of their own
+	rng       *rand.Rand       // the current post's
 	nextID    int64
 	post      int // index into posts
 	left      int // comments still to make for posts[post]
@@ -41,8 +59,9 @@ type commentSource struct {
 	linkbacks int
 }
 
-func newCommentSource(counts map[int64]int, now time.Time, rng *rand.Rand) *commentSource {
-	c := &commentSource{counts: counts, now: now, rng: rng, post: -1}
+func newCommentSource(counts map[int64]int, now time.Time, seed uint64, streams map[int64]uint64) *commentSource {
+	common := rand.New(rand.NewPCG(seed, commonStream))
+	c := &commentSource{counts: counts, now: now, seed: seed, common: common, streams: streams, post: -1}
 	for id, n := range counts {
 		if n > 0 {
 			c.posts = append(c.posts, id)
@@ -59,6 +78,10 @@ func (c *commentSource) Next() bool {
 			return false
 		}
 		c.left, c.made, c.chain = c.counts[c.posts[c.post]], c.made[:0], 0
+		c.rng = c.common
+		if st, ok := c.streams[c.posts[c.post]]; ok {
+			c.rng = rand.New(rand.NewPCG(c.seed, st))
+		}
 	}
 	c.left--
 	c.nextID++
