@@ -40,7 +40,8 @@ func TestBusyThreadSameInEveryDataset(t *testing.T) {
 }
 
 // threadOf describes the post slug's text and its comments in order,
-// leaving out what depends on the dataset's size (ids, dates).
+// leaving out what depends on the dataset's size (ids, dates): a
+// comment names its parent by how many of the post's comments came before it.
 func threadOf(t *testing.T, st *store.Store, slug string) []string {
 	t.Helper()
 	var out []string
@@ -51,7 +52,7 @@ func threadOf(t *testing.T, st *store.Store, slug string) []string {
 	out = append(out, body)
 	rows, err := st.Pool.Query(context.Background(), `SELECT c.depth || ' ' || c.kind || ' ' || c.status || ' ' ||
 			c.author_name || ' ' || c.title || ' ' || c.body_html || ' ' || coalesce(host(c.ip), '') || ' ' ||
-			coalesce((SELECT count(*) FROM comments p WHERE p.post_id = c.post_id AND p.id < c.parent_id), -1)
+			coalesce((SELECT count(*) FROM comments e WHERE e.post_id = c.post_id AND e.id < c.parent_id), -1)
 		FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.slug = $1 ORDER BY c.id`, slug)
 	if err != nil {
 		t.Fatal(err)
