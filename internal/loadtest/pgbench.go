@@ -71,6 +71,9 @@ func (p Pgbench) Run(ctx context.Context, st *store.Store, tmp string) (PgbenchR
 	if p.Clients < 1 || p.Clients > MaxConns || p.Duration < time.Second || p.Duration > MaxDuration {
 		return PgbenchResult{}, errors.New("pgbench: clients or duration out of range")
 	}
+	if err := p.roomFor(ctx, st); err != nil {
+		return PgbenchResult{}, err
+	}
 	if _, err := st.Pool.Exec(ctx, `DROP TABLE IF EXISTS `+pgbenchTable+`;
 		CREATE TABLE `+pgbenchTable+` (id bigserial PRIMARY KEY, author_name text NOT NULL,
 			author_email text NOT NULL, body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`); err != nil {
@@ -89,6 +92,25 @@ func (p Pgbench) Run(ctx context.Context, st *store.Store, tmp string) (PgbenchR
 		return PgbenchResult{}, fmt.Errorf("pgbench: %v: %s", err, tail(string(out), 1000))
 	}
 	return ParsePgbench(string(out))
+}
+
+// roomFor refuses a run the server has too few free connections for:
+// pgbench would fail part way (after minutes of a bench) with "sorry, too
+// many clients already". The count is taken now; the server's pool may
+// open a few more during the run, so it is a floor, not a promise.
+func (p Pgbench) roomFor(ctx context.Context, st *store.Store) error {
+	var limit, reserved, used int
+	err := st.Pool.QueryRow(ctx, `SELECT current_setting('max_connections')::int,
+		current_setting('superuser_reserved_connections')::int,
+		(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')`).Scan(&limit, &reserved, &used)
+	if err != nil {
+		return fmt.Errorf("pgbench: counting the server's free connections: %w", err)
+	}
+	if free := limit - reserved - used; p.Clients > free {
+		return fmt.Errorf("pgbench: %d clients need as many connections, and PostgreSQL has %d free (max_connections %d, "+
+			"%d reserved, %d in use): use fewer connections (--conns) or raise max_connections", p.Clients, max(free, 0), limit, reserved, used)
+	}
+	return nil
 }
 
 // ParsePgbench reads the summary pgbench prints (versions 10 to 17): the
