@@ -96,8 +96,8 @@ func (p Pgbench) Run(ctx context.Context, st *store.Store, tmp string) (PgbenchR
 
 // roomFor refuses a run the server has too few free connections for:
 // pgbench would fail part way (after minutes of a bench) with "sorry, too
-// many clients already". The count is taken now; the server's pool may
-// open a few more during the run, so it is a floor, not a promise.
+// many clients already". The count is taken now, and the server's pool
+// may open a few more during the run: passing it promises no room.
 func (p Pgbench) roomFor(ctx context.Context, st *store.Store) error {
 	var limit, reserved, used int
 	err := st.Pool.QueryRow(ctx, `SELECT current_setting('max_connections')::int,
