@@ -100,7 +100,7 @@ func (s *Server) commentSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := res.Comment
 	if u == nil {
-		s.rememberCommenter(w, form)
+		s.rememberCommenter(w, r, form)
 		if c.Status == comment.StatusApproved || c.Status == comment.StatusHeld {
 			http.SetCookie(w, &http.Cookie{Name: editCookiePref + strconv.FormatInt(c.ID, 10),
 				Value: s.key.Sign(purposeEdit, strconv.FormatInt(c.ID, 10), strconv.FormatInt(s.now().Unix(), 10)),
@@ -154,13 +154,19 @@ func (s *Server) commentFormError(w http.ResponseWriter, r *http.Request, postID
 	return s.render(w, r, apperr.HTTPStatus(e.Code), "comment_form", pg)
 }
 
-func (s *Server) rememberCommenter(w http.ResponseWriter, f commentForm) {
+// rememberCommenter keeps the guest's name, address and website in a
+// cookie when they asked for it, and otherwise forgets those the browser
+// holds (no cookie is sent to a browser that has none to forget).
+func (s *Server) rememberCommenter(w http.ResponseWriter, r *http.Request, f commentForm) {
 	c := &http.Cookie{Name: commenterCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure()}
-	if f.Remember {
+	switch _, err := r.Cookie(commenterCookie); {
+	case f.Remember:
 		c.Value = url.Values{"n": {f.Name}, "e": {f.Email}, "w": {f.Website}}.Encode()
 		c.MaxAge = int(rememberFor.Seconds())
-	} else {
+	case err == nil:
 		c.MaxAge = -1
+	default:
+		return
 	}
 	http.SetCookie(w, c)
 }
