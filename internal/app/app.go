@@ -122,7 +122,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	sv.Publishing = &publishing.Service{Store: st, Render: sv.Render, Jobs: q, Now: now,
 		NavChanged: sv.Reading.ForgetNav, Reader: sv.Reading.Reader}
 	sv.Comments = &commenting.Service{Store: st, Render: sv.Render, Jobs: q, Key: key, Now: now, Reader: sv.Reading.Reader,
-		Mail: sv.Mail, BaseURL: d.Config.BaseURL, Site: siteTitle}
+		Mail: sv.Mail, BaseURL: d.Config.BaseURL, Site: siteTitle, EventsStored: q.commentEventsStored}
 	rules := func(ctx context.Context) (moderation.Settings, error) {
 		_, r, err := sv.Comments.Settings(ctx)
 		return r, err
@@ -175,6 +175,10 @@ func (l *lateQueue) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) 
 func (l *lateQueue) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
 	return l.q.EnqueueMany(ctx, tx, args)
 }
+
+// commentEventsStored tells the queue's drainer that comment events were
+// committed.
+func (l *lateQueue) commentEventsStored() { l.q.CommentEventsStored() }
 
 // newLibrary builds the media library over d.Media, or over local files
 // under the data folder, with the configured limits.

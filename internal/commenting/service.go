@@ -34,6 +34,10 @@ type Service struct {
 	// Reader is where public pages read threads: the replica when there
 	// is one, else the primary. Nil reads the primary.
 	Reader func(ctx context.Context) store.DB
+	// EventsStored, when set, is told (and not waited for) that the
+	// comment form committed comment events (events.go): the job
+	// queue's drainer, which otherwise looks for them every few seconds.
+	EventsStored func()
 
 	once  sync.Once
 	cache *ttl.Value[loaded]

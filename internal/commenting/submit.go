@@ -188,9 +188,7 @@ func (s *Service) submitOne(ctx context.Context, c *submitCall) (*Result, error)
 		if n.Status == comment.StatusSpam {
 			return n, nil // nothing is ever sent for spam
 		}
-		if err := s.Jobs.Enqueue(ctx, tx, jobargs.CommentArgs{CommentID: n.ID, Event: jobargs.EventCreated}); err != nil {
-			return nil, err
-		}
+		n.Announce = true // its event, written with it (events.go)
 		if n.Notify {
 			job, err := s.optIn(ctx, tx, n)
 			if err != nil {
@@ -207,6 +205,7 @@ func (s *Service) submitOne(ctx context.Context, c *submitCall) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	s.eventsStored()
 	return result(n, v, p), nil
 }
 

@@ -21,10 +21,11 @@ import (
 // Comments submitted together are stored together, in one transaction on
 // one pool connection (store.TransactSubmitBatch): one pipelined round
 // trip sends the BEGIN with one read for all the comments and the rows
-// they reply to, one inserts their jobs, one sends their INSERT with the COMMIT. A
-// burst of comments then costs a pool connection, three round trips and
+// they reply to, one sends their INSERT with their events' row and the
+// COMMIT (a third inserts the opt-ins' mail jobs, when one asks). A
+// burst of comments then costs a pool connection, two round trips and
 // a commit per batch rather than per comment. Each caller is answered
-// only once its comment and job are committed. The batches form and run
+// only once its comment and its event are committed. The batches form and run
 // in batch.Lanes, as pingbacks' do (internal/linkbacks/accept_batch.go);
 // its caller-run lane measured, with BenchmarkSubmit and one caller,
 // 456–546 µs a comment with every lane a goroutine, 367–452 µs so,
@@ -76,7 +77,7 @@ func (s *Service) runCalls(ctx context.Context, calls []*submitCall) {
 			case c.ctx.Err() != nil: // its caller stopped waiting
 				c.res, c.err = nil, c.ctx.Err()
 			case retry:
-				c.res, c.err = s.submitOne(bctx, c)
+				c.res, c.err = s.submitOne(bctx, c) // tells eventsStored itself
 			default:
 				c.res, c.err = nil, err
 			}
@@ -90,6 +91,7 @@ func (s *Service) runCalls(ctx context.Context, calls []*submitCall) {
 		}
 		close(c.done)
 	}
+	s.eventsStored()
 }
 
 // runBatch stores calls in one transaction. When it returns nil, each
@@ -114,7 +116,6 @@ func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
 		var ns []*store.NewComment
 		var earlier []stored
 		var jobs []river.JobArgs
-		var created []int64 // the comments that have something to say: one job for them all
 		var optIns []*store.NewComment
 		parent := func(id int64) (*store.Comment, error) {
 			if p := parents[id]; p != nil {
@@ -145,13 +146,10 @@ func (s *Service) runBatch(ctx context.Context, calls []*submitCall) error {
 			if n.Status == comment.StatusSpam {
 				continue // nothing is ever sent for spam
 			}
-			created = append(created, n.ID)
+			n.Announce = true // the batch's events: one row, written with the comments (events.go)
 			if n.Notify {
 				optIns = append(optIns, n)
 			}
-		}
-		if len(created) > 0 {
-			jobs = append(jobs, jobargs.CommentsCreated(created))
 		}
 		// The opt-ins write one row per address: in the addresses' order,
 		// so two batches with the same addresses never wait for each other

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -26,15 +25,14 @@ import (
 
 // batchJobs is the queue of these tests: each job is a marker row per
 // comment it is about, in the transaction that enqueued it, so it exists
-// only if that commits; it records the size of each EnqueueMany (the
-// comments its jobs are about), and hook, when set, runs once in the
-// next one.
+// only if that commits; hook, when set, runs once in the next
+// EnqueueMany (in a batch: when one of its comments opts in to reply
+// notifications). The comments' own events are not jobs but rows of
+// comment_events (eventExists).
 type batchJobs struct {
-	mu    sync.Mutex
-	sizes []int
-	// mostCommentJobs is the most comment jobs an EnqueueMany held.
-	mostCommentJobs int
-	hook            func(ctx context.Context) error
+	mu     sync.Mutex
+	hook   func(ctx context.Context) error
+	hooked bool // hook ran
 }
 
 func (q *batchJobs) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
@@ -42,20 +40,10 @@ func (q *batchJobs) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) 
 }
 
 func (q *batchJobs) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.JobArgs) error {
-	size, commentJobs := 0, 0 // the comments the jobs are about; the comment jobs
-	for _, a := range args {
-		if c, ok := a.(jobargs.CommentArgs); ok {
-			size += len(c.IDs())
-			commentJobs++
-		} else {
-			size++
-		}
-	}
 	q.mu.Lock()
-	q.sizes = append(q.sizes, size)
-	q.mostCommentJobs = max(q.mostCommentJobs, commentJobs)
 	hook := q.hook
 	q.hook = nil
+	q.hooked = q.hooked || hook != nil
 	q.mu.Unlock()
 	if hook != nil {
 		if err := hook(ctx); err != nil {
@@ -81,12 +69,6 @@ func (q *batchJobs) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.Job
 		}
 	}
 	return nil
-}
-
-func (q *batchJobs) largest() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return slices.Max(append([]int{0}, q.sizes...))
 }
 
 type batchFixture struct {
@@ -155,20 +137,34 @@ func (f *batchFixture) inOneBatch(t *testing.T, subs ...Submission) []*submitCal
 	return calls
 }
 
-// jobExists reports whether the comment job of id was committed.
-func (f *batchFixture) jobExists(t *testing.T, id int64) bool {
+// eventExists reports whether the created event of id was committed
+// (comment_events), and in how many events rows it is.
+func (f *batchFixture) eventExists(t *testing.T, id int64) (bool, int) {
 	t.Helper()
-	var ok bool
-	err := f.st.Pool.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM settings WHERE key = $1)`,
-		fmt.Sprintf("test_job:%s:%d", jobargs.CommentArgs{}.Kind(), id)).Scan(&ok)
+	var n int
+	err := f.st.Pool.QueryRow(context.Background(), `SELECT count(*) FROM comment_events WHERE $1 = ANY(comment_ids)`,
+		id).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ok
+	return n > 0, n
+}
+
+// largestEvent is the most comments one comment_events row names: the
+// largest batch stored.
+func (f *batchFixture) largestEvent(t *testing.T) int {
+	t.Helper()
+	var n int
+	err := f.st.Pool.QueryRow(context.Background(), `SELECT coalesce(max(cardinality(comment_ids)), 0) FROM comment_events`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // checkStored checks that res is what is stored: the comment's row with
-// the same path, time and status, and its job unless it is spam.
+// the same path, time and status, and its event (once) unless it is
+// spam.
 func (f *batchFixture) checkStored(t *testing.T, res *Result) {
 	t.Helper()
 	c, err := store.CommentByID(context.Background(), f.st.Pool, res.Comment.ID)
@@ -179,8 +175,8 @@ func (f *batchFixture) checkStored(t *testing.T, res *Result) {
 		c.ParentID != res.Comment.ParentID || c.Depth != res.Comment.Depth || c.BodyHTML != res.Comment.BodyHTML {
 		t.Errorf("comment %d: stored %+v, answered %+v", c.ID, c.Comment, res.Comment.Comment)
 	}
-	if want := c.Status != comment.StatusSpam; f.jobExists(t, c.ID) != want {
-		t.Errorf("comment %d (%s): job committed is %v", c.ID, c.Status, !want)
+	if ok, rows := f.eventExists(t, c.ID); ok != (c.Status != comment.StatusSpam) || rows > 1 {
+		t.Errorf("comment %d (%s): event committed is %v, in %d rows", c.ID, c.Status, ok, rows)
 	}
 }
 

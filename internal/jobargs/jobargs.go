@@ -28,8 +28,9 @@ const (
 // CommentArgs asks for the notifications a comment event causes: the post's
 // author on an approved comment, moderators on a held one, the parent's
 // author (opted in, confirmed) on an approved reply. Nothing for spam.
-// The comment form's batches (commenting) name all their comments in one
-// job, CommentIDs: a job row per batch rather than per comment.
+// The comment form's events (commenting.TakeEvents) name many comments
+// in one job, CommentIDs: the comments of every batch stored since the
+// last drain, up to commenting.EventJobIDs a job.
 type CommentArgs struct {
 	CommentID  int64   `json:"comment_id,omitempty"`
 	CommentIDs []int64 `json:"comment_ids,omitempty"`
@@ -44,8 +45,9 @@ func (a CommentArgs) IDs() []int64 {
 	return append([]int64{a.CommentID}, a.CommentIDs...)
 }
 
-// CommentsCreated is the job of the comments ids just stored together:
-// one comment's job as ever for one, one job naming them all for more.
+// CommentsCreated is the job of the comments ids stored since the last
+// drain of comment events: one comment's job as ever for one, one job
+// naming them all for more.
 func CommentsCreated(ids []int64) CommentArgs {
 	if len(ids) == 1 {
 		return CommentArgs{CommentID: ids[0], Event: EventCreated}

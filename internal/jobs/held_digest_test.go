@@ -32,12 +32,14 @@ func TestHeldMailBudget(t *testing.T) {
 		bodies = append(bodies, "Words here, "+fmt.Sprint(i))
 	}
 	heldComments(t, sv, p, bodies...)
-	// Every comment's job done; the digests wait for the hour's end.
+	// Every comment's event taken and its job done; the digests wait for
+	// the hour's end.
 	var digests, early int
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		var busy int
-		_ = st.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state IN ('available','running','retryable')),
+		_ = st.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state IN ('available','running','retryable'))
+				+ (SELECT count(*) FROM comment_events),
 			count(*) FILTER (WHERE kind = 'held_digest' AND state = 'scheduled'),
 			count(*) FILTER (WHERE kind = 'held_digest' AND scheduled_at < date_trunc('hour', now()) + interval '1 hour')
 			FROM river_job`).Scan(&busy, &digests, &early)

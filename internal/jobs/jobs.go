@@ -4,7 +4,9 @@
 // housekeeping. Work is enqueued with Queue.Enqueue inside the same
 // transaction as the change that causes it, so a rolled-back comment sends
 // nothing and a committed one is never forgotten; River retries failures
-// with back-off.
+// with back-off. The comment form's comments are the exception that
+// keeps the rule: their events are rows written with them, which the
+// queue's drainer turns into jobs (comment_events.go).
 //
 // A worker decodes its job, calls the workflow that owns the data
 // (Workflows) and says what River should do next (retry, snooze, stop);
@@ -89,6 +91,10 @@ type Deps struct {
 type Queue struct {
 	client *river.Client[pgx.Tx]
 	work   bool
+	d      Deps
+	events chan struct{} // CommentEventsStored's signal to the drainer (comment_events.go)
+	stop   context.CancelFunc
+	done   chan struct{} // closed when the drainer has stopped
 }
 
 // New builds the queue. With work false the client only enqueues (the CLI
@@ -131,7 +137,7 @@ func New(d Deps, work bool) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Queue{client: c, work: work}, nil
+	return &Queue{client: c, work: work, d: d, events: make(chan struct{}, 1)}, nil
 }
 
 // Enqueue inserts a job in tx; it runs once tx commits.
@@ -159,7 +165,15 @@ func (q *Queue) Start(ctx context.Context) error {
 	if !q.work {
 		return nil
 	}
-	return q.client.Start(ctx)
+	if err := q.client.Start(ctx); err != nil {
+		return err
+	}
+	// The drainer's life is Start to Stop, not ctx's (River's is too).
+	dctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	q.stop, q.done = stop, make(chan struct{})
+	q.CommentEventsStored() // events left by a node that stopped: drained at once
+	go q.drainEvents(dctx, q.done)
+	return nil
 }
 
 // Stop lets running jobs finish (until ctx ends) and stops the workers.
@@ -167,6 +181,13 @@ func (q *Queue) Start(ctx context.Context) error {
 func (q *Queue) Stop(ctx context.Context) error {
 	if !q.work {
 		return nil
+	}
+	if q.stop != nil { // the drainer first: its transaction inserts jobs
+		q.stop()
+		select {
+		case <-q.done:
+		case <-ctx.Done():
+		}
 	}
 	return q.client.Stop(ctx)
 }

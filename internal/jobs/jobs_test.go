@@ -177,7 +177,8 @@ func waitIdle(t *testing.T, st *store.Store) {
 	for time.Now().Before(deadline) {
 		var n int
 		err := st.Pool.QueryRow(context.Background(),
-			`SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'discarded', 'cancelled')`).Scan(&n)
+			`SELECT (SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'discarded', 'cancelled'))
+				+ (SELECT count(*) FROM comment_events)`).Scan(&n)
 		if err == nil && n == 0 {
 			return
 		}

@@ -101,6 +101,11 @@ type NewComment struct {
 	ParentPath string // the path of ParentID, from comment.Attach
 	Reasons    []moderation.Reason
 	Notify     bool
+	// Announce stores the comment's created event with it, in the same
+	// transaction (comment_events, comment_events.go), when the comment
+	// form's transactions store it (TransactSubmit, TransactSubmitBatch);
+	// other writers ignore it.
+	Announce bool
 }
 
 // CreateComment inserts n and fills its ID, Path and CreatedAt (now, unless

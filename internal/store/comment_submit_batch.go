@@ -26,14 +26,15 @@ type SubmitBatchRead struct {
 }
 
 // TransactSubmitBatch is TransactSubmit for several comments in one
-// transaction on one connection, in three round trips whatever their
-// number: the BEGIN goes with one read of all of as (what
-// CommentSubmitRead reads for each, queueSubmitReads) and the read of
-// every comment in parentIDs (the comments replied to);
-// fn receives the reads in the order of as and the parents found (an id
-// not found is absent), does its work in tx (the jobs, the opt-ins) and
-// returns the comments to store, which go in one INSERT with the COMMIT,
-// last; their Path and CreatedAt are then filled. A read that fails for
+// transaction on one connection, in two round trips whatever their
+// number (and those of fn's own statements): the BEGIN goes with one
+// read of all of as (what CommentSubmitRead reads for each,
+// queueSubmitReads) and the read of every comment in parentIDs (the
+// comments replied to); fn receives the reads in the order of as and
+// the parents found (an id not found is absent), does its work in tx
+// (the opt-ins and their jobs) and returns the comments to store, which
+// go in one INSERT with their event (NewComment.Announce) and the
+// COMMIT, last; their Path and CreatedAt are then filled. A read that fails for
 // any reason but a missing post, fn's error or a failing INSERT rolls
 // everything back and is returned.
 func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parentIDs []int64,
@@ -144,8 +145,8 @@ func scanComment(row pgx.Row) (*Comment, error) {
 }
 
 // insertManyAndCommit sends the INSERT of ns (one statement: a
-// statement's set-up is paid once, not per row) and the COMMIT in one
-// round trip.
+// statement's set-up is paid once, not per row), the event of those
+// announced and the COMMIT in one round trip.
 func (t *begunTx) insertManyAndCommit(ctx context.Context, ns []*NewComment) error {
 	b := &pgx.Batch{}
 	byID := make(map[int64]*NewComment, len(ns))
@@ -168,6 +169,7 @@ func (t *begunTx) insertManyAndCommit(ctx context.Context, ns []*NewComment) err
 		}
 		return err
 	})
+	queueEvents(b, ns)
 	var tag pgconn.CommandTag
 	b.Queue("commit").Exec(func(ct pgconn.CommandTag) error { tag = ct; return nil })
 	err := t.c.SendBatch(ctx, b).Close() // sets tag: not in settle's arguments, whose order Go leaves open

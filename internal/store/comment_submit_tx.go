@@ -20,8 +20,9 @@ type SubmitArgs struct {
 // where Transact takes five: it runs fn in a transaction whose first
 // statement is CommentSubmitRead(a), sent together with the BEGIN; fn
 // receives the read and its error (apperr.ErrNotFound when there is no
-// such post) and does its work in tx (the jobs, the opt-in), then returns
-// the comment to store, or nil. That INSERT and the COMMIT go together,
+// such post) and does its work in tx (the opt-in and its job), then
+// returns the comment to store, or nil. That INSERT, the comment's event
+// when it is announced (NewComment.Announce) and the COMMIT go together,
 // last, and fill the comment's Path and CreatedAt. fn's error rolls
 // everything back, and so does a failing INSERT.
 //
@@ -70,13 +71,18 @@ func (s *Store) TransactSubmit(ctx context.Context, a SubmitArgs, fn func(tx pgx
 	return tx.insertAndCommit(ctx, n)
 }
 
-// insertAndCommit sends n's INSERT and the COMMIT in one round trip.
+// insertAndCommit sends n's INSERT, its event when announced and the
+// COMMIT in one round trip.
 func (t *begunTx) insertAndCommit(ctx context.Context, n *NewComment) error {
 	b := &pgx.Batch{}
 	b.Queue(insertCommentSQL, insertCommentArgs(n)...)
+	events := queueEvents(b, []*NewComment{n})
 	b.Queue("commit")
 	br := t.c.SendBatch(ctx, b)
 	err := br.QueryRow().Scan(&n.CreatedAt)
+	if err == nil && events {
+		_, err = br.Exec()
+	}
 	var tag pgconn.CommandTag
 	if err == nil {
 		tag, err = br.Exec()

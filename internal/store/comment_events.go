@@ -1,0 +1,62 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// queueEvents queues in b the one comment_events row naming the comments
+// of ns that are announced (NewComment.Announce), and reports whether
+// there was one: a batch's created events cost one narrow row, written
+// with the batch, rather than a job of River's in a round trip of its
+// own (migrations/00023_comment_events.sql).
+func queueEvents(b *pgx.Batch, ns []*NewComment) bool {
+	var ids []int64
+	for _, n := range ns {
+		if n.Announce {
+			ids = append(ids, n.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return false
+	}
+	b.Queue(`INSERT INTO comment_events (comment_ids) VALUES ($1)`, ids)
+	return true
+}
+
+// TakeCommentEvents deletes up to limit of the oldest waiting comment
+// events in tx and returns the comment ids of each, oldest first. Rows
+// another transaction is taking are skipped, not waited for, so that
+// every node may drain at once; each row goes to one of them. The caller
+// enqueues their jobs in the same tx, so a rollback leaves the rows for
+// the next try.
+func TakeCommentEvents(ctx context.Context, tx pgx.Tx, limit int) ([][]int64, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM comment_events WHERE id IN (
+			SELECT id FROM comment_events ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+		RETURNING id, comment_ids`, limit)
+	if err != nil {
+		return nil, err
+	}
+	type event struct {
+		id  int64
+		ids []int64
+	}
+	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (event, error) {
+		var e event
+		err := r.Scan(&e.id, &e.ids)
+		return e, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// DELETE … RETURNING promises no order.
+	slices.SortFunc(evs, func(a, b event) int { return cmp.Compare(a.id, b.id) })
+	out := make([][]int64, len(evs))
+	for i, e := range evs {
+		out[i] = e.ids
+	}
+	return out, nil
+}
