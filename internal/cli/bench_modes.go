@@ -35,6 +35,7 @@ type benchRun struct {
 	submitRounds int
 	runID        string // distinguishes the authors of this run's comments
 	clients      int    // next unused loadtest.ClientIP
+	noCheckpoint bool   // settle said PostgreSQL refused CHECKPOINT
 }
 
 // machineLoad is /proc/loadavg's three averages: the machine is shared,
@@ -125,9 +126,12 @@ func (b *benchRun) submit(ctx context.Context) error {
 }
 
 // submitPair is one round of submit at c connections: pgbench, then the
-// comment form. It returns the comments' rate over pgbench's (0 when
+// comment form, each on a settled PostgreSQL (settle). It returns the comments' rate over pgbench's (0 when
 // pgbench reached none).
 func (b *benchRun) submitPair(ctx context.Context, bin string, c, round int) (float64, error) {
+	if err := b.settle(ctx); err != nil {
+		return 0, err
+	}
 	pg, err := loadtest.Pgbench{Bin: bin, URL: b.dbURL, Clients: c, Duration: b.duration}.Run(ctx, b.st, b.tmp)
 	if err != nil {
 		return 0, err
@@ -139,6 +143,9 @@ func (b *benchRun) submitPair(ctx context.Context, bin string, c, round int) (fl
 	fmt.Fprintf(b.out, "%-28s %-7s %5d %9.0f tx/s   latency avg %s  failed %d\n", label, "pgbench", c, pg.TPS, loadtest.FormatDuration(pg.Latency), pg.Failed)
 	cm, err := b.comments(ctx)
 	if err != nil {
+		return 0, err
+	}
+	if err := b.settle(ctx); err != nil {
 		return 0, err
 	}
 	before, err := loadtest.ReadDBCounters(ctx, b.st)
@@ -190,6 +197,17 @@ func (b *benchRun) quiet(ctx context.Context, what string) error {
 			what, first, waited.Round(time.Second), left)
 	case first > 0:
 		fmt.Fprintf(b.out, "  before %s: waited %s for %d jobs (and comment events) left to run\n", what, waited.Round(time.Millisecond), first)
+	}
+	return err
+}
+
+// settle runs loadtest.Settle before one of submit's loads, and says once
+// when PostgreSQL refused the checkpoint.
+func (b *benchRun) settle(ctx context.Context) error {
+	ok, err := loadtest.Settle(ctx, b.st)
+	if err == nil && !ok && !b.noCheckpoint {
+		b.noCheckpoint = true
+		fmt.Fprintln(b.out, "  (this role may not CHECKPOINT: the loads start without one)")
 	}
 	return err
 }
