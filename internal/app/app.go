@@ -141,7 +141,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 		Mail: sv.Mail, BaseURL: d.Config.BaseURL, Site: siteTitle}
 	lim := linkbacks.DefaultLimits()
 	sv.Linkbacks = &linkbacks.Service{Store: st, Jobs: q, Comments: sv.Comments, BaseURL: d.Config.BaseURL, Limits: &lim, Now: now,
-		Render: sv.Render, Log: d.Log}
+		Render: sv.Render, Log: d.Log, EventsStored: q.commentEventsStored}
 	sv.Contact = &contacting.Service{Store: st, Comments: sv.Comments, Jobs: q, Mail: sv.Mail, Key: key, Now: now}
 	sv.Imports = &wxrimport.Service{Store: st, Queue: q, BaseURL: d.Config.BaseURL.String(), Now: now}
 	if q.q, err = newQueue(d, sv); err != nil {
@@ -176,8 +176,8 @@ func (l *lateQueue) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.Job
 	return l.q.EnqueueMany(ctx, tx, args)
 }
 
-// commentEventsStored tells the queue's drainer that comment events were
-// committed.
+// commentEventsStored tells the queue's drainer that events (comments',
+// a linkback flood's) were committed.
 func (l *lateQueue) commentEventsStored() { l.q.CommentEventsStored() }
 
 // newLibrary builds the media library over d.Media, or over local files

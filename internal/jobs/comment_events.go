@@ -9,9 +9,11 @@ import (
 )
 
 // The comment form writes its comments' created events into a table of
-// their own with the comments (commenting/events.go); the drainer of a
-// working queue turns them into comment_event jobs. It drains when this
-// node has stored events (CommentEventsStored), at most once every
+// their own with the comments (commenting/events.go), and a flood of
+// linkbacks the verifications it puts off (linkbacks/events.go); the
+// drainer of a working queue turns them into comment_event and
+// linkback_verify_later jobs. It drains when this node has stored events
+// (CommentEventsStored), at most once every
 // eventsPace, so that the events of a wave gather into a few jobs, and
 // every eventsSweep whatever happens: the events of a node that stopped
 // before draining, or of a command that does not work jobs, are taken by
@@ -22,8 +24,9 @@ const (
 	eventsTake  = 200 // events (a batch of comments each) a transaction takes
 )
 
-// CommentEventsStored tells the drainer that comment events were
-// committed; it does not wait. (commenting.Service.EventsStored)
+// CommentEventsStored tells the drainer that events were committed; it
+// does not wait. (commenting.Service.EventsStored and
+// linkbacks.Service.EventsStored)
 func (q *Queue) CommentEventsStored() {
 	select {
 	case q.events <- struct{}{}:
@@ -43,16 +46,18 @@ func (q *Queue) drainEvents(ctx context.Context, done chan<- struct{}) {
 		case <-q.events:
 		case <-sweep.C:
 		}
-		for {
-			taken, err := q.DrainCommentEvents(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					q.d.Log.Error("turning comment events into jobs", "err", err) // the rows wait for the next try
+		for _, drain := range []func(context.Context) (int, error){q.DrainCommentEvents, q.DrainLinkbackEvents} {
+			for {
+				taken, err := drain(ctx)
+				if err != nil {
+					if ctx.Err() == nil {
+						q.d.Log.Error("turning events into jobs", "err", err) // the rows wait for the next try
+					}
+					break
 				}
-				break
-			}
-			if taken < eventsTake {
-				break
+				if taken < eventsTake {
+					break
+				}
 			}
 		}
 		select {
@@ -68,9 +73,21 @@ func (q *Queue) drainEvents(ctx context.Context, done chan<- struct{}) {
 // jobs inserted together, so each event becomes jobs exactly once, on
 // whichever node takes it. It returns how many events it took.
 func (q *Queue) DrainCommentEvents(ctx context.Context) (int, error) {
+	return drain(ctx, q, q.d.Workflows.Comments.TakeEvents)
+}
+
+// DrainLinkbackEvents is DrainCommentEvents for the verifications a
+// flood of linkbacks put off: linkback_verify_later jobs.
+func (q *Queue) DrainLinkbackEvents(ctx context.Context) (int, error) {
+	return drain(ctx, q, q.d.Workflows.Linkbacks.TakeVerifyEvents)
+}
+
+// drain takes up to eventsTake events with take and inserts their jobs,
+// in one transaction; it returns how many events were taken.
+func drain[A river.JobArgs](ctx context.Context, q *Queue, take func(context.Context, pgx.Tx, int) ([]A, int, error)) (int, error) {
 	var taken int
 	err := pgx.BeginFunc(ctx, q.d.Pool, func(tx pgx.Tx) error {
-		jobs, n, err := q.d.Workflows.Comments.TakeEvents(ctx, tx, eventsTake)
+		jobs, n, err := take(ctx, tx, eventsTake)
 		if err != nil || len(jobs) == 0 {
 			taken = n
 			return err

@@ -2,14 +2,18 @@ package jobs_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"quire/internal/account"
 	"quire/internal/commenting"
 	"quire/internal/jobs"
+	"quire/internal/linkbacks"
 	"quire/internal/mail"
 	"quire/internal/store/storetest"
 )
@@ -123,5 +127,54 @@ func TestCommentEventsOfAStoppedNode(t *testing.T) {
 	}
 	if n != len(ids) {
 		t.Errorf("%d mails to the moderator once a queue worked; want %d", n, len(ids))
+	}
+}
+
+// TestLinkbackEventsBecomeJobs: the verifications a flood put off become
+// linkback_verify_later jobs, each pair once, at most
+// linkbacks.VerifyJobPairs to a job, none starting before the verify_at
+// of any event whose pairs it holds.
+func TestLinkbackEventsBecomeJobs(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	q, _ := workingQueue(t, st, jobs.Deps{Mailer: mail.Outbox{DB: st.Pool}}) // not started: drained by hand
+	first := time.Now().Add(time.Minute).Truncate(time.Microsecond)
+	second := first.Add(time.Minute)
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO linkback_verify_events (pairs, verify_at)
+		SELECT (SELECT jsonb_agg(jsonb_build_object('source', 'http://s.invalid/' || e || '/' || k, 'post_id', 1))
+			FROM generate_series(1, 300) k), CASE e WHEN 1 THEN $1::timestamptz ELSE $2 END
+		FROM generate_series(1, 2) e ORDER BY e`, first, second); err != nil {
+		t.Fatal(err)
+	}
+	taken, err := q.DrainLinkbackEvents(ctx)
+	if err != nil || taken != 2 {
+		t.Fatalf("took %d events (%v); want 2", taken, err)
+	}
+	rows, err := st.Pool.Query(ctx, `SELECT jsonb_array_length(args->'pairs'), scheduled_at, queue
+		FROM river_job WHERE kind = 'linkback_verify_later' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	var n int
+	var at time.Time
+	var queue string
+	if _, err := pgx.ForEachRow(rows, []any{&n, &at, &queue}, func() error {
+		got = append(got, fmt.Sprintf("%d %s %s", n, at.Sub(first), queue))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{fmt.Sprintf("%d 1m0s linkback", linkbacks.VerifyJobPairs), fmt.Sprintf("%d 1m0s linkback", 600-linkbacks.VerifyJobPairs)}
+	if !slices.Equal(got, want) {
+		t.Errorf("jobs (pairs, start after the first event's time, queue) %q; want %q", got, want)
+	}
+	var pairs, distinct, left int
+	if err := st.Pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT p->>'source'), (SELECT count(*) FROM linkback_verify_events)
+		FROM river_job, jsonb_array_elements(args->'pairs') p WHERE kind = 'linkback_verify_later'`).Scan(&pairs, &distinct, &left); err != nil {
+		t.Fatal(err)
+	}
+	if pairs != 600 || distinct != 600 || left != 0 {
+		t.Errorf("%d pairs in the jobs, %d distinct, %d events left; want 600, 600, 0", pairs, distinct, left)
 	}
 }

@@ -178,7 +178,7 @@ func waitIdle(t *testing.T, st *store.Store) {
 		var n int
 		err := st.Pool.QueryRow(context.Background(),
 			`SELECT (SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'discarded', 'cancelled'))
-				+ (SELECT count(*) FROM comment_events)`).Scan(&n)
+				+ (SELECT count(*) FROM comment_events) + (SELECT count(*) FROM linkback_verify_events)`).Scan(&n)
 		if err == nil && n == 0 {
 			return
 		}

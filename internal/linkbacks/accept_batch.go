@@ -23,11 +23,13 @@ import (
 // takes the rate limits' locks and reads their target posts, each post
 // once (store.TransactFrom); one runs their statements
 // (store.QueueAcceptNewLinkback for first requests, then
-// store.QueueAcceptLinkback for the others), one inserts their jobs,
-// one commits. A flood of pingbacks then costs a pool connection, a
-// commit and a job (jobargs.LinkbackVerifyLaterArgs, FloodDelay later)
-// per batch rather than per request. Every request is still
-// answered only after its row and its job are committed. The batches
+// store.QueueAcceptLinkback for the others), one inserts the jobs of
+// those whose senders may wait for their verification, and the last
+// sends the COMMIT, with a flood's put-off verifications (one
+// linkback_verify_events row, events.go). A flood of pingbacks then
+// costs a pool connection, three round trips, a commit and a narrow row
+// per batch rather than a job per request. Every request is still answered only after its row
+// and its verification's job or event are committed. The batches
 // form and run in batch.Lanes, as comments' do.
 const acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
 
@@ -109,6 +111,7 @@ func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 	for _, c := range calls {
 		close(c.done)
 	}
+	s.eventsStored()
 }
 
 // runBatch records calls in one transaction. When it returns nil each
@@ -142,7 +145,7 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 			})
 		}
 	}
-	return s.Store.TransactFrom(ctx, tb, func(tx pgx.Tx) error {
+	return s.Store.TransactFrom(ctx, tb, func(tx pgx.Tx) (*pgx.Batch, error) {
 		// First requests go in with the cheaper statement, those that
 		// share nothing with another of the batch all in one; the others
 		// (a re-send, a duplicate, a request over a limit) then take the
@@ -200,7 +203,7 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 		if ab.Len() > 0 {
 			countPending(ab)
 			if err := tx.SendBatch(ctx, ab).Close(); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if len(full) > 0 {
@@ -216,7 +219,7 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 			}
 			countPending(fb)
 			if err := tx.SendBatch(ctx, fb).Close(); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		for _, c := range calls {
@@ -224,7 +227,15 @@ func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 				c.pending = pending
 			}
 		}
-		return jobargs.EnqueueAll(ctx, s.Jobs, tx, s.verifyJobs(calls))
+		jobs, later := s.verifyJobs(calls)
+		if err := jobargs.EnqueueAll(ctx, s.Jobs, tx, jobs); err != nil {
+			return nil, err
+		}
+		if len(later.Pairs) == 0 {
+			return nil, nil
+		}
+		last := &pgx.Batch{} // with the COMMIT
+		return last, queueVerifyEvent(last, later)
 	})
 }
 
@@ -264,9 +275,10 @@ func apart(calls []*acceptCall) (many, rest []*acceptCall) {
 
 // verifyJobs returns the verification jobs of the calls recorded: a
 // request its sender may wait for gets its own, to run at once; a
-// flood's (more pending than the wait allows: nobody waits) go in one
-// job that starts them once the burst is over (Limits.FloodDelay).
-func (s *Service) verifyJobs(calls []*acceptCall) []river.JobArgs {
+// flood's (more pending than the wait allows: nobody waits) go in later,
+// to start once the burst is over (Limits.FloodDelay), which the batch
+// writes as an event for the queue's drainer (events.go).
+func (s *Service) verifyJobs(calls []*acceptCall) ([]river.JobArgs, jobargs.LinkbackVerifyLaterArgs) {
 	var jobs []river.JobArgs
 	later := jobargs.LinkbackVerifyLaterArgs{}
 	for _, c := range calls {
@@ -281,8 +293,5 @@ func (s *Service) verifyJobs(calls []*acceptCall) []river.JobArgs {
 			jobs = append(jobs, a)
 		}
 	}
-	if len(later.Pairs) > 0 {
-		jobs = append(jobs, later)
-	}
-	return jobs
+	return jobs, later
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -28,13 +29,14 @@ import (
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 // jobRecorder is the queue of these tests: it records the verification
-// jobs a transaction inserted, once that transaction commits.
+// jobs a transaction inserted, once that transaction commits, and (read)
+// the events of the verifications a flood put off.
 type jobRecorder struct {
 	mu        sync.Mutex
 	committed []string             // sources
 	inserts   int                  // EnqueueMany calls
 	at        map[string]time.Time // each source's verification's start (zero: at once)
-	later     int                  // LinkbackVerifyLaterArgs jobs (a flood's batches)
+	later     int                  // put-off verifications' events (a flood's batches), as read
 }
 
 func (q *jobRecorder) Enqueue(ctx context.Context, tx pgx.Tx, args river.JobArgs) error {
@@ -53,12 +55,6 @@ func (q *jobRecorder) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.J
 		case jobargs.LinkbackVerifyArgs:
 			q.at[a.Source] = time.Time{}
 			pairs = append(pairs, a)
-		case jobargs.LinkbackVerifyLaterArgs:
-			q.later++
-			for _, p := range a.Pairs {
-				q.at[p.Source] = a.InsertOpts().ScheduledAt
-			}
-			pairs = append(pairs, a.Pairs...)
 		}
 	}
 	q.mu.Unlock()
@@ -79,6 +75,30 @@ func (q *jobRecorder) read(t *testing.T, st *store.Store) {
 	}
 	q.committed, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
+		t.Fatal(err)
+	}
+	// A flood's put-off verifications are events, not jobs (events.go).
+	rows, err = st.Pool.Query(context.Background(), `SELECT p->>'source', e.verify_at
+		FROM linkback_verify_events e, jsonb_array_elements(e.pairs) p`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.at == nil {
+		q.at = map[string]time.Time{}
+	}
+	var src string
+	var at time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&src, &at}, func() error {
+		q.committed = append(q.committed, src)
+		q.at[src] = at
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(q.committed)
+	if err := st.Pool.QueryRow(context.Background(), `SELECT count(*) FROM linkback_verify_events`).Scan(&q.later); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -157,12 +177,12 @@ func TestBatchOneTransaction(t *testing.T) {
 
 // TestBatchFloodDefersVerification: a batch that leaves more
 // verifications pending than the bounded wait allows (a flood: nobody
-// waits) inserts one job for all its requests, which starts their
+// waits) writes one event for all its requests, which starts their
 // verification FloodDelay later; one that leaves fewer (its senders may
 // wait for the outcome) inserts a verification job each, to run at once.
 func TestBatchFloodDefersVerification(t *testing.T) {
 	s, q, slug := batchFixture(t)
-	now := time.Now().UTC() // the target was published an hour before: the post must be public at this time
+	now := time.Now().UTC().Truncate(time.Microsecond) // PostgreSQL's precision; the target was published an hour before: the post must be public at this time
 	s.Now = func() time.Time { return now }
 	runQueuedWait(t, s, slug, 2, "http://a.invalid/1", "http://a.invalid/2")
 	runQueuedWait(t, s, slug, 2, "http://a.invalid/3", "http://a.invalid/4") // 4 pending now
@@ -176,7 +196,7 @@ func TestBatchFloodDefersVerification(t *testing.T) {
 		"http://a.invalid/5": {},
 	}
 	if q.later != 1 {
-		t.Errorf("%d jobs starting a flood's verification later, want 1 (the flood's batch)", q.later)
+		t.Errorf("%d events starting a flood's verification later, want 1 (the flood's batch)", q.later)
 	}
 	if len(q.committed) != len(want) {
 		t.Fatalf("jobs %q", q.committed)

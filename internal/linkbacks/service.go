@@ -75,6 +75,10 @@ type Service struct {
 	// Log records why a source could not be verified (the sender only
 	// hears fault 16); nil: discarded.
 	Log *slog.Logger
+	// EventsStored, when set, is told (and not waited for) that a flood's
+	// put-off verifications were committed (events.go): the job queue's
+	// drainer, which otherwise looks for them every few seconds.
+	EventsStored func()
 
 	// settled wakes the bounded waits of pingback.ping on this node when
 	// their request is settled here (await.go).

@@ -182,9 +182,10 @@ const jobsSoon = "10 seconds"
 // AwaitJobsIdle waits (up to limit) until the server's job queue has
 // nothing to run now or soon: no job available, running, due for a
 // retry, or scheduled to start within jobsSoon (a pingback flood's
-// verifications start two seconds after it), and no comment event
-// waiting to become a job (comment_events). A load started on a server
-// still working off the previous load's jobs would be charged with them.
+// verifications start two seconds after it), and no event waiting to
+// become such a job (comment_events, linkback_verify_events). A load
+// started on a server still working off the previous load's jobs would
+// be charged with them.
 // It returns how many there were at first, how many are left (more than
 // none when limit ran out) and how long it waited. (Jobs scheduled for
 // later, such as the hour's held-mail digest, do not count.)
@@ -193,7 +194,8 @@ func AwaitJobsIdle(ctx context.Context, st *store.Store, limit time.Duration) (f
 	first = -1
 	for {
 		err = st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled')
-			AND scheduled_at <= now() + $1::interval) + (SELECT count(*) FROM comment_events)`, jobsSoon).Scan(&left)
+			AND scheduled_at <= now() + $1::interval) + (SELECT count(*) FROM comment_events)
+			+ (SELECT count(*) FROM linkback_verify_events WHERE verify_at <= now() + $1::interval)`, jobsSoon).Scan(&left)
 		if first < 0 {
 			first = left
 		}

@@ -114,10 +114,12 @@ func (t *begunTx) settle(ctx context.Context, err error, tag pgconn.CommandTag) 
 // TransactFrom is Transact with the transaction's first statements, b,
 // sent in one round trip with its BEGIN, where Transact would take a
 // round trip for the BEGIN alone: their results reach b's callbacks
-// before fn runs. A statement of b that fails rolls the transaction back
-// and is returned without fn being called; fn's error rolls it back too.
+// before fn runs. fn may return its last statements, which go in one
+// round trip with the COMMIT (nil: the COMMIT alone). A statement of b
+// that fails rolls the transaction back and is returned without fn
+// being called; fn's error, or its last statements', rolls it back too.
 // fn's tx supports what TransactSubmit's does.
-func (s *Store) TransactFrom(ctx context.Context, b *pgx.Batch, fn func(tx pgx.Tx) error) error {
+func (s *Store) TransactFrom(ctx context.Context, b *pgx.Batch, fn func(tx pgx.Tx) (last *pgx.Batch, err error)) error {
 	c, err := s.Pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -127,10 +129,17 @@ func (s *Store) TransactFrom(ctx context.Context, b *pgx.Batch, fn func(tx pgx.T
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	last, err := fn(tx)
+	if err != nil {
 		return errors.Join(err, tx.Rollback(ctx))
 	}
-	return tx.Commit(ctx)
+	if last == nil || last.Len() == 0 {
+		return tx.Commit(ctx)
+	}
+	var tag pgconn.CommandTag
+	last.Queue("commit").Exec(func(ct pgconn.CommandTag) error { tag = ct; return nil })
+	err = tx.c.SendBatch(ctx, last).Close() // sets tag: not in settle's arguments, whose order Go leaves open
+	return tx.settle(ctx, err, tag)
 }
 
 // begin sends BEGIN and b's statements on c in one round trip and

@@ -41,26 +41,41 @@ func TestTransactFrom(t *testing.T) {
 
 	b, inTx := first("a")
 	called := false
-	err := s.TransactFrom(ctx, b, func(tx pgx.Tx) error {
+	err := s.TransactFrom(ctx, b, func(tx pgx.Tx) (*pgx.Batch, error) {
 		called = true
 		if !*inTx {
 			t.Error("the first statements ran outside the transaction, or after fn")
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO tf VALUES ('b')`)
-		return err
+		last := &pgx.Batch{} // sent with the COMMIT
+		last.Queue(`INSERT INTO tf VALUES ('b2')`)
+		return last, err
 	})
 	if err != nil || !called {
 		t.Fatalf("TransactFrom: %v (fn called: %v)", err, called)
 	}
-	if got := rows(); len(got) != 2 || got[0] != "a" || got[1] != "b" {
-		t.Errorf("after a commit: %v, want [a b]", got)
+	if got := rows(); len(got) != 3 || got[0] != "a" || got[1] != "b" || got[2] != "b2" {
+		t.Errorf("after a commit: %v, want [a b b2]", got)
+	}
+	b, _ = first("e")
+	err = s.TransactFrom(ctx, b, func(tx pgx.Tx) (*pgx.Batch, error) {
+		last := &pgx.Batch{}
+		last.Queue(`INSERT INTO tf VALUES ('f')`)
+		last.Queue(`SELECT 1/0`)
+		return last, nil
+	})
+	if pe := (*pgconn.PgError)(nil); !errors.As(err, &pe) {
+		t.Errorf("a failing last statement: %v, want its *pgconn.PgError", err)
+	}
+	if got := rows(); len(got) != 3 {
+		t.Errorf("after a failing last statement: %v, want [a b b2]", got)
 	}
 
 	bad := &pgx.Batch{}
 	bad.Queue(`INSERT INTO tf VALUES ('c')`)
 	bad.Queue(`SELECT 1/0`)
 	called = false
-	err = s.TransactFrom(ctx, bad, func(tx pgx.Tx) error { called = true; return nil })
+	err = s.TransactFrom(ctx, bad, func(tx pgx.Tx) (*pgx.Batch, error) { called = true; return nil, nil })
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) || called {
 		t.Errorf("a failing first statement: %v (fn called: %v), want its *pgconn.PgError and no fn", err, called)
@@ -68,11 +83,11 @@ func TestTransactFrom(t *testing.T) {
 
 	b, _ = first("d")
 	boom := errors.New("boom")
-	if err := s.TransactFrom(ctx, b, func(tx pgx.Tx) error { return boom }); !errors.Is(err, boom) {
+	if err := s.TransactFrom(ctx, b, func(tx pgx.Tx) (*pgx.Batch, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Errorf("fn's error: %v, want boom", err)
 	}
-	if got := rows(); len(got) != 2 {
-		t.Errorf("after two rollbacks: %v, want [a b]", got)
+	if got := rows(); len(got) != 3 {
+		t.Errorf("after three rollbacks: %v, want [a b b2]", got)
 	}
 	// Every connection of the pool still works (none left in a transaction).
 	for range s.Pool.Stat().MaxConns() {
