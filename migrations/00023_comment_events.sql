@@ -7,7 +7,7 @@
 -- then a job to fetch and work per batch during a wave. A batch now
 -- writes one narrow row here, sent with its comments' INSERT and its
 -- COMMIT, so the event is as durable as the comments; the queue's
--- drainer (internal/jobs/comment_events.go) turns the waiting rows into
+-- drainer (internal/jobs/events.go) turns the waiting rows into
 -- comment_event jobs in one transaction (the DELETE and River's insert
 -- commit together), a few times a second at most, on any node.
 CREATE TABLE comment_events (

@@ -122,7 +122,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	sv.Publishing = &publishing.Service{Store: st, Render: sv.Render, Jobs: q, Now: now,
 		NavChanged: sv.Reading.ForgetNav, Reader: sv.Reading.Reader}
 	sv.Comments = &commenting.Service{Store: st, Render: sv.Render, Jobs: q, Key: key, Now: now, Reader: sv.Reading.Reader,
-		Mail: sv.Mail, BaseURL: d.Config.BaseURL, Site: siteTitle, EventsStored: q.commentEventsStored}
+		Mail: sv.Mail, BaseURL: d.Config.BaseURL, Site: siteTitle, EventsStored: q.eventsStored}
 	rules := func(ctx context.Context) (moderation.Settings, error) {
 		_, r, err := sv.Comments.Settings(ctx)
 		return r, err
@@ -141,7 +141,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 		Mail: sv.Mail, BaseURL: d.Config.BaseURL, Site: siteTitle}
 	lim := linkbacks.DefaultLimits()
 	sv.Linkbacks = &linkbacks.Service{Store: st, Jobs: q, Comments: sv.Comments, BaseURL: d.Config.BaseURL, Limits: &lim, Now: now,
-		Render: sv.Render, Log: d.Log, EventsStored: q.commentEventsStored}
+		Render: sv.Render, Log: d.Log, EventsStored: q.eventsStored}
 	sv.Contact = &contacting.Service{Store: st, Comments: sv.Comments, Jobs: q, Mail: sv.Mail, Key: key, Now: now}
 	sv.Imports = &wxrimport.Service{Store: st, Queue: q, BaseURL: d.Config.BaseURL.String(), Now: now}
 	if q.q, err = newQueue(d, sv); err != nil {
@@ -176,9 +176,9 @@ func (l *lateQueue) EnqueueMany(ctx context.Context, tx pgx.Tx, args []river.Job
 	return l.q.EnqueueMany(ctx, tx, args)
 }
 
-// commentEventsStored tells the queue's drainer that events (comments',
+// eventsStored tells the queue's drainer that events (comments',
 // a linkback flood's) were committed.
-func (l *lateQueue) commentEventsStored() { l.q.CommentEventsStored() }
+func (l *lateQueue) eventsStored() { l.q.EventsStored() }
 
 // newLibrary builds the media library over d.Media, or over local files
 // under the data folder, with the configured limits.

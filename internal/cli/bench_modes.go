@@ -126,8 +126,8 @@ func (b *benchRun) submit(ctx context.Context) error {
 }
 
 // submitPair is one round of submit at c connections: pgbench, then the
-// comment form, each on a settled PostgreSQL (settle). It returns the comments' rate over pgbench's (0 when
-// pgbench reached none).
+// comment form, each on a settled PostgreSQL (settle). It returns the
+// comments' rate over pgbench's (0 when pgbench reached none).
 func (b *benchRun) submitPair(ctx context.Context, bin string, c, round int) (float64, error) {
 	if err := b.settle(ctx); err != nil {
 		return 0, err

@@ -4,9 +4,10 @@
 // housekeeping. Work is enqueued with Queue.Enqueue inside the same
 // transaction as the change that causes it, so a rolled-back comment sends
 // nothing and a committed one is never forgotten; River retries failures
-// with back-off. The comment form's comments are the exception that
-// keeps the rule: their events are rows written with them, which the
-// queue's drainer turns into jobs (comment_events.go).
+// with back-off. The comment form's comments and a linkback flood's
+// put-off verifications are the exception that keeps the rule: their
+// events are rows written with them, which the queue's drainer turns
+// into jobs (events.go).
 //
 // A worker decodes its job, calls the workflow that owns the data
 // (Workflows) and says what River should do next (retry, snooze, stop);
@@ -92,7 +93,7 @@ type Queue struct {
 	client *river.Client[pgx.Tx]
 	work   bool
 	d      Deps
-	events chan struct{} // CommentEventsStored's signal to the drainer (comment_events.go)
+	events chan struct{} // EventsStored's signal to the drainer (events.go)
 	stop   context.CancelFunc
 	done   chan struct{} // closed when the drainer has stopped
 }
@@ -171,7 +172,7 @@ func (q *Queue) Start(ctx context.Context) error {
 	// The drainer's life is Start to Stop, not ctx's (River's is too).
 	dctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	q.stop, q.done = stop, make(chan struct{})
-	q.CommentEventsStored() // events left by a node that stopped: drained at once
+	q.EventsStored() // events left by a node that stopped: drained at once
 	go q.drainEvents(dctx, q.done)
 	return nil
 }

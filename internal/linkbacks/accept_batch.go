@@ -28,9 +28,9 @@ import (
 // sends the COMMIT, with a flood's put-off verifications (one
 // linkback_verify_events row, events.go). A flood of pingbacks then
 // costs a pool connection, three round trips, a commit and a narrow row
-// per batch rather than a job per request. Every request is still answered only after its row
-// and its verification's job or event are committed. The batches
-// form and run in batch.Lanes, as comments' do.
+// per batch rather than a job per request. Every request is still
+// answered only after its row and its verification's job or event are
+// committed. The batches form and run in batch.Lanes, as comments' do.
 const acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
 
 // acceptCall is one request's part in a batch: what Accept checked

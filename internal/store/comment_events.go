@@ -1,9 +1,7 @@
 package store
 
 import (
-	"cmp"
 	"context"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -34,29 +32,12 @@ func queueEvents(b *pgx.Batch, ns []*NewComment) bool {
 // enqueues their jobs in the same tx, so a rollback leaves the rows for
 // the next try.
 func TakeCommentEvents(ctx context.Context, tx pgx.Tx, limit int) ([][]int64, error) {
-	rows, err := tx.Query(ctx, `DELETE FROM comment_events WHERE id IN (
+	rows, err := tx.Query(ctx, `WITH taken AS (DELETE FROM comment_events WHERE id IN (
 			SELECT id FROM comment_events ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-		RETURNING id, comment_ids`, limit)
+		RETURNING id, comment_ids)
+		SELECT comment_ids FROM taken ORDER BY id`, limit)
 	if err != nil {
 		return nil, err
 	}
-	type event struct {
-		id  int64
-		ids []int64
-	}
-	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (event, error) {
-		var e event
-		err := r.Scan(&e.id, &e.ids)
-		return e, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	// DELETE … RETURNING promises no order.
-	slices.SortFunc(evs, func(a, b event) int { return cmp.Compare(a.id, b.id) })
-	out := make([][]int64, len(evs))
-	for i, e := range evs {
-		out[i] = e.ids
-	}
-	return out, nil
+	return pgx.CollectRows(rows, pgx.RowTo[[]int64])
 }

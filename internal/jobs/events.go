@@ -13,9 +13,8 @@ import (
 // linkbacks the verifications it puts off (linkbacks/events.go); the
 // drainer of a working queue turns them into comment_event and
 // linkback_verify_later jobs. It drains when this node has stored events
-// (CommentEventsStored), at most once every
-// eventsPace, so that the events of a wave gather into a few jobs, and
-// every eventsSweep whatever happens: the events of a node that stopped
+// (EventsStored), at most once every eventsPace, so that the events of a
+// wave gather into a few jobs, and every eventsSweep whatever happens: the events of a node that stopped
 // before draining, or of a command that does not work jobs, are taken by
 // any node that does.
 const (
@@ -24,10 +23,10 @@ const (
 	eventsTake  = 200 // events (a batch of comments each) a transaction takes
 )
 
-// CommentEventsStored tells the drainer that events were committed; it
+// EventsStored tells the drainer that events were committed; it
 // does not wait. (commenting.Service.EventsStored and
 // linkbacks.Service.EventsStored)
-func (q *Queue) CommentEventsStored() {
+func (q *Queue) EventsStored() {
 	select {
 	case q.events <- struct{}{}:
 	default: // a drain is already due
