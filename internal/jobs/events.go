@@ -14,9 +14,9 @@ import (
 // drainer of a working queue turns them into comment_event and
 // linkback_verify_later jobs. It drains when this node has stored events
 // (EventsStored), at most once every eventsPace, so that the events of a
-// wave gather into a few jobs, and every eventsSweep whatever happens: the events of a node that stopped
-// before draining, or of a command that does not work jobs, are taken by
-// any node that does.
+// wave gather into a few jobs, and every eventsSweep whatever happens:
+// the events of a node that stopped before draining, or of a command
+// that does not work jobs, are taken by any node that does.
 const (
 	eventsPace  = 200 * time.Millisecond
 	eventsSweep = 2 * time.Second
