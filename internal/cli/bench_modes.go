@@ -193,10 +193,10 @@ func (b *benchRun) quiet(ctx context.Context, what string) error {
 	switch {
 	case err != nil:
 	case left > 0:
-		fmt.Fprintf(b.out, "  before %s: %d jobs (and comment events) to run; after waiting %s, %d still are (they run during the load)\n",
+		fmt.Fprintf(b.out, "  before %s: %d jobs (and events) to run; after waiting %s, %d still are (they run during the load)\n",
 			what, first, waited.Round(time.Second), left)
 	case first > 0:
-		fmt.Fprintf(b.out, "  before %s: waited %s for %d jobs (and comment events) left to run\n", what, waited.Round(time.Millisecond), first)
+		fmt.Fprintf(b.out, "  before %s: waited %s for %d jobs (and events) left to run\n", what, waited.Round(time.Millisecond), first)
 	}
 	return err
 }

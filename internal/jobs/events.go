@@ -91,15 +91,13 @@ func drain[A river.JobArgs](ctx context.Context, q *Queue, take func(context.Con
 			taken = n
 			return err
 		}
+		taken = n // read only when the transaction commits
 		params := make([]river.InsertManyParams, len(jobs))
 		for i, j := range jobs {
 			params[i] = river.InsertManyParams{Args: j}
 		}
-		if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
-			return err
-		}
-		taken = n
-		return nil
+		_, err = q.client.InsertManyTx(ctx, tx, params)
+		return err
 	})
 	return taken, err
 }

@@ -105,13 +105,13 @@ func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 	for _, c := range calls {
 		if c.err == nil && c.pending > c.waitQueue {
 			s.settled.flooding() // the waits begun before the flood end (Await)
+			s.eventsStored()     // and its verifications were put off (events.go)
 			break
 		}
 	}
 	for _, c := range calls {
 		close(c.done)
 	}
-	s.eventsStored()
 }
 
 // runBatch records calls in one transaction. When it returns nil each
