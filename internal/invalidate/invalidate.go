@@ -25,11 +25,17 @@ const Channel = "quire_invalidate"
 
 // Topics in use. TopicReset is never published by callers' changes: a bus
 // delivers it itself whenever it (re)starts listening, because it cannot know
-// what it missed while it was not.
+// what it missed while it was not. TopicThread ("thread:<post id>": a post's
+// public thread may have changed), TopicPost ("post:<id>": a post's row
+// changed, any column but its kept comment counts) and TopicSite ("site:"
+// and a table: users or terms changed) are published by the triggers of
+// migration 00013, TopicSettings and TopicNav by those of 00016.
 const (
 	TopicSettings = "settings"
 	TopicNav      = "nav"
 	TopicPost     = "post"
+	TopicThread   = "thread"
+	TopicSite     = "site"
 	TopicReset    = "reset"
 )
 

@@ -107,7 +107,7 @@ func (s *Server) initCommentSections(bus *invalidate.Bus) {
 // navigation, a reset after a lost listener), and a post's own change
 // may move what its key does not hold.
 func (c *commentSections) invalidated(ev invalidate.Event) {
-	if ev.Topic == topicThread {
+	if ev.Topic == invalidate.TopicThread {
 		if id, err := strconv.ParseInt(ev.Key, 10, 64); err == nil && id > 0 {
 			c.cache.InvalidateThread(id)
 			return

@@ -27,13 +27,6 @@ import (
 // ?unapproved&sig show per-visitor content). A response is stored only if
 // it is a 200 without Set-Cookie or "no-store".
 
-// topicThread and topicSite are the invalidation topics migration 00013's
-// triggers publish besides the bus's own ("post" for posts).
-const (
-	topicThread = "thread"
-	topicSite   = "site"
-)
-
 // initPageCache builds the cache when configured and a bus can invalidate
 // it; without a bus (tests, tools) nothing would tell it of changes, so
 // there is none.
@@ -49,7 +42,7 @@ func (s *Server) initPageCache(bus *invalidate.Bus) {
 // the comment feeds; anything else (a post, settings, navigation, users,
 // terms, a reset after a lost listener, a topic not known here) drops all.
 func (s *Server) pagesInvalidated(ev invalidate.Event) {
-	if ev.Topic == topicThread {
+	if ev.Topic == invalidate.TopicThread {
 		if id, err := strconv.ParseInt(ev.Key, 10, 64); err == nil && id > 0 {
 			s.pages.InvalidateThread(id)
 			return
