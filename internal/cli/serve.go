@@ -85,6 +85,7 @@ func runServer(ctx context.Context, cfg config.Config, st *store.Store, ln net.L
 		return err
 	}
 	q := svc.Jobs
+	svc.Linkbacks.WatchTargets(bus) // the posts pings name, held until the bus says one changed
 	srv, err := server.New(server.Deps{Config: cfg, Services: svc, Log: log, WebFS: webFS, Bus: bus})
 	if err != nil {
 		ln.Close()

@@ -11,10 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/riverqueue/river"
 
-	"quire/internal/apperr"
 	"quire/internal/jobargs"
-	"quire/internal/linkback"
-	"quire/internal/post"
 	"quire/internal/store"
 )
 
@@ -23,12 +20,14 @@ import (
 // takes the rate limits' locks and reads their target posts, each post
 // once (store.TransactFrom); one runs their statements
 // (store.QueueAcceptNewLinkback for first requests, then
-// store.QueueAcceptLinkback for the others), one inserts the jobs of
-// those whose senders may wait for their verification, and the last
-// sends the COMMIT, with a flood's put-off verifications (one
-// linkback_verify_events row, events.go). A flood of pingbacks then
-// costs a pool connection, three round trips, a commit and a narrow row
-// per batch rather than a job per request. Every request is still
+// store.QueueAcceptLinkback for the others, accept_round.go), one
+// inserts the jobs of those whose senders may wait for their
+// verification, and the last sends the COMMIT, with a flood's put-off
+// verifications (one linkback_verify_events row, events.go). A node
+// that holds the target posts already (targets.go) sends the first
+// requests' statements with the BEGIN, and skips the read. A flood of
+// pingbacks then costs a pool connection, two round trips, a commit and
+// a narrow row per batch rather than a job per request. Every request is still
 // answered only after its row and its verification's job or event are
 // committed. The batches form and run in batch.Lanes, as comments' do.
 const acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
@@ -48,6 +47,7 @@ type acceptCall struct {
 	l       *Request // the request, once its target passed the checks
 	v       store.LinkbackVerdict
 	pending int           // verifications pending once committed, with the batch
+	flood   bool          // the batch's: pending or the node's arriving requests over waitQueue
 	err     error         // a *Refusal, store.ErrLinkbackDuplicate, or a failure
 	done    chan struct{} // closed once l, v, pending and err are final
 }
@@ -103,7 +103,7 @@ func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 		}
 	}
 	for _, c := range calls {
-		if c.err == nil && c.pending > c.waitQueue {
+		if c.err == nil && c.flood {
 			s.settled.flooding() // the waits begun before the flood end (Await)
 			s.eventsStored()     // and its verifications were put off (events.go)
 			break
@@ -119,112 +119,35 @@ func (s *Service) runCalls(ctx context.Context, calls []*acceptCall) {
 // store.ErrLinkbackDuplicate); an error means nothing was committed.
 func (s *Service) runBatch(ctx context.Context, calls []*acceptCall) error {
 	for _, c := range calls {
-		c.l, c.v, c.pending, c.err = nil, store.LinkbackVerdict{}, 0, nil
+		c.l, c.v, c.pending, c.flood, c.err = nil, store.LinkbackVerdict{}, 0, false, nil
 	}
-	type found struct {
-		p   *post.Post
-		err error
-	}
-	targets := map[string]*found{}
+	r := &acceptRound{s: s, calls: calls}
 	tb := &pgx.Batch{} // sent with the BEGIN
 	ips, hosts := make([]string, len(calls)), make([]string, len(calls))
 	for i, c := range calls {
 		ips[i], hosts[i] = c.ip, c.host
 	}
 	store.QueueLinkbackLocks(tb, ips, hosts)
-	for _, c := range calls {
-		if targets[c.slug] == nil {
-			f := &found{}
-			targets[c.slug] = f
-			store.QueueLinkbackTarget(tb, c.slug, func(p *post.Post, err error) error {
-				f.p, f.err = p, err
-				if errors.Is(err, apperr.ErrNotFound) {
-					return nil // the request's answer (32)
-				}
-				return err
-			})
-		}
+	known := r.readTargets(tb)
+	if known {
+		r.queue(ctx, tb) // no read to wait for: the statements go with the BEGIN
 	}
 	return s.Store.TransactFrom(ctx, tb, func(tx pgx.Tx) (*pgx.Batch, error) {
-		// First requests go in with the cheaper statement, those that
-		// share nothing with another of the batch all in one; the others
-		// (a re-send, a duplicate, a request over a limit) then take the
-		// full one, in a second round trip only when there are any.
-		ab := &pgx.Batch{}
-		var full, valid []*acceptCall
-		for _, c := range calls {
-			f := targets[c.slug]
-			p, err := s.targetPost(ctx, f.p, f.err)
-			if err == nil && linkback.SameURL(c.src, c.tgt) {
-				err = Refuse(linkback.FaultGeneric, 400, "The source URL and the target URL are the same.")
-			}
-			if err != nil {
-				c.err = err
-				continue
-			}
-			c.l = &Request{Kind: c.kind, PostID: p.ID, SourceURL: c.src.String(), TargetURL: c.tgt.String(), IP: c.ip}
-			valid = append(valid, c)
-		}
-		many, rest := apart(valid)
-		if len(many) > 0 {
-			ls := make([]store.NewLinkback, len(many))
-			for i, c := range many {
-				ls[i] = store.NewLinkback{L: c.l, Host: c.host}
-			}
-			store.QueueAcceptNewLinkbacks(ab, ls, many[0].lim, func(i int, v store.LinkbackVerdict, written bool) error {
-				if many[i].v = v; !written {
-					full = append(full, many[i])
+		if !known {
+			ab := &pgx.Batch{}
+			if r.queue(ctx, ab); ab.Len() > 0 {
+				if err := tx.SendBatch(ctx, ab).Close(); err != nil {
+					return nil, err
 				}
-				return nil
-			})
-		}
-		for _, c := range rest {
-			store.QueueAcceptNewLinkback(ab, c.l, c.host, c.lim, func(v store.LinkbackVerdict, written bool, err error) error {
-				if err == nil && !written {
-					full = append(full, c)
-				}
-				c.v, c.err = v, err
-				return err
-			})
-		}
-		// The bounded wait asks how many verifications are pending once
-		// the request is committed, so with its whole batch: counted after
-		// the batch's statements (again after the full ones, if any).
-		pending, waitQueue := 0, 0
-		for _, c := range calls {
-			waitQueue = max(waitQueue, c.waitQueue)
-		}
-		countPending := func(b *pgx.Batch) {
-			store.QueuePendingLinkbacks(b, waitQueue, func(n int, err error) error {
-				pending = n
-				return err
-			})
-		}
-		if ab.Len() > 0 {
-			countPending(ab)
-			if err := tx.SendBatch(ctx, ab).Close(); err != nil {
-				return nil, err
 			}
 		}
-		if len(full) > 0 {
-			fb := &pgx.Batch{}
-			for _, c := range full {
-				store.QueueAcceptLinkback(fb, c.l, c.host, c.lim, func(v store.LinkbackVerdict, err error) error {
-					c.v, c.err = v, err
-					if errors.Is(err, store.ErrLinkbackDuplicate) {
-						return nil // the request's answer (48)
-					}
-					return err
-				})
-			}
-			countPending(fb)
-			if err := tx.SendBatch(ctx, fb).Close(); err != nil {
-				return nil, err
-			}
+		if err := r.sendFull(ctx, tx); err != nil {
+			return nil, err
 		}
+		arriving := int(s.arriving.Load())
 		for _, c := range calls {
 			if c.err == nil {
-				c.pending = pending
+				c.pending, c.flood = r.pending, flood(r.pending, arriving, c.waitQueue)
 			}
 		}
 		jobs, later := s.verifyJobs(calls)
@@ -273,9 +196,18 @@ func apart(calls []*acceptCall) (many, rest []*acceptCall) {
 	return many, rest
 }
 
+// flood reports whether a batch is a flood's: more verifications pending
+// once it is committed than the bounded wait allows (waitQueue), or more
+// requests arriving on this node at once, its own included. The second
+// sees a burst from its first batch, before its rows are pending; in
+// both, nobody waits for the outcome.
+func flood(pending, arriving, waitQueue int) bool {
+	return pending > waitQueue || arriving > waitQueue
+}
+
 // verifyJobs returns the verification jobs of the calls recorded: a
 // request its sender may wait for gets its own, to run at once; a
-// flood's (more pending than the wait allows: nobody waits) go in later,
+// flood's (nobody waits) go in later,
 // to start once the burst is over (Limits.FloodDelay), which the batch
 // writes as an event for the queue's drainer (events.go).
 func (s *Service) verifyJobs(calls []*acceptCall) ([]river.JobArgs, jobargs.LinkbackVerifyLaterArgs) {
@@ -286,7 +218,7 @@ func (s *Service) verifyJobs(calls []*acceptCall) ([]river.JobArgs, jobargs.Link
 			continue
 		}
 		a := jobargs.LinkbackVerifyArgs{Source: c.l.SourceURL, PostID: c.l.PostID}
-		if c.pending > c.waitQueue && c.floodDelay > 0 {
+		if c.flood && c.floodDelay > 0 {
 			later.Pairs = append(later.Pairs, a)
 			later.At = s.now().Add(c.floodDelay)
 		} else {

@@ -103,7 +103,7 @@ func (q *jobRecorder) read(t *testing.T, st *store.Store) {
 	}
 }
 
-func batchFixture(t *testing.T) (*Service, *jobRecorder, string) {
+func batchFixture(t testing.TB) (*Service, *jobRecorder, string) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	u := &account.User{Username: "ann", Email: "ann@example.invalid", Role: account.Author}
@@ -126,12 +126,12 @@ func batchFixture(t *testing.T) (*Service, *jobRecorder, string) {
 
 // runQueued runs one batch of the given requests, as the first of them
 // arriving would, and returns each one's outcome.
-func runQueued(t *testing.T, s *Service, slug string, sources ...string) []*acceptCall {
+func runQueued(t testing.TB, s *Service, slug string, sources ...string) []*acceptCall {
 	return runQueuedWait(t, s, slug, 20, sources...)
 }
 
 // runQueuedWait is runQueued with the bounded wait's WaitQueue.
-func runQueuedWait(t *testing.T, s *Service, slug string, waitQueue int, sources ...string) []*acceptCall {
+func runQueuedWait(t testing.TB, s *Service, slug string, waitQueue int, sources ...string) []*acceptCall {
 	lim := store.LinkbackLimits{Window: time.Minute, PerIP: 1000, PerHost: 1000}
 	var calls []*acceptCall
 	for _, raw := range sources {
@@ -154,6 +154,10 @@ func runQueuedWait(t *testing.T, s *Service, slug string, waitQueue int, sources
 // their jobs in one insert; a twin in the same batch is a duplicate.
 func TestBatchOneTransaction(t *testing.T) {
 	s, q, slug := batchFixture(t)
+	checkOneTransaction(t, s, q, slug)
+}
+
+func checkOneTransaction(t *testing.T, s *Service, q *jobRecorder, slug string) {
 	calls := runQueued(t, s, slug, "http://a.invalid/1", "http://a.invalid/2", "http://a.invalid/1", "target", "http://a.invalid/3")
 	for i, want := range []error{nil, nil, store.ErrLinkbackDuplicate, nil, nil} {
 		if c := calls[i]; i != 3 && (!errors.Is(c.err, want) || (want == nil && !c.v.Enqueue)) {
@@ -182,6 +186,10 @@ func TestBatchOneTransaction(t *testing.T) {
 // wait for the outcome) inserts a verification job each, to run at once.
 func TestBatchFloodDefersVerification(t *testing.T) {
 	s, q, slug := batchFixture(t)
+	checkFloodDefersVerification(t, s, q, slug)
+}
+
+func checkFloodDefersVerification(t *testing.T, s *Service, q *jobRecorder, slug string) {
 	now := time.Now().UTC().Truncate(time.Microsecond) // PostgreSQL's precision; the target was published an hour before: the post must be public at this time
 	s.Now = func() time.Time { return now }
 	runQueuedWait(t, s, slug, 2, "http://a.invalid/1", "http://a.invalid/2")
@@ -213,6 +221,10 @@ func TestBatchFloodDefersVerification(t *testing.T) {
 // batch are recorded each in a transaction of its own.
 func TestBatchIsolatesAFailure(t *testing.T) {
 	s, q, slug := batchFixture(t)
+	checkIsolatesAFailure(t, s, q, slug)
+}
+
+func checkIsolatesAFailure(t *testing.T, s *Service, q *jobRecorder, slug string) {
 	long := "http://a.invalid/" + strings.Repeat("x", 2100)
 	calls := runQueued(t, s, slug, "http://a.invalid/1", long, "target", "http://a.invalid/2")
 	var pe *pgconn.PgError

@@ -9,9 +9,10 @@ import (
 )
 
 // Await waits, boundedly, until the request of r is decided; it returns
-// the final state, fault and detail, or "pending". With more than
-// WaitQueue verifications pending once r was committed it answers at
-// once: a flood must not hold connections open. r's batch counted them
+// the final state, fault and detail, or "pending". In a flood (more than
+// WaitQueue verifications pending once r was committed, or requests
+// arriving on this node now) it answers at once: a flood must not hold
+// connections open. r's batch counted them
 // with itself; when that count allows the wait, they are counted again
 // now, after the commit, with what other batches committed meanwhile (a
 // flood's first batches are small). A flood that begins during the wait
@@ -22,7 +23,7 @@ import (
 // node is seen by polling, every 50 ms at first, then every 250 ms.
 func (s *Service) Await(ctx context.Context, r *Receipt) (string, int, string) {
 	lim := *s.Limits
-	if lim.Wait <= 0 || r.Pending > lim.WaitQueue {
+	if lim.Wait <= 0 || r.Flood || flood(r.Pending, int(s.arriving.Load()), lim.WaitQueue) {
 		return "pending", 0, ""
 	}
 	flood := s.settled.floodSignal() // before the count: a flood after it still wakes

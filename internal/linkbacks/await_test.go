@@ -120,3 +120,49 @@ func TestAwaitEndsWhenAFloodBegins(t *testing.T) {
 		})
 	}
 }
+
+// TestArrivingBurstIsAFlood: more requests arriving on the node at once
+// than the bounded wait allows is a flood before any of their rows is
+// pending: the batch puts its verification off and signals the node's
+// waits, and Await answers at once. A lone request is not.
+func TestArrivingBurstIsAFlood(t *testing.T) {
+	s, q, slug := batchFixture(t)
+	s.Limits.Wait, s.Limits.WaitQueue = time.Minute, 2
+	lone := runQueuedWait(t, s, slug, 2, "http://a.invalid/lone")[0]
+	if lone.err != nil || lone.flood {
+		t.Fatalf("a lone request: flood %v, %v", lone.flood, lone.err)
+	}
+	// Three requests inside Accept at once (as a burst parked in the
+	// lanes would be): with this batch's own, over WaitQueue.
+	s.arriving.Add(3)
+	sig := s.settled.floodSignal()
+	c := runQueuedWait(t, s, slug, 2, "http://a.invalid/burst")[0]
+	if c.err != nil || !c.flood || c.pending > 2 {
+		t.Fatalf("a request of a burst: pending %d, flood %v, %v; want a flood with few pending", c.pending, c.flood, c.err)
+	}
+	select {
+	case <-sig:
+	default:
+		t.Error("the burst's batch did not signal the node's waits")
+	}
+	q.read(t, s.Store)
+	if q.later != 1 || len(q.committed) != 2 || !q.at["http://a.invalid/lone"].IsZero() || q.at["http://a.invalid/burst"].IsZero() {
+		t.Errorf("events %d, jobs %q at %v; want the burst's verification put off, the lone one's not", q.later, q.committed, q.at)
+	}
+	for _, r := range []*Receipt{
+		{Request: c.l, Pending: c.pending, Flood: true}, // the burst's own answer
+		{Request: lone.l, Pending: 1, Flood: false},     // a wait begun while the burst arrives
+	} {
+		done := make(chan string, 1)
+		go func() { st, _, _ := s.Await(context.Background(), r); done <- st }()
+		select {
+		case st := <-done:
+			if st != "pending" {
+				t.Errorf("answered %q, want pending", st)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("receipt %+v: still waiting 10 s into a burst (the wait's bound is a minute)", r)
+		}
+	}
+	s.arriving.Add(-3)
+}

@@ -104,11 +104,12 @@ func portOf(u *url.URL) string {
 
 // Receipt is an accepted request, with the number of verifications
 // pending once it was committed (itself and its batch included, counted
-// up to the bounded wait's WaitQueue + 1): it decides whether
-// pingback.ping waits.
+// up to the bounded wait's WaitQueue + 1) and whether its batch was a
+// flood's: they decide whether pingback.ping waits.
 type Receipt struct {
 	*Request
 	Pending int
+	Flood   bool
 }
 
 // Accept runs the synchronous checks of a pingback or webmention (kind)
@@ -140,7 +141,9 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 	lim := *s.Limits
 	c := &acceptCall{kind: kind, slug: slug, src: src, tgt: tgt, ip: ipText, host: strings.ToLower(src.Hostname()),
 		lim: store.LinkbackLimits{Window: lim.Window, PerIP: lim.PerIP, PerHost: lim.PerHost}, waitQueue: lim.WaitQueue, floodDelay: lim.FloodDelay}
+	s.arriving.Add(1)
 	l, v, err := s.record(ctx, c)
+	s.arriving.Add(-1)
 	if err == nil && v.Limited {
 		return nil, Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
 	}
@@ -153,5 +156,5 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 	case err != nil:
 		return nil, store.Classify(err)
 	}
-	return &Receipt{Request: l, Pending: c.pending}, nil
+	return &Receipt{Request: l, Pending: c.pending, Flood: c.flood}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"quire/internal/batch"
@@ -36,11 +37,12 @@ type Limits struct {
 	// Wait bounds how long pingback.ping waits for its verification, so a
 	// sender gets WordPress's fault 16/17 when the answer comes quickly;
 	// 0 answers at once. WaitQueue: with more verifications than this
-	// pending, answer at once (a flood must not hold connections open).
+	// pending, or more requests than this arriving on the node at once,
+	// answer at once (a flood must not hold connections open).
 	Wait      time.Duration
 	WaitQueue int
-	// FloodDelay: a request accepted with more than WaitQueue
-	// verifications pending (a flood; its sender is answered at once) is
+	// FloodDelay: a request accepted in a flood (more than WaitQueue
+	// verifications pending or requests arriving; its sender is answered at once) is
 	// verified this much later, so that a burst's verifications, which
 	// nobody waits for, do not share the machine with accepting the
 	// burst, which every sender waits for. The verification pace (the
@@ -86,6 +88,12 @@ type Service struct {
 	// batch gathers the requests arriving together into one transaction
 	// (accept_batch.go).
 	batch batch.Lanes[*acceptCall]
+	// arriving counts the requests inside Accept on this node: more than
+	// WaitQueue at once is a flood (flood), seen before their rows are.
+	arriving atomic.Int64
+	// targets keeps the posts pings name, when WatchTargets gave it a bus
+	// (targets.go); nil: each batch reads them.
+	targets *targetCache
 }
 
 // StatusOf returns the webmention request whose status page has token.
