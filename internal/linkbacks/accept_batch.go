@@ -27,9 +27,9 @@ import (
 // that holds the target posts already (targets.go) sends the first
 // requests' statements with the BEGIN, and skips the read. A flood of
 // pingbacks then costs a pool connection, two round trips, a commit and
-// a narrow row per batch rather than a job per request. Every request is still
-// answered only after its row and its verification's job or event are
-// committed. The batches form and run in batch.Lanes, as comments' do.
+// a narrow row per batch rather than a job per request. Every request
+// is still answered only after its row and its verification's job or
+// event are committed. The batches form and run in batch.Lanes, as comments' do.
 const acceptBatchLimit = 10 * time.Second // a batch is not tied to the requests' contexts
 
 // acceptCall is one request's part in a batch: what Accept checked
@@ -207,9 +207,9 @@ func flood(pending, arriving, waitQueue int) bool {
 
 // verifyJobs returns the verification jobs of the calls recorded: a
 // request its sender may wait for gets its own, to run at once; a
-// flood's (nobody waits) go in later,
-// to start once the burst is over (Limits.FloodDelay), which the batch
-// writes as an event for the queue's drainer (events.go).
+// flood's (nobody waits) go in later, to start once the burst is over
+// (Limits.FloodDelay), which the batch writes as an event for the
+// queue's drainer (events.go).
 func (s *Service) verifyJobs(calls []*acceptCall) ([]river.JobArgs, jobargs.LinkbackVerifyLaterArgs) {
 	var jobs []river.JobArgs
 	later := jobargs.LinkbackVerifyLaterArgs{}
