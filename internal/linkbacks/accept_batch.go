@@ -57,6 +57,8 @@ type acceptCall struct {
 // When ctx ends first, a request still queued is never recorded; one
 // whose batch already runs may still be (batch.Lanes.Do).
 func (s *Service) record(ctx context.Context, c *acceptCall) (*Request, store.LinkbackVerdict, error) {
+	s.arriving.Add(1) // while it is recorded, it is part of any burst (flood)
+	defer s.arriving.Add(-1)
 	c.done = make(chan struct{})
 	if err := s.batch.Do(ctx, c, c.done, s.runCalls); err != nil {
 		return nil, store.LinkbackVerdict{}, err

@@ -246,7 +246,8 @@ func checkIsolatesAFailure(t *testing.T, s *Service, q *jobRecorder, slug string
 }
 
 // TestLanesAnswerEveryone: many requests at once, on the lanes, are all
-// answered; afterwards no lane is held and nothing waits.
+// answered; afterwards no lane is held, nothing waits, and none is
+// counted as arriving.
 func TestLanesAnswerEveryone(t *testing.T) {
 	s, q, slug := batchFixture(t)
 	tgt, _ := url.Parse("http://blog.invalid/posts/" + slug)
@@ -276,6 +277,9 @@ func TestLanesAnswerEveryone(t *testing.T) {
 	q.read(t, s.Store)
 	if dups != 10 || len(q.committed) != 90 {
 		t.Errorf("%d duplicates, %d jobs; want 10 and 90", dups, len(q.committed))
+	}
+	if n := s.arriving.Load(); n != 0 {
+		t.Errorf("%d requests still counted as arriving after all were answered", n)
 	}
 	for end := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) { // a lane ends just after answering
 		queued, lanes := s.batch.State()

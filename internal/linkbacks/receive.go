@@ -141,9 +141,7 @@ func (s *Service) Accept(ctx context.Context, kind, rawSource, rawTarget string,
 	lim := *s.Limits
 	c := &acceptCall{kind: kind, slug: slug, src: src, tgt: tgt, ip: ipText, host: strings.ToLower(src.Hostname()),
 		lim: store.LinkbackLimits{Window: lim.Window, PerIP: lim.PerIP, PerHost: lim.PerHost}, waitQueue: lim.WaitQueue, floodDelay: lim.FloodDelay}
-	s.arriving.Add(1)
 	l, v, err := s.record(ctx, c)
-	s.arriving.Add(-1)
 	if err == nil && v.Limited {
 		return nil, Refuse(linkback.FaultAccessDenied, 429, "Too many pingbacks and webmentions from this address or naming this site; try again later.")
 	}

@@ -88,7 +88,7 @@ type Service struct {
 	// batch gathers the requests arriving together into one transaction
 	// (accept_batch.go).
 	batch batch.Lanes[*acceptCall]
-	// arriving counts the requests inside Accept on this node: more than
+	// arriving counts the requests being recorded on this node: more than
 	// WaitQueue at once is a flood (flood), seen before their rows are.
 	arriving atomic.Int64
 	// targets keeps the posts pings name, when WatchTargets gave it a bus
