@@ -66,7 +66,7 @@ func (r *acceptRound) readTargets(b *pgx.Batch) (known bool) {
 // those it allows: first requests go in with the cheaper statement,
 // those that share nothing with another of the batch all in one; the
 // others (a re-send, a duplicate, a request over a limit) are left for
-// queueFull. The bounded wait asks how many verifications are pending
+// sendFull. The bounded wait asks how many verifications are pending
 // once the request is committed, so with its whole batch: counted after
 // the batch's statements (again after the full ones, if any).
 func (r *acceptRound) queue(ctx context.Context, b *pgx.Batch) {

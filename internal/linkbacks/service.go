@@ -42,11 +42,12 @@ type Limits struct {
 	Wait      time.Duration
 	WaitQueue int
 	// FloodDelay: a request accepted in a flood (more than WaitQueue
-	// verifications pending or requests arriving; its sender is answered at once) is
-	// verified this much later, so that a burst's verifications, which
-	// nobody waits for, do not share the machine with accepting the
-	// burst, which every sender waits for. The verification pace (the
-	// linkback queue's workers) is unchanged; 0 verifies at once.
+	// verifications pending or requests arriving; its sender is
+	// answered at once) is verified this much later, so that a burst's
+	// verifications, which nobody waits for, do not share the machine
+	// with accepting the burst, which every sender waits for. The
+	// verification pace (the linkback queue's workers) is unchanged; 0
+	// verifies at once.
 	FloodDelay time.Duration
 	// Burst is the per-IP request budget of the in-memory limiter in front
 	// of the endpoints, refilled over ten seconds (server/linkback_limit.go).
