@@ -19,13 +19,16 @@ import (
 // pingback` sends them over loopback. The node holds its target posts
 // (a bus listens, as under quire serve). Past the first few, the pings
 // are a flood's: answered "received" at once, their verification put
-// off (no queue runs here, so none is fetched). ns/op is the wall time
-// per ping over all of them.
+// off (no queue runs here, so none is fetched). The bounded wait is off
+// (Limits.Wait 0): nothing would end the wait of the first few but a
+// later batch, which a run of one ping does not have. ns/op is the wall
+// time per ping over all of them.
 func BenchmarkPingbackParallel(b *testing.B) {
 	srv, st, _ := countingServer(b)
 	p, _ := benchPost(b, st)
 	bus := invalidate.New(st.Pool, nil)
 	srv.linkbacks.WatchTargets(bus)
+	srv.linkbacks.Limits.Wait = 0
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = bus.Run(ctx) }()
