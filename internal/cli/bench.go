@@ -52,7 +52,7 @@ func bench(ctx context.Context, env Env) error {
 	pings := fs.Int("pings", 1000, "pingbacks (and source sites) in the pingback mode")
 	pingRounds := fs.Int("ping-rounds", 5, "rounds of the pingback mode (comments, then pings); its figure is the median ratio")
 	submitRounds := fs.Int("submit-rounds", 3, "rounds of the submit mode (pgbench, then the comment form); its figure is the median ratio")
-	pool := fs.Int("server-pool", 0, "the server's pool_max_conns (0: pgx's default, max(4, cores))")
+	pool := fs.Int("server-pool", 0, "the server's pool_max_conns (0: the server's default, max(16, 4 × cores))")
 	extraEnv := fs.String("server-env", "", "extra VAR=value settings for the server, comma-separated (e.g. QUIRE_PAGE_CACHE_MB=0)")
 	if err := fs.Parse(env.Args); err != nil {
 		return err
