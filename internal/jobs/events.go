@@ -87,11 +87,10 @@ func drain[A river.JobArgs](ctx context.Context, q *Queue, take func(context.Con
 	var taken int
 	err := pgx.BeginFunc(ctx, q.d.Pool, func(tx pgx.Tx) error {
 		jobs, n, err := take(ctx, tx, eventsTake)
+		taken = n // the caller reads it only with a nil error: once committed
 		if err != nil || len(jobs) == 0 {
-			taken = n
 			return err
 		}
-		taken = n // read only when the transaction commits
 		params := make([]river.InsertManyParams, len(jobs))
 		for i, j := range jobs {
 			params[i] = river.InsertManyParams{Args: j}

@@ -14,11 +14,10 @@ import (
 // A flood's batch does not insert its linkback_verify_later job: it
 // writes the pairs it puts off as one row, with its COMMIT
 // (queueVerifyEvent, migrations/00024_linkback_verify_events.sql), and
-// the job queue's
-// drainer turns the waiting rows into those jobs (TakeVerifyEvents), as
-// it does the comment form's events (commenting/events.go). River's
-// insert then leaves the senders' way, and a flood's batches share a few
-// jobs.
+// the job queue's drainer turns the waiting rows into those jobs
+// (TakeVerifyEvents), as it does the comment form's events
+// (commenting/events.go). River's insert then leaves the senders' way,
+// and a flood's batches share a few jobs.
 
 // VerifyJobPairs is the most pairs one linkback_verify_later job names;
 // the job only inserts their verification jobs, in one statement.

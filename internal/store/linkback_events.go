@@ -16,8 +16,7 @@ type LinkbackVerifyEvent struct {
 
 // QueueLinkbackVerifyEvent queues in b the INSERT of e: one narrow row
 // where a job of River's used to be, sent with the batch's COMMIT
-// (TransactFrom's last statements;
-// migrations/00024_linkback_verify_events.sql).
+// (TransactFrom's last statements; migrations/00024_linkback_verify_events.sql).
 func QueueLinkbackVerifyEvent(b *pgx.Batch, e LinkbackVerifyEvent) {
 	b.Queue(`INSERT INTO linkback_verify_events (pairs, verify_at) VALUES ($1::jsonb, $2)`, string(e.Pairs), e.VerifyAt)
 }
