@@ -45,6 +45,7 @@ func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parent
 	}
 	defer c.Release() // a connection left inside a transaction is closed, not reused
 	b := &pgx.Batch{}
+	b.Queue(genericPlans)
 	reads := make([]SubmitBatchRead, len(as))
 	queueSubmitReads(b, as, reads)
 	parents := map[int64]*Comment{}
@@ -76,6 +77,17 @@ func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parent
 	}
 	return tx.insertManyAndCommit(ctx, ns)
 }
+
+// genericPlans has the transaction's statements run their generic plans
+// (PostgreSQL's plan_cache_mode; until COMMIT or ROLLBACK). The submit
+// read's custom plan for a lone comment is estimated so much cheaper than
+// its generic plan, priced for an array of ten, that PostgreSQL planned it
+// again for every comment: 278 µs of planning for 27 µs of execution, on
+// every comment of a quiet blog (pg_stat_statements with track_planning,
+// docs/BENCHMARKS.md, session 15). The generic plan reads the same
+// indexes (TestSubmitReadStaysNarrow) and is planned once per
+// connection. It is sent with the BEGIN, so it costs no round trip.
+const genericPlans = `SET LOCAL plan_cache_mode = force_generic_plan`
 
 // queueSubmitReads queues in b the read of all of as in one statement
 // (commentSubmitBatchSQL), which fills reads. It took a statement per

@@ -45,9 +45,13 @@ func (s *Store) TransactSubmit(ctx context.Context, a SubmitArgs, fn func(tx pgx
 	}
 	b := &pgx.Batch{}
 	b.Queue("begin")
+	b.Queue(genericPlans)
 	b.Queue(commentSubmitSQL, a.PostID, a.Email, ipArg, a.Body, a.IPWindow.Seconds(), a.EmailWindow.Seconds(), a.DupWindow.Seconds())
 	br := c.Conn().SendBatch(ctx, b)
 	_, err = br.Exec()
+	if err == nil {
+		_, err = br.Exec()
+	}
 	var r SubmitRead
 	if err == nil {
 		r.Post, err = scanCommentPost(br.QueryRow(), &r.Signals.KnownAuthor, &r.Signals.RecentFromIP,
