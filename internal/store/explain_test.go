@@ -2,12 +2,15 @@ package store_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"quire/internal/account"
 	"quire/internal/post"
@@ -157,21 +160,64 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		if err := s.Pool.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+qq.sql, qq.args...).Scan(&raw); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		pl := readPlan(t, raw)
-		used := pl.indexes
-		for _, rel := range []string{"posts", "post_terms", "comments"} {
-			if pl.seqScans[rel] {
-				t.Errorf("%s: sequential scan of %s", name, rel)
+		// PostgreSQL may run either plan of a prepared statement (pgx
+		// prepares them all): the custom plan above, or the generic one,
+		// planned once for any arguments.
+		for _, pl := range []plan{readPlan(t, raw), genericPlan(t, s, name, qq.sql, qq.args)} {
+			used := pl.indexes
+			for _, rel := range []string{"posts", "post_terms", "comments"} {
+				if pl.seqScans[rel] {
+					t.Errorf("%s: sequential scan of %s:\n%s", name, rel, pl.text)
+				}
 			}
+			if strings.HasPrefix(name, "comment s") && (used["comments_post_status_idx"] || used["comments_thread_idx"]) {
+				t.Errorf("%s: scans the post's thread", name)
+			}
+			if want := wantIndex[name]; want != "" && !used[want] {
+				t.Errorf("%s: does not use %s:\n%s", name, want, pl.text)
+			}
+			t.Logf("%s:\n%s", name, pl.text)
 		}
-		if strings.HasPrefix(name, "comment s") && (used["comments_post_status_idx"] || used["comments_thread_idx"]) {
-			t.Errorf("%s: scans the post's thread", name)
-		}
-		if want := wantIndex[name]; want != "" && !used[want] {
-			t.Errorf("%s: does not use %s", name, want)
-		}
-		t.Logf("%s:\n%s", name, pl.text)
 	}
+}
+
+// genericPlan returns the generic plan of sql: prepared, and explained
+// with args under plan_cache_mode force_generic_plan, which uses it
+// whatever the arguments.
+func genericPlan(t *testing.T, s *store.Store, name, sql string, args []any) plan {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	ps := make([]string, len(args))
+	for i := range ps {
+		ps[i] = fmt.Sprintf("$%d", i+1)
+	}
+	// PREPARE outlives the transaction: each query its own name.
+	stmt := fmt.Sprintf("generic_plan_%x", sha256.Sum256([]byte(sql)))[:30]
+	explain := "EXPLAIN (FORMAT JSON) EXECUTE " + stmt
+	if len(args) > 0 {
+		explain += "(" + strings.Join(ps, ", ") + ")"
+	}
+	var raw []byte
+	_, err = tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`)
+	if err == nil {
+		_, err = tx.Exec(ctx, `PREPARE `+stmt+` AS `+sql)
+	}
+	if err == nil {
+		// EXPLAIN EXECUTE takes no parameters of its own: pgx writes
+		// the arguments into it (the simple protocol).
+		err = tx.QueryRow(ctx, explain, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...).Scan(&raw)
+	}
+	if err != nil {
+		t.Fatalf("%s, generic plan: %v", name, err)
+	}
+	pl := readPlan(t, raw)
+	pl.text = "(generic)\n" + pl.text
+	return pl
 }
 
 // plan is an EXPLAIN (FORMAT JSON) output read: the plan as indented
