@@ -41,27 +41,27 @@ type CommentPost struct {
 // CommentsWithPosts returns the comments ids, whatever their status,
 // each with its post (commentPostCols only), in one statement (the
 // comment job, one or a batch), in the order of their ids; an id not
-// found is absent.
-func CommentsWithPosts(ctx context.Context, db DB, ids []int64) ([]CommentPost, error) {
-	rows, err := db.Query(ctx, `SELECT `+commentPostCols+`, `+commentCols+`
-		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ANY($1) ORDER BY c.id`, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// found is absent. It runs in tx with its generic plan (inGenericPlan):
+// PostgreSQL planned it anew for each job otherwise, 286 µs of planning
+// for a 30 µs read of one comment.
+func CommentsWithPosts(ctx context.Context, tx pgx.Tx, ids []int64) ([]CommentPost, error) {
 	var out []CommentPost
-	for rows.Next() {
-		var r commentRow
-		p, err := scanCommentPost(rows, &r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
-			&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
-			&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt)
-		if err != nil {
-			return nil, err
+	err := inGenericPlan(ctx, tx, `SELECT `+commentPostCols+`, `+commentCols+`
+		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ANY($1) ORDER BY c.id`, []any{ids}, func(rows pgx.Rows) error {
+		for rows.Next() {
+			var r commentRow
+			p, err := scanCommentPost(rows, &r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
+				&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
+				&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt)
+			if err != nil {
+				return err
+			}
+			c := r.comment()
+			out = append(out, CommentPost{Comment: &c, Post: p})
 		}
-		c := r.comment()
-		out = append(out, CommentPost{Comment: &c, Post: p})
-	}
-	return out, rows.Err()
+		return rows.Err()
+	})
+	return out, err
 }
 
 // SubmitRead is everything a new comment's transaction reads before the

@@ -89,6 +89,20 @@ func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parent
 // connection. It is sent with the BEGIN, so it costs no round trip.
 const genericPlans = `SET LOCAL plan_cache_mode = force_generic_plan`
 
+// inGenericPlan runs sql with args in tx under genericPlans, and scan on
+// its rows; the setting is put back for tx's later statements. The three
+// statements go in one round trip. For a statement whose arguments
+// include an array: PostgreSQL prices its custom plan for the array's
+// length and its generic plan for ten elements, so for a short array it
+// keeps planning it anew.
+func inGenericPlan(ctx context.Context, tx pgx.Tx, sql string, args []any, scan func(pgx.Rows) error) error {
+	b := &pgx.Batch{}
+	b.Queue(genericPlans)
+	b.Queue(sql, args...).Query(scan)
+	b.Queue(`SET LOCAL plan_cache_mode TO DEFAULT`)
+	return tx.SendBatch(ctx, b).Close()
+}
+
 // queueSubmitReads queues in b the read of all of as in one statement
 // (commentSubmitBatchSQL), which fills reads. It took a statement per
 // comment before; for a batch of twelve one statement takes 42% less

@@ -158,3 +158,42 @@ func TestSubmitReadsPlannedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCommentsWithPostsPlannedOnce: the comment job's read of one comment
+// runs its generic plan, and the transaction's later statements are back
+// to PostgreSQL's choice.
+func TestCommentsWithPostsPlannedOnce(t *testing.T) {
+	s := storetestNew(t)
+	ctx := context.Background()
+	u := mustUser(t, s.Pool, "ann", account.Author)
+	p := mustPost(t, s.Pool, u, "Open", post.Published, time.Now().Add(-time.Hour))
+	if _, err := s.Pool.Exec(ctx, `INSERT INTO comments (id, post_id, depth, path, status, author_name, body_source)
+		VALUES (901, $1, 0, lpad('901', 10, '0'), 'held', 'Reader', 'Words.')`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+			cs, err := store.CommentsWithPosts(ctx, tx, []int64{901})
+			if err != nil {
+				return err
+			}
+			if len(cs) != 1 || cs[0].Comment.ID != 901 || cs[0].Post.ID != p.ID {
+				t.Fatalf("read %+v, want comment 901 on post %d", cs, p.ID)
+			}
+			var custom, generic int64
+			var mode string
+			if err := tx.QueryRow(ctx, `SELECT coalesce(sum(custom_plans), 0), coalesce(sum(generic_plans), 0),
+				current_setting('plan_cache_mode') FROM pg_prepared_statements
+				WHERE statement LIKE '%JOIN posts p ON p.id = c.post_id WHERE c.id = ANY($1)%'`).Scan(&custom, &generic, &mode); err != nil {
+				return err
+			}
+			if custom != 0 || generic < 1 || mode != "auto" {
+				t.Errorf("%d custom plans, %d generic, plan_cache_mode %s after; want none, at least one, auto", custom, generic, mode)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
