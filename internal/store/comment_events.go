@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -30,12 +31,14 @@ func queueEvents(b *pgx.Batch, ns []*NewComment) bool {
 // another transaction is taking are skipped, not waited for, so that
 // every node may drain at once; each row goes to one of them. The caller
 // enqueues their jobs in the same tx, so a rollback leaves the rows for
-// the next try.
+// the next try. The LIMIT is written out: passed as an argument it had
+// PostgreSQL plan the statement anew at almost every drain (as listSQL's
+// did).
 func TakeCommentEvents(ctx context.Context, tx pgx.Tx, limit int) ([][]int64, error) {
 	rows, err := tx.Query(ctx, `WITH taken AS (DELETE FROM comment_events WHERE id IN (
-			SELECT id FROM comment_events ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+			SELECT id FROM comment_events ORDER BY id LIMIT `+strconv.Itoa(max(limit, 1))+` FOR UPDATE SKIP LOCKED)
 		RETURNING id, comment_ids)
-		SELECT comment_ids FROM taken ORDER BY id`, limit)
+		SELECT comment_ids FROM taken ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}

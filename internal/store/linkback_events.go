@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,12 +24,13 @@ func QueueLinkbackVerifyEvent(b *pgx.Batch, e LinkbackVerifyEvent) {
 
 // TakeLinkbackVerifyEvents deletes up to limit of the oldest waiting
 // events in tx and returns them, oldest first, skipping (not waiting
-// for) rows another transaction is taking, as TakeCommentEvents does.
+// for) rows another transaction is taking, as TakeCommentEvents does
+// (its LIMIT written out too).
 func TakeLinkbackVerifyEvents(ctx context.Context, tx pgx.Tx, limit int) ([]LinkbackVerifyEvent, error) {
 	rows, err := tx.Query(ctx, `WITH taken AS (DELETE FROM linkback_verify_events WHERE id IN (
-			SELECT id FROM linkback_verify_events ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+			SELECT id FROM linkback_verify_events ORDER BY id LIMIT `+strconv.Itoa(max(limit, 1))+` FOR UPDATE SKIP LOCKED)
 		RETURNING id, pairs, verify_at)
-		SELECT pairs::text, verify_at FROM taken ORDER BY id`, limit)
+		SELECT pairs::text, verify_at FROM taken ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
