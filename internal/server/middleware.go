@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -145,6 +146,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}
 		d := time.Since(start)
 		s.metrics.observe(r.Method, route, sw.status, d)
+		if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+			return // the line's arguments cost allocations even when it is dropped
+		}
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", sw.status,
 			"bytes", sw.bytes, "ms", float64(d.Microseconds())/1000, "ip", ClientIP(r.Context()).String(),
 			"request_id", requestID(r.Context()))

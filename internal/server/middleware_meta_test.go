@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +57,31 @@ func TestWithMeta(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	if ClientIP(r.Context()).IsValid() || requestID(r.Context()) != "" {
 		t.Error("a context without withMeta should give no address and no id")
+	}
+}
+
+// TestRequestLog: each request is one "request" line at info, with its
+// route, status and request id; under a higher level none is built.
+func TestRequestLog(t *testing.T) {
+	e := newEnv(t)
+	for _, tt := range []struct {
+		level slog.Level
+		lines int
+	}{{slog.LevelInfo, 1}, {slog.LevelWarn, 0}} {
+		var buf bytes.Buffer
+		e.Srv.log = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: tt.level}))
+		rec := httptest.NewRecorder()
+		e.Srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/signin", nil))
+		lines := strings.Count(buf.String(), `"msg":"request"`)
+		if lines != tt.lines {
+			t.Fatalf("level %s: %d request lines, want %d:\n%s", tt.level, lines, tt.lines, buf.String())
+		}
+		if lines == 1 {
+			for _, want := range []string{`"route":"/signin"`, `"status":200`, `"request_id":"` + rec.Header().Get("X-Request-Id") + `"`} {
+				if !strings.Contains(buf.String(), want) {
+					t.Errorf("request line lacks %s:\n%s", want, buf.String())
+				}
+			}
+		}
 	}
 }
