@@ -14,18 +14,30 @@ import (
 // next one forms; four, the extra ones started only once eight calls
 // waited, measured no better on two cores (docs/BENCHMARKS.md). A batch
 // of 64 stays well under a statement's parameter and size limits.
+//
+// The second lane starts only once DefaultExtraAt calls wait. Started
+// for any call, it ran a batch of one beside the first lane's large
+// ones: a third of the comment form's batches under load were of one
+// comment, each paying a batch's statements and its COMMIT for it. The
+// calls that came too few for a lane of their own go in the first
+// lane's next batch (comments 4–12% faster a second at 32 connections,
+// docs/BENCHMARKS.md, session 15).
 const (
-	DefaultLanes = 2
-	DefaultMax   = 64
+	DefaultLanes   = 2
+	DefaultMax     = 64
+	DefaultExtraAt = 8
 )
 
 // Lanes queues calls of type T (a pointer to the call's state) for
 // batches, of which at most N run at once, each lane taking the queued
-// calls batch after batch until the queue is empty. The zero value is
-// ready to use, with DefaultLanes and DefaultMax.
+// calls batch after batch until the queue is empty. The first lane starts
+// for a lone call; each further one only once ExtraAt calls wait. The
+// zero value is ready to use, with DefaultLanes, DefaultMax and
+// DefaultExtraAt.
 type Lanes[T comparable] struct {
-	N   int // lanes at most; 0 means DefaultLanes
-	Max int // calls in a batch at most; 0 means DefaultMax
+	N       int // lanes at most; 0 means DefaultLanes
+	Max     int // calls in a batch at most; 0 means DefaultMax
+	ExtraAt int // calls waiting (the new one included) that start a lane beside a running one; 0 means DefaultExtraAt
 
 	mu    sync.Mutex
 	queue []T
@@ -50,7 +62,7 @@ type Lanes[T comparable] struct {
 func (l *Lanes[T]) Do(ctx context.Context, c T, done <-chan struct{}, run func(context.Context, []T)) error {
 	l.mu.Lock()
 	l.queue = append(l.queue, c)
-	lead := l.lanes < l.n()
+	lead := l.lanes < l.n() && (l.lanes == 0 || len(l.queue) >= l.extraAt())
 	if lead {
 		l.lanes++
 	}
@@ -89,6 +101,13 @@ func (l *Lanes[T]) n() int {
 		return l.N
 	}
 	return DefaultLanes
+}
+
+func (l *Lanes[T]) extraAt() int {
+	if l.ExtraAt > 0 {
+		return l.ExtraAt
+	}
+	return DefaultExtraAt
 }
 
 func (l *Lanes[T]) max() int {

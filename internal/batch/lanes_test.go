@@ -198,3 +198,40 @@ func TestPanicPastRunFreesTheLane(t *testing.T) {
 		t.Errorf("next call: %v, run %d times", err, next.ran)
 	}
 }
+
+// TestExtraLaneWaitsForEnoughCalls: while a lane runs, the calls that
+// come wait for it until ExtraAt of them wait; then one of them starts
+// the second lane with all of them as its batch.
+func TestExtraLaneWaitsForEnoughCalls(t *testing.T) {
+	l := &Lanes[*call]{N: 2, ExtraAt: 3}
+	r := &recorder{gate: make(chan struct{})}
+	calls := make([]*call, 4)
+	var wg sync.WaitGroup
+	do := func(i int) {
+		calls[i] = newCall(i)
+		wg.Go(func() {
+			if err := l.Do(context.Background(), calls[i], calls[i].done, r.run); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	do(0)
+	waitState(t, l, 0, 1) // a lone call: a lane at once
+	do(1)
+	waitState(t, l, 1, 1)
+	do(2)
+	waitState(t, l, 2, 1) // two waiting: too few for a second lane
+	do(3)
+	waitState(t, l, 0, 2) // three: the second lane takes them
+	close(r.gate)
+	wg.Wait()
+	waitState(t, l, 0, 0)
+	if len(r.batches) != 2 || len(r.batches[0]) != 1 || len(r.batches[1]) != 3 {
+		t.Errorf("batches %v; want [0] and the three others", r.batches)
+	}
+	for _, c := range calls {
+		if c.ran != 1 {
+			t.Errorf("call %d answered %d times", c.i, c.ran)
+		}
+	}
+}

@@ -236,9 +236,12 @@ func (f *batchFixture) waitQueue(t *testing.T, n, lanes int) {
 
 // busyLanes submits a comment for each lane, one after the other, so
 // that each lane takes one and waits (for a connection, under holdPool);
-// the returned func waits for their answers and checks them.
+// the returned func waits for their answers and checks them. A lane
+// beside a running one then starts for a single comment (ExtraAt 1): the
+// default's threshold is batch.Lanes' own test's.
 func (f *batchFixture) busyLanes(t *testing.T) func() {
 	t.Helper()
+	f.svc.batch.ExtraAt = 1
 	var wg sync.WaitGroup
 	errs := make([]error, batch.DefaultLanes)
 	for i := range batch.DefaultLanes {
