@@ -156,9 +156,9 @@ func listSQL(f ListFilter) (string, []any) {
 	}
 	// The LIMIT is written out, not passed: left unknown, it made the
 	// generic plan look like a sort of every post, so PostgreSQL planned
-	// the front, tag and author pages anew on every view (125 µs of
-	// planning for 77 µs of execution, docs/BENCHMARKS.md, session 15).
-	// A page size is one of a few values, each one more cached statement.
+	// the front and author pages anew on every view (125 µs of planning
+	// for 77 µs of execution, docs/BENCHMARKS.md, session 15). A page
+	// size is 1..100 (ListPosts): at most a hundred cached statements.
 	sql := `SELECT ` + listCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(f.Limit+1)
 	return sql, args
