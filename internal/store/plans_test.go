@@ -21,13 +21,11 @@ import (
 
 // TestSubmitReadsPlannedOnce: the submit reads run their generic plan,
 // planned once per connection, for a lone comment as for a batch, and so
-// do TransactFrom's statements. Left
-// to choose, PostgreSQL planned a lone comment's read anew every time:
-// its custom plan, priced for an array of one, looked far cheaper than
-// the generic plan priced for ten (278 µs of planning for 27 µs of
-// execution). pg_prepared_statements counts each connection's plans of
-// a statement; the check runs in the batch's own transaction, on its
-// connection.
+// do TransactFrom's statements. Left to choose, PostgreSQL planned a lone
+// comment's read anew every time: its custom plan, priced for an array
+// of one, looked far cheaper than the generic plan priced for ten (278
+// µs of planning for 27 µs of execution). The check runs in the batch's
+// own transaction, on its connection.
 func TestSubmitReadsPlannedOnce(t *testing.T) {
 	s := storetestNew(t)
 	ctx := context.Background()
