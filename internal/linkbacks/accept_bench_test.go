@@ -9,16 +9,21 @@ import (
 	"quire/internal/store"
 )
 
-// BenchmarkAcceptBatch is one batch of ten first pingbacks to one post,
-// each from its own address and source host as in a flood, through
-// runCalls: "read" reads the target post in the transaction's first
-// round trip, "held" has it from the node's target cache (targets.go),
-// so the batch's statements go with the BEGIN. From the third batch on
-// more than WaitQueue are pending, so each batch writes its put-off
+// BenchmarkAcceptBatch is one batch of ten first pingbacks (or one, a
+// lone ping's) to one post, each from its own address and source host
+// as in a flood, through runCalls: "read" reads the target post in the
+// transaction's first round trip, "held" has it from the node's target
+// cache (targets.go), so the batch's statements go with the BEGIN. Once
+// more than WaitQueue are pending, each batch writes its put-off
 // verifications as one event, as a flood's do. ns/op is one batch.
 func BenchmarkAcceptBatch(b *testing.B) {
-	for _, held := range []bool{false, true} {
-		b.Run(map[bool]string{false: "read", true: "held"}[held], func(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		held bool
+		size int
+	}{{"read", false, 10}, {"held", true, 10}, {"read/one", false, 1}, {"held/one", true, 1}} {
+		held := bc.held
+		b.Run(bc.name, func(b *testing.B) {
 			s, _, slug := batchFixture(b)
 			if held {
 				holdTargets(b, s)
@@ -26,7 +31,7 @@ func BenchmarkAcceptBatch(b *testing.B) {
 			}
 			lim := store.LinkbackLimits{Window: s.Limits.Window, PerIP: s.Limits.PerIP, PerHost: s.Limits.PerHost}
 			tgt, _ := url.Parse("http://blog.invalid/posts/" + slug)
-			calls := make([]*acceptCall, 10)
+			calls := make([]*acceptCall, bc.size)
 			b.ResetTimer()
 			for i := range b.N {
 				for j := range calls {

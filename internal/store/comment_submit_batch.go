@@ -45,6 +45,7 @@ func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parent
 	}
 	defer c.Release() // a connection left inside a transaction is closed, not reused
 	b := &pgx.Batch{}
+	b.Queue(genericPlans)
 	reads := make([]SubmitBatchRead, len(as))
 	queueSubmitReads(b, as, reads)
 	parents := map[int64]*Comment{}
@@ -85,8 +86,9 @@ func (s *Store) TransactSubmitBatch(ctx context.Context, as []SubmitArgs, parent
 // every comment of a quiet blog (pg_stat_statements with track_planning,
 // docs/BENCHMARKS.md, session 15). The generic plan reads the same
 // indexes (TestSubmitReadStaysNarrow) and is planned once per
-// connection. It is sent with the BEGIN (begin, TransactSubmit), so it
-// costs no round trip.
+// connection. It is sent with the BEGIN, so it costs no round trip; the
+// linkbacks' batches (TransactFrom) go without it: their read was not
+// re-planned, and the setting cost a lone ping 4% (BenchmarkAcceptBatch).
 const genericPlans = `SET LOCAL plan_cache_mode = force_generic_plan`
 
 // inGenericPlan runs sql with args in tx under genericPlans, and scan on

@@ -122,8 +122,7 @@ func (t *begunTx) settle(ctx context.Context, err error, tag pgconn.CommandTag) 
 // round trip with the COMMIT (nil: the COMMIT alone). A statement of b
 // that fails rolls the transaction back and is returned without fn
 // being called; fn's error, or its last statements', rolls it back too.
-// fn's tx supports what TransactSubmit's does. Its statements run their
-// generic plans (begin).
+// fn's tx supports what TransactSubmit's does.
 func (s *Store) TransactFrom(ctx context.Context, b *pgx.Batch, fn func(tx pgx.Tx) (last *pgx.Batch, err error)) error {
 	c, err := s.Pool.Acquire(ctx)
 	if err != nil {
@@ -148,14 +147,12 @@ func (s *Store) TransactFrom(ctx context.Context, b *pgx.Batch, fn func(tx pgx.T
 }
 
 // begin sends BEGIN and b's statements on c in one round trip and
-// returns the transaction they opened, whose statements run their generic
-// plans (genericPlans: the write paths that begin here pass arrays). When
-// one of them fails, the transaction (if BEGIN opened one) is rolled back
-// and the error returned.
+// returns the transaction they opened. When one of them fails, the
+// transaction (if BEGIN opened one) is rolled back and the error
+// returned.
 func begin(ctx context.Context, c *pgx.Conn, b *pgx.Batch) (*begunTx, error) {
 	bb := &pgx.Batch{}
 	bb.Queue("begin")
-	bb.Queue(genericPlans)
 	bb.QueuedQueries = append(bb.QueuedQueries, b.QueuedQueries...)
 	err := c.SendBatch(ctx, bb).Close()
 	tx := &begunTx{c: c}
