@@ -19,6 +19,18 @@ import (
 // the write paths and the drains to plans made once per connection
 // (pg_prepared_statements counts each connection's plans).
 
+// preparedPlans sums the custom and the generic plans that db's
+// connection made of the statements it prepared whose text is LIKE
+// pattern (a statement's own text, without % or \, matches itself).
+func preparedPlans(t *testing.T, db store.DB, pattern string) (custom, generic int64) {
+	t.Helper()
+	if err := db.QueryRow(context.Background(), `SELECT coalesce(sum(custom_plans), 0), coalesce(sum(generic_plans), 0)
+		FROM pg_prepared_statements WHERE statement LIKE $1`, pattern).Scan(&custom, &generic); err != nil {
+		t.Fatal(err)
+	}
+	return custom, generic
+}
+
 // TestSubmitReadsPlannedOnce: the submit reads run their generic plan,
 // planned once per connection, for a lone comment as for a batch. Left to
 // choose, PostgreSQL planned a lone comment's read anew every time: its
@@ -35,21 +47,13 @@ func TestSubmitReadsPlannedOnce(t *testing.T) {
 		return store.SubmitArgs{PostID: p.ID, Email: fmt.Sprintf("r%d@mail.invalid", i), IP: fmt.Sprintf("192.0.2.%d", i),
 			Body: "Words.", IPWindow: time.Hour, EmailWindow: time.Hour, DupWindow: 24 * time.Hour}
 	}
-	plans := func(tx pgx.Tx, sql string) (custom, generic int64) {
-		t.Helper()
-		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(custom_plans), 0), coalesce(sum(generic_plans), 0)
-			FROM pg_prepared_statements WHERE statement = $1`, sql).Scan(&custom, &generic); err != nil {
-			t.Fatal(err)
-		}
-		return custom, generic
-	}
 	for _, k := range []int{1, 1, 3} {
 		as := make([]store.SubmitArgs, k)
 		for i := range as {
 			as[i] = arg(i + 1)
 		}
 		err := s.TransactSubmitBatch(ctx, as, nil, func(tx pgx.Tx, _ []store.SubmitBatchRead, _ map[int64]*store.Comment) ([]*store.NewComment, error) {
-			if custom, generic := plans(tx, store.CommentSubmitBatchSQL); custom != 0 || generic < 1 {
+			if custom, generic := preparedPlans(t, tx, store.CommentSubmitBatchSQL); custom != 0 || generic < 1 {
 				t.Errorf("batch of %d: %d custom plans and %d generic, want none and at least one", k, custom, generic)
 			}
 			return nil, nil
@@ -62,7 +66,7 @@ func TestSubmitReadsPlannedOnce(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		if custom, generic := plans(tx, store.CommentSubmitSQL); custom != 0 || generic < 1 {
+		if custom, generic := preparedPlans(t, tx, store.CommentSubmitSQL); custom != 0 || generic < 1 {
 			t.Errorf("TransactSubmit: %d custom plans and %d generic, want none and at least one", custom, generic)
 		}
 		return nil, nil
@@ -93,11 +97,9 @@ func TestCommentsWithPostsPlannedOnce(t *testing.T) {
 			if len(cs) != 1 || cs[0].Comment.ID != 901 || cs[0].Post.ID != p.ID {
 				t.Fatalf("read %+v, want comment 901 on post %d", cs, p.ID)
 			}
-			var custom, generic int64
+			custom, generic := preparedPlans(t, tx, `%JOIN posts p ON p.id = c.post_id WHERE c.id = ANY($1)%`)
 			var mode string
-			if err := tx.QueryRow(ctx, `SELECT coalesce(sum(custom_plans), 0), coalesce(sum(generic_plans), 0),
-				current_setting('plan_cache_mode') FROM pg_prepared_statements
-				WHERE statement LIKE '%JOIN posts p ON p.id = c.post_id WHERE c.id = ANY($1)%'`).Scan(&custom, &generic, &mode); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&mode); err != nil {
 				return err
 			}
 			if custom != 0 || generic < 1 || mode != "auto" {
@@ -143,11 +145,7 @@ func TestDrainsPlannedOnce(t *testing.T) {
 		}
 	}
 	for _, table := range []string{"comment_events", "linkback_verify_events"} {
-		var custom, generic int64
-		if err := c.QueryRow(ctx, `SELECT coalesce(sum(custom_plans), 0), coalesce(sum(generic_plans), 0)
-			FROM pg_prepared_statements WHERE statement LIKE 'WITH taken AS (DELETE FROM ' || $1 || ' %'`, table).Scan(&custom, &generic); err != nil {
-			t.Fatal(err)
-		}
+		custom, generic := preparedPlans(t, c, "WITH taken AS (DELETE FROM "+table+" %")
 		if custom > 5 || custom+generic != runs {
 			t.Errorf("%s: %d custom plans and %d generic in %d runs, want at most PostgreSQL's first five custom", table, custom, generic, runs)
 		}
