@@ -104,6 +104,10 @@ func (b *benchRun) fixedLoad(ctx context.Context, what, label string, l loadtest
 		return loadtest.Result{}, loadtest.CPUTimes{}, err
 	}
 	l.Duration = loadtest.MaxDuration
+	l, err := l.Prepare(ctx, l.Requests) // comments and pings alike: built before the load
+	if err != nil {
+		return loadtest.Result{}, loadtest.CPUTimes{}, err
+	}
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
 	cpu0 := loadtest.ReadCPU(b.srv.cmd.Process.Pid, b.pgData)
 	res, err := l.Run(ctx)

@@ -33,6 +33,8 @@ type Load struct {
 	// Build makes request seq (0, 1, …) when set; otherwise each request
 	// is a GET of URL. Its URL must be URL's host.
 	Build func(ctx context.Context, seq int) (*http.Request, error)
+
+	pre *prepared // the first requests, built ahead (Prepare)
 	// Check judges an answer when set (the body is then read into memory,
 	// at most 1 MB); otherwise 2xx and 304 are success.
 	Check func(resp *http.Response, body []byte) error
@@ -59,6 +61,9 @@ type Result struct {
 	// sent, without the time it waited for a free connection or for the
 	// sender to be scheduled; P50/P99 above count from when it was due.
 	SentP50, SentP99 time.Duration
+	// Prepared is how many requests were built before the clock
+	// started (Load.Prepare); those after them were built during it.
+	Prepared int
 }
 
 // RPS is requests (errors included) per second.
@@ -131,6 +136,10 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 		}
 		get = getRequest{b, req}
 	}
+	pre := l.pre
+	if pre == nil {
+		pre = &prepared{}
+	}
 	ctx, cancel := context.WithTimeout(ctx, l.Duration)
 	defer cancel()
 	ws := make([]worker, l.Conns)
@@ -190,7 +199,7 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 				} else if seq = int(next.Add(1) - 1); l.Requests > 0 && seq >= l.Requests {
 					return
 				}
-				err := l.one(ctx, k, target, seq, w, get)
+				err := l.one(ctx, k, target, seq, w, get, pre)
 				d := time.Since(t0)
 				if err != nil && ctx.Err() != nil {
 					return // cut off by the end of the run: not an error
@@ -217,7 +226,7 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	if paceErr != nil {
 		return Result{}, fmt.Errorf("open-loop schedule: %w", paceErr)
 	}
-	var r Result
+	r := Result{Prepared: len(pre.ends)}
 	r.Elapsed = time.Since(start)
 	var all, sent []time.Duration
 	for _, w := range ws {
@@ -247,22 +256,22 @@ type getRequest struct {
 	req   *http.Request
 }
 
-// one sends request seq on k and reads its answer.
-func (l Load) one(ctx context.Context, k *conn, target *url.URL, seq int, w *worker, get getRequest) error {
-	req := get.req
-	write := func(bw *bufio.Writer) error { _, err := bw.Write(get.bytes); return err }
+// one sends request seq on k (get's, pre's or one built now) and reads
+// its answer.
+func (l Load) one(ctx context.Context, k *conn, target *url.URL, seq int, w *worker, get getRequest, pre *prepared) error {
+	req, raw := get.req, get.bytes
+	write := func(bw *bufio.Writer) error { _, err := bw.Write(raw); return err }
 	if l.Build != nil {
-		var err error
-		if req, err = l.Build(ctx, seq); err != nil {
-			return err
+		var ok bool
+		if raw, ok = pre.request(seq); ok {
+			req = pre.req
+		} else {
+			var err error
+			if req, err = l.build(ctx, target, seq); err != nil {
+				return err
+			}
+			write = func(bw *bufio.Writer) error { return req.Write(bw) }
 		}
-		if req.URL.Host != target.Host {
-			return fmt.Errorf("request %d: host %q is not the load's %q", seq, req.URL.Host, target.Host)
-		}
-		for k, v := range l.Header {
-			req.Header[k] = v
-		}
-		write = func(bw *bufio.Writer) error { return req.Write(bw) }
 	}
 	resp, err := k.do(ctx, write, req)
 	if err != nil {
