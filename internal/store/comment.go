@@ -258,17 +258,14 @@ func CommentSignals(ctx context.Context, db DB, postID int64, email, ip, body st
 
 // commentSignalsSQL is CommentSignals' one statement. Each part is one
 // narrow range of an index the rate limits need anyway, whatever the size
-// of the post's thread: the known-author probe on comments_known_idx, the
-// rate counts on the sender's (ip, created_at) and (lower(email),
-// created_at) ranges, and the duplicate check on the same two ranges
-// over its own window, testing post and body on the sender's few rows.
-// OFFSET 0 keeps the planner from pushing post_id into those scans and
-// answering from comments_post_status_idx, every comment of the post (it
-// did, with statistics gone stale in a burst of comments): the duplicate
-// check then grew with the thread. A dedicated (post_id, md5(body)) index
-// was tried instead: its random insertions cost a third of the INSERT's
-// throughput (pgbench, 32 clients: 3,500 against 5,000 a second).
-const commentSignalsSQL = `SELECT ` + commentSignalsCols + ` FROM ` + submitArgsRow
+// of the post's thread: the known-author probe on comments_known_idx, and
+// the sender's (ip, created_at) and (lower(email), created_at) ranges,
+// each read once for its rate count and the duplicate check (testing
+// post and body on the sender's few rows). A dedicated (post_id,
+// md5(body)) index was tried for the duplicates instead: its random
+// insertions cost a third of the INSERT's throughput (pgbench, 32
+// clients: 3,500 against 5,000 a second).
+const commentSignalsSQL = `SELECT ` + commentSignalsCols + ` FROM ` + submitArgsRow + commentSignalsFrom
 
 // submitArgsRow is one comment's arguments as the row a of
 // commentSignalsCols: $1 the post, $2 the e-mail address (empty for none),
@@ -279,23 +276,39 @@ const submitArgsRow = `(VALUES ($1::int8, $2::text, $3::inet, $4::text, $5::floa
 	AS a(post_id, email, ip, body, ip_secs, email_secs, dup_secs)`
 
 // commentSignalsCols are the four Signals, in their order, for the
-// comment whose arguments are the row a (submitArgsRow). They stay in the
-// select list, where the planner keeps each one a probe per comment: as
-// a join, over a batch's rows, it hashed every approved comment instead.
+// comment whose arguments are the row a (submitArgsRow), joined to its
+// sender's ranges (commentSignalsFrom). The known-author probe stays in
+// the select list, where the planner keeps it a probe per comment: as a
+// join, over a batch's rows, it hashed every approved comment instead.
 // The address probes repeat that the comment they look for has an
 // address, so that they may use the indexes of comments with one
 // (00022).
 const commentSignalsCols = `
 	a.email <> '' AND EXISTS (SELECT 1 FROM comments WHERE lower(author_email) = lower(a.email) AND author_email <> ''
 		AND status = 'approved'),
-	(SELECT count(*) FROM comments WHERE a.ip IS NOT NULL AND ip = a.ip AND created_at > now() - make_interval(secs => a.ip_secs)),
-	(SELECT count(*) FROM comments WHERE a.email <> '' AND lower(author_email) = lower(a.email) AND author_email <> ''
-		AND created_at > now() - make_interval(secs => a.email_secs)),
-	EXISTS (SELECT 1 FROM (SELECT post_id, body_source FROM comments WHERE a.email <> '' AND lower(author_email) = lower(a.email)
-			AND author_email <> '' AND created_at > now() - make_interval(secs => a.dup_secs) OFFSET 0) e
-		WHERE e.post_id = a.post_id AND e.body_source = a.body)
-		OR EXISTS (SELECT 1 FROM (SELECT post_id, body_source FROM comments WHERE a.ip IS NOT NULL AND ip = a.ip
-			AND created_at > now() - make_interval(secs => a.dup_secs) OFFSET 0) i WHERE i.post_id = a.post_id AND i.body_source = a.body)`
+	by_ip.recent, by_email.recent, by_ip.dup OR by_email.dup`
+
+// commentSignalsFrom joins the row a to its sender's two ranges, each
+// read once over the longer of its rate window and the duplicate window:
+// the count of the rate window's rows and whether any row of the
+// duplicate window is the same body on the same post. They were four
+// reads, two of each range; one apiece takes 22% off the batch read of
+// ten comments (docs/BENCHMARKS.md, session 16). The post is tested in
+// the aggregate, not in WHERE, so the planner cannot answer from
+// comments_post_status_idx, every comment of the post (it did once, with
+// statistics gone stale in a burst of comments); a lateral aggregate is a
+// probe per row of a, never a hash of the table.
+const commentSignalsFrom = `
+	CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE created_at > now() - make_interval(secs => a.ip_secs)) AS recent,
+		coalesce(bool_or(post_id = a.post_id AND body_source = a.body)
+			FILTER (WHERE created_at > now() - make_interval(secs => a.dup_secs)), false) AS dup
+		FROM comments WHERE a.ip IS NOT NULL AND ip = a.ip
+			AND created_at > now() - make_interval(secs => greatest(a.ip_secs, a.dup_secs))) by_ip
+	CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE created_at > now() - make_interval(secs => a.email_secs)) AS recent,
+		coalesce(bool_or(post_id = a.post_id AND body_source = a.body)
+			FILTER (WHERE created_at > now() - make_interval(secs => a.dup_secs)), false) AS dup
+		FROM comments WHERE a.email <> '' AND lower(author_email) = lower(a.email) AND author_email <> ''
+			AND created_at > now() - make_interval(secs => greatest(a.email_secs, a.dup_secs))) by_email`
 
 // HasReplies locks comment id (so no reply slips in before the caller's
 // change commits, when db is a transaction) and reports whether any

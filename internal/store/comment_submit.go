@@ -94,7 +94,7 @@ func CommentSubmitRead(ctx context.Context, db DB, postID int64, email, ip, body
 // primary key, the signals' narrow ranges (commentSignalsCols), nextval.
 const commentSubmitSQL = `SELECT ` + commentPostCols + `,` + commentSignalsCols + `,
 	` + nextCommentID + `
-	FROM ` + submitArgsRow + ` JOIN posts p ON p.id = a.post_id`
+	FROM ` + submitArgsRow + ` JOIN posts p ON p.id = a.post_id` + commentSignalsFrom
 
 // nextCommentID takes a comment id from the sequence of comments.id
 // (00003 creates it under this name; TestCommentIDSequence checks it).

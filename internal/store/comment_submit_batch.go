@@ -157,7 +157,7 @@ const commentSubmitBatchSQL = `SELECT ` + commentPostCols + `,` + commentSignals
 	` + nextCommentID + `, lower(a.email), a.n
 	FROM (SELECT u.*, $5::float8 AS ip_secs, $6::float8 AS email_secs, $7::float8 AS dup_secs
 		FROM unnest($1::int8[], $2::text[], $3::inet[], $4::text[]) WITH ORDINALITY AS u(post_id, email, ip, body, n)) a
-	JOIN posts p ON p.id = a.post_id
+	JOIN posts p ON p.id = a.post_id` + commentSignalsFrom + `
 	ORDER BY a.n`
 
 // scanComment reads a commentCols row. Returns apperr.ErrNotFound.
