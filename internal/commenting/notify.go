@@ -3,6 +3,7 @@ package commenting
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,40 +31,113 @@ type commentMail struct {
 // hear of held comments (within HeldMailBudget, counted in tx), the
 // post's author of an approved one (not their own), and the parent's
 // author of an approved reply when they opted in and confirmed their
-// address. Spam says nothing. The comments and their posts are read in
-// one statement, the moderators once. A comment deleted since says
-// nothing; apperr.ErrNotFound when none of them is left.
+// address. Spam says nothing. A job of a few comments reads them and
+// their posts in one statement; a larger one (a flood's) reads their
+// statuses first and then only the rows its mail needs (readNotified).
+// The moderators are read once. A comment deleted since says nothing;
+// apperr.ErrNotFound when none of them is left.
 func (s *Service) Notifications(ctx context.Context, tx pgx.Tx, a jobargs.CommentArgs) (Notices, error) {
-	cs, err := store.CommentsWithPosts(ctx, tx, a.IDs())
+	n, err := readNotified(ctx, tx, a)
 	if err != nil {
 		return Notices{}, err
 	}
-	if len(cs) == 0 {
-		return Notices{}, apperr.ErrNotFound
+	var budgets []heldBudget
+	if len(n.held) > 0 {
+		if budgets, err = s.heldBudgets(ctx, tx, len(n.held)); err != nil {
+			return Notices{}, err
+		}
+	}
+	mailed := 0 // the held comments some moderator hears of: the first ones
+	for _, b := range budgets {
+		mailed = max(mailed, b.sent)
+	}
+	if err := n.complete(ctx, tx, n.held[:mailed]); err != nil {
+		return Notices{}, err
 	}
 	site := ""
 	if s.Site != nil {
 		site = s.Site(ctx)
 	}
 	var out Notices
-	var held []store.CommentPost
-	for _, cp := range cs {
-		c := cp.Comment
-		switch {
-		case c.Status == comment.StatusHeld && a.Event == jobargs.EventCreated:
-			held = append(held, cp) // its mail is written only if the budget lets it out
-		case c.Status == comment.StatusApproved:
+	for _, id := range n.approved {
+		if cp, ok := n.rows[id]; ok {
+			c := cp.Comment
 			if err := s.approvedMail(ctx, tx, c, cp.Post.AuthorID, s.commentMail(c, cp.Post.Title, site), &out); err != nil {
 				return Notices{}, err
 			}
 		}
 	}
-	if len(held) > 0 {
-		if err := s.heldMail(ctx, tx, held, site, &out); err != nil {
-			return Notices{}, err
-		}
+	if err := s.heldMail(n, budgets, site, &out); err != nil {
+		return Notices{}, err
 	}
 	return out, nil
+}
+
+// notified is what a comment job has read: the comments that cause mail,
+// held (new and held for moderation) and approved, each in the order of
+// their ids, and the rows, with their posts, read so far.
+type notified struct {
+	held, approved []int64
+	rows           map[int64]store.CommentPost
+}
+
+// readNotified reads the comments a names. Up to HeldMailBudget of them,
+// whole, in one statement, as the budget may let every held one out. More
+// are a flood's batch (the kit's jobs took 430 comments each): only
+// their statuses, since past the budget a held comment is counted, never
+// mailed; reading every row whole cost the job 7 µs of PostgreSQL and 4
+// µs of the server's CPU a comment (docs/BENCHMARKS.md, session 16).
+func readNotified(ctx context.Context, tx pgx.Tx, a jobargs.CommentArgs) (notified, error) {
+	ids := a.IDs()
+	n := notified{rows: map[int64]store.CommentPost{}}
+	var states []store.CommentState
+	if len(ids) <= HeldMailBudget {
+		cs, err := store.CommentsWithPosts(ctx, tx, ids)
+		if err != nil {
+			return n, err
+		}
+		for _, cp := range cs {
+			n.rows[cp.Comment.ID] = cp
+			states = append(states, store.CommentState{ID: cp.Comment.ID, Status: cp.Comment.Status})
+		}
+	} else {
+		var err error
+		if states, err = store.CommentStates(ctx, tx, ids); err != nil {
+			return n, err
+		}
+	}
+	if len(states) == 0 {
+		return n, apperr.ErrNotFound
+	}
+	for _, st := range states {
+		switch {
+		case st.Status == comment.StatusHeld && a.Event == jobargs.EventCreated:
+			n.held = append(n.held, st.ID) // its mail is written only if the budget lets it out
+		case st.Status == comment.StatusApproved:
+			n.approved = append(n.approved, st.ID)
+		}
+	}
+	return n, nil
+}
+
+// complete reads the rows of the approved comments and of held that are
+// not read yet, in one statement. One deleted since is left out.
+func (n *notified) complete(ctx context.Context, tx pgx.Tx, held []int64) error {
+	var missing []int64
+	for _, id := range slices.Concat(n.approved, held) {
+		if _, ok := n.rows[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	cs, err := store.CommentsWithPosts(ctx, tx, missing)
+	for _, cp := range cs {
+		n.rows[cp.Comment.ID] = cp
+	}
+	return err
 }
 
 // commentMail is what the templates say of c, on the post titled title.

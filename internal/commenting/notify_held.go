@@ -25,38 +25,61 @@ type Notices struct {
 	Digests []jobargs.HeldDigestArgs
 }
 
-// heldMail adds to out the mail about the held items of one job (held,
-// in order) to each moderator: as many as the hour's budget still
-// allows, counted in db (the job's transaction), the rest held back for
-// the hour's digest, which the hour's first held back schedules. What a
-// mail says of an item (its text taken out of its HTML) is worked out
-// only for the items mailed: during a wave, once the budget is spent,
-// that is none of them (BenchmarkHeldNotifications).
-func (s *Service) heldMail(ctx context.Context, db store.DB, held []store.CommentPost, site string, out *Notices) error {
+// heldBudget is how many of a job's held items one moderator hears of
+// this hour (sent: the first ones), and whether this job held back the
+// hour's first (which schedules the hour's digest).
+type heldBudget struct {
+	email string
+	hour  time.Time
+	sent  int
+	first bool
+}
+
+// heldBudgets counts n held items against each moderator's budget for
+// the hour, in db (the job's transaction): as many as the hour's budget
+// still allows go out, the rest are held back for the hour's digest.
+func (s *Service) heldBudgets(ctx context.Context, db store.DB, n int) ([]heldBudget, error) {
 	mods, err := store.Moderators(ctx, db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	hour := s.now().UTC().Truncate(time.Hour)
-	data := make([]*commentMail, len(held))
+	out := make([]heldBudget, 0, len(mods))
 	for _, m := range mods {
-		sent, first, err := store.CountHeldMail(ctx, db, m.Email, hour, len(held), HeldMailBudget)
+		sent, first, err := store.CountHeldMail(ctx, db, m.Email, hour, n, HeldMailBudget)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for i, cp := range held[:sent] {
-			if data[i] == nil {
-				d := s.commentMail(cp.Comment, cp.Post.Title, site)
-				data[i] = &d
+		out = append(out, heldBudget{email: m.Email, hour: hour, sent: sent, first: first})
+	}
+	return out, nil
+}
+
+// heldMail adds to out the mail about n's held items to each moderator,
+// as far as their budget goes, and the digests to schedule. What a mail
+// says of an item (its text taken out of its HTML) is worked out only for
+// the items mailed: during a wave, once the budget is spent, that is none
+// of them (BenchmarkHeldNotifications).
+func (s *Service) heldMail(n notified, budgets []heldBudget, site string, out *Notices) error {
+	data := make(map[int64]*commentMail)
+	for _, b := range budgets {
+		for _, id := range n.held[:b.sent] {
+			cp, ok := n.rows[id]
+			if !ok {
+				continue // deleted since its status was read
 			}
-			msg, err := s.Mail.Render("comment_held", m.Email, *data[i])
+			if data[id] == nil {
+				d := s.commentMail(cp.Comment, cp.Post.Title, site)
+				data[id] = &d
+			}
+			msg, err := s.Mail.Render("comment_held", b.email, *data[id])
 			if err != nil {
 				return err
 			}
 			out.Mail = append(out.Mail, msg)
 		}
-		if first {
-			out.Digests = append(out.Digests, jobargs.HeldDigestArgs{Email: m.Email, Hour: hour})
+		if b.first {
+			out.Digests = append(out.Digests, jobargs.HeldDigestArgs{Email: b.email, Hour: b.hour})
 		}
 	}
 	return nil

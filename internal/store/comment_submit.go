@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"quire/internal/comment"
 	"quire/internal/post"
 )
 
@@ -61,6 +62,31 @@ func CommentsWithPosts(ctx context.Context, tx pgx.Tx, ids []int64) ([]CommentPo
 		}
 		return rows.Err()
 	})
+	return out, err
+}
+
+// CommentState is a comment's id and status.
+type CommentState struct {
+	ID     int64
+	Status comment.Status
+}
+
+// CommentStates returns the status of each of the comments ids, in the
+// order of their ids; an id not found is absent. It reads no body: the
+// comment job of a flood of held comments needs the rows of only the
+// few its mail budget lets out (commenting.Notifications). Like
+// CommentsWithPosts, under its generic plan.
+func CommentStates(ctx context.Context, tx pgx.Tx, ids []int64) ([]CommentState, error) {
+	var out []CommentState
+	err := inGenericPlan(ctx, tx, `SELECT id, status FROM comments WHERE id = ANY($1) ORDER BY id`, []any{ids},
+		func(rows pgx.Rows) error {
+			var c CommentState
+			_, err := pgx.ForEachRow(rows, []any{&c.ID, &c.Status}, func() error {
+				out = append(out, c)
+				return nil
+			})
+			return err
+		})
 	return out, err
 }
 
