@@ -33,11 +33,11 @@ type Load struct {
 	// Build makes request seq (0, 1, …) when set; otherwise each request
 	// is a GET of URL. Its URL must be URL's host.
 	Build func(ctx context.Context, seq int) (*http.Request, error)
-
-	pre *prepared // the first requests, built ahead (Prepare)
 	// Check judges an answer when set (the body is then read into memory,
 	// at most 1 MB); otherwise 2xx and 304 are success.
 	Check func(resp *http.Response, body []byte) error
+
+	pre *prepared // the first requests, built ahead (Prepare)
 }
 
 // Limits of a run, so a typo cannot turn the kit into a flood or a long
