@@ -22,7 +22,7 @@ type postPage struct {
 	Guest        *guestposting.Box // Guest posts: the editor's note and the bio box (guest_author.go)
 	Glance       post.Glance       // reading time and lead image
 	TOC          []post.Heading    // the table of contents of a long post, or nil
-	JSONLD       map[string]any    // schema.org BlogPosting, written as JSON by html/template
+	JSONLD       *blogPosting      // schema.org BlogPosting, written as JSON by html/template
 }
 
 // Thread is the comments partial's data: Comments, whose list of threads

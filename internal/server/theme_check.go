@@ -176,7 +176,7 @@ func sampleData() map[string]any {
 			Children: []commentItem{{ID: 6, Name: "Ann Lee", Initials: "AL", Hue: "hue-2", ByPostAuthor: true, BodyHTML: "<p>Thanks.</p>", Ago: "1 day ago"}}}},
 		Held: &siteadmin.Comment{Comment: c}, Form: commentForm{Errors: map[string]string{"body": "Write something."}}}
 	pp := postPage{Page: page, Post: p, URL: "https://blog.example" + p.Path(), Older: p, Comments: cv,
-		Glance: post.GlanceAt(p.BodyHTML), TOC: post.Contents(p.BodyHTML), JSONLD: map[string]any{"@type": "BlogPosting"}}
+		Glance: post.GlanceAt(p.BodyHTML), TOC: post.Contents(p.BodyHTML), JSONLD: &blogPosting{Type: "BlogPosting"}}
 	return map[string]any{
 		"posts":    listPage{Page: page, Heading: "Latest posts", Posts: []*post.Post{p}, Counts: map[int64]int{1: 3}, PageNum: 2, Kicker: "Page 2", Older: "/?cursor=x&page=3", Newer: "/"},
 		"post":     pp,
