@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/app"
 	"quire/internal/commenting"
 	"quire/internal/jobargs"
 	"quire/internal/jobs"
@@ -44,6 +45,18 @@ func TestHeldMailPartlySpent(t *testing.T) {
 	}
 	p := publishedPost(t, st, ann, "Partly spent")
 	ids := heldComments(t, sv, p, "Words *number 0* here", "Words *number 1* here", "Words *number 2* here", "Words *number 3* here")
+	n := notifyCreated(t, st, sv, ids)
+	// Digests for ed and mo, whose first items held back this job holds back.
+	checkHeldMail(t, n, len(ids), map[string]string{"mo@staff.invalid": "0 1", "ed@staff.invalid": "", "al@staff.invalid": "0 1 2 3"},
+		"ed@staff.invalid mo@staff.invalid")
+}
+
+// notifyCreated runs the comment job's workflow for the new comments ids
+// in a transaction it rolls back (the counts of the hour stay as they
+// were), and returns the notices.
+func notifyCreated(t *testing.T, st *store.Store, sv *app.Services, ids []int64) commenting.Notices {
+	t.Helper()
+	ctx := context.Background()
 	tx, err := st.Pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -53,9 +66,7 @@ func TestHeldMailPartlySpent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Digests for ed and mo, whose first items held back this job holds back.
-	checkHeldMail(t, n, len(ids), map[string]string{"mo@staff.invalid": "0 1", "ed@staff.invalid": "", "al@staff.invalid": "0 1 2 3"},
-		"ed@staff.invalid mo@staff.invalid")
+	return n
 }
 
 // checkHeldMail checks a job's notices: who was mailed about which of
@@ -165,15 +176,7 @@ func TestHeldMailFlood(t *testing.T) {
 	if _, err := sv.Comments.Moderate(ctx, &account.User{Role: account.Admin}, approved, commenting.ActionApprove); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := st.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	n, err := sv.Comments.Notifications(ctx, tx, jobargs.CommentsCreated(ids))
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := notifyCreated(t, st, sv, ids)
 	checkHeldMail(t, n, len(ids), map[string]string{
 		"ann@staff.invalid": "0 5",                   // the approved ones
 		"mo@staff.invalid":  "1 2 3",                 // three left in the hour's budget
