@@ -84,3 +84,52 @@ func TestPrepare(t *testing.T) {
 		t.Error("prepared for a target off loopback")
 	}
 }
+
+// TestCheckLater: the answers are judged after the run, none during it
+// (request k is built, on one connection, after answer k-1 came back:
+// without CheckLater, k answers have been judged by then); refusals
+// still count as errors; and it needs a Check and a request count.
+func TestCheckLater(t *testing.T) {
+	s, err := ServeStatic([]byte("ok"), "text/plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for _, later := range []bool{false, true} {
+		var checked atomic.Int32
+		var seen []int32 // the answers judged when each request was built
+		build := func(ctx context.Context, seq int) (*http.Request, error) {
+			seen = append(seen, checked.Load())
+			return http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
+		}
+		check := func(resp *http.Response, body []byte) error {
+			n := checked.Add(1)
+			if n%2 == 0 {
+				return fmt.Errorf("refused %d", n)
+			}
+			return nil
+		}
+		r, err := Load{URL: s.URL, Conns: 1, Duration: 10 * time.Second, Requests: 4, Build: build, Check: check,
+			CheckLater: later}.Run(ctx)
+		if err != nil || r.Requests != 4 || r.Errors != 2 || r.FirstError != "refused 2" || checked.Load() != 4 {
+			t.Fatalf("later %v: %+v %v, %d judged", later, r, err, checked.Load())
+		}
+		want := []int32{0, 1, 2, 3}
+		if later {
+			want = []int32{0, 0, 0, 0}
+		}
+		if !slices.Equal(seen, want) {
+			t.Errorf("later %v: judged before each request %v, want %v", later, seen, want)
+		}
+	}
+	for _, l := range []Load{
+		{URL: s.URL, Conns: 1, Duration: time.Second, Requests: 4, CheckLater: true},
+		{URL: s.URL, Conns: 1, Duration: time.Second, CheckLater: true, Check: func(*http.Response, []byte) error { return nil }},
+		{URL: s.URL, Conns: 1, Duration: time.Second, Requests: maxCheckedLater + 1, CheckLater: true, Check: func(*http.Response, []byte) error { return nil }},
+	} {
+		if _, err := l.Run(ctx); err == nil {
+			t.Errorf("checking later allowed without a Check or a bounded count: %+v", l)
+		}
+	}
+}
