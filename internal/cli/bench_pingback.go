@@ -104,11 +104,7 @@ func (b *benchRun) fixedLoad(ctx context.Context, what, label string, l loadtest
 		return loadtest.Result{}, loadtest.CPUTimes{}, err
 	}
 	l.Duration = loadtest.MaxDuration
-	// Comments and pings alike are built before the load and their answers
-	// judged after it: the timed run is the server's accepting them. (A
-	// ping's answer is XML-RPC to decode, a comment's a redirect to read.)
-	l.CheckLater = true
-	l, err := l.Prepare(ctx, l.Requests)
+	l, err := l.Prepare(ctx, l.Requests) // comments and pings alike: built before the load
 	if err != nil {
 		return loadtest.Result{}, loadtest.CPUTimes{}, err
 	}

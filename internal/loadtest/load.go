@@ -36,11 +36,6 @@ type Load struct {
 	// Check judges an answer when set (the body is then read into memory,
 	// at most 1 MB); otherwise 2xx and 304 are success.
 	Check func(resp *http.Response, body []byte) error
-	// CheckLater, with Check and a count of Requests (at most
-	// maxCheckedLater), keeps each answer and runs Check on them once the
-	// clock has stopped: judging the answers then costs the timed run
-	// nothing, as making the requests does not (Prepare).
-	CheckLater bool
 
 	pre *prepared // the first requests, built ahead (Prepare)
 }
@@ -51,9 +46,6 @@ const (
 	MaxConns    = 1024
 	MaxDuration = 10 * time.Minute
 	maxSamples  = 2_000_000 // latencies kept per run; further requests are counted, not timed
-	// maxCheckedLater bounds a CheckLater run's requests, whose answers
-	// are kept until it ends.
-	maxCheckedLater = 1 << 16
 )
 
 // Result is what a run measured.
@@ -119,13 +111,6 @@ type worker struct {
 	n, errs   int
 	bytes     int64
 	firstErr  string
-	kept      []answer // CheckLater: the answers to judge once the run ends
-}
-
-// answer is one kept answer: its status and header, and its body.
-type answer struct {
-	resp *http.Response
-	body []byte
 }
 
 // Run sends the load and returns what it measured; ctx ends it early.
@@ -141,9 +126,6 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	}
 	if l.Rate < 0 || l.Requests < 0 {
 		return Result{}, errors.New("rate and requests must not be negative")
-	}
-	if l.CheckLater && (l.Check == nil || l.Requests < 1 || l.Requests > maxCheckedLater) {
-		return Result{}, fmt.Errorf("checking later needs Check and 1..%d requests", maxCheckedLater)
 	}
 	target, _ := url.Parse(l.URL)
 	var get getRequest
@@ -256,14 +238,6 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 			r.FirstError = w.firstErr
 		}
 		all = append(all, w.lat...)
-		for _, a := range w.kept { // the clock has stopped
-			if err := l.Check(a.resp, a.body); err != nil {
-				r.Errors++
-				if r.FirstError == "" {
-					r.FirstError = err.Error()
-				}
-			}
-		}
 	}
 	slices.Sort(all)
 	r.P50, r.P90, r.P99 = Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99)
@@ -309,10 +283,6 @@ func (l Load) one(ctx context.Context, k *conn, target *url.URL, seq int, w *wor
 		w.bytes += int64(len(body))
 		if err != nil {
 			return err
-		}
-		if l.CheckLater {
-			w.kept = append(w.kept, answer{resp, body})
-			return nil
 		}
 		return l.Check(resp, body)
 	}
