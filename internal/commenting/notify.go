@@ -121,7 +121,8 @@ func readNotified(ctx context.Context, tx pgx.Tx, a jobargs.CommentArgs) (notifi
 }
 
 // complete reads the rows of the approved comments and of held that are
-// not read yet, in one statement. One deleted since is left out.
+// not read yet, in one statement (in any order: they are kept by id). One
+// deleted since is left out.
 func (n *notified) complete(ctx context.Context, tx pgx.Tx, held []int64) error {
 	var missing []int64
 	for _, id := range slices.Concat(n.approved, held) {
@@ -132,7 +133,6 @@ func (n *notified) complete(ctx context.Context, tx pgx.Tx, held []int64) error 
 	if len(missing) == 0 {
 		return nil
 	}
-	slices.Sort(missing)
 	cs, err := store.CommentsWithPosts(ctx, tx, missing)
 	for _, cp := range cs {
 		n.rows[cp.Comment.ID] = cp
