@@ -77,6 +77,21 @@ type Comment struct {
 	Notify  bool
 }
 
+// dest lists r's fields in the order of commentCols and threadCols, for
+// rows.Scan (TestRowDest holds the order to the names).
+func (r *commentRow) dest() []any {
+	return []any{&r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
+		&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
+		&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt}
+}
+
+// scanCommentRow scans a row of commentCols or threadCols.
+func scanCommentRow(row pgx.CollectableRow) (Comment, error) {
+	var r commentRow
+	err := row.Scan(r.dest()...)
+	return r.comment(), err
+}
+
 func (r *commentRow) comment() Comment {
 	c := Comment{Comment: comment.Comment{
 		ID: r.ID, PostID: r.PostID, ParentID: r.ParentID, Depth: r.Depth, Path: r.Path,
@@ -165,10 +180,7 @@ func collectComments(rows pgx.Rows, err error) ([]Comment, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Comment, error) {
-		r, err := pgx.RowToStructByName[commentRow](row)
-		return r.comment(), err
-	})
+	return pgx.CollectRows(rows, scanCommentRow)
 }
 
 // CommentByID returns the comment with id, whatever its status. Returns
@@ -391,8 +403,8 @@ func ThreadPage(ctx context.Context, db DB, postID int64, afterPath string, limi
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (comment.Comment, error) {
-		r, err := pgx.RowToStructByName[commentRow](row)
-		return r.comment().Comment, err
+		c, err := scanCommentRow(row)
+		return c.Comment, err
 	})
 }
 

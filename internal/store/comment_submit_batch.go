@@ -163,9 +163,7 @@ const commentSubmitBatchSQL = `SELECT ` + commentPostCols + `,` + commentSignals
 // scanComment reads a commentCols row. Returns apperr.ErrNotFound.
 func scanComment(row pgx.Row) (*Comment, error) {
 	var r commentRow
-	if err := row.Scan(&r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
-		&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
-		&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt); err != nil {
+	if err := row.Scan(r.dest()...); err != nil {
 		return nil, notFound(err)
 	}
 	c := r.comment()

@@ -58,9 +58,7 @@ func collectRecent(rows pgx.Rows) ([]RecentComment, error) {
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (RecentComment, error) {
 		var r commentRow
 		var rc RecentComment
-		err := row.Scan(&r.ID, &r.PostID, &r.ParentID, &r.Depth, &r.Path, &r.Kind, &r.Status, &r.AuthorName,
-			&r.AuthorEmail, &r.AuthorURL, &r.UserID, &r.BodySource, &r.BodyHTML, &r.SourceURL, &r.Title, &r.SiteName,
-			&r.IP, &r.UserAgent, &r.Reasons, &r.Notify, &r.CreatedAt, &r.UpdatedAt, &rc.PostTitle, &rc.PostSlug, &rc.PostCreated)
+		err := row.Scan(append(r.dest(), &rc.PostTitle, &rc.PostSlug, &rc.PostCreated)...)
 		rc.Comment = r.comment()
 		return rc, err
 	})

@@ -31,3 +31,19 @@ const (
 	CommentSubmitSQL      = commentSubmitSQL
 	CommentSubmitBatchSQL = commentSubmitBatchSQL // comment_submit_batch.go
 )
+
+// PostDest and ReadPostDest return a row struct and its scan targets, for
+// TestRowDest.
+func PostDest() (any, []any) { r := new(postRow); return r, r.dest() }
+
+// ReadPostDest: see PostDest.
+func ReadPostDest() (any, []any) { r := new(readPostRow); return r, r.dest() }
+
+// CommentDest: see PostDest.
+func CommentDest() (any, []any) { r := new(commentRow); return r, r.dest() }
+
+// CommentColsSQL and ThreadColsSQL are the comments' two column lists.
+const (
+	CommentColsSQL = commentCols
+	ThreadColsSQL  = threadCols
+)

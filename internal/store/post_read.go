@@ -20,11 +20,10 @@ const readPostSQL = `SELECT ` + readCols + `,
 	o.id AS older_id, o.title AS older_title, o.slug AS older_slug, o.published_at AS older_at,
 	n.id AS newer_id, n.title AS newer_title, n.slug AS newer_slug, n.published_at AS newer_at
 	FROM posts p JOIN users u ON u.id = p.author_id
-	LEFT JOIN LATERAL (SELECT array_agg(t.id ORDER BY lower(t.name), t.id) AS ids,
-		array_agg(t.kind ORDER BY lower(t.name), t.id) AS kinds,
-		array_agg(t.slug ORDER BY lower(t.name), t.id) AS slugs,
-		array_agg(t.name ORDER BY lower(t.name), t.id) AS names
-		FROM post_terms pt JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = p.id) tm ON true
+	LEFT JOIN LATERAL (SELECT array_agg(s.id) AS ids, array_agg(s.kind) AS kinds,
+		array_agg(s.slug) AS slugs, array_agg(s.name) AS names
+		FROM (SELECT t.id, t.kind, t.slug, t.name FROM post_terms pt JOIN terms t ON t.id = pt.term_id
+			WHERE pt.post_id = p.id ORDER BY lower(t.name), t.id) s) tm ON true
 	LEFT JOIN LATERAL (SELECT q.id, q.title, q.slug, q.published_at FROM posts q
 		WHERE q.kind = 'post' AND q.status IN ('published','scheduled') AND q.published_at <= now()
 		AND (q.published_at, q.id) < (p.published_at, p.id)
@@ -52,6 +51,12 @@ type readPostRow struct {
 	NewerAt    *time.Time
 }
 
+// dest lists r's fields in the order of readPostSQL's columns.
+func (r *readPostRow) dest() []any {
+	return append(r.postRow.dest(), &r.TermIDs, &r.TermKinds, &r.TermSlugs, &r.TermNames,
+		&r.OlderID, &r.OlderTitle, &r.OlderSlug, &r.OlderAt, &r.NewerID, &r.NewerTitle, &r.NewerSlug, &r.NewerAt)
+}
+
 // ReadPost returns the post at slug whatever its status, with its terms,
 // and the public posts just older and newer (nil at the ends, and for a
 // post that is not public), with only ID, Title, Slug and PublishedAt
@@ -62,7 +67,11 @@ func ReadPost(ctx context.Context, db DB, slug string) (p, older, newer *post.Po
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[readPostRow])
+	r, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (readPostRow, error) {
+		var r readPostRow
+		err := row.Scan(r.dest()...)
+		return r, err
+	})
 	if err != nil {
 		return nil, nil, nil, notFound(err)
 	}
