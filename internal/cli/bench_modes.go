@@ -342,6 +342,7 @@ func benchPagesRun(ctx context.Context, b *benchRun, paths []string, runs int, g
 		}
 		label := fmt.Sprintf("%s (%d KB)", path, len(body)>>10)
 		for _, c := range conns {
+			var ratios []float64
 			for range runs {
 				// CPU per request as well as throughput: on a shared
 				// machine the throughput swings with other work, the
@@ -364,7 +365,8 @@ func benchPagesRun(ctx context.Context, b *benchRun, paths []string, runs int, g
 				}
 				ratio := "-"
 				if base.RPS() > 0 {
-					ratio = fmt.Sprintf("%.1f%%", 100*res.RPS()/base.RPS())
+					ratios = append(ratios, res.RPS()/base.RPS())
+					ratio = fmt.Sprintf("%.1f%%", 100*ratios[len(ratios)-1])
 				}
 				fmt.Fprintf(out, "%-28s %-7s %5d %s  %8s  %d MB\n", label, "quire", c, res, ratio, loadtest.PeakRSS(srv.cmd.Process.Pid)>>20)
 				if res.FirstError != "" {
@@ -372,6 +374,13 @@ func benchPagesRun(ctx context.Context, b *benchRun, paths []string, runs int, g
 				}
 				fmt.Fprintf(out, "  CPU per request: static %s (server and load generator, one process); quire: %s\n",
 					loadtest.FormatDuration((s1.Generator-s0.Generator)/time.Duration(max(base.Requests, 1))), cpu1.Per(cpu0, res.Requests))
+			}
+			if len(ratios) > 1 {
+				// One pair swings by a tenth or more with the machine's
+				// minute; the median of the pairs is the page's figure.
+				slices.Sort(ratios)
+				fmt.Fprintf(out, "  %s at %d connections: %.1f%% of static (median of %d runs, %.1f–%.1f%%)\n",
+					path, c, 100*median(ratios), len(ratios), 100*ratios[0], 100*ratios[len(ratios)-1])
 			}
 		}
 		static.Close()
