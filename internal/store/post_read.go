@@ -14,7 +14,9 @@ import (
 // older and newer than it for the prev/next links, each a one-row range
 // of posts_public_idx (empty for a post that is not public: its
 // published_at is NULL or the comparison finds nothing readers see). Three
-// round trips were one each.
+// round trips were one each. The terms are sorted once, in a subquery the
+// four arrays read in one pass, so they stay aligned: an ORDER BY in each
+// array_agg was a sort each, a fifth of the statement's execution.
 const readPostSQL = `SELECT ` + readCols + `,
 	tm.ids AS term_ids, tm.kinds AS term_kinds, tm.slugs AS term_slugs, tm.names AS term_names,
 	o.id AS older_id, o.title AS older_title, o.slug AS older_slug, o.published_at AS older_at,
