@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"quire/internal/account"
+	"quire/internal/theme"
 )
 
 // Templates holds every page template: each page is the layouts and
@@ -39,8 +40,17 @@ type Templates struct {
 	// facts remembers what the post pages and cards derive from bodies
 	// (body_facts.go).
 	facts *bodyMemo
-	// heads remembers the rendered head links of pages (head_links.go).
+	// heads remembers the rendered head links of pages (head_links.go)
+	// and their navigation (nav_memo.go).
 	heads *headMemo
+	// navOwn: the theme has its own partials/nav.html, which navHTML
+	// renders on every view.
+	navOwn bool
+	// staticHeadHTML is the "statichead" partial, rendered once
+	// (static_head.go).
+	staticHeadOnce sync.Once
+	staticHeadHTML template.HTML
+	staticHeadErr  error
 }
 
 // dateStyle is the blog's time zone and date layout.
@@ -66,7 +76,8 @@ func (t *Templates) style() *dateStyle {
 // LoadTemplates parses templates/ from fsys and hashes static/ for cache-busting URLs.
 func LoadTemplates(fsys fs.FS) (*Templates, error) {
 	t := &Templates{pages: map[string]*page{}, static: map[string]string{}, sizes: map[string]*atomic.Int64{},
-		facts: newBodyMemo(bodyMemoBytes), heads: newHeadMemo(headMemoBytes)}
+		facts: newBodyMemo(bodyMemoBytes), heads: newHeadMemo(headMemoBytes),
+		navOwn: theme.Provides(fsys, "templates/partials/nav.html")}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -247,9 +258,11 @@ func (t *Templates) funcs() template.FuncMap {
 		"card": t.card,
 		// headLinks writes a page's feeds, extra links and OpenGraph
 		// tags (head_links.go).
-		"headLinks": t.headLinks,
-		"initials":  initials,
-		"hue":       hue,
+		"headLinks":  t.headLinks,
+		"navHTML":    t.navHTML,
+		"staticHead": t.staticHead,
+		"initials":   initials,
+		"hue":        hue,
 	}
 }
 

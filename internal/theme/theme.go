@@ -63,6 +63,21 @@ func (o Overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
+// Provides reports whether a theme in fsys supplies the file name itself:
+// the Top of an Overlay, or of an Overlay under it (a theme uploaded to
+// the database lies over QUIRE_THEME_DIR's, which lies over the built-in
+// files). Any other fs.FS is taken for the built-in files.
+func Provides(fsys fs.FS, name string) bool {
+	o, ok := fsys.(Overlay)
+	if !ok {
+		return false
+	}
+	if st, err := fs.Stat(o.Top, name); err == nil && !st.IsDir() {
+		return true
+	}
+	return Provides(o.Base, name)
+}
+
 // Open returns the theme in dir laid over base. dir must be a directory
 // holding templates/ or static/ (or both): a typo in QUIRE_THEME_DIR is an
 // error at start-up, not a silently unthemed blog. Files the theme has that

@@ -66,3 +66,27 @@ func TestOpen(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestProvides: a file is the theme's when the top of any overlay has it,
+// however deep; the built-in files alone, and directories, are not.
+func TestProvides(t *testing.T) {
+	const nav = "templates/partials/nav.html"
+	base := fstest.MapFS{nav: {Data: []byte("built-in")}, "static/quire.css": {Data: []byte("css")}}
+	dirTheme := fstest.MapFS{nav: {Data: []byte("folder theme")}}
+	other := fstest.MapFS{"static/theme.css": {Data: []byte("css")}, "templates/partials/nav.html/x": {Data: []byte("a directory")}}
+	for _, c := range []struct {
+		name string
+		fsys fs.FS
+		want bool
+	}{
+		{"built-in files", base, false},
+		{"a theme without it", Overlay{Top: other, Base: base}, false},
+		{"a theme with it", Overlay{Top: dirTheme, Base: base}, true},
+		{"an uploaded theme over a folder theme with it", Overlay{Top: other, Base: Overlay{Top: dirTheme, Base: base}}, true},
+		{"an uploaded theme with it over the built-in files", Overlay{Top: dirTheme, Base: Overlay{Top: other, Base: base}}, true},
+	} {
+		if got := Provides(c.fsys, nav); got != c.want {
+			t.Errorf("%s: Provides = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
