@@ -72,26 +72,35 @@ func (t *Templates) headLinks(feeds []FeedLink, head []HeadLink, og map[string]s
 // headKey writes out every string the partial reads, each after its
 // length, so that no two inputs give one key.
 func headKey(feeds []FeedLink, head []HeadLink, og map[string]string) string {
-	var b strings.Builder
-	put := func(s string) {
-		b.WriteString(strconv.Itoa(len(s)))
-		b.WriteByte(':')
-		b.WriteString(s)
-	}
-	put(strconv.Itoa(len(feeds)))
+	var k memoKey
+	k.put(strconv.Itoa(len(feeds)))
 	for _, f := range feeds {
-		put(f.Type)
-		put(f.Title)
-		put(f.Href)
+		k.put(f.Type)
+		k.put(f.Title)
+		k.put(f.Href)
 	}
-	put(strconv.Itoa(len(head)))
+	k.put(strconv.Itoa(len(head)))
 	for _, h := range head {
-		put(h.Rel)
-		put(h.Href)
+		k.put(h.Rel)
+		k.put(h.Href)
 	}
-	for _, k := range slices.Sorted(maps.Keys(og)) {
-		put(k)
-		put(og[k])
+	for _, name := range slices.Sorted(maps.Keys(og)) {
+		k.put(name)
+		k.put(og[name])
 	}
-	return b.String()
+	return k.String()
 }
+
+// memoKey is the key of a rendered partial in the head links' memo: the
+// partial's inputs written out, each after its length, so that no two
+// inputs give one key (headKey, navKey).
+type memoKey struct{ b []byte }
+
+// put writes s after its length.
+func (k *memoKey) put(s string) {
+	k.b = strconv.AppendInt(k.b, int64(len(s)), 10)
+	k.b = append(k.b, ':')
+	k.b = append(k.b, s...)
+}
+
+func (k *memoKey) String() string { return string(k.b) }

@@ -57,23 +57,17 @@ func (t *Templates) renderNav(p Page) (template.HTML, error) {
 // and a NUL, which no headKey does (those start with a digit).
 func navKey(p Page) string {
 	var buf [256]byte
-	b := append(buf[:0], "nav\x00"...)
-	put := func(s string) {
-		b = strconv.AppendInt(b, int64(len(s)), 10)
-		b = append(b, ':')
-		b = append(b, s...)
-	}
-	b = strconv.AppendInt(b, int64(len(p.Nav)), 10)
-	b = append(b, ';')
+	k := memoKey{b: append(buf[:0], "nav\x00"...)}
+	k.put(strconv.Itoa(len(p.Nav)))
 	current := ""
 	for _, l := range p.Nav {
 		path := l.Path()
-		put(l.Title)
-		put(path)
+		k.put(l.Title)
+		k.put(path)
 		if path == p.Path {
 			current = path
 		}
 	}
-	put(current)
-	return string(b)
+	k.put(current)
+	return k.String()
 }
