@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/maypok86/otter/v2"
+
 	"quire/internal/account"
 	"quire/internal/theme"
 )
@@ -46,6 +48,10 @@ type Templates struct {
 	// navOwn: the theme has its own partials/nav.html, which navHTML
 	// renders on every view.
 	navOwn bool
+	// articles remembers the rendered articles of post pages, unless
+	// articleOwn: the theme has its own files for them (article_memo.go).
+	articles   *otter.Cache[string, template.HTML]
+	articleOwn bool
 	// staticHeadHTML is the "statichead" partial, rendered once
 	// (static_head.go).
 	staticHeadOnce sync.Once
@@ -77,7 +83,10 @@ func (t *Templates) style() *dateStyle {
 func LoadTemplates(fsys fs.FS) (*Templates, error) {
 	t := &Templates{pages: map[string]*page{}, static: map[string]string{}, sizes: map[string]*atomic.Int64{},
 		facts: newBodyMemo(bodyMemoBytes), heads: newHeadMemo(headMemoBytes),
-		navOwn: theme.Provides(fsys, "templates/partials/nav.html")}
+		navOwn: theme.Provides(fsys, "templates/partials/nav.html"), articles: newArticleMemo(articleMemoBytes)}
+	for _, f := range articleOwnFiles {
+		t.articleOwn = t.articleOwn || theme.Provides(fsys, f)
+	}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -261,8 +270,11 @@ func (t *Templates) funcs() template.FuncMap {
 		"headLinks":  t.headLinks,
 		"navHTML":    t.navHTML,
 		"staticHead": t.staticHead,
-		"initials":   initials,
-		"hue":        hue,
+		// articleHTML writes a post page's article above its comments
+		// (article_memo.go).
+		"articleHTML": t.articleHTML,
+		"initials":    initials,
+		"hue":         hue,
 	}
 }
 
