@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/maypok86/otter/v2"
-
 	"quire/internal/post"
 )
 
@@ -40,13 +38,6 @@ const articleMemoBytes = 8 << 20
 var articleOwnFiles = []string{"templates/pages/post.html", "templates/partials/article.html",
 	"templates/partials/postcard.html", "templates/partials/guestbox.html"}
 
-func newArticleMemo(maxBytes uint64) *otter.Cache[string, template.HTML] {
-	return otter.Must(&otter.Options[string, template.HTML]{
-		MaximumWeight: maxBytes,
-		Weigher:       func(k string, v template.HTML) uint32 { return uint32(min(len(k)+len(v)+64, 1<<31)) },
-	})
-}
-
 // articleHTML is the "article" partial for post page pp. Only public
 // posts (those with a thread) are kept: a preview or a draft is shown to
 // its editors alone, often once per version.
@@ -54,12 +45,13 @@ func (t *Templates) articleHTML(pp postPage) (template.HTML, error) {
 	if t.articleOwn || t.articles == nil || pp.Post == nil || pp.Comments == nil {
 		return t.renderArticle(pp)
 	}
-	key := articleKey(pp, t.style())
+	z := t.style()
+	key := articleKey(pp, z)
 	if h, ok := t.articles.GetIfPresent(key); ok {
 		return h, nil
 	}
 	h, err := t.renderArticle(pp)
-	if err == nil {
+	if err == nil && *t.style() == *z { // not when the settings changed the style during the rendering
 		t.articles.Set(key, h)
 	}
 	return h, err

@@ -38,11 +38,15 @@ type headMemo struct {
 	c *otter.Cache[string, template.HTML]
 }
 
-func newHeadMemo(maxBytes uint64) *headMemo {
-	return &headMemo{c: otter.Must(&otter.Options[string, template.HTML]{
+func newHeadMemo(maxBytes uint64) *headMemo { return &headMemo{c: newHTMLMemo(maxBytes)} }
+
+// newHTMLMemo is a memo of rendered partials by their written-out inputs,
+// bounded by the bytes of both.
+func newHTMLMemo(maxBytes uint64) *otter.Cache[string, template.HTML] {
+	return otter.Must(&otter.Options[string, template.HTML]{
 		MaximumWeight: maxBytes,
 		Weigher:       func(k string, v template.HTML) uint32 { return uint32(min(len(k)+len(v)+64, 1<<31)) },
-	})}
+	})
 }
 
 // headLinks renders the "headlinks" partial for the page's feeds, links

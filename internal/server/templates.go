@@ -83,7 +83,7 @@ func (t *Templates) style() *dateStyle {
 func LoadTemplates(fsys fs.FS) (*Templates, error) {
 	t := &Templates{pages: map[string]*page{}, static: map[string]string{}, sizes: map[string]*atomic.Int64{},
 		facts: newBodyMemo(bodyMemoBytes), heads: newHeadMemo(headMemoBytes),
-		navOwn: theme.Provides(fsys, "templates/partials/nav.html"), articles: newArticleMemo(articleMemoBytes)}
+		navOwn: theme.Provides(fsys, "templates/partials/nav.html"), articles: newHTMLMemo(articleMemoBytes)}
 	for _, f := range articleOwnFiles {
 		t.articleOwn = t.articleOwn || theme.Provides(fsys, f)
 	}
