@@ -3,7 +3,6 @@ package server
 import (
 	"html/template"
 	"strconv"
-	"strings"
 
 	"quire/internal/post"
 )
@@ -58,15 +57,7 @@ func (t *Templates) articleHTML(pp postPage) (template.HTML, error) {
 }
 
 func (t *Templates) renderArticle(pp postPage) (template.HTML, error) {
-	tp, err := t.page("post")
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	if err := tp.ExecuteTemplate(&b, "article", pp); err != nil {
-		return "", err
-	}
-	return template.HTML(b.String()), nil
+	return t.renderPartial("article", pp)
 }
 
 // articleKey writes out what the built-in partial and the partials it

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/maypok86/otter/v2"
 )
@@ -58,19 +57,11 @@ func (t *Templates) headLinks(feeds []FeedLink, head []HeadLink, og map[string]s
 			return h, nil
 		}
 	}
-	tp, err := t.page("post") // every page's set holds the partials
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	if err := tp.ExecuteTemplate(&b, "headlinks", headLinks{Feeds: feeds, Head: head, OG: og}); err != nil {
-		return "", err
-	}
-	h := template.HTML(b.String())
-	if t.heads != nil {
+	h, err := t.renderPartial("headlinks", headLinks{Feeds: feeds, Head: head, OG: og})
+	if err == nil && t.heads != nil {
 		t.heads.c.Set(key, h)
 	}
-	return h, nil
+	return h, err
 }
 
 // headKey writes out every string the partial reads, each after its

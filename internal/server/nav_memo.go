@@ -3,7 +3,6 @@ package server
 import (
 	"html/template"
 	"strconv"
-	"strings"
 )
 
 // The site navigation (the "nav" partial) is the same for every visitor
@@ -38,17 +37,7 @@ func (t *Templates) navHTML(p Page) (template.HTML, error) {
 	return h, err
 }
 
-func (t *Templates) renderNav(p Page) (template.HTML, error) {
-	tp, err := t.page("post") // every page's set holds the partials
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	if err := tp.ExecuteTemplate(&b, "nav", p); err != nil {
-		return "", err
-	}
-	return template.HTML(b.String()), nil
-}
+func (t *Templates) renderNav(p Page) (template.HTML, error) { return t.renderPartial("nav", p) }
 
 // navKey writes out what the built-in partial reads for a visitor not
 // signed in: each link's title and address, each after its length, and

@@ -1,9 +1,6 @@
 package server
 
-import (
-	"html/template"
-	"strings"
-)
+import "html/template"
 
 // Every page's head links to the same icons, stylesheets and script, at
 // content-hashed addresses that change only with the theme: five
@@ -14,16 +11,6 @@ import (
 
 // staticHead returns the rendered "statichead" partial.
 func (t *Templates) staticHead() (template.HTML, error) {
-	t.staticHeadOnce.Do(func() {
-		tp, err := t.page("post") // every page's set holds the partials
-		if err != nil {
-			t.staticHeadErr = err
-			return
-		}
-		var b strings.Builder
-		if t.staticHeadErr = tp.ExecuteTemplate(&b, "statichead", nil); t.staticHeadErr == nil {
-			t.staticHeadHTML = template.HTML(b.String())
-		}
-	})
+	t.staticHeadOnce.Do(func() { t.staticHeadHTML, t.staticHeadErr = t.renderPartial("statichead", nil) })
 	return t.staticHeadHTML, t.staticHeadErr
 }

@@ -208,6 +208,20 @@ func (t *Templates) renderBuf(layout, name string, data any) (*bytes.Buffer, err
 	return buf, nil
 }
 
+// renderPartial executes partial name with data, alone: the memos of
+// rendered partials (head links, navigation, static links, articles).
+func (t *Templates) renderPartial(name string, data any) (template.HTML, error) {
+	tp, err := t.page("post") // every page's set holds the partials
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := tp.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
+}
+
 // release returns a buffer from renderBuf to the pool; its bytes must no
 // longer be used.
 func (t *Templates) release(buf *bytes.Buffer) {
