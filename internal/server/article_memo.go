@@ -45,15 +45,8 @@ func (t *Templates) articleHTML(pp postPage) (template.HTML, error) {
 		return t.renderArticle(pp)
 	}
 	z := t.style()
-	key := articleKey(pp, z)
-	if h, ok := t.articles.GetIfPresent(key); ok {
-		return h, nil
-	}
-	h, err := t.renderArticle(pp)
-	if err == nil && *t.style() == *z { // not when the settings changed the style during the rendering
-		t.articles.Set(key, h)
-	}
-	return h, err
+	return memoized(t.articles, articleKey(pp, z), func() (template.HTML, error) { return t.renderArticle(pp) },
+		func() bool { return *t.style() == *z }) // not kept when the settings changed the style during the rendering
 }
 
 func (t *Templates) renderArticle(pp postPage) (template.HTML, error) {

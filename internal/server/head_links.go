@@ -14,7 +14,7 @@ import (
 // which html/template did on every view with a reflective call each and
 // a sort of the map's keys: a third of the allocations of a post page's
 // template once its comment list was cached. The "headlinks" partial now
-// renders each distinct set once; headMemo keeps the result, keyed by
+// renders each distinct set once; Templates.heads keeps the result, keyed by
 // everything the partial reads, written out in full, so it is a function
 // of its key alone: nothing to invalidate, on any node (the post's new
 // title is a new key, and the old one ages out), and no collision to
@@ -32,13 +32,6 @@ type headLinks struct {
 // 2 KB, their key as much again.
 const headMemoBytes = 4 << 20
 
-// headMemo maps the written-out inputs to the rendered partial.
-type headMemo struct {
-	c *otter.Cache[string, template.HTML]
-}
-
-func newHeadMemo(maxBytes uint64) *headMemo { return &headMemo{c: newHTMLMemo(maxBytes)} }
-
 // newHTMLMemo is a memo of rendered partials by their written-out inputs,
 // bounded by the bytes of both.
 func newHTMLMemo(maxBytes uint64) *otter.Cache[string, template.HTML] {
@@ -48,20 +41,30 @@ func newHTMLMemo(maxBytes uint64) *otter.Cache[string, template.HTML] {
 	})
 }
 
+// memoized returns memo's entry for key, or else render's output, which
+// it keeps unless render failed or keep (when given) no longer holds
+// once it has rendered. A nil memo renders every time.
+func memoized(memo *otter.Cache[string, template.HTML], key string, render func() (template.HTML, error),
+	keep func() bool) (template.HTML, error) {
+	if memo == nil {
+		return render()
+	}
+	if h, ok := memo.GetIfPresent(key); ok {
+		return h, nil
+	}
+	h, err := render()
+	if err == nil && (keep == nil || keep()) {
+		memo.Set(key, h)
+	}
+	return h, err
+}
+
 // headLinks renders the "headlinks" partial for the page's feeds, links
 // and OpenGraph tags, from the memo when it rendered the same before.
 func (t *Templates) headLinks(feeds []FeedLink, head []HeadLink, og map[string]string) (template.HTML, error) {
-	key := headKey(feeds, head, og)
-	if t.heads != nil {
-		if h, ok := t.heads.c.GetIfPresent(key); ok {
-			return h, nil
-		}
-	}
-	h, err := t.renderPartial("headlinks", headLinks{Feeds: feeds, Head: head, OG: og})
-	if err == nil && t.heads != nil {
-		t.heads.c.Set(key, h)
-	}
-	return h, err
+	return memoized(t.heads, headKey(feeds, head, og), func() (template.HTML, error) {
+		return t.renderPartial("headlinks", headLinks{Feeds: feeds, Head: head, OG: og})
+	}, nil)
 }
 
 // headKey writes out every string the partial reads, each after its

@@ -57,7 +57,7 @@ func TestHeadLinks(t *testing.T) {
 			}
 		}
 	}
-	if n := tpl.heads.c.EstimatedSize(); n != len(sets) {
+	if n := tpl.heads.EstimatedSize(); n != len(sets) {
 		t.Errorf("the memo holds %d sets, want %d", n, len(sets))
 	}
 	if strings.Contains(string(must(tpl.headLinks(sets[2].Feeds, nil, sets[2].OG))), "<script>") {

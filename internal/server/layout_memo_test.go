@@ -77,7 +77,7 @@ func TestLayoutMemos(t *testing.T) {
 		}
 	}
 	var keys int
-	for k := range tpl.heads.c.Keys() {
+	for k := range tpl.heads.Keys() {
 		if strings.HasPrefix(k, "nav\x00") {
 			keys++
 		}

@@ -26,15 +26,7 @@ func (t *Templates) navHTML(p Page) (template.HTML, error) {
 	if t.navOwn || p.User != nil || t.heads == nil {
 		return t.renderNav(p)
 	}
-	key := navKey(p)
-	if h, ok := t.heads.c.GetIfPresent(key); ok {
-		return h, nil
-	}
-	h, err := t.renderNav(p)
-	if err == nil {
-		t.heads.c.Set(key, h)
-	}
-	return h, err
+	return memoized(t.heads, navKey(p), func() (template.HTML, error) { return t.renderNav(p) }, nil)
 }
 
 func (t *Templates) renderNav(p Page) (template.HTML, error) { return t.renderPartial("nav", p) }

@@ -44,7 +44,7 @@ type Templates struct {
 	facts *bodyMemo
 	// heads remembers the rendered head links of pages (head_links.go)
 	// and their navigation (nav_memo.go).
-	heads *headMemo
+	heads *otter.Cache[string, template.HTML]
 	// navOwn: the theme has its own partials/nav.html, which navHTML
 	// renders on every view.
 	navOwn bool
@@ -82,7 +82,7 @@ func (t *Templates) style() *dateStyle {
 // LoadTemplates parses templates/ from fsys and hashes static/ for cache-busting URLs.
 func LoadTemplates(fsys fs.FS) (*Templates, error) {
 	t := &Templates{pages: map[string]*page{}, static: map[string]string{}, sizes: map[string]*atomic.Int64{},
-		facts: newBodyMemo(bodyMemoBytes), heads: newHeadMemo(headMemoBytes),
+		facts: newBodyMemo(bodyMemoBytes), heads: newHTMLMemo(headMemoBytes),
 		navOwn: theme.Provides(fsys, "templates/partials/nav.html"), articles: newHTMLMemo(articleMemoBytes)}
 	for _, f := range articleOwnFiles {
 		t.articleOwn = t.articleOwn || theme.Provides(fsys, f)
