@@ -45,10 +45,21 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 				bt.Screenshot(t, ctx, fmt.Sprintf("%d-%s", w, url.PathEscape(path)))
 				t.Errorf("%s at %d px: scrollWidth %d > clientWidth %d", path, w, sw, cw)
 			}
+			// Nor may a list hide a column behind a sideways scroll of its
+			// own: on a phone its rows are cards.
+			if cut := bt.Get(t, ctx, chromedp.Evaluate[string](cellsPastEdge)); cut != "" {
+				bt.Screenshot(t, ctx, fmt.Sprintf("%d-%s-cut", w, url.PathEscape(path)))
+				t.Errorf("%s at %d px: cells past the window's right edge: %s", path, w, cut)
+			}
 			if path == "/admin" || path == "/admin/posts" || path == "/admin/settings" || path == "/admin/audit" {
 				bt.Screenshot(t, ctx, fmt.Sprintf("%d%s", w, strings.ReplaceAll(path, "/", "-")))
 			}
 		}
+	}
+	// On a phone each of a card's lines says which column it is.
+	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin/posts"), chromedp.WaitVisible(`.admin-main h1`))
+	if got := bt.Get(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('table.list td[data-label=Date]'), '::before').content`)); got != `"Date: "` {
+		t.Errorf("the posts list's date cell at 390 px is led by %s, want \"Date: \"", got)
 	}
 	// At 390 px the menu is folded, and its button opens it.
 	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin"), chromedp.WaitVisible(`.admin-menu-toggle`))
@@ -59,3 +70,9 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 	bt.Screenshot(t, ctx, "390-menu-open")
 	bt.Do(t, ctx, chromedp.Click(`#admin-nav a[href="/admin/settings"]`), chromedp.WaitVisible(`#settings-form`))
 }
+
+// cellsPastEdge lists the shown cells of the admin's list tables whose
+// right edge is past the window's (a column scrolled out of sight).
+const cellsPastEdge = `[...document.querySelectorAll('.admin-main table.list td')]
+	.filter(td => td.getClientRects().length && td.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+	.slice(0, 3).map(td => (td.dataset.label || 'first') + ': ' + td.textContent.trim().slice(0, 30)).join('; ')`
