@@ -9,6 +9,7 @@ const (
 	MonthsSQL   = monthsSQL
 	SitemapSQL  = sitemapSQL
 	SearchSQL   = searchSQL
+	PrefixQuery = prefixQuery
 	TermsSQL    = termsSQL
 	AuthorsSQL  = publicAuthorsSQL
 	PostCols    = postCols

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"quire/internal/account"
 	"quire/internal/apperr"
@@ -380,6 +381,29 @@ func TestSearch(t *testing.T) {
 	if hits, _ := store.Search(ctx, s.Pool, `"vacuum planner"`, 10, 0); len(hits) != 0 {
 		t.Errorf("phrase out of order matched")
 	}
+	// A word of four letters or more also matches the start of longer
+	// words, in phrases and negations too; a shorter one only itself.
+	for _, c := range []struct {
+		query string
+		want  int    // hits: 1 (the PostgreSQL post) or 0
+		mark  string // in the body's snippet
+	}{
+		{`postgres`, 1, ""}, // in the title: no snippet marks it
+		{`"tuning postgres"`, 1, ""},
+		{`vacuu -gardening`, 1, "<mark>vacuum</mark>"},
+		{`tuning -postgres`, 0, ""},
+		{`tun`, 0, ""},
+		{`"it's" tun's o'postgres`, 0, ""},
+	} {
+		hits, err := store.Search(ctx, s.Pool, c.query, 10, 0)
+		if err != nil || len(hits) != c.want || (c.want == 1 && hits[0].Post.ID != p.ID) {
+			t.Errorf("search %q: %d hits, %v", c.query, len(hits), err)
+			continue
+		}
+		if c.want == 1 && !strings.Contains(hits[0].SnippetHTML, c.mark) {
+			t.Errorf("search %q: snippet %s lacks %s", c.query, hits[0].SnippetHTML, c.mark)
+		}
+	}
 	if _, err := store.Search(ctx, s.Pool, strings.Repeat("é", 150)+"\x00", 10, 0); err != nil {
 		t.Errorf("long or odd query: %v", err)
 	}
@@ -411,4 +435,67 @@ func TestProfile(t *testing.T) {
 	if err := store.UpdateProfile(ctx, s.Pool, ann.ID, 9999, pr, bio); err != apperr.ErrNotFound {
 		t.Errorf("missing user: %v", err)
 	}
+}
+
+// FuzzSearch: whatever a visitor types, the search answers without an
+// error, and the prefix rewrite of its tsquery only adds :* after some
+// lexemes: taken off again, the text is websearch_to_tsquery's own. (A
+// rewrite matching from one lexeme's closing quote to the next one's
+// opening quote still parses, as a lexeme of operators.)
+func FuzzSearch(f *testing.F) {
+	for _, q := range []string{`postgres`, `"vacuum planner" -gardening`, `it's O'Reilly's`, `a or b or`,
+		`'''`, `x'''y''z`, `/usr/o'r/a'b.txt`, `"go is good" or -"tsvector columns"`, `(((`, `-`, `"`, `é'é`, `foo-bar baz_qux`} {
+		f.Add(q)
+	}
+	s := storetestNew(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		ctx := context.Background()
+		if _, err := store.Search(ctx, s.Pool, q, 10, 0); err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		var plain, prefixed string
+		q = strings.ReplaceAll(strings.ToValidUTF8(q, ""), "\x00", "") // as Search does
+		if err := s.Pool.QueryRow(ctx, `SELECT websearch_to_tsquery('english', $1)::text, (`+store.PrefixQuery+`)::text`, q).Scan(&plain, &prefixed); err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		if back, ok := unprefix(prefixed); back != plain || !ok {
+			t.Errorf("search %q: tsquery %s, with prefixes %s", q, plain, prefixed)
+		}
+	})
+}
+
+// unprefix takes :* off the lexemes of a tsquery's text form, reading
+// each lexeme whole (a doubled quote inside it included), and reports
+// whether exactly those of four characters or more had it.
+func unprefix(q string) (string, bool) {
+	var b strings.Builder
+	ok := true
+	for i := 0; i < len(q); {
+		if q[i] != '\'' {
+			b.WriteByte(q[i])
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(q) && (q[j] != '\'' || strings.HasPrefix(q[j:], "''")) {
+			if q[j] == '\'' {
+				j++ // the doubled quote's second half
+			}
+			j++
+		}
+		if j >= len(q) {
+			return q, false // no closing quote
+		}
+		lexeme := q[i : j+1]
+		b.WriteString(lexeme)
+		i = j + 1
+		long := utf8.RuneCountInString(strings.ReplaceAll(lexeme[1:len(lexeme)-1], "''", "'")) >= 4
+		if strings.HasPrefix(q[i:], ":*") {
+			i += 2
+			ok = ok && long
+		} else {
+			ok = ok && !long
+		}
+	}
+	return b.String(), ok
 }

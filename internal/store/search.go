@@ -21,15 +21,36 @@ type SearchHit struct {
 // index, then builds headlines for the page only (ts_headline is costly).
 // The highlight markers are private-use characters that BodyText never
 // contains (post.Render strips them).
+//
+// The query is web search syntax (websearch_to_tsquery), and each of its
+// words whose stem has four letters or more also matches as the start of
+// a longer word: "postgres" (stem "postgr") finds "PostgreSQL", which
+// English stems to itself. Shorter stems match whole words only, so "go"
+// does not match every "good" and "google". prefixQuery does it on the
+// tsquery's text form.
 const searchSQL = `SELECT ` + listCols + `, s.rank,
 	ts_headline('english', p.body_text, s.q,
 		'StartSel=` + post.HighlightStart + `, StopSel=` + post.HighlightStop + `, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
-	FROM (SELECT p.id, q, ts_rank(p.search, q) AS rank
-	      FROM posts p, websearch_to_tsquery('english', $1) q
-	      WHERE p.search @@ q AND ` + publicWhere + `
+	FROM (SELECT p.id, w.q, ts_rank(p.search, w.q) AS rank
+	      FROM posts p, (SELECT ` + prefixQuery + ` AS q) w
+	      WHERE p.search @@ w.q AND ` + publicWhere + `
 	      ORDER BY rank DESC, p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3) s
 	JOIN posts p ON p.id = s.id JOIN users u ON u.id = p.author_id
 	ORDER BY s.rank DESC, p.published_at DESC, p.id DESC`
+
+// prefixQuery is the search's tsquery with its long lexemes made
+// prefixes. The text form quotes each lexeme, doubling a quote inside
+// it (a file name's token may hold one), and puts an operator between two
+// lexemes. The first replacement adds :* to every lexeme; it matches each
+// whole, from its opening quote to its closing one, as no quote stands
+// outside a lexeme. The second takes :* off the lexemes of one to three
+// characters. It starts at a quote not preceded by one, so not inside a
+// lexeme at a doubled quote; and between two lexemes there are at least
+// five characters (:*, a space, an operator, a space), so it cannot
+// match across them.
+const prefixQuery = `regexp_replace(
+	regexp_replace(websearch_to_tsquery('english', $1)::text, '(''(?:[^'']|'''')*'')', '\1:*', 'g'),
+	'(?<!'')''((?:[^'']|''''){1,3})'':\*', '''\1''', 'g')::tsquery`
 
 // MaxSearchQuery bounds the length of a search query.
 const MaxSearchQuery = 200
