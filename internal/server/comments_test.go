@@ -39,6 +39,22 @@ func TestCommentJourney(t *testing.T) {
 	if d.Find(".comment-list").Length() != 0 || d.Find("#comments-title").Text() != "0 responses" {
 		t.Errorf("held comment in the public thread")
 	}
+	// While it waits, its writer may still fix it (the edit window), and
+	// the fixed text is what stays held for the moderator.
+	ids := strconv.FormatInt(id, 10)
+	if d.Find(`.comment.held a[href="/comments/`+ids+`/edit"]`).Length() != 1 || d.Find(`.comment.held form[action="/comments/`+ids+`/delete"]`).Length() != 1 {
+		t.Errorf("the held comment offers no Edit and Delete to its writer: %q", d.Find(".comment.held").Text())
+	}
+	if e.page(e.Client(), strings.Split(loc, "#")[0]).Find(".comment.held .comment-actions").Length() != 0 {
+		t.Error("another visitor with the held comment's link is offered Edit and Delete")
+	}
+	res = e.PostForm(reader, "/comments/"+ids+"/edit", url.Values{"body": {"Great *write-up*, thanks."}})
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "unapproved="+ids) {
+		t.Fatalf("editing the held comment: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if got := e.page(reader, strings.Split(res.Header.Get("Location"), "#")[0]).Find(".comment.held .comment-content").Text(); !strings.Contains(got, "thanks") {
+		t.Errorf("the held comment after its edit: %q", got)
+	}
 	// Remembered? Not asked: the form is empty on the next visit.
 	if v, _ := d.Find(`input[name=author_name]`).Attr("value"); v != "" {
 		t.Errorf("name remembered without asking: %q", v)
