@@ -26,7 +26,8 @@ var adminPages = []string{"/admin", "/admin/posts", "/admin/posts/new", "/admin/
 func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 	e := newEnv(t)
 	ann := e.MustUser("ann", account.Admin)
-	e.MustUser("a_rather_long_username_here", account.Author)
+	wide := e.MustUser("a_rather_long_username_here", account.Author)
+	e.MustPost(wide, "Wide columns", post.CommentsOpen) // a long author and a date: the posts list's widest row
 	long := "A post whose title runs on and on to see whether the posts list wraps it instead of pushing the page sideways"
 	p := e.MustPost(ann, long, post.CommentsOpen)
 	e.MustPost(ann, "Short", post.CommentsOpen)
