@@ -155,12 +155,12 @@ func (n *node) kill() {
 	<-n.done
 }
 
-// slowSMTP is a loopback mail server that waits delay before it lets a
-// client send a message's data, and counts each subject it is given. A
+// slowSMTP is a loopback mail server that waits its delay before it lets
+// a client send a message's data, and counts each subject it is given. A
 // client killed while waiting has sent nothing.
 type slowSMTP struct {
 	addr     string
-	delay    time.Duration
+	delay    atomic.Int64 // nanoseconds; setDelay
 	inflight atomic.Int32 // clients waiting to send their data
 	mu       sync.Mutex
 	got      map[string]int
@@ -173,7 +173,8 @@ func newSlowSMTP(t *testing.T, delay time.Duration) *slowSMTP {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	s := &slowSMTP{addr: ln.Addr().String(), delay: delay, got: map[string]int{}}
+	s := &slowSMTP{addr: ln.Addr().String(), got: map[string]int{}}
+	s.setDelay(delay)
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -185,6 +186,10 @@ func newSlowSMTP(t *testing.T, delay time.Duration) *slowSMTP {
 	}()
 	return s
 }
+
+// setDelay sets the wait before each message's data, from the next
+// message on.
+func (s *slowSMTP) setDelay(d time.Duration) { s.delay.Store(int64(d)) }
 
 func (s *slowSMTP) serve(c net.Conn) {
 	defer c.Close()
@@ -218,7 +223,7 @@ func (s *slowSMTP) serve(c net.Conn) {
 			say("250 8BITMIME")
 		case "DATA":
 			s.inflight.Add(1)
-			time.Sleep(s.delay)
+			time.Sleep(time.Duration(s.delay.Load()))
 			s.inflight.Add(-1)
 			inData = true
 			say("354 go on")
