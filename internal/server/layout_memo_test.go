@@ -21,22 +21,8 @@ import (
 // holds one navigation per list of links and current page, and nothing
 // of a signed-in visitor.
 func TestLayoutMemos(t *testing.T) {
-	tpl, err := LoadTemplates(web.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := fs.ReadFile(web.FS, "templates/layouts/base.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := strings.NewReplacer("{{navHTML $p}}", `{{template "nav" $p}}`, "{{staticHead}}", `{{template "statichead"}}`).Replace(string(src))
-	if strings.Contains(ref, "navHTML") || strings.Contains(ref, "staticHead") || !strings.Contains(ref, `{{template "statichead"}}`) {
-		t.Fatal("the built-in layout no longer calls navHTML and staticHead once each")
-	}
-	was, err := LoadTemplates(theme.Overlay{Top: fstest.MapFS{"templates/layouts/base.html": {Data: []byte(ref)}}, Base: web.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
+	layoutCalls := []string{"{{navHTML $p}}", `{{template "nav" $p}}`, "{{staticHead}}", `{{template "statichead"}}`}
+	tpl, was := inPlace(t, nil, "templates/layouts/base.html", layoutCalls...)
 	if tpl.navOwn || was.navOwn {
 		t.Fatal("the built-in partials/nav.html taken for a theme's")
 	}
@@ -88,15 +74,7 @@ func TestLayoutMemos(t *testing.T) {
 
 	// A theme's stylesheet is in its set's static links, and only there.
 	css := &fstest.MapFile{Data: []byte("body { color: teal }")}
-	themed, err := LoadTemplates(theme.Overlay{Top: fstest.MapFS{"static/theme.css": css}, Base: web.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	themedWas, err := LoadTemplates(theme.Overlay{Top: fstest.MapFS{"static/theme.css": css,
-		"templates/layouts/base.html": {Data: []byte(ref)}}, Base: web.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
+	themed, themedWas := inPlace(t, fstest.MapFS{"static/theme.css": css}, "templates/layouts/base.html", layoutCalls...)
 	pp := postPage{Page: Page{Title: p.Title, Path: "/", Site: Site{Title: "Blog"}, Nav: nav}, Post: p}
 	for round := range 2 {
 		got, err1 := themed.Render("post", pp)
@@ -124,4 +102,37 @@ func TestLayoutMemos(t *testing.T) {
 			t.Errorf("the theme's nav for %q: %q, %v", title, h, err)
 		}
 	}
+}
+
+// inPlace returns a template set, the built-in one or top over it, and the
+// same set with file changed to execute its memoized partials in place:
+// each of calls' pairs is a memo's call, which must stand in the built-in
+// file once, and the template call that replaces it. The two sets must
+// render the same bytes.
+func inPlace(t *testing.T, top fstest.MapFS, file string, calls ...string) (built, ref *Templates) {
+	t.Helper()
+	src, err := fs.ReadFile(web.FS, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(calls); i += 2 {
+		if strings.Count(string(src), calls[i]) != 1 {
+			t.Fatalf("the built-in %s no longer calls %s once", file, calls[i])
+		}
+	}
+	var base fs.FS = web.FS
+	if top != nil {
+		base = theme.Overlay{Top: top, Base: web.FS}
+	}
+	if built, err = LoadTemplates(base); err != nil {
+		t.Fatal(err)
+	}
+	changed := fstest.MapFS{file: {Data: []byte(strings.NewReplacer(calls...).Replace(string(src)))}}
+	for name, f := range top {
+		changed[name] = f
+	}
+	if ref, err = LoadTemplates(theme.Overlay{Top: changed, Base: web.FS}); err != nil {
+		t.Fatal(err)
+	}
+	return built, ref
 }
