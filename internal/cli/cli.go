@@ -38,6 +38,7 @@ func commands() []command {
 		{"demo", "quire demo [flags]", "load the demo blog (idempotent)", demo}, // Publishing (demo.go)
 		{"import", "quire import wxr FILE [--old-base-url URL] [--map-author wxr=quire]", "import a WordPress export (idempotent)", importCmd},
 		{"export", "quire export wxr > FILE", "export the blog as a WordPress WXR 1.2 file", exportCmd},
+		{"outbox", "quire outbox [--to ADDR] [--last N]", "print the newest mail of the local outbox whole, links included", outboxCmd},
 		{"healthcheck", "quire healthcheck [--url URL]", "probe a running server (for container health checks)", healthcheck},
 		{"bench", "quire bench [--large] [--pages busy,big,front] [--conns 32]", "load a generated blog and measure pages against a static baseline", bench},
 		{"theme", "quire theme check DIR", "check a theme folder: parse its templates, render every reading page with sample data", themeCmd},

@@ -39,6 +39,20 @@ func (s *Service) Outbox(ctx context.Context, before int64, n int) ([]OutboxMail
 	return msgs, nil
 }
 
+// OutboxWhole returns up to n of the newest mails of the local outbox,
+// newest first, only those to the address to when it is not empty,
+// exactly as they were sent: links, secrets included. It is for `quire
+// outbox`, so that whoever runs the server without a mail server can
+// follow a mailed link (a sign-up, a password reset) on a laptop or a
+// staging copy. That person can read the outbox's table anyway; people
+// signed in read the redacted Outbox.
+func (s *Service) OutboxWhole(ctx context.Context, to string, n int) ([]OutboxMail, error) {
+	if to == "" {
+		return store.Outbox(ctx, s.Store.Pool, 0, n)
+	}
+	return store.OutboxTo(ctx, s.Store.Pool, to, n)
+}
+
 // AuditEntry is one row of the audit log.
 type AuditEntry = store.AuditEntry
 

@@ -85,6 +85,18 @@ func Outbox(ctx context.Context, db DB, beforeID int64, limit int) ([]OutboxMail
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[OutboxMail])
 }
 
+// OutboxTo returns the newest limit messages to the address to (any
+// case), newest first. For the operator's `quire outbox`, not a public
+// page: it reads the table, which keeps thirty days of mail.
+func OutboxTo(ctx context.Context, db DB, to string, limit int) ([]OutboxMail, error) {
+	rows, err := db.Query(ctx, `SELECT id, to_addr, subject, body, headers, created_at FROM mail_outbox
+		WHERE lower(to_addr) = lower($1) ORDER BY id DESC LIMIT $2`, to, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[OutboxMail])
+}
+
 // PruneOutbox deletes outbox mail older than before.
 func PruneOutbox(ctx context.Context, db DB, before time.Time) (int64, error) {
 	tag, err := db.Exec(ctx, `DELETE FROM mail_outbox WHERE created_at < $1`, before)

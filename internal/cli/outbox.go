@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// outboxMax is the most mails one `quire outbox` prints.
+const outboxMax = 100
+
+// outboxCmd prints the newest mails of the local outbox whole, links and
+// their secrets included: the way to follow a sign-up, reset or
+// confirmation link on a machine that runs without QUIRE_SMTP_URL, since
+// /admin/outbox shows those links redacted. Oldest first, so that the
+// newest ends next to the prompt.
+func outboxCmd(ctx context.Context, env Env) error {
+	mine, rest := splitFlags(env.Args, "to", "last")
+	fs := flag.NewFlagSet("quire outbox", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	to := fs.String("to", "", "only mail to this address")
+	last := fs.Int("last", 1, fmt.Sprintf("how many of the newest mails to print (at most %d)", outboxMax))
+	if err := fs.Parse(mine); err != nil {
+		return err
+	}
+	env.Args = rest
+	cfg, args, err := loadConfig("outbox", env)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q (the address goes in --to)", args[0])
+	}
+	if *last < 1 || *last > outboxMax {
+		return fmt.Errorf("--last must be between 1 and %d", outboxMax)
+	}
+	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	mails, err := db.siteAdmin().OutboxWhole(ctx, strings.TrimSpace(*to), *last)
+	if err != nil {
+		return err
+	}
+	if len(mails) == 0 {
+		what := "no mail in the local outbox"
+		if *to != "" {
+			what = fmt.Sprintf("no mail to %s in the local outbox", *to)
+		}
+		if cfg.SMTPURL != "" {
+			what += " (QUIRE_SMTP_URL is set: mail goes out over SMTP)"
+		}
+		return errors.New(what)
+	}
+	slices.Reverse(mails)
+	for i, m := range mails {
+		if i > 0 {
+			fmt.Fprintln(env.Stdout)
+		}
+		fmt.Fprintf(env.Stdout, "Date: %s\nTo: %s\nSubject: %s\n", m.CreatedAt.UTC().Format(time.RFC1123Z), m.To, m.Subject)
+		for _, k := range slices.Sorted(maps.Keys(m.Headers)) {
+			fmt.Fprintf(env.Stdout, "%s: %s\n", k, m.Headers[k])
+		}
+		fmt.Fprintf(env.Stdout, "\n%s\n", strings.TrimRight(m.Body, "\n"))
+	}
+	return nil
+}
