@@ -148,14 +148,15 @@ func TestOpenSignupConfirm(t *testing.T) {
 	if _, err := s.UserByLogin(ctx, "nia"); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("nia has an account before confirming: %v", err)
 	}
-	if err := s.ConfirmSignup(ctx, ps, "a guess at it"); !errors.Is(err, accounts.ErrWrongSignupPassword) {
-		t.Fatalf("a wrong password: %v", err)
+	if u, err := s.ConfirmSignup(ctx, ps, "a guess at it"); !errors.Is(err, accounts.ErrWrongSignupPassword) || u != nil {
+		t.Fatalf("a wrong password: %+v, %v", u, err)
 	}
-	if err := s.ConfirmSignup(ctx, ps, "nia's long password"); err != nil {
+	made, err := s.ConfirmSignup(ctx, ps, "nia's long password")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if u, err := s.UserByLogin(ctx, "nia"); err != nil || u.Role != account.Member {
-		t.Fatalf("nia after confirming: %+v, %v", u, err)
+	if u, err := s.UserByLogin(ctx, "nia"); err != nil || u.Role != account.Member || u.ID != made.ID {
+		t.Fatalf("nia after confirming: %+v, %v; returned %+v", u, err, made)
 	}
 	if _, err := s.PendingSignup(ctx, tok); apperr.CodeOf(err) != apperr.NotFound {
 		t.Fatalf("the link after use: %v, want not found", err)

@@ -146,21 +146,21 @@ func (s *Service) PendingSignup(ctx context.Context, tok string) (*PendingSignup
 }
 
 // ConfirmSignup turns ps into a member when password is the one chosen at
-// sign-up (5 tries in the throttle window). Errors: apperr.TooMany,
+// sign-up (5 tries in the throttle window), and returns the new account. Errors: apperr.TooMany,
 // ErrWrongSignupPassword, apperr.Conflict when someone else took the name
 // while the sign-up waited.
-func (s *Service) ConfirmSignup(ctx context.Context, ps *PendingSignup, password string) error {
+func (s *Service) ConfirmSignup(ctx context.Context, ps *PendingSignup, password string) (*account.User, error) {
 	key := "confirm:" + strconv.FormatInt(ps.ID, 10)
 	if wait, err := s.WindowWait(ctx, key, 5); err != nil {
-		return err
+		return nil, err
 	} else if wait > 0 {
-		return apperr.New(apperr.TooMany, "Too many attempts. Try again in %s.", WaitWords(wait))
+		return nil, apperr.New(apperr.TooMany, "Too many attempts. Try again in %s.", WaitWords(wait))
 	}
 	if !account.CheckPassword(ps.PasswordHash, password) {
 		if err := s.Fail(ctx, key); err != nil {
-			return err
+			return nil, err
 		}
-		return ErrWrongSignupPassword
+		return nil, ErrWrongSignupPassword
 	}
 	u := &account.User{Username: ps.Username, Email: ps.Email, DisplayName: ps.DisplayName, Role: account.Member, PasswordHash: ps.PasswordHash}
 	err := s.Store.Transact(ctx, func(tx pgx.Tx) error {
@@ -173,9 +173,12 @@ func (s *Service) ConfirmSignup(ctx context.Context, ps *PendingSignup, password
 		return store.Audit(ctx, tx, u.ID, "user.signup", "user", u.ID, "", "member "+u.Username+" (address confirmed)")
 	})
 	if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
-		return apperr.New(apperr.Conflict, "%s Sign up again with another.", e.Message)
+		return nil, apperr.New(apperr.Conflict, "%s Sign up again with another.", e.Message)
 	}
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // inviteToken signs a sign-up invitation for email.

@@ -30,8 +30,6 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	switch q := r.URL.Query(); {
 	case q.Has("reset"):
 		p.Notice = "Your password was changed. Every session was signed out and every API token revoked: sign in with the new password, and make new tokens where scripts need them."
-	case q.Has("confirmed"):
-		p.Notice = "Your address is confirmed: sign in to start."
 	case q.Has("signedout"):
 		p.Notice = "You are signed out."
 	}
@@ -80,26 +78,43 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	if half, err := s.needsSecondStep(w, r, u, p.Next); half || err != nil { // Two-factor: the code step (twofactor.go)
 		return err
 	}
-	if err := s.signedIn(ctx, u.ID); err != nil {
-		return err
-	}
-	// A new session id at sign-in: whatever session the browser had before
-	// (perhaps planted by someone else) is dropped.
-	sess, err := s.freshSession(r)
+	dest, err := s.beginSession(w, r, u, p.Next, "password")
 	if err != nil {
 		return err
 	}
-	sess.Values = map[any]any{"user_id": u.ID, "flash": s.welcome(ctx, u)} // "Welcome" the first time (dashboard.go)
-	if err := sess.Save(r, w); err != nil {
-		return err
-	}
-	s.log.Info("signed in", "user", u.Username, "ip", ClientIP(ctx).String())
-	dest := safeNext(p.Next)
-	if p.Next == "" && !account.Can(u, account.ViewAdmin, account.Site) {
-		dest = "/" // members have no dashboard: back to reading
-	}
 	redirect(w, r, dest)
 	return nil
+}
+
+// beginSession signs u in on this browser, once u has proved who they are
+// (a password, a second step, a passkey, a sign-up just confirmed), and
+// returns where to send them: next when it is safe, else the dashboard,
+// or the front page for a member, who has none. The session is a new one:
+// whatever session the browser had before (perhaps planted by someone
+// else) is dropped. It carries the welcome (dashboard.go), and the
+// client's address becomes a known one to the sign-in throttle
+// (signin_throttle.go).
+func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u *account.User, next, how string) (string, error) {
+	ctx := r.Context()
+	if err := s.signedIn(ctx, u.ID); err != nil {
+		return "", err
+	}
+	sess, err := s.freshSession(r)
+	if err != nil {
+		return "", err
+	}
+	// Not a passkey ceremony's short life (keepCeremony), and "Welcome"
+	// the first time.
+	sess.Options.MaxAge = int(absoluteTimeout.Seconds())
+	sess.Values = map[any]any{"user_id": u.ID, "flash": s.welcome(ctx, u)}
+	if err := sess.Save(r, w); err != nil {
+		return "", err
+	}
+	s.log.Info("signed in", "user", u.Username, "with", how, "ip", ClientIP(ctx).String())
+	if next == "" && !account.Can(u, account.ViewAdmin, account.Site) {
+		return "/", nil // members have no dashboard: back to reading
+	}
+	return safeNext(next), nil
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {

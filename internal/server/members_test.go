@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"quire/internal/account"
 	"quire/internal/commenting"
 	"quire/internal/jobs"
@@ -76,9 +78,12 @@ func TestMemberSignUpAndReset(t *testing.T) {
 	if res := e.PostForm(c, u.Path, url.Values{"t": {u.Query().Get("t")}, "password": {"not the password"}}); res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("confirm with a wrong password: %d", res.StatusCode)
 	}
-	if res := e.PostForm(c, u.Path, url.Values{"t": {u.Query().Get("t")}, "password": {"a long password"}}); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("confirm: %d", res.StatusCode)
+	if res := e.PostForm(c, u.Path, url.Values{"t": {u.Query().Get("t")}, "password": {"a long password"}}); res.StatusCode != http.StatusSeeOther ||
+		res.Header.Get("Location") != "/" {
+		t.Fatalf("confirm: %d → %s", res.StatusCode, res.Header.Get("Location"))
 	}
+	// The password just given signs the new member in: no second form.
+	signedInAs(t, e.page(c, "/"), "rita")
 	if res := e.PostForm(c, u.Path, url.Values{"t": {"forged.1.x"}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("forged confirm: %d", res.StatusCode)
 	}
@@ -133,10 +138,12 @@ func TestMemberSignUpAndReset(t *testing.T) {
 	if !strings.Contains(d.Find("#signup-form").Text(), "sam@mail.invalid") {
 		t.Fatalf("invited form: %s", d.Find("main").Text())
 	}
-	res = e.PostForm(anon, "/signup", url.Values{"invite": {u.Query().Get("invite")}, "username": {"sam"}, "email": {"evil@mail.invalid"}, "password": {"sam's long password"}})
-	if res.StatusCode != 200 {
-		t.Fatalf("invited sign-up: %d", res.StatusCode)
+	invited := e.Client()
+	res = e.PostForm(invited, "/signup", url.Values{"invite": {u.Query().Get("invite")}, "username": {"sam"}, "email": {"evil@mail.invalid"}, "password": {"sam's long password"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("invited sign-up: %d → %s", res.StatusCode, res.Header.Get("Location"))
 	}
+	signedInAs(t, e.page(invited, "/"), "sam")
 	sam := e.Client()
 	res = e.PostForm(sam, "/signin", url.Values{"login": {"sam"}, "password": {"sam's long password"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
@@ -146,5 +153,14 @@ func TestMemberSignUpAndReset(t *testing.T) {
 	_ = e.Store.Pool.QueryRow(context.Background(), `SELECT email FROM users WHERE username = 'sam'`).Scan(&email)
 	if email != "sam@mail.invalid" {
 		t.Errorf("invited account's e-mail %q", email)
+	}
+}
+
+// signedInAs fails unless d is a page for a signed-in user greeted as
+// name for the first time (the welcome, dashboard.go).
+func signedInAs(t *testing.T, d *goquery.Document, name string) {
+	t.Helper()
+	if d.Find(`form[action="/signout"]`).Length() != 1 || !strings.Contains(d.Find("body").Text(), "Welcome, "+name+".") {
+		t.Errorf("not signed in as %s: %s", name, d.Find("header").Text())
 	}
 }

@@ -103,23 +103,9 @@ func (s *Server) passkeySignin(w http.ResponseWriter, r *http.Request) error {
 	if err := s.accounts.UsePasskey(ctx, found.ID, cred.Authenticator.SignCount, cred.Flags.MsgpByte()); err != nil {
 		return err
 	}
-	if err := s.signedIn(ctx, owner.ID); err != nil { // a known address (signin_throttle.go)
-		return err
-	}
-	sess, err := s.freshSession(r)
+	dest, err := s.beginSession(w, r, owner, r.URL.Query().Get("next"), "a passkey")
 	if err != nil {
 		return err
-	}
-	sess.Options.MaxAge = int(absoluteTimeout.Seconds()) // not the ceremony's short life (keepCeremony)
-	sess.Values = map[any]any{"user_id": owner.ID, "flash": s.welcome(ctx, owner)}
-	if err := sess.Save(r, w); err != nil {
-		return err
-	}
-	s.log.Info("signed in with a passkey", "user", owner.Username, "ip", ClientIP(ctx).String())
-	next := r.URL.Query().Get("next")
-	dest := safeNext(next)
-	if next == "" && !account.Can(owner, account.ViewAdmin, account.Site) {
-		dest = "/"
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"redirect": dest})
 }

@@ -16,7 +16,7 @@ import (
 // checkEmailPage is the one answer to an open sign-up.
 func (s *Server) checkEmailPage(w http.ResponseWriter, r *http.Request, email string) error {
 	msg := messagePage{Page: s.page(r, "Check your mail"), Heading: "Check your mail",
-		Message: "We sent a link to " + email + ". Open it to confirm your address; then you can sign in."}
+		Message: "We sent a link to " + email + ". Open it to confirm your address, and you are in."}
 	msg.NoIndex = true
 	return s.render(w, r, http.StatusOK, "message", msg)
 }
@@ -35,10 +35,11 @@ func (s *Server) openSignup(w http.ResponseWriter, r *http.Request, p signupPage
 	return s.checkEmailPage(w, r, p.Email)
 }
 
-// invitedSignup creates the account at once: the invitation proved the
-// address.
+// invitedSignup creates the account at once, the invitation having proved
+// the address, and signs its owner in: they chose the password a moment
+// ago.
 func (s *Server) invitedSignup(w http.ResponseWriter, r *http.Request, p signupPage, password string) error {
-	_, err := s.accounts.InvitedSignup(r.Context(), accounts.Signup{Username: p.Username, Email: p.Email,
+	u, err := s.accounts.InvitedSignup(r.Context(), accounts.Signup{Username: p.Username, Email: p.Email,
 		DisplayName: p.DisplayName, Password: password})
 	if e, ok := apperr.As(err); ok && e.Code == apperr.Conflict {
 		p.Errors, p.Error = e.Fields, e.Message
@@ -47,9 +48,12 @@ func (s *Server) invitedSignup(w http.ResponseWriter, r *http.Request, p signupP
 	if err != nil {
 		return err
 	}
-	msg := messagePage{Page: s.page(r, "Welcome"), Heading: "Welcome", Message: "Your account is ready: sign in to comment."}
-	msg.NoIndex = true
-	return s.render(w, r, http.StatusOK, "message", msg)
+	dest, err := s.beginSession(w, r, u, "", "an invitation")
+	if err != nil {
+		return err
+	}
+	redirect(w, r, dest)
+	return nil
 }
 
 // confirmPage asks for the sign-up's password: mail scanners follow links
@@ -80,7 +84,7 @@ func (s *Server) signupConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = s.accounts.ConfirmSignup(ctx, ps, r.PostForm.Get("password"))
+	u, err := s.accounts.ConfirmSignup(ctx, ps, r.PostForm.Get("password"))
 	if errors.Is(err, accounts.ErrWrongSignupPassword) {
 		p := confirmPage{Page: s.page(r, "Confirm your account"), Token: tok, Username: ps.Username,
 			Error: "That is not the password chosen at sign-up. If you did not sign up here, ignore the mail: nothing happens without that password."}
@@ -90,6 +94,12 @@ func (s *Server) signupConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/signin?confirmed=1")
+	// The password just given is the account's: a sign-in, not a second
+	// form asking for it again.
+	dest, err := s.beginSession(w, r, u, "", "a confirmed sign-up")
+	if err != nil {
+		return err
+	}
+	redirect(w, r, dest)
 	return nil
 }

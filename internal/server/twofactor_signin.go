@@ -78,20 +78,9 @@ func (s *Server) secondStep(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return s.render2FA(w, r, http.StatusUnauthorized, twoFactorPage{Enabled: true, Error: "That code is not right."})
 	}
-	sess, err := s.freshSession(r)
+	dest, err := s.beginSession(w, r, u, next, "a second step")
 	if err != nil {
 		return err
-	}
-	sess.Values = map[any]any{"user_id": u.ID, "flash": s.welcome(ctx, u)}
-	if err := sess.Save(r, w); err != nil {
-		return err
-	}
-	if err := s.signedIn(ctx, u.ID); err != nil { // a known address (signin_throttle.go)
-		return err
-	}
-	dest := safeNext(next)
-	if next == "" && !account.Can(u, account.ViewAdmin, account.Site) {
-		dest = "/"
 	}
 	redirect(w, r, dest)
 	return nil
