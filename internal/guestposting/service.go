@@ -173,16 +173,6 @@ func notFound() error {
 	return apperr.New(apperr.NotFound, "This status link is not valid. Check that you copied all of it from the e-mail.")
 }
 
-// StatusURL returns the status link of submission id, for editors' pages
-// and the API.
-func (s *Service) StatusURL(ctx context.Context, id int64) (string, error) {
-	salt, err := store.SubmissionSalt(ctx, s.Store.Pool, id)
-	if err != nil {
-		return "", err
-	}
-	return s.statusURL(s.token(id, salt)), nil
-}
-
 // token derives the status token of submission id from the server key
 // and the row's salt: unguessable without the key, and re-derivable for
 // every later mail although only its hash is stored.

@@ -65,20 +65,19 @@ func (s *Server) guestList(w http.ResponseWriter, r *http.Request) error {
 // history, and the forms of each action.
 type guestReviewPage struct {
 	Page
-	Sub       *guestpost.Submission
-	Guest     *guestpost.Guest
-	Versions  []guestpost.Version
-	Latest    guestpost.Version
-	Shown     guestpost.Version // the version on screen (?v=N), else Latest
-	Original  guestpost.Version // the guest's latest
-	Diff      []post.DiffLine   // Original → Latest, when an editor edited
-	Messages  []guestpost.Message
-	StatusURL string
-	Accept    acceptForm
-	Errors    map[string]string
-	Error     string
-	Now       string // for the date input
-	Policies  []post.CommentPolicy
+	Sub      *guestpost.Submission
+	Guest    *guestpost.Guest
+	Versions []guestpost.Version
+	Latest   guestpost.Version
+	Shown    guestpost.Version // the version on screen (?v=N), else Latest
+	Original guestpost.Version // the guest's latest
+	Diff     []post.DiffLine   // Original → Latest, when an editor edited
+	Messages []guestpost.Message
+	Accept   acceptForm
+	Errors   map[string]string
+	Error    string
+	Now      string // for the date input
+	Policies []post.CommentPolicy
 }
 
 // acceptForm is the accept form as typed.
@@ -108,9 +107,6 @@ func (s *Server) renderGuestReview(w http.ResponseWriter, r *http.Request, statu
 		Policies: []post.CommentPolicy{post.CommentsOpen, post.CommentsMembers, post.CommentsClosed}}
 	pg.NoIndex = true
 	if pg.Guest, err = s.guests.Guest(ctx, sub.GuestID); err != nil {
-		return err
-	}
-	if pg.StatusURL, err = s.guests.StatusURL(ctx, id); err != nil {
 		return err
 	}
 	if n := len(pg.Versions); n > 0 {

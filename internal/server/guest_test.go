@@ -65,7 +65,10 @@ func TestGuestPostJourney(t *testing.T) {
 			t.Fatalf("%s: %d, want %d", action, res.StatusCode, want)
 		}
 	}
-	e.page(ed, "/admin/guest-posts/"+ids)
+	// Nor the review page: an editor would act as the guest through it.
+	if page, _ := e.page(ed, "/admin/guest-posts/"+ids).Html(); strings.Contains(page, tok) {
+		t.Error("the review page shows the guest's private link to editors")
+	}
 	act("request_changes", url.Values{"message": {""}}, http.StatusBadRequest) // a message is required
 	act("edit", url.Values{"title": {"Notes on Go"}, "format": {"markdown"}, "body": {"Hello, edited.\n"}}, http.StatusSeeOther)
 	rv := e.page(ed, "/admin/guest-posts/"+ids)
