@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -18,7 +19,8 @@ import (
 var adminPages = []string{"/admin", "/admin/posts", "/admin/posts/new", "/admin/posts/{post}", "/admin/posts/{post}/revisions",
 	"/admin/pages", "/admin/pages/new", "/admin/media", "/admin/moderation", "/admin/guest-posts", "/admin/profile",
 	"/admin/settings", "/admin/discussion", "/admin/users", "/admin/invite", "/admin/import", "/admin/outbox", "/admin/audit",
-	"/admin/profile/2fa", "/admin/profile/passkeys", "/admin/profile/newsletter", "/admin/subscribers", "/admin/themes"}
+	"/admin/profile/2fa", "/admin/profile/passkeys", "/admin/profile/newsletter", "/admin/subscribers", "/admin/themes",
+	"/admin/guest-posts/{guest}"}
 
 // TestBrowserAdminFitsPhoneAndDesktop visits every admin page at 390 and
 // 1280 px and fails when one scrolls sideways; at 390 px the menu is
@@ -33,12 +35,17 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 	e.MustPost(ann, "Short", post.CommentsOpen)
 	c := e.signedIn("ann")
 	e.PostForm(c, "/admin/settings", settingsForm(nil)) // an audit entry with a long JSON value
+	statusPath(t, e.submitGuest(e.Client(), guestValues("A guest's post", "Some text.\n", "Ada Guest", "ada@mail.invalid")))
+	var guest int64
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT id FROM guest_submissions`).Scan(&guest); err != nil {
+		t.Fatal(err)
+	}
 	ctx := bt.New(t)
 	pubSignIn(t, ctx, e, "ann")
 	for _, w := range []int64{1280, 390} {
 		bt.Do(t, ctx, chromedp.EmulateViewport(w, 900))
 		for _, path := range adminPages {
-			path = strings.ReplaceAll(path, "{post}", fmt.Sprint(p.ID))
+			path = strings.NewReplacer("{post}", fmt.Sprint(p.ID), "{guest}", fmt.Sprint(guest)).Replace(path)
 			bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+path), chromedp.WaitVisible(`.admin-main h1`))
 			sw := bt.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 			cw := bt.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.clientWidth`))
@@ -51,6 +58,12 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 			if cut := bt.Get(t, ctx, chromedp.Evaluate[string](cellsPastEdge)); cut != "" {
 				bt.Screenshot(t, ctx, fmt.Sprintf("%d-%s-cut", w, url.PathEscape(path)))
 				t.Errorf("%s at %d px: cells past the window's right edge: %s", path, w, cut)
+			}
+			// Nor may a field shrink to a sliver (a date input once took
+			// the width of a checkbox beside its radio button).
+			if thin := bt.Get(t, ctx, chromedp.Evaluate[string](thinFields)); thin != "" {
+				bt.Screenshot(t, ctx, fmt.Sprintf("%d-%s-thin", w, url.PathEscape(path)))
+				t.Errorf("%s at %d px: fields too narrow to use: %s", path, w, thin)
 			}
 			if path == "/admin" || path == "/admin/posts" || path == "/admin/settings" || path == "/admin/audit" {
 				bt.Screenshot(t, ctx, fmt.Sprintf("%d%s", w, strings.ReplaceAll(path, "/", "-")))
@@ -77,3 +90,10 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 const cellsPastEdge = `[...document.querySelectorAll('.admin-main table.list td')]
 	.filter(td => td.getClientRects().length && td.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
 	.slice(0, 3).map(td => (td.dataset.label || 'first') + ': ' + td.textContent.trim().slice(0, 30)).join('; ')`
+
+// thinFields lists the shown form fields of an admin page narrower than
+// 4rem, check boxes and radio buttons aside.
+const thinFields = `[...document.querySelectorAll('.admin-main :is(input, select, textarea)')]
+	.filter(f => !['checkbox', 'radio', 'hidden'].includes(f.type) && f.getClientRects().length && !f.closest('[aria-hidden=true]')
+		&& f.getBoundingClientRect().width < 4 * parseFloat(getComputedStyle(document.documentElement).fontSize))
+	.slice(0, 3).map(f => (f.name || f.type) + ' ' + Math.round(f.getBoundingClientRect().width) + 'px').join('; ')`
