@@ -92,8 +92,12 @@ const cellsPastEdge = `[...document.querySelectorAll('.admin-main table.list td'
 	.slice(0, 3).map(td => (td.dataset.label || 'first') + ': ' + td.textContent.trim().slice(0, 30)).join('; ')`
 
 // thinFields lists the shown form fields of an admin page narrower than
-// 4rem, check boxes and radio buttons aside.
-const thinFields = `[...document.querySelectorAll('.admin-main :is(input, select, textarea)')]
-	.filter(f => !['checkbox', 'radio', 'hidden'].includes(f.type) && f.getClientRects().length && !f.closest('[aria-hidden=true]')
-		&& f.getBoundingClientRect().width < 4 * parseFloat(getComputedStyle(document.documentElement).fontSize))
-	.slice(0, 3).map(f => (f.name || f.type) + ' ' + Math.round(f.getBoundingClientRect().width) + 'px').join('; ')`
+// 4rem, and the check boxes and radio buttons narrower than 1rem (a long
+// label once squeezed its radio button).
+const thinFields = `(() => {
+	const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+	return [...document.querySelectorAll('.admin-main :is(input, select, textarea)')]
+		.filter(f => f.type !== 'hidden' && f.getClientRects().length && !f.closest('[aria-hidden=true]'))
+		.filter(f => f.getBoundingClientRect().width < (['checkbox', 'radio'].includes(f.type) ? 1 : 4) * rem)
+		.slice(0, 3).map(f => (f.name || f.type) + ' ' + Math.round(f.getBoundingClientRect().width) + 'px').join('; ');
+})()`
