@@ -65,6 +65,11 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 				bt.Screenshot(t, ctx, fmt.Sprintf("%d-%s-thin", w, url.PathEscape(path)))
 				t.Errorf("%s at %d px: fields too narrow to use: %s", path, w, thin)
 			}
+			// Nor may bare text sit in a flex or grid box, where it becomes
+			// a row of its own (a lone "·" between two links once did).
+			if stray := bt.Get(t, ctx, chromedp.Evaluate[string](strayText)); stray != "" {
+				t.Errorf("%s at %d px: bare text in a flex or grid box: %s", path, w, stray)
+			}
 			if path == "/admin" || path == "/admin/posts" || path == "/admin/settings" || path == "/admin/audit" {
 				bt.Screenshot(t, ctx, fmt.Sprintf("%d%s", w, strings.ReplaceAll(path, "/", "-")))
 			}
@@ -101,3 +106,12 @@ const thinFields = `(() => {
 		.filter(f => f.getBoundingClientRect().width < (['checkbox', 'radio'].includes(f.type) ? 1 : 4) * rem)
 		.slice(0, 3).map(f => (f.name || f.type) + ' ' + Math.round(f.getBoundingClientRect().width) + 'px').join('; ');
 })()`
+
+// strayText lists the text lying directly in a flex or grid box of an
+// admin page, labels aside (their text leads their field): each such
+// text is laid out as an item of its own.
+const strayText = `[...document.querySelectorAll('.admin-main *')]
+	.filter(el => el.tagName !== 'LABEL' && el.getClientRects().length && /^(inline-)?(flex|grid)$/.test(getComputedStyle(el).display))
+	.flatMap(el => [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())
+		.map(n => el.tagName.toLowerCase() + '.' + el.className + ': "' + n.textContent.trim().slice(0, 30) + '"'))
+	.slice(0, 3).join('; ')`
