@@ -221,8 +221,9 @@ func TestImportJobMalformed(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := Doc(t, e.Get(c, loc))
-	if d.Find("#import-state").Text() != "failed" || !strings.Contains(d.Find(".error").Text(), "line 339, column 25") {
-		t.Errorf("failed page: %q %q", d.Find("#import-state").Text(), d.Find(".error").Text())
+	if d.Find("#import-state").Text() != "failed" || !strings.Contains(d.Find(".error").Text(), "line 339, column 25") ||
+		d.Find("#import-progress").Length() != 0 {
+		t.Errorf("failed page: %q %q, a progress bar: %d", d.Find("#import-state").Text(), d.Find(".error").Text(), d.Find("#import-progress").Length())
 	}
 	if n := countRows(t, e, "SELECT count(*) FROM posts"); n != 0 {
 		t.Errorf("%d posts imported from a malformed file", n)
