@@ -161,3 +161,29 @@ func TestCommands(t *testing.T) {
 		t.Errorf("after restart: %+v", r)
 	}
 }
+
+// TestHelpListsOwnFlags: `--help` on a command with flags of its own
+// lists them beside the configuration's, and exits 0.
+func TestHelpListsOwnFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		own  []string
+	}{
+		{[]string{"user", "add"}, []string{"-username", "-email", "-role", "-display-name"}},
+		{[]string{"user", "passwd"}, []string{"-username"}},
+		{[]string{"token", "create"}, []string{"-username", "-name"}},
+		{[]string{"token", "revoke"}, []string{"-id", "-token"}},
+		{[]string{"import", "wxr"}, []string{"-old-base-url", "-map-author", "-fetch-media"}},
+		{[]string{"outbox"}, []string{"-to", "-last"}},
+	} {
+		r := run(t, t.TempDir(), "", append(tc.args, "--help")...)
+		if r.code != 0 || !strings.Contains(r.stderr, "-data-dir") {
+			t.Errorf("%v --help: %+v", tc.args, r)
+		}
+		for _, f := range tc.own {
+			if !strings.Contains(r.stderr, "\n  "+f+" ") && !strings.Contains(r.stderr, "\n  "+f+"\n") {
+				t.Errorf("%v --help does not list %s:\n%s", tc.args, f, r.stderr)
+			}
+		}
+	}
+}

@@ -28,13 +28,14 @@ func importCmd(ctx context.Context, env Env) error {
 		return errors.New("want `quire import wxr FILE`")
 	}
 	fetchMedia, args := boolFlag(env.Args[1:], "fetch-media")
-	mine, rest := splitFlags(args, "old-base-url", "map-author")
 	fs := flag.NewFlagSet("quire import wxr", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	oldBase := fs.String("old-base-url", "", "the WordPress blog's address; old permalinks under it redirect to the imported posts")
 	var maps authorMaps
 	fs.Var(&maps, "map-author", "wxr-login=quire-username: give a WXR author's posts to an existing user (repeatable)")
-	if err := fs.Parse(mine); err != nil {
+	fs.Bool("fetch-media", false, "copy the export's images into the media library and point the posts at the copies") // read by boolFlag, above; here for --help
+	rest, err := parseOwn(fs, args, "old-base-url", "map-author")
+	if err != nil {
 		return err
 	}
 	flags, args := positional(rest)

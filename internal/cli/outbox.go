@@ -21,15 +21,14 @@ const outboxMax = 100
 // /admin/outbox shows those links redacted. Oldest first, so that the
 // newest ends next to the prompt.
 func outboxCmd(ctx context.Context, env Env) error {
-	mine, rest := splitFlags(env.Args, "to", "last")
 	fs := flag.NewFlagSet("quire outbox", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	to := fs.String("to", "", "only mail to this address")
 	last := fs.Int("last", 1, fmt.Sprintf("how many of the newest mails to print (at most %d)", outboxMax))
-	if err := fs.Parse(mine); err != nil {
+	var err error
+	if env.Args, err = parseOwn(fs, env.Args, "to", "last"); err != nil {
 		return err
 	}
-	env.Args = rest
 	cfg, args, err := loadConfig("outbox", env)
 	if err != nil {
 		return err

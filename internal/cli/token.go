@@ -18,15 +18,14 @@ func tokenCmd(ctx context.Context, env Env) error {
 
 // tokenCreate prints only the token, so scripts can capture it.
 func tokenCreate(ctx context.Context, env Env) error {
-	mine, rest := splitFlags(env.Args, "username", "name")
 	fs := flag.NewFlagSet("quire token create", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	username := fs.String("username", "", "the token's user (required)")
 	name := fs.String("name", "cli", "a label to recognise the token by")
-	if err := fs.Parse(mine); err != nil {
+	var err error
+	if env.Args, err = parseOwn(fs, env.Args, "username", "name"); err != nil {
 		return err
 	}
-	env.Args = rest
 	cfg, _, err := loadConfig("token create", env)
 	if err != nil {
 		return err
@@ -56,15 +55,14 @@ func tokenCreate(ctx context.Context, env Env) error {
 
 // tokenRevoke takes the token itself (argument or --token) or its --id.
 func tokenRevoke(ctx context.Context, env Env) error {
-	mine, rest := splitFlags(env.Args, "id", "token")
 	fs := flag.NewFlagSet("quire token revoke", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	id := fs.Int64("id", 0, "the token's id")
 	tokFlag := fs.String("token", "", "the token itself")
-	if err := fs.Parse(mine); err != nil {
+	var err error
+	if env.Args, err = parseOwn(fs, env.Args, "id", "token"); err != nil {
 		return err
 	}
-	env.Args = rest
 	cfg, args, err := loadConfig("token revoke", env)
 	if err != nil {
 		return err

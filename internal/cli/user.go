@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -66,6 +67,23 @@ func splitFlags(args []string, own ...string) (mine, rest []string) {
 	return mine, rest
 }
 
+// parseOwn parses the command's own flags, defined in fs and named in own,
+// out of args and returns the rest, for loadConfig. When the rest asks
+// for help, fs's flags are printed first: the configuration's usage that
+// loadConfig prints next does not know them.
+func parseOwn(fs *flag.FlagSet, args []string, own ...string) ([]string, error) {
+	mine, rest := splitFlags(args, own...)
+	if err := fs.Parse(mine); err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(rest, func(a string) bool { return strings.TrimLeft(a, "-") == "h" || strings.TrimLeft(a, "-") == "help" }) {
+		fmt.Fprintf(fs.Output(), "Flags of %s:\n", fs.Name())
+		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output())
+	}
+	return rest, nil
+}
+
 // readPassword reads one line from standard input.
 func readPassword(r io.Reader) (string, error) {
 	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
@@ -80,17 +98,16 @@ func readPassword(r io.Reader) (string, error) {
 }
 
 func userAdd(ctx context.Context, env Env) error {
-	mine, rest := splitFlags(env.Args, "username", "email", "role", "display-name")
 	fs := flag.NewFlagSet("quire user add", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	username := fs.String("username", "", "account name (required)")
 	email := fs.String("email", "", "e-mail address (required)")
 	role := fs.String("role", "author", "admin, editor, author, contributor, moderator or member")
 	display := fs.String("display-name", "", "name shown on posts")
-	if err := fs.Parse(mine); err != nil {
+	var err error
+	if env.Args, err = parseOwn(fs, env.Args, "username", "email", "role", "display-name"); err != nil {
 		return err
 	}
-	env.Args = rest
 	cfg, _, err := loadConfig("user add", env)
 	if err != nil {
 		return err
@@ -117,14 +134,13 @@ func userAdd(ctx context.Context, env Env) error {
 }
 
 func userPasswd(ctx context.Context, env Env) error {
-	mine, rest := splitFlags(env.Args, "username")
 	fs := flag.NewFlagSet("quire user passwd", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	username := fs.String("username", "", "account name (required)")
-	if err := fs.Parse(mine); err != nil {
+	var err error
+	if env.Args, err = parseOwn(fs, env.Args, "username"); err != nil {
 		return err
 	}
-	env.Args = rest
 	cfg, _, err := loadConfig("user passwd", env)
 	if err != nil {
 		return err
