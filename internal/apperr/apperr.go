@@ -20,6 +20,7 @@ const (
 	NotFound     Code = "not_found"
 	Conflict     Code = "conflict"
 	TooLarge     Code = "too_large"
+	NotAllowed   Code = "method_not_allowed" // a method the address does not take
 	TooMany      Code = "rate_limited"
 	Gone         Code = "gone"
 	Internal     Code = "internal"
@@ -106,6 +107,8 @@ func HTTPStatus(c Code) int {
 		return 409
 	case Gone:
 		return 410
+	case NotAllowed:
+		return 405
 	case TooLarge:
 		return 413
 	case TooMany:

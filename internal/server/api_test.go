@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -107,5 +108,32 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	})
 	if err != nil || n < 2 {
 		t.Fatalf("walk: %v, %d routes", err, n)
+	}
+}
+
+// TestWrongMethod: a method an address does not take is answered 405 with
+// the methods it does take in Allow, in JSON under /api/v1 and as a page
+// elsewhere.
+func TestWrongMethod(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ method, path, allow, ctype string }{
+		{http.MethodDelete, "/api/v1/openapi.json", "GET", "application/json"},
+		{http.MethodPut, "/signin", "GET, POST", "text/html"},
+		{http.MethodDelete, "/tags/go/feed.atom", "GET", "text/html"},
+	} {
+		req, _ := http.NewRequest(tc.method, e.TS.URL+tc.path, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		allow := strings.Join(res.Header.Values("Allow"), ", ")
+		if res.StatusCode != http.StatusMethodNotAllowed || allow != tc.allow || !strings.HasPrefix(res.Header.Get("Content-Type"), tc.ctype) {
+			t.Errorf("%s %s: %d, Allow %q, %s", tc.method, tc.path, res.StatusCode, allow, res.Header.Get("Content-Type"))
+		}
+		if tc.ctype == "application/json" && !strings.Contains(string(b), `"code":"method_not_allowed"`) {
+			t.Errorf("%s %s: %s", tc.method, tc.path, b)
+		}
 	}
 }

@@ -30,8 +30,9 @@ func (s *Server) routes() http.Handler {
 			"application/atom+xml", "application/rss+xml", "application/xml", "text/xml", "text/plain"),
 		timeout(30*time.Second), s.replicaReads)
 	r.NotFound(s.h(s.notFound)) // Import: old permalinks redirect (import_redirect.go)
-	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error {
-		return apperr.New(apperr.Invalid, "That address does not accept %s requests.", r.Method)
+	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
+		api.SetAllow(w, r, req.URL.Path)
+		return apperr.New(apperr.NotAllowed, "That address does not accept %s requests.", req.Method)
 	}))
 
 	// Machine endpoints: no session, no cookies.

@@ -16,8 +16,9 @@ func (a *API) Routes() http.Handler {
 	r.NotFound(a.h(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "No such API route.")
 	}))
-	r.MethodNotAllowed(a.h(func(w http.ResponseWriter, r *http.Request) error {
-		return apperr.New(apperr.Invalid, "This route does not accept %s.", r.Method)
+	r.MethodNotAllowed(a.h(func(w http.ResponseWriter, req *http.Request) error {
+		SetAllow(w, r, chi.RouteContext(req.Context()).RoutePath)
+		return apperr.New(apperr.NotAllowed, "This route does not accept %s.", req.Method)
 	}))
 	r.Use(a.authenticate)
 	// Public.
@@ -61,4 +62,14 @@ func (a *API) Routes() http.Handler {
 		r.Patch("/settings", a.h(a.patchSettings))
 	})
 	return r
+}
+
+// SetAllow sets the Allow header of a 405 answer: the methods rt routes
+// path for (RFC 9110, 15.5.6). chi sets it only when it answers itself.
+func SetAllow(w http.ResponseWriter, rt chi.Routes, path string) {
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if rt.Match(chi.NewRouteContext(), m, path) {
+			w.Header().Add("Allow", m)
+		}
+	}
 }
