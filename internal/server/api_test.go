@@ -137,3 +137,22 @@ func TestWrongMethod(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIBodyErrors: a body that is not the JSON object a route takes is
+// refused with a message that says what is wrong, without echoing it.
+func TestAPIBodyErrors(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ body, want string }{
+		{`[]`, "the body must be a JSON object, not array"},
+		{`"text"`, "the body must be a JSON object, not string"},
+		{`{"title": 5}`, "field title has the wrong type"},
+		{`{bad`, "syntax error at byte 2"},
+		{`{"nope": 1}`, `unknown field "nope"`},
+	} {
+		status, out := apiDo(t, e, http.MethodPost, "/api/v1/guest-posts", "", tc.body)
+		msg, _ := out["error"].(map[string]any)["message"].(string)
+		if status != http.StatusBadRequest || errCode(out) != "invalid" || !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: %d %v, want %q", tc.body, status, out, tc.want)
+		}
+	}
+}

@@ -202,6 +202,8 @@ func jsonProblem(err error) string {
 	switch {
 	case errors.As(err, &se):
 		return "syntax error at byte " + strconv.FormatInt(se.Offset, 10)
+	case errors.As(err, &te) && te.Field == "": // the body itself: an array, a string…
+		return "the body must be a JSON object, not " + te.Value
 	case errors.As(err, &te):
 		return "field " + te.Field + " has the wrong type"
 	case strings.HasPrefix(err.Error(), "json: unknown field"):
