@@ -132,8 +132,8 @@ func TestWrongMethod(t *testing.T) {
 		if res.StatusCode != http.StatusMethodNotAllowed || allow != tc.allow || !strings.HasPrefix(res.Header.Get("Content-Type"), tc.ctype) {
 			t.Errorf("%s %s: %d, Allow %q, %s", tc.method, tc.path, res.StatusCode, allow, res.Header.Get("Content-Type"))
 		}
-		if tc.ctype == "application/json" && !strings.Contains(string(b), `"code":"method_not_allowed"`) {
-			t.Errorf("%s %s: %s", tc.method, tc.path, b)
+		if want := map[string]string{"application/json": `"code":"method_not_allowed"`, "text/html": "<h1>Not here</h1>"}[tc.ctype]; !strings.Contains(string(b), want) {
+			t.Errorf("%s %s: %s, want %s", tc.method, tc.path, b, want)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	heading := map[int]string{
-		400: "That didn't work", 401: "Please sign in", 403: "Not allowed", 404: "Page not found",
+		400: "That didn't work", 401: "Please sign in", 403: "Not allowed", 404: "Page not found", 405: "Not here",
 		409: "Conflict", 410: "Gone", 413: "Too large", 429: "Slow down", 503: "Back in a moment",
 	}[status]
 	if heading == "" {
