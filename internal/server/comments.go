@@ -29,6 +29,7 @@ type commentsView struct {
 	Closed        bool
 	MembersOnly   bool // and the visitor may not comment
 	SignInURL     string
+	SignUpURL     string // on a members-only post, for a visitor who could become one (open sign-up)
 	Form          commentForm
 	ReplyTo       *comment.Comment
 	Held          *commenting.Comment // the visitor's own comment awaiting moderation
@@ -70,6 +71,9 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 		FeedAtom: p.Path() + "/comments.atom", FeedRSS: p.Path() + "/comments.rss",
 		SignInURL: "/signin?next=" + url.QueryEscape(p.Path()+"#respond"),
 		Closed:    a.Closed, MembersOnly: a.MembersOnly,
+	}
+	if a.MembersOnly && u == nil && st.SignUp == commenting.SignUpOpen {
+		v.SignUpURL = "/signup"
 	}
 	v.Editable = s.editableComments(r)
 	if err := s.threadPage(ctx, v, p, a, page); err != nil {
