@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ const (
 type Signup struct {
 	Username, Email, DisplayName, Password string
 	IP                                     string // the client's address, for the throttle
+	Next                                   string // a local path the confirmation link returns to, or ""
 }
 
 // ErrUsernameTaken refuses an open sign-up whose username another account
@@ -98,6 +100,9 @@ func (s *Service) OpenSignup(ctx context.Context, f Signup) error {
 		}
 		link := s.abs("/signup/confirm?t=" + s.Key.Sign(purposeSignup, strconv.FormatInt(ps.ID, 10),
 			strconv.FormatInt(ps.ExpiresAt.Unix(), 10), strconv.FormatInt(ps.CreatedAt.UnixMicro(), 10)))
+		if f.Next != "" { // not signed: the page it names is checked again on the way back
+			link += "&next=" + url.QueryEscape(f.Next)
+		}
 		return s.mail(ctx, tx, "signup_confirm", ps.Email, map[string]string{"Name": f.Username, "URL": link})
 	})
 }

@@ -88,8 +88,8 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 
 // beginSession signs u in on this browser, once u has proved who they are
 // (a password, a second step, a passkey, a sign-up just confirmed), and
-// returns where to send them: next when it is safe, else the dashboard,
-// or the front page for a member, who has none. The session is a new one:
+// returns where to send them: next when it is a local path, else the
+// dashboard, or the front page for a member, who has none. The session is a new one:
 // whatever session the browser had before (perhaps planted by someone
 // else) is dropped. It carries the welcome (dashboard.go), and the
 // client's address becomes a known one to the sign-in throttle
@@ -111,10 +111,13 @@ func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u *account
 		return "", err
 	}
 	s.log.Info("signed in", "user", u.Username, "with", how, "ip", ClientIP(ctx).String())
-	if next == "" && !account.Can(u, account.ViewAdmin, account.Site) {
+	if p, ok := localPath(next); ok {
+		return p, nil
+	}
+	if !account.Can(u, account.ViewAdmin, account.Site) {
 		return "/", nil // members have no dashboard: back to reading
 	}
-	return safeNext(next), nil
+	return "/admin", nil
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {

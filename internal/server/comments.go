@@ -73,7 +73,7 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 		Closed:    a.Closed, MembersOnly: a.MembersOnly,
 	}
 	if a.MembersOnly && u == nil && st.SignUp == commenting.SignUpOpen {
-		v.SignUpURL = "/signup"
+		v.SignUpURL = "/signup?next=" + url.QueryEscape(p.Path()+"#respond")
 	}
 	v.Editable = s.editableComments(r)
 	if err := s.threadPage(ctx, v, p, a, page); err != nil {

@@ -18,13 +18,16 @@ type signupPage struct {
 	Page
 	Closed                              string
 	Invite, InvitedEmail                string
+	Next                                string // a local path to return to once signed in (a members-only post)
 	Username, Email, DisplayName, Error string
 	Errors                              map[string]string
 }
 
-// signupState returns the page for the current mode and invitation.
-func (s *Server) signupState(r *http.Request, invite string) (signupPage, error) {
+// signupState returns the page for the current mode and invitation; next
+// is kept only when it is a local path.
+func (s *Server) signupState(r *http.Request, invite, next string) (signupPage, error) {
 	p := signupPage{Page: s.page(r, "Become a member"), Invite: invite}
+	p.Next, _ = localPath(next)
 	p.NoIndex = true
 	st, _, err := s.comments.Settings(r.Context())
 	if err != nil {
@@ -50,7 +53,7 @@ func (s *Server) signupState(r *http.Request, invite string) (signupPage, error)
 }
 
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.signupState(r, r.URL.Query().Get("invite"))
+	p, err := s.signupState(r, r.URL.Query().Get("invite"), r.URL.Query().Get("next"))
 	if err != nil {
 		return err
 	}
@@ -62,7 +65,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		return Classify(err)
 	}
 	f := r.PostForm
-	p, err := s.signupState(r, f.Get("invite"))
+	p, err := s.signupState(r, f.Get("invite"), f.Get("next"))
 	if err != nil {
 		return err
 	}

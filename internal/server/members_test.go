@@ -13,6 +13,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/commenting"
 	"quire/internal/jobs"
+	"quire/internal/post"
 )
 
 // lastMail returns the newest mail job's message (the queue in tests only
@@ -162,5 +163,43 @@ func signedInAs(t *testing.T, d *goquery.Document, name string) {
 	t.Helper()
 	if d.Find(`form[action="/signout"]`).Length() != 1 || !strings.Contains(d.Find("body").Text(), "Welcome, "+name+".") {
 		t.Errorf("not signed in as %s: %s", name, d.Find("header").Text())
+	}
+}
+
+// TestSignUpReturnsToThePost: a guest who becomes a member from a
+// members-only post's link is back on that post's form once confirmed; a
+// foreign address in next is dropped on the way.
+func TestSignUpReturnsToThePost(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Author)
+	members := e.MustPost(ann, "For members", post.CommentsMembers)
+	e.Settings(func(s *commenting.Settings) { s.SignUp = commenting.SignUpOpen })
+	for _, tc := range []struct{ name, next, want string }{
+		{"kim", "", members.Path() + "#respond"}, // the post's own link
+		{"lou", "https://evil.example/", "/"},
+	} {
+		c := e.Client()
+		link := "/signup?next=" + url.QueryEscape(tc.next)
+		if tc.next == "" {
+			link, _ = e.page(c, members.Path()).Find(`.members-only a[href^="/signup"]`).Attr("href")
+		}
+		next := e.page(c, link).Find(`#signup-form input[name=next]`).AttrOr("value", "")
+		if (tc.want == "/") != (next == "") {
+			t.Fatalf("%s: the form carries next %q", tc.name, next)
+		}
+		res := e.PostForm(c, "/signup", url.Values{"username": {tc.name}, "email": {tc.name + "@mail.invalid"},
+			"password": {"a long password"}, "next": {next}})
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: sign-up %d", tc.name, res.StatusCode)
+		}
+		confirm := e.linkIn(e.lastMail().Message.Text)
+		d := e.page(c, confirm)
+		u, _ := url.Parse(confirm)
+		v := url.Values{"t": {u.Query().Get("t")}, "password": {"a long password"}}
+		d.Find(`#confirm-form input[name=next]`).Each(func(_ int, in *goquery.Selection) { v.Set("next", in.AttrOr("value", "")) })
+		res = e.PostForm(c, "/signup/confirm", v)
+		if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != tc.want {
+			t.Errorf("%s: confirmed → %d %s, want %s", tc.name, res.StatusCode, got, tc.want)
+		}
 	}
 }

@@ -24,7 +24,7 @@ func (s *Server) checkEmailPage(w http.ResponseWriter, r *http.Request, email st
 // openSignup stores a pending sign-up and mails its confirmation link.
 func (s *Server) openSignup(w http.ResponseWriter, r *http.Request, p signupPage, password string) error {
 	err := s.accounts.OpenSignup(r.Context(), accounts.Signup{Username: p.Username, Email: p.Email, DisplayName: p.DisplayName,
-		Password: password, IP: ClientIP(r.Context()).String()})
+		Password: password, IP: ClientIP(r.Context()).String(), Next: p.Next})
 	if errors.Is(err, accounts.ErrUsernameTaken) {
 		p.Errors, p.Error = accounts.ErrUsernameTaken.Fields, accounts.ErrUsernameTaken.Message
 		return s.render(w, r, http.StatusConflict, "signup", p)
@@ -48,7 +48,7 @@ func (s *Server) invitedSignup(w http.ResponseWriter, r *http.Request, p signupP
 	if err != nil {
 		return err
 	}
-	dest, err := s.beginSession(w, r, u, "", "an invitation")
+	dest, err := s.beginSession(w, r, u, p.Next, "an invitation")
 	if err != nil {
 		return err
 	}
@@ -61,6 +61,7 @@ func (s *Server) invitedSignup(w http.ResponseWriter, r *http.Request, p signupP
 type confirmPage struct {
 	Page
 	Token, Username, Error string
+	Next                   string // where the sign-up began (a members-only post), carried by the mailed link
 }
 
 func (s *Server) signupConfirmForm(w http.ResponseWriter, r *http.Request) error {
@@ -70,6 +71,7 @@ func (s *Server) signupConfirmForm(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	p := confirmPage{Page: s.page(r, "Confirm your account"), Token: tok, Username: ps.Username}
+	p.Next, _ = localPath(r.URL.Query().Get("next"))
 	p.NoIndex = true
 	return s.render(w, r, http.StatusOK, "signup_confirm", p)
 }
@@ -86,7 +88,7 @@ func (s *Server) signupConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.accounts.ConfirmSignup(ctx, ps, r.PostForm.Get("password"))
 	if errors.Is(err, accounts.ErrWrongSignupPassword) {
-		p := confirmPage{Page: s.page(r, "Confirm your account"), Token: tok, Username: ps.Username,
+		p := confirmPage{Page: s.page(r, "Confirm your account"), Token: tok, Username: ps.Username, Next: r.PostForm.Get("next"),
 			Error: "That is not the password chosen at sign-up. If you did not sign up here, ignore the mail: nothing happens without that password."}
 		p.NoIndex = true
 		return s.render(w, r, http.StatusUnauthorized, "signup_confirm", p)
@@ -96,7 +98,7 @@ func (s *Server) signupConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The password just given is the account's: a sign-in, not a second
 	// form asking for it again.
-	dest, err := s.beginSession(w, r, u, "", "a confirmed sign-up")
+	dest, err := s.beginSession(w, r, u, r.PostForm.Get("next"), "a confirmed sign-up")
 	if err != nil {
 		return err
 	}
