@@ -151,9 +151,9 @@ func (s *Service) PendingSignup(ctx context.Context, tok string) (*PendingSignup
 }
 
 // ConfirmSignup turns ps into a member when password is the one chosen at
-// sign-up (5 tries in the throttle window), and returns the new account. Errors: apperr.TooMany,
-// ErrWrongSignupPassword, apperr.Conflict when someone else took the name
-// while the sign-up waited.
+// sign-up (5 tries in the throttle window), and returns the new account.
+// Errors: apperr.TooMany, ErrWrongSignupPassword, apperr.Conflict when
+// someone else took the name while the sign-up waited.
 func (s *Service) ConfirmSignup(ctx context.Context, ps *PendingSignup, password string) (*account.User, error) {
 	key := "confirm:" + strconv.FormatInt(ps.ID, 10)
 	if wait, err := s.WindowWait(ctx, key, 5); err != nil {
