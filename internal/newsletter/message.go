@@ -64,7 +64,12 @@ func NewContent(site string, base *url.URL, posts []*post.Post, week time.Time) 
 		if c.Digest && p.ExcerptHTML != "" {
 			src = p.ExcerptHTML
 		}
-		h, err := absolute(src, base)
+		// A mail client has no page to resolve relative links from; it
+		// ignores srcset, and stylesheets more often than inline styles (a
+		// wide image must not stretch the message); footnote links stay
+		// within the message.
+		h, err := render.Absolute(src, base, render.AbsoluteOptions{KeepFragments: true, DropSrcset: true,
+			ImageStyle: "max-width:100%;height:auto"})
 		if err != nil {
 			return nil, err
 		}

@@ -53,7 +53,7 @@ func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, ff fee
 		e := feed.Entry{
 			ID: s.commentURL(c.ID), Title: commentTitle(&c.Comment.Comment, c.PostTitle), URL: s.commentURL(c.ID),
 			AuthorName: c.DisplayName(), AuthorURL: c.AuthorURL, Published: c.CreatedAt, Updated: c.CreatedAt,
-			ContentHTML: c.BodyHTML,
+			ContentHTML: feedHTML(c.BodyHTML, s.abs(postPath)),
 		}
 		if !c.UpdatedAt.IsZero() {
 			e.Updated = c.UpdatedAt

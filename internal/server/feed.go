@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -11,6 +12,7 @@ import (
 	"quire/internal/feed"
 	"quire/internal/post"
 	"quire/internal/reading"
+	"quire/internal/render"
 )
 
 type feedFormat int
@@ -103,10 +105,28 @@ func (s *Server) feedEntry(p *post.Post) feed.Entry {
 	e := feed.Entry{
 		ID: feed.TagURI(s.host(), p.CreatedAt, p.ID), Title: p.Title, URL: s.abs(p.Path()),
 		AuthorName: p.Author.Name(), AuthorURL: s.abs(p.Author.Path()),
-		Published: p.PublishedAt, Updated: p.Updated(), ContentHTML: p.BodyHTML,
+		Published: p.PublishedAt, Updated: p.Updated(),
 	}
+	e.ContentHTML = feedHTML(p.BodyHTML, e.URL)
 	for _, t := range append(append([]post.Term{}, p.Categories...), p.Tags...) {
 		e.Categories = append(e.Categories, feed.Category{Term: t.Slug, Label: t.Name})
 	}
 	return e
+}
+
+// feedHTML is h, sanitised HTML shown on the page at pageURL, with its
+// links and media made absolute against that page: a feed reader shows an
+// entry away from the blog, often on a domain of its own, where a link to
+// "/posts/…" or an image at "/media/…" leads nowhere. Sanitised HTML always
+// parses; were it not to, it would go as stored.
+func feedHTML(h, pageURL string) string {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return h
+	}
+	out, err := render.Absolute(h, base, render.AbsoluteOptions{})
+	if err != nil {
+		return h
+	}
+	return out
 }

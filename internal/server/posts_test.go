@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/xml"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/post"
+	"quire/internal/render"
 	"quire/internal/store"
 )
 
@@ -325,5 +327,30 @@ func TestReadingPagesConditional(t *testing.T) {
 		if tag == "" || res2.StatusCode != http.StatusNotModified {
 			t.Errorf("%s: etag %q, conditional status %d", path, tag, res2.StatusCode)
 		}
+	}
+}
+
+// TestFeedLinksAbsolute: a post's relative links and images reach feed
+// readers absolute, resolved against the post's page (footnotes too), in
+// Atom and RSS alike; the page itself keeps them as written.
+func TestFeedLinksAbsolute(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Author)
+	p := e.mustBodyPost(ann, "Linked", "See [the other post](/posts/other) and ![a chart](/media/chart.png).[^1]\n\n[^1]: A note.\n", time.Now().Add(-time.Hour))
+	post := e.TS.URL + p.Path()
+	for _, path := range []string{"/feed.atom", "/feed.rss", "/authors/ann/feed.atom"} {
+		b, _ := io.ReadAll(e.Get(e.Client(), path).Body)
+		content := html.UnescapeString(string(b))
+		for _, want := range []string{`href="` + e.TS.URL + `/posts/other"`, `src="` + e.TS.URL + `/media/chart.png"`, `href="` + post + `#` + render.IDPrefix} {
+			if !strings.Contains(content, want) {
+				t.Errorf("%s lacks %s", path, want)
+			}
+		}
+		if strings.Contains(content, `href="/`) || strings.Contains(content, `src="/`) {
+			t.Errorf("%s keeps a relative URL", path)
+		}
+	}
+	if d := Doc(t, e.Get(e.Client(), p.Path())); d.Find(`.e-content a[href="/posts/other"]`).Length() != 1 {
+		t.Error("the page's own link changed")
 	}
 }
