@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -38,6 +40,13 @@ func outboxCmd(ctx context.Context, env Env) error {
 	}
 	if *last < 1 || *last > outboxMax {
 		return fmt.Errorf("--last must be between 1 and %d", outboxMax)
+	}
+	if cfg.DatabaseURL == "" {
+		// Reading mail needs a blog that ran: not a cluster made on the
+		// spot in a mistyped folder.
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, "postgres", "PG_VERSION")); err != nil {
+			return fmt.Errorf("no Quire data in %s: give the server's folder (--data-dir, QUIRE_DATA_DIR) or DATABASE_URL", cfg.DataDir)
+		}
 	}
 	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
 	if err != nil {

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,6 +18,15 @@ func TestOutboxCommand(t *testing.T) {
 	needPostgres(t)
 	dir := t.TempDir()
 	ctx := context.Background()
+	if r := run(t, dir, "", "outbox"); r.code != 1 || !strings.HasPrefix(r.stderr, "quire outbox: no Quire data in "+dir+":") {
+		t.Fatalf("a folder without a blog: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
+		t.Error("the command made a cluster in an empty folder")
+	}
+	if r := run(t, dir, "", "migrate"); r.code != 0 {
+		t.Fatalf("migrate: %+v", r)
+	}
 	if r := run(t, dir, "", "outbox"); r.code != 1 || r.stderr != "quire outbox: no mail in the local outbox\n" {
 		t.Fatalf("empty outbox: %+v", r)
 	}
