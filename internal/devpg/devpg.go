@@ -104,13 +104,16 @@ func Start(ctx context.Context, dir string, opt Options) (*Cluster, error) {
 			return nil, err
 		}
 	}
-	if err := c.initOnce(ctx, opt); err != nil {
-		return nil, err
-	}
 	if opt.Owner {
+		// Locked before initdb: nobody else may take the folder while it
+		// is being made (StopAbandoned sweeps unlocked ones).
 		if c.lock, err = lockFile(dir + ".lock"); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.initOnce(ctx, opt); err != nil {
+		c.unlock()
+		return nil, err
 	}
 	if c.running(ctx) {
 		// With the lock held, a running server is a crashed owner's: adopt it.

@@ -115,3 +115,28 @@ func execSQL(t *testing.T, url, sql string) {
 		t.Fatal(err)
 	}
 }
+
+// TestStopAbandoned: a server whose owner still holds the folder is left
+// running; once the owner is gone without stopping it (its lock released,
+// as when its process dies), the sweep stops it and calls the folder free.
+func TestStopAbandoned(t *testing.T) {
+	needBinaries(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := filepath.Join(t.TempDir(), "pg")
+	c, err := Start(ctx, dir, Options{NoFsync: true, Owner: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Stop() })
+	if free, err := StopAbandoned(ctx, dir); free || err != nil || !c.running(ctx) {
+		t.Fatalf("an owned server: free %v, err %v, running %v", free, err, c.running(ctx))
+	}
+	c.unlock() // the owner dies: the kernel drops its lock
+	if free, err := StopAbandoned(ctx, dir); !free || err != nil || c.running(ctx) {
+		t.Fatalf("an abandoned server: free %v, err %v, running %v", free, err, c.running(ctx))
+	}
+	if free, err := StopAbandoned(ctx, dir); !free || err != nil {
+		t.Errorf("a stopped, unowned folder: free %v, err %v", free, err)
+	}
+}

@@ -1,9 +1,11 @@
 package devpg
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -92,4 +94,34 @@ func (c *Cluster) unlock() {
 		_ = c.lock.Close()
 		c.lock = nil
 	}
+}
+
+// StopAbandoned stops the server in dir when no process owns the folder
+// any more: its owner (Options.Owner) died without stopping it, as a test
+// binary does when a test panics. It reports whether the folder is free:
+// unowned, and no server runs in it. A folder whose owner lives is left
+// alone.
+func StopAbandoned(ctx context.Context, dir string) (bool, error) {
+	bin, err := FindBinaries()
+	if err != nil {
+		return false, err
+	}
+	lock, err := lockFile(dir + ".lock")
+	if err != nil {
+		return false, nil // owned
+	}
+	defer lock.Close()
+	c := &Cluster{dir: dir, bin: bin}
+	if os.Geteuid() == 0 {
+		if c.cred, err = postgresUser(); err != nil {
+			return false, err
+		}
+	}
+	if !c.running(ctx) {
+		return true, nil
+	}
+	if out, err := c.run(ctx, "pg_ctl", "-D", dir, "-m", "immediate", "-w", "stop"); err != nil {
+		return false, fmt.Errorf("stopping an abandoned postgres in %s: %v: %s", dir, err, tail(out, 400))
+	}
+	return true, nil
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,12 +56,16 @@ func (h *harness) start() error {
 	if url := os.Getenv("QUIRE_TEST_DATABASE_URL"); url != "" {
 		h.adminURL = url
 	} else {
-		dir, err := os.MkdirTemp("", "quire-test-pg-")
+		sweep(ctx)
+		dir, err := os.MkdirTemp("", testDirPrefix)
 		if err != nil {
 			return err
 		}
 		h.tmpDir = dir
-		c, err := devpg.Start(ctx, dir+"/pg", devpg.Options{NoFsync: true})
+		// The binary owns its cluster for its whole life: should it die
+		// before Main stops it, the lock goes with it and the next run's
+		// sweep finds the cluster abandoned.
+		c, err := devpg.Start(ctx, dir+"/pg", devpg.Options{NoFsync: true, Owner: true})
 		if err != nil {
 			return err
 		}
@@ -77,6 +82,27 @@ func (h *harness) start() error {
 	}
 	defer s.Close()
 	return s.Migrate(ctx, slog.New(slog.DiscardHandler))
+}
+
+// testDirPrefix names the temporary folder of each test binary's cluster.
+const testDirPrefix = "quire-test-pg-"
+
+// sweep stops and removes the clusters of earlier test binaries that died
+// without stopping theirs: a test that panics ends its binary before
+// Main's shutdown. A folder younger than a minute is passed over, as its
+// binary may not hold its lock yet; one whose binary lives is left alone
+// (devpg.StopAbandoned).
+func sweep(ctx context.Context) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), testDirPrefix+"*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || time.Since(fi.ModTime()) < time.Minute {
+			continue
+		}
+		if free, err := devpg.StopAbandoned(ctx, filepath.Join(d, "pg")); err == nil && free {
+			_ = os.RemoveAll(d)
+		}
+	}
 }
 
 func (h *harness) exec(ctx context.Context, sql string) error {
