@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"quire/internal/text"
 )
 
 // outboxMax is the most mails one `quire outbox` prints.
@@ -72,11 +74,14 @@ func outboxCmd(ctx context.Context, env Env) error {
 		if i > 0 {
 			fmt.Fprintln(env.Stdout)
 		}
-		fmt.Fprintf(env.Stdout, "Date: %s\nTo: %s\nSubject: %s\n", m.CreatedAt.UTC().Format(time.RFC1123Z), m.To, m.Subject)
+		// A mail quotes strangers (a held comment): printed on a terminal,
+		// its control characters are shown, not obeyed.
+		fmt.Fprintf(env.Stdout, "Date: %s\nTo: %s\nSubject: %s\n", m.CreatedAt.UTC().Format(time.RFC1123Z),
+			text.Terminal(m.To), text.Terminal(m.Subject))
 		for _, k := range slices.Sorted(maps.Keys(m.Headers)) {
-			fmt.Fprintf(env.Stdout, "%s: %s\n", k, m.Headers[k])
+			fmt.Fprintf(env.Stdout, "%s: %s\n", text.Terminal(k), text.Terminal(m.Headers[k]))
 		}
-		fmt.Fprintf(env.Stdout, "\n%s\n", strings.TrimRight(m.Body, "\n"))
+		fmt.Fprintf(env.Stdout, "\n%s\n", text.Terminal(strings.TrimRight(m.Body, "\n")))
 	}
 	return nil
 }

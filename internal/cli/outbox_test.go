@@ -45,7 +45,7 @@ func TestOutboxCommand(t *testing.T) {
 	for _, m := range []mail.Message{
 		{To: "Ann@Example.com", Subject: "Reset your password", Text: "Choose a new password:\n\n" + reset + "\n"},
 		{To: "bob@example.com", Subject: "Welcome", Text: "Hello Bob.\n", Headers: map[string]string{"List-Unsubscribe": "<http://localhost:8080/u?t=x>"}},
-		{To: "ann@example.com", Subject: "A reply to your comment", Text: "Someone replied.\n"},
+		{To: "ann@example.com", Subject: "A reply to your comment", Text: "Someone replied: \x1b]0;owned\a\x1b[2J.\n"},
 	} {
 		if err := box.Send(ctx, m); err != nil {
 			t.Fatal(err)
@@ -60,6 +60,10 @@ func TestOutboxCommand(t *testing.T) {
 	r := run(t, dir, "", "outbox")
 	if r.code != 0 || !strings.Contains(r.stdout, "Subject: A reply to your comment") || strings.Contains(r.stdout, "Welcome") {
 		t.Errorf("the newest mail alone: %+v", r)
+	}
+	// A stranger's escape sequences are shown, not sent to the terminal.
+	if !strings.Contains(r.stdout, "Someone replied: \uFFFD]0;owned\uFFFD\uFFFD[2J.\n") || strings.ContainsRune(r.stdout, 0x1b) {
+		t.Errorf("control characters reached the terminal: %q", r.stdout)
 	}
 	r = run(t, dir, "", "outbox", "--to", "ann@example.com", "--last", "5")
 	if r.code != 0 || strings.Contains(r.stdout, "Welcome") || !strings.Contains(r.stdout, "\n"+reset+"\n") ||

@@ -56,6 +56,19 @@ func CleanName(s string) string {
 	}, s))
 }
 
+// Terminal returns s fit to print on a terminal: control characters other
+// than newline and tab become U+FFFD, so text from strangers (a comment
+// quoted in a mail) cannot move the cursor, recolour or retitle the
+// terminal of whoever reads it there.
+func Terminal(s string) string {
+	return strings.Map(func(c rune) rune {
+		if c != '\n' && c != '\t' && (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+			return utf8.RuneError
+		}
+		return c
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
 // AllStorable reports whether every string reachable from v (struct
 // fields, maps, slices, pointers) is Storable, and names the first that is
 // not by its JSON field name where it has one.

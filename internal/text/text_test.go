@@ -94,3 +94,16 @@ func FuzzCleanName(f *testing.F) {
 		}
 	})
 }
+
+func TestTerminal(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain\ttext\nlines", "plain\ttext\nlines"},
+		{"red \x1b[31mtext\x1b[0m", "red \uFFFD[31mtext\uFFFD[0m"},
+		{"bell\a, CR\r, DEL\x7f, CSI\u009b", "bell\uFFFD, CR\uFFFD, DEL\uFFFD, CSI\uFFFD"},
+		{"bad \xff byte, and été", "bad \uFFFD byte, and été"},
+	} {
+		if got := Terminal(tc.in); got != tc.want {
+			t.Errorf("Terminal(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
