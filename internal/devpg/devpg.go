@@ -106,7 +106,11 @@ func Start(ctx context.Context, dir string, opt Options) (*Cluster, error) {
 	}
 	if opt.Owner {
 		// Locked before initdb: nobody else may take the folder while it
-		// is being made (StopAbandoned sweeps unlocked ones).
+		// is being made (StopAbandoned sweeps unlocked ones). The lock
+		// lies beside it, so its parent must exist first.
+		if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+			return nil, err
+		}
 		if c.lock, err = lockFile(dir + ".lock"); err != nil {
 			return nil, err
 		}
@@ -205,6 +209,9 @@ func (c *Cluster) Stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if out, err := c.run(ctx, "pg_ctl", "-D", c.dir, "-m", "fast", "-w", "stop"); err != nil {
+		// Logged here too: callers stopping on their way out have no one
+		// left to tell, and a server left running should say why.
+		c.log.Error("stopping embedded postgres", "dir", c.dir, "err", err, "output", tail(out, 400))
 		return fmt.Errorf("stopping embedded postgres: %v: %s", err, out)
 	}
 	c.ours = false

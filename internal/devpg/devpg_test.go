@@ -140,3 +140,18 @@ func TestStopAbandoned(t *testing.T) {
 		t.Errorf("a stopped, unowned folder: free %v, err %v", free, err)
 	}
 }
+
+// TestOwnerMakesTheParent: an owner may start in a folder whose parent
+// does not exist yet; its lock, beside the folder, needs that parent.
+func TestOwnerMakesTheParent(t *testing.T) {
+	needBinaries(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := Start(ctx, filepath.Join(t.TempDir(), "new", "deeper", "pg"), Options{NoFsync: true, Owner: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+}
