@@ -39,14 +39,8 @@ func query(t *testing.T, url, sql string) string {
 // TestLifecycle: first start initialises, data survives a restart, a stale
 // postmaster.pid from a crash is cleared, and a second owner is refused.
 func TestLifecycle(t *testing.T) {
-	needBinaries(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	dir := filepath.Join(t.TempDir(), "pg")
-	c, err := Start(ctx, dir, Options{NoFsync: true, Owner: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, c := startOwner(t, dir)
 	if err := c.CreateDatabase(ctx, "quire"); err != nil {
 		t.Fatal(err)
 	}
@@ -120,14 +114,8 @@ func execSQL(t *testing.T, url, sql string) {
 // running; once the owner is gone without stopping it (its lock released,
 // as when its process dies), the sweep stops it and calls the folder free.
 func TestStopAbandoned(t *testing.T) {
-	needBinaries(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	dir := filepath.Join(t.TempDir(), "pg")
-	c, err := Start(ctx, dir, Options{NoFsync: true, Owner: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, c := startOwner(t, dir)
 	t.Cleanup(func() { _ = c.Stop() })
 	if free, err := StopAbandoned(ctx, dir); free || err != nil || !c.running(ctx) {
 		t.Fatalf("an owned server: free %v, err %v, running %v", free, err, c.running(ctx))
@@ -144,14 +132,22 @@ func TestStopAbandoned(t *testing.T) {
 // TestOwnerMakesTheParent: an owner may start in a folder whose parent
 // does not exist yet; its lock, beside the folder, needs that parent.
 func TestOwnerMakesTheParent(t *testing.T) {
-	needBinaries(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	c, err := Start(ctx, filepath.Join(t.TempDir(), "new", "deeper", "pg"), Options{NoFsync: true, Owner: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := startOwner(t, filepath.Join(t.TempDir(), "new", "deeper", "pg"))
 	if err := c.Stop(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startOwner starts a cluster in dir as its owner, as `quire serve` and
+// the test harness do, and returns it with a context for the test's calls.
+func startOwner(t *testing.T, dir string) (context.Context, *Cluster) {
+	t.Helper()
+	needBinaries(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	c, err := Start(ctx, dir, Options{NoFsync: true, Owner: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, c
 }
