@@ -22,8 +22,8 @@ type signinPage struct {
 }
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
-	if userFrom(r.Context()) != nil {
-		redirect(w, r, safeNext(r.URL.Query().Get("next")))
+	if u := userFrom(r.Context()); u != nil {
+		redirect(w, r, landing(u, r.URL.Query().Get("next")))
 		return nil
 	}
 	p := signinPage{Page: s.page(r, "Sign in"), Next: r.URL.Query().Get("next"), SignUpOpen: s.signUpOpen(r.Context())}
@@ -111,13 +111,7 @@ func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u *account
 		return "", err
 	}
 	s.log.Info("signed in", "user", u.Username, "with", how, "ip", ClientIP(ctx).String())
-	if p, ok := localPath(next); ok {
-		return p, nil
-	}
-	if !account.Can(u, account.ViewAdmin, account.Site) {
-		return "/", nil // members have no dashboard: back to reading
-	}
-	return "/admin", nil
+	return landing(u, next), nil
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {

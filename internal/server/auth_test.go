@@ -152,3 +152,23 @@ func TestPasswordChangeRevokesSessions(t *testing.T) {
 		t.Errorf("session survived a password change: %d", res.StatusCode)
 	}
 }
+
+// TestSigninFormWhenSignedIn: the sign-in page sends someone already
+// signed in on: to a local next, else to the dashboard, or to the front
+// page for a member, who has no dashboard to be refused.
+func TestSigninFormWhenSignedIn(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("meg", account.Member)
+	for _, tc := range []struct{ user, next, want string }{
+		{"meg", "", "/"},
+		{"meg", "https://evil.example/", "/"},
+		{"meg", "/posts/x#respond", "/posts/x#respond"},
+		{"boss", "", "/admin"},
+	} {
+		c := e.signedIn(tc.user) // boss is made an admin
+		res := e.Get(c, "/signin?next="+url.QueryEscape(tc.next))
+		if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != tc.want {
+			t.Errorf("%s, next %q: %d → %q, want %q", tc.user, tc.next, res.StatusCode, got, tc.want)
+		}
+	}
+}

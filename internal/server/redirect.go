@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"quire/internal/account"
 )
 
 // redirect sends a 303 See Other, the right answer to a POSTed form. Every
@@ -39,6 +41,15 @@ func localPath(target string) (string, bool) {
 		return "", false
 	}
 	return target, true
+}
+
+// landing is where a signed-in u goes next: next when it is a local path,
+// else the dashboard, or the front page for a member, who has none.
+func landing(u *account.User, next string) string {
+	if _, ok := localPath(next); !ok && !account.Can(u, account.ViewAdmin, account.Site) {
+		return "/" // members have no dashboard: back to reading
+	}
+	return safeNext(next)
 }
 
 // safeNext allows only local paths as a post-sign-in destination, so the
