@@ -33,6 +33,7 @@ type commentsView struct {
 	Form          commentForm
 	ReplyTo       *comment.Comment
 	Held          *commenting.Comment // the visitor's own comment awaiting moderation
+	HeldReplyTo   *comment.Comment    // the approved comment Held answers; it is shown at the list's end, not under it
 	Editable      map[int64]bool      // the guest's own comments still open to change
 	User          *account.User
 	EmailOptional bool
@@ -106,6 +107,9 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	// WordPress does: the redirect after posting names it with a signature.
 	if id, ok := s.verifyHeld(q.Get("unapproved"), q.Get("sig")); ok {
 		v.Held = s.comments.Held(ctx, p.ID, id)
+		if v.Held != nil && !v.Held.IsTopLevel() {
+			v.HeldReplyTo = s.comments.ReplyTarget(ctx, p.ID, v.Held.ParentID)
+		}
 	}
 	return v, nil
 }

@@ -112,6 +112,16 @@ func TestCommentJourney(t *testing.T) {
 		t.Errorf("post author not marked")
 	}
 
+	// A held reply is shown to its writer after the list, not under the
+	// comment it answers, so it names that comment.
+	v := guest("Noor", "noor@mail.invalid", "A first reply, held.")
+	v.Set("parent_id", strconv.FormatInt(id, 10))
+	res = e.Comment(e.Client(), p, v)
+	held := e.page(reader, strings.Split(res.Header.Get("Location"), "#")[0]).Find(".comment.held .in-reply")
+	if href, _ := held.Find("a").Attr("href"); href != "/comments/"+ids || held.Text() != "in reply to Maria" {
+		t.Errorf("the held reply names %q (%q)", held.Text(), href)
+	}
+
 	// Three links: held, and the queue says why.
 	res = e.Comment(reader, p, guest("Maria", "maria@mail.invalid",
 		"See https://a.invalid/ and https://b.invalid/ and https://c.invalid/"))
