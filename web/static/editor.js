@@ -29,7 +29,17 @@ document.addEventListener("DOMContentLoaded", function () {
   var counter = document.getElementById("word-count");
   function count() {
     if (!counter) return;
-    var words = (body.value.match(/[\p{L}\p{N}'’-]+/gu) || []).length;
+    // What a reader reads: an image's address and alt text, a link's
+    // address and HTML's tags are not words of the post.
+    var text = body.value
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/<[^>]*>/g, " ");
+    var words = (text.match(/[\p{L}\p{N}'’-]+/gu) || []).length;
+    if (words === 0) {
+      counter.textContent = "No words yet.";
+      return;
+    }
     var mins = Math.max(1, Math.round(words / 230));
     counter.textContent = words + (words === 1 ? " word" : " words") + ", about " + mins + " min to read.";
   }
