@@ -26,29 +26,30 @@ type Env struct {
 type command struct {
 	name, usage, help string
 	run               func(ctx context.Context, env Env) error
+	subs              bool // its first argument names a subcommand, whose own --help lists the flags
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "quire serve [flags]", "run the blog server", serve},
-		{"migrate", "quire migrate [up|status] [flags]", "apply or list database migrations", migrate},
-		{"user", "quire user add|passwd|list [flags]", "manage accounts (passwords are read from standard input)", userCmd},
-		{"token", "quire token create|revoke [flags]", "manage API tokens", tokenCmd},
-		{"settings", "quire settings get [KEY] | set KEY VALUE", "read or change the site settings (title, time_zone…)", settingsCmd},
-		{"demo", "quire demo [flags]", "load the demo blog (idempotent)", demo}, // Publishing (demo.go)
-		{"import", "quire import wxr FILE [--old-base-url URL] [--map-author wxr=quire]", "import a WordPress export (idempotent)", importCmd},
-		{"export", "quire export wxr > FILE", "export the blog as a WordPress WXR 1.2 file", exportCmd},
-		{"outbox", "quire outbox [--to ADDR] [--last N]", "print the newest mail of the local outbox whole, links included", outboxCmd},
-		{"healthcheck", "quire healthcheck [--url URL]", "probe a running server (for container health checks)", healthcheck},
-		{"bench", "quire bench [--large] [--pages busy,big,front] [--conns 32]", "load a generated blog and measure pages against a static baseline", bench},
-		{"theme", "quire theme check DIR", "check a theme folder: parse its templates, render every reading page with sample data", themeCmd},
+		{"serve", "quire serve [flags]", "run the blog server", serve, false},
+		{"migrate", "quire migrate [up|status] [flags]", "apply or list database migrations", migrate, false},
+		{"user", "quire user add|passwd|list [flags]", "manage accounts (passwords are read from standard input)", userCmd, true},
+		{"token", "quire token create|revoke [flags]", "manage API tokens", tokenCmd, true},
+		{"settings", "quire settings get [KEY] | set KEY VALUE", "read or change the site settings (title, time_zone…)", settingsCmd, true},
+		{"demo", "quire demo [flags]", "load the demo blog (idempotent)", demo, false}, // Publishing (demo.go)
+		{"import", "quire import wxr FILE [--old-base-url URL] [--map-author wxr=quire]", "import a WordPress export (idempotent)", importCmd, true},
+		{"export", "quire export wxr > FILE", "export the blog as a WordPress WXR 1.2 file", exportCmd, true},
+		{"outbox", "quire outbox [--to ADDR] [--last N]", "print the newest mail of the local outbox whole, links included", outboxCmd, false},
+		{"healthcheck", "quire healthcheck [--url URL]", "probe a running server (for container health checks)", healthcheck, false},
+		{"bench", "quire bench [--large] [--pages busy,big,front] [--conns 32]", "load a generated blog and measure pages against a static baseline", bench, false},
+		{"theme", "quire theme check DIR", "check a theme folder: parse its templates, render every reading page with sample data", themeCmd, true},
 	}
 }
 
 // Run executes the command in args (without the program name) and returns
 // the process exit status.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		usage(stdout)
 		if len(args) == 0 {
 			return 2
@@ -58,6 +59,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	for _, c := range commands() {
 		if c.name != args[0] {
 			continue
+		}
+		if c.subs && len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprintf(stdout, "Usage: %s\n  %s\n\n`quire %s SUBCOMMAND --help` lists a subcommand's flags.\n", c.usage, c.help, c.name)
+			return 0
 		}
 		err := c.run(ctx, Env{Args: args[1:], Getenv: getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr})
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,17 +80,38 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Quire — a multi-author blog server.\n\nUsage:")
+	const col = 40
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-40s %s\n", c.usage, c.help)
+		if len(c.usage) > col {
+			// A long synopsis keeps the column for the others: its help
+			// goes on the next line, under theirs.
+			fmt.Fprintf(w, "  %s\n  %-*s %s\n", c.usage, col, "", c.help)
+			continue
+		}
+		fmt.Fprintf(w, "  %-*s %s\n", col, c.usage, c.help)
 	}
 	fmt.Fprintln(w, "\nEvery command takes the configuration flags below (and reads the same environment variables);\n`quire COMMAND --help` shows them.")
-	for _, v := range config.Variables() {
-		def := v[1]
-		if def == "" {
-			def = "(unset)"
-		}
-		fmt.Fprintf(w, "  %-24s default %-22s %s\n", v[0], def, v[2])
+	vars := config.Variables()
+	name, def := 0, 0
+	for _, v := range vars {
+		name, def = max(name, len(v[0])), max(def, len(orUnset(v[1])))
 	}
+	for _, v := range vars {
+		fmt.Fprintf(w, "  %-*s default %-*s %s\n", name, v[0], def, orUnset(v[1]), v[2])
+	}
+}
+
+// isHelp reports whether arg asks for help rather than naming something.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
+
+// orUnset names an empty default.
+func orUnset(def string) string {
+	if def == "" {
+		return "(unset)"
+	}
+	return def
 }
 
 // oneLine keeps a failure message on one line, as scripts expect.

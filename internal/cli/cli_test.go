@@ -187,3 +187,31 @@ func TestHelpListsOwnFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpOfCommandsWithSubcommands: `quire user --help` and its like
+// answer with their synopsis and exit 0, where they once took "--help"
+// for an unknown subcommand; quire --help keeps its columns aligned.
+func TestHelpOfCommandsWithSubcommands(t *testing.T) {
+	for _, args := range [][]string{{"user", "--help"}, {"token", "-h"}, {"settings", "help"}, {"import", "--help"},
+		{"export", "--help"}, {"theme", "--help"}, {"theme", "check", "--help"}} {
+		r := run(t, t.TempDir(), "", args...)
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "Usage: quire "+args[0]) || r.stderr != "" {
+			t.Errorf("%v: %+v", args, r)
+		}
+	}
+	r := run(t, t.TempDir(), "", "--help")
+	col := -1
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if !strings.HasPrefix(line, "  QUIRE_") && !strings.HasPrefix(line, "  DATABASE_") {
+			continue
+		}
+		if i := strings.Index(line, " default "); col == -1 {
+			col = i
+		} else if i != col {
+			t.Errorf("--help: %q has its default at column %d, not %d", line, i, col)
+		}
+	}
+	if col == -1 {
+		t.Fatalf("--help lists no variables:\n%s", r.stdout)
+	}
+}

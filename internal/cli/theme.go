@@ -41,6 +41,10 @@ func loadTheme(dir string) (fs.FS, []string, error) {
 // themeCmd is `quire theme check DIR`: every problem on its own line, a
 // summary, and exit status 1 when there is any.
 func themeCmd(_ context.Context, env Env) error {
+	if len(env.Args) == 2 && env.Args[0] == "check" && isHelp(env.Args[1]) {
+		fmt.Fprintln(env.Stdout, "Usage: quire theme check DIR\n  parse DIR's templates and render every reading page with sample data; a problem exits 1, listed")
+		return nil
+	}
 	if len(env.Args) != 2 || env.Args[0] != "check" {
 		return errors.New("usage: quire theme check DIR")
 	}
