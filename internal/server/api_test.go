@@ -120,6 +120,10 @@ func TestWrongMethod(t *testing.T) {
 		{http.MethodDelete, "/api/v1/openapi.json", "GET", "application/json"},
 		{http.MethodPut, "/signin", "GET, POST", "text/html"},
 		{http.MethodDelete, "/tags/go/feed.atom", "GET", "text/html"},
+		// Endpoints other sites post to, opened in a browser: not the
+		// page route's "not found".
+		{http.MethodGet, "/xmlrpc", "POST", "text/html"},
+		{http.MethodGet, "/webmention", "POST", "text/html"},
 	} {
 		req, _ := http.NewRequest(tc.method, e.TS.URL+tc.path, nil)
 		res, err := http.DefaultClient.Do(req)

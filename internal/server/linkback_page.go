@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"quire/internal/apperr"
 	"quire/internal/linkback"
 	"quire/internal/linkbacks"
 	"quire/internal/post"
@@ -31,6 +32,15 @@ func (s *Server) postGone(w http.ResponseWriter, r *http.Request) error {
 		Message: "The post that was here has been deleted by its author."}
 	pg.NoIndex = true
 	return s.render(w, r, http.StatusGone, "message", pg)
+}
+
+// postOnly answers a GET of the endpoint named what (which other blogs
+// POST to) with 405 and Allow: POST, saying what the address is for.
+func (s *Server) postOnly(what string) http.HandlerFunc {
+	return s.h(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Allow", http.MethodPost)
+		return apperr.New(apperr.NotAllowed, "This is the blog's %s endpoint: other sites send it POST requests when they link to a post.", what)
+	})
 }
 
 // outgoingLinkbacks lists what the editor's post has sent, for the editor

@@ -67,6 +67,10 @@ func (s *Server) routes() http.Handler {
 		r.Post("/webmention", s.webmention)
 	})
 	r.Get("/webmention/status/{token}", s.h(s.webmentionStatus))
+	// Someone who opens the discovered endpoints in a browser would
+	// otherwise reach the page route (/{slug}) and read "not found".
+	r.Get("/xmlrpc", s.postOnly("Pingback (XML-RPC)"))
+	r.Get("/webmention", s.postOnly("Webmention"))
 
 	// The JSON API: bearer tokens, JSON errors, its own limits.
 	r.With(s.limitBodyOrUpload(apiBodyLimit, "/api/v1/media")).Mount("/api/v1", s.apiRouter())
