@@ -48,6 +48,14 @@ func TestCommentJourney(t *testing.T) {
 	if e.page(e.Client(), strings.Split(loc, "#")[0]).Find(".comment.held .comment-actions").Length() != 0 {
 		t.Error("another visitor with the held comment's link is offered Edit and Delete")
 	}
+	// The edit page: Save, and beside it a Delete that submits its own form.
+	ed := e.page(reader, "/comments/"+ids+"/edit")
+	if ed.Find(`textarea[name=body]`).Text() != "Great *write-up*." || ed.Find(`.actions button[form=delete-comment]`).Length() != 1 {
+		t.Errorf("edit page: %q", ed.Find("form").Text())
+	}
+	if a, _ := ed.Find(`form#delete-comment`).Attr("action"); a != "/comments/"+ids+"/delete" {
+		t.Errorf("edit page's Delete posts to %q", a)
+	}
 	res = e.PostForm(reader, "/comments/"+ids+"/edit", url.Values{"body": {"Great *write-up*, thanks."}})
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "unapproved="+ids) {
 		t.Fatalf("editing the held comment: %d to %q", res.StatusCode, res.Header.Get("Location"))
