@@ -110,6 +110,13 @@ func TestAPIPosts(t *testing.T) {
 	if n := len(l["items"].([]any)); n != 2 {
 		t.Errorf("ann's list: %d", n)
 	}
+	// A list's items are whole posts, sources included, as the schema
+	// says: a client that edits from the list must not read "" as the body.
+	for _, it := range l["items"].([]any) {
+		if p := it.(map[string]any); p["title"] == "Renamed" && p["body"] != "Some *Markdown*." {
+			t.Errorf("the list shows the body as %q", p["body"])
+		}
+	}
 	_, l = pubAPI(t, e, "GET", "/api/v1/posts?limit=2", eve, nil)
 	if n := len(l["items"].([]any)); n != 2 || l["next_cursor"] == nil {
 		t.Errorf("eve's first page: %d %v", n, l["next_cursor"])

@@ -28,6 +28,10 @@ const postCols = postHead + `p.body_source, p.body_html, p.body_text, p.excerpt_
 // listCols is postCols without the sources, which lists never show.
 const listCols = postHead + `'' AS body_source, p.body_html, '' AS body_text, '' AS excerpt_source` + postTail
 
+// sourceListCols is listCols with the sources a writer edits: the API's
+// lists show whole posts, as its single reads do.
+const sourceListCols = postHead + `p.body_source, p.body_html, '' AS body_text, p.excerpt_source` + postTail
+
 // readCols is what a reader's page of one post shows: listCols with the
 // excerpt's source (the page shows a written excerpt as a dek, a derived
 // one not), still without the body's source and search text, which are

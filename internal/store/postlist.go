@@ -30,6 +30,7 @@ type ListFilter struct {
 	Kind     post.Kind     // editors' lists: posts ("") or pages; public lists are posts only
 	Limit    int           // 1..100; 0 means 20
 	Cursor   post.Cursor
+	Sources  bool // with the body's and excerpt's sources (the API's lists), not only their HTML
 }
 
 // PostPage is one page of a list, with cursors for the pages before and
@@ -159,7 +160,11 @@ func listSQL(f ListFilter) (string, []any) {
 	// the front and author pages anew on every view (125 µs of planning
 	// for 77 µs of execution, docs/BENCHMARKS.md, session 15). A page
 	// size is 1..100 (ListPosts): at most a hundred cached statements.
-	sql := `SELECT ` + listCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+	cols := listCols
+	if f.Sources {
+		cols = sourceListCols
+	}
+	sql := `SELECT ` + cols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(f.Limit+1)
 	return sql, args
 }

@@ -30,7 +30,7 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "limit must be between 1 and 100.")
 		}
 	}
-	f := publishing.Filter{Cursor: cur, Limit: limit}
+	f := publishing.Filter{Cursor: cur, Limit: limit, Sources: true}
 	switch k := post.Kind(q.Get("kind")); k {
 	case "", post.KindPost:
 	case post.KindPage:
