@@ -77,7 +77,7 @@ func NewContent(site string, base *url.URL, posts []*post.Post, week time.Time) 
 			Title: oneLine(p.Title), URL: root + p.Path(), Author: p.Author.Name(),
 			Date: p.PublishedAt.UTC().Format("2 January 2006"),
 			HTML: htmltpl.HTML(h), // #nosec: post HTML is sanitised on write (render.Post)
-			Text: render.Text(src),
+			Text: render.MailText(h), // its links absolute, as in the HTML part
 		})
 	}
 	if c.Digest {

@@ -34,6 +34,11 @@ func FuzzRender(f *testing.F) {
 				if !utf8.ValidString(out) || strings.ContainsRune(out, 0) {
 					t.Fatalf("%v %s: output not valid UTF-8 without NUL: %q", place, format, out)
 				}
+				// The mail's text part of what was stored (text/plain: a
+				// "<" in it is a character the post wrote, not markup).
+				if txt := render.MailText(out); !utf8.ValidString(txt) || strings.ContainsRune(txt, 0) {
+					t.Fatalf("%v %s: MailText output not valid UTF-8 without NUL: %q", place, format, txt)
+				}
 			}
 		}
 		_ = render.Links(src)

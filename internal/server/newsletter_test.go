@@ -120,7 +120,7 @@ func TestNewsletterJourney(t *testing.T) {
 	}
 
 	ann := e.MustUser("ann", account.Author)
-	p := &post.Post{AuthorID: ann.ID, Title: "Fresh news", BodySource: "Hello **readers**.\n\n![a cat](/media/cat.png)",
+	p := &post.Post{AuthorID: ann.ID, Title: "Fresh news", BodySource: "Hello **readers**, see [the archive](/archive).\n\n![a cat](/media/cat.png)",
 		Status: post.Published, PublishedAt: time.Now(), CommentPolicy: post.CommentsOpen}
 	p.Normalize()
 	if err := p.Render(renderer()); err != nil {
@@ -136,6 +136,11 @@ func TestNewsletterJourney(t *testing.T) {
 	m, h := mp.Message(issue[0].ID), mp.Headers(issue[0].ID)
 	if !strings.Contains(m.Text, "Hello readers") || !strings.Contains(m.HTML, "<strong>readers</strong>") {
 		t.Errorf("parts: text %q html %q", m.Text, m.HTML)
+	}
+	// The text part reads as text: paragraphs apart, a link's address
+	// (absolute) after its words, an image's alt text.
+	if txt := strings.ReplaceAll(m.Text, "\r\n", "\n"); !strings.Contains(txt, "see the archive <"+e.TS.URL+"/archive>.\n\n[a cat]") {
+		t.Errorf("text part: %q", txt)
 	}
 	if !strings.Contains(m.HTML, `src="`+e.TS.URL+`/media/cat.png"`) {
 		t.Errorf("image URL not absolute: %s", m.HTML)
