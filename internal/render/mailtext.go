@@ -68,6 +68,17 @@ func (w *mailWriter) node(n *html.Node) {
 			w.para.WriteString(" [image] ")
 		}
 	case atom.A:
+		// Footnotes: the reference reads "[1]", the way back is dropped
+		// (a mail has no place to go back to).
+		switch attr(n, "role") {
+		case "doc-noteref":
+			w.para.WriteString("[")
+			w.children(n)
+			w.para.WriteString("]")
+			return
+		case "doc-backlink":
+			return
+		}
 		before := w.para.Len()
 		w.children(n)
 		if before > w.para.Len() { // a block inside the link wrote out its start

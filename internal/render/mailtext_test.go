@@ -7,7 +7,10 @@ func TestMailText(t *testing.T) {
 		{"paragraphs apart", "<p>One.</p><p>Two.</p>", "One.\n\nTwo."},
 		{"a link's address after its text", `<p>See <a href="https://e.example/a">the notes</a>.</p>`, "See the notes <https://e.example/a>."},
 		{"a bare address once", `<p><a href="https://e.example/">https://e.example/</a></p>`, "https://e.example/"},
-		{"a footnote link keeps its text only", `<p>Fact<sup><a href="#fn:1">1</a></sup>.</p>`, "Fact1."},
+		{"a fragment link keeps its text only", `<p>See <a href="#later">below</a>.</p>`, "See below."},
+		{"footnotes", `<p>Fact.<sup id="fnref:1"><a class="footnote-ref" href="#fn:1" role="doc-noteref">1</a></sup></p>` +
+			`<div class="footnotes" role="doc-endnotes"><hr/><ol><li id="fn:1"><p>Note. <a class="footnote-backref" href="#fnref:1" role="doc-backlink">↩︎</a></p></li></ol></div>`,
+			"Fact.[1]\n\n----\n\n1. Note."},
 		{"an image's alt text", `<p>An <img src="/x.png" alt="owl"> here and <img src="/y.png">.</p>`, "An [owl] here and [image] ."},
 		{"a tight list", "<ul><li>one <em>two</em></li><li>three</li></ul>", "- one two\n- three"},
 		{"a numbered list from its start", `<ol start="3"><li>c</li><li>d</li></ol>`, "3. c\n4. d"},
