@@ -36,16 +36,18 @@ func serve(ctx context.Context, env Env) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("QUIRE_DATA_DIR: %w", err)
 	}
-	db, err := openDatabase(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	// Listen before serving, so an address in use fails the start and tests can bind :0.
+	// Listen first: an address in use fails the start at once, before an
+	// embedded PostgreSQL is made and started for nothing (tests bind :0).
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("QUIRE_ADDR: %w", err)
 	}
+	db, err := openDatabase(ctx, cfg, log, true)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer db.Close()
 	return runServer(ctx, cfg, db.Store, ln, log, start, env.Stderr)
 }
 

@@ -4,9 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +93,23 @@ func TestServeFirstRun(t *testing.T) {
 	case <-done:
 	case <-time.After(60 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestServeAddressInUse: an address already taken fails the start at
+// once with a one-line reason, before an embedded PostgreSQL is made.
+func TestServeAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	r := run(t, dir, "", "serve", "--addr", ln.Addr().String())
+	if r.code == 0 || !strings.HasPrefix(r.stderr, "quire serve: QUIRE_ADDR: ") || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("serve on a taken address: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a PostgreSQL cluster was made before the address was tried: %v", err)
 	}
 }
