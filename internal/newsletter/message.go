@@ -76,7 +76,7 @@ func NewContent(site string, base *url.URL, posts []*post.Post, week time.Time) 
 		c.Posts = append(c.Posts, MailPost{
 			Title: oneLine(p.Title), URL: root + p.Path(), Author: p.Author.Name(),
 			Date: p.PublishedAt.UTC().Format("2 January 2006"),
-			HTML: htmltpl.HTML(h), // #nosec: post HTML is sanitised on write (render.Post)
+			HTML: htmltpl.HTML(h),    // #nosec: post HTML is sanitised on write (render.Post)
 			Text: render.MailText(h), // its links absolute, as in the HTML part
 		})
 	}
