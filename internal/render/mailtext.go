@@ -40,6 +40,7 @@ type mailWriter struct {
 	marker string   // a list item's marker, for its first line
 	mlevel int      // the prefix the marker stands in for
 	gap    bool     // a blank line before the next output
+	gapLvl int      // the prefixes that blank line carries: those of the outermost block that asked
 	lists  int      // the lists open around the text
 }
 
@@ -91,14 +92,14 @@ func (w *mailWriter) node(n *html.Node) {
 	case atom.Pre:
 		w.block()
 		w.pre(n)
-		w.gap = true
+		w.wantGap()
 	case atom.Blockquote:
 		w.block()
 		w.push("> ")
 		w.children(n)
 		w.flush()
 		w.pop()
-		w.gap = true
+		w.wantGap()
 	case atom.Ul, atom.Ol:
 		if w.lists > 0 { // a list in a list item follows its line
 			w.flush()
@@ -107,11 +108,11 @@ func (w *mailWriter) node(n *html.Node) {
 		}
 		w.block()
 		w.list(n)
-		w.gap = true
+		w.wantGap()
 	case atom.Hr:
 		w.block()
 		w.line("----")
-		w.gap = true
+		w.wantGap()
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		w.block()
 		w.children(n)
@@ -124,7 +125,7 @@ func (w *mailWriter) node(n *html.Node) {
 			}
 			w.line(strings.Repeat(rule, min(utf8.RuneCountInString(title), mailWidth)))
 		}
-		w.gap = true
+		w.wantGap()
 	case atom.Tr:
 		w.flush()
 		w.children(n)
@@ -138,13 +139,13 @@ func (w *mailWriter) node(n *html.Node) {
 		w.block()
 		w.children(n)
 		w.flush()
-		w.gap = true
+		w.wantGap()
 	default:
 		if blockish[n.DataAtom] {
 			w.block()
 			w.children(n)
 			w.flush()
-			w.gap = true
+			w.wantGap()
 			return
 		}
 		w.children(n)
@@ -157,10 +158,19 @@ func (w *mailWriter) children(n *html.Node) {
 	}
 }
 
+// wantGap asks for a blank line before the next output, under the
+// prefixes open now or, if an outer block asked first, under its.
+func (w *mailWriter) wantGap() {
+	if !w.gap || len(w.prefix) < w.gapLvl {
+		w.gapLvl = len(w.prefix)
+	}
+	w.gap = true
+}
+
 // block ends the text before a block element and asks for a blank line.
 func (w *mailWriter) block() {
 	w.flush()
-	w.gap = true
+	w.wantGap()
 }
 
 // list writes the items of ul or ol n, each under its marker; items are a
@@ -240,7 +250,7 @@ func (w *mailWriter) flush() {
 // its marker, and first the blank line a block asked for.
 func (w *mailWriter) line(s string) {
 	if w.gap && w.out.Len() > 0 {
-		w.out.WriteString(strings.TrimRight(strings.Join(w.prefix, ""), " ") + "\n")
+		w.out.WriteString(strings.TrimRight(strings.Join(w.prefix[:min(w.gapLvl, len(w.prefix))], ""), " ") + "\n")
 	}
 	w.gap = false
 	for i, p := range w.prefix {

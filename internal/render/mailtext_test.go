@@ -16,6 +16,7 @@ func TestMailText(t *testing.T) {
 		{"a numbered list from its start", `<ol start="3"><li>c</li><li>d</li></ol>`, "3. c\n4. d"},
 		{"a nested list", "<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>", "- a\n  - b\n- c"},
 		{"a loose list", "<ol><li><p>a</p></li><li><p>b</p></li></ol>", "1. a\n\n2. b"},
+		{"a quote after a list", "<ol><li>a</li></ol><blockquote><p>Said.</p></blockquote>", "1. a\n\n> Said."},
 		{"a quote", "<blockquote><p>Said.</p><p>Again.</p></blockquote><p>After.</p>", "> Said.\n>\n> Again.\n\nAfter."},
 		{"code as written", "<p>Run:</p><pre><code>if x {\n\treturn\n}\n</code></pre>", "Run:\n\n    if x {\n    \treturn\n    }"},
 		{"headings underlined", "<h2>Notes</h2><p>Text.</p><h3>More</h3>", "Notes\n=====\n\nText.\n\nMore\n----"},
