@@ -378,6 +378,32 @@ func TestSearch(t *testing.T) {
 	if !strings.Contains(sn, "<mark>tuning</mark>") || strings.ContainsAny(plain, "<>") || !strings.Contains(sn, "&amp; vacuum") {
 		t.Errorf("snippet: %s", sn)
 	}
+	if strings.Contains(sn, "…") {
+		t.Errorf("a post shown whole is elided: %s", sn)
+	}
+	// A snippet cut from a longer text says where it was cut.
+	filler := strings.Repeat("the tide came in over the flats and went out again ", 8)
+	for _, tc := range []struct{ body, query, want string }{
+		{filler + "a walrus surfaced. " + filler, "walrus", "… * …"},
+		{"Narwhals first. " + filler + filler + "The end of it all.", "narwhals", "* …"},
+		{filler + filler + "Then came the orcas.", "orcas", "… *"},
+	} {
+		q := &post.Post{AuthorID: ann.ID, Title: tc.query, Status: post.Published, PublishedAt: now, BodySource: tc.body}
+		q.Normalize()
+		_ = q.Render(rnd)
+		if err := store.CreatePost(ctx, s.Pool, nil, ann.ID, q); err != nil {
+			t.Fatal(err)
+		}
+		hits, err := store.Search(ctx, s.Pool, tc.query, 10, 0)
+		if err != nil || len(hits) != 1 {
+			t.Fatalf("%s: %v %v", tc.query, hits, err)
+		}
+		sn := hits[0].SnippetHTML
+		got := map[bool]string{true: "… ", false: ""}[strings.HasPrefix(sn, "… ")] + "*" + map[bool]string{true: " …", false: ""}[strings.HasSuffix(sn, " …")]
+		if got != tc.want {
+			t.Errorf("%s: snippet %q elided as %q, want %q", tc.query, sn, got, tc.want)
+		}
+	}
 	if hits, _ := store.Search(ctx, s.Pool, `"vacuum planner"`, 10, 0); len(hits) != 0 {
 		t.Errorf("phrase out of order matched")
 	}

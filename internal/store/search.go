@@ -30,7 +30,8 @@ type SearchHit struct {
 // tsquery's text form.
 const searchSQL = `SELECT ` + listCols + `, s.rank,
 	ts_headline('english', p.body_text, s.q,
-		'StartSel=` + post.HighlightStart + `, StopSel=` + post.HighlightStop + `, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+		'StartSel=` + post.HighlightStart + `, StopSel=` + post.HighlightStop + `, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
+	left(p.body_text, 40) AS head, right(p.body_text, 40) AS tail
 	FROM (SELECT p.id, w.q, ts_rank(p.search, w.q) AS rank
 	      FROM posts p, (SELECT ` + prefixQuery + ` AS q) w
 	      WHERE p.search @@ w.q AND ` + publicWhere + `
@@ -77,16 +78,16 @@ func Search(ctx context.Context, db DB, query string, limit, offset int) ([]Sear
 	for rows.Next() {
 		var r postRow
 		var h SearchHit
-		var snippet string
+		var snippet, head, tail string
 		err := rows.Scan(&r.ID, &r.AuthorID, &r.EditorID, &r.Kind, &r.Title, &r.Slug, &r.BodyFormat, &r.BodySource,
 			&r.BodyHTML, &r.BodyText, &r.ExcerptSource, &r.ExcerptHTML, &r.Status, &r.PublishedAt, &r.CommentPolicy,
-			&r.CreatedAt, &r.UpdatedAt, &r.AuthorUsername, &r.AuthorDisplayName, &r.AuthorAvatarURL, &r.GuestID, &r.GuestName, &r.FeaturedID, &h.Rank, &snippet)
+			&r.CreatedAt, &r.UpdatedAt, &r.AuthorUsername, &r.AuthorDisplayName, &r.AuthorAvatarURL, &r.GuestID, &r.GuestName, &r.FeaturedID, &h.Rank, &snippet, &head, &tail)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
 		h.Post = r.post()
-		h.SnippetHTML = Highlight(snippet)
+		h.SnippetHTML = Highlight(elide(snippet, head, tail))
 		hits = append(hits, h)
 		posts = append(posts, h.Post)
 	}
@@ -94,6 +95,43 @@ func Search(ctx context.Context, db DB, query string, limit, offset int) ([]Sear
 		return nil, err
 	}
 	return hits, loadTerms(ctx, db, posts)
+}
+
+// elide marks where a ts_headline snippet cuts the text it comes from,
+// with "… " before and " …" after, so that a snippet starting or ending
+// mid-sentence reads as a quotation; head and tail are the text's first
+// and last forty characters. A post short enough to be shown whole gets
+// neither. Words are compared, two at each end: ts_headline leaves out
+// tag-like tokens and the spaces around them, and ends a fragment at a
+// word, before the text's last full stop.
+func elide(snippet, head, tail string) string {
+	words := strings.Fields(strings.NewReplacer(post.HighlightStart, "", post.HighlightStop, "").Replace(snippet))
+	if len(words) == 0 {
+		return snippet
+	}
+	k := min(2, len(words))
+	if !sameWords(words[:k], strings.Fields(head)) {
+		snippet = "… " + snippet
+	}
+	if tw := strings.Fields(tail); !sameWords(words[len(words)-k:], tw[max(0, len(tw)-k):]) {
+		snippet += " …"
+	}
+	return snippet
+}
+
+// sameWords reports whether b starts with a's words, punctuation at their
+// ends aside.
+func sameWords(a, b []string) bool {
+	if len(b) < len(a) {
+		return false
+	}
+	const stops = ".,;:!?…)]}\"'”’»"
+	for i := range a {
+		if strings.TrimRight(a[i], stops) != strings.TrimRight(b[i], stops) {
+			return false
+		}
+	}
+	return true
 }
 
 // Highlight escapes a ts_headline result and only then turns its markers
