@@ -38,13 +38,15 @@ type queuePage struct {
 // queueCard is one item as the queue shows it.
 type queueCard struct {
 	moderating.Item
-	Long bool // fold the content after about 20 lines
+	Long bool   // fold the content after about 20 lines
+	Back string // the queue page it is on, for the edit form to return to
 }
 
 type queueTab struct {
 	Label, URL string
 	Count      int
 	Current    bool
+	Counted    bool // show Count
 }
 
 // foldAt is about 20 lines of a comment: past it the card folds the
@@ -68,7 +70,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := moderating.Filter{Status: comment.Status(q.Get("status")), Limit: 50, Cursor: q.Get("after")}
-	if f.Status == "" || f.Status == comment.StatusApproved || !f.Status.Valid() {
+	if f.Status == "" || !f.Status.Valid() {
 		f.Status = comment.StatusHeld
 	}
 	kind := moderation.Kind(q.Get("kind"))
@@ -92,7 +94,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 		Back: r.URL.RequestURI(), Kinds: kinds}
 	p.NoIndex = true
 	for _, it := range items {
-		p.Cards = append(p.Cards, queueCard{Item: it, Long: longContent(it.BodyHTML)})
+		p.Cards = append(p.Cards, queueCard{Item: it, Long: longContent(it.BodyHTML), Back: p.Back})
 	}
 	if f.PostID != 0 {
 		if pp, err := s.comments.Post(ctx, f.PostID); err == nil {
@@ -107,8 +109,10 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range []struct {
 		label string
 		st    comment.Status
-	}{{"Held", comment.StatusHeld}, {"Spam", comment.StatusSpam}, {"Trash", comment.StatusTrash}} {
-		p.Tabs = append(p.Tabs, queueTab{t.label, queueURL(t.st, kind, f.PostID, ""), counts[t.st], t.st == f.Status})
+	}{{"Held", comment.StatusHeld}, {"Approved", comment.StatusApproved}, {"Spam", comment.StatusSpam}, {"Trash", comment.StatusTrash}} {
+		// Approved has no count: it is every comment on the blog, not
+		// work waiting; the tab is where a published one is taken back.
+		p.Tabs = append(p.Tabs, queueTab{t.label, queueURL(t.st, kind, f.PostID, ""), counts[t.st], t.st == f.Status, t.st != comment.StatusApproved})
 	}
 	if next != "" {
 		p.NextURL = queueURL(f.Status, kind, f.PostID, next)

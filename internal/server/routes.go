@@ -174,6 +174,8 @@ func (s *Server) routes() http.Handler {
 			r.Get("/admin/moderation", s.h(s.queuePage))
 			r.Post("/admin/moderation", s.h(s.queueAction))
 			r.Post("/admin/moderation/{key}/reply", s.h(s.queueReply))
+			r.Get("/admin/moderation/{key}/edit", s.h(s.queueCorrectForm))
+			r.Post("/admin/moderation/{key}/edit", s.h(s.queueCorrect))
 			r.Post("/admin/moderation/empty-spam", s.h(s.queueEmptySpam))
 			r.Get("/admin/discussion", s.h(s.discussionForm))
 			r.Post("/admin/discussion", s.h(s.discussionSave))

@@ -19,7 +19,7 @@ import (
 // handler passes it. A new page template needs a line here, or
 // TestEveryTemplateRenders fails.
 var pageTypes = map[string]any{
-	"admin": adminPage{}, "archive": archivePage{}, "audit": auditPage{}, "comment_edit": commentEditPage{},
+	"admin": adminPage{}, "archive": archivePage{}, "audit": auditPage{}, "comment_edit": commentEditPage{}, "comment_correct": commentCorrectPage{},
 	"comment_form": commentErrorPage{}, "discussion": discussionPage{}, "editor": editorPage{}, "error": errorPage{},
 	"guest_author": guestAuthorPage{}, "guest_form": guestFormPage{}, "guest_list": guestListPage{},
 	"guest_review": guestReviewPage{}, "guest_status": guestStatusPage{}, "import": importPage{},
@@ -37,7 +37,7 @@ var pageTypes = map[string]any{
 // signedInOnly are the pages whose handlers serve only a signed-in user
 // (the /admin pages): they are not executed for an anonymous reader.
 var signedInOnly = map[string]bool{
-	"admin": true, "audit": true, "discussion": true, "editor": true, "guest_list": true, "guest_review": true,
+	"admin": true, "audit": true, "comment_correct": true, "discussion": true, "editor": true, "guest_list": true, "guest_review": true,
 	"import": true, "import_job": true, "invite": true, "media": true, "member_newsletter": true, "moderation": true,
 	"myposts": true, "outbox": true, "pages": true, "passkeys": true, "preview": true, "profile": true,
 	"revision": true, "revisions": true, "settings": true, "subscribers": true, "themes": true, "users": true,

@@ -341,6 +341,17 @@ func UpdateCommentBody(ctx context.Context, db DB, id int64, source, html string
 	return err
 }
 
+// CorrectComment stores a moderator's correction of comment id: the name
+// and website shown with it and its text.
+func CorrectComment(ctx context.Context, db DB, id int64, name, website, source, html string) error {
+	tag, err := db.Exec(ctx, `UPDATE comments SET author_name = $2, author_url = $3, body_source = $4, body_html = $5, updated_at = now()
+		WHERE id = $1`, id, name, website, source, html)
+	if err == nil && tag.RowsAffected() == 0 {
+		return notFound(pgx.ErrNoRows)
+	}
+	return err
+}
+
 // SetCommentNotify turns reply notifications for comment id on or off.
 func SetCommentNotify(ctx context.Context, db DB, id int64, on bool) error {
 	_, err := db.Exec(ctx, `UPDATE comments SET notify = $2 WHERE id = $1`, id, on)

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"quire/internal/account"
+	"quire/internal/comment"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -132,6 +133,12 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		"comment submit batch read": mk(store.CommentSubmitBatchSQL, []int64{bigPost, bigPost, 5},
 			[]string{"reader@mail.invalid", "", "other@mail.invalid"}, []*string{&clientIP, &clientIP, nil},
 			[]string{"<p>words</p>", "<p>more</p>", "<p>again</p>"}, 600.0, 600.0, 86400.0),
+		// Admin pages, but over every comment of the blog: the queue's
+		// tabs, newest first, one page.
+		"queue, approved": mk(store.QueueSQL(comment.StatusApproved, false), "approved", []string{"comment", "pingback", "webmention"},
+			int64(0), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 0, int64(0), 51),
+		"queue, held": mk(store.QueueSQL(comment.StatusHeld, true), "held", []string{"comment", "pingback", "webmention"},
+			int64(0), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 0, int64(0), 51),
 		"author by username": mk(`SELECT id FROM users WHERE lower(username) = lower($1) AND NOT disabled`, "bob"),
 	}
 	// The thread's queries must start from the right index: an index scan
@@ -142,6 +149,8 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		"comment's page":      "comments_roots_idx",
 		"post comment feed":   "comments_post_recent_idx",
 		"recent comments":     "comments_recent_idx",
+		"queue, approved":     "comments_recent_idx",
+		"queue, held":         "comments_queue_time_idx",
 		"list counts":         "posts_pkey", // the kept counts, not the comments
 		// The duplicate check must not walk the post's thread (6,000
 		// comments on post-77), whatever the planner thinks of it.

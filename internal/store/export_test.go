@@ -4,6 +4,9 @@ package store
 // package store: storetest imports store).
 var ListSQL = listSQL
 
+// QueueSQL is queueSQL, for EXPLAIN.
+var QueueSQL = queueSQL
+
 const (
 	ReadPostSQL = readPostSQL
 	MonthsSQL   = monthsSQL

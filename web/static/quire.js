@@ -58,8 +58,8 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 
 // Moderation queue, every kind alike: j/k move between items, x ticks the
-// current one, a/s/t approve, spam or trash it, r opens its reply box
-// (comments only); "select all" ticks every box.
+// current one, a/s/t approve, spam or trash it, r opens its reply box and
+// e its edit form (comments only); "select all" ticks every box.
 document.addEventListener("DOMContentLoaded", function () {
   var items = Array.prototype.slice.call(document.querySelectorAll(".queue-item"));
   var all = document.getElementById("select-all");
@@ -96,7 +96,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (d) { d.open = true; d.querySelector("textarea").focus(); ev.preventDefault(); }
       return;
     }
-    var b = item.querySelector("button[data-key='" + k + "']");
+    var b = item.querySelector("button[data-key='" + k + "'], a[data-key='" + k + "']");
     if (b) { ev.preventDefault(); b.click(); }
   });
 });
