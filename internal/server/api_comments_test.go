@@ -92,8 +92,36 @@ func TestAPIComments(t *testing.T) {
 	if st != 200 || len(items) != 1 || items[0].(map[string]any)["author_email"] != "gus@mail.invalid" {
 		t.Fatalf("queue: %d %v", st, out)
 	}
-	if st, _ := apiCall(t, e, "GET", "/api/v1/moderation/queue?status=approved", mt, nil); st != 400 {
-		t.Errorf("status=approved: %d", st)
+	if st, _ := apiCall(t, e, "GET", "/api/v1/moderation/queue?status=published", mt, nil); st != 400 {
+		t.Errorf("status=published: %d", st)
+	}
+	// Approved lists what is published (the member's comment), to take back.
+	st, out = apiCall(t, e, "GET", "/api/v1/moderation/queue?status=approved", mt, nil)
+	if items, _ := out["items"].([]any); st != 200 || len(items) != 1 || items[0].(map[string]any)["status"] != "approved" {
+		t.Errorf("status=approved: %d %v", st, out)
+	}
+	// A moderator corrects the held comment: what is named changes, the
+	// rest is kept; sanitised; still held. Not a member, not a linkback.
+	ck := fmt.Sprintf("/api/v1/moderation/queue/c%d", heldID)
+	st, out = apiCall(t, e, "PATCH", ck, mt, map[string]any{"body": "Hi *there*<script>x()</script>", "author_url": "https://gus.example/"})
+	if st != 200 || out["status"] != "held" || out["author_name"] != "Gus" || out["author_url"] != "https://gus.example/" ||
+		out["body_html"] != "<p>Hi <em>there</em></p>\n" {
+		t.Errorf("correct: %d %v", st, out)
+	}
+	for name, tc := range map[string]struct {
+		tok, path string
+		body      map[string]any
+		want      int
+	}{
+		"a member":         {e.token(meg), ck, map[string]any{"body": "mine"}, 403},
+		"a bad website":    {mt, ck, map[string]any{"author_url": "ftp://x"}, 400},
+		"an unknown field": {mt, ck, map[string]any{"status": "approved"}, 400},
+		"a pingback key":   {mt, fmt.Sprintf("/api/v1/moderation/queue/p%d", heldID), map[string]any{"body": "x"}, 400},
+		"no such comment":  {mt, "/api/v1/moderation/queue/c999999", map[string]any{"body": "x"}, 404},
+	} {
+		if st, out := apiCall(t, e, "PATCH", tc.path, tc.tok, tc.body); st != tc.want {
+			t.Errorf("correct, %s: %d %v", name, st, out)
+		}
 	}
 	// Guest posts are editors' business: a moderator may not list them.
 	if st, out := apiCall(t, e, "GET", "/api/v1/moderation/queue?kind=guest_post", mt, nil); st != 403 {

@@ -50,8 +50,8 @@ func (a *API) queue(w http.ResponseWriter, r *http.Request) error {
 	if f.Status == "" {
 		f.Status = comment.StatusHeld
 	}
-	if f.Status == comment.StatusApproved || !f.Status.Valid() {
-		return apperr.New(apperr.Invalid, "status must be held, spam or trash.")
+	if !f.Status.Valid() {
+		return apperr.New(apperr.Invalid, "status must be held, approved, spam or trash.")
 	}
 	var err error
 	if f.Limit, err = limitParam(r, 50, 200); err != nil {
@@ -127,5 +127,55 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 		out["status"], out["deleted"] = "deleted", true
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// correctionInput is the body of PATCH /moderation/queue/{id}: each field
+// optional, the comment's own kept where it is left out.
+type correctionInput struct {
+	AuthorName *string `json:"author_name"`
+	AuthorURL  *string `json:"author_url"`
+	Body       *string `json:"body"`
+}
+
+// queueCorrect saves a moderator's correction of a comment's name,
+// website and text (Markdown), whatever its status; audited.
+func (a *API) queueCorrect(w http.ResponseWriter, r *http.Request) error {
+	k, err := moderation.ParseKey(chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	if k.Kind != moderation.KindComment {
+		return apperr.New(apperr.Invalid, "Only comments are edited: pingbacks and webmentions quote another site, guest posts are edited on their review.")
+	}
+	ctx := r.Context()
+	if !moderating.May(User(ctx), k.Kind) {
+		return apperr.New(apperr.Forbidden, "This token's user may not moderate comments.")
+	}
+	var in correctionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, err := a.comments.Comment(ctx, k.ID)
+	if err != nil {
+		return err
+	}
+	fix := commenting.Correction{Name: c.AuthorName, Website: c.AuthorURL, Body: c.BodySource}
+	for _, f := range []struct {
+		in  *string
+		out *string
+	}{{in.AuthorName, &fix.Name}, {in.AuthorURL, &fix.Website}, {in.Body, &fix.Body}} {
+		if f.in != nil {
+			*f.out = *f.in
+		}
+	}
+	if err := a.comments.Correct(ctx, User(ctx), k.ID, fix); err != nil {
+		return err
+	}
+	if c, err = a.comments.Comment(ctx, k.ID); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": k.String(), "kind": string(k.Kind), "status": string(c.Status),
+		"author_name": c.AuthorName, "author_url": c.AuthorURL, "body": c.BodySource, "body_html": c.BodyHTML})
 	return nil
 }

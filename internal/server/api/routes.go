@@ -47,6 +47,7 @@ func (a *API) Routes() http.Handler {
 		// Comments: the moderation queue (queue.go)
 		r.Get("/moderation/queue", a.h(a.queue))
 		r.Post("/moderation/queue/{id}/{action}", a.h(a.queueAction))
+		r.Patch("/moderation/queue/{id}", a.h(a.queueCorrect))
 		// Media: uploads and the library (media.go)
 		r.Post("/media", a.h(a.uploadMedia))
 		r.Get("/media", a.h(a.listMedia))
