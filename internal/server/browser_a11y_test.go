@@ -130,12 +130,16 @@ func TestBrowserAccessibility(t *testing.T) {
 	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT id FROM guest_submissions`).Scan(&guestID); err != nil {
 		t.Fatal(err)
 	}
+	var commentID int64
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT min(id) FROM comments`).Scan(&commentID); err != nil {
+		t.Fatal(err)
+	}
 	pubSignIn(t, ctx, e, "mod")
 	bt.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	for _, scheme := range []string{"light", "dark"} {
 		bt.ColorScheme(t, ctx, scheme)
 		for _, path := range adminPages {
-			path = strings.NewReplacer("{post}", fmt.Sprint(p.ID), "{guest}", fmt.Sprint(guestID)).Replace(path)
+			path = adminPath(path, p.ID, guestID, commentID)
 			bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+path), chromedp.WaitVisible(chromedp.ID("main")))
 			for _, v := range bt.Serious(bt.Axe(t, ctx, axe)) {
 				t.Errorf("admin %s in %s colours: %s", path, scheme, v)

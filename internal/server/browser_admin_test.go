@@ -20,7 +20,13 @@ var adminPages = []string{"/admin", "/admin/posts", "/admin/posts/new", "/admin/
 	"/admin/pages", "/admin/pages/new", "/admin/media", "/admin/moderation", "/admin/guest-posts", "/admin/profile",
 	"/admin/settings", "/admin/discussion", "/admin/users", "/admin/invite", "/admin/import", "/admin/outbox", "/admin/audit",
 	"/admin/profile/2fa", "/admin/profile/passkeys", "/admin/profile/newsletter", "/admin/subscribers", "/admin/themes",
-	"/admin/guest-posts/{guest}"}
+	"/admin/guest-posts/{guest}", "/admin/moderation?status=approved", "/admin/moderation/c{comment}/edit"}
+
+// adminPath fills in adminPages' placeholders: a post, a guest post and a
+// comment of the test's blog.
+func adminPath(path string, post, guest, comment int64) string {
+	return strings.NewReplacer("{post}", fmt.Sprint(post), "{guest}", fmt.Sprint(guest), "{comment}", fmt.Sprint(comment)).Replace(path)
+}
 
 // TestBrowserAdminFitsPhoneAndDesktop visits every admin page at 390 and
 // 1280 px and fails when one scrolls sideways; at 390 px the menu is
@@ -36,8 +42,9 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 	c := e.signedIn("ann")
 	e.PostForm(c, "/admin/settings", settingsForm(nil)) // an audit entry with a long JSON value
 	statusPath(t, e.submitGuest(e.Client(), guestValues("A guest's post", "Some text.\n", "Ada Guest", "ada@mail.invalid")))
-	var guest int64
-	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT id FROM guest_submissions`).Scan(&guest); err != nil {
+	comment := commentID(t, e.Comment(e.Client(), p, guest("Cleo", "cleo@mail.invalid", "A comment to edit.")))
+	var guestID int64
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT id FROM guest_submissions`).Scan(&guestID); err != nil {
 		t.Fatal(err)
 	}
 	ctx := bt.New(t)
@@ -45,7 +52,7 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 	for _, w := range []int64{1280, 390} {
 		bt.Do(t, ctx, chromedp.EmulateViewport(w, 900))
 		for _, path := range adminPages {
-			path = strings.NewReplacer("{post}", fmt.Sprint(p.ID), "{guest}", fmt.Sprint(guest)).Replace(path)
+			path = adminPath(path, p.ID, guestID, comment)
 			bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+path), chromedp.WaitVisible(`.admin-main h1`))
 			sw := bt.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 			cw := bt.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.clientWidth`))
