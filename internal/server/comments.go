@@ -107,9 +107,18 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	// WordPress does: the redirect after posting names it with a signature.
 	if id, ok := s.verifyHeld(q.Get("unapproved"), q.Get("sig")); ok {
 		v.Held = s.comments.Held(ctx, p.ID, id)
-		if v.Held != nil && !v.Held.IsTopLevel() {
-			v.HeldReplyTo = s.comments.ReplyTarget(ctx, p.ID, v.Held.ParentID)
+	}
+	// Back on the post later, the guest still sees it while their edit
+	// cookie lives (ten minutes): the newest of their held comments here.
+	for id := range v.Editable {
+		if v.Held == nil || id > v.Held.ID {
+			if c := s.comments.Held(ctx, p.ID, id); c != nil {
+				v.Held = c
+			}
 		}
+	}
+	if v.Held != nil && !v.Held.IsTopLevel() {
+		v.HeldReplyTo = s.comments.ReplyTarget(ctx, p.ID, v.Held.ParentID)
 	}
 	return v, nil
 }

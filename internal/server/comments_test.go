@@ -39,6 +39,14 @@ func TestCommentJourney(t *testing.T) {
 	if d.Find(".comment-list").Length() != 0 || d.Find("#comments-title").Text() != "0 responses" {
 		t.Errorf("held comment in the public thread")
 	}
+	// Back on the post by its plain address, its writer (the edit cookie)
+	// still sees it; another reader does not.
+	if e.page(reader, p.Path()).Find(".comment.held .notice").Length() != 1 {
+		t.Error("the writer, back on the post, no longer sees their held comment")
+	}
+	if e.page(e.Client(), p.Path()).Find(".comment.held").Length() != 0 {
+		t.Error("another reader sees a held comment")
+	}
 	// While it waits, its writer may still fix it (the edit window), and
 	// the fixed text is what stays held for the moderator.
 	ids := strconv.FormatInt(id, 10)
