@@ -45,6 +45,10 @@ func adminNav(u *account.User) []AdminLink {
 	var out []AdminLink
 	for _, l := range adminLinks {
 		if account.Can(u, l.action, account.Site) {
+			if l.link.Href == "/admin/posts" && !account.Can(u, account.PublishPost, account.Owned(u.ID)) {
+				// A contributor writes; an editor publishes.
+				l.link.Help = "Write drafts and send them to an editor for review."
+			}
 			out = append(out, l.link)
 		}
 	}

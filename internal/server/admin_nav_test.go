@@ -63,3 +63,33 @@ func TestAdminPagesReachable(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminSaysWhatEachRoleDoes: a contributor's dashboard does not offer
+// to publish, and a page refused inside the admin leads back to the
+// dashboard rather than out to the blog; outside it, to the front page.
+func TestAdminSaysWhatEachRoleDoes(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("cora", account.Contributor)
+	e.MustUser("ann", account.Author)
+	for _, tc := range []struct{ user, want, not string }{
+		{"cora", "Write drafts and send them to an editor for review.", "schedule and publish"},
+		{"ann", "Write, schedule and publish; review what waits.", "send them to an editor"},
+	} {
+		c := e.Client()
+		e.SignIn(c, tc.user)
+		text := e.page(c, "/admin").Find("main").Text()
+		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+			t.Errorf("%s's dashboard: want %q, not %q, in %q", tc.user, tc.want, tc.not, text)
+		}
+	}
+	c := e.Client()
+	e.SignIn(c, "cora")
+	res := e.Get(c, "/admin/moderation")
+	if d := Doc(t, res); res.StatusCode != http.StatusForbidden || d.Find(`.error-page a[href="/admin"]`).Text() != "Go to the dashboard" {
+		t.Errorf("403 in the admin: %d, link %q", res.StatusCode, d.Find(".error-page a").Text())
+	}
+	res = e.Get(e.Client(), "/no-such-page")
+	if d := Doc(t, res); d.Find(`.error-page a[href="/"]`).Text() != "Go to the front page" {
+		t.Errorf("404 on the blog: link %q", d.Find(".error-page a").Text())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"quire/internal/apperr"
 	"quire/internal/pgerr"
@@ -34,9 +35,10 @@ func Classify(err error) error {
 
 type errorPage struct {
 	Page
-	Status  int
-	Heading string
-	Message string
+	Status          int
+	Heading         string
+	Message         string
+	Back, BackLabel string // where the page's one link goes
 }
 
 func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
@@ -63,7 +65,10 @@ func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 	if heading == "" {
 		heading = "Something went wrong"
 	}
-	p := errorPage{Page: s.page(r, heading), Status: status, Heading: heading, Message: apperr.MessageOf(err)}
+	p := errorPage{Page: s.page(r, heading), Status: status, Heading: heading, Message: apperr.MessageOf(err), Back: "/", BackLabel: "Go to the front page"}
+	if strings.HasPrefix(r.URL.Path, "/admin") && userFrom(r.Context()) != nil {
+		p.Back, p.BackLabel = "/admin", "Go to the dashboard" // the admin's own layout: stay in it
+	}
 	if status == 404 {
 		p.Message = "There is nothing at this address. It may have moved, or the link may be mistyped."
 		if e, ok := apperr.As(err); ok && e != apperr.ErrNotFound {
