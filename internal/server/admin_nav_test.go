@@ -64,22 +64,25 @@ func TestAdminPagesReachable(t *testing.T) {
 	}
 }
 
-// TestAdminSaysWhatEachRoleDoes: a contributor's dashboard does not offer
-// to publish, and a page refused inside the admin leads back to the
+// TestAdminSaysWhatEachRoleDoes: a contributor's dashboard and editor do
+// not offer to publish or schedule, and a page refused inside the admin leads back to the
 // dashboard rather than out to the blog; outside it, to the front page.
 func TestAdminSaysWhatEachRoleDoes(t *testing.T) {
 	e := newEnv(t)
 	e.MustUser("cora", account.Contributor)
 	e.MustUser("ann", account.Author)
-	for _, tc := range []struct{ user, want, not string }{
-		{"cora", "Write drafts and send them to an editor for review.", "schedule and publish"},
-		{"ann", "Write, schedule and publish; review what waits.", "send them to an editor"},
+	for _, tc := range []struct{ user, page, want, not string }{
+		{"cora", "/admin", "Write drafts and send them to an editor for review.", "schedule and publish"},
+		{"ann", "/admin", "Write, schedule and publish; review what waits.", "send them to an editor"},
+		// The editor's date: a contributor has no Schedule button.
+		{"cora", "/admin/posts/new", "the editor who publishes it decides", "Schedule publish it then"},
+		{"ann", "/admin/posts/new", "Schedule publish it then", "the editor who publishes it decides"},
 	} {
 		c := e.Client()
 		e.SignIn(c, tc.user)
-		text := e.page(c, "/admin").Find("main").Text()
+		text := e.page(c, tc.page).Find("main").Text()
 		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
-			t.Errorf("%s's dashboard: want %q, not %q, in %q", tc.user, tc.want, tc.not, text)
+			t.Errorf("%s's %s: want %q, not %q, in %q", tc.user, tc.page, tc.want, tc.not, text)
 		}
 	}
 	c := e.Client()
