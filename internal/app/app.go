@@ -129,6 +129,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	}
 	sv.Guests = &guestposting.Service{Store: st, Render: sv.Render, Jobs: q, Mail: sv.Mail, Key: key,
 		BaseURL: d.Config.BaseURL, Now: now, Site: siteTitle, Rules: rules}
+	sv.Publishing.Submitted = sv.Guests.PostSubmitted // a contributor's post for review: the guest posts' reviewers are told
 	sv.Queue = moderating.New(sv.Comments, sv.Guests)
 	sv.Accounts = &accounts.Service{Store: st, Render: sv.Render, Jobs: q, Mail: sv.Mail, Key: key,
 		BaseURL: d.Config.BaseURL, Now: now, SiteTitle: siteTitle,

@@ -3,11 +3,13 @@ package guestposting
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"quire/internal/guestpost"
 	"quire/internal/mail"
+	"quire/internal/post"
 	"quire/internal/store"
 )
 
@@ -18,6 +20,7 @@ type guestMail struct {
 	Message               string // the editor's words, or ""
 	StatusURL, PostURL    string
 	ReviewURL, What, From string // editors' mail
+	QueueURL              string // the moderation page, where contributors' posts wait too
 }
 
 // mailGuest enqueues template tpl to the guest of sub, in tx. statusURL
@@ -52,6 +55,31 @@ func (s *Service) mailEditors(ctx context.Context, tx pgx.Tx, sub *guestpost.Sub
 		ReviewURL: s.abs("/admin/guest-posts/" + strconv.FormatInt(sub.ID, 10))}
 	for _, r := range rs {
 		if err := s.enqueue(ctx, tx, "guest_editors", r.Email, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PostSubmitted tells editors and admins, in tx, that a contributor sent
+// post p for review (its status became pending): the same reviewers a
+// guest post reaches. The publishing service calls it as it saves.
+func (s *Service) PostSubmitted(ctx context.Context, tx pgx.Tx, p *post.Post) error {
+	author, err := store.UserByID(ctx, tx, p.AuthorID)
+	if err != nil {
+		return err
+	}
+	rs, err := store.GuestReviewers(ctx, tx)
+	if err != nil {
+		return err
+	}
+	d := guestMail{Site: s.site(ctx), Name: author.Name(), Title: p.Title,
+		ReviewURL: s.abs("/admin/posts/" + strconv.FormatInt(p.ID, 10)), QueueURL: s.abs("/admin/moderation")}
+	for _, r := range rs {
+		if strings.EqualFold(r.Email, author.Email) { // an editor who sent their own post for review
+			continue
+		}
+		if err := s.enqueue(ctx, tx, "post_submitted", r.Email, d); err != nil {
 			return err
 		}
 	}

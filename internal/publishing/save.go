@@ -46,8 +46,20 @@ func (s *Service) Create(ctx context.Context, u *account.User, p *post.Post, x E
 		if err != nil {
 			return err
 		}
+		if err := s.submitted(ctx, tx, "", p); err != nil {
+			return err
+		}
 		return setFeatured(ctx, tx, p.ID, x.Featured)
 	})
+}
+
+// submitted tells the reviewers, in tx, of a post that went from status
+// before to pending.
+func (s *Service) submitted(ctx context.Context, tx pgx.Tx, before post.Status, p *post.Post) error {
+	if s.Submitted == nil || p.Status != post.Pending || before == post.Pending {
+		return nil
+	}
+	return s.Submitted(ctx, tx, p)
 }
 
 // Update saves p over the stored post with p.ID as u. The stored version
@@ -59,7 +71,11 @@ func (s *Service) Update(ctx context.Context, u *account.User, p *post.Post, x E
 	if err := s.checkExtras(ctx, x); err != nil {
 		return err
 	}
-	check := func(stored *post.Post) error { return post.Transition(u, stored, p.Status) }
+	var before post.Status
+	check := func(stored *post.Post) error {
+		before = stored.Status
+		return post.Transition(u, stored, p.Status)
+	}
 	defer s.pageChanged(p)
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -69,6 +85,9 @@ func (s *Service) Update(ctx context.Context, u *account.User, p *post.Post, x E
 			err = store.UpdatePost(ctx, tx, s.Jobs, u.ID, p, check)
 		}
 		if err != nil {
+			return err
+		}
+		if err := s.submitted(ctx, tx, before, p); err != nil {
 			return err
 		}
 		return setFeatured(ctx, tx, p.ID, x.Featured)

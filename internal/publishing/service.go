@@ -9,6 +9,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/jobargs"
@@ -25,6 +27,9 @@ type Service struct {
 	// Jobs takes the linkback sends of a post that becomes or stays
 	// public, in the transaction that saves it; nil sends none (the demo).
 	Jobs jobargs.Enqueuer
+	// Submitted, when set, runs in the transaction that sends a post for
+	// review (its status becomes pending): the reviewers' mail.
+	Submitted func(ctx context.Context, tx pgx.Tx, p *post.Post) error
 	// NavChanged, when set, runs after any write to a page (create, save,
 	// restore, trash): the node's copy of the site navigation is stale. The
 	// HTML pages and the API share it, so both leave the navigation right.

@@ -270,3 +270,62 @@ func TestContributorReturned(t *testing.T) {
 		t.Errorf("second return: %d", res.StatusCode)
 	}
 }
+
+// TestContributorSubmitsForReview: a contributor's post sent for review
+// mails the editors and admins (not the contributor) a link to it, once
+// per sending: saving it again while it waits mails nobody; sent back and
+// sent again, it mails them again.
+func TestContributorSubmitsForReview(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("eve", account.Editor)
+	e.MustUser("ada", account.Admin)
+	e.MustUser("bob", account.Author)
+	e.MustUser("cal", account.Contributor)
+	ctx := context.Background()
+	mails := func(to string) int {
+		t.Helper()
+		var n int
+		if err := e.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'mail'
+			AND args->'message'->>'to' = $1 AND args::text LIKE '%is waiting for review%'`, to).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	c := e.Client()
+	e.SignIn(c, "cal")
+	form := url.Values{"title": {"Trams at night"}, "body": {"Quiet rails."}, "format": {"markdown"}, "comment_policy": {"open"}}
+	form.Set("action", "submit")
+	res := e.PostForm(c, "/admin/posts", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", res.StatusCode)
+	}
+	var id int64
+	if err := e.Store.Pool.QueryRow(ctx, `SELECT id FROM posts WHERE title = 'Trams at night' AND status = 'pending'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"eve@example.com": 1, "ada@example.com": 1, "bob@example.com": 0, "cal@example.com": 0}
+	for to, n := range want {
+		if got := mails(to); got != n {
+			t.Errorf("%s: %d mails, want %d", to, got, n)
+		}
+	}
+	var body string
+	_ = e.Store.Pool.QueryRow(ctx, `SELECT args->'message'->>'text' FROM river_job WHERE kind = 'mail' AND args::text LIKE '%is waiting for review%' LIMIT 1`).Scan(&body)
+	if !strings.Contains(body, "/admin/posts/"+strconv.FormatInt(id, 10)) || !strings.Contains(body, "Trams at night") {
+		t.Errorf("the mail: %q", body)
+	}
+	// Saved again while it waits: nobody is mailed again.
+	form.Set("action", "submit")
+	e.PostForm(c, "/admin/posts/"+strconv.FormatInt(id, 10), form)
+	if got := mails("eve@example.com"); got != 1 {
+		t.Errorf("a second save of a waiting post mailed the editor again: %d", got)
+	}
+	// Sent back, then sent again: mailed again.
+	ed := e.Client()
+	e.SignIn(ed, "eve")
+	e.PostForm(ed, "/admin/guest-posts/posts/"+strconv.FormatInt(id, 10)+"/return", url.Values{"message": {"Longer, please."}})
+	e.PostForm(c, "/admin/posts/"+strconv.FormatInt(id, 10), form)
+	if got := mails("eve@example.com"); got != 2 {
+		t.Errorf("sent again after changes: %d mails to the editor, want 2", got)
+	}
+}
