@@ -201,13 +201,19 @@ func TestNewsletterData(t *testing.T) {
 	}
 	tok := e.Srv.newsletter.Tokens.Data(sub.ID)
 	c := e.Client()
-	if res := e.Get(c, "/newsletter/data?t="+url.QueryEscape(tok)); res.StatusCode != 200 {
+	res := e.Get(c, "/newsletter/data?t="+url.QueryEscape(tok))
+	if res.StatusCode != 200 {
 		t.Fatalf("data page: %d", res.StatusCode)
+	}
+	// One form, the two buttons side by side; deleting asks first.
+	if f := Doc(t, res).Find(`form[action="/newsletter/data"]`); f.Length() != 1 || f.Find(`button[name=action][value=download]`).Length() != 1 ||
+		f.Find(`button[name=action][value=delete][data-confirm]`).Length() != 1 {
+		t.Errorf("data page's form: %d forms", f.Length())
 	}
 	if res := e.Get(c, "/newsletter/data?t="+url.QueryEscape(e.Srv.newsletter.Tokens.Unsubscribe(sub.ID))); res.StatusCode != http.StatusNotFound {
 		t.Errorf("an unsubscribe token opens the data page: %d", res.StatusCode)
 	}
-	res := e.PostForm(c, "/newsletter/data", url.Values{"t": {tok}, "action": {"download"}})
+	res = e.PostForm(c, "/newsletter/data", url.Values{"t": {tok}, "action": {"download"}})
 	var got map[string]any
 	if err := json.NewDecoder(res.Body).Decode(&got); err != nil || got["email"] != "dora@mail.test" || got["mode"] != "weekly" {
 		t.Fatalf("download: %v %v", got, err)
