@@ -42,3 +42,16 @@ func TestInitials(t *testing.T) {
 		t.Error("hue is not stable across case")
 	}
 }
+
+func TestSizeWords(t *testing.T) {
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{
+		{16 << 20, "16 MB"}, {2 << 20, "2 MB"}, {640 << 10, "640 KB"}, {1536 << 10, "1536 KB"}, {1000, "1000 bytes"}, {0, "0 bytes"},
+	} {
+		if got := sizeWords(tc.n); got != tc.want {
+			t.Errorf("sizeWords(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -274,6 +275,8 @@ func (t *Templates) funcs() template.FuncMap {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"add": func(a, b int) int { return a + b },
+		// size is a limit in bytes in words: "2 MB", "640 KB".
+		"size": sizeWords,
 		// adminNav lists the admin areas u may use (admin.go).
 		"adminNav":  adminNav,
 		"hasPrefix": strings.HasPrefix,
@@ -290,6 +293,18 @@ func (t *Templates) funcs() template.FuncMap {
 		"initials":    initials,
 		"hue":         hue,
 	}
+}
+
+// sizeWords writes n bytes as people read a limit: whole megabytes or
+// kilobytes (of 1,024) where they divide it, else bytes.
+func sizeWords(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // ago renders a relative time for people ("3 hours ago").
