@@ -295,14 +295,20 @@ func (t *Templates) funcs() template.FuncMap {
 	}
 }
 
-// sizeWords writes n bytes as people read a limit: whole megabytes or
-// kilobytes (of 1,024) where they divide it, else bytes.
+// sizeWords writes n bytes for people: "2 MB", "640 KB", "12.3 MB", with
+// units of 1,024; whole where they divide it.
 func sizeWords(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return strconv.FormatInt(n>>20, 10) + " MB"
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return strconv.FormatInt(n>>10, 10) + " KB"
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 20, "MB"}, {1 << 10, "KB"}} {
+		if n < u.size {
+			continue
+		}
+		if n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + " " + u.name
+		}
+		return strconv.FormatFloat(float64(n)/float64(u.size), 'f', 1, 64) + " " + u.name
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
 }
