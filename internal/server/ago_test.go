@@ -43,16 +43,3 @@ func TestInitials(t *testing.T) {
 	}
 }
 
-func TestSizeWords(t *testing.T) {
-	for _, tc := range []struct {
-		n    int64
-		want string
-	}{
-		{16 << 20, "16 MB"}, {2 << 20, "2 MB"}, {640 << 10, "640 KB"}, {1536 << 10, "1.5 MB"}, {12_900_000, "12.3 MB"},
-		{1500, "1.5 KB"}, {1000, "1000 bytes"}, {0, "0 bytes"},
-	} {
-		if got := sizeWords(tc.n); got != tc.want {
-			t.Errorf("sizeWords(%d) = %q, want %q", tc.n, got, tc.want)
-		}
-	}
-}

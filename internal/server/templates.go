@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +17,7 @@ import (
 	"github.com/maypok86/otter/v2"
 
 	"quire/internal/account"
+	"quire/internal/text"
 	"quire/internal/theme"
 )
 
@@ -276,7 +276,7 @@ func (t *Templates) funcs() template.FuncMap {
 		},
 		"add": func(a, b int) int { return a + b },
 		// size is a limit in bytes in words: "2 MB", "640 KB".
-		"size": sizeWords,
+		"size": text.Size,
 		// adminNav lists the admin areas u may use (admin.go).
 		"adminNav":  adminNav,
 		"hasPrefix": strings.HasPrefix,
@@ -293,24 +293,6 @@ func (t *Templates) funcs() template.FuncMap {
 		"initials":    initials,
 		"hue":         hue,
 	}
-}
-
-// sizeWords writes n bytes for people: "2 MB", "640 KB", "12.3 MB", with
-// units of 1,024; whole where they divide it.
-func sizeWords(n int64) string {
-	for _, u := range []struct {
-		size int64
-		name string
-	}{{1 << 20, "MB"}, {1 << 10, "KB"}} {
-		if n < u.size {
-			continue
-		}
-		if n%u.size == 0 {
-			return strconv.FormatInt(n/u.size, 10) + " " + u.name
-		}
-		return strconv.FormatFloat(float64(n)/float64(u.size), 'f', 1, 64) + " " + u.name
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // ago renders a relative time for people ("3 hours ago").

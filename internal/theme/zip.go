@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"quire/internal/text"
 	"regexp"
 	"sort"
 	"strings"
@@ -57,7 +58,7 @@ func bad(format string, a ...any) error {
 // whole zip.
 func ReadZip(r io.ReaderAt, size int64, lim Limits) (map[string][]byte, error) {
 	if size > lim.Compressed {
-		return nil, bad("the zip is %d bytes; the limit is %d", size, lim.Compressed)
+		return nil, bad("the zip is %s; the limit is %s", text.Size(size), text.Size(lim.Compressed))
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -100,7 +101,7 @@ func ReadZip(r io.ReaderAt, size int64, lim Limits) (map[string][]byte, error) {
 		}
 		total += int64(len(b))
 		if total > lim.Total {
-			return nil, bad("the files come to more than %d bytes uncompressed", lim.Total)
+			return nil, bad("the files come to more than %s uncompressed", text.Size(lim.Total))
 		}
 		out[name] = b
 	}
@@ -192,7 +193,7 @@ func typeList() string {
 // header claims.
 func readLimited(f *zip.File, max int64) ([]byte, error) {
 	if f.UncompressedSize64 > uint64(max) {
-		return nil, bad("%s is %d bytes; the limit per file is %d", f.Name, f.UncompressedSize64, max)
+		return nil, bad("%s is %s; the limit per file is %s", f.Name, text.Size(int64(min(f.UncompressedSize64, 1<<62))), text.Size(max))
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -205,7 +206,7 @@ func readLimited(f *zip.File, max int64) ([]byte, error) {
 		return nil, bad("%s: %v", f.Name, err)
 	}
 	if n > max {
-		return nil, bad("%s is more than %d bytes; the limit per file is %d", f.Name, max, max)
+		return nil, bad("%s is more than %s; the limit per file is %s", f.Name, text.Size(max), text.Size(max))
 	}
 	return buf.Bytes(), nil
 }
