@@ -8,11 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"quire/internal/text"
 	"regexp"
 	"sort"
 	"strings"
 	"testing/fstest"
+
+	"quire/internal/text"
 )
 
 // Limits bound an uploaded theme zip. The sizes in the zip's headers are
