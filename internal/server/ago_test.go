@@ -42,4 +42,3 @@ func TestInitials(t *testing.T) {
 		t.Error("hue is not stable across case")
 	}
 }
-
