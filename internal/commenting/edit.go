@@ -22,15 +22,12 @@ import (
 // until a moderator decides. Errors: ErrReplied, apperr.Invalid on "body",
 // apperr.ErrNotFound.
 func (s *Service) GuestEdit(ctx context.Context, id int64, body string) error {
-	st, modRules, err := s.Settings(ctx)
+	_, modRules, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}
 	d := comment.Draft{Body: body}
-	if err := d.Validate(comment.InputRules{EmailOptional: true, MaxBodyRunes: st.MaxCommentChars}); err != nil {
-		return fieldErrors(err)
-	}
-	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
+	html, err := s.checkChange(ctx, &d)
 	if err != nil {
 		return err
 	}
@@ -71,4 +68,19 @@ func (s *Service) GuestEdit(ctx context.Context, id int64, body string) error {
 		_, err = store.SetCommentStatus(ctx, tx, 0, []int64{id}, to)
 		return err
 	})
+}
+
+// checkChange validates a changed comment's name, website and text
+// against the site's limits (an edit needs no e-mail address) and renders
+// the text as a new comment's: the guest's edit and the moderator's
+// correction pass the same gate. Errors: apperr.Invalid with fields.
+func (s *Service) checkChange(ctx context.Context, d *comment.Draft) (string, error) {
+	st, _, err := s.Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := d.Validate(comment.InputRules{EmailOptional: true, MaxBodyRunes: st.MaxCommentChars}); err != nil {
+		return "", fieldErrors(err)
+	}
+	return s.Render.Render(render.Comment, render.Markdown, d.Body)
 }

@@ -10,7 +10,6 @@ import (
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/comment"
-	"quire/internal/render"
 	"quire/internal/store"
 )
 
@@ -31,15 +30,8 @@ func (s *Service) Correct(ctx context.Context, actor *account.User, id int64, c 
 	if !account.Can(actor, account.Moderate, account.Site) {
 		return apperr.New(apperr.Forbidden, "Your account may not moderate comments.")
 	}
-	st, _, err := s.Settings(ctx)
-	if err != nil {
-		return err
-	}
 	d := comment.Draft{AuthorName: c.Name, AuthorURL: c.Website, Body: c.Body}
-	if err := d.Validate(comment.InputRules{EmailOptional: true, MaxBodyRunes: st.MaxCommentChars}); err != nil {
-		return fieldErrors(err)
-	}
-	html, err := s.Render.Render(render.Comment, render.Markdown, d.Body)
+	html, err := s.checkChange(ctx, &d)
 	if err != nil {
 		return err
 	}
