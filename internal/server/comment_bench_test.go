@@ -84,7 +84,12 @@ func seedThread(tb testing.TB, st *store.Store, postID, authorID int64, n int) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	all := make([]comment.Comment, 0, n)
 	rows := make([][]any, 0, n)
-	now := time.Now().Add(-24 * time.Hour)
+	// Thirty hours back: every comment reads "1 day ago" for hours either
+	// side, so a slow test's two views of a page never straddle the line
+	// between "23 hours ago" and "1 day ago" (seeded at 24 hours back,
+	// TestCommentFragmentsFollowEditsAndThemes failed now and then under
+	// -race: one view said the one, the next the other).
+	now := time.Now().Add(-30 * time.Hour)
 	for i := range n {
 		c := comment.Comment{ID: first + int64(i) + 1}
 		if i > 0 && rng.IntN(3) > 0 {

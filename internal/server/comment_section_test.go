@@ -120,7 +120,7 @@ func TestCommentSectionsFollowChangesAcrossNodes(t *testing.T) {
 	}
 	shows("comments closed: no reply links", "?replyto=", false)
 
-	// A day later every "23 hours ago" reads "2 days ago": once the list
+	// A day and a half later every "1 day ago" reads "2 days ago": once the list
 	// is served from the cache, move the clock; the list served next is
 	// node C's of that moment, not the stored one, and is stored anew.
 	fromCache("before the clock moves")
