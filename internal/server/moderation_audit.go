@@ -22,12 +22,22 @@ type auditRow struct {
 	Before, After string
 }
 
+// stateWords writes a state code in words ("in_review" → "in review");
+// anything else (an edited comment's text, "websearch_to_tsquery" in it)
+// is shown as it is.
+func stateWords(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return (r < 'a' || r > 'z') && r != '_' }) >= 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "_", " ")
+}
+
 func auditRows(entries []siteadmin.AuditEntry) []auditRow {
 	out := make([]auditRow, len(entries))
 	for i, e := range entries {
 		k := moderation.Kind(e.ItemKind)
 		row := auditRow{AuditEntry: e, Words: moderation.AuditWords(e.Action), Item: k.Label(),
-			Before: strings.ReplaceAll(e.Before, "_", " "), After: strings.ReplaceAll(e.After, "_", " ")}
+			Before: stateWords(e.Before), After: stateWords(e.After)}
 		if e.ItemKind == "spam" {
 			row.Item = "Spam"
 		}

@@ -73,6 +73,9 @@ func (s *Server) correctPage(r *http.Request) (commentCorrectPage, error) {
 	}
 	p := commentCorrectPage{Page: s.page(r, "Edit a comment"), Comment: c, Key: k.String(),
 		Back: safeQueueBack(r.URL.Query().Get("back"))}
+	if r.URL.Query().Get("back") == "" { // opened by its address: back to the tab that lists it
+		p.Back = queueURL(c.Status, "", 0, "")
+	}
 	p.NoIndex = true
 	if pp, err := s.comments.Post(r.Context(), c.PostID); err == nil {
 		p.PostTitle, p.PostPath = pp.Title, pp.Path()

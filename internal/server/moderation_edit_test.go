@@ -37,6 +37,10 @@ func TestQueueApprovedTabAndEdit(t *testing.T) {
 	if f.Find("textarea[name=body]").Text() != "Buy at https://spam.invalid/ now" || f.Find("input[name=author_name]").AttrOr("value", "") != "Spammy" {
 		t.Fatalf("edit form: %q", f.Find("form").Text())
 	}
+	// Opened by its address, the form goes back to the tab that lists it.
+	if back, _ := e.page(mod, "/admin/moderation/"+hk+"/edit").Find(`input[name=back]`).Attr("value"); back != "/admin/moderation?status=held" {
+		t.Errorf("the form's way back: %q", back)
+	}
 	// A bad website is refused with the typed text kept.
 	res := e.PostForm(mod, "/admin/moderation/"+hk+"/edit", url.Values{"author_name": {"Sam"}, "author_url": {"javascript:alert(1)"}, "body": {"Kept text"}})
 	if d := Doc(t, res); res.StatusCode != http.StatusBadRequest || d.Find(".field-error").Length() != 1 || d.Find("textarea").Text() != "Kept text" {
@@ -44,7 +48,7 @@ func TestQueueApprovedTabAndEdit(t *testing.T) {
 	}
 	// The correction: the link out, a script tried; still held.
 	res = e.PostForm(mod, "/admin/moderation/"+hk+"/edit", url.Values{"author_name": {"Sam"}, "author_url": {""},
-		"body": {"A fair *point*.<script>alert(1)</script>"}, "back": {"/admin/moderation?status=held"}})
+		"body": {"A fair *point* on snake_case.<script>alert(1)</script>"}, "back": {"/admin/moderation?status=held"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/moderation?status=held#item-"+hk {
 		t.Fatalf("save: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
@@ -67,7 +71,7 @@ func TestQueueApprovedTabAndEdit(t *testing.T) {
 	if a.Find(`.tabs a[aria-current]`).Text() != "Approved" {
 		t.Errorf("approved tab label %q (a count of every comment is not work waiting)", a.Find(`.tabs a[aria-current]`).Text())
 	}
-	if got := e.page(reader, p.Path()).Find("#comment-" + hk[1:] + " .comment-content").Text(); !strings.Contains(got, "A fair point.") {
+	if got := e.page(reader, p.Path()).Find("#comment-" + hk[1:] + " .comment-content").Text(); !strings.Contains(got, "A fair point on snake_case.") {
 		t.Errorf("published text %q", got)
 	}
 	// A later correction of the published comment reaches its page.
@@ -86,7 +90,7 @@ func TestQueueApprovedTabAndEdit(t *testing.T) {
 	audit := e.page(e.signedIn("admin"), "/admin/audit").Find("tbody tr")
 	found := false
 	for _, row := range audit.EachIter() {
-		if strings.Contains(row.Text(), "Edited") && strings.Contains(row.Find(".change").Text(), "Spammy: Buy at https://spam.invalid/ now → Sam: A fair") {
+		if strings.Contains(row.Text(), "Edited") && strings.Contains(row.Find(".change").Text(), "Spammy: Buy at https://spam.invalid/ now → Sam: A fair *point* on snake_case.") {
 			found = true
 		}
 	}
