@@ -90,7 +90,9 @@ func TestQueueApprovedTabAndEdit(t *testing.T) {
 	audit := e.page(e.signedIn("admin"), "/admin/audit").Find("tbody tr")
 	found := false
 	for _, row := range audit.EachIter() {
-		if strings.Contains(row.Text(), "Edited") && strings.Contains(row.Find(".change").Text(), "Spammy: Buy at https://spam.invalid/ now → Sam: A fair *point* on snake_case.") {
+		// Long texts: before and after on lines of their own.
+		if strings.Contains(row.Text(), "Edited") && row.Find(".change .was").Text() == "Spammy: Buy at https://spam.invalid/ now" &&
+			strings.HasPrefix(row.Find(".change .now").Text(), "→ Sam: A fair *point* on snake_case.") {
 			found = true
 		}
 	}
