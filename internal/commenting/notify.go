@@ -144,11 +144,13 @@ func (n *notified) complete(ctx context.Context, tx pgx.Tx, held []int64) error 
 func (s *Service) commentMail(c *store.Comment, title, site string) commentMail {
 	base := s.base()
 	data := commentMail{
-		Site: site, PostTitle: title, Author: c.DisplayName(), Text: render.MailText(c.BodyHTML), Kind: string(c.Kind),
+		Site: site, PostTitle: title, Author: c.DisplayName(), Kind: string(c.Kind),
 		CommentURL: base + "/comments/" + strconv.FormatInt(c.ID, 10), QueueURL: base + "/admin/moderation#item-" + moderation.Key{Kind: moderation.Kind(c.Kind), ID: c.ID}.String(),
 	}
 	if c.Kind.IsLinkback() {
 		data.Text = c.Title + "\n" + c.SourceURL
+	} else {
+		data.Text = render.MailText(c.BodyHTML)
 	}
 	for _, r := range c.Reasons {
 		data.Reasons = append(data.Reasons, r.Message)

@@ -1,28 +1,15 @@
 package media
 
 import (
-	"fmt"
-	"strconv"
+	"strings"
+
+	"quire/internal/text"
 )
 
-// Size formats a byte count for people: "812 KB", "10 MB".
-func Size(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return trim(float64(n)/(1<<20)) + " MB"
-	case n >= 1<<10:
-		return trim(float64(n)/(1<<10)) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
-}
+// Size formats a byte count for people: "812 KB", "10 MB" (text.Size,
+// with an ordinary space: these messages go to the API's JSON and to
+// the CLI as well as to pages).
+func Size(n int64) string { return strings.Replace(text.Size(n), "\u00a0", " ", 1) }
 
 // megapixels formats a pixel count in megapixels, one decimal at most.
-func megapixels(px int64) string { return trim(float64(px) / 1e6) }
-
-func trim(f float64) string {
-	s := fmt.Sprintf("%.1f", f)
-	if len(s) > 2 && s[len(s)-2:] == ".0" {
-		s = s[:len(s)-2]
-	}
-	return s
-}
+func megapixels(px int64) string { return text.Decimal(float64(px) / 1e6) }

@@ -1,22 +1,24 @@
 package text
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Size writes n bytes for people: "2 MB", "640 KB", "12.3 MB", in units
-// of 1,024, whole where they divide it; under a kilobyte, in bytes. The
+// of 1,024 with one decimal at most; under a kilobyte, in bytes. The
 // space is a no-break one: a line never ends between number and unit.
 func Size(n int64) string {
-	for _, u := range []struct {
-		size int64
-		name string
-	}{{1 << 20, "MB"}, {1 << 10, "KB"}} {
-		if n < u.size {
-			continue
-		}
-		if n%u.size == 0 {
-			return strconv.FormatInt(n/u.size, 10) + "\u00a0" + u.name
-		}
-		return strconv.FormatFloat(float64(n)/float64(u.size), 'f', 1, 64) + "\u00a0" + u.name
+	switch {
+	case n >= 1<<20:
+		return Decimal(float64(n)/(1<<20)) + "\u00a0MB"
+	case n >= 1<<10:
+		return Decimal(float64(n)/(1<<10)) + "\u00a0KB"
 	}
 	return strconv.FormatInt(n, 10) + "\u00a0bytes"
+}
+
+// Decimal writes f with one decimal, dropping a ".0": "1.5", "16".
+func Decimal(f float64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0")
 }
