@@ -135,15 +135,50 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	pubSignIn(t, ctx, e, "mod")
-	bt.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
-	for _, scheme := range []string{"light", "dark"} {
-		bt.ColorScheme(t, ctx, scheme)
+	// Contrast differs by palette, and touch targets' room by width.
+	for _, look := range []struct {
+		scheme string
+		width  int64
+	}{{"light", 1280}, {"dark", 1280}, {"light", 390}} {
+		bt.ColorScheme(t, ctx, look.scheme)
+		bt.Do(t, ctx, chromedp.EmulateViewport(look.width, 900))
 		for _, path := range adminPages {
 			path = adminPath(path, p.ID, guestID, commentID)
 			bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+path), chromedp.WaitVisible(chromedp.ID("main")))
 			for _, v := range bt.Serious(bt.Axe(t, ctx, axe)) {
-				t.Errorf("admin %s in %s colours: %s", path, scheme, v)
+				t.Errorf("admin %s in %s colours at %d px: %s", path, look.scheme, look.width, v)
 			}
 		}
+	}
+	// The post as its moderator reads it: each comment with its actions,
+	// still inside a phone's width.
+	for _, scheme := range []string{"light", "dark"} {
+		bt.ColorScheme(t, ctx, scheme)
+		for _, width := range []int64{1280, 390} {
+			bt.Do(t, ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(e.TS.URL+p.Path()), chromedp.WaitVisible(`.mod-bar`))
+			for _, v := range bt.Serious(bt.Axe(t, ctx, axe)) {
+				t.Errorf("the post as its moderator reads it, %d px, %s colours: %s", width, scheme, v)
+			}
+			if sw := bt.Get(t, ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`)); sw > width {
+				t.Errorf("the moderator's post at %d px scrolls sideways: %d px wide", width, sw)
+			}
+			bt.Do(t, ctx, chromedp.ScrollIntoView(`.mod-bar`))
+			bt.Screenshot(t, ctx, fmt.Sprintf("post-moderator-%s-%d", scheme, width))
+		}
+	}
+	bt.ColorScheme(t, ctx, "")
+
+	// Spam from the post: back on it, with word of what was done, and the
+	// comment gone from the thread.
+	first := bt.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector(".comment-list article").id`))
+	bt.Do(t, ctx, chromedp.Click(`.comment-list article form.mod button[value^="spam:"]`), chromedp.WaitVisible(`.flash`))
+	if got := bt.Get(t, ctx, chromedp.Text(`.flash`)); got != "Marked as spam: 1 item." {
+		t.Errorf("flash on the post: %q", got)
+	}
+	if u := bt.Get(t, ctx, chromedp.Evaluate[string](`location.pathname + location.hash`)); u != p.Path()+"#comments" {
+		t.Errorf("after Spam the moderator is at %q", u)
+	}
+	if n := bt.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#`+first+`").length`)); n != 0 {
+		t.Errorf("%s is still on the post after Spam", first)
 	}
 }

@@ -202,9 +202,10 @@ func (h *fragHash) str(s string) {
 	h.b = append(h.b, s...)
 }
 
-// item writes it and its replies; false when any of them is editable.
+// item writes it and its replies; false when any of them is personal:
+// the visitor's to edit, or shown with a moderator's actions.
 func (h *fragHash) item(it *commentItem) bool {
-	if it.Editable {
+	if it.Editable || it.ModKey != "" || it.ModBack != "" {
 		return false
 	}
 	var flags uint64

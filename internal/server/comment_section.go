@@ -199,10 +199,11 @@ func createdTimes(nodes []*comment.Node, out []time.Time) []time.Time {
 	return out
 }
 
-// anyEditable reports whether items hold the visitor's editable comment.
-func anyEditable(items []commentItem) bool {
+// anyPersonal reports whether items hold the visitor's editable comment
+// or a moderator's actions.
+func anyPersonal(items []commentItem) bool {
 	for i := range items {
-		if items[i].Editable || anyEditable(items[i].Children) {
+		if items[i].Editable || items[i].ModKey != "" || anyPersonal(items[i].Children) {
 			return true
 		}
 	}

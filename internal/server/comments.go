@@ -10,6 +10,7 @@ import (
 	"quire/internal/account"
 	"quire/internal/comment"
 	"quire/internal/commenting"
+	"quire/internal/moderation"
 	"quire/internal/post"
 	"quire/internal/reading"
 )
@@ -40,6 +41,8 @@ type commentsView struct {
 	MaxChars      string // the longest comment, "20,000" (characters)
 	FeedAtom      string
 	FeedRSS       string
+	Moderator     bool   // the visitor moderates: each item has its actions (ModKey); the page is never kept
+	QueueURL      string // this post's held comments, for a moderator
 
 	// Set by the post page: the list is rendered ahead through the
 	// caches (comment_render.go, comment_section.go). Fields rather than
@@ -77,6 +80,9 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 		v.SignUpURL = "/signup?next=" + url.QueryEscape(p.Path()+"#respond")
 	}
 	v.Editable = s.editableComments(r)
+	if account.Can(u, account.Moderate, account.Site) {
+		v.Moderator, v.QueueURL = true, queueURL(comment.StatusHeld, "", p.ID, "")
+	}
 	if err := s.threadPage(ctx, v, p, a, page); err != nil {
 		return nil, err
 	}
@@ -152,7 +158,7 @@ func (s *Server) threadPage(ctx context.Context, v *commentsView, p *post.Post, 
 	}
 	v.Count, v.Page, v.Pages = t.Count, t.Page, t.Pages
 	v.Items = v.items(t.Roots, now)
-	if miss == nil || (key.page != t.Page && !(key.page == 0 && t.Page == 1)) || anyEditable(v.Items) {
+	if miss == nil || (key.page != t.Page && !(key.page == 0 && t.Page == 1)) || v.Moderator || anyPersonal(v.Items) {
 		return nil // another page than asked (clamped), or something personal on it
 	}
 	miss.created = createdTimes(t.Roots, make([]time.Time, 0, countNodes(t.Roots)))
@@ -180,7 +186,11 @@ type commentItem struct {
 	ByPostAuthor, Orphan, Edited bool
 	Editable                     bool
 	ReplyURL                     string // "" when replies are not taken
-	Children                     []commentItem
+	// ModKey is the comment's queue key ("c12") when the visitor
+	// moderates, and ModBack the page to return to ("/post?cpage=2");
+	// both "" for everyone else. A thread with them is never cached.
+	ModKey, ModBack string
+	Children        []commentItem
 }
 
 // items converts the built thread for the template. A page of 200
@@ -192,6 +202,12 @@ func (v *commentsView) items(nodes []*comment.Node, now time.Time) []commentItem
 	b := itemBuilder{v: v, now: now, slab: make([]commentItem, countNodes(nodes))}
 	if v.Page > 1 {
 		b.replyPage = "&cpage=" + strconv.Itoa(v.Page)
+	}
+	if v.Moderator {
+		b.modBack = v.PostPath
+		if v.Page > 1 {
+			b.modBack += "?cpage=" + strconv.Itoa(v.Page)
+		}
 	}
 	return b.fill(nodes)
 }
@@ -211,6 +227,7 @@ type itemBuilder struct {
 	now       time.Time
 	slab      []commentItem // not yet handed out
 	replyPage string        // "&cpage=N" of the reply links past page 1
+	modBack   string        // the page a moderator returns to; "" for others
 	scratch   []byte        // reused to build each item's strings
 }
 
@@ -227,6 +244,9 @@ func (b *itemBuilder) fill(nodes []*comment.Node) []commentItem {
 			Name: name, AuthorURL: n.AuthorURL, Initials: initials(name), Hue: hue(name), SourceURL: n.SourceURL, Title: n.Title, BodyHTML: n.BodyHTML,
 			ByPostAuthor: n.AuthorUserID != 0 && n.AuthorUserID == v.PostAuthorID, Orphan: n.Orphan, Edited: !n.UpdatedAt.IsZero(),
 			Editable: v.Editable[n.ID]}
+		if b.modBack != "" {
+			it.ModKey, it.ModBack = moderation.Key{Kind: moderation.Kind(n.Kind), ID: n.ID}.String(), b.modBack
+		}
 		switch {
 		case it.Linkback:
 			it.Class, it.Initials = "comment linkback", "↩"

@@ -171,7 +171,11 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 		msg += " A guest post was left as it was: " + sk.Reason
 	}
 	s.setFlash(w, r, msg)
-	redirect(w, r, safeQueueBack(r.PostForm.Get("back")))
+	back := moderatorBack(r.PostForm.Get("back"))
+	if !onQueue(back) && !strings.Contains(back, "#") {
+		back += "#comments" // from a post page: back to its comments
+	}
+	redirect(w, r, back)
 	return nil
 }
 
@@ -187,6 +191,24 @@ func safeQueueBack(back string) string {
 		return u.RequestURI()
 	}
 	return "/admin/moderation"
+}
+
+// moderatorBack is where a moderator's action on a comment returns: the
+// queue page they came from, or the post page they acted on it from (a
+// path on this site, never another).
+func moderatorBack(back string) string {
+	if !onQueue(back) {
+		if p, ok := localPath(back); ok {
+			return p
+		}
+	}
+	return safeQueueBack(back)
+}
+
+// onQueue reports whether back names the queue rather than a post page.
+func onQueue(back string) bool {
+	u, err := url.Parse(back)
+	return err != nil || u.Path == "/admin/moderation"
 }
 
 // queueReply approves a comment and posts the moderator's reply under it.

@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -21,7 +23,25 @@ type commentCorrectPage struct {
 	Key       string
 	Form      commenting.Correction
 	Errors    map[string]string
-	Back      string // the queue page to return to
+	Back      string // the queue page or post page to return to
+}
+
+// Return is where the form leads back to: the comment's card on the
+// queue, or the comment on its post.
+func (p commentCorrectPage) Return() string {
+	if onQueue(p.Back) {
+		return p.Back + "#item-" + p.Key
+	}
+	b, _, _ := strings.Cut(p.Back, "#")
+	return b + "#comment-" + strconv.FormatInt(p.Comment.ID, 10)
+}
+
+// BackLabel names Return's page.
+func (p commentCorrectPage) BackLabel() string {
+	if onQueue(p.Back) {
+		return "Back to the queue"
+	}
+	return "Back to the post"
 }
 
 // queueCorrectForm shows a comment's name, website and text to correct.
@@ -45,7 +65,7 @@ func (s *Server) queueCorrect(w http.ResponseWriter, r *http.Request) error {
 		return Classify(err)
 	}
 	p.Form = commenting.Correction{Name: r.PostForm.Get("author_name"), Website: r.PostForm.Get("author_url"), Body: r.PostForm.Get("body")}
-	p.Back = safeQueueBack(r.PostForm.Get("back"))
+	p.Back = moderatorBack(r.PostForm.Get("back"))
 	if err := s.comments.Correct(r.Context(), userFrom(r.Context()), p.Comment.ID, p.Form); err != nil {
 		if e, ok := apperr.As(err); ok && len(e.Fields) > 0 {
 			p.Errors = e.Fields
@@ -54,7 +74,7 @@ func (s *Server) queueCorrect(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setFlash(w, r, "The comment is corrected.")
-	redirect(w, r, p.Back+"#item-"+p.Key)
+	redirect(w, r, p.Return())
 	return nil
 }
 
@@ -72,7 +92,7 @@ func (s *Server) correctPage(r *http.Request) (commentCorrectPage, error) {
 		return commentCorrectPage{}, err
 	}
 	p := commentCorrectPage{Page: s.page(r, "Edit a comment"), Comment: c, Key: k.String(),
-		Back: safeQueueBack(r.URL.Query().Get("back"))}
+		Back: moderatorBack(r.URL.Query().Get("back"))}
 	if r.URL.Query().Get("back") == "" { // opened by its address: back to the tab that lists it
 		p.Back = queueURL(c.Status, "", 0, "")
 	}
