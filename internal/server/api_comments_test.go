@@ -117,10 +117,16 @@ func TestAPIComments(t *testing.T) {
 		"a bad website":    {mt, ck, map[string]any{"author_url": "ftp://x"}, 400},
 		"an unknown field": {mt, ck, map[string]any{"status": "approved"}, 400},
 		"a pingback key":   {mt, fmt.Sprintf("/api/v1/moderation/queue/p%d", heldID), map[string]any{"body": "x"}, 400},
+		"a guest post key": {mt, fmt.Sprintf("/api/v1/moderation/queue/g%d", heldID), map[string]any{"body": "x"}, 400},
 		"no such comment":  {mt, "/api/v1/moderation/queue/c999999", map[string]any{"body": "x"}, 404},
 	} {
-		if st, out := apiCall(t, e, "PATCH", tc.path, tc.tok, tc.body); st != tc.want {
+		st, out := apiCall(t, e, "PATCH", tc.path, tc.tok, tc.body)
+		if st != tc.want {
 			t.Errorf("correct, %s: %d %v", name, st, out)
+		}
+		// A guest post's refusal says where it is edited.
+		if name == "a guest post key" && !strings.Contains(fmt.Sprint(out), fmt.Sprintf("/api/v1/guest-posts/%d/edit", heldID)) {
+			t.Errorf("correct, %s: %v names no way to edit it", name, out)
 		}
 	}
 	// Guest posts are editors' business: a moderator may not list them.

@@ -145,8 +145,12 @@ func (a *API) queueCorrect(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if k.Kind != moderation.KindComment {
-		return apperr.New(apperr.Invalid, "Only comments are edited: pingbacks and webmentions quote another site, guest posts are edited on their review.")
+	switch k.Kind {
+	case moderation.KindComment:
+	case moderation.KindGuestPost:
+		return apperr.New(apperr.Invalid, "A guest post is edited with POST /api/v1/guest-posts/%d/edit (title, body, format).", k.ID)
+	default:
+		return apperr.New(apperr.Invalid, "Pingbacks and webmentions quote another site: they are not edited.")
 	}
 	ctx := r.Context()
 	if !moderating.May(User(ctx), k.Kind) {
