@@ -43,6 +43,7 @@ type commentsView struct {
 	FeedRSS       string
 	Moderator     bool   // the visitor moderates: each item has its actions (ModKey); the page is never kept
 	QueueURL      string // this post's held comments, for a moderator
+	Flash         string // the word on a moderator's action taken here
 
 	// Set by the post page: the list is rendered ahead through the
 	// caches (comment_render.go, comment_section.go). Fields rather than

@@ -22,6 +22,7 @@ const (
 	keyUser
 	keySession
 	keyFlash
+	keyFlashIn
 )
 
 // meta is what every request carries from the first middleware on: its

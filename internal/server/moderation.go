@@ -170,10 +170,14 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 	for _, sk := range skipped {
 		msg += " A guest post was left as it was: " + sk.Reason
 	}
-	s.setFlash(w, r, msg)
 	back := moderatorBack(r.PostForm.Get("back"))
-	if !onQueue(back) && !strings.Contains(back, "#") {
-		back += "#comments" // from a post page: back to its comments
+	if onQueue(back) {
+		s.setFlash(w, r, msg)
+	} else { // from a post page: back to its comments, told there
+		s.setFlashIn(w, r, msg, "comments")
+		if !strings.Contains(back, "#") {
+			back += "#comments"
+		}
 	}
 	redirect(w, r, back)
 	return nil

@@ -73,7 +73,11 @@ func (s *Server) queueCorrect(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.setFlash(w, r, "The comment is corrected.")
+	if onQueue(p.Back) {
+		s.setFlash(w, r, "The comment is corrected.")
+	} else {
+		s.setFlashIn(w, r, "The comment is corrected.", "comments")
+	}
 	redirect(w, r, p.Return())
 	return nil
 }

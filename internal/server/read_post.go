@@ -60,6 +60,9 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) error {
 		if pp.Comments, err = s.commentsFor(r, p); err != nil {
 			return err
 		}
+		if pp.Comments.Moderator && flashIn(ctx) == "comments" {
+			pp.Comments.Flash, pp.Flash = pp.Flash, "" // beside the comment acted on, not at the top
+		}
 		pp.Feeds = append(pp.Feeds, FeedLink{"application/atom+xml", "Comments on this post (Atom)", pp.Comments.FeedAtom},
 			FeedLink{"application/rss+xml", "Comments on this post (RSS)", pp.Comments.FeedRSS})
 		pp.Older, pp.Newer = older, newer

@@ -165,7 +165,11 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		}
 		if f, ok := sess.Values["flash"].(string); ok && f != "" {
 			ctx = context.WithValue(ctx, keyFlash, f)
+			if in, ok := sess.Values["flash_in"].(string); ok {
+				ctx = context.WithValue(ctx, keyFlashIn, in)
+			}
 			delete(sess.Values, "flash")
+			delete(sess.Values, "flash_in")
 			if err := sess.Save(r, w); err != nil {
 				s.log.Warn("clearing flash", "err", err)
 			}
@@ -185,13 +189,32 @@ func flashFrom(ctx context.Context) string {
 	return f
 }
 
+// flashIn is the part of the next page the flash belongs to ("" for its
+// top); see setFlashIn.
+func flashIn(ctx context.Context) string {
+	in, _ := ctx.Value(keyFlashIn).(string)
+	return in
+}
+
 // setFlash stores a one-time message shown on the next page.
 func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, msg string) {
+	s.setFlashIn(w, r, msg, "")
+}
+
+// setFlashIn stores a one-time message shown in part in of the next page
+// when that page has it: "comments" for a moderator's action taken on a
+// post, who is sent back to its comments, far below the page's top.
+func (s *Server) setFlashIn(w http.ResponseWriter, r *http.Request, msg, in string) {
 	sess, err := s.sessions.Get(r, sessionCookie)
 	if err != nil {
 		return
 	}
 	sess.Values["flash"] = msg
+	if in != "" {
+		sess.Values["flash_in"] = in
+	} else {
+		delete(sess.Values, "flash_in")
+	}
 	if err := sess.Save(r, w); err != nil {
 		s.log.Warn("saving flash", "err", err)
 	}
