@@ -9,7 +9,9 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
+	"quire/internal/comment"
 	"quire/internal/newsletter"
+	"quire/internal/text"
 )
 
 // Subscribers are personal data: only those who manage users see them.
@@ -31,8 +33,8 @@ type subscribersPageData struct {
 	PostID   int64 // the delivery report shows this post's mailing only
 	Import   *newsletter.ImportResult
 	Error    string
-	MaxRows  int
-	MaxKB    int
+	MaxRows  string // "20,000"
+	MaxSize  string // "900 KB"
 }
 
 func (s *Server) subscribersPage(w http.ResponseWriter, r *http.Request) error {
@@ -46,7 +48,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, statu
 	ctx := r.Context()
 	q := r.URL.Query()
 	pg := subscribersPageData{Page: s.page(r, "Subscribers"), Query: q.Get("q"), Status: q.Get("status"), Import: imp, Error: msg,
-		Statuses: []string{"pending", "confirmed", "unsubscribed", "failing"}, MaxRows: newsletter.MaxImportRows, MaxKB: newsletter.MaxImportBytes >> 10}
+		Statuses: []string{"pending", "confirmed", "unsubscribed", "failing"}, MaxRows: comment.Thousands(newsletter.MaxImportRows), MaxSize: text.Size(newsletter.MaxImportBytes)}
 	pg.NoIndex = true
 	if pg.Status != "" && !newsletter.Status(pg.Status).Valid() {
 		return apperr.New(apperr.Invalid, "There is no status %q.", pg.Status)

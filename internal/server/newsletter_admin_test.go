@@ -58,6 +58,9 @@ func TestSubscribersAdmin(t *testing.T) {
 	}
 	c := e.Client()
 	e.SignIn(c, "root")
+	if hint := e.page(c, "/admin/subscribers").Find("#import-form .hint, form .hint").Text(); !strings.Contains(hint, "At most 20,000 addresses and 900\u00a0KB.") {
+		t.Errorf("the import's limits in words: %q", hint)
+	}
 	res := e.postCSV(c, "name,email\nA,a@mail.test\nB,B@Mail.test\nC,not-an-address\nG,gone@mail.test\n", "no")
 	if res.StatusCode != 200 {
 		t.Fatalf("import: %d", res.StatusCode)
