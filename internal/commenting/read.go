@@ -100,6 +100,11 @@ func (s *Service) ReplyTarget(ctx context.Context, postID, id int64) *comment.Co
 	return &c.Comment
 }
 
+// HeldOnPost counts what is held for moderation on post postID.
+func (s *Service) HeldOnPost(ctx context.Context, postID int64) (int, error) {
+	return store.HeldOnPost(ctx, s.Store.Pool, postID)
+}
+
 // Held returns comment id when it is held on post postID, else nil: the
 // guest who wrote it is shown it with a notice.
 func (s *Service) Held(ctx context.Context, postID, id int64) *Comment {

@@ -43,6 +43,7 @@ type commentsView struct {
 	FeedRSS       string
 	Moderator     bool   // the visitor moderates: each item has its actions (ModKey); the page is never kept
 	QueueURL      string // this post's held comments, for a moderator
+	HeldHere      int    // how many there are
 	Flash         string // the word on a moderator's action taken here
 
 	// Set by the post page: the list is rendered ahead through the
@@ -83,6 +84,9 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	v.Editable = s.editableComments(r)
 	if account.Can(u, account.Moderate, account.Site) {
 		v.Moderator, v.QueueURL = true, queueURL(comment.StatusHeld, "", p.ID, "")
+		if v.HeldHere, err = s.comments.HeldOnPost(ctx, p.ID); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.threadPage(ctx, v, p, a, page); err != nil {
 		return nil, err

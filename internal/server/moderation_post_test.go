@@ -47,8 +47,9 @@ func TestModeratorActsFromPost(t *testing.T) {
 	// The moderator reads first, on cold caches, and fills none.
 	stored := e.Srv.sections.stores.Load()
 	d := e.page(mod, p.Path())
-	if href, _ := d.Find(".mod-bar a").Attr("href"); href != "/admin/moderation?post="+strconv.FormatInt(p.ID, 10)+"&status=held" {
-		t.Errorf("the held comments link: %q", href)
+	if a := d.Find(".mod-bar a"); a.AttrOr("href", "") != "/admin/moderation?post="+strconv.FormatInt(p.ID, 10)+"&status=held" ||
+		a.Text() != "None held on this post" {
+		t.Errorf("the held comments link: %q %q", a.AttrOr("href", ""), a.Text())
 	}
 	c0 := d.Find("#comment-" + strconv.FormatInt(ids[0], 10)).Parent()
 	if href, _ := c0.Find("a.mod").Attr("href"); !editFrom(href, "/admin/moderation/"+ck(ids[0])+"/edit", p.Path()) {
@@ -129,6 +130,8 @@ func TestModeratorActsFromPost(t *testing.T) {
 	// once; a flash from elsewhere stays at the page's top.
 	if d := e.page(mod, p.Path()); d.Find("#comments .flash").Text() != "Moved back to the queue: 1 item." || d.Find(".flash").Length() != 1 {
 		t.Errorf("the word on the post: %q in the comments, %d in all", d.Find("#comments .flash").Text(), d.Find(".flash").Length())
+	} else if got := d.Find(".mod-bar a").Text(); got != "1 response held on this post" {
+		t.Errorf("after Unapprove the note says %q", got)
 	}
 	e.PostForm(mod, "/admin/moderation", url.Values{"one": {"approve:" + ck(ids[1])}}) // from the queue
 	if d := e.page(mod, p.Path()); d.Find("#comments .flash").Length() != 0 || d.Find(".flash").Text() != "Approved: 1 item." {

@@ -139,6 +139,7 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 			int64(0), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 0, int64(0), 51),
 		"queue, held": mk(store.QueueSQL(comment.StatusHeld, true), "held", []string{"comment", "pingback", "webmention"},
 			int64(0), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 0, int64(0), 51),
+		"held on a post":     mk(store.HeldOnPostSQL, bigPost), // the note above a moderator's thread
 		"author by username": mk(`SELECT id FROM users WHERE lower(username) = lower($1) AND NOT disabled`, "bob"),
 	}
 	// The thread's queries must start from the right index: an index scan
@@ -151,6 +152,7 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		"recent comments":     "comments_recent_idx",
 		"queue, approved":     "comments_recent_idx",
 		"queue, held":         "comments_queue_time_idx",
+		"held on a post":      "comments_post_status_idx",
 		"list counts":         "posts_pkey", // the kept counts, not the comments
 		// The duplicate check must not walk the post's thread (6,000
 		// comments on post-77), whatever the planner thinks of it.

@@ -106,3 +106,15 @@ func EmptySpam(ctx context.Context, db DB, actorID int64, days int, now time.Tim
 		fmt.Sprintf("spam older than %d days", days), strconv.FormatInt(n, 10)+" deleted")
 	return n, err
 }
+
+// HeldOnPost counts the comments, pingbacks and webmentions held for
+// moderation on post postID (comments_post_status_idx), for the note a
+// moderator reads above the post's thread.
+func HeldOnPost(ctx context.Context, db DB, postID int64) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, HeldOnPostSQL, postID).Scan(&n)
+	return n, err
+}
+
+// HeldOnPostSQL is HeldOnPost's query (its plan is tested).
+const HeldOnPostSQL = `SELECT count(*) FROM comments WHERE post_id = $1 AND status = 'held'`
