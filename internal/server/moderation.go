@@ -171,13 +171,9 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 		msg += " A guest post was left as it was: " + sk.Reason
 	}
 	back := moderatorBack(r.PostForm.Get("back"))
-	if onQueue(back) {
-		s.setFlash(w, r, msg)
-	} else { // from a post page: back to its comments, told there
-		s.setFlashIn(w, r, msg, "comments")
-		if !strings.Contains(back, "#") {
-			back += "#comments"
-		}
+	s.flashAt(w, r, back, msg)
+	if !onQueue(back) && !strings.Contains(back, "#") {
+		back += "#comments" // from a post page: back to its comments
 	}
 	redirect(w, r, back)
 	return nil
@@ -207,6 +203,16 @@ func moderatorBack(back string) string {
 		}
 	}
 	return safeQueueBack(back)
+}
+
+// flashAt sets msg where a moderator sent back to back reads it: at the
+// queue's top, or in the comments of the post they acted on.
+func (s *Server) flashAt(w http.ResponseWriter, r *http.Request, back, msg string) {
+	in := ""
+	if !onQueue(back) {
+		in = "comments"
+	}
+	s.setFlashIn(w, r, msg, in)
 }
 
 // onQueue reports whether back names the queue rather than a post page.

@@ -73,11 +73,7 @@ func (s *Server) queueCorrect(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	if onQueue(p.Back) {
-		s.setFlash(w, r, "The comment is corrected.")
-	} else {
-		s.setFlashIn(w, r, "The comment is corrected.", "comments")
-	}
+	s.flashAt(w, r, p.Back, "The comment is corrected.")
 	redirect(w, r, p.Return())
 	return nil
 }
