@@ -47,6 +47,27 @@ func (r Role) Label() string {
 	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
 
+// Summary says in a few words what someone with role r does here (the
+// invitation form and its mail); it follows Can.
+func (r Role) Summary() string {
+	return map[Role]string{
+		Admin:       "runs the whole blog, its users and settings included",
+		Editor:      "publishes and edits every post and page, reviews guest posts and moderates",
+		Author:      "writes and publishes their own posts",
+		Contributor: "writes drafts that an editor publishes",
+		Moderator:   "moderates comments, pingbacks and webmentions",
+		Member:      "comments where comments are for members only",
+	}[r]
+}
+
+// Titled is the role's name with its article, for a sentence: "an author".
+func (r Role) Titled() string {
+	if r != "" && strings.ContainsRune("aeiou", rune(r[0])) {
+		return "an " + string(r)
+	}
+	return "a " + string(r)
+}
+
 // User is an account. A nil *User is an anonymous visitor.
 type User struct {
 	ID                int64

@@ -126,25 +126,33 @@ func (s *Service) setPassword(ctx context.Context, actorID int64, u *account.Use
 	})
 }
 
-// Invite mails email a signed sign-up link from actor, with its audit
-// entry. Errors: apperr.Invalid for a malformed address, apperr.Conflict
-// while sign-up is closed (an invitation could not be used).
-func (s *Service) Invite(ctx context.Context, actor *account.User, email string) error {
+// Invite mails email a signed link to create an account in role, valid
+// for seven days. A member's invitation needs member sign-up to be by
+// invitation or open; an invitation to write or moderate works in any
+// mode, since admins choose their staff. Errors: apperr.Invalid (the
+// address or role), apperr.Conflict.
+func (s *Service) Invite(ctx context.Context, actor *account.User, email string, role account.Role) error {
 	if err := account.ValidateEmail(email); err != nil {
 		return err
 	}
-	mode, err := s.SignUp(ctx)
-	if err != nil {
-		return err
+	if !role.Valid() {
+		return apperr.FieldErrors("Choose a role.", map[string]string{"role": "Choose one of the roles."})
 	}
-	if mode == commenting.SignUpClosed {
-		return apperr.New(apperr.Conflict, "Sign-up is closed: choose “by invitation” in the discussion settings first.")
-	}
-	tok := s.inviteToken(email)
-	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		if err := s.mail(ctx, tx, "invite", email, map[string]string{"From": actor.Name(), "URL": s.abs("/signup?invite=" + tok)}); err != nil {
+	if role == account.Member {
+		mode, err := s.SignUp(ctx)
+		if err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, actor.ID, "user.invite", "user", 0, "", email)
+		if mode == commenting.SignUpClosed {
+			return apperr.New(apperr.Conflict, "Members' sign-up is closed: choose “by invitation” in the discussion settings first.")
+		}
+	}
+	tok := s.inviteToken(email, role)
+	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		if err := s.mail(ctx, tx, "invite", email, map[string]string{"From": actor.Name(), "URL": s.abs("/signup?invite=" + tok),
+			"Role": string(role), "As": role.Titled(), "Does": role.Summary()}); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, actor.ID, "user.invite", "user", 0, "", email+" as "+string(role))
 	})
 }

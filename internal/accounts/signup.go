@@ -43,8 +43,9 @@ const (
 // Signup is what someone asking to become a member typed.
 type Signup struct {
 	Username, Email, DisplayName, Password string
-	IP                                     string // the client's address, for the throttle
-	Next                                   string // a local path the confirmation link returns to, or ""
+	Role                                   account.Role // an invitation's; "" is Member
+	IP                                     string       // the client's address, for the throttle
+	Next                                   string       // a local path the confirmation link returns to, or ""
 }
 
 // ErrUsernameTaken refuses an open sign-up whose username another account
@@ -107,20 +108,24 @@ func (s *Service) OpenSignup(ctx context.Context, f Signup) error {
 	})
 }
 
-// InvitedSignup creates a member at once: the invitation proved the
-// address. Errors: apperr.Conflict with fields when the name or address
-// is taken.
+// InvitedSignup creates the account at once, in the invitation's role
+// (f.Role; a member when empty): the invitation proved the address.
+// Errors: apperr.Conflict with fields when the name or address is taken.
 func (s *Service) InvitedSignup(ctx context.Context, f Signup) (*account.User, error) {
 	hash, err := account.HashPassword(f.Password)
 	if err != nil {
 		return nil, err
 	}
-	u := &account.User{Username: f.Username, Email: f.Email, DisplayName: strings.ToValidUTF8(f.DisplayName, "\uFFFD"), Role: account.Member, PasswordHash: hash}
+	role := f.Role
+	if role == "" {
+		role = account.Member
+	}
+	u := &account.User{Username: f.Username, Email: f.Email, DisplayName: strings.ToValidUTF8(f.DisplayName, "\uFFFD"), Role: role, PasswordHash: hash}
 	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		if err := store.CreateUser(ctx, tx, u); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, u.ID, "user.signup", "user", u.ID, "invited", "member "+u.Username)
+		return store.Audit(ctx, tx, u.ID, "user.signup", "user", u.ID, "invited", string(role)+" "+u.Username)
 	})
 	if err != nil {
 		return nil, taken(err)
@@ -186,20 +191,28 @@ func (s *Service) ConfirmSignup(ctx context.Context, ps *PendingSignup, password
 	return u, nil
 }
 
-// inviteToken signs a sign-up invitation for email.
-func (s *Service) inviteToken(email string) string {
-	return s.Key.Sign(purposeInvite, base64.RawURLEncoding.EncodeToString([]byte(email)), strconv.FormatInt(s.now().Add(InviteTTL).Unix(), 10))
+// inviteToken signs an invitation for email to join in role: the role is
+// signed with the address, so the link cannot be made to ask for more.
+func (s *Service) inviteToken(email string, role account.Role) string {
+	return s.Key.Sign(purposeInvite, base64.RawURLEncoding.EncodeToString([]byte(email)), strconv.FormatInt(s.now().Add(InviteTTL).Unix(), 10), string(role))
 }
 
-// InvitedEmail returns the address an invitation token names, when the
-// token is genuine and has not expired.
-func (s *Service) InvitedEmail(tok string) (string, bool) {
+// Invitation returns the address and role an invitation token names,
+// when the token is genuine and has not expired. A token made before
+// invitations had roles names a member.
+func (s *Service) Invitation(tok string) (email string, role account.Role, ok bool) {
 	parts, ok := s.Key.Verify(purposeInvite, tok)
-	if !ok || len(parts) != 2 || expired(parts[1], s.now()) {
-		return "", false
+	if !ok || len(parts) < 2 || len(parts) > 3 || expired(parts[1], s.now()) {
+		return "", "", false
+	}
+	role = account.Member
+	if len(parts) == 3 {
+		if role = account.Role(parts[2]); !role.Valid() {
+			return "", "", false
+		}
 	}
 	b, _ := base64.RawURLEncoding.DecodeString(parts[0])
-	return string(b), true
+	return string(b), role, true
 }
 
 // expired reports whether the unix time unix has passed (or is not one).

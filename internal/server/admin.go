@@ -33,7 +33,7 @@ var adminLinks = []struct {
 	{account.ManageSettings, AdminLink{"/admin/themes", "Themes", "Upload a theme as a zip, check it, make it the blog's look."}},
 	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}},
 	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}},
-	{account.ManageUsers, AdminLink{"/admin/invite", "Invite a member", "Mail someone a sign-up link."}},
+	{account.ManageUsers, AdminLink{"/admin/invite", "Invite someone", "Mail a sign-up link: a member, a writer, an editor or a moderator."}},
 	{manageSubscribers, AdminLink{"/admin/subscribers", "Subscribers", "Who follows the blog by e-mail; import, export, the mailings' delivery."}}, // Newsletter
 	{account.ImportExport, AdminLink{"/admin/import", "Import and export", "Move a blog in from WordPress, or download everything as WXR."}},       // Import
 	{account.ReadOutbox, AdminLink{"/admin/outbox", "Outbox", "Mail Quire would have sent, when no SMTP server is set."}},

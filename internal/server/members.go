@@ -18,7 +18,8 @@ type signupPage struct {
 	Page
 	Closed                              string
 	Invite, InvitedEmail                string
-	Next                                string // a local path to return to once signed in (a members-only post)
+	Role                                account.Role // the invitation's: Member without one
+	Next                                string       // a local path to return to once signed in (a members-only post)
 	Username, Email, DisplayName, Error string
 	Errors                              map[string]string
 }
@@ -33,13 +34,17 @@ func (s *Server) signupState(r *http.Request, invite, next string) (signupPage, 
 	if err != nil {
 		return p, err
 	}
+	p.Role = account.Member
 	if invite != "" {
-		email, ok := s.accounts.InvitedEmail(invite)
-		if !ok || st.SignUp == commenting.SignUpClosed {
+		email, role, ok := s.accounts.Invitation(invite)
+		if !ok || (role == account.Member && st.SignUp == commenting.SignUpClosed) {
 			p.Closed = "This invitation is not valid, or has expired. Ask the blog's admin for a new one."
 			return p, nil
 		}
-		p.InvitedEmail = email
+		p.InvitedEmail, p.Role = email, role
+		if role != account.Member {
+			p.Title = "Your invitation"
+		}
 		return p, nil
 	}
 	switch st.SignUp {
@@ -77,7 +82,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		p.Email = p.InvitedEmail
 	}
 	password := f.Get("password")
-	if err := account.ValidateNew(p.Username, p.Email, account.Member, password); err != nil {
+	if err := account.ValidateNew(p.Username, p.Email, p.Role, password); err != nil {
 		e, _ := apperr.As(err)
 		p.Errors, p.Error = e.Fields, e.Message
 		return s.render(w, r, http.StatusBadRequest, "signup", p)

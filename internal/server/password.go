@@ -2,10 +2,12 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"quire/internal/account"
 	"quire/internal/apperr"
+	"quire/internal/commenting"
 )
 
 type passwordPage struct {
@@ -71,13 +73,22 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) error {
 type invitePage struct {
 	Page
 	Mode, Email, Error string
+	Role               account.Role
+	Roles              []roleChoice
+}
+
+// roleChoice is one role on the invitation form, with what it does.
+type roleChoice struct {
+	Role          account.Role
+	Label, Does   string
+	Chosen, Avail bool // Avail: false for a member while sign-up is closed
 }
 
 func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
-	return s.renderInvite(w, r, http.StatusOK, "", "")
+	return s.renderInvite(w, r, http.StatusOK, "", "", "")
 }
 
-func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int, email, msg string) error {
+func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int, email string, role account.Role, msg string) error {
 	if err := can(r, account.ManageUsers, account.Site); err != nil {
 		return err
 	}
@@ -85,7 +96,17 @@ func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	p := invitePage{Page: s.page(r, "Invite a member"), Mode: st.SignUp, Email: email, Error: msg}
+	if role == "" { // the form's first showing: a member, unless they cannot sign up
+		role = account.Member
+		if st.SignUp == commenting.SignUpClosed {
+			role = account.Author
+		}
+	}
+	p := invitePage{Page: s.page(r, "Invite someone"), Mode: st.SignUp, Email: email, Role: role, Error: msg}
+	for _, ro := range slices.Backward(account.Roles) { // the least powerful first: a member is the usual invitation
+		p.Roles = append(p.Roles, roleChoice{Role: ro, Label: ro.Label(), Does: ro.Summary(), Chosen: ro == role,
+			Avail: ro != account.Member || st.SignUp != commenting.SignUpClosed})
+	}
 	p.NoIndex = true
 	return s.render(w, r, status, "invite", p)
 }
@@ -99,14 +120,18 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 		return Classify(err)
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
-	err := s.accounts.Invite(r.Context(), userFrom(r.Context()), email)
+	role := account.Role(r.PostForm.Get("role"))
+	if role == "" {
+		role = account.Member // the form before roles
+	}
+	err := s.accounts.Invite(r.Context(), userFrom(r.Context()), email, role)
 	if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Conflict {
-		return s.renderInvite(w, r, apperr.HTTPStatus(c), email, apperr.MessageOf(err))
+		return s.renderInvite(w, r, apperr.HTTPStatus(c), email, role, apperr.MessageOf(err))
 	}
 	if err != nil {
 		return err
 	}
-	s.setFlash(w, r, "Invitation sent to "+email+".")
+	s.setFlash(w, r, "Invitation sent to "+email+", as "+role.Titled()+".")
 	redirect(w, r, "/admin/invite")
 	return nil
 }
