@@ -129,6 +129,19 @@ func TestCommentThreadAndQueue(t *testing.T) {
 	if err != nil || n != 5 {
 		t.Errorf("empty spam %d %v", n, err)
 	}
+	// The housekeeping with nothing to delete leaves no audit row; a
+	// moderator's press of the button always does.
+	audits := func() (n int) {
+		_ = s.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'comment.empty_spam'`).Scan(&n)
+		return n
+	}
+	before := audits()
+	if n, err := store.EmptySpam(ctx, s.Pool, 0, 0, time.Now().Add(time.Second), true); err != nil || n != 0 || audits() != before {
+		t.Errorf("an idle housekeeping run: %d deleted, %v, audit rows %d → %d", n, err, before, audits())
+	}
+	if _, err := store.EmptySpam(ctx, s.Pool, mod.ID, 0, time.Now().Add(time.Second), false); err != nil || audits() != before+1 {
+		t.Errorf("a moderator's empty run: %v, audit rows %d → %d", err, before, audits())
+	}
 	del, err := store.DeleteComments(ctx, s.Pool, mod.ID, []int64{a1.ID})
 	if err != nil || len(del) != 1 || del[0].Before != comment.StatusApproved {
 		t.Fatalf("delete %+v %v", del, err)

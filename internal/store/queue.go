@@ -85,8 +85,10 @@ func auditModerated(ctx context.Context, db DB, actorID int64, rows pgx.Rows, er
 }
 
 // EmptySpam deletes spam older than days days as actorID and records one
-// audit row with the number deleted. With guests, spam guest submissions
-// that never became posts go too (the spam tab of an editor lists them).
+// audit row with the number deleted; the hourly housekeeping (actorID 0)
+// records one only when it deleted something, or the log would fill with
+// "0 deleted". With guests, spam guest submissions that never became
+// posts go too (the spam tab of an editor lists them).
 func EmptySpam(ctx context.Context, db DB, actorID int64, days int, now time.Time, guests bool) (int64, error) {
 	before := now.Add(-time.Duration(days) * 24 * time.Hour)
 	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = 'spam' AND created_at < $1`, before)
@@ -101,6 +103,9 @@ func EmptySpam(ctx context.Context, db DB, actorID int64, days int, now time.Tim
 			return 0, err
 		}
 		n += tag.RowsAffected()
+	}
+	if n == 0 && actorID == 0 {
+		return 0, nil
 	}
 	err = Audit(ctx, db, actorID, "comment.empty_spam", "spam", 0,
 		fmt.Sprintf("spam older than %d days", days), strconv.FormatInt(n, 10)+" deleted")
