@@ -147,12 +147,40 @@ func (s *Service) Invite(ctx context.Context, actor *account.User, email string,
 			return apperr.New(apperr.Conflict, "Members' sign-up is closed: choose “by invitation” in the discussion settings first.")
 		}
 	}
-	tok := s.inviteToken(email, role)
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		id, err := store.CreateInvitation(ctx, tx, email, string(role), actor.ID, s.now().Add(InviteTTL))
+		if err != nil {
+			return err
+		}
+		tok := s.inviteToken(email, role, id)
 		if err := s.mail(ctx, tx, "invite", email, map[string]string{"From": actor.Name(), "URL": s.abs("/signup?invite=" + tok),
 			"Role": string(role), "As": role.Titled(), "Does": role.Summary()}); err != nil {
 			return err
 		}
 		return store.Audit(ctx, tx, actor.ID, "user.invite", "user", 0, "", email+" as "+string(role))
+	})
+}
+
+// OpenInvitations lists the invitations nobody has answered yet, newest
+// first (at most 200).
+func (s *Service) OpenInvitations(ctx context.Context) ([]Invitation, error) {
+	return store.OpenInvitations(ctx, s.Store.Pool, s.now(), 200)
+}
+
+// WithdrawInvitation ends open invitation id, so its link no longer
+// works, and audits it as actor. Errors: apperr.NotFound when it is not
+// open (used, withdrawn, replaced or expired).
+func (s *Service) WithdrawInvitation(ctx context.Context, actor *account.User, id int64) error {
+	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		in, err := store.OpenInvitation(ctx, tx, id, s.now())
+		if errors.Is(err, apperr.ErrNotFound) {
+			return apperr.New(apperr.NotFound, "That invitation is no longer open.")
+		} else if err != nil {
+			return err
+		}
+		if _, err := store.EndInvitation(ctx, tx, id, "revoked"); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, actor.ID, "user.invite_withdrawn", "user", 0, in.Email+" as "+in.Role, "withdrawn")
 	})
 }

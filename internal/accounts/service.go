@@ -27,6 +27,9 @@ type Passkey = store.Passkey
 // PendingSignup is an open sign-up waiting for its address to be confirmed.
 type PendingSignup = store.PendingSignup
 
+// Invitation is an invitation nobody has answered yet.
+type Invitation = store.Invitation
+
 // SessionRow is a server-side session as stored.
 type SessionRow = store.SessionRow
 

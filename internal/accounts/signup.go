@@ -44,6 +44,7 @@ const (
 type Signup struct {
 	Username, Email, DisplayName, Password string
 	Role                                   account.Role // an invitation's; "" is Member
+	InvitationID                           int64        // the stored invitation it came through, ended by the sign-up
 	IP                                     string       // the client's address, for the throttle
 	Next                                   string       // a local path the confirmation link returns to, or ""
 }
@@ -122,6 +123,13 @@ func (s *Service) InvitedSignup(ctx context.Context, f Signup) (*account.User, e
 	}
 	u := &account.User{Username: f.Username, Email: f.Email, DisplayName: strings.ToValidUTF8(f.DisplayName, "\uFFFD"), Role: role, PasswordHash: hash}
 	err = s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		if f.InvitationID != 0 { // used once: a second sign-up through the link finds it ended
+			if open, err := store.EndInvitation(ctx, tx, f.InvitationID, "used"); err != nil {
+				return err
+			} else if !open {
+				return apperr.New(apperr.Conflict, "This invitation has been used or withdrawn. Ask the blog's admin for a new one.")
+			}
+		}
 		if err := store.CreateUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -191,28 +199,46 @@ func (s *Service) ConfirmSignup(ctx context.Context, ps *PendingSignup, password
 	return u, nil
 }
 
-// inviteToken signs an invitation for email to join in role: the role is
+// inviteToken signs invitation id of email to join in role: the role is
 // signed with the address, so the link cannot be made to ask for more.
-func (s *Service) inviteToken(email string, role account.Role) string {
-	return s.Key.Sign(purposeInvite, base64.RawURLEncoding.EncodeToString([]byte(email)), strconv.FormatInt(s.now().Add(InviteTTL).Unix(), 10), string(role))
+func (s *Service) inviteToken(email string, role account.Role, id int64) string {
+	return s.Key.Sign(purposeInvite, base64.RawURLEncoding.EncodeToString([]byte(email)), strconv.FormatInt(s.now().Add(InviteTTL).Unix(), 10),
+		string(role), strconv.FormatInt(id, 10))
 }
 
-// Invitation returns the address and role an invitation token names,
-// when the token is genuine and has not expired. A token made before
-// invitations had roles names a member.
-func (s *Service) Invitation(tok string) (email string, role account.Role, ok bool) {
+// Invited is what a valid invitation link offers.
+type Invited struct {
+	Email string
+	Role  account.Role
+	ID    int64 // the stored invitation; 0 for a link mailed before invitations were stored
+}
+
+// Invitation returns what an invitation token offers when the token is
+// genuine, has not expired, and its stored invitation is still open (not
+// used, withdrawn or replaced by a newer one). A token made before
+// invitations had roles names a member; one made before they were stored
+// is honoured until it expires.
+func (s *Service) Invitation(ctx context.Context, tok string) (Invited, bool, error) {
 	parts, ok := s.Key.Verify(purposeInvite, tok)
-	if !ok || len(parts) < 2 || len(parts) > 3 || expired(parts[1], s.now()) {
-		return "", "", false
-	}
-	role = account.Member
-	if len(parts) == 3 {
-		if role = account.Role(parts[2]); !role.Valid() {
-			return "", "", false
-		}
+	if !ok || len(parts) < 2 || len(parts) > 4 || expired(parts[1], s.now()) {
+		return Invited{}, false, nil
 	}
 	b, _ := base64.RawURLEncoding.DecodeString(parts[0])
-	return string(b), role, true
+	in := Invited{Email: string(b), Role: account.Member}
+	if len(parts) >= 3 {
+		if in.Role = account.Role(parts[2]); !in.Role.Valid() {
+			return Invited{}, false, nil
+		}
+	}
+	if len(parts) == 4 {
+		in.ID, _ = strconv.ParseInt(parts[3], 10, 64)
+		if _, err := store.OpenInvitation(ctx, s.Store.Pool, in.ID, s.now()); errors.Is(err, apperr.ErrNotFound) {
+			return Invited{}, false, nil
+		} else if err != nil {
+			return Invited{}, false, err
+		}
+	}
+	return in, true, nil
 }
 
 // expired reports whether the unix time unix has passed (or is not one).

@@ -20,7 +20,7 @@ var auditWords = map[string]string{
 	"settings.comments": "Changed discussion settings", "settings.guest_posts": "Changed guest post settings",
 	"token.create": "Created an API token", "token.revoke": "Revoked an API token", "user.confirm": "Confirmed an address",
 	"user.create": "Created an account", "user.disabled": "Changed whether an account is disabled",
-	"user.invite": "Invited", "user.password": "Changed a password", "user.password_reset": "Reset a password",
+	"user.invite": "Invited", "user.invite_withdrawn": "Withdrew an invitation", "user.password": "Changed a password", "user.password_reset": "Reset a password",
 	"user.role": "Changed a role", "user.signup": "Signed up",
 	"user.passkey_add": "Added a passkey", "user.passkey_remove": "Removed a passkey", "user.2fa": "Changed two-factor sign-in",
 	"settings.site": "Changed site settings", "theme.upload": "Uploaded a theme", "theme.activate": "Switched the theme",

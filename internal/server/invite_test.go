@@ -82,20 +82,56 @@ func TestInviteToWrite(t *testing.T) {
 	if res := e.Get(anon, "/admin/posts/new"); res.StatusCode != http.StatusOK {
 		t.Errorf("the new author opens the editor: %d", res.StatusCode)
 	}
-	// The link's address has its account now: a second use is refused.
-	if res := e.PostForm(e.Client(), "/signup", url.Values{"invite": {tok}, "username": {"wren2"}, "password": {"wren's long password"}}); res.StatusCode != http.StatusConflict {
+	// Used once: a second sign-up through the link is refused, and the
+	// admin's list of open invitations no longer shows it.
+	if res := e.PostForm(e.Client(), "/signup", url.Values{"invite": {tok}, "username": {"wren2"}, "password": {"wren's long password"}}); res.StatusCode != http.StatusForbidden ||
+		!strings.Contains(Doc(t, res).Find("main").Text(), "been used") {
 		t.Errorf("the invitation used twice: %d", res.StatusCode)
+	}
+	if n := e.page(admin, "/admin/invite").Find(".invitations li").Length(); n != 0 {
+		t.Errorf("%d open invitations listed after the only one was used", n)
+	}
+
+	// Open invitations are listed; a newer one to the same address
+	// replaces the older link; Withdraw ends the newer.
+	e.PostForm(admin, "/admin/invite", url.Values{"email": {"kit@mail.invalid"}, "role": {"moderator"}})
+	first := e.linkIn(e.lastMail().Message.Text)
+	e.PostForm(admin, "/admin/invite", url.Values{"email": {"Kit@mail.invalid"}, "role": {"contributor"}})
+	second := e.linkIn(e.lastMail().Message.Text)
+	li := e.page(admin, "/admin/invite").Find(".invitations li")
+	if li.Length() != 1 || !strings.Contains(li.Text(), "Kit@mail.invalid as contributor") || !strings.Contains(li.Text(), "by Boss") {
+		t.Fatalf("open invitations: %q", li.Text())
+	}
+	if d := e.page(e.Client(), first); d.Find("#signup-form").Length() != 0 {
+		t.Error("a replaced invitation's link still works")
+	}
+	if d := e.page(e.Client(), second); d.Find("#signup-form").Length() != 1 {
+		t.Fatal("the newer invitation's link does not work")
+	}
+	action, _ := li.Find("form").Attr("action")
+	if res := e.PostForm(e.signedIn("ed"), action, nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an editor withdraws: %d", res.StatusCode)
+	}
+	if res := e.PostForm(admin, action, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d", res.StatusCode)
+	}
+	if d := e.page(e.Client(), second); d.Find("#signup-form").Length() != 0 || !strings.Contains(d.Find("main").Text(), "withdrawn") {
+		t.Errorf("a withdrawn invitation's link: %q", d.Find("main").Text())
+	}
+	if res := e.PostForm(admin, action, nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("withdrawn twice: %d", res.StatusCode)
 	}
 
 	// Audited, with the role.
 	found := 0
 	for _, row := range e.page(admin, "/admin/audit").Find("tbody tr").EachIter() {
-		if txt := row.Text(); strings.Contains(txt, "wren@mail.invalid as author") || strings.Contains(txt, "author wren") {
+		if txt := row.Text(); strings.Contains(txt, "wren@mail.invalid as author") || strings.Contains(txt, "author wren") ||
+			(strings.Contains(txt, "Withdrew an invitation") && strings.Contains(txt, "Kit@mail.invalid as contributor → withdrawn")) {
 			found++
 		}
 	}
-	if found != 2 {
-		t.Errorf("%d audit rows name the invitation and the sign-up with the role", found)
+	if found != 3 {
+		t.Errorf("%d audit rows name the invitation, the sign-up and the withdrawal with the role", found)
 	}
 
 	// A link made before invitations had roles names a member, and works

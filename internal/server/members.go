@@ -19,6 +19,7 @@ type signupPage struct {
 	Closed                              string
 	Invite, InvitedEmail                string
 	Role                                account.Role // the invitation's: Member without one
+	invitationID                        int64        // the stored invitation, ended by the sign-up
 	Next                                string       // a local path to return to once signed in (a members-only post)
 	Username, Email, DisplayName, Error string
 	Errors                              map[string]string
@@ -36,13 +37,16 @@ func (s *Server) signupState(r *http.Request, invite, next string) (signupPage, 
 	}
 	p.Role = account.Member
 	if invite != "" {
-		email, role, ok := s.accounts.Invitation(invite)
-		if !ok || (role == account.Member && st.SignUp == commenting.SignUpClosed) {
-			p.Closed = "This invitation is not valid, or has expired. Ask the blog's admin for a new one."
+		in, ok, err := s.accounts.Invitation(r.Context(), invite)
+		if err != nil {
+			return p, err
+		}
+		if !ok || (in.Role == account.Member && st.SignUp == commenting.SignUpClosed) {
+			p.Closed = "This invitation is not valid: it has expired, been used or been withdrawn. Ask the blog's admin for a new one."
 			return p, nil
 		}
-		p.InvitedEmail, p.Role = email, role
-		if role != account.Member {
+		p.InvitedEmail, p.Role, p.invitationID = in.Email, in.Role, in.ID
+		if in.Role != account.Member {
 			p.Title = "Your invitation"
 		}
 		return p, nil

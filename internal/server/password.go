@@ -3,9 +3,13 @@ package server
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
+
 	"quire/internal/account"
+	"quire/internal/accounts"
 	"quire/internal/apperr"
 	"quire/internal/commenting"
 )
@@ -75,6 +79,7 @@ type invitePage struct {
 	Mode, Email, Error string
 	Role               account.Role
 	Roles              []roleChoice
+	Open               []accounts.Invitation // not yet answered, newest first
 }
 
 // roleChoice is one role on the invitation form, with what it does.
@@ -107,8 +112,28 @@ func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int
 		p.Roles = append(p.Roles, roleChoice{Role: ro, Label: ro.Label(), Does: ro.Summary(), Chosen: ro == role,
 			Avail: ro != account.Member || st.SignUp != commenting.SignUpClosed})
 	}
+	if p.Open, err = s.accounts.OpenInvitations(r.Context()); err != nil {
+		return err
+	}
 	p.NoIndex = true
 	return s.render(w, r, status, "invite", p)
+}
+
+// withdrawInvite ends an open invitation: its link stops working.
+func (s *Server) withdrawInvite(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.ManageUsers, account.Site); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return apperr.ErrNotFound
+	}
+	if err := s.accounts.WithdrawInvitation(r.Context(), userFrom(r.Context()), id); err != nil {
+		return err
+	}
+	s.setFlash(w, r, "Invitation withdrawn: its link no longer works.")
+	redirect(w, r, "/admin/invite")
+	return nil
 }
 
 // invite mails a signed sign-up link for one address.

@@ -183,6 +183,7 @@ func (s *Server) routes() http.Handler {
 			// Members: invitations (password.go)
 			r.Get("/admin/invite", s.h(s.inviteForm))
 			r.Post("/admin/invite", s.h(s.invite))
+			r.Post("/admin/invite/{id}/withdraw", s.h(s.withdrawInvite))
 			// Media: the library and uploads (media_library.go)
 			r.Get("/admin/media", s.h(s.mediaLibrary))
 			r.Post("/admin/media", s.h(s.mediaUpload))

@@ -40,7 +40,7 @@ func (s *Server) openSignup(w http.ResponseWriter, r *http.Request, p signupPage
 // ago.
 func (s *Server) invitedSignup(w http.ResponseWriter, r *http.Request, p signupPage, password string) error {
 	u, err := s.accounts.InvitedSignup(r.Context(), accounts.Signup{Username: p.Username, Email: p.Email,
-		DisplayName: p.DisplayName, Password: password, Role: p.Role})
+		DisplayName: p.DisplayName, Password: password, Role: p.Role, InvitationID: p.invitationID})
 	if e, ok := apperr.As(err); ok && e.Code == apperr.Conflict {
 		p.Errors, p.Error = e.Fields, e.Message
 		return s.render(w, r, http.StatusConflict, "signup", p)
