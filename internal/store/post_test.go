@@ -403,6 +403,10 @@ func TestSearch(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: snippet %q elided as %q, want %q", tc.query, sn, got, tc.want)
 		}
+		// A snippet that reaches the text's end ends as the text does.
+		if !strings.HasSuffix(tc.want, "…") && !strings.HasSuffix(sn, ".") {
+			t.Errorf("%s: snippet %q lost the text's last full stop", tc.query, sn)
+		}
 	}
 	if hits, _ := store.Search(ctx, s.Pool, `"vacuum planner"`, 10, 0); len(hits) != 0 {
 		t.Errorf("phrase out of order matched")

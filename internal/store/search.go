@@ -103,7 +103,8 @@ func Search(ctx context.Context, db DB, query string, limit, offset int) ([]Sear
 // and last forty characters. A post short enough to be shown whole gets
 // neither. Words are compared, two at each end: ts_headline leaves out
 // tag-like tokens and the spaces around them, and ends a fragment at a
-// word, before the text's last full stop.
+// word, before the text's last full stop, which a snippet reaching the
+// end gets back.
 func elide(snippet, head, tail string) string {
 	words := strings.Fields(strings.NewReplacer(post.HighlightStart, "", post.HighlightStop, "").Replace(snippet))
 	if len(words) == 0 {
@@ -113,8 +114,11 @@ func elide(snippet, head, tail string) string {
 	if !sameWords(words[:k], strings.Fields(head)) {
 		snippet = "… " + snippet
 	}
-	if tw := strings.Fields(tail); !sameWords(words[len(words)-k:], tw[max(0, len(tw)-k):]) {
+	tw := strings.Fields(tail)
+	if !sameWords(words[len(words)-k:], tw[max(0, len(tw)-k):]) {
 		snippet += " …"
+	} else if last, w := tw[len(tw)-1], words[len(words)-1]; len(last) > len(w) && strings.HasPrefix(last, w) {
+		snippet += last[len(w):] // the text's last full stop, which ts_headline leaves out
 	}
 	return snippet
 }
