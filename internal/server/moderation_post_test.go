@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,8 +57,11 @@ func TestModeratorActsFromPost(t *testing.T) {
 		t.Errorf("Edit on the post: %q", href)
 	}
 	for _, a := range []string{"hold", "spam", "trash"} {
-		if c0.Find(`form.mod button[value="`+a+`:`+ck(ids[0])+`"]`).Length() != 1 {
+		b := c0.Find(`form.mod button[value="` + a + `:` + ck(ids[0]) + `"]`)
+		if b.Length() != 1 {
 			t.Errorf("no %s button on the comment: %q", a, c0.Find("footer").Text())
+		} else if label := b.AttrOr("aria-label", ""); !strings.HasPrefix(label, b.Text()) || !strings.Contains(label, "Una's response") {
+			t.Errorf("the %s button's name %q does not say whose response it acts on", a, label)
 		}
 	}
 	if back, _ := c0.Find(`form.mod input[name=back]`).Attr("value"); back != p.Path() {
