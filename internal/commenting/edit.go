@@ -22,12 +22,12 @@ import (
 // until a moderator decides. Errors: ErrReplied, apperr.Invalid on "body",
 // apperr.ErrNotFound.
 func (s *Service) GuestEdit(ctx context.Context, id int64, body string) error {
-	_, modRules, err := s.Settings(ctx)
+	st, modRules, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}
 	d := comment.Draft{Body: body}
-	html, err := s.checkChange(ctx, &d)
+	html, err := s.checkChange(st, &d)
 	if err != nil {
 		return err
 	}
@@ -74,11 +74,7 @@ func (s *Service) GuestEdit(ctx context.Context, id int64, body string) error {
 // against the site's limits (an edit needs no e-mail address) and renders
 // the text as a new comment's: the guest's edit and the moderator's
 // correction pass the same gate. Errors: apperr.Invalid with fields.
-func (s *Service) checkChange(ctx context.Context, d *comment.Draft) (string, error) {
-	st, _, err := s.Settings(ctx)
-	if err != nil {
-		return "", err
-	}
+func (s *Service) checkChange(st Settings, d *comment.Draft) (string, error) {
 	if err := d.Validate(comment.InputRules{EmailOptional: true, MaxBodyRunes: st.MaxCommentChars}); err != nil {
 		return "", fieldErrors(err)
 	}

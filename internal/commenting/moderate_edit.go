@@ -30,8 +30,12 @@ func (s *Service) Correct(ctx context.Context, actor *account.User, id int64, c 
 	if !account.Can(actor, account.Moderate, account.Site) {
 		return apperr.New(apperr.Forbidden, "Your account may not moderate comments.")
 	}
+	st, _, err := s.Settings(ctx)
+	if err != nil {
+		return err
+	}
 	d := comment.Draft{AuthorName: c.Name, AuthorURL: c.Website, Body: c.Body}
-	html, err := s.checkChange(ctx, &d)
+	html, err := s.checkChange(st, &d)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"quire/internal/apperr"
 	"quire/internal/comment"
 	"quire/internal/newsletter"
-	"quire/internal/text"
 )
 
 // Subscribers are personal data: only those who manage users see them.
@@ -34,7 +33,7 @@ type subscribersPageData struct {
 	Import   *newsletter.ImportResult
 	Error    string
 	MaxRows  string // "20,000"
-	MaxSize  string // "900 KB"
+	MaxBytes int64  // the import file's limit, written by the size function
 }
 
 func (s *Server) subscribersPage(w http.ResponseWriter, r *http.Request) error {
@@ -48,7 +47,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, statu
 	ctx := r.Context()
 	q := r.URL.Query()
 	pg := subscribersPageData{Page: s.page(r, "Subscribers"), Query: q.Get("q"), Status: q.Get("status"), Import: imp, Error: msg,
-		Statuses: []string{"pending", "confirmed", "unsubscribed", "failing"}, MaxRows: comment.Thousands(newsletter.MaxImportRows), MaxSize: text.Size(newsletter.MaxImportBytes)}
+		Statuses: []string{"pending", "confirmed", "unsubscribed", "failing"}, MaxRows: comment.Thousands(newsletter.MaxImportRows), MaxBytes: newsletter.MaxImportBytes}
 	pg.NoIndex = true
 	if pg.Status != "" && !newsletter.Status(pg.Status).Valid() {
 		return apperr.New(apperr.Invalid, "There is no status %q.", pg.Status)
