@@ -142,6 +142,36 @@ func TestWrongMethod(t *testing.T) {
 	}
 }
 
+// TestWrongAddressSignedIn: the 404 of a path no route takes and the 405
+// of a wrong method show a signed-in user's own header, not "Sign in";
+// under /admin the admin's layout and its way back to the dashboard.
+func TestWrongAddressSignedIn(t *testing.T) {
+	e := newEnv(t)
+	c := e.signedIn("ada")
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		want         string // in the page besides the account's name
+	}{
+		{http.MethodGet, "/no/such/place", http.StatusNotFound, `href="/admin"`},
+		{http.MethodGet, "/admin/users/1", http.StatusMethodNotAllowed, "Go to the dashboard"},
+		{http.MethodPut, "/signin", http.StatusMethodNotAllowed, `href="/admin"`},
+	} {
+		req, _ := http.NewRequest(tc.method, e.TS.URL+tc.path, nil)
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		page := string(b)
+		if res.StatusCode != tc.status || !strings.Contains(page, "Sign out") || strings.Contains(page, ">Sign in<") ||
+			!strings.Contains(page, tc.want) {
+			t.Errorf("%s %s: %d, want %d with the signed-in header and %q:\n%s", tc.method, tc.path, res.StatusCode, tc.status, tc.want, page)
+		}
+	}
+}
+
 // TestAPIBodyErrors: a body that is not the JSON object a route takes is
 // refused with a message that says what is wrong, without echoing it.
 func TestAPIBodyErrors(t *testing.T) {

@@ -29,7 +29,8 @@ type queuePage struct {
 	PostTitle string // the post the list is narrowed to
 	Tabs      []queueTab
 	NextURL   string
-	SpamDays  int
+	SpamDays  int    // Empty spam deletes what is older (0: all of it)
+	Spam      int    // items in spam: Empty spam shows only when there are some
 	Back      string // this page, to come back to after an action
 	Kinds     []moderation.Kind
 	Pending   []*post.Post // contributors' posts waiting for review (guest_queue.go)
@@ -112,6 +113,9 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	}{{"Held", comment.StatusHeld}, {"Approved", comment.StatusApproved}, {"Spam", comment.StatusSpam}, {"Trash", comment.StatusTrash}} {
 		// Approved has no count: it is every comment on the blog, not
 		// work waiting; the tab is where a published one is taken back.
+		if t.st == comment.StatusSpam {
+			p.Spam = counts[t.st]
+		}
 		p.Tabs = append(p.Tabs, queueTab{t.label, queueURL(t.st, kind, f.PostID, ""), counts[t.st], t.st == f.Status, t.st != comment.StatusApproved})
 	}
 	if next != "" {

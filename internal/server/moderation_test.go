@@ -72,10 +72,21 @@ func TestQueueBulkAndReply(t *testing.T) {
 		t.Errorf("after approve-and-reply: %q / %q", d.Find("#comments-title").Text(), reply.Text())
 	}
 	// Empty spam older than the setting (0 days: all of it).
+	e.Settings(func(s *commenting.Settings) { s.SpamDays = 15 })
+	if b := e.page(mod, "/admin/moderation?status=spam").Find(`form[action="/admin/moderation/empty-spam"] button`); b.Text() != "Empty spam older than 15 days" {
+		t.Errorf("spam list's button with 15 days: %q", b.Text())
+	}
 	e.Settings(func(s *commenting.Settings) { s.SpamDays = 0 })
+	if b := e.page(mod, "/admin/moderation?status=spam").Find(`form[action="/admin/moderation/empty-spam"] button`); b.Text() != "Empty spam" {
+		t.Errorf("spam list's button with 0 days: %q", b.Text())
+	}
 	res = e.PostForm(mod, "/admin/moderation/empty-spam", nil)
-	if res.StatusCode != http.StatusSeeOther || e.page(mod, "/admin/moderation?status=spam").Find(".queue-item").Length() != 0 {
+	d = e.page(mod, "/admin/moderation?status=spam")
+	if res.StatusCode != http.StatusSeeOther || d.Find(".queue-item").Length() != 0 {
 		t.Errorf("empty spam: %d", res.StatusCode)
+	}
+	if d.Find(`form[action="/admin/moderation/empty-spam"]`).Length() != 0 {
+		t.Error("Empty spam offered with no spam left")
 	}
 	audit := e.page(e.signedIn("admin"), "/admin/audit").Text()
 	for _, want := range []string{"Marked as spam", "Moved back to the queue", "Moved to trash", "Deleted forever", "Replied", "Emptied spam"} {

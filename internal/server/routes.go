@@ -29,11 +29,14 @@ func (s *Server) routes() http.Handler {
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/json",
 			"application/atom+xml", "application/rss+xml", "application/xml", "text/xml", "text/plain"),
 		timeout(30*time.Second), s.replicaReads)
-	r.NotFound(s.h(s.notFound)) // Import: old permalinks redirect (import_redirect.go)
-	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
+	// The two answers for what no route takes run before any group's
+	// middleware: loadUser lets their page show a signed-in reader's own
+	// header (and an admin path the admin's layout), not "Sign in".
+	r.NotFound(s.loadUser(s.h(s.notFound)).ServeHTTP) // Import: old permalinks redirect (import_redirect.go)
+	r.MethodNotAllowed(s.loadUser(s.h(func(w http.ResponseWriter, req *http.Request) error {
 		api.SetAllow(w, r, req.URL.Path)
 		return apperr.New(apperr.NotAllowed, "That address does not accept %s requests.", req.Method)
-	}))
+	})).ServeHTTP)
 
 	// Machine endpoints: no session, no cookies.
 	r.Get("/healthz", s.healthz)
