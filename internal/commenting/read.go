@@ -152,6 +152,17 @@ func (s *Service) ConfirmNotify(ctx context.Context, tok string) error {
 	return err
 }
 
+// CheckConfirm refuses, before a confirmation form is shown, a link
+// whose token is not one Quire signed (mistyped, cut short in the mail):
+// its reader learns it at once rather than after pressing Confirm.
+// Whether the address still waits is known only to ConfirmNotify.
+func (s *Service) CheckConfirm(tok string) error {
+	if _, ok := s.Key.Verify(PurposeNotifyConfirm, tok); !ok {
+		return errBadConfirm()
+	}
+	return nil
+}
+
 func errBadConfirm() error {
 	return apperr.New(apperr.NotFound, "This confirmation link is not valid.")
 }

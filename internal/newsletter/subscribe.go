@@ -155,7 +155,7 @@ func (s *Service) request(ctx context.Context, email string, mode Mode, source s
 // apperr.NotFound for a forged, expired or withdrawn link.
 func (s *Service) Confirm(ctx context.Context, tok string) (*store.Subscriber, error) {
 	id, ok := s.Tokens.CheckConfirm(tok, s.now())
-	gone := apperr.New(apperr.NotFound, "This confirmation link is not valid any more. Please sign up again.")
+	gone := apperr.New(apperr.NotFound, "This confirmation link is not valid any more. Follow the blog again to get a new one.")
 	if !ok {
 		return nil, gone
 	}

@@ -156,6 +156,9 @@ func (s *Server) unsubscribeTarget(r *http.Request, tok string) (*commenting.Com
 // commentConfirmForm asks for a click before confirming: a GET must not
 // change anything (mail scanners follow links).
 func (s *Server) commentConfirmForm(w http.ResponseWriter, r *http.Request) error {
+	if err := s.comments.CheckConfirm(r.URL.Query().Get("t")); err != nil {
+		return err
+	}
 	pg := messagePage{Page: s.page(r, "Confirm reply notifications"), Heading: "Confirm reply notifications",
 		Message: "Confirm that you want e-mail when someone replies to your comments.", Form: "/comments/confirm", Token: r.URL.Query().Get("t")}
 	pg.NoIndex = true

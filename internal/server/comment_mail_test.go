@@ -52,6 +52,10 @@ func TestMailLinks(t *testing.T) {
 	if res := e.PostForm(reader, "/comments/confirm", url.Values{"t": {"x.y"}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("forged confirmation: %d", res.StatusCode)
 	}
+	// A link cut short in the mail is refused on opening, not after Confirm.
+	if res := e.Get(reader, "/comments/confirm?t="+url.QueryEscape(tok[:len(tok)-3])); res.StatusCode != http.StatusNotFound {
+		t.Errorf("confirm page of a cut link: %d", res.StatusCode)
+	}
 
 	ids := strconv.FormatInt(id, 10)
 	unsub := e.Srv.key.Sign(commenting.PurposeUnsubscribe, ids)

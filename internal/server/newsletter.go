@@ -62,7 +62,7 @@ func (s *Server) newsletterSubscribe(w http.ResponseWriter, r *http.Request) err
 func (s *Server) newsletterConfirmForm(w http.ResponseWriter, r *http.Request) error {
 	tok := r.URL.Query().Get("t")
 	if _, ok := s.newsletter.Tokens.CheckConfirm(tok, s.now()); !ok {
-		return apperr.New(apperr.NotFound, "This confirmation link is not valid any more. Please sign up again.")
+		return apperr.New(apperr.NotFound, "This confirmation link is not valid any more. Follow the blog again to get a new one.")
 	}
 	return s.message(w, r, "Confirm your subscription", "One click and you will get "+s.siteInfo(r.Context()).Title+" by e-mail.",
 		"/newsletter/confirm", tok)
