@@ -47,9 +47,10 @@ type Settings struct {
 	CloseAfterDays   int    `json:"-"`
 }
 
-// Setting keys.
+// Setting keys. SettingsKey's row exists once the discussion settings
+// were saved (the dashboard's first steps look for it).
 const (
-	settingsKey   = "comments"
+	SettingsKey   = "comments"
 	closeAfterKey = "comments_close_after_days"
 )
 
@@ -115,7 +116,7 @@ func (s *Settings) Rules() (moderation.Settings, error) {
 // LoadSettings reads the settings, defaults filling what was never saved.
 func LoadSettings(ctx context.Context, db store.DB) (Settings, error) {
 	s := DefaultSettings()
-	if err := store.GetSetting(ctx, db, settingsKey, &s); err != nil {
+	if err := store.GetSetting(ctx, db, SettingsKey, &s); err != nil {
 		return s, err
 	}
 	if err := store.GetSetting(ctx, db, closeAfterKey, &s.CloseAfterDays); err != nil {
@@ -126,7 +127,7 @@ func LoadSettings(ctx context.Context, db store.DB) (Settings, error) {
 
 // SaveSettings stores s, which the caller has validated.
 func SaveSettings(ctx context.Context, db store.DB, s Settings) error {
-	if err := store.PutSetting(ctx, db, settingsKey, s); err != nil {
+	if err := store.PutSetting(ctx, db, SettingsKey, s); err != nil {
 		return err
 	}
 	return store.PutSetting(ctx, db, closeAfterKey, s.CloseAfterDays)

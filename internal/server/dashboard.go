@@ -12,10 +12,12 @@ import (
 
 type adminPage struct {
 	Page
-	Links   []AdminLink
-	Figures []siteadmin.Figure
-	Own     bool // the figures are the user's own posts
-	Recent  []siteadmin.RecentComment
+	Links     []AdminLink
+	Figures   []siteadmin.Figure
+	Own       bool // the figures are the user's own posts
+	Recent    []siteadmin.RecentComment
+	Steps     []siteadmin.Step // a new blog's first steps, for an admin
+	StepsDone int
 }
 
 // dashboardRecent is how many recent responses the dashboard lists.
@@ -36,7 +38,28 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Figures, p.Recent, p.Own = d.Figures, d.Recent, d.Own
+	if p.Steps, err = s.admin.FirstSteps(r.Context(), u); err != nil {
+		return err
+	}
+	for _, st := range p.Steps {
+		if st.Done {
+			p.StepsDone++
+		}
+	}
 	return s.render(w, r, http.StatusOK, "admin", p)
+}
+
+// hideFirstSteps puts the dashboard's first steps away, for every admin.
+func (s *Server) hideFirstSteps(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.ManageSettings, account.Site); err != nil {
+		return err
+	}
+	if err := s.admin.HideFirstSteps(r.Context()); err != nil {
+		return err
+	}
+	s.setFlash(w, r, "The first steps are put away. Everything they pointed to is under Everything you can do.")
+	redirect(w, r, "/admin")
+	return nil
 }
 
 // welcome is the flash after a sign-in: "Welcome" the first time,

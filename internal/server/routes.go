@@ -154,8 +154,10 @@ func (s *Server) routes() http.Handler {
 		// Signed in; each handler checks account.Can for its action.
 		r.Group(func(r chi.Router) {
 			r.Use(requireUser)
-			// Users and the audit log, admins only (admin.go)
+			// The dashboard and its first steps (dashboard.go); users and
+			// the audit log, admins only (admin.go)
 			r.Get("/admin", s.h(s.adminHome))
+			r.Post("/admin/first-steps/hide", s.h(s.hideFirstSteps))
 			r.Get("/admin/users", s.h(s.usersList))
 			r.Post("/admin/users", s.h(s.userCreate))
 			r.Post("/admin/users/{id}", s.h(s.userUpdate))

@@ -101,7 +101,7 @@ func (s *Server) setupSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sess.ID = ""
-	sess.Values = map[any]any{"user_id": u.ID, "flash": "Welcome to " + p.BlogName + ". Write your first post, or open Site settings."}
+	sess.Values = map[any]any{"user_id": u.ID, "flash": "Welcome to " + p.BlogName + ". The steps below set it up."}
 	if err := sess.Save(r, w); err != nil {
 		return err
 	}

@@ -58,6 +58,9 @@ func TestFirstRunSetup(t *testing.T) {
 	if !strings.Contains(d.Find(".flash").Text(), "Welcome to Field Notes") {
 		t.Errorf("signed in after set-up? flash %q", d.Find(".flash").Text())
 	}
+	if n := d.Find("#first-steps li").Length(); n != 5 { // the flash's "steps below"
+		t.Errorf("the new blog's dashboard has %d first steps", n)
+	}
 	if got := Doc(t, e.Get(e.Client(), "/")).Find(".site-title").Text(); got != "Field Notes" {
 		t.Errorf("front page title %q", got)
 	}
