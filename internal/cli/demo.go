@@ -113,5 +113,12 @@ func loadDemo(ctx context.Context, svc *app.Services, now time.Time) (users, pos
 		}
 		posts++
 	}
+	if posts > 0 {
+		// The demo is a blog in its stride, not a new one: the dashboard's
+		// first steps (a new blog's set-up) would only be in the way.
+		if err := svc.Admin.HideFirstSteps(ctx); err != nil {
+			return users, posts, err
+		}
+	}
 	return users, posts, nil
 }

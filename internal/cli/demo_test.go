@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image/png"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -39,6 +41,26 @@ func TestDemo(t *testing.T) {
 	}
 	if r := run(t, dir, "", "user", "list"); !strings.Contains(r.stdout, "admin") {
 		t.Fatalf("no admin listed: %+v", r)
+	}
+	// The demo's admin is spared a new blog's first steps.
+	ctx := context.Background()
+	cfg, _, err := loadConfig("test", Env{Getenv: func(k string) string {
+		return map[string]string{"QUIRE_DATA_DIR": dir}[k]
+	}, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	admin, err := db.accounts().UserByLogin(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps, err := db.siteAdmin().FirstSteps(ctx, admin); err != nil || steps != nil {
+		t.Errorf("the demo's dashboard offers first steps: %v %+v", err, steps)
 	}
 }
 
