@@ -22,15 +22,27 @@ func TestUsersAdmin(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("users page: %d", res.StatusCode)
 	}
-	if n := Doc(t, res).Find("tbody tr").Length(); n != 2 {
+	d := Doc(t, res)
+	if n := d.Find("tbody tr").Length(); n != 2 {
 		t.Errorf("%d rows, want 2", n)
+	}
+	// A display name is shown under the username only when it differs.
+	if _, err := e.Store.Pool.Exec(context.Background(), `UPDATE users SET display_name = CASE username WHEN 'ann' THEN 'ann' ELSE 'Bob B.' END`); err != nil {
+		t.Fatal(err)
+	}
+	d = e.page(c, "/admin/users")
+	if got := d.Find("#user-" + fmt.Sprint(admin.ID) + " small").Length(); got != 0 {
+		t.Error("ann's display name, the same as her username, is shown twice")
+	}
+	if got := d.Find("tbody tr small").Text(); got != "Bob B." {
+		t.Errorf("display names shown: %q", got)
 	}
 	// Create, with a bad e-mail first: the form comes back refilled.
 	res = e.PostForm(c, "/admin/users", url.Values{"username": {"cat"}, "email": {"nope"}, "role": {"editor"}, "password": {"long password 1"}})
 	if res.StatusCode != http.StatusBadRequest {
 		t.Fatalf("bad e-mail: %d", res.StatusCode)
 	}
-	d := Doc(t, res)
+	d = Doc(t, res)
 	if v, _ := d.Find(`#new-user input[name=username]`).Attr("value"); v != "cat" {
 		t.Errorf("form not refilled: %q", v)
 	}
