@@ -36,7 +36,7 @@ func TestCommentJourney(t *testing.T) {
 	if got := d.Find(".comment.held .notice").Text(); got != "Your comment is awaiting moderation." || !strings.Contains(d.Find(".held-badge").Text(), "Only you can see") {
 		t.Errorf("held notice %q", got)
 	}
-	if d.Find(".comment-list").Length() != 0 || d.Find("#comments-title").Text() != "0 responses" {
+	if d.Find(".comment-list").Length() != 0 || d.Find("#comments-title").Text() != "No responses yet" {
 		t.Errorf("held comment in the public thread")
 	}
 	// Back on the post by its plain address, its writer (the edit cookie)
@@ -191,6 +191,11 @@ func TestCommentPolicies(t *testing.T) {
 	if d.Find(".comments-closed").Text() != "Comments are closed." || d.Find("#comment-form").Length() != 0 ||
 		d.Find("#comment-"+strconv.FormatInt(c, 10)).Length() != 1 || d.Find("a.reply").Length() != 0 {
 		t.Errorf("closed post page wrong: %s", d.Find("#comments").Text())
+	}
+	// Closed without a response: no "yet".
+	silent := e.MustPost(ann, "Silent", post.CommentsClosed)
+	if got := e.page(reader, silent.Path()).Find("#comments-title").Text(); got != "No responses" {
+		t.Errorf("a closed post without responses is headed %q", got)
 	}
 	res := e.PostForm(reader, "/posts/"+strconv.FormatInt(closed.ID, 10)+"/comments", guest("Late", "late@mail.invalid", "Too late"))
 	if res.StatusCode != http.StatusForbidden {

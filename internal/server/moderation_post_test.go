@@ -44,6 +44,11 @@ func TestModeratorActsFromPost(t *testing.T) {
 		t.Fatal(err)
 	}
 	ck := func(id int64) string { return moderation.Key{Kind: moderation.KindComment, ID: id}.String() }
+	// A post with nothing published and nothing held has no note to give.
+	quiet := e.MustPost(ann, "Quiet post", post.CommentsOpen)
+	if d := e.page(mod, quiet.Path()); d.Find(".mod-bar").Length() != 0 || d.Find("#comments-title").Text() != "No responses yet" {
+		t.Errorf("a quiet post, for its moderator: note %d, heading %q", d.Find(".mod-bar").Length(), d.Find("#comments-title").Text())
+	}
 
 	// The moderator reads first, on cold caches, and fills none.
 	stored := e.Srv.sections.stores.Load()
