@@ -27,10 +27,16 @@ const dashboardRecent = 5
 // counts), then recent responses, then every area the user may use.
 // Editors see every author's posts; others see their own.
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r.Context())
+	if !account.Can(u, account.ViewAdmin, account.Site) && account.Can(u, account.EditOwnProfile, account.Site) {
+		// A member's part of the admin is their profile: the dashboard
+		// would only refuse them, with a link back to itself.
+		redirect(w, r, "/admin/profile")
+		return nil
+	}
 	if err := can(r, account.ViewAdmin, account.Site); err != nil {
 		return err
 	}
-	u := userFrom(r.Context())
 	p := adminPage{Page: s.page(r, "Dashboard"), Links: adminNav(u)}
 	p.NoIndex = true
 	d, err := s.admin.Dashboard(r.Context(), u, dashboardRecent)

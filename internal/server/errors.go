@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/pgerr"
 )
@@ -66,7 +67,7 @@ func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 		heading = "Something went wrong"
 	}
 	p := errorPage{Page: s.page(r, heading), Status: status, Heading: heading, Message: apperr.MessageOf(err), Back: "/", BackLabel: "Go to the front page"}
-	if strings.HasPrefix(r.URL.Path, "/admin") && userFrom(r.Context()) != nil {
+	if u := userFrom(r.Context()); strings.HasPrefix(r.URL.Path, "/admin") && account.Can(u, account.ViewAdmin, account.Site) {
 		p.Back, p.BackLabel = "/admin", "Go to the dashboard" // the admin's own layout: stay in it
 	}
 	if status == 404 {

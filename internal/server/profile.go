@@ -28,8 +28,10 @@ func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) error {
 // renderProfile shows the profile page; form nil shows the stored profile.
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, form *post.Profile, errs map[string]string, msg string) error {
 	u := userFrom(r.Context())
-	pp := profilePage{Page: s.page(r, "Your profile"), Errors: errs, Error: msg, AuthorURL: post.AuthorPath(u.Username),
-		CanUpload: account.Can(u, account.UploadMedia, account.Site)}
+	pp := profilePage{Page: s.page(r, "Your profile"), Errors: errs, Error: msg, CanUpload: account.Can(u, account.UploadMedia, account.Site)}
+	if account.Can(u, account.CreatePost, account.Site) { // members and moderators have no author page
+		pp.AuthorURL = post.AuthorPath(u.Username)
+	}
 	if form != nil {
 		pp.Form = *form
 	} else {

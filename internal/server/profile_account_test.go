@@ -105,3 +105,39 @@ func mediaRows(t *testing.T, e *testEnv, uploader int64) int {
 	}
 	return n
 }
+
+// TestMemberAdminArea: a member's part of the admin is the profile. The
+// dashboard's address leads there (it used to refuse them, with a link
+// back to itself); the profile points to an author page only for those
+// who have one; a refused admin page sends a member to the front page.
+func TestMemberAdminArea(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("mem", account.Member)
+	e.MustUser("mo", account.Moderator)
+	e.MustUser("ann", account.Author)
+	mem, mo, ann := e.Client(), e.Client(), e.Client()
+	e.SignIn(mem, "mem")
+	e.SignIn(mo, "mo")
+	e.SignIn(ann, "ann")
+	if res := e.Get(mem, "/admin"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/profile" {
+		t.Errorf("a member's /admin: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, tc := range []struct {
+		c      *http.Client
+		who    string
+		author bool
+	}{{mem, "member", false}, {mo, "moderator", false}, {ann, "author", true}} {
+		d := e.page(tc.c, "/admin/profile")
+		link := d.Find(`.admin-main a[href^="/authors/"]`).Length() == 1
+		if link != tc.author {
+			t.Errorf("%s's profile links an author page: %v", tc.who, link)
+		}
+		if !tc.author && !strings.Contains(d.Find(".admin-main").Text(), "beside your comments") {
+			t.Errorf("%s's profile does not say where it shows", tc.who)
+		}
+	}
+	res := e.Get(mem, "/admin/users")
+	if page := body(t, res); res.StatusCode != http.StatusForbidden || !strings.Contains(page, "Go to the front page") || strings.Contains(page, "Go to the dashboard") {
+		t.Errorf("a member refused an admin page: %d\n%s", res.StatusCode, page)
+	}
+}
