@@ -49,6 +49,9 @@ func adminNav(u *account.User) []AdminLink {
 				// A contributor writes; an editor publishes.
 				l.link.Help = "Write drafts and send them to an editor for review."
 			}
+			if l.link.Href == "/admin/profile" && !account.Can(u, account.CreatePost, account.Site) {
+				l.link.Help = "Your name, picture and website beside your comments; your password and sign-in."
+			}
 			out = append(out, l.link)
 		}
 	}

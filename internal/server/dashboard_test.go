@@ -58,6 +58,19 @@ func TestDashboardFigures(t *testing.T) {
 		figure(d, "/admin/moderation?status=held&kind=comment") != -1 {
 		t.Errorf("author figures: %q", d.Find("#figures").Text())
 	}
+	// A moderator sees the held figures and the whole blog's recent
+	// responses, and is not told the figures are their own posts.
+	e.MustUser("mo", account.Moderator)
+	d = Doc(t, e.Get(e.signedIn("mo"), "/admin"))
+	if figure(d, "/admin/moderation?status=held&kind=comment") != 1 || figure(d, "/admin/posts?status=draft") != -1 {
+		t.Errorf("moderator figures: %q", d.Find("#figures").Text())
+	}
+	if got := d.Find("#recent li").Text(); !strings.Contains(got, "Sam") {
+		t.Errorf("moderator's recent responses %q", got)
+	}
+	if strings.Contains(d.Text(), "your own posts") || strings.Contains(d.Find(".cards").Text(), "author page") {
+		t.Errorf("a moderator's dashboard speaks of their posts or author page: %q", d.Find(".admin-main").Text())
+	}
 	// Each figure's link works for its reader.
 	for _, href := range []string{"/admin/posts?status=draft", "/admin/posts?status=pending"} {
 		if res := e.Get(e.signedIn("bo"), href); res.StatusCode != http.StatusOK {

@@ -40,7 +40,10 @@ func (s *Service) Dashboard(ctx context.Context, u *account.User, recent int) (D
 		return Dashboard{}, nil
 	}
 	var author int64
-	own := !account.Can(u, account.EditPost, account.Site)
+	// Own: the posts' figures and the recent responses are u's own posts'
+	// for a writer who may not edit others'; a moderator who writes
+	// nothing sees the whole blog's responses.
+	own := writes && !account.Can(u, account.EditPost, account.Site)
 	if own {
 		author = u.ID
 	}
