@@ -41,8 +41,8 @@ func (s *Service) FirstSteps(ctx context.Context, u *account.User) ([]Step, erro
 		{"Invite people to write", "Authors, editors and moderators get a link and choose their own password.", "/admin/invite", f.People},
 		{"Choose how comments are moderated", "What is held for review, who may comment, how deep replies go.", "/admin/discussion", f.Discussion},
 	}
-	for _, st := range steps {
-		if !st.Done {
+	for _, step := range steps {
+		if !step.Done {
 			return steps, nil
 		}
 	}
