@@ -49,6 +49,9 @@ func adminNav(u *account.User) []AdminLink {
 				// A contributor writes; an editor publishes.
 				l.link.Help = "Write drafts and send them to an editor for review."
 			}
+			if l.link.Href == "/admin/moderation" && !account.Can(u, account.ReviewGuestPosts, account.Site) {
+				l.link.Help = "Held comments, pingbacks and webmentions, in one list; spam and trash." // guest posts are editors'
+			}
 			if l.link.Href == "/admin/profile" && !account.Can(u, account.CreatePost, account.Site) {
 				l.link.Help = "Your name, picture and website beside your comments; your password and sign-in."
 			}
