@@ -3,8 +3,11 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode/utf8"
 
 	"quire/internal/account"
+	"quire/internal/apperr"
 	"quire/internal/post"
 	"quire/internal/publishing"
 )
@@ -14,11 +17,15 @@ type myPostsPage struct {
 	Page
 	Status   post.Status // the tab shown; "" all but trash
 	Tabs     []post.Status
-	AllPosts bool // an editor sees everyone's posts
+	AllPosts bool   // an editor sees everyone's posts
+	Query    string // the search box's words, kept by the tabs and pages
 	Posts    []*post.Post
 	Older    string
 	Newer    string
 }
+
+// maxListQuery is the longest search the posts list takes, in characters.
+const maxListQuery = 200
 
 func (s *Server) postList(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.CreatePost, account.Site); err != nil {
@@ -33,6 +40,10 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request) error {
 	mp := myPostsPage{Page: s.page(r, "Posts"), Tabs: post.Statuses}
 	mp.NoIndex = true
 	f := publishing.Filter{Cursor: cur, Limit: 25}
+	if mp.Query = strings.TrimSpace(q.Get("q")); utf8.RuneCountInString(mp.Query) > maxListQuery {
+		return apperr.New(apperr.Invalid, "Search for at most %d characters.", maxListQuery)
+	}
+	f.Query = mp.Query
 	if st := post.Status(q.Get("status")); st.Valid() {
 		mp.Status = st
 		f.Statuses = []post.Status{st}
@@ -55,6 +66,9 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request) error {
 		v := url.Values{"cursor": {c.String()}}
 		if mp.Status != "" {
 			v.Set("status", string(mp.Status))
+		}
+		if mp.Query != "" {
+			v.Set("q", mp.Query)
 		}
 		return "/admin/posts?" + v.Encode()
 	}

@@ -31,6 +31,11 @@ type ListFilter struct {
 	Limit    int           // 1..100; 0 means 20
 	Cursor   post.Cursor
 	Sources  bool // with the body's and excerpt's sources (the API's lists), not only their HTML
+	// Query narrows an editors' list to posts whose words match it (the
+	// title and body's full-text search, stemmed) or whose title holds
+	// it as typed ("tram" finds "Trams"). Public lists ignore it: the
+	// reader's search is reading.Search.
+	Query string
 }
 
 // PostPage is one page of a list, with cursors for the pages before and
@@ -127,6 +132,9 @@ func listSQL(f ListFilter) (string, []any) {
 		if f.TermID != 0 {
 			where = append(where, "EXISTS (SELECT 1 FROM post_terms x WHERE x.post_id = p.id AND x.term_id = "+arg(f.TermID)+")")
 		}
+		if q := strings.TrimSpace(f.Query); q != "" {
+			where = append(where, "(p.search @@ websearch_to_tsquery('english', "+arg(q)+") OR p.title ILIKE "+arg(containsPattern(q))+")")
+		}
 	}
 	if f.AuthorID != 0 {
 		where = append(where, "p.author_id = "+arg(f.AuthorID))
@@ -167,6 +175,12 @@ func listSQL(f ListFilter) (string, []any) {
 	sql := `SELECT ` + cols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(f.Limit+1)
 	return sql, args
+}
+
+// containsPattern is a LIKE pattern for text containing q as typed: its
+// % and _ escaped (backslash is LIKE's default escape).
+func containsPattern(q string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
 }
 
 func statusStrings(ss []post.Status) []string {
