@@ -12,6 +12,8 @@ package moderating
 
 import (
 	"context"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -90,9 +92,16 @@ func (s *Service) List(ctx context.Context, u *account.User, f Filter, kind mode
 	if err != nil {
 		return nil, "", err
 	}
+	if f.Search = strings.TrimSpace(f.Search); utf8.RuneCountInString(f.Search) > MaxSearch {
+		return nil, "", apperr.New(apperr.Invalid, "Search for at most %d characters.", MaxSearch)
+	}
 	f.Kinds = kinds
 	return store.Queue(ctx, s.Store.Pool, f)
 }
+
+// MaxSearch is the longest search (Filter.Search) the queue takes, in
+// characters.
+const MaxSearch = 200
 
 func narrow(u *account.User, kind moderation.Kind) ([]moderation.Kind, error) {
 	kinds := Kinds(u)

@@ -62,8 +62,22 @@ func TestBrowserQueueOneList(t *testing.T) {
 	}
 	e.assertPlaced(t, ctx, f)
 
-	// The same through the keyboard: j moves, a approves.
 	g := e.mustQueueFixture(20)
+	// "/" goes to the search box; what is typed there is a search, not
+	// shortcuts (an "a" would approve), and Enter runs it.
+	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin/moderation"), chromedp.WaitVisible(`#queue-form`),
+		chromedp.KeyEvent("j"), chromedp.KeyEvent("/"))
+	waitJS(t, ctx, `document.activeElement === document.querySelector("#queue-filter input[name=q]")`)
+	// (The driver's "/" may land in the box after the focus moved; a
+	// person's does not: the key's default is prevented.)
+	bt.Get(t, ctx, chromedp.Evaluate[bool](`(document.querySelector("#queue-filter input[name=q]").value = "", true)`))
+	bt.Do(t, ctx, chromedp.KeyEvent("cat@mail.invalid\r"))
+	waitJS(t, ctx, `location.search.indexOf("q=cat") >= 0 && document.querySelectorAll(".queue-item").length === 1`)
+	if e.commentStatus(g.Comment.ID) != "held" {
+		t.Error("typing in the search box approved a comment")
+	}
+
+	// The same through the keyboard: j moves, a approves.
 	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+"/admin/moderation"), chromedp.WaitVisible(`#queue-form`))
 	for i := range 4 {
 		bt.Do(t, ctx, chromedp.KeyEvent("j"), chromedp.KeyEvent("a"))

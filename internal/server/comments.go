@@ -83,7 +83,7 @@ func (s *Server) commentsFor(r *http.Request, p *post.Post) (*commentsView, erro
 	}
 	v.Editable = s.editableComments(r)
 	if account.Can(u, account.Moderate, account.Site) {
-		v.Moderator, v.QueueURL = true, queueURL(comment.StatusHeld, "", p.ID, "")
+		v.Moderator, v.QueueURL = true, queueURL(comment.StatusHeld, "", p.ID, "", "")
 		if v.HeldHere, err = s.comments.HeldOnPost(ctx, p.ID); err != nil {
 			return nil, err
 		}

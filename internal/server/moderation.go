@@ -27,6 +27,7 @@ type queuePage struct {
 	Kind      moderation.Kind
 	PostID    int64
 	PostTitle string // the post the list is narrowed to
+	Search    string // the search box's words or address
 	Tabs      []queueTab
 	NextURL   string
 	SpamDays  int    // Empty spam deletes what is older (0: all of it)
@@ -79,6 +80,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 		kind = ""
 	}
 	f.PostID, _ = strconv.ParseInt(q.Get("post"), 10, 64)
+	f.Search = strings.TrimSpace(q.Get("q")) // moderating.List refuses more than MaxSearch characters
 	items, next, err := s.queue.List(ctx, u, f, kind)
 	if err != nil {
 		return err
@@ -91,7 +93,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := queuePage{Page: s.page(r, "Moderation"), Status: f.Status, Kind: kind, PostID: f.PostID, SpamDays: st.SpamDays,
+	p := queuePage{Page: s.page(r, "Moderation"), Status: f.Status, Kind: kind, PostID: f.PostID, Search: f.Search, SpamDays: st.SpamDays,
 		Back: r.URL.RequestURI(), Kinds: kinds}
 	p.NoIndex = true
 	for _, it := range items {
@@ -102,7 +104,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 			p.PostTitle = pp.Title
 		}
 	}
-	if f.Status == comment.StatusHeld && f.Cursor == "" && f.PostID == 0 {
+	if f.Status == comment.StatusHeld && f.Cursor == "" && f.PostID == 0 && f.Search == "" {
 		if p.Pending, err = s.pendingPosts(r); err != nil {
 			return err
 		}
@@ -116,21 +118,26 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 		if t.st == comment.StatusSpam {
 			p.Spam = counts[t.st]
 		}
-		p.Tabs = append(p.Tabs, queueTab{t.label, queueURL(t.st, kind, f.PostID, ""), counts[t.st], t.st == f.Status, t.st != comment.StatusApproved})
+		p.Tabs = append(p.Tabs, queueTab{t.label, queueURL(t.st, kind, f.PostID, f.Search, ""), counts[t.st], t.st == f.Status, t.st != comment.StatusApproved})
 	}
 	if next != "" {
-		p.NextURL = queueURL(f.Status, kind, f.PostID, next)
+		p.NextURL = queueURL(f.Status, kind, f.PostID, f.Search, next)
 	}
 	return s.render(w, r, http.StatusOK, "moderation", p)
 }
 
-func queueURL(st comment.Status, k moderation.Kind, post int64, after string) string {
+// queueURL is the queue's address for a tab, narrowed by kind, post and
+// search (each left out when empty), at the page after the cursor.
+func queueURL(st comment.Status, k moderation.Kind, post int64, search, after string) string {
 	v := url.Values{"status": {string(st)}}
 	if k != "" {
 		v.Set("kind", string(k))
 	}
 	if post != 0 {
 		v.Set("post", strconv.FormatInt(post, 10))
+	}
+	if search != "" {
+		v.Set("q", search)
 	}
 	if after != "" {
 		v.Set("after", after)

@@ -94,7 +94,7 @@ func (s *Server) correctPage(r *http.Request) (commentCorrectPage, error) {
 	p := commentCorrectPage{Page: s.page(r, "Edit a comment"), Comment: c, Key: k.String(),
 		Back: moderatorBack(r.URL.Query().Get("back"))}
 	if r.URL.Query().Get("back") == "" { // opened by its address: back to the tab that lists it
-		p.Back = queueURL(c.Status, "", 0, "")
+		p.Back = queueURL(c.Status, "", 0, "", "")
 	}
 	p.NoIndex = true
 	if pp, err := s.comments.Post(r.Context(), c.PostID); err == nil {

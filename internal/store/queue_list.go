@@ -22,6 +22,10 @@ type QueueFilter struct {
 	Status comment.Status
 	Kinds  []moderation.Kind
 	PostID int64 // 0 = every post; guest posts are on no post yet
+	// Search narrows the list to items whose author's name, address,
+	// website or text contains it, or whose IP address it is ("" =
+	// every item).
+	Search string
 	Cursor string
 	Limit  int
 }
@@ -75,7 +79,9 @@ func Queue(ctx context.Context, db DB, f QueueFilter) ([]QueueItem, string, erro
 			commentKinds = append(commentKinds, string(k))
 		}
 	}
-	rows, err := db.Query(ctx, queueSQL(f.Status, guests), f.Status, commentKinds, f.PostID, at, ord, id, f.Limit+1)
+	search := strings.TrimSpace(f.Search)
+	rows, err := db.Query(ctx, queueSQL(f.Status, guests), f.Status, commentKinds, f.PostID, at, ord, id, f.Limit+1,
+		search, containsPattern(search))
 	if err != nil {
 		return nil, "", err
 	}
@@ -109,7 +115,8 @@ func Queue(ctx context.Context, db DB, f QueueFilter) ([]QueueItem, string, erro
 
 // queueSQL is Queue's query for tab st, with the guest posts' part or
 // not. Its arguments: the status, the comment kinds, the post (0 = any),
-// the cursor's time, order and id, the limit. Each tab names its status
+// the cursor's time, order and id, the limit, the search ("" = none) and
+// its LIKE pattern. Each tab names its status
 // in the text: only then may PostgreSQL's generic plan, which pgx's
 // prepared statements come to use, read the tab's partial index
 // (comments_queue_time_idx, comments_recent_idx for Approved) rather than
@@ -127,6 +134,8 @@ func queueSQL(st comment.Status, guests bool) string {
 		FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments pc ON pc.id = c.parent_id
 		WHERE ` + status + ` AND c.kind = ANY($2) AND ($3 = 0 OR c.post_id = $3)
 			AND (c.created_at < $4 OR (c.created_at = $4 AND (0 < $5 OR (0 = $5 AND c.id < $6))))
+			AND ($8 = '' OR host(c.ip) = $8 OR c.author_name ILIKE $9 OR c.author_email ILIKE $9 OR c.author_url ILIKE $9
+				OR c.source_url ILIKE $9 OR c.body_source ILIKE $9)
 		ORDER BY c.created_at DESC, c.id DESC LIMIT $7) cs`)
 	if guests {
 		q.WriteString(` UNION ALL SELECT * FROM (SELECT 1, 'guest_post', s.id, $1::text, s.name, s.email, s.website, 0::bigint,
@@ -135,6 +144,8 @@ func queueSQL(st comment.Status, guests bool) string {
 		FROM guest_submissions s LEFT JOIN LATERAL (SELECT title, body_html FROM guest_versions
 			WHERE submission_id = s.id ORDER BY number DESC LIMIT 1) v ON true
 		WHERE ` + guestTab[st] + ` AND (s.created_at < $4 OR (s.created_at = $4 AND (1 < $5 OR (1 = $5 AND s.id < $6))))
+			AND ($8 = '' OR host(s.ip) = $8 OR s.name ILIKE $9 OR s.email ILIKE $9 OR s.website ILIKE $9
+				OR v.title ILIKE $9 OR v.body_html ILIKE $9)
 		ORDER BY s.created_at DESC, s.id DESC LIMIT $7) gs`)
 	}
 	q.WriteString(` ORDER BY created_at DESC, ord DESC, id DESC LIMIT $7`)

@@ -84,6 +84,11 @@ document.addEventListener("DOMContentLoaded", function () {
     var k = ev.key;
     if (k === "j") { select(cur + 1); ev.preventDefault(); return; }
     if (k === "k") { select(Math.max(cur - 1, 0)); ev.preventDefault(); return; }
+    if (k === "/") {
+      var q = document.querySelector("#queue-filter input[name=q]");
+      if (q) { q.focus(); q.select(); ev.preventDefault(); }
+      return;
+    }
     if (cur < 0) return;
     var item = items[cur];
     if (k === "x") {

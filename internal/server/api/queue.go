@@ -62,6 +62,7 @@ func (a *API) queue(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "post_id must be a post's number.")
 		}
 	}
+	f.Search = q.Get("q") // moderating.List trims it and refuses more than MaxSearch characters
 	rows, next, err := a.moderating().List(r.Context(), User(r.Context()), f, moderation.Kind(q.Get("kind")))
 	if err != nil {
 		return err
