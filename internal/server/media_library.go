@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,7 @@ type mediaPage struct {
 	All     bool   // the user may see everyone's images (editors)
 	Mine    bool   // showing only the user's images
 	Unused  bool   // showing only images no post uses
+	Search  string // the search box's words
 	MaxSize string // the upload limit, for the form's hint
 	Error   string // why the last upload was refused
 	Form    library.Form
@@ -42,7 +44,8 @@ type mediaItem struct {
 func (s *Server) mediaLibrary(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
-	o := library.ListOptions{Before: before, Mine: q.Get("mine") == "true", Unused: q.Get("unused") == "true"}
+	o := library.ListOptions{Before: before, Mine: q.Get("mine") == "true", Unused: q.Get("unused") == "true",
+		Search: strings.TrimSpace(q.Get("q"))}
 	return s.renderMedia(w, r, http.StatusOK, o, library.Form{}, "")
 }
 
@@ -57,7 +60,7 @@ func (s *Server) renderMedia(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	p := mediaPage{Page: s.page(r, "Media"), All: library.SeesAll(u), Mine: o.Mine, Unused: o.Unused,
+	p := mediaPage{Page: s.page(r, "Media"), All: library.SeesAll(u), Mine: o.Mine, Unused: o.Unused, Search: o.Search,
 		MaxSize: media.Size(s.media.Limits().MaxBytes), Error: msg, Form: f}
 	p.NoIndex = true
 	for _, m := range items {
@@ -70,6 +73,9 @@ func (s *Server) renderMedia(w http.ResponseWriter, r *http.Request, status int,
 		}
 		if o.Unused {
 			p.Older += "&unused=true"
+		}
+		if o.Search != "" {
+			p.Older += "&q=" + url.QueryEscape(o.Search)
 		}
 	}
 	return s.render(w, r, status, "media", p)

@@ -85,6 +85,9 @@ type MediaFilter struct {
 	Before     int64 // ids below this (0: from the newest)
 	Limit      int
 	Unused     bool // only images no post (out of the trash) shows
+	// Search narrows to images whose alt text, caption or file name
+	// contains it ("" = every image).
+	Search string
 }
 
 // MediaList returns the images f selects, newest first.
@@ -93,7 +96,8 @@ func MediaList(ctx context.Context, db DB, f MediaFilter) ([]*Media, error) {
 		WHERE ($1 = 0 OR m.uploader_id = $1) AND ($2 = 0 OR m.id < $2)
 		AND (NOT $4 OR NOT EXISTS (SELECT 1 FROM posts p
 			WHERE media_hashes(p.body_html) && ARRAY[m.hash] AND p.status <> 'trashed'))
-		ORDER BY m.id DESC LIMIT $3`, f.UploaderID, f.Before, f.Limit, f.Unused)
+		AND ($5 = '' OR m.alt ILIKE $6 OR m.caption ILIKE $6 OR m.original_name ILIKE $6)
+		ORDER BY m.id DESC LIMIT $3`, f.UploaderID, f.Before, f.Limit, f.Unused, f.Search, containsPattern(f.Search))
 	if err != nil {
 		return nil, err
 	}

@@ -216,14 +216,23 @@ type ListOptions struct {
 	Limit  int
 	Mine   bool // only u's own (editors see everyone's otherwise)
 	Unused bool // only images no post shows
+	// Search: only images whose alt text, caption or file name holds it
+	// (at most MaxSearch characters; "" = every image).
+	Search string
 }
+
+// MaxSearch is the longest search of the library, in characters.
+const MaxSearch = 200
 
 // List returns a page of the images u sees, newest first.
 func (s *Service) List(ctx context.Context, u *account.User, o ListOptions) ([]*store.Media, error) {
 	if err := mayUpload(u); err != nil {
 		return nil, err
 	}
-	f := store.MediaFilter{Before: o.Before, Limit: o.Limit, Unused: o.Unused}
+	f := store.MediaFilter{Before: o.Before, Limit: o.Limit, Unused: o.Unused, Search: strings.TrimSpace(o.Search)}
+	if utf8.RuneCountInString(f.Search) > MaxSearch {
+		return nil, apperr.New(apperr.Invalid, "Search for at most %d characters.", MaxSearch)
+	}
 	if o.Mine || !SeesAll(u) {
 		f.UploaderID = u.ID
 	}

@@ -110,7 +110,7 @@ func (a *API) listMedia(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	items, err := a.media.List(r.Context(), User(r.Context()), library.ListOptions{
-		Before: before, Limit: limit, Mine: q.Get("mine") == "true", Unused: q.Get("unused") == "true"})
+		Before: before, Limit: limit, Mine: q.Get("mine") == "true", Unused: q.Get("unused") == "true", Search: q.Get("q")})
 	if err != nil {
 		return err
 	}
