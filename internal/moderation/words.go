@@ -24,7 +24,7 @@ var auditWords = map[string]string{
 	"user.role": "Changed a role", "user.signup": "Signed up",
 	"user.passkey_add": "Added a passkey", "user.passkey_remove": "Removed a passkey", "user.2fa": "Changed two-factor sign-in",
 	"settings.site": "Changed site settings", "theme.upload": "Uploaded a theme", "theme.activate": "Switched the theme",
-	"theme.delete": "Deleted a theme",
+	"theme.delete": "Deleted a theme", "term.rename": "Renamed", "term.merge": "Merged into another", "term.delete": "Deleted",
 }
 
 // AuditWords is an audit log action in words: "comment.empty_spam" is

@@ -25,6 +25,7 @@ var adminLinks = []struct {
 }{
 	{account.CreatePost, AdminLink{"/admin/posts", "Posts", "Write, schedule and publish; review what waits."}},                          // Publishing
 	{account.ManagePages, AdminLink{"/admin/pages", "Pages", "About, Contact and other pages at the root of the site; the navigation."}}, // Pages
+	{account.EditPost, AdminLink{"/admin/tags", "Tags and categories", "Rename, merge or delete what posts are filed under."}},
 	{account.UploadMedia, AdminLink{"/admin/media", "Media", "Upload images, write their alt text, copy them into posts."}},
 	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks, webmentions and guest posts, in one list; spam and trash."}},
 	{account.ReviewGuestPosts, AdminLink{"/admin/guest-posts", "Guest posts", "Review submissions from \"Write for us\"; accept, schedule or decline."}}, // Guest posts

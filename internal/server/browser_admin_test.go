@@ -17,7 +17,7 @@ import (
 // adminPages are the signed-in pages every width must fit; {post} is a
 // post's id.
 var adminPages = []string{"/admin", "/admin/posts", "/admin/posts/new", "/admin/posts/{post}", "/admin/posts/{post}/revisions",
-	"/admin/pages", "/admin/pages/new", "/admin/media", "/admin/moderation", "/admin/guest-posts", "/admin/profile",
+	"/admin/pages", "/admin/pages/new", "/admin/tags", "/admin/media", "/admin/moderation", "/admin/guest-posts", "/admin/profile",
 	"/admin/settings", "/admin/discussion", "/admin/users", "/admin/invite", "/admin/import", "/admin/outbox", "/admin/audit",
 	"/admin/profile/2fa", "/admin/profile/passkeys", "/admin/profile/newsletter", "/admin/subscribers", "/admin/themes",
 	"/admin/guest-posts/{guest}", "/admin/moderation?status=approved", "/admin/moderation/c{comment}/edit"}
@@ -39,6 +39,7 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 	long := "A post whose title runs on and on to see whether the posts list wraps it instead of pushing the page sideways"
 	p := e.MustPost(ann, long, post.CommentsOpen)
 	e.MustPost(ann, "Short", post.CommentsOpen)
+	e.taggedPost(ann, "Filed", "A tag whose name runs on for a phone's width, Go", "Notes", post.Published) // the tags page's rows
 	c := e.signedIn("ann")
 	e.PostForm(c, "/admin/settings", settingsForm(nil)) // an audit entry with a long JSON value
 	statusPath(t, e.submitGuest(e.Client(), guestValues("A guest's post", "Some text.\n", "Ada Guest", "ada@mail.invalid")))
@@ -54,6 +55,8 @@ func TestBrowserAdminFitsPhoneAndDesktop(t *testing.T) {
 		for _, path := range adminPages {
 			path = adminPath(path, p.ID, guestID, comment)
 			bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+path), chromedp.WaitVisible(`.admin-main h1`))
+			// Folded forms are measured open (the tags page's).
+			bt.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("details").forEach(d => d.open = true), 0`))
 			sw := bt.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 			cw := bt.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.clientWidth`))
 			if sw > cw {

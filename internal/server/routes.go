@@ -170,6 +170,11 @@ func (s *Server) routes() http.Handler {
 			r.Get("/admin/posts/{id}", s.h(s.postEdit))
 			r.Post("/admin/posts/{id}", s.h(s.postSave))
 			r.Post("/admin/posts/{id}/trash", s.h(s.postTrash))
+			// Tags and categories: rename, merge, delete (terms_admin.go)
+			r.Get("/admin/tags", s.h(s.termsAdmin)) // ?kind=category: the categories
+			r.Post("/admin/terms/{id}", s.h(s.termRename))
+			r.Post("/admin/terms/{id}/merge", s.h(s.termMerge))
+			r.Post("/admin/terms/{id}/delete", s.h(s.termDelete))
 			r.Get("/admin/posts/{id}/revisions", s.h(s.revisionList))
 			r.Get("/admin/posts/{id}/revisions/{rev}", s.h(s.revisionShow))
 			r.Post("/admin/posts/{id}/revisions/{rev}/restore", s.h(s.revisionRestore))

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"quire/internal/apperr"
+	"quire/internal/post"
+)
+
+// TermUse is a term with the number of posts and pages out of the trash
+// that carry it, drafts included: what the editors' list of terms shows.
+type TermUse struct {
+	post.Term
+	Posts int
+}
+
+// TermsInUse lists every term of kind, by name, with its posts out of the
+// trash (an unused term shows 0). An editors' page: one pass over
+// post_terms, not a public query.
+func TermsInUse(ctx context.Context, db DB, kind post.TermKind) ([]TermUse, error) {
+	rows, err := db.Query(ctx, `SELECT t.id, t.kind, t.slug, t.name,
+			(SELECT count(*) FROM post_terms pt JOIN posts p ON p.id = pt.post_id
+				WHERE pt.term_id = t.id AND p.status <> 'trashed')
+		FROM terms t WHERE t.kind = $1 ORDER BY lower(t.name), t.id`, kind)
+	if err != nil {
+		return nil, err
+	}
+	var out []TermUse
+	var u TermUse
+	_, err = pgx.ForEachRow(rows, []any{&u.ID, &u.Kind, &u.Slug, &u.Name, &u.Posts}, func() error {
+		out = append(out, u)
+		return nil
+	})
+	return out, err
+}
+
+// termLabel is how the audit log names a term: its name and address.
+func termLabel(t post.Term) string { return fmt.Sprintf("%s (%s)", t.Name, t.Slug) }
+
+// lockTerm reads and locks term id. Errors: apperr.ErrNotFound.
+func lockTerm(ctx context.Context, tx pgx.Tx, id int64) (post.Term, error) {
+	var t post.Term
+	err := tx.QueryRow(ctx, `SELECT id, kind, slug, name FROM terms WHERE id = $1 FOR UPDATE`, id).
+		Scan(&t.ID, &t.Kind, &t.Slug, &t.Name)
+	return t, notFound(err)
+}
+
+// RenameTerm gives term id name and slug, audited as actorID's, in one
+// transaction. Errors: apperr.ErrNotFound; apperr.Conflict when another
+// term of its kind has slug (MergeTerm folds one into the other).
+func RenameTerm(ctx context.Context, s *Store, actorID, id int64, name, slug string) (post.Term, error) {
+	var out post.Term
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		t, err := lockTerm(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out = post.Term{ID: t.ID, Kind: t.Kind, Slug: slug, Name: name}
+		if out == t {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE terms SET name = $2, slug = $3 WHERE id = $1`, id, name, slug); err != nil {
+			if isUnique(err, "") {
+				return &apperr.Error{Code: apperr.Conflict, Message: "Another " + string(t.Kind) +
+					" already has that address; merge this one into it instead.",
+					Fields: map[string]string{"slug": "In use by another " + string(t.Kind) + "."}}
+			}
+			return err
+		}
+		return Audit(ctx, tx, actorID, "term.rename", string(t.Kind), id, termLabel(t), termLabel(out))
+	})
+	return out, err
+}
+
+// MergeTerm moves every post of term id onto term into (of the same
+// kind) and deletes id, audited as actorID's; it returns how many posts
+// gained into. Errors: apperr.ErrNotFound; apperr.Invalid for a term of
+// another kind or itself.
+func MergeTerm(ctx context.Context, s *Store, actorID, id, into int64) (int64, error) {
+	var moved int64
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		// Both rows locked in id order: two merges of the same pair in
+		// opposite directions wait for each other instead of deadlocking.
+		first, second := min(id, into), max(id, into)
+		a, err := lockTerm(ctx, tx, first)
+		if err != nil {
+			return err
+		}
+		b, err := lockTerm(ctx, tx, second)
+		if err != nil {
+			return err
+		}
+		from, to := a, b
+		if from.ID != id {
+			from, to = b, a
+		}
+		if id == into || from.Kind != to.Kind {
+			return apperr.New(apperr.Invalid, "Merge a %s into another %s.", from.Kind, from.Kind)
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO post_terms (post_id, term_id)
+			SELECT post_id, $2 FROM post_terms WHERE term_id = $1 ON CONFLICT DO NOTHING`, id, into)
+		if err != nil {
+			return err
+		}
+		moved = tag.RowsAffected()
+		if _, err := tx.Exec(ctx, `DELETE FROM terms WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, actorID, "term.merge", string(from.Kind), into, termLabel(from), termLabel(to))
+	})
+	return moved, err
+}
+
+// DeleteTerm deletes term id, which its posts then no longer carry,
+// audited as actorID's. Errors: apperr.ErrNotFound.
+func DeleteTerm(ctx context.Context, s *Store, actorID, id int64) (post.Term, error) {
+	var t post.Term
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		var err error
+		if t, err = lockTerm(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM terms WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, actorID, "term.delete", string(t.Kind), id, termLabel(t), "deleted")
+	})
+	return t, err
+}
