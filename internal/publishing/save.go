@@ -113,6 +113,27 @@ func (s *Service) Trash(ctx context.Context, u *account.User, id int64) (*post.P
 	return p, nil
 }
 
+// Restore takes post id out of the trash as a draft, for whoever may
+// edit it. Errors: apperr.Invalid for a post not in the trash,
+// apperr.Forbidden, apperr.ErrNotFound.
+func (s *Service) Restore(ctx context.Context, u *account.User, id int64) (*post.Post, error) {
+	err := store.SetPostStatus(ctx, s.Store.Pool, s.Jobs, u.ID, id, post.Draft, func(stored *post.Post) error {
+		if stored.Status != post.Trashed {
+			return apperr.New(apperr.Invalid, "Only a post in the trash can be restored.")
+		}
+		return post.Transition(u, stored, post.Draft)
+	})
+	if err != nil {
+		return nil, err
+	}
+	p, err := store.PostByID(ctx, s.Store.Pool, id)
+	if err != nil {
+		return nil, err
+	}
+	s.pageChanged(p)
+	return p, nil
+}
+
 // checkExtras validates a save's page settings and featured image before
 // any write.
 func (s *Service) checkExtras(ctx context.Context, x Extras) error {

@@ -19,6 +19,7 @@ type myPostsPage struct {
 	Tabs     []post.Status
 	AllPosts bool   // an editor sees everyone's posts
 	Query    string // the search box's words, kept by the tabs and pages
+	Back     string // this list, for the bulk action to come back to
 	Posts    []*post.Post
 	Older    string
 	Newer    string
@@ -37,7 +38,7 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	mp := myPostsPage{Page: s.page(r, "Posts"), Tabs: post.Statuses}
+	mp := myPostsPage{Page: s.page(r, "Posts"), Tabs: post.Statuses, Back: r.URL.RequestURI()}
 	mp.NoIndex = true
 	f := publishing.Filter{Cursor: cur, Limit: 25}
 	if mp.Query = strings.TrimSpace(q.Get("q")); utf8.RuneCountInString(mp.Query) > maxListQuery {

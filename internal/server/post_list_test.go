@@ -17,7 +17,7 @@ import (
 // titles lists the posts list's rows.
 func titles(d *goquery.Document) string {
 	var out []string
-	d.Find("tr.post-row td:first-child a").Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+	d.Find(`tr.post-row a[href^="/admin/posts/"]`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
 	return strings.Join(out, " | ")
 }
 

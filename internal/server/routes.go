@@ -170,6 +170,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/admin/posts/{id}", s.h(s.postEdit))
 			r.Post("/admin/posts/{id}", s.h(s.postSave))
 			r.Post("/admin/posts/{id}/trash", s.h(s.postTrash))
+			r.Post("/admin/posts/bulk", s.h(s.postBulk)) // the list's checked posts (post_bulk.go)
 			// Tags and categories: rename, merge, delete (terms_admin.go)
 			r.Get("/admin/tags", s.h(s.termsAdmin)) // ?kind=category: the categories
 			r.Post("/admin/terms/{id}", s.h(s.termRename))

@@ -65,7 +65,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var all = document.getElementById("select-all");
   if (all) {
     all.addEventListener("change", function () {
-      document.querySelectorAll(".queue-item input[name=key]").forEach(function (b) { b.checked = all.checked; });
+      // The queue's items, or the posts list's rows.
+      document.querySelectorAll(".queue-item input[name=key], .post-row input[name=id]").forEach(function (b) { b.checked = all.checked; });
     });
   }
   if (!items.length) return;

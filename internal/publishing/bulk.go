@@ -1,0 +1,58 @@
+package publishing
+
+import (
+	"context"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/post"
+)
+
+// Bulk actions on the posts list.
+const (
+	BulkTrash   = "trash"   // move to the trash
+	BulkRestore = "restore" // take out of the trash, as a draft
+)
+
+// MaxBulk is the most posts one bulk action takes (the list shows 25).
+const MaxBulk = 100
+
+// Refusal is a post a bulk action left as it was, and why.
+type Refusal struct {
+	ID     int64
+	Reason string
+}
+
+// Bulk applies action (BulkTrash or BulkRestore) to each post of ids,
+// each in its own transaction with its own permission check, as the
+// editor's buttons would. A post u may not change, or not this way
+// (restoring one that is not in the trash), or that is gone, is a
+// Refusal; any other error stops the rest. Errors: apperr.Invalid for an
+// unknown action or too many posts.
+func (s *Service) Bulk(ctx context.Context, u *account.User, ids []int64, action string) (done []*post.Post, refused []Refusal, err error) {
+	var apply func(context.Context, *account.User, int64) (*post.Post, error)
+	switch action {
+	case BulkTrash:
+		apply = s.Trash
+	case BulkRestore:
+		apply = s.Restore
+	default:
+		return nil, nil, apperr.New(apperr.Invalid, "action must be trash or restore.")
+	}
+	if len(ids) > MaxBulk {
+		return nil, nil, apperr.New(apperr.Invalid, "Select at most %d posts at once.", MaxBulk)
+	}
+	for _, id := range ids {
+		p, err := apply(ctx, u, id)
+		switch apperr.CodeOf(err) {
+		case apperr.Forbidden, apperr.Invalid, apperr.NotFound, apperr.Conflict:
+			refused = append(refused, Refusal{ID: id, Reason: apperr.MessageOf(err)})
+			continue
+		}
+		if err != nil {
+			return done, refused, err
+		}
+		done = append(done, p)
+	}
+	return done, refused, nil
+}

@@ -1,0 +1,62 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"quire/internal/account"
+	"quire/internal/apperr"
+	"quire/internal/publishing"
+)
+
+// postBulk applies the posts list's bulk action to the checked posts and
+// goes back to the list it came from, saying what was done and what was
+// left as it was.
+func (s *Server) postBulk(w http.ResponseWriter, r *http.Request) error {
+	if err := can(r, account.CreatePost, account.Site); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	back := "/admin/posts"
+	if b, ok := localPath(r.PostForm.Get("back")); ok && strings.HasPrefix(b, "/admin/posts") {
+		back = b
+	}
+	texts := r.PostForm["id"]
+	if len(texts) == 0 {
+		s.setFlash(w, r, "Nothing was changed: tick the posts first.")
+		redirect(w, r, back)
+		return nil
+	}
+	if len(texts) > publishing.MaxBulk {
+		return apperr.New(apperr.Invalid, "Select at most %d posts at once.", publishing.MaxBulk)
+	}
+	ids := make([]int64, 0, len(texts))
+	for _, t := range texts {
+		id, err := strconv.ParseInt(t, 10, 64)
+		if err != nil || id <= 0 {
+			return apperr.New(apperr.Invalid, "A post's number is not valid.")
+		}
+		ids = append(ids, id)
+	}
+	action := r.PostForm.Get("action")
+	done, refused, err := s.publishing.Bulk(r.Context(), userFrom(r.Context()), ids, action)
+	if err != nil {
+		return err
+	}
+	verb := map[string]string{publishing.BulkTrash: "Moved %s to the trash.", publishing.BulkRestore: "Restored %s as drafts."}[action]
+	msg := fmt.Sprintf(verb, plural(len(done), "post"))
+	if len(refused) > 0 { // the first reason: a list mostly fails one way (not yours, not in the trash)
+		left := "they were"
+		if len(refused) == 1 {
+			left = "it was"
+		}
+		msg += fmt.Sprintf(" %s left as %s: %s", plural(len(refused), "post"), left, refused[0].Reason)
+	}
+	s.setFlash(w, r, msg)
+	redirect(w, r, back)
+	return nil
+}
