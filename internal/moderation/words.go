@@ -16,7 +16,7 @@ var auditWords = map[string]string{
 	"contact.message": "Sent a message", "export.wxr": "Exported the blog", "import.upload": "Uploaded an import",
 	"import.wxr": "Imported", "media.delete": "Deleted an image", "media.describe": "Described an image",
 	"media.upload": "Uploaded an image", "post.create": "Created", "post.return": "Sent back to its author",
-	"post.status": "Changed status", "post.update": "Updated", "profile.update": "Updated the profile",
+	"post.status": "Changed status", "post.delete": "Deleted forever", "post.update": "Updated", "profile.update": "Updated the profile",
 	"settings.comments": "Changed discussion settings", "settings.guest_posts": "Changed guest post settings",
 	"token.create": "Created an API token", "token.revoke": "Revoked an API token", "user.confirm": "Confirmed an address",
 	"user.create": "Created an account", "user.disabled": "Changed whether an account is disabled",

@@ -12,6 +12,7 @@ import (
 const (
 	BulkTrash   = "trash"   // move to the trash
 	BulkRestore = "restore" // take out of the trash, as a draft
+	BulkDelete  = "delete"  // delete for good, from the trash
 )
 
 // MaxBulk is the most posts one bulk action takes (the list shows 25).
@@ -23,7 +24,7 @@ type Refusal struct {
 	Reason string
 }
 
-// Bulk applies action (BulkTrash or BulkRestore) to each post of ids,
+// Bulk applies action (BulkTrash, BulkRestore or BulkDelete) to each post of ids,
 // each in its own transaction with its own permission check, as the
 // editor's buttons would. A post u may not change, or not this way
 // (restoring one that is not in the trash), or that is gone, is a
@@ -36,8 +37,10 @@ func (s *Service) Bulk(ctx context.Context, u *account.User, ids []int64, action
 		apply = s.Trash
 	case BulkRestore:
 		apply = s.Restore
+	case BulkDelete:
+		apply = s.Delete
 	default:
-		return nil, nil, apperr.New(apperr.Invalid, "action must be trash or restore.")
+		return nil, nil, apperr.New(apperr.Invalid, "action must be trash, restore or delete.")
 	}
 	if len(ids) > MaxBulk {
 		return nil, nil, apperr.New(apperr.Invalid, "Select at most %d posts at once.", MaxBulk)

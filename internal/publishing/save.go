@@ -134,6 +134,23 @@ func (s *Service) Restore(ctx context.Context, u *account.User, id int64) (*post
 	return p, nil
 }
 
+// Delete deletes a post in the trash for good, for whoever may trash it:
+// its comments, revisions and terms go with it. Errors: apperr.Invalid
+// for a post not in the trash, apperr.Forbidden, apperr.ErrNotFound.
+func (s *Service) Delete(ctx context.Context, u *account.User, id int64) (*post.Post, error) {
+	p, err := store.DeletePost(ctx, s.Store.Pool, u.ID, id, func(stored *post.Post) error {
+		if stored.Status != post.Trashed {
+			return apperr.New(apperr.Invalid, "Only a post in the trash can be deleted forever.")
+		}
+		return post.Transition(u, stored, post.Trashed)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.pageChanged(p)
+	return p, nil
+}
+
 // checkExtras validates a save's page settings and featured image before
 // any write.
 func (s *Service) checkExtras(ctx context.Context, x Extras) error {

@@ -47,7 +47,8 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	verb := map[string]string{publishing.BulkTrash: "Moved %s to the trash.", publishing.BulkRestore: "Restored %s as drafts."}[action]
+	verb := map[string]string{publishing.BulkTrash: "Moved %s to the trash.", publishing.BulkRestore: "Restored %s as drafts.",
+		publishing.BulkDelete: "Deleted %s forever."}[action]
 	msg := fmt.Sprintf(verb, plural(len(done), "post"))
 	if len(refused) > 0 { // the first reason: a list mostly fails one way (not yours, not in the trash)
 		left := "they were"

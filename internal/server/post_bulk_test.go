@@ -36,6 +36,8 @@ func TestPostsBulk(t *testing.T) {
 	ed, au := e.Client(), e.Client()
 	e.SignIn(ed, "ann")
 	e.SignIn(au, "bo")
+	e.allowFastForms()
+	c := commentID(t, e.Comment(e.Client(), a2, guest("Cy", "cy@mail.invalid", "On a post that will go.")))
 	ids := func(ps ...int64) url.Values {
 		v := url.Values{}
 		for _, id := range ps {
@@ -88,12 +90,36 @@ func TestPostsBulk(t *testing.T) {
 	if _, flash = bulk(ed, ids(a1.ID), "restore", "/admin/posts"); flash != "Restored 0 posts as drafts. 1 post left as it was: Only a post in the trash can be restored." {
 		t.Errorf("restoring a draft: %q", flash)
 	}
+	// Delete forever: only from the trash, only one's own for an author;
+	// the comments go with the post.
+	if d := e.page(ed, "/admin/posts?status=trashed"); d.Find(`#posts-bulk option[value=delete]`).Length() != 1 {
+		t.Error("the trash tab does not offer Delete forever")
+	}
+	if _, flash = bulk(ed, ids(a1.ID), "delete", "/admin/posts"); flash != "Deleted 0 posts forever. 1 post left as it was: Only a post in the trash can be deleted forever." {
+		t.Errorf("deleting a draft: %q", flash)
+	}
+	if _, flash = bulk(au, ids(a2.ID), "delete", "/admin/posts"); !strings.HasPrefix(flash, "Deleted 0 posts forever. 1 post left as it was: ") {
+		t.Errorf("an author deleting an editor's post: %q", flash)
+	}
+	if _, flash = bulk(ed, ids(a2.ID), "delete", "/admin/posts?status=trashed"); flash != "Deleted 1 post forever." {
+		t.Errorf("delete forever: %q", flash)
+	}
+	if _, err := store.PostByID(context.Background(), e.Store.Pool, a2.ID); err == nil {
+		t.Error("the deleted post is still stored")
+	}
+	if e.commentStatus(c) != "gone" {
+		t.Error("the deleted post's comment is still stored")
+	}
+	if !strings.Contains(e.page(e.signedIn("admin"), "/admin/audit").Text(), "Deleted forever") {
+		t.Error("the audit log does not say a post was deleted forever")
+	}
+
 	// Nothing ticked; a foreign way back; refusals.
 	if res, flash := bulk(ed, url.Values{}, "trash", "https://elsewhere.invalid/"); res.Header.Get("Location") != "/admin/posts" ||
 		flash != "Nothing was changed: tick the posts first." {
 		t.Errorf("nothing ticked: %q %q", res.Header.Get("Location"), flash)
 	}
-	if res, _ := bulk(ed, ids(a2.ID), "publish", "/admin/posts"); res.StatusCode != http.StatusBadRequest || e.postStatus(a2.ID) != "trashed" {
+	if res, _ := bulk(ed, ids(b1.ID), "publish", "/admin/posts"); res.StatusCode != http.StatusBadRequest || e.postStatus(b1.ID) != "draft" {
 		t.Errorf("an unknown action: %d", res.StatusCode)
 	}
 	many := url.Values{}

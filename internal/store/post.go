@@ -279,6 +279,27 @@ func SetPostStatus(ctx context.Context, db DB, q jobargs.Enqueuer, actorID, id i
 	})
 }
 
+// DeletePost deletes post id for good, with its comments, revisions and
+// terms (the foreign keys cascade), audited as actorID's, once check
+// passes on the locked row. Errors: apperr.ErrNotFound, check's.
+func DeletePost(ctx context.Context, db DB, actorID, id int64, check func(old *post.Post) error) (*post.Post, error) {
+	var old *post.Post
+	err := atomically(ctx, db, func(tx pgx.Tx) error {
+		var err error
+		if old, err = onePost(ctx, tx, `p.id = $1 FOR UPDATE OF p`, id); err != nil {
+			return err
+		}
+		if err := check(old); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM posts WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, actorID, "post.delete", string(old.Kind), id, string(old.Status), "deleted")
+	})
+	return old, err
+}
+
 func contentChanged(a, b *post.Post) bool {
 	return a.Title != b.Title || a.Slug != b.Slug || a.Format != b.Format ||
 		a.BodySource != b.BodySource || a.ExcerptSource != b.ExcerptSource

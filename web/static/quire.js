@@ -7,6 +7,13 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!window.confirm(el.getAttribute("data-confirm"))) ev.preventDefault();
     });
   });
+  // A bulk action's select: data-confirm-delete asks before "delete".
+  document.querySelectorAll("select[data-confirm-delete]").forEach(function (sel) {
+    if (!sel.form) return;
+    sel.form.addEventListener("submit", function (ev) {
+      if (sel.value === "delete" && !window.confirm(sel.getAttribute("data-confirm-delete"))) ev.preventDefault();
+    });
+  });
 });
 
 // Comments: a reply link moves the comment form under the comment it
