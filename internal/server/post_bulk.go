@@ -11,9 +11,9 @@ import (
 	"quire/internal/publishing"
 )
 
-// postBulk applies the posts list's bulk action to the checked posts and
-// goes back to the list it came from, saying what was done and what was
-// left as it was.
+// postBulk applies the posts list's bulk action to the checked posts (or
+// the editor's Delete forever to its trashed post) and goes back to the
+// list it came from, saying what was done and what was left as it was.
 func (s *Server) postBulk(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.CreatePost, account.Site); err != nil {
 		return err
@@ -22,7 +22,7 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request) error {
 		return Classify(err)
 	}
 	back := "/admin/posts"
-	if b, ok := localPath(r.PostForm.Get("back")); ok && strings.HasPrefix(b, "/admin/posts") {
+	if b, ok := localPath(r.PostForm.Get("back")); ok && (strings.HasPrefix(b, "/admin/posts") || b == "/admin/pages") { // the editor of a page
 		back = b
 	}
 	texts := r.PostForm["id"]

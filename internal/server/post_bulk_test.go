@@ -101,6 +101,11 @@ func TestPostsBulk(t *testing.T) {
 	if _, flash = bulk(au, ids(a2.ID), "delete", "/admin/posts"); !strings.HasPrefix(flash, "Deleted 0 posts forever. 1 post left as it was: ") {
 		t.Errorf("an author deleting an editor's post: %q", flash)
 	}
+	// The trashed post's editor offers Delete forever instead of Trash.
+	form := e.page(ed, "/admin/posts/"+strconv.FormatInt(a2.ID, 10)).Find(`form.trash`)
+	if form.AttrOr("action", "") != "/admin/posts/bulk" || form.Find(`input[name=action]`).AttrOr("value", "") != "delete" {
+		t.Errorf("a trashed post's editor: %q", form.AttrOr("action", ""))
+	}
 	if _, flash = bulk(ed, ids(a2.ID), "delete", "/admin/posts?status=trashed"); flash != "Deleted 1 post forever." {
 		t.Errorf("delete forever: %q", flash)
 	}
