@@ -30,7 +30,7 @@ var pageTypes = map[string]any{
 	"preview": previewPage{}, "profile": profilePage{}, "revision": revisionPage{}, "revisions": revisionsPage{},
 	"search": searchPage{}, "settings": settingsPage{}, "setup": setupPage{}, "signin": signinPage{},
 	"signup": signupPage{}, "signup_confirm": confirmPage{}, "subscribers": subscribersPageData{},
-	"termlist": termListPage{}, "themes": themesPage{}, "twofactor": twoFactorPage{}, "users": usersPage{},
+	"termlist": termListPage{}, "terms": termsPage{}, "themes": themesPage{}, "twofactor": twoFactorPage{}, "users": usersPage{},
 	"webmention": webmentionStatusPage{},
 }
 
@@ -40,7 +40,7 @@ var signedInOnly = map[string]bool{
 	"admin": true, "audit": true, "comment_correct": true, "discussion": true, "editor": true, "guest_list": true, "guest_review": true,
 	"import": true, "import_job": true, "invite": true, "media": true, "member_newsletter": true, "moderation": true,
 	"myposts": true, "outbox": true, "pages": true, "passkeys": true, "preview": true, "profile": true,
-	"revision": true, "revisions": true, "settings": true, "subscribers": true, "themes": true, "users": true,
+	"revision": true, "revisions": true, "settings": true, "subscribers": true, "terms": true, "themes": true, "users": true,
 }
 
 // TestEveryTemplateRenders executes every page template (Templates.Names)
