@@ -93,7 +93,7 @@ func TestUpdateUserKeepsAnAdmin(t *testing.T) {
 	if got, _ := s.User(ctx, ann.ID); got.Role != account.Author {
 		t.Fatalf("ann is %s, want author", got.Role)
 	}
-	entries, err := store.AuditLog(ctx, s.Store.Pool, 0, 10)
+	entries, err := store.AuditLog(ctx, s.Store.Pool, store.AuditFilter{Limit: 10})
 	if err != nil || len(entries) != 1 || entries[0].Action != "user.role" {
 		t.Fatalf("audit log %+v, %v: want one user.role entry", entries, err)
 	}

@@ -19,7 +19,7 @@ import (
 // with the actor ("cli" for the command line).
 func audits(t *testing.T, s *accounts.Service) []string {
 	t.Helper()
-	log, err := store.AuditLog(context.Background(), s.Store.Pool, 0, 50)
+	log, err := store.AuditLog(context.Background(), s.Store.Pool, store.AuditFilter{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"image/png"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -44,16 +43,7 @@ func TestDemo(t *testing.T) {
 	}
 	// The demo's admin is spared a new blog's first steps.
 	ctx := context.Background()
-	cfg, _, err := loadConfig("test", Env{Getenv: func(k string) string {
-		return map[string]string{"QUIRE_DATA_DIR": dir}[k]
-	}, Stderr: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDataDir(t, dir)
 	defer db.Close()
 	admin, err := db.accounts().UserByLogin(ctx, "admin")
 	if err != nil {

@@ -31,16 +31,7 @@ func TestOutboxCommand(t *testing.T) {
 		t.Fatalf("empty outbox: %+v", r)
 	}
 	const reset = "http://localhost:8080/password/new?token=1796608848141.7.c2VjcmV0LXRva2Vu"
-	cfg, _, err := loadConfig("test", Env{Getenv: func(k string) string {
-		return map[string]string{"QUIRE_DATA_DIR": dir}[k]
-	}, Stderr: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := openDatabase(ctx, cfg, newLogger(io.Discard, "error"), false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDataDir(t, dir)
 	box := mail.Outbox{DB: db.Pool}
 	for _, m := range []mail.Message{
 		{To: "Ann@Example.com", Subject: "Reset your password", Text: "Choose a new password:\n\n" + reset + "\n"},
@@ -86,4 +77,21 @@ func TestOutboxCommand(t *testing.T) {
 			t.Errorf("%v: %+v", tc.args, r)
 		}
 	}
+}
+
+// openDataDir opens the database of the blog in data folder dir (its
+// embedded cluster, as the commands do) for a test to look into.
+func openDataDir(t *testing.T, dir string) *database {
+	t.Helper()
+	cfg, _, err := loadConfig("test", Env{Getenv: func(k string) string {
+		return map[string]string{"QUIRE_DATA_DIR": dir}[k]
+	}, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := openDatabase(context.Background(), cfg, newLogger(io.Discard, "error"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

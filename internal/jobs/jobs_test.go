@@ -246,7 +246,7 @@ func TestPrune(t *testing.T) {
 		_ = st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM mail_outbox),
 			(SELECT array_agg(email) FROM held_mail_hours)`).Scan(&spam, &mails, &hours)
 		if spam == 1 && mails == 1 && len(hours) == 1 && hours[0] == "1 day" {
-			log, _ := store.AuditLog(ctx, st.Pool, 0, 5)
+			log, _ := store.AuditLog(ctx, st.Pool, store.AuditFilter{Limit: 5})
 			if len(log) == 0 || log[0].Action != "comment.empty_spam" || log[0].ActorID != nil {
 				t.Errorf("audit %+v", log)
 			}

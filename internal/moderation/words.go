@@ -1,6 +1,10 @@
 package moderation
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // auditWords are the audit log's actions in words, for people; the stored
 // action stays a stable code ("comment.empty_spam") for tools.
@@ -26,6 +30,11 @@ var auditWords = map[string]string{
 	"settings.site": "Changed site settings", "theme.upload": "Uploaded a theme", "theme.activate": "Switched the theme",
 	"theme.delete": "Deleted a theme", "term.rename": "Renamed", "term.merge": "Merged into another", "term.delete": "Deleted",
 }
+
+// AuditActions are the actions the audit log has words for, sorted: every
+// action Quire records (TestAuditAreasCoverActions files each under a
+// part of the log).
+func AuditActions() []string { return slices.Sorted(maps.Keys(auditWords)) }
 
 // AuditWords is an audit log action in words: "comment.empty_spam" is
 // "Emptied spam". An action without words of its own is spelled out from

@@ -99,29 +99,25 @@ func (s *Service) Update(ctx context.Context, u *account.User, p *post.Post, x E
 // The editor and the API both trash through here. Errors:
 // apperr.ErrNotFound, apperr.Forbidden.
 func (s *Service) Trash(ctx context.Context, u *account.User, id int64) (*post.Post, error) {
-	err := store.SetPostStatus(ctx, s.Store.Pool, s.Jobs, u.ID, id, post.Trashed, func(stored *post.Post) error {
-		return post.Transition(u, stored, post.Trashed)
-	})
-	if err != nil {
-		return nil, err
-	}
-	p, err := store.PostByID(ctx, s.Store.Pool, id)
-	if err != nil {
-		return nil, err
-	}
-	s.pageChanged(p)
-	return p, nil
+	return s.moveTo(ctx, u, id, post.Trashed, "")
 }
 
 // Restore takes post id out of the trash as a draft, for whoever may
 // edit it. Errors: apperr.Invalid for a post not in the trash,
 // apperr.Forbidden, apperr.ErrNotFound.
 func (s *Service) Restore(ctx context.Context, u *account.User, id int64) (*post.Post, error) {
-	err := store.SetPostStatus(ctx, s.Store.Pool, s.Jobs, u.ID, id, post.Draft, func(stored *post.Post) error {
-		if stored.Status != post.Trashed {
-			return apperr.New(apperr.Invalid, "Only a post in the trash can be restored.")
+	return s.moveTo(ctx, u, id, post.Draft, "Only a post in the trash can be restored.")
+}
+
+// moveTo gives post id status to as u, if u may, and returns it as stored
+// afterwards; a page's move reaches the navigation. With notTrashed set,
+// only a post in the trash moves, and one elsewhere is refused with it.
+func (s *Service) moveTo(ctx context.Context, u *account.User, id int64, to post.Status, notTrashed string) (*post.Post, error) {
+	err := store.SetPostStatus(ctx, s.Store.Pool, s.Jobs, u.ID, id, to, func(stored *post.Post) error {
+		if notTrashed != "" && stored.Status != post.Trashed {
+			return apperr.New(apperr.Invalid, "%s", notTrashed)
 		}
-		return post.Transition(u, stored, post.Draft)
+		return post.Transition(u, stored, to)
 	})
 	if err != nil {
 		return nil, err

@@ -140,26 +140,3 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type auditPage struct {
-	Page
-	Entries []auditRow // moderation_audit.go
-	Older   int64
-}
-
-func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
-	if err := can(r, account.ViewAudit, account.Site); err != nil {
-		return err
-	}
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	const pageSize = 50
-	entries, err := s.admin.AuditLog(r.Context(), before, pageSize)
-	if err != nil {
-		return err
-	}
-	p := auditPage{Page: s.page(r, "Audit log"), Entries: auditRows(entries)}
-	p.NoIndex = true
-	if len(entries) == pageSize {
-		p.Older = entries[len(entries)-1].ID
-	}
-	return s.render(w, r, http.StatusOK, "audit", p)
-}

@@ -80,7 +80,7 @@ func TestUsersAdmin(t *testing.T) {
 		t.Errorf("demoting last admin: %d", res.StatusCode)
 	}
 	// Every change is audited.
-	entries, err := store.AuditLog(context.Background(), e.Store.Pool, 0, 10)
+	entries, err := store.AuditLog(context.Background(), e.Store.Pool, store.AuditFilter{Limit: 10})
 	if err != nil || len(entries) != 3 {
 		t.Fatalf("audit: %v %d entries", err, len(entries))
 	}

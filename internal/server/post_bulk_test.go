@@ -134,7 +134,7 @@ func TestPostsBulk(t *testing.T) {
 	if res, _ := bulk(ed, many, "trash", "/admin/posts"); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("101 posts: %d", res.StatusCode)
 	}
-	if n, err := store.AuditLog(context.Background(), e.Store.Pool, 0, 50); err != nil || len(n) < 5 {
+	if n, err := store.AuditLog(context.Background(), e.Store.Pool, store.AuditFilter{Limit: 50}); err != nil || len(n) < 5 {
 		t.Errorf("audit rows: %d %v", len(n), err)
 	}
 }

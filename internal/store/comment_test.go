@@ -90,7 +90,7 @@ func TestCommentThreadAndQueue(t *testing.T) {
 	if err != nil || len(ch) != 1 || ch[0].Before != comment.StatusHeld {
 		t.Fatalf("approve: %+v %v", ch, err)
 	}
-	log, _ := store.AuditLog(ctx, s.Pool, 0, 10)
+	log, _ := store.AuditLog(ctx, s.Pool, store.AuditFilter{Limit: 10})
 	if len(log) == 0 || log[0].Action != "comment.approve" || log[0].Before != "held" || log[0].After != "approved" || log[0].Actor != "mo" {
 		t.Errorf("audit %+v", log)
 	}
