@@ -139,4 +139,3 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	redirect(w, r, "/admin/users")
 	return nil
 }
-
