@@ -2,8 +2,11 @@ package publishing
 
 import (
 	"context"
+	"strings"
+	"unicode/utf8"
 
 	"quire/internal/account"
+	"quire/internal/apperr"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -11,8 +14,15 @@ import (
 // List returns one page of the posts f selects, for the editors' list and
 // the API (which decide f by the caller's role).
 func (s *Service) List(ctx context.Context, f Filter) (List, error) {
+	if f.Query = strings.TrimSpace(f.Query); utf8.RuneCountInString(f.Query) > MaxQuery {
+		return List{}, apperr.New(apperr.Invalid, "Search for at most %d characters.", MaxQuery)
+	}
 	return store.ListPosts(ctx, s.Store.Pool, f)
 }
+
+// MaxQuery is the longest search (Filter.Query) a list takes, in
+// characters.
+const MaxQuery = 200
 
 // Pages lists every page with its settings, for the editors' pages list.
 func (s *Service) Pages(ctx context.Context) ([]PageRow, error) {

@@ -70,8 +70,31 @@ func TestPostListSearch(t *testing.T) {
 	if v, _ := d.Find(`#posts-search input[name=q]`).Attr("value"); v != "lisbon" {
 		t.Errorf("search box holds %q", v)
 	}
-	if href, _ := d.Find(`nav.tabs a[href^="/admin/posts?status=published"]`).Attr("href"); href != "/admin/posts?status=published&q=lisbon" {
+	if href, _ := d.Find(`nav.tabs a:nth-child(5)`).Attr("href"); href != "/admin/posts?q=lisbon&status=published" {
 		t.Errorf("a tab drops the search: %q", href)
+	}
+	// An editor narrows to one writer: by the choice, or the name in a row.
+	d = e.page(editor, "/admin/posts?author=bo")
+	if got := titles(d); got != "Notes on trams" {
+		t.Errorf("bo's posts: %q", got)
+	}
+	if v := d.Find(`#posts-search select[name=author] option[selected]`).AttrOr("value", ""); v != "bo" {
+		t.Errorf("the writer's choice shows %q", v)
+	}
+	if href := d.Find(`nav.tabs a:nth-child(2)`).AttrOr("href", ""); href != "/admin/posts?author=bo&status=draft" {
+		t.Errorf("a tab drops the writer: %q", href)
+	}
+	if href := e.page(editor, "/admin/posts?q=lisbon").Find(`td[data-label=Author] a`).AttrOr("href", ""); href != "/admin/posts?author=ann" {
+		t.Errorf("a row's writer links %q", href)
+	}
+	if got := strings.TrimSpace(e.page(editor, "/admin/posts?author=bo&status=published").Find("p.empty").Text()); got != "No posts by bo under Published." {
+		t.Errorf("no posts by bo: %q", got)
+	}
+	if titles(e.page(author, "/admin/posts?author=ann")) != "Notes on trams" { // a writer sees their own whatever is asked
+		t.Error("an author's list follows ?author=")
+	}
+	if res := e.Get(editor, "/admin/posts?author=nobody"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown writer: %d", res.StatusCode)
 	}
 	// A search of more than a page: its next page is the same search.
 	for i := 0; i < 26; i++ {
