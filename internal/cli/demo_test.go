@@ -49,7 +49,11 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if steps, err := db.siteAdmin().FirstSteps(ctx, admin); err != nil || steps != nil {
+	st, err := db.siteAdmin().Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps, err := db.siteAdmin().FirstSteps(ctx, admin, st); err != nil || steps != nil {
 		t.Errorf("the demo's dashboard offers first steps: %v %+v", err, steps)
 	}
 }

@@ -44,7 +44,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Figures, p.Recent, p.Own = d.Figures, d.Recent, d.Own
-	if p.Steps, err = s.admin.FirstSteps(r.Context(), u); err != nil {
+	if p.Steps, err = s.admin.FirstSteps(r.Context(), u, s.siteInfo(r.Context())); err != nil {
 		return err
 	}
 	for _, st := range p.Steps {

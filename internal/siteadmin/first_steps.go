@@ -19,17 +19,15 @@ type Step struct {
 // FirstSteps returns the steps of setting up a blog, for an admin, until
 // each is done or an admin hides them; nil otherwise. Each step's Done
 // is read from what the blog holds, so a step done elsewhere (a post
-// published through the API, a page imported) counts.
-func (s *Service) FirstSteps(ctx context.Context, u *account.User) ([]Step, error) {
+// published through the API, a page imported) counts. st is the site
+// settings as the caller has them (the node's copy, kept fresh on every
+// node): not read again here.
+func (s *Service) FirstSteps(ctx context.Context, u *account.User, st site.Settings) ([]Step, error) {
 	if !account.Can(u, account.ManageSettings, account.Site) {
 		return nil, nil
 	}
 	f, err := store.FirstStepsDone(ctx, s.Store.Pool, commenting.SettingsKey)
 	if err != nil || f.Hidden {
-		return nil, err
-	}
-	st, err := s.Settings(ctx)
-	if err != nil {
 		return nil, err
 	}
 	d := site.Defaults()
