@@ -18,27 +18,34 @@ type AdminLink struct {
 }
 
 // adminLinks lists the admin areas in order with the action each needs.
-// The most used come first.
+// The most used come first. An area whose use differs by role says so:
+// to someone who may not do narrow (on their own things), its help reads
+// narrowHelp.
 var adminLinks = []struct {
-	action account.Action
-	link   AdminLink
+	action     account.Action
+	link       AdminLink
+	narrow     account.Action
+	narrowHelp string
 }{
-	{account.CreatePost, AdminLink{"/admin/posts", "Posts", "Write, schedule and publish; review what waits."}},                          // Publishing
-	{account.ManagePages, AdminLink{"/admin/pages", "Pages", "About, Contact and other pages at the root of the site; the navigation."}}, // Pages
-	{account.EditPost, AdminLink{"/admin/tags", "Tags and categories", "Rename, merge or delete what posts are filed under."}},
-	{account.UploadMedia, AdminLink{"/admin/media", "Media", "Upload images, write their alt text, copy them into posts."}},
-	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks, webmentions and guest posts, in one list; spam and trash."}},
-	{account.ReviewGuestPosts, AdminLink{"/admin/guest-posts", "Guest posts", "Review submissions from \"Write for us\"; accept, schedule or decline."}}, // Guest posts
-	{account.EditOwnProfile, AdminLink{"/admin/profile", "Profile", "Your author page: name, bio, location, links."}},                                    // Publishing
-	{account.ManageSettings, AdminLink{"/admin/settings", "Site settings", "Title, tagline, time zone, date format, posts per page, logo, footer."}},
-	{account.ManageSettings, AdminLink{"/admin/themes", "Themes", "Upload a theme as a zip, check it, make it the blog's look."}},
-	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}},
-	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}},
-	{account.ManageUsers, AdminLink{"/admin/invite", "Invite someone", "Mail a sign-up link: a member, a writer, an editor or a moderator."}},
-	{manageSubscribers, AdminLink{"/admin/subscribers", "Subscribers", "Who follows the blog by e-mail; import, export, the mailings' delivery."}}, // Newsletter
-	{account.ImportExport, AdminLink{"/admin/import", "Import and export", "Move a blog in from WordPress, or download everything as WXR."}},       // Import
-	{account.ReadOutbox, AdminLink{"/admin/outbox", "Outbox", "Mail Quire would have sent, when no SMTP server is set."}},
-	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}},
+	{account.CreatePost, AdminLink{"/admin/posts", "Posts", "Write, schedule and publish; review what waits."}, // Publishing
+		account.PublishPost, "Write drafts and send them to an editor for review."}, // a contributor writes; an editor publishes
+	{account.ManagePages, AdminLink{"/admin/pages", "Pages", "About, Contact and other pages at the root of the site; the navigation."}, "", ""}, // Pages
+	{account.EditPost, AdminLink{"/admin/tags", "Tags and categories", "Rename, merge or delete what posts are filed under."}, "", ""},
+	{account.UploadMedia, AdminLink{"/admin/media", "Media", "Upload images, write their alt text, copy them into posts."}, "", ""},
+	{account.Moderate, AdminLink{"/admin/moderation", "Moderation", "Held comments, pingbacks, webmentions and guest posts, in one list; spam and trash."},
+		account.ReviewGuestPosts, "Held comments, pingbacks and webmentions, in one list; spam and trash."}, // guest posts are editors'
+	{account.ReviewGuestPosts, AdminLink{"/admin/guest-posts", "Guest posts", "Review submissions from \"Write for us\"; accept, schedule or decline."}, "", ""}, // Guest posts
+	{account.EditOwnProfile, AdminLink{"/admin/profile", "Profile", "Your author page: name, bio, location, links."}, // Publishing
+		account.CreatePost, "Your name, picture and website beside your comments; your password and sign-in."}, // members and moderators have no author page
+	{account.ManageSettings, AdminLink{"/admin/settings", "Site settings", "Title, tagline, time zone, date format, posts per page, logo, footer."}, "", ""},
+	{account.ManageSettings, AdminLink{"/admin/themes", "Themes", "Upload a theme as a zip, check it, make it the blog's look."}, "", ""},
+	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}, "", ""},
+	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}, "", ""},
+	{account.ManageUsers, AdminLink{"/admin/invite", "Invite someone", "Mail a sign-up link: a member, a writer, an editor or a moderator."}, "", ""},
+	{manageSubscribers, AdminLink{"/admin/subscribers", "Subscribers", "Who follows the blog by e-mail; import, export, the mailings' delivery."}, "", ""}, // Newsletter
+	{account.ImportExport, AdminLink{"/admin/import", "Import and export", "Move a blog in from WordPress, or download everything as WXR."}, "", ""},       // Import
+	{account.ReadOutbox, AdminLink{"/admin/outbox", "Outbox", "Mail Quire would have sent, when no SMTP server is set."}, "", ""},
+	{account.ViewAudit, AdminLink{"/admin/audit", "Audit log", "Who did what, and when."}, "", ""},
 }
 
 // adminNav lists the admin areas u may use, for the admin layout's menu.
@@ -46,15 +53,8 @@ func adminNav(u *account.User) []AdminLink {
 	var out []AdminLink
 	for _, l := range adminLinks {
 		if account.Can(u, l.action, account.Site) {
-			if l.link.Href == "/admin/posts" && !account.Can(u, account.PublishPost, account.Owned(u.ID)) {
-				// A contributor writes; an editor publishes.
-				l.link.Help = "Write drafts and send them to an editor for review."
-			}
-			if l.link.Href == "/admin/moderation" && !account.Can(u, account.ReviewGuestPosts, account.Site) {
-				l.link.Help = "Held comments, pingbacks and webmentions, in one list; spam and trash." // guest posts are editors'
-			}
-			if l.link.Href == "/admin/profile" && !account.Can(u, account.CreatePost, account.Site) {
-				l.link.Help = "Your name, picture and website beside your comments; your password and sign-in."
+			if l.narrow != "" && !account.Can(u, l.narrow, account.Owned(u.ID)) {
+				l.link.Help = l.narrowHelp
 			}
 			out = append(out, l.link)
 		}
