@@ -22,13 +22,17 @@ func mayKeepTerms(u *account.User) error {
 	return nil
 }
 
-// TermsInUse lists every term of kind by name, with its posts out of
-// the trash. Errors: apperr.Forbidden.
-func (s *Service) TermsInUse(ctx context.Context, u *account.User, kind post.TermKind) ([]TermUse, error) {
+// TermsAfter is a page of TermsInUse (store.TermsAfter).
+type TermsAfter = store.TermsAfter
+
+// TermsInUse lists the terms of kind by name, with their posts out of the
+// trash: all of them, or the page that page selects. Errors:
+// apperr.Forbidden.
+func (s *Service) TermsInUse(ctx context.Context, u *account.User, kind post.TermKind, page TermsAfter) ([]TermUse, error) {
 	if err := mayKeepTerms(u); err != nil {
 		return nil, err
 	}
-	return store.TermsInUse(ctx, s.Store.Pool, kind)
+	return store.TermsInUse(ctx, s.Store.Pool, kind, page)
 }
 
 // RenameTerm gives term id a new name and address: the slug as given

@@ -23,21 +23,6 @@ type auditRow struct {
 	Who           string // the account's name, or who acts without one
 }
 
-// anonymousActor says who did what an entry without an account records:
-// a guest sending a post, a visitor the contact form, the command line
-// (its entries say "cli"), or else Quire's own jobs.
-func anonymousActor(e siteadmin.AuditEntry) string {
-	switch {
-	case e.Action == "guest_post.submit":
-		return "a guest"
-	case e.Action == "contact.message":
-		return "a visitor"
-	case strings.HasPrefix(e.After, "cli"):
-		return "command line"
-	}
-	return "system"
-}
-
 // stateWords writes a state code in words ("in_review" → "in review");
 // anything else (an edited comment's text, "websearch_to_tsquery" in it)
 // is shown as it is.
@@ -53,10 +38,7 @@ func auditRows(entries []siteadmin.AuditEntry) []auditRow {
 	for i, e := range entries {
 		k := moderation.Kind(e.ItemKind)
 		row := auditRow{AuditEntry: e, Words: moderation.AuditWords(e.Action), Item: k.Label(),
-			Before: stateWords(e.Before), After: stateWords(e.After), Who: e.Actor}
-		if row.Who == "" {
-			row.Who = anonymousActor(e)
-		}
+			Before: stateWords(e.Before), After: stateWords(e.After), Who: siteadmin.Who(e)}
 		if e.ItemKind == "spam" {
 			row.Item = "Spam"
 		}

@@ -46,7 +46,7 @@ func (s *Server) termsAdmin(w http.ResponseWriter, r *http.Request) error {
 
 // renderTerms shows the list; err, about term id, is shown in its row.
 func (s *Server) renderTerms(w http.ResponseWriter, r *http.Request, kind post.TermKind, status int, id int64, err error) error {
-	terms, lerr := s.publishing.TermsInUse(r.Context(), userFrom(r.Context()), kind)
+	terms, lerr := s.publishing.TermsInUse(r.Context(), userFrom(r.Context()), kind, publishing.TermsAfter{})
 	if lerr != nil {
 		return lerr
 	}

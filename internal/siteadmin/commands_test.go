@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"quire/internal/account"
 	"quire/internal/siteadmin"
 	"quire/internal/store/storetest"
 )
@@ -26,7 +27,7 @@ func TestNameBlog(t *testing.T) {
 	if err != nil || st.Title != "The Quire Quarterly" || st.Tagline != "Three writers" {
 		t.Errorf("settings: %q %q %v", st.Title, st.Tagline, err)
 	}
-	log, err := s.AuditLog(ctx, siteadmin.AuditFilter{Limit: 10}, "")
+	log, err := s.AuditLog(ctx, &account.User{Role: account.Admin}, siteadmin.AuditFilter{Limit: 10}, "")
 	if err != nil || len(log) != 1 || log[0].Action != "settings.site" {
 		t.Errorf("audit log: %+v %v", log, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"quire/internal/apperr"
 	"quire/internal/mail"
 	"quire/internal/store"
 	"quire/internal/text"
@@ -52,51 +51,6 @@ func (s *Service) OutboxWhole(ctx context.Context, to string, n int) ([]OutboxMa
 		return store.Outbox(ctx, s.Store.Pool, 0, n)
 	}
 	return store.OutboxTo(ctx, s.Store.Pool, to, n)
-}
-
-// AuditEntry is one row of the audit log.
-type AuditEntry = store.AuditEntry
-
-// AuditFilter narrows the audit log (store.AuditFilter).
-type AuditFilter = store.AuditFilter
-
-// NoAccount is AuditFilter.Actor for entries made without an account.
-const NoAccount = store.NoAccount
-
-// AuditArea is a part of the blog the audit log can be narrowed to, with
-// the actions' first words that belong to it.
-type AuditArea struct {
-	Key, Label string
-	Words      []string
-}
-
-// AuditAreas are the audit log's parts, in the order the page offers them.
-func AuditAreas() []AuditArea {
-	return []AuditArea{
-		{"posts", "Posts, pages, tags", []string{"post", "term"}},
-		{"moderation", "Comments and the queue", []string{"comment", "guest_post", "guest", "contact"}},
-		{"accounts", "Accounts and sign-in", []string{"user", "token", "profile"}},
-		{"settings", "Settings and themes", []string{"settings", "theme"}},
-		{"media", "Media", []string{"media"}},
-		{"moves", "Import and export", []string{"import", "export"}},
-	}
-}
-
-// AuditLog returns a page of the audit log narrowed by f and by area, a
-// key of AuditAreas ("" every part), newest first. Errors:
-// apperr.Invalid for an unknown area.
-func (s *Service) AuditLog(ctx context.Context, f AuditFilter, area string) ([]AuditEntry, error) {
-	if area != "" {
-		for _, a := range AuditAreas() {
-			if a.Key == area {
-				f.Areas = a.Words
-			}
-		}
-		if f.Areas == nil {
-			return nil, apperr.New(apperr.Invalid, "Unknown part of the log: %q.", area)
-		}
-	}
-	return store.AuditLog(ctx, s.Store.Pool, f)
 }
 
 // PruneOutbox deletes the local outbox's mail older than before (the

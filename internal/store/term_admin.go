@@ -17,16 +17,26 @@ type TermUse struct {
 	Posts int
 }
 
-// TermsInUse lists every term of kind, by name, with its posts out of the
-// trash (an unused term shows 0). An editors' page: one pass over
-// post_terms, not a public query.
-func TermsInUse(ctx context.Context, db DB, kind post.TermKind) ([]TermUse, error) {
+// TermsAfter is one page of TermsInUse: at most Limit terms (0: all of
+// them) after the one with ID and lower-cased Name in the list's order
+// (ID 0: from the start).
+type TermsAfter struct {
+	ID    int64
+	Name  string
+	Limit int
+}
+
+// TermsInUse lists the terms of kind page selects, by name, with their
+// posts out of the trash (an unused term shows 0). An editors' page: one
+// pass over post_terms, not a public query.
+func TermsInUse(ctx context.Context, db DB, kind post.TermKind, page TermsAfter) ([]TermUse, error) {
 	// The counts in one aggregate over post_terms: a count per term would
 	// scan it once per term (its key leads with the post).
 	rows, err := db.Query(ctx, `SELECT t.id, t.kind, t.slug, t.name, coalesce(c.n, 0)
 		FROM terms t LEFT JOIN (SELECT pt.term_id, count(*) AS n FROM post_terms pt JOIN posts p ON p.id = pt.post_id
 			WHERE p.status <> 'trashed' GROUP BY pt.term_id) c ON c.term_id = t.id
-		WHERE t.kind = $1 ORDER BY lower(t.name), t.id`, kind)
+		WHERE t.kind = $1 AND ($2::bigint = 0 OR (lower(t.name), t.id) > ($3::text, $2::bigint))
+		ORDER BY lower(t.name), t.id LIMIT nullif($4::int, 0)`, kind, page.ID, page.Name, page.Limit)
 	if err != nil {
 		return nil, err
 	}

@@ -95,16 +95,12 @@ func (a *API) uploadMedia(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) listMedia(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit := 20
-	if s := q.Get("limit"); s != "" {
-		var err error
-		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 100 {
-			return apperr.New(apperr.Invalid, "limit must be between 1 and 100.")
-		}
+	limit, err := limitParam(r, 20, 100)
+	if err != nil {
+		return err
 	}
 	var before int64
 	if c := q.Get("cursor"); c != "" {
-		var err error
 		if before, err = strconv.ParseInt(c, 10, 64); err != nil || before < 1 {
 			return apperr.New(apperr.Invalid, "cursor is not one this API gave.")
 		}

@@ -24,13 +24,11 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit := 20
-	if s := q.Get("limit"); s != "" {
-		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 100 {
-			return apperr.New(apperr.Invalid, "limit must be between 1 and 100.")
-		}
+	limit, err := limitParam(r, 20, 100)
+	if err != nil {
+		return err
 	}
-	f := publishing.Filter{Cursor: cur, Limit: limit, Sources: true}
+	f := publishing.Filter{Cursor: cur, Limit: limit, Sources: true, Query: q.Get("q")}
 	switch k := post.Kind(q.Get("kind")); k {
 	case "", post.KindPost:
 	case post.KindPage:
@@ -165,12 +163,44 @@ func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// deletePost moves a post to the trash; with ?forever=true it deletes a
+// post already in the trash for good, with its comments and revisions
+// (a post out of the trash is refused: the trash is the way to deletion,
+// as in the editor).
 func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {
+	forever := false
+	switch v := r.URL.Query().Get("forever"); v {
+	case "", "false":
+	case "true":
+		forever = true
+	default:
+		return apperr.New(apperr.Invalid, "forever must be true or false.")
+	}
 	p, err := a.loadPost(r)
 	if err != nil {
 		return err
 	}
+	if forever {
+		if p, err = a.publishing.Delete(r.Context(), User(r.Context()), p.ID); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"deleted": true, "previous": a.postView(p)})
+		return nil
+	}
 	if p, err = a.publishing.Trash(r.Context(), User(r.Context()), p.ID); err != nil { // the editor trashes here too
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.postView(p))
+	return nil
+}
+
+// restorePost takes a post out of the trash as a draft.
+func (a *API) restorePost(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.loadPost(r)
+	if err != nil {
+		return err
+	}
+	if p, err = a.publishing.Restore(r.Context(), User(r.Context()), p.ID); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, a.postView(p))

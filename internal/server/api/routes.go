@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/apperr"
+	"quire/internal/post"
 )
 
 // Routes returns the /api/v1 router: the API's one route table, every URL
@@ -44,6 +45,16 @@ func (a *API) Routes() http.Handler {
 		r.Get("/posts/{id}", a.h(a.getPost))
 		r.Patch("/posts/{id}", a.h(a.patchPost))
 		r.Delete("/posts/{id}", a.h(a.deletePost))
+		r.Post("/posts/{id}/restore", a.h(a.restorePost))
+		// Publishing: tags and categories, editors and admins (terms.go)
+		r.Get("/tags", a.h(a.listTerms(post.Tag)))
+		r.Patch("/tags/{slug}", a.h(a.renameTerm(post.Tag)))
+		r.Post("/tags/{slug}/merge", a.h(a.mergeTerm(post.Tag)))
+		r.Delete("/tags/{slug}", a.h(a.deleteTerm(post.Tag)))
+		r.Get("/categories", a.h(a.listTerms(post.Category)))
+		r.Patch("/categories/{slug}", a.h(a.renameTerm(post.Category)))
+		r.Post("/categories/{slug}/merge", a.h(a.mergeTerm(post.Category)))
+		r.Delete("/categories/{slug}", a.h(a.deleteTerm(post.Category)))
 		// Comments: the moderation queue (queue.go)
 		r.Get("/moderation/queue", a.h(a.queue))
 		r.Post("/moderation/queue/{id}/{action}", a.h(a.queueAction))
@@ -61,6 +72,8 @@ func (a *API) Routes() http.Handler {
 		// Settings: the blog's site settings, admins only (settings.go)
 		r.Get("/settings", a.h(a.getSettings))
 		r.Patch("/settings", a.h(a.patchSettings))
+		// The audit log, admins only (audit.go)
+		r.Get("/audit", a.h(a.auditLog))
 	})
 	return r
 }
