@@ -159,7 +159,8 @@ func newQueue(d Deps, sv *Services) (*jobs.Queue, error) {
 	if jd.Log == nil {
 		jd.Log = d.Log
 	}
-	jd.Workflows = jobs.Workflows{Comments: sv.Comments, Linkbacks: sv.Linkbacks, Newsletter: sv.Newsletter, Admin: sv.Admin}
+	jd.Workflows = jobs.Workflows{Comments: sv.Comments, Linkbacks: sv.Linkbacks, Newsletter: sv.Newsletter, Admin: sv.Admin,
+		Publishing: sv.Publishing}
 	return jobs.New(jd, d.Work)
 }
 

@@ -31,6 +31,7 @@ import (
 	"quire/internal/linkbacks"
 	"quire/internal/mail"
 	"quire/internal/newsletter"
+	"quire/internal/publishing"
 	"quire/internal/render"
 	"quire/internal/siteadmin"
 	"quire/internal/wxrimport"
@@ -43,6 +44,7 @@ type Workflows struct {
 	Linkbacks  *linkbacks.Service  // verifying received linkbacks, planning and recording sent ones
 	Newsletter *newsletter.Service // the subscription confirmation mail
 	Admin      *siteadmin.Service  // pruning the outbox
+	Publishing *publishing.Service // emptying the trash
 }
 
 // missing names the first workflow not given, or "".
@@ -56,6 +58,8 @@ func (w Workflows) missing() string {
 		return "Newsletter"
 	case w.Admin == nil:
 		return "Admin"
+	case w.Publishing == nil:
+		return "Publishing"
 	}
 	return ""
 }

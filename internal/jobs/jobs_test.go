@@ -216,11 +216,16 @@ func waitMail(t *testing.T, st *store.Store, to, subject string) store.OutboxMai
 }
 
 // TestPrune: the hourly job deletes old spam (audited as Quire's own
-// action), old outbox mail and old held-mail counts, and keeps the rest.
+// action), posts in the trash longer than the site's 30 days, old outbox
+// mail and old held-mail counts, and keeps the rest.
 func TestPrune(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	p := annsPost(t, st, "Spammed")
+	binned := publishedPost(t, st, &account.User{ID: p.AuthorID}, "Binned long ago")
+	if _, err := st.Pool.Exec(ctx, `UPDATE posts SET status = 'trashed', updated_at = now() - interval '31 days' WHERE id = $1`, binned.ID); err != nil {
+		t.Fatal(err)
+	}
 	for _, age := range []string{"20 days", "1 day"} {
 		n := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusSpam, BodySource: age}}
 		if err := store.CreateComment(ctx, st.Pool, n); err != nil {
@@ -241,13 +246,13 @@ func TestPrune(t *testing.T) {
 	defer q.Stop(ctx) //nolint:errcheck
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		var spam, mails int
+		var spam, mails, posts int
 		var hours []string
 		_ = st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM mail_outbox),
-			(SELECT array_agg(email) FROM held_mail_hours)`).Scan(&spam, &mails, &hours)
-		if spam == 1 && mails == 1 && len(hours) == 1 && hours[0] == "1 day" {
-			log, _ := store.AuditLog(ctx, st.Pool, store.AuditFilter{Limit: 5})
-			if len(log) == 0 || log[0].Action != "comment.empty_spam" || log[0].ActorID != nil {
+			(SELECT array_agg(email) FROM held_mail_hours), (SELECT count(*) FROM posts)`).Scan(&spam, &mails, &hours, &posts)
+		if spam == 1 && mails == 1 && len(hours) == 1 && hours[0] == "1 day" && posts == 1 {
+			log, _ := store.AuditLog(ctx, st.Pool, store.AuditFilter{Limit: 5, Actor: store.NoAccount})
+			if len(log) != 2 || log[0].Action != "post.delete" || log[0].ItemID != binned.ID || log[1].Action != "comment.empty_spam" {
 				t.Errorf("audit %+v", log)
 			}
 			return

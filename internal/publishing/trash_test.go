@@ -12,6 +12,7 @@ import (
 	"quire/internal/post"
 	"quire/internal/publishing"
 	"quire/internal/render"
+	"quire/internal/site"
 	"quire/internal/store"
 	"quire/internal/store/storetest"
 )
@@ -115,5 +116,72 @@ func TestTrash(t *testing.T) {
 
 	if _, err := svc.Trash(ctx, edna, about.ID+1000); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("trash of no post: %v", err)
+	}
+}
+
+// TestEmptyTrash: the housekeeping deletes for good what has been in the
+// trash, untouched, longer than the site's days, audited as Quire's own;
+// not what went there since, nor a post out of the trash however old,
+// and nothing when the setting is 0. A page's deletion reaches the
+// navigation hook.
+func TestEmptyTrash(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	navChanges := 0
+	now := time.Now()
+	svc := &publishing.Service{Store: st, Render: render.New(), NavChanged: func() { navChanges++ }, Now: func() time.Time { return now }}
+	ann := mustUser(t, st, "ann", account.Editor)
+	old := mustPublish(t, svc, ann, post.KindPost, "Long gone", publishing.Extras{})
+	page := mustPublish(t, svc, ann, post.KindPage, "Old page", publishing.Extras{})
+	recent := mustPublish(t, svc, ann, post.KindPost, "Just binned", publishing.Extras{})
+	kept := mustPublish(t, svc, ann, post.KindPost, "Still up", publishing.Extras{})
+	for _, p := range []*post.Post{old, page, recent} {
+		if _, err := svc.Trash(ctx, ann, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	age := func(p *post.Post, days int) {
+		if _, err := st.Pool.Exec(ctx, `UPDATE posts SET updated_at = $2 WHERE id = $1`, p.ID, now.AddDate(0, 0, -days)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	age(old, 31)
+	age(page, 40)
+	age(recent, 29)
+	age(kept, 400)
+	navChanges = 0
+
+	setDays := func(days int) {
+		if _, err := store.UpdateSiteSettings(ctx, st, 0, func(s *site.Settings) error { s.TrashDays = days; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setDays(0)
+	if n, err := svc.EmptyTrash(ctx); err != nil || n != 0 {
+		t.Fatalf("with 0 days: %d %v", n, err)
+	}
+	setDays(30)
+	if n, err := svc.EmptyTrash(ctx); err != nil || n != 2 {
+		t.Fatalf("emptied %d, %v; want 2", n, err)
+	}
+	for _, tc := range []struct {
+		p    *post.Post
+		gone bool
+	}{{old, true}, {page, true}, {recent, false}, {kept, false}} {
+		_, err := store.PostByID(ctx, st.Pool, tc.p.ID)
+		if gone := errors.Is(err, apperr.ErrNotFound); gone != tc.gone {
+			t.Errorf("%q: gone %v, want %v (%v)", tc.p.Title, gone, tc.gone, err)
+		}
+	}
+	if navChanges != 1 {
+		t.Errorf("navigation changes: %d, want 1 (the page)", navChanges)
+	}
+	var n int
+	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'post.delete' AND actor_id IS NULL
+		AND before = 'trashed' AND item_id = ANY($1)`, []int64{old.ID, page.ID}).Scan(&n); err != nil || n != 2 {
+		t.Errorf("audit rows: %d %v", n, err)
+	}
+	if n, err := svc.EmptyTrash(ctx); err != nil || n != 0 {
+		t.Errorf("again: %d %v", n, err)
 	}
 }

@@ -74,6 +74,9 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) error {
 		st.TimeZone, st.Language = strings.TrimSpace(f.Get("time_zone")), strings.TrimSpace(f.Get("language"))
 		st.DateFormat, st.CommentPolicy = f.Get("date_format"), post.CommentPolicy(f.Get("comment_policy"))
 		st.PostsPerPage = formInt(f.Get("posts_per_page"))
+		if v, ok := f["trash_days"]; ok { // a form without it leaves the trash as it was
+			st.TrashDays = formInt(v[0])
+		}
 		st.LogoMediaID, st.FaviconMediaID = int64(formInt(f.Get("logo_media_id"))), int64(formInt(f.Get("favicon_media_id")))
 		typed = *st
 		links, err := site.ParseSocial(f.Get("social"))

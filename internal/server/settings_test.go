@@ -19,7 +19,7 @@ func settingsForm(change func(url.Values)) url.Values {
 	v := url.Values{"title": {"The Night Shift"}, "tagline": {"Notes after dark"}, "description": {"A blog about nights."},
 		"time_zone": {"America/New_York"}, "language": {"fr"}, "date_format": {"2006-01-02"}, "posts_per_page": {"2"},
 		"footer_text": {"Written by hand."}, "social": {"Mastodon=https://social.example.invalid/@me"},
-		"comment_policy": {"members"}, "logo_media_id": {"0"}, "favicon_media_id": {"0"}}
+		"comment_policy": {"members"}, "logo_media_id": {"0"}, "favicon_media_id": {"0"}, "trash_days": {"7"}}
 	if change != nil {
 		change(v)
 	}
@@ -79,6 +79,35 @@ func TestSiteSettingsPage(t *testing.T) {
 	if v, _ := form.Find(`input[name=time_zone]`).Attr("value"); v != "America/New_York" {
 		t.Errorf("form time zone %q", v)
 	}
+	// The trash's days: on the form, and on the posts list's Trashed tab,
+	// with the way to change them for an admin only; a form without the
+	// field leaves them.
+	if v, _ := form.Find(`input[name=trash_days]`).Attr("value"); v != "7" {
+		t.Errorf("form trash days %q", v)
+	}
+	e.MustUser("ed", account.Editor)
+	for _, tc := range []struct {
+		c    *http.Client
+		link bool
+	}{{c, true}, {e.signedIn("ed"), false}} {
+		note := Doc(t, e.Get(tc.c, "/admin/posts?status=trashed")).Find("#trash-note")
+		if !strings.Contains(note.Text(), "in the trash for more than 7 days are deleted for good") ||
+			(note.Find(`a[href="/admin/settings#trash"]`).Length() == 1) != tc.link {
+			t.Errorf("trash note %q (settings link wanted: %v)", note.Text(), tc.link)
+		}
+	}
+	if res := e.PostForm(c, "/admin/settings", settingsForm(func(v url.Values) { v.Del("trash_days") })); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save without trash_days: %d", res.StatusCode)
+	}
+	if v, _ := Doc(t, e.Get(c, "/admin/settings")).Find(`input[name=trash_days]`).Attr("value"); v != "7" {
+		t.Errorf("a form without trash_days changed it: %q", v)
+	}
+	if res := e.PostForm(c, "/admin/settings", settingsForm(func(v url.Values) { v.Set("trash_days", "0") })); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save trash_days 0: %d", res.StatusCode)
+	}
+	if note := Doc(t, e.Get(c, "/admin/posts?status=trashed")).Find("#trash-note").Text(); !strings.Contains(note, "stay in the trash until someone deletes them") {
+		t.Errorf("trash note with 0 days: %q", note)
+	}
 }
 
 func TestSiteSettingsRefusals(t *testing.T) {
@@ -108,6 +137,8 @@ func TestSiteSettingsRefusals(t *testing.T) {
 		{"social", "Home=javascript:alert(1)", "http or https"},
 		{"comment_policy", "everyone", "Open, members or closed"},
 		{"logo_media_id", "999", "No such image"},
+		{"trash_days", "-1", "Between 0 (never) and 3650"},
+		{"trash_days", "3651", "Between 0 (never) and 3650"},
 	} {
 		res := e.PostForm(c, "/admin/settings", settingsForm(func(v url.Values) { v.Set(tc.field, tc.value) }))
 		if res.StatusCode != http.StatusBadRequest {
@@ -142,26 +173,26 @@ func TestSettingsAPI(t *testing.T) {
 		t.Errorf("anonymous GET: %d", code)
 	}
 	code, out := apiCall(t, e, "GET", "/api/v1/settings", admin, nil)
-	if code != 200 || out["title"] != "Quire" || out["posts_per_page"] != float64(10) || out["time_zone"] != "UTC" {
+	if code != 200 || out["title"] != "Quire" || out["posts_per_page"] != float64(10) || out["time_zone"] != "UTC" || out["trash_days"] != float64(30) {
 		t.Fatalf("GET: %d %v", code, out)
 	}
 	_ = Doc(t, e.Get(e.Client(), "/")) // warm this node's cache
-	code, out = apiCall(t, e, "PATCH", "/api/v1/settings", admin, map[string]any{"title": "Over the API", "posts_per_page": 5})
-	if code != 200 || out["title"] != "Over the API" || out["posts_per_page"] != float64(5) || out["tagline"] != "A blog" {
+	code, out = apiCall(t, e, "PATCH", "/api/v1/settings", admin, map[string]any{"title": "Over the API", "posts_per_page": 5, "trash_days": 90})
+	if code != 200 || out["title"] != "Over the API" || out["posts_per_page"] != float64(5) || out["tagline"] != "A blog" || out["trash_days"] != float64(90) {
 		t.Fatalf("PATCH: %d %v", code, out)
 	}
 	if got := Doc(t, e.Get(e.Client(), "/")).Find(".site-title").Text(); got != "Over the API" {
 		t.Errorf("front page title %q after PATCH", got)
 	}
 	for _, body := range []map[string]any{{"time_zone": "Nowhere/Else"}, {"posts_per_page": 0}, {"posts_per_page": 10000},
-		{"colour": "red"}, {"title": "ok", "time_zone": "Bad/Zone"}} {
+		{"colour": "red"}, {"title": "ok", "time_zone": "Bad/Zone"}, {"trash_days": -1}, {"trash_days": 3651}} {
 		code, out := apiCall(t, e, "PATCH", "/api/v1/settings", admin, body)
 		if code != http.StatusBadRequest {
 			t.Errorf("%v: %d %v", body, code, out)
 		}
 	}
 	_, out = apiCall(t, e, "GET", "/api/v1/settings", admin, nil)
-	if out["title"] != "Over the API" || out["time_zone"] != "UTC" || out["posts_per_page"] != float64(5) {
+	if out["title"] != "Over the API" || out["time_zone"] != "UTC" || out["posts_per_page"] != float64(5) || out["trash_days"] != float64(90) {
 		t.Errorf("refused PATCH changed something: %v", out)
 	}
 }

@@ -26,6 +26,7 @@ const (
 	MinPerPage    = 1
 	MaxPerPage    = 100
 	MaxSocial     = 10
+	MaxTrashDays  = 3650
 	maxTitle      = 120
 	maxTagline    = 200
 	maxDesc       = 500
@@ -57,6 +58,10 @@ type Settings struct {
 	FaviconURL     string `json:"-"`
 	// GuestPostsOff hides the "Write for us" page and its footer link.
 	GuestPostsOff bool `json:"guest_posts_off,omitempty"`
+	// TrashDays is how long a post or page stays in the trash before the
+	// hourly housekeeping deletes it for good; 0 keeps it until someone
+	// deletes it. A blog saved before the setting existed gets the default.
+	TrashDays int `json:"trash_days"`
 }
 
 // Link is one social link in the footer.
@@ -68,7 +73,7 @@ type Link struct {
 // Defaults are the settings of a blog nobody has configured.
 func Defaults() Settings {
 	return Settings{Title: "Quire", Tagline: "A blog", TimeZone: "UTC", Language: "en", DateFormat: defaultFormat,
-		PostsPerPage: 10, CommentPolicy: post.CommentsOpen}
+		PostsPerPage: 10, CommentPolicy: post.CommentsOpen, TrashDays: 30}
 }
 
 // Fill replaces empty fields (a setting saved before the field existed)
@@ -150,6 +155,9 @@ func (s Settings) Validate() error {
 	if s.PostsPerPage < MinPerPage || s.PostsPerPage > MaxPerPage {
 		bad["posts_per_page"] = fmt.Sprintf("Between %d and %d.", MinPerPage, MaxPerPage)
 	}
+	if s.TrashDays < 0 || s.TrashDays > MaxTrashDays {
+		bad["trash_days"] = fmt.Sprintf("Between 0 (never) and %d.", MaxTrashDays)
+	}
 	if !s.CommentPolicy.Valid() {
 		bad["comment_policy"] = "Open, members or closed."
 	}
@@ -191,7 +199,7 @@ func sortedMessages(m map[string]string) []string {
 
 // Keys are the settings `quire settings set` and the API accept by name.
 var Keys = []string{"title", "tagline", "description", "time_zone", "language", "date_format", "posts_per_page",
-	"footer_text", "social", "comment_policy", "logo_media_id", "favicon_media_id"}
+	"footer_text", "social", "comment_policy", "logo_media_id", "favicon_media_id", "trash_days"}
 
 // Set changes one setting from its text form (the CLI's). Social links are
 // "Label=https://…" pairs separated by commas. Media ids are not checked
@@ -214,7 +222,7 @@ func (s *Settings) Set(key, value string) error {
 		s.FooterText = value
 	case "comment_policy":
 		s.CommentPolicy = post.CommentPolicy(value)
-	case "posts_per_page", "logo_media_id", "favicon_media_id":
+	case "posts_per_page", "logo_media_id", "favicon_media_id", "trash_days":
 		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
 		if err != nil {
 			return apperr.New(apperr.Invalid, "%s must be a whole number.", key)
@@ -225,6 +233,11 @@ func (s *Settings) Set(key, value string) error {
 				n = -1 // out of range either way; Validate says so
 			}
 			s.PostsPerPage = int(n)
+		case "trash_days":
+			if n > MaxTrashDays || n < -1 {
+				n = -1 // out of range either way; Validate says so
+			}
+			s.TrashDays = int(n)
 		case "logo_media_id":
 			s.LogoMediaID = n
 		default:
@@ -295,6 +308,8 @@ func (s Settings) Get(key string) (string, error) {
 		return strconv.FormatInt(s.LogoMediaID, 10), nil
 	case "favicon_media_id":
 		return strconv.FormatInt(s.FaviconMediaID, 10), nil
+	case "trash_days":
+		return strconv.Itoa(s.TrashDays), nil
 	}
 	return "", apperr.New(apperr.Invalid, "No setting %q: want one of %s.", key, strings.Join(Keys, ", "))
 }

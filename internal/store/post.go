@@ -300,6 +300,19 @@ func DeletePost(ctx context.Context, db DB, actorID, id int64, check func(old *p
 	return old, err
 }
 
+// TrashedBefore returns up to limit ids of the posts and pages in the
+// trash untouched since before (trashing sets updated_at), the oldest
+// first: what the housekeeping deletes for good. A housekeeping query
+// over the posts table, not a public one.
+func TrashedBefore(ctx context.Context, db DB, before time.Time, limit int) ([]int64, error) {
+	rows, err := db.Query(ctx, `SELECT id FROM posts WHERE status = 'trashed' AND updated_at < $1
+		ORDER BY updated_at, id LIMIT $2`, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
 func contentChanged(a, b *post.Post) bool {
 	return a.Title != b.Title || a.Slug != b.Slug || a.Format != b.Format ||
 		a.BodySource != b.BodySource || a.ExcerptSource != b.ExcerptSource

@@ -23,6 +23,7 @@ type settingsPatch struct {
 	CommentPolicy  *string      `json:"comment_policy"`
 	LogoMediaID    *int64       `json:"logo_media_id"`
 	FaviconMediaID *int64       `json:"favicon_media_id"`
+	TrashDays      *int         `json:"trash_days"`
 }
 
 func (p settingsPatch) apply(s *site.Settings) {
@@ -52,6 +53,9 @@ func (p settingsPatch) apply(s *site.Settings) {
 	}
 	if p.FaviconMediaID != nil {
 		s.FaviconMediaID = *p.FaviconMediaID
+	}
+	if p.TrashDays != nil {
+		s.TrashDays = *p.TrashDays
 	}
 }
 
