@@ -233,5 +233,19 @@ func (s *Service) PruneSpam(ctx context.Context) error {
 	})
 }
 
+// PruneTrash deletes the queue's trash older than the site's trash_days
+// (the setting posts' trash follows too; 0 keeps it) as Quire itself, in
+// one transaction with its audit row (the hourly housekeeping).
+func (s *Service) PruneTrash(ctx context.Context) error {
+	st, err := store.SiteSettings(ctx, s.Store.Pool)
+	if err != nil || st.TrashDays <= 0 {
+		return err
+	}
+	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		_, err := store.EmptyQueueTrash(ctx, tx, st.TrashDays, s.now())
+		return err
+	})
+}
+
 // base is the blog's address without a trailing slash, for mail links.
 func (s *Service) base() string { return strings.TrimRight(s.BaseURL.String(), "/") }

@@ -216,14 +216,24 @@ func waitMail(t *testing.T, st *store.Store, to, subject string) store.OutboxMai
 }
 
 // TestPrune: the hourly job deletes old spam (audited as Quire's own
-// action), posts in the trash longer than the site's 30 days, old outbox
-// mail and old held-mail counts, and keeps the rest.
+// action), posts and comments in the trash longer than the site's 30
+// days, old outbox mail and old held-mail counts, and keeps the rest.
 func TestPrune(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	p := annsPost(t, st, "Spammed")
 	binned := publishedPost(t, st, &account.User{ID: p.AuthorID}, "Binned long ago")
 	if _, err := st.Pool.Exec(ctx, `UPDATE posts SET status = 'trashed', updated_at = now() - interval '31 days' WHERE id = $1`, binned.ID); err != nil {
+		t.Fatal(err)
+	}
+	trashed := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusHeld, BodySource: "binned"}}
+	if err := store.CreateComment(ctx, st.Pool, trashed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE comments SET status = 'trash' WHERE id = $1`, trashed.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE comments SET trashed_at = now() - interval '31 days' WHERE id = $1`, trashed.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, age := range []string{"20 days", "1 day"} {
@@ -252,7 +262,8 @@ func TestPrune(t *testing.T) {
 			(SELECT array_agg(email) FROM held_mail_hours), (SELECT count(*) FROM posts)`).Scan(&spam, &mails, &hours, &posts)
 		if spam == 1 && mails == 1 && len(hours) == 1 && hours[0] == "1 day" && posts == 1 {
 			log, _ := store.AuditLog(ctx, st.Pool, store.AuditFilter{Limit: 5, Actor: store.NoAccount})
-			if len(log) != 2 || log[0].Action != "post.delete" || log[0].ItemID != binned.ID || log[1].Action != "comment.empty_spam" {
+			if len(log) != 3 || log[0].Action != "comment.empty_trash" || log[0].After != "1 deleted" ||
+				log[1].Action != "post.delete" || log[1].ItemID != binned.ID || log[2].Action != "comment.empty_spam" {
 				t.Errorf("audit %+v", log)
 			}
 			return

@@ -17,8 +17,9 @@ const heldMailKeep = 48 * time.Hour
 // PruneArgs is the hourly housekeeping of comments, posts and mail: spam
 // older than the discussion setting's days is deleted (audited as done by
 // Quire itself; 0 days turns this off, leaving it to the moderators'
-// "empty spam" button), posts and pages in the trash longer than the site
-// setting's days (publishing.EmptyTrash; 0 keeps them), outbox mail older
+// "empty spam" button), posts, pages and the queue's items in the trash
+// longer than the site setting's days (publishing.EmptyTrash,
+// commenting.PruneTrash; 0 keeps them), outbox mail older
 // than 30 days, and the held-item mail counts
 // (commenting.HeldMailBudget) older than two days. River runs periodic
 // jobs on its elected leader only, so one node does it.
@@ -37,6 +38,9 @@ func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 		return err
 	}
 	if _, err := w.d.Workflows.Publishing.EmptyTrash(ctx); err != nil {
+		return err
+	}
+	if err := w.d.Workflows.Comments.PruneTrash(ctx); err != nil {
 		return err
 	}
 	if err := w.d.Workflows.Comments.PruneHeldMail(ctx, time.Now().Add(-heldMailKeep)); err != nil {

@@ -90,10 +90,12 @@ func TestSiteSettingsPage(t *testing.T) {
 		c    *http.Client
 		link bool
 	}{{c, true}, {e.signedIn("ed"), false}} {
-		note := Doc(t, e.Get(tc.c, "/admin/posts?status=trashed")).Find("#trash-note")
-		if !strings.Contains(note.Text(), "in the trash for more than 7 days are deleted for good") ||
-			(note.Find(`a[href="/admin/settings#trash"]`).Length() == 1) != tc.link {
-			t.Errorf("trash note %q (settings link wanted: %v)", note.Text(), tc.link)
+		for path, want := range map[string]string{"/admin/posts?status=trashed": "in the trash for more than 7 days are deleted for good",
+			"/admin/moderation?status=trash": "in the trash for more than 7 days is deleted for good"} {
+			note := Doc(t, e.Get(tc.c, path)).Find("#trash-note")
+			if !strings.Contains(note.Text(), want) || (note.Find(`a[href="/admin/settings#trash"]`).Length() == 1) != tc.link {
+				t.Errorf("%s: trash note %q (settings link wanted: %v)", path, note.Text(), tc.link)
+			}
 		}
 	}
 	if res := e.PostForm(c, "/admin/settings", settingsForm(func(v url.Values) { v.Del("trash_days") })); res.StatusCode != http.StatusSeeOther {
@@ -107,6 +109,9 @@ func TestSiteSettingsPage(t *testing.T) {
 	}
 	if note := Doc(t, e.Get(c, "/admin/posts?status=trashed")).Find("#trash-note").Text(); !strings.Contains(note, "stay in the trash until someone deletes them") {
 		t.Errorf("trash note with 0 days: %q", note)
+	}
+	if note := Doc(t, e.Get(c, "/admin/moderation?status=trash")).Find("#trash-note").Text(); !strings.Contains(note, "stays until someone deletes it") {
+		t.Errorf("the queue's trash note with 0 days: %q", note)
 	}
 }
 

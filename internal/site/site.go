@@ -58,9 +58,10 @@ type Settings struct {
 	FaviconURL     string `json:"-"`
 	// GuestPostsOff hides the "Write for us" page and its footer link.
 	GuestPostsOff bool `json:"guest_posts_off,omitempty"`
-	// TrashDays is how long a post or page stays in the trash before the
-	// hourly housekeeping deletes it for good; 0 keeps it until someone
-	// deletes it. A blog saved before the setting existed gets the default.
+	// TrashDays is how long a post, page, comment or guest post stays in
+	// the trash before the hourly housekeeping deletes it for good; 0 keeps
+	// it until someone deletes it. A blog saved before the setting existed
+	// gets the default.
 	TrashDays int `json:"trash_days"`
 }
 

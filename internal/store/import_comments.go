@@ -109,10 +109,14 @@ func InsertImportedComments(ctx context.Context, tx pgx.Tx, sourceID int64, cs [
 	}
 	// unnest keeps the order, so parents are inserted before replies and
 	// the parent_id foreign key holds at each row.
+	// One in the trash counts its days there from the import, as the
+	// trigger would for a comment trashed here (00026_comment_trashed_at).
 	_, err := tx.Exec(ctx, `INSERT INTO comments (id, post_id, parent_id, depth, path, kind, status, author_name, author_email,
-		author_url, user_id, body_source, body_html, source_url, title, site_name, ip, created_at, reasons)
-		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
-			$9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::inet[], $18::timestamptz[], $19::jsonb[])`,
+		author_url, user_id, body_source, body_html, source_url, title, site_name, ip, created_at, reasons, trashed_at)
+		SELECT *, CASE WHEN u.status = 'trash' THEN now() END FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::inet[], $18::timestamptz[], $19::jsonb[])
+			AS u (id, post_id, parent_id, depth, path, kind, status, author_name, author_email, author_url, user_id, body_source,
+				body_html, source_url, title, site_name, ip, created_at, reasons)`,
 		ids, posts, parents, depths, paths, kinds, statuses, names, emails, urls, users, sources, htmls, srcURLs, titles, sites, ips, created, reasons)
 	if err != nil {
 		return err

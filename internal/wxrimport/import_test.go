@@ -146,6 +146,13 @@ func TestImportBlog(t *testing.T) {
 			t.Errorf("%s: %s, want %s", name, by[name].Status, st)
 		}
 	}
+	// What comes in trashed counts its days in the trash from the import;
+	// nothing else has a trashed_at.
+	var trashedAt, others int
+	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'trash' AND trashed_at > now() - interval '1 hour'),
+		count(*) FILTER (WHERE status <> 'trash' AND trashed_at IS NOT NULL) FROM comments`).Scan(&trashedAt, &others); err != nil || trashedAt != 1 || others != 0 {
+		t.Errorf("trashed_at: %d in the trash, %d others, %v", trashedAt, others, err)
+	}
 	tb := by["Old Blog"]
 	if tb.Kind != comment.KindPingback || tb.WXRType != "trackback" || tb.SourceURL != "http://old.example/tb" || tb.SiteName != "old.example" {
 		t.Errorf("trackback %+v", tb)
