@@ -106,6 +106,16 @@ func TestPostsBulk(t *testing.T) {
 	if form.AttrOr("action", "") != "/admin/posts/bulk" || form.Find(`input[name=action]`).AttrOr("value", "") != "delete" {
 		t.Errorf("a trashed post's editor: %q", form.AttrOr("action", ""))
 	}
+	// It says until when the post stays: its last change and the site's
+	// 30 days.
+	stored, err := store.PostByID(context.Background(), e.Store.Pool, a2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "In the trash until " + stored.UpdatedAt.AddDate(0, 0, 30).Format("2 January 2006") + ", then deleted for good"
+	if note := form.Find("#trash-note").Text(); !strings.Contains(note, want) {
+		t.Errorf("trash note %q, want %q", note, want)
+	}
 	if _, flash = bulk(ed, ids(a2.ID), "delete", "/admin/posts?status=trashed"); flash != "Deleted 1 post forever." {
 		t.Errorf("delete forever: %q", flash)
 	}

@@ -30,6 +30,10 @@ type editorPage struct {
 	Linkbacks []publishing.SentLinkback
 	// NewsletterOff: "don't e-mail this one" (newsletter_editor.go).
 	NewsletterOff bool
+	// Goes is when a post in the trash is deleted for good: its last
+	// change plus the site's trash_days (zero when it is not in the
+	// trash, or the trash is kept).
+	Goes time.Time
 }
 
 // renderEditor shows the editor for p filled from f; err, when it is a
@@ -56,6 +60,9 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	ep.Images = s.insertableImages(r)
 	s.offerAutosave(r, &ep)
 	ep.Featured = s.featuredChoice(r, ep.Form.Featured)
+	if days := ep.Site.TrashDays; p.Status == post.Trashed && days > 0 {
+		ep.Goes = p.UpdatedAt.AddDate(0, 0, days)
+	}
 	if err != nil {
 		ep.Error, ep.Errors = e.Message, e.Fields
 		status = apperr.HTTPStatus(e.Code)
