@@ -139,6 +139,23 @@ func (s *Service) EmptySpam(ctx context.Context, actor *account.User) (int64, er
 	return n, err
 }
 
+// EmptyTrash deletes everything in the queue's trash actor can see (guest
+// posts only for those who review them), as actor, at once: the
+// moderators' "Empty trash" button; the housekeeping empties what is
+// older than the site's days (PruneTrash).
+func (s *Service) EmptyTrash(ctx context.Context, actor *account.User) (int64, error) {
+	if !account.Can(actor, account.Moderate, account.Site) {
+		return 0, apperr.New(apperr.Forbidden, "Your account may not moderate comments.")
+	}
+	var n int64
+	err := s.Store.Transact(ctx, func(tx pgx.Tx) error {
+		var err error
+		n, err = store.EmptyQueueTrash(ctx, tx, actor.ID, 0, s.now(), account.Can(actor, account.ReviewGuestPosts, account.Site))
+		return err
+	})
+	return n, err
+}
+
 // GuestEditWindow is how long a guest may change their own comment.
 const GuestEditWindow = 600 // seconds
 

@@ -242,7 +242,7 @@ func (s *Service) PruneTrash(ctx context.Context) error {
 		return err
 	}
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
-		_, err := store.EmptyQueueTrash(ctx, tx, st.TrashDays, s.now())
+		_, err := store.EmptyQueueTrash(ctx, tx, 0, st.TrashDays, s.now(), true)
 		return err
 	})
 }

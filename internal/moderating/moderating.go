@@ -261,6 +261,12 @@ func (s *Service) actGuest(ctx context.Context, u *account.User, id int64, actio
 	return &Done{Key: key, Status: string(to)}, nil
 }
 
+// EmptyTrash deletes everything in the trash u can see. Errors:
+// apperr.Forbidden.
+func (s *Service) EmptyTrash(ctx context.Context, u *account.User) (int64, error) {
+	return s.Comments.EmptyTrash(ctx, u)
+}
+
 // EmptySpam deletes the spam u can see that is older than the discussion
 // setting's days. Errors: apperr.Forbidden.
 func (s *Service) EmptySpam(ctx context.Context, u *account.User) (int64, error) {

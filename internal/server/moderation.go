@@ -32,6 +32,7 @@ type queuePage struct {
 	NextURL   string
 	SpamDays  int    // Empty spam deletes what is older (0: all of it)
 	Spam      int    // items in spam: Empty spam shows only when there are some
+	Trash     int    // items in the trash: likewise Empty trash
 	Back      string // this page, to come back to after an action
 	Kinds     []moderation.Kind
 	Pending   []*post.Post // contributors' posts waiting for review (guest_queue.go)
@@ -115,8 +116,11 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	}{{"Held", comment.StatusHeld}, {"Approved", comment.StatusApproved}, {"Spam", comment.StatusSpam}, {"Trash", comment.StatusTrash}} {
 		// Approved has no count: it is every comment on the blog, not
 		// work waiting; the tab is where a published one is taken back.
-		if t.st == comment.StatusSpam {
+		switch t.st {
+		case comment.StatusSpam:
 			p.Spam = counts[t.st]
+		case comment.StatusTrash:
+			p.Trash = counts[t.st]
 		}
 		p.Tabs = append(p.Tabs, queueTab{t.label, queueURL(t.st, kind, f.PostID, f.Search, ""), counts[t.st], t.st == f.Status, t.st != comment.StatusApproved})
 	}
@@ -264,6 +268,16 @@ func (s *Server) queueEmptySpam(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.setFlash(w, r, fmt.Sprintf("Deleted %s.", plural(int(n), "spam item")))
 	redirect(w, r, "/admin/moderation?status=spam")
+	return nil
+}
+
+func (s *Server) queueEmptyTrash(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.queue.EmptyTrash(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, fmt.Sprintf("Deleted %s from the trash.", plural(int(n), "item")))
+	redirect(w, r, "/admin/moderation?status=trash")
 	return nil
 }
 

@@ -88,8 +88,23 @@ func TestQueueBulkAndReply(t *testing.T) {
 	if d.Find(`form[action="/admin/moderation/empty-spam"]`).Length() != 0 {
 		t.Error("Empty spam offered with no spam left")
 	}
+	// Empty trash: all of it at once, for a member refused.
+	if res := e.PostForm(meg, "/admin/moderation/empty-trash", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("member empties the trash: %d", res.StatusCode)
+	}
+	if e.page(mod, "/admin/moderation?status=trash").Find(`form[action="/admin/moderation/empty-trash"]`).Length() != 1 {
+		t.Error("the trash tab does not offer Empty trash")
+	}
+	res = e.PostForm(mod, "/admin/moderation/empty-trash", nil)
+	d = e.page(mod, "/admin/moderation?status=trash")
+	if res.StatusCode != http.StatusSeeOther || d.Find(".queue-item").Length() != 0 || !strings.Contains(d.Find(".flash").Text(), "Deleted 1 item from the trash.") {
+		t.Errorf("empty trash: %d, %d left, flash %q", res.StatusCode, d.Find(".queue-item").Length(), d.Find(".flash").Text())
+	}
+	if d.Find(`form[action="/admin/moderation/empty-trash"]`).Length() != 0 {
+		t.Error("Empty trash offered with nothing in the trash")
+	}
 	audit := e.page(e.signedIn("admin"), "/admin/audit").Text()
-	for _, want := range []string{"Marked as spam", "Moved back to the queue", "Moved to trash", "Deleted forever", "Replied", "Emptied spam"} {
+	for _, want := range []string{"Marked as spam", "Moved back to the queue", "Moved to trash", "Deleted forever", "Replied", "Emptied spam", "Emptied the trash"} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("audit lacks %s", want)
 		}

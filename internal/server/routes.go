@@ -188,6 +188,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/admin/moderation/{key}/edit", s.h(s.queueCorrectForm))
 			r.Post("/admin/moderation/{key}/edit", s.h(s.queueCorrect))
 			r.Post("/admin/moderation/empty-spam", s.h(s.queueEmptySpam))
+			r.Post("/admin/moderation/empty-trash", s.h(s.queueEmptyTrash))
 			r.Get("/admin/discussion", s.h(s.discussionForm))
 			r.Post("/admin/discussion", s.h(s.discussionSave))
 			r.Get("/admin/outbox", s.h(s.outboxPage))

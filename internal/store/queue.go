@@ -113,27 +113,34 @@ func EmptySpam(ctx context.Context, db DB, actorID int64, days int, now time.Tim
 }
 
 // EmptyQueueTrash deletes for good the comments, pingbacks and webmentions
-// in the trash since before (trashed_at), and the guest submissions in
-// the trash untouched since then that never became posts, as Quire's own
-// housekeeping: one audit row with the number deleted, only when it
+// in the trash for more than days days (trashed_at; 0: all of them) and,
+// with guests, the guest submissions in the trash untouched as long that
+// never became posts, as actorID (0: Quire's own housekeeping). It records
+// one audit row with the number deleted; the housekeeping only when it
 // deleted something. Replies to a deleted comment stay, as orphans.
-func EmptyQueueTrash(ctx context.Context, db DB, days int, now time.Time) (int64, error) {
+func EmptyQueueTrash(ctx context.Context, db DB, actorID int64, days int, now time.Time, guests bool) (int64, error) {
 	before := now.Add(-time.Duration(days) * 24 * time.Hour)
 	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = 'trash' AND trashed_at < $1`, before)
 	if err != nil {
 		return 0, err
 	}
 	n := tag.RowsAffected()
-	tag, err = db.Exec(ctx, `DELETE FROM guest_submissions s WHERE `+guestTab[comment.StatusTrash]+`
-		AND s.post_id IS NULL AND s.updated_at < $1`, before)
-	if err != nil {
-		return 0, err
+	if guests {
+		tag, err = db.Exec(ctx, `DELETE FROM guest_submissions s WHERE `+guestTab[comment.StatusTrash]+`
+			AND s.post_id IS NULL AND s.updated_at < $1`, before)
+		if err != nil {
+			return 0, err
+		}
+		n += tag.RowsAffected()
 	}
-	if n += tag.RowsAffected(); n == 0 {
+	if n == 0 && actorID == 0 {
 		return 0, nil
 	}
-	err = Audit(ctx, db, 0, "comment.empty_trash", "trash", 0,
-		fmt.Sprintf("in the trash longer than %d days", days), strconv.FormatInt(n, 10)+" deleted")
+	what := fmt.Sprintf("in the trash longer than %d days", days)
+	if days == 0 {
+		what = "all of the trash"
+	}
+	err = Audit(ctx, db, actorID, "comment.empty_trash", "trash", 0, what, strconv.FormatInt(n, 10)+" deleted")
 	return n, err
 }
 

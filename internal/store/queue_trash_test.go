@@ -78,7 +78,7 @@ func TestQueueTrash(t *testing.T) {
 		}
 	}
 
-	n, err := store.EmptyQueueTrash(ctx, s.Pool, 30, time.Now())
+	n, err := store.EmptyQueueTrash(ctx, s.Pool, 0, 30, time.Now(), true)
 	if err != nil || n != 2 {
 		t.Fatalf("emptied %d, %v; want 2", n, err)
 	}
@@ -106,7 +106,7 @@ func TestQueueTrash(t *testing.T) {
 	if len(log) != 1 || log[0].Action != "comment.empty_trash" || log[0].ActorID != nil || log[0].After != "2 deleted" {
 		t.Errorf("audit %+v", log)
 	}
-	if n, err := store.EmptyQueueTrash(ctx, s.Pool, 30, time.Now()); err != nil || n != 0 {
+	if n, err := store.EmptyQueueTrash(ctx, s.Pool, 0, 30, time.Now(), true); err != nil || n != 0 {
 		t.Errorf("again: %d %v", n, err)
 	}
 	if log2, _ := store.AuditLog(ctx, s.Pool, store.AuditFilter{Limit: 1}); log2[0].ID != log[0].ID {
