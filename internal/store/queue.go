@@ -119,15 +119,19 @@ func EmptySpam(ctx context.Context, db DB, actorID int64, days int, now time.Tim
 // one audit row with the number deleted; the housekeeping only when it
 // deleted something. Replies to a deleted comment stay, as orphans.
 func EmptyQueueTrash(ctx context.Context, db DB, actorID int64, days int, now time.Time, guests bool) (int64, error) {
-	before := now.Add(-time.Duration(days) * 24 * time.Hour)
-	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = 'trash' AND trashed_at < $1`, before)
+	var before *time.Time // nil: all of it, whatever the clocks say
+	if days > 0 {
+		t := now.Add(-time.Duration(days) * 24 * time.Hour)
+		before = &t
+	}
+	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = 'trash' AND ($1::timestamptz IS NULL OR trashed_at < $1)`, before)
 	if err != nil {
 		return 0, err
 	}
 	n := tag.RowsAffected()
 	if guests {
 		tag, err = db.Exec(ctx, `DELETE FROM guest_submissions s WHERE `+guestTab[comment.StatusTrash]+`
-			AND s.post_id IS NULL AND s.updated_at < $1`, before)
+			AND s.post_id IS NULL AND ($1::timestamptz IS NULL OR s.updated_at < $1)`, before)
 		if err != nil {
 			return 0, err
 		}

@@ -112,4 +112,25 @@ func TestQueueTrash(t *testing.T) {
 	if log2, _ := store.AuditLog(ctx, s.Pool, store.AuditFilter{Limit: 1}); log2[0].ID != log[0].ID {
 		t.Errorf("an empty run wrote %+v", log2[0])
 	}
+	// A moderator's Empty trash (0 days) takes all of it, even a row
+	// without a trashed_at, which the housekeeping leaves; a guest
+	// submission only for those who review them.
+	for _, q := range []string{`UPDATE comments SET status = 'trash' WHERE id = $1`, `UPDATE comments SET trashed_at = NULL WHERE id = $1`} {
+		if _, err := s.Pool.Exec(ctx, q, reply.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := store.EmptyQueueTrash(ctx, s.Pool, 0, 30, time.Now(), true); err != nil || n != 0 {
+		t.Errorf("housekeeping with a trashed_at-less row: %d %v", n, err)
+	}
+	mod := mustUser(t, s.Pool, "mo", account.Moderator)
+	if n, err := store.EmptyQueueTrash(ctx, s.Pool, mod.ID, 0, time.Now(), false); err != nil || n != 2 {
+		t.Errorf("Empty trash: %d %v; want 2 (the recent comment and the row without trashed_at)", n, err)
+	}
+	if n, err := store.EmptyQueueTrash(ctx, s.Pool, mod.ID, 0, time.Now(), true); err != nil || n != 1 {
+		t.Errorf("Empty trash with guest posts: %d %v; want 1", n, err)
+	}
+	if log, _ := store.AuditLog(ctx, s.Pool, store.AuditFilter{Limit: 1}); log[0].Actor != "mo" || log[0].Before != "all of the trash" {
+		t.Errorf("a moderator's Empty trash: %+v", log[0])
+	}
 }
