@@ -20,6 +20,12 @@ func (s *Service) List(ctx context.Context, f Filter) (List, error) {
 	return store.ListPosts(ctx, s.Store.Pool, f)
 }
 
+// Counts counts the posts by status, authorID's or everyone's (0), for
+// the tabs of the editors' list.
+func (s *Service) Counts(ctx context.Context, authorID int64) (map[post.Status]int, error) {
+	return store.PostCounts(ctx, s.Store.Pool, authorID)
+}
+
 // MaxQuery is the longest search (Filter.Query) a list takes, in
 // characters.
 const MaxQuery = 200

@@ -25,10 +25,12 @@ type myPostsPage struct {
 	Newer    string
 }
 
-// listTab is one status tab of the posts list ("" is All).
+// listTab is one status tab of the posts list ("" is All), with the
+// posts it holds (the writer's choice counts, the search does not).
 type listTab struct {
 	Label, URL string
 	Current    bool
+	Count      int
 }
 
 func (s *Server) postList(w http.ResponseWriter, r *http.Request) error {
@@ -71,9 +73,19 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	mp.Posts = pg.Posts
-	mp.Tabs = append(mp.Tabs, listTab{"All", mp.listURL("", nil), mp.Status == ""})
+	counts, err := s.publishing.Counts(r.Context(), f.AuthorID)
+	if err != nil {
+		return err
+	}
+	all := 0
+	for st, n := range counts {
+		if st != post.Trashed { // All is all but the trash, as its list
+			all += n
+		}
+	}
+	mp.Tabs = append(mp.Tabs, listTab{"All", mp.listURL("", nil), mp.Status == "", all})
 	for _, st := range post.Statuses {
-		mp.Tabs = append(mp.Tabs, listTab{st.Label(), mp.listURL(st, nil), mp.Status == st})
+		mp.Tabs = append(mp.Tabs, listTab{st.Label(), mp.listURL(st, nil), mp.Status == st, counts[st]})
 	}
 	if pg.Next != nil {
 		mp.Older = mp.listURL(mp.Status, pg.Next)

@@ -93,6 +93,31 @@ func TestPostListSearch(t *testing.T) {
 	if titles(e.page(author, "/admin/posts?author=ann")) != "Notes on trams" { // a writer sees their own whatever is asked
 		t.Error("an author's list follows ?author=")
 	}
+	// The tabs count the posts they hold: everyone's for an editor, one
+	// writer's when chosen, one's own for a writer; a search does not
+	// change them.
+	if _, err := e.Store.Pool.Exec(ctx, `UPDATE posts SET status = 'trashed' WHERE title = 'A week in Lisbon'`); err != nil {
+		t.Fatal(err)
+	}
+	tabCounts := func(d *goquery.Document) string {
+		var out []string
+		d.Find(`nav.tabs a .count`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		who  *http.Client
+		path string
+		want string // All, Draft, Pending review, Scheduled, Published, Trashed
+	}{
+		{editor, "/admin/posts", "3 1 0 0 2 1"},
+		{editor, "/admin/posts?q=trams&status=trashed", "3 1 0 0 2 1"},
+		{editor, "/admin/posts?author=ann", "2 0 0 0 2 1"},
+		{author, "/admin/posts", "1 1 0 0 0 0"},
+	} {
+		if got := tabCounts(e.page(tc.who, tc.path)); got != tc.want {
+			t.Errorf("%s: tab counts %q, want %q", tc.path, got, tc.want)
+		}
+	}
 	if res := e.Get(editor, "/admin/posts?author=nobody"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown writer: %d", res.StatusCode)
 	}

@@ -236,3 +236,22 @@ func Sitemap(ctx context.Context, db DB, limit int) ([]SitemapEntry, error) {
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[SitemapEntry])
 }
+
+// PostCounts counts the posts (not pages) by status, one writer's
+// (authorID) or everyone's (0): the numbers on the editors' list's tabs.
+// An admin page's aggregate over the posts table, not a public query.
+func PostCounts(ctx context.Context, db DB, authorID int64) (map[post.Status]int, error) {
+	rows, err := db.Query(ctx, `SELECT status, count(*) FROM posts
+		WHERE kind = 'post' AND ($1::bigint = 0 OR author_id = $1) GROUP BY status`, authorID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[post.Status]int{}
+	var st post.Status
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&st, &n}, func() error {
+		out[st] = n
+		return nil
+	})
+	return out, err
+}
