@@ -14,21 +14,31 @@ import (
 // page, and a page's form adds its navigation place and template. Only
 // those who may manage pages (editors, admins) see any of it.
 
-// pagesPage is the data of the editors' list of pages.
+// pagesPage is the data of the editors' list of pages: those out of the
+// trash, or those in it (Trashed).
 type pagesPage struct {
 	Page
-	Pages []publishing.PageRow
+	Pages     []publishing.PageRow
+	Trashed   bool
+	Live, Bin int // the two tabs' counts
 }
 
 func (s *Server) pageList(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.ManagePages, account.Site); err != nil {
 		return err
 	}
-	rows, err := s.publishing.Pages(r.Context())
+	live, err := s.publishing.Pages(r.Context(), false)
 	if err != nil {
 		return err
 	}
-	pp := pagesPage{Page: s.page(r, "Pages"), Pages: rows}
+	bin, err := s.publishing.Pages(r.Context(), true)
+	if err != nil {
+		return err
+	}
+	pp := pagesPage{Page: s.page(r, "Pages"), Pages: live, Live: len(live), Bin: len(bin)}
+	if r.URL.Query().Get("status") == string(post.Trashed) {
+		pp.Pages, pp.Trashed = bin, true
+	}
 	pp.NoIndex = true
 	return s.render(w, r, http.StatusOK, "pages", pp)
 }

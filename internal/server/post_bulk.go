@@ -21,13 +21,16 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return Classify(err)
 	}
-	back := "/admin/posts"
-	if b, ok := localPath(r.PostForm.Get("back")); ok && (strings.HasPrefix(b, "/admin/posts") || b == "/admin/pages") { // the editor of a page
+	back, noun := "/admin/posts", "post"
+	if b, ok := localPath(r.PostForm.Get("back")); ok && (strings.HasPrefix(b, "/admin/posts") || strings.HasPrefix(b, "/admin/pages")) {
 		back = b
+	}
+	if strings.HasPrefix(back, "/admin/pages") { // the pages list, or a page's editor
+		noun = "page"
 	}
 	texts := r.PostForm["id"]
 	if len(texts) == 0 {
-		s.setFlash(w, r, "Nothing was changed: tick the posts first.")
+		s.setFlash(w, r, "Nothing was changed: tick the "+noun+"s first.")
 		redirect(w, r, back)
 		return nil
 	}
@@ -49,13 +52,13 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request) error {
 	}
 	verb := map[string]string{publishing.BulkTrash: "Moved %s to the trash.", publishing.BulkRestore: "Restored %s as drafts.",
 		publishing.BulkDelete: "Deleted %s forever."}[action]
-	msg := fmt.Sprintf(verb, plural(len(done), "post"))
+	msg := fmt.Sprintf(verb, plural(len(done), noun))
 	if len(refused) > 0 { // the first reason: a list mostly fails one way (not yours, not in the trash)
 		left := "they were"
 		if len(refused) == 1 {
 			left = "it was"
 		}
-		msg += fmt.Sprintf(" %s left as %s: %s", plural(len(refused), "post"), left, refused[0].Reason)
+		msg += fmt.Sprintf(" %s left as %s: %s", plural(len(refused), noun), left, refused[0].Reason)
 	}
 	s.setFlash(w, r, msg)
 	redirect(w, r, back)
