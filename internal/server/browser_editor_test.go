@@ -1,0 +1,82 @@
+package server
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"quire/internal/account"
+	bt "quire/internal/browsertest"
+)
+
+// TestBrowserEditorToolbar: the editor's formatting buttons and their
+// keys wrap the selection in Markdown (in HTML when that is the format),
+// take an inline mark off again, start each selected line for a line
+// mark, put a placeholder in when nothing is selected, and Ctrl+Z undoes
+// a change.
+func TestBrowserEditorToolbar(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("ann", account.Author)
+	ctx := bt.New(t)
+	bt.Do(t, ctx,
+		chromedp.Navigate(e.TS.URL+"/signin?next=/admin/posts/new"),
+		chromedp.SetValue(`input[name=login]`, "ann"),
+		chromedp.SetValue(`input[name=password]`, "password123"),
+		chromedp.Submit(`#signin-form`),
+		chromedp.WaitVisible(`#post-form .md-toolbar`),
+	)
+	// set puts v in the body with [a, b) selected.
+	set := func(v string, a, b int) {
+		t.Helper()
+		js, _ := json.Marshal(v)
+		bt.Get(t, ctx, chromedp.Evaluate[bool](`(function(v,a,b){var t=document.getElementById("post-body"); t.value=v; t.focus(); t.setSelectionRange(a,b); return true})(`+
+			string(js)+`,`+strconv.Itoa(a)+`,`+strconv.Itoa(b)+`)`))
+	}
+	body := func() string { return bt.Get(t, ctx, chromedp.Value(`#post-body`)) }
+	selected := func() string {
+		return bt.Get(t, ctx, chromedp.Evaluate[string](`(function(){var t=document.getElementById("post-body"); return t.value.slice(t.selectionStart, t.selectionEnd)})()`))
+	}
+	click := func(mark string) { bt.Do(t, ctx, chromedp.Click(`.md-toolbar button[data-mark=`+mark+`]`)) }
+
+	set("hello world", 6, 11)
+	click("bold")
+	if got := body(); got != "hello **world**" || selected() != "world" {
+		t.Errorf("bold: %q, selected %q", got, selected())
+	}
+	click("bold") // again: off
+	if got := body(); got != "hello world" {
+		t.Errorf("bold twice: %q", got)
+	}
+	set("see the docs", 8, 12)
+	bt.Do(t, ctx, chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	if got := body(); got != "see the [docs](https://)" || selected() != "https://" {
+		t.Errorf("Ctrl+K: %q, selected %q", got, selected())
+	}
+	bt.Do(t, ctx, chromedp.KeyEvent("z", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	if got := body(); got != "see the docs" {
+		t.Errorf("Ctrl+Z after Ctrl+K: %q", got)
+	}
+	set("one\ntwo", 1, 6)
+	click("quote")
+	if got := body(); got != "> one\n> two" {
+		t.Errorf("quote: %q", got)
+	}
+	set("Intro.", 6, 6)
+	click("heading")
+	if got := body(); got != "Intro.\n## Heading" || selected() != "Heading" {
+		t.Errorf("heading with nothing selected: %q, selected %q", got, selected())
+	}
+	bt.Do(t, ctx, chromedp.SetValue(`#post-form select[name=format]`, "html"))
+	set("hello world", 6, 11)
+	bt.Do(t, ctx, chromedp.KeyEvent("i", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	if got := body(); got != "hello <em>world</em>" {
+		t.Errorf("Ctrl+I in HTML: %q", got)
+	}
+	set("", 0, 0)
+	click("list")
+	if got := body(); got != "<ul>\n<li>Item</li>\n</ul>" || selected() != "Item" {
+		t.Errorf("list in HTML: %q, selected %q", got, selected())
+	}
+}
