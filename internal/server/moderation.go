@@ -41,8 +41,9 @@ type queuePage struct {
 // queueCard is one item as the queue shows it.
 type queueCard struct {
 	moderating.Item
-	Long bool   // fold the content after about 20 lines
-	Back string // the queue page it is on, for the edit form to return to
+	Long  bool              // fold the content after about 20 lines
+	Back  string            // the queue page it is on, for the edit form to return to
+	Block map[string]string // what its Block offers (moderating.BlockTargets); nil for a guest post
 }
 
 type queueTab struct {
@@ -98,7 +99,11 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 		Back: r.URL.RequestURI(), Kinds: kinds}
 	p.NoIndex = true
 	for _, it := range items {
-		p.Cards = append(p.Cards, queueCard{Item: it, Long: longContent(it.BodyHTML), Back: p.Back})
+		card := queueCard{Item: it, Long: longContent(it.BodyHTML), Back: p.Back}
+		if it.Key.Kind != moderation.KindGuestPost {
+			card.Block = moderating.BlockTargets(it.Comment.Comment)
+		}
+		p.Cards = append(p.Cards, card)
 	}
 	if f.PostID != 0 {
 		if pp, err := s.comments.Post(ctx, f.PostID); err == nil {
@@ -257,6 +262,29 @@ func (s *Server) queueReply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setFlash(w, r, "Approved, and your reply is published.")
+	redirect(w, r, safeQueueBack(r.PostForm.Get("back")))
+	return nil
+}
+
+// queueBlock puts a card's e-mail address, IP or site on the blocklist
+// and marks the item as spam.
+func (s *Server) queueBlock(w http.ResponseWriter, r *http.Request) error {
+	k, err := moderation.ParseKey(chi.URLParam(r, "key"))
+	if err != nil {
+		return apperr.ErrNotFound
+	}
+	if err := r.ParseForm(); err != nil {
+		return Classify(err)
+	}
+	line, added, err := s.queue.Block(r.Context(), userFrom(r.Context()), k, r.PostForm.Get("what"))
+	if err != nil {
+		return err
+	}
+	msg := "Blocked: “" + line + "” is on the blocklist; what comes from it goes to spam. This " + k.Kind.Label() + " is marked as spam."
+	if !added {
+		msg = "“" + line + "” was on the blocklist already. This " + k.Kind.Label() + " is marked as spam."
+	}
+	s.setFlash(w, r, msg)
 	redirect(w, r, safeQueueBack(r.PostForm.Get("back")))
 	return nil
 }

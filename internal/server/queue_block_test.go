@@ -1,0 +1,85 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"quire/internal/account"
+	"quire/internal/post"
+)
+
+// TestQueueBlock: a moderator blocks a held comment's e-mail address or
+// website from its card: the line joins the blocklist, the comment is
+// spam, and the next comment from that address goes to spam; the same
+// block again adds nothing; a member may not, and a guest post cannot be
+// blocked this way.
+func TestQueueBlock(t *testing.T) {
+	e := newEnv(t)
+	e.allowFastForms()
+	ann := e.MustUser("ann", account.Author)
+	e.MustUser("mo", account.Moderator)
+	e.MustUser("meg", account.Member)
+	p := e.MustPost(ann, "Busy", post.CommentsOpen)
+	reader := e.Client()
+	v := guest("Pat", "Pat@Spam.invalid", "Buy now.")
+	v.Set("author_url", "https://www.pills.invalid/shop")
+	id := commentID(t, e.Comment(reader, p, v))
+	key := "c" + strconv.FormatInt(id, 10)
+	mod := e.signedIn("mo")
+
+	card := e.page(mod, "/admin/moderation").Find("#item-" + key + " details.block")
+	var offers []string
+	card.Find("button").Each(func(_ int, b *goquery.Selection) { offers = append(offers, b.Text()) })
+	if got := strings.Join(offers, " | "); got != "Block Pat@Spam.invalid | Block IP 127.0.0.1 | Block the site pills.invalid" {
+		t.Errorf("the card offers %q", got)
+	}
+	block := func(c *http.Client, key, what string) (*http.Response, string) {
+		res := e.PostForm(c, "/admin/moderation/"+key+"/block", url.Values{"what": {what}, "back": {"/admin/moderation"}})
+		return res, e.page(c, "/admin/moderation").Find(".flash").Text()
+	}
+	if res := e.PostForm(e.signedIn("meg"), "/admin/moderation/"+key+"/block", url.Values{"what": {"email"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a member blocks: %d", res.StatusCode)
+	}
+	res, flash := block(mod, key, "email")
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(flash, "“spam email pat@spam.invalid” is on the blocklist") {
+		t.Fatalf("block: %d %q", res.StatusCode, flash)
+	}
+	if st := e.commentStatus(id); st != "spam" {
+		t.Errorf("the blocked comment is %s", st)
+	}
+	st, err := e.Srv.comments.StoredSettings(t.Context())
+	if err != nil || !strings.Contains(st.Blocklist, "spam email pat@spam.invalid  # from the queue, by mo") {
+		t.Errorf("blocklist %q %v", st.Blocklist, err)
+	}
+	if _, flash = block(mod, key, "email"); !strings.Contains(flash, "was on the blocklist already") {
+		t.Errorf("blocked twice: %q", flash)
+	}
+	if _, flash = block(mod, key, "site"); !strings.Contains(flash, "“spam domain pills.invalid”") {
+		t.Errorf("block the site: %q", flash)
+	}
+	if st, _ = e.Srv.comments.StoredSettings(t.Context()); strings.Count(st.Blocklist, "spam ") != 2 {
+		t.Errorf("blocklist after three blocks: %q", st.Blocklist)
+	}
+	// The next comment from the address goes to spam.
+	e.Comment(reader, p, guest("Pat", "pat@spam.invalid", "Again."))
+	var next string
+	if err := e.Store.Pool.QueryRow(t.Context(), `SELECT status FROM comments WHERE body_source = 'Again.'`).Scan(&next); err != nil || next != "spam" {
+		t.Errorf("the next comment from the address is %q (%v)", next, err)
+	}
+	for _, tc := range []struct {
+		key, what string
+		status    int
+	}{{key, "phone", http.StatusBadRequest}, {"g1", "email", http.StatusBadRequest}, {"c99999", "email", http.StatusNotFound}} {
+		if res, _ := block(mod, tc.key, tc.what); res.StatusCode != tc.status {
+			t.Errorf("%s %s: %d, want %d", tc.key, tc.what, res.StatusCode, tc.status)
+		}
+	}
+	if !strings.Contains(e.page(e.signedIn("admin"), "/admin/audit").Text(), "Blocked from the queue") {
+		t.Error("the audit log lacks the block")
+	}
+}
