@@ -33,38 +33,44 @@ func BlockTargets(c comment.Comment) map[string]string {
 	return out
 }
 
+// Blocked is what Block did: the blocklist line, whether it was new
+// (Added), and whether the item moved to spam (Changed; false when it was
+// spam already).
+type Blocked struct {
+	Line           string
+	Added, Changed bool
+}
+
 // Block puts one mark of the comment, pingback or webmention k names on
 // the blocklist as spam (what: BlockEmail, BlockIP or BlockSite), so that
 // what comes from it next goes to spam, and marks the item itself as spam,
-// as u. It returns the blocklist line and whether it was new. Errors:
-// apperr.Forbidden, apperr.ErrNotFound, apperr.Invalid (a guest post, or
-// an item without that mark).
-func (s *Service) Block(ctx context.Context, u *account.User, k moderation.Key, what string) (string, bool, error) {
+// as u. Errors: apperr.Forbidden, apperr.ErrNotFound, apperr.Invalid (a
+// guest post, or an item without that mark).
+func (s *Service) Block(ctx context.Context, u *account.User, k moderation.Key, what string) (Blocked, error) {
 	if k.Kind == moderation.KindGuestPost || !k.Kind.Valid() {
-		return "", false, apperr.New(apperr.Invalid, "Only comments, pingbacks and webmentions can be blocked from the queue.")
+		return Blocked{}, apperr.New(apperr.Invalid, "Only comments, pingbacks and webmentions can be blocked from the queue.")
 	}
 	if !May(u, k.Kind) {
-		return "", false, forbiddenKind(k.Kind)
+		return Blocked{}, forbiddenKind(k.Kind)
 	}
 	c, err := s.Comments.Comment(ctx, k.ID)
 	if err != nil {
-		return "", false, err
+		return Blocked{}, err
 	}
 	if string(c.Kind) != string(k.Kind) {
-		return "", false, apperr.ErrNotFound
+		return Blocked{}, apperr.ErrNotFound
 	}
 	kind := map[string]moderation.BlockKind{BlockEmail: moderation.BlockEmail, BlockIP: moderation.BlockIP,
 		BlockSite: moderation.BlockDomain}[what]
 	value := BlockTargets(c.Comment)[what]
 	if kind == "" || value == "" {
-		return "", false, apperr.New(apperr.Invalid, "This item has nothing of that kind to block.")
+		return Blocked{}, apperr.New(apperr.Invalid, "This item has nothing of that kind to block: what must be email, ip or site, one the item has.")
 	}
-	line, added, err := s.Comments.Block(ctx, u, moderation.BlockEntry{Action: moderation.Spam, Kind: kind, Value: value})
-	if err != nil {
-		return "", false, err
+	var b Blocked
+	if b.Line, b.Added, err = s.Comments.Block(ctx, u, moderation.BlockEntry{Action: moderation.Spam, Kind: kind, Value: value}); err != nil {
+		return Blocked{}, err
 	}
-	if _, _, err := s.Act(ctx, u, []moderation.Key{k}, commenting.ActionSpam); err != nil {
-		return line, added, err
-	}
-	return line, added, nil
+	done, _, err := s.Act(ctx, u, []moderation.Key{k}, commenting.ActionSpam)
+	b.Changed = len(done) == 1
+	return b, err
 }

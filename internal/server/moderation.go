@@ -276,13 +276,13 @@ func (s *Server) queueBlock(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return Classify(err)
 	}
-	line, added, err := s.queue.Block(r.Context(), userFrom(r.Context()), k, r.PostForm.Get("what"))
+	b, err := s.queue.Block(r.Context(), userFrom(r.Context()), k, r.PostForm.Get("what"))
 	if err != nil {
 		return err
 	}
-	msg := "Blocked: “" + line + "” is on the blocklist; what comes from it goes to spam. This " + k.Kind.Label() + " is marked as spam."
-	if !added {
-		msg = "“" + line + "” was on the blocklist already. This " + k.Kind.Label() + " is marked as spam."
+	msg := "Blocked: “" + b.Line + "” is on the blocklist; what comes from it goes to spam. This " + k.Kind.Label() + " is marked as spam."
+	if !b.Added {
+		msg = "“" + b.Line + "” was on the blocklist already. This " + k.Kind.Label() + " is marked as spam."
 	}
 	s.setFlash(w, r, msg)
 	redirect(w, r, safeQueueBack(r.PostForm.Get("back")))

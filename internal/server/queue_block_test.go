@@ -22,7 +22,7 @@ func TestQueueBlock(t *testing.T) {
 	e := newEnv(t)
 	e.allowFastForms()
 	ann := e.MustUser("ann", account.Author)
-	e.MustUser("mo", account.Moderator)
+	mo := e.MustUser("mo", account.Moderator)
 	e.MustUser("meg", account.Member)
 	p := e.MustPost(ann, "Busy", post.CommentsOpen)
 	reader := e.Client()
@@ -81,5 +81,23 @@ func TestQueueBlock(t *testing.T) {
 	}
 	if !strings.Contains(e.page(e.signedIn("admin"), "/admin/audit").Text(), "Blocked from the queue") {
 		t.Error("the audit log lacks the block")
+	}
+
+	// The API's block: the IP, by a moderator's token.
+	other := commentID(t, e.Comment(reader, p, guest("Sam", "sam@mail.invalid", "Hello.")))
+	path := "/api/v1/moderation/queue/c" + strconv.FormatInt(other, 10) + "/block"
+	if st, body := pubAPI(t, e, "POST", path, e.token(e.MustUser("aut", account.Author)), map[string]any{"what": "ip"}); st != http.StatusForbidden {
+		t.Errorf("an author's token blocks: %d %v", st, body)
+	}
+	modTok := e.token(mo)
+	if st, body := pubAPI(t, e, "POST", path, modTok, map[string]any{"what": "phone"}); st != http.StatusBadRequest {
+		t.Errorf("what=phone: %d %v", st, body)
+	}
+	st2, body := pubAPI(t, e, "POST", path, modTok, map[string]any{"what": "ip"})
+	if st2 != http.StatusOK || body["blocked"] != "spam ip 127.0.0.1" || body["added"] != true || body["changed"] != true || body["status"] != "spam" {
+		t.Errorf("API block: %d %v", st2, body)
+	}
+	if st := e.commentStatus(other); st != "spam" {
+		t.Errorf("the API's blocked comment is %s", st)
 	}
 }

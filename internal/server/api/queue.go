@@ -100,8 +100,11 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action := chi.URLParam(r, "action")
+	if action == "block" {
+		return a.queueBlock(w, r, k)
+	}
 	if !commenting.ValidAction(action) {
-		return apperr.New(apperr.NotFound, "Unknown action %q: use approve, spam, trash, hold or delete.", action)
+		return apperr.New(apperr.NotFound, "Unknown action %q: use approve, spam, trash, hold, delete or block.", action)
 	}
 	u := User(r.Context())
 	if !moderating.May(u, k.Kind) {
@@ -128,6 +131,24 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 		out["status"], out["deleted"] = "deleted", true
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// queueBlock puts the item's e-mail address, IP or site ({"what": "email"
+// | "ip" | "site"}) on the blocklist as spam and marks the item as spam.
+func (a *API) queueBlock(w http.ResponseWriter, r *http.Request, k moderation.Key) error {
+	var in struct {
+		What string `json:"what"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	b, err := a.moderating().Block(r.Context(), User(r.Context()), k, in.What)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": k.String(), "kind": string(k.Kind), "status": "spam", "changed": b.Changed,
+		"blocked": b.Line, "added": b.Added})
 	return nil
 }
 
