@@ -33,6 +33,17 @@ func TestBrowserGuestPost(t *testing.T) {
 		chromedp.SetValue(`#guest-form textarea[name=bio]`, "Ada writes about Go."),
 		chromedp.SetValue(`#guest-form input[name=website]`, "https://ada.example.invalid/"),
 	)
+	// The guest's box has the editor's formatting toolbar: a word made
+	// bold and back.
+	bt.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`(function(){var t=document.getElementById("guest-body"); t.focus(); t.setSelectionRange(5, 8)})()`),
+		chromedp.Click(`#guest-form .md-toolbar button[data-mark=bold]`))
+	if got := bt.Get(t, ctx, chromedp.Value(`#guest-body`)); !strings.HasPrefix(got, "Read **[th**e Go spec]") {
+		t.Errorf("bold in the guest's box: %q", got)
+	}
+	bt.Do(t, ctx, chromedp.Click(`#guest-form .md-toolbar button[data-mark=bold]`))
+	if got := bt.Get(t, ctx, chromedp.Value(`#guest-body`)); got != body {
+		t.Errorf("bold taken off: %q", got)
+	}
 	bt.Screenshot(t, ctx, "write-for-us")
 	bt.Do(t, ctx, chromedp.Submit(`#guest-form`), chromedp.WaitVisible(`#guest-status`))
 	if s := bt.Get(t, ctx, chromedp.Text(`#guest-status`)); s != "Received" {
