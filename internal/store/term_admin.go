@@ -18,8 +18,8 @@ type TermUse struct {
 }
 
 // TermsAfter is one page of TermsInUse: at most Limit terms (0: all of
-// them) after the one with ID and lower-cased Name in the list's order
-// (ID 0: from the start).
+// them) after the one with ID and Name in the list's order (ID 0: from
+// the start).
 type TermsAfter struct {
 	ID    int64
 	Name  string
@@ -35,7 +35,7 @@ func TermsInUse(ctx context.Context, db DB, kind post.TermKind, page TermsAfter)
 	rows, err := db.Query(ctx, `SELECT t.id, t.kind, t.slug, t.name, coalesce(c.n, 0)
 		FROM terms t LEFT JOIN (SELECT pt.term_id, count(*) AS n FROM post_terms pt JOIN posts p ON p.id = pt.post_id
 			WHERE p.status <> 'trashed' GROUP BY pt.term_id) c ON c.term_id = t.id
-		WHERE t.kind = $1 AND ($2::bigint = 0 OR (lower(t.name), t.id) > ($3::text, $2::bigint))
+		WHERE t.kind = $1 AND ($2::bigint = 0 OR (lower(t.name), t.id) > (lower($3::text), $2::bigint))
 		ORDER BY lower(t.name), t.id LIMIT nullif($4::int, 0)`, kind, page.ID, page.Name, page.Limit)
 	if err != nil {
 		return nil, err

@@ -35,9 +35,10 @@ func (a *API) termView(t post.Term) TermJSON {
 }
 
 // termCursor is the opaque next_cursor of a list of terms: the last
-// term's id and lower-cased name, the list's keyset.
+// term's id and name, the list's keyset (PostgreSQL lower-cases the name
+// as it does the list's, whatever its locale).
 func termCursor(t post.Term) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(t.ID, 10) + "." + strings.ToLower(t.Name)))
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(t.ID, 10) + "." + t.Name))
 }
 
 func parseTermCursor(s string) (publishing.TermsAfter, error) {
