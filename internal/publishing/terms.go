@@ -2,6 +2,8 @@ package publishing
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"quire/internal/account"
@@ -59,14 +61,26 @@ func (s *Service) RenameTerm(ctx context.Context, u *account.User, id int64, nam
 	return store.RenameTerm(ctx, s.Store, u.ID, id, t.Name, t.Slug)
 }
 
-// MergeTerm moves the posts of term id onto term into and deletes id;
-// it returns how many posts gained into. Errors: apperr.Invalid (another
-// kind, or itself), apperr.ErrNotFound, apperr.Forbidden.
-func (s *Service) MergeTerm(ctx context.Context, u *account.User, id, into int64) (int64, error) {
+// MergeTerm moves the posts of term id onto the term of kind at address
+// into (a slug, as typed) and deletes id; it returns that term and how
+// many posts gained it. Errors: apperr.Invalid with an "into" field
+// message for an address no term of kind has, apperr.Invalid for another
+// kind or itself, apperr.ErrNotFound, apperr.Forbidden.
+func (s *Service) MergeTerm(ctx context.Context, u *account.User, id int64, kind post.TermKind, into string) (post.Term, int64, error) {
 	if err := mayKeepTerms(u); err != nil {
-		return 0, err
+		return post.Term{}, 0, err
 	}
-	return store.MergeTerm(ctx, s.Store, u.ID, id, into)
+	slug := post.Slugify(strings.TrimSpace(into))
+	t, err := store.TermBySlug(ctx, s.Store.Pool, kind, slug)
+	if errors.Is(err, apperr.ErrNotFound) || slug == "" {
+		return post.Term{}, 0, apperr.FieldErrors(fmt.Sprintf("No %s has the address “%s”.", kind, strings.TrimSpace(into)),
+			map[string]string{"into": "Not found."})
+	}
+	if err != nil {
+		return post.Term{}, 0, err
+	}
+	n, err := store.MergeTerm(ctx, s.Store, u.ID, id, t.ID)
+	return t, n, err
 }
 
 // DeleteTerm deletes term id; its posts keep their other terms.

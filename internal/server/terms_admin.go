@@ -1,11 +1,9 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -109,17 +107,7 @@ func (s *Server) termMerge(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	slug := post.Slugify(strings.TrimSpace(r.PostForm.Get("into")))
-	into, err := s.publishing.Term(ctx, kind, slug)
-	if errors.Is(err, apperr.ErrNotFound) || slug == "" {
-		err = apperr.FieldErrors(fmt.Sprintf("No %s has the address “%s”.", kind, slug), map[string]string{"into": "Not found."})
-		return s.termChanged(w, r, kind, id, "", err)
-	}
-	if err != nil {
-		return err
-	}
-	n, err := s.publishing.MergeTerm(ctx, userFrom(ctx), id, into.ID)
+	into, n, err := s.publishing.MergeTerm(r.Context(), userFrom(r.Context()), id, kind, r.PostForm.Get("into"))
 	return s.termChanged(w, r, kind, id, fmt.Sprintf("Merged into “%s”: %s gained it.", into.Name, plural(int(n), "post")), err)
 }
 

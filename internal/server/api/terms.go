@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -135,14 +134,7 @@ func (a *API) mergeTerm(kind post.TermKind) handler {
 		if err != nil {
 			return err
 		}
-		into, err := a.publishing.Term(r.Context(), kind, strings.TrimSpace(in.Into))
-		if errors.Is(err, apperr.ErrNotFound) || strings.TrimSpace(in.Into) == "" {
-			return apperr.FieldErrors("No "+string(kind)+" has the address “"+in.Into+"”.", map[string]string{"into": "Not found."})
-		}
-		if err != nil {
-			return err
-		}
-		n, err := a.publishing.MergeTerm(r.Context(), User(r.Context()), t.ID, into.ID)
+		into, n, err := a.publishing.MergeTerm(r.Context(), User(r.Context()), t.ID, kind, in.Into)
 		if err != nil {
 			return err
 		}
