@@ -9,6 +9,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/comment"
+	"quire/internal/commenting"
 	"quire/internal/post"
 	"quire/internal/store"
 )
@@ -133,5 +134,40 @@ func TestAPIAudit(t *testing.T) {
 		if st, body := pubAPI(t, e, "GET", tc.path, tc.token, nil); st != tc.status {
 			t.Errorf("%s: %d %v, want %d", tc.path, st, body, tc.status)
 		}
+	}
+}
+
+// TestAPIQueueEmpty: a moderator's token empties the queue's trash (all
+// of it) and its spam (older than the setting's days), as the buttons
+// do; a member's may not.
+func TestAPIQueueEmpty(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Author)
+	mod := e.token(e.MustUser("mo", account.Moderator))
+	meg := e.token(e.MustUser("meg", account.Member))
+	p := e.MustPost(ann, "Busy", post.CommentsOpen)
+	for _, st := range []comment.Status{comment.StatusTrash, comment.StatusTrash, comment.StatusSpam, comment.StatusHeld} {
+		n := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: st, AuthorName: "R", BodyHTML: "<p>x</p>"}}
+		if err := store.CreateComment(context.Background(), e.Store.Pool, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, body := pubAPI(t, e, "POST", "/api/v1/moderation/queue/empty-trash", meg, nil); st != 403 {
+		t.Errorf("a member empties the trash: %d %v", st, body)
+	}
+	if st, body := pubAPI(t, e, "POST", "/api/v1/moderation/queue/empty-trash", mod, nil); st != 200 || body["deleted"] != 2.0 {
+		t.Errorf("empty trash: %d %v", st, body)
+	}
+	// The spam is new: 15 days keep it; 0 takes it.
+	if st, body := pubAPI(t, e, "POST", "/api/v1/moderation/queue/empty-spam", mod, nil); st != 200 || body["deleted"] != 0.0 {
+		t.Errorf("empty spam within its days: %d %v", st, body)
+	}
+	e.Settings(func(s *commenting.Settings) { s.SpamDays = 0 })
+	if st, body := pubAPI(t, e, "POST", "/api/v1/moderation/queue/empty-spam", mod, nil); st != 200 || body["deleted"] != 1.0 {
+		t.Errorf("empty spam: %d %v", st, body)
+	}
+	var left int
+	if err := e.Store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM comments`).Scan(&left); err != nil || left != 1 {
+		t.Errorf("left: %d %v", left, err)
 	}
 }

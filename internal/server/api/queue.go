@@ -152,6 +152,24 @@ func (a *API) queueBlock(w http.ResponseWriter, r *http.Request, k moderation.Ke
 	return nil
 }
 
+// queueEmpty empties the spam (older than the discussion setting's days,
+// as the queue's button does) or the whole trash the token's user can
+// see, and says how many items went.
+func (a *API) queueEmpty(what string) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		empty := a.moderating().EmptySpam
+		if what == commenting.ActionTrash {
+			empty = a.moderating().EmptyTrash
+		}
+		n, err := empty(r.Context(), User(r.Context()))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"deleted": n})
+		return nil
+	}
+}
+
 // correctionInput is the body of PATCH /moderation/queue/{id}: each field
 // optional, the comment's own kept where it is left out.
 type correctionInput struct {

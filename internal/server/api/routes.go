@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"quire/internal/apperr"
+	"quire/internal/commenting"
 	"quire/internal/post"
 )
 
@@ -59,6 +60,8 @@ func (a *API) Routes() http.Handler {
 		r.Get("/moderation/queue", a.h(a.queue))
 		r.Post("/moderation/queue/{id}/{action}", a.h(a.queueAction))
 		r.Patch("/moderation/queue/{id}", a.h(a.queueCorrect))
+		r.Post("/moderation/queue/empty-spam", a.h(a.queueEmpty(commenting.ActionSpam)))
+		r.Post("/moderation/queue/empty-trash", a.h(a.queueEmpty(commenting.ActionTrash)))
 		// Media: uploads and the library (media.go)
 		r.Post("/media", a.h(a.uploadMedia))
 		r.Get("/media", a.h(a.listMedia))
