@@ -2,10 +2,12 @@ package publishing
 
 import (
 	"context"
+	"strings"
 
 	"quire/internal/account"
 	"quire/internal/apperr"
 	"quire/internal/post"
+	"quire/internal/store"
 )
 
 // Bulk actions on the posts list.
@@ -58,4 +60,47 @@ func (s *Service) Bulk(ctx context.Context, u *account.User, ids []int64, action
 		done = append(done, p)
 	}
 	return done, refused, nil
+}
+
+// BulkTerm adds the tag or category of kind named name to each post of
+// ids (creating it when new), or with add false takes it off, each post in
+// its own transaction with its own permission check (who may edit it) and
+// audit row. It returns the term and the posts that changed; a post that
+// already had it (or lacked it) is neither. A post u may not edit, one
+// that would carry too many terms, or one that is gone is a Refusal.
+// Errors: apperr.Invalid for a bad name or too many posts.
+func (s *Service) BulkTerm(ctx context.Context, u *account.User, ids []int64, kind post.TermKind, name string, add bool) (post.Term, []int64, []Refusal, error) {
+	t := post.NewTerm(kind, name)
+	if err := t.Validate(); err != nil {
+		return t, nil, nil, err
+	}
+	if strings.Contains(t.Name, ",") {
+		return t, nil, nil, apperr.New(apperr.Invalid, "A %s's name may not hold a comma: the editor separates them with commas.", kind)
+	}
+	if len(ids) > MaxBulk {
+		return t, nil, nil, apperr.New(apperr.Invalid, "Select at most %d posts at once.", MaxBulk)
+	}
+	var changed []int64
+	var refused []Refusal
+	for _, id := range ids {
+		stored, did, err := store.TagPost(ctx, s.Store, u.ID, id, t, add, func(p *post.Post) error {
+			if !post.CanEdit(u, p) {
+				return apperr.New(apperr.Forbidden, "You may not edit “%s”.", p.Title)
+			}
+			return nil
+		})
+		switch apperr.CodeOf(err) {
+		case apperr.Forbidden, apperr.Invalid, apperr.NotFound:
+			refused = append(refused, Refusal{ID: id, Reason: apperr.MessageOf(err)})
+			continue
+		}
+		if err != nil {
+			return t, changed, refused, err
+		}
+		t.Name = stored.Name // an existing term's name, as the flash says it
+		if did {
+			changed = append(changed, id)
+		}
+	}
+	return t, changed, refused, nil
 }

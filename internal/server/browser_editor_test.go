@@ -9,6 +9,7 @@ import (
 
 	"quire/internal/account"
 	bt "quire/internal/browsertest"
+	"quire/internal/post"
 )
 
 // TestBrowserEditorToolbar: the editor's formatting buttons and their
@@ -78,5 +79,37 @@ func TestBrowserEditorToolbar(t *testing.T) {
 	click("list")
 	if got := body(); got != "<ul>\n<li>Item</li>\n</ul>" || selected() != "Item" {
 		t.Errorf("list in HTML: %q, selected %q", got, selected())
+	}
+}
+
+// TestBrowserPostsBulkTerm: the posts list's name box shows only for the
+// tag and category actions, and adding a tag through it works.
+func TestBrowserPostsBulkTerm(t *testing.T) {
+	e := newEnv(t)
+	e.MustUser("ann", account.Editor)
+	e.MustPost(e.MustUser("bo", account.Author), "Bo's post", post.CommentsOpen)
+	ctx := bt.New(t)
+	bt.Do(t, ctx,
+		chromedp.Navigate(e.TS.URL+"/signin?next=/admin/posts"),
+		chromedp.SetValue(`input[name=login]`, "ann"),
+		chromedp.SetValue(`input[name=password]`, "password123"),
+		chromedp.Submit(`#signin-form`),
+		chromedp.WaitVisible(`#posts-bulk`),
+	)
+	visible := func() bool {
+		return bt.Get(t, ctx, chromedp.Evaluate[bool](`!document.querySelector("#posts-bulk input[name=term]").hidden`))
+	}
+	if visible() {
+		t.Error("the name box shows for Move to the trash")
+	}
+	bt.Do(t, ctx, chromedp.SetValue(`#posts-bulk select[name=action]`, "add_tag"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#posts-bulk select[name=action]").dispatchEvent(new Event("change"))`))
+	if !visible() {
+		t.Fatal("the name box hides for Add the tag")
+	}
+	bt.Do(t, ctx, chromedp.Click(`#select-all`), chromedp.SendKeys(`#posts-bulk input[name=term]`, "Harbour"),
+		chromedp.Click(`#posts-bulk button[type=submit]`), chromedp.WaitVisible(`.flash`))
+	if f := bt.Get(t, ctx, chromedp.Text(`.flash`)); f != "Added the tag “Harbour” to 1 post." {
+		t.Errorf("flash %q", f)
 	}
 }

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"quire/internal/apperr"
 	"quire/internal/post"
@@ -141,4 +143,51 @@ func DeleteTerm(ctx context.Context, s *Store, actorID, id int64) (post.Term, er
 		return Audit(ctx, tx, actorID, "term.delete", string(t.Kind), id, termLabel(t), "deleted")
 	})
 	return t, err
+}
+
+// TagPost gives post id the term t (created when it does not exist yet;
+// an existing term keeps its name) or, with add false, takes it off, in
+// one transaction with an audit row as actorID; check sees the post as
+// stored, locked, first and may refuse. It returns the term as stored (t
+// itself when there is none to take off) and whether the post changed.
+// Errors: apperr.ErrNotFound; apperr.Invalid when the post would carry
+// more than post.MaxTerms; check's.
+func TagPost(ctx context.Context, s *Store, actorID, id int64, t post.Term, add bool, check func(*post.Post) error) (post.Term, bool, error) {
+	changed := false
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		p, err := onePost(ctx, tx, `p.id = $1 FOR UPDATE OF p`, id)
+		if err != nil {
+			return err
+		}
+		if err := check(p); err != nil {
+			return err
+		}
+		var tag pgconn.CommandTag
+		if add {
+			if len(p.Tags)+len(p.Categories) >= post.MaxTerms {
+				return apperr.New(apperr.Invalid, "A post carries at most %d tags and categories.", post.MaxTerms)
+			}
+			if err := tx.QueryRow(ctx, `INSERT INTO terms (kind, slug, name) VALUES ($1, $2, $3)
+				ON CONFLICT (kind, slug) DO UPDATE SET name = terms.name RETURNING id, name`, t.Kind, t.Slug, t.Name).Scan(&t.ID, &t.Name); err != nil {
+				return err
+			}
+			tag, err = tx.Exec(ctx, `INSERT INTO post_terms (post_id, term_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, t.ID)
+		} else {
+			err = tx.QueryRow(ctx, `SELECT id, name FROM terms WHERE kind = $1 AND slug = $2`, t.Kind, t.Slug).Scan(&t.ID, &t.Name)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil // no such term: nothing to take off
+			}
+			if err != nil {
+				return err
+			}
+			tag, err = tx.Exec(ctx, `DELETE FROM post_terms WHERE post_id = $1 AND term_id = $2`, id, t.ID)
+		}
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		changed = true
+		verb := map[bool]string{true: "added", false: "removed"}[add]
+		return Audit(ctx, tx, actorID, "post.terms", string(p.Kind), id, "", fmt.Sprintf("%s %s %s", verb, t.Kind, termLabel(t)))
+	})
+	return t, changed, err
 }

@@ -14,6 +14,18 @@ document.addEventListener("DOMContentLoaded", function () {
       if (sel.value === "delete" && !window.confirm(sel.getAttribute("data-confirm-delete"))) ev.preventDefault();
     });
   });
+  // A bulk action's name box (the posts list's tag and category actions)
+  // shows, and is required, only for the actions that read it.
+  document.querySelectorAll(".bulk input[name=term]").forEach(function (box) {
+    var sel = box.form && box.form.querySelector("select[name=action]");
+    if (!sel) return;
+    function show() {
+      box.hidden = !/^(add|remove)_/.test(sel.value);
+      box.required = !box.hidden;
+    }
+    sel.addEventListener("change", show);
+    show();
+  });
 });
 
 // Comments: a reply link moves the comment form under the comment it
