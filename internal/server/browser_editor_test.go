@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 	"testing"
@@ -12,6 +13,19 @@ import (
 	"quire/internal/post"
 )
 
+// browserSignIn signs username (password123, as MustUser makes it) in
+// through the form and waits on next for ready.
+func browserSignIn(t *testing.T, ctx context.Context, e *testEnv, username, next, ready string) {
+	t.Helper()
+	bt.Do(t, ctx,
+		chromedp.Navigate(e.TS.URL+"/signin?next="+next),
+		chromedp.SetValue(`input[name=login]`, username),
+		chromedp.SetValue(`input[name=password]`, "password123"),
+		chromedp.Submit(`#signin-form`),
+		chromedp.WaitVisible(ready),
+	)
+}
+
 // TestBrowserEditorToolbar: the editor's formatting buttons and their
 // keys wrap the selection in Markdown (in HTML when that is the format),
 // take an inline mark off again, start each selected line for a line
@@ -21,13 +35,7 @@ func TestBrowserEditorToolbar(t *testing.T) {
 	e := newEnv(t)
 	e.MustUser("ann", account.Author)
 	ctx := bt.New(t)
-	bt.Do(t, ctx,
-		chromedp.Navigate(e.TS.URL+"/signin?next=/admin/posts/new"),
-		chromedp.SetValue(`input[name=login]`, "ann"),
-		chromedp.SetValue(`input[name=password]`, "password123"),
-		chromedp.Submit(`#signin-form`),
-		chromedp.WaitVisible(`#post-form .md-toolbar`),
-	)
+	browserSignIn(t, ctx, e, "ann", "/admin/posts/new", `#post-form .md-toolbar`)
 	// set puts v in the body with [a, b) selected.
 	set := func(v string, a, b int) {
 		t.Helper()
@@ -89,13 +97,7 @@ func TestBrowserPostsBulkTerm(t *testing.T) {
 	e.MustUser("ann", account.Editor)
 	e.MustPost(e.MustUser("bo", account.Author), "Bo's post", post.CommentsOpen)
 	ctx := bt.New(t)
-	bt.Do(t, ctx,
-		chromedp.Navigate(e.TS.URL+"/signin?next=/admin/posts"),
-		chromedp.SetValue(`input[name=login]`, "ann"),
-		chromedp.SetValue(`input[name=password]`, "password123"),
-		chromedp.Submit(`#signin-form`),
-		chromedp.WaitVisible(`#posts-bulk`),
-	)
+	browserSignIn(t, ctx, e, "ann", "/admin/posts", `#posts-bulk`)
 	visible := func() bool {
 		return bt.Get(t, ctx, chromedp.Evaluate[bool](`!document.querySelector("#posts-bulk input[name=term]").hidden`))
 	}
