@@ -49,7 +49,7 @@ func auditRows(entries []siteadmin.AuditEntry) []auditRow {
 				row.Link = "/admin/guest-posts/" + id
 			case k.Valid():
 				row.Link = "/comments/" + id
-			case e.ItemKind == "post":
+			case e.ItemKind == "post" || e.ItemKind == "page": // a page is edited where a post is
 				row.Link = "/admin/posts/" + id
 			}
 		}

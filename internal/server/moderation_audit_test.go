@@ -87,3 +87,22 @@ func TestAuditLogFilters(t *testing.T) {
 		t.Errorf("an unknown part: %d", res.StatusCode)
 	}
 }
+
+// TestAuditLinks: an entry links its item where it can be seen: a post
+// and a page in the editor (a page had no link), a comment at its
+// permalink; a deleted item links nowhere.
+func TestAuditLinks(t *testing.T) {
+	for _, tc := range []struct {
+		e    siteadmin.AuditEntry
+		want string
+	}{
+		{siteadmin.AuditEntry{Action: "post.status", ItemKind: "post", ItemID: 3, After: "trashed"}, "/admin/posts/3"},
+		{siteadmin.AuditEntry{Action: "post.status", ItemKind: "page", ItemID: 4, After: "trashed"}, "/admin/posts/4"},
+		{siteadmin.AuditEntry{Action: "comment.trash", ItemKind: "comment", ItemID: 5, After: "trash"}, "/comments/5"},
+		{siteadmin.AuditEntry{Action: "post.delete", ItemKind: "page", ItemID: 4, After: "deleted"}, ""},
+	} {
+		if got := auditRows([]siteadmin.AuditEntry{tc.e})[0].Link; got != tc.want {
+			t.Errorf("%s %s: link %q, want %q", tc.e.ItemKind, tc.e.Action, got, tc.want)
+		}
+	}
+}
