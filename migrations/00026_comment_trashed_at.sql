@@ -10,6 +10,11 @@
 ALTER TABLE comments ADD COLUMN trashed_at timestamptz;
 UPDATE comments SET trashed_at = now() WHERE status = 'trash';
 
+-- Posts and pages in the trash count their days from their last change
+-- (trashing sets updated_at). Those trashed before the setting existed
+-- count from now too, so that an upgrade deletes nothing at once.
+UPDATE posts SET updated_at = now() WHERE status = 'trashed';
+
 -- +goose StatementBegin
 CREATE FUNCTION comments_trashed_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -28,3 +33,4 @@ CREATE TRIGGER comments_trashed_at BEFORE UPDATE OF status ON comments
 DROP TRIGGER comments_trashed_at ON comments;
 DROP FUNCTION comments_trashed_at();
 ALTER TABLE comments DROP COLUMN trashed_at;
+-- (the trashed posts' updated_at stays: it only ever moved forward)
