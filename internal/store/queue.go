@@ -91,61 +91,55 @@ func auditModerated(ctx context.Context, db DB, actorID int64, rows pgx.Rows, er
 // posts go too (the spam tab of an editor lists them).
 func EmptySpam(ctx context.Context, db DB, actorID int64, days int, now time.Time, guests bool) (int64, error) {
 	before := now.Add(-time.Duration(days) * 24 * time.Hour)
-	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = 'spam' AND created_at < $1`, before)
+	n, err := emptyTab(ctx, db, comment.StatusSpam, "created_at", "s.created_at", &before, guests)
 	if err != nil {
 		return 0, err
 	}
-	n := tag.RowsAffected()
-	if guests {
-		tag, err := db.Exec(ctx, `DELETE FROM guest_submissions s WHERE `+guestTab[comment.StatusSpam]+`
-			AND s.post_id IS NULL AND s.created_at < $1`, before)
-		if err != nil {
-			return 0, err
-		}
-		n += tag.RowsAffected()
-	}
-	if n == 0 && actorID == 0 {
-		return 0, nil
-	}
-	err = Audit(ctx, db, actorID, "comment.empty_spam", "spam", 0,
-		fmt.Sprintf("spam older than %d days", days), strconv.FormatInt(n, 10)+" deleted")
-	return n, err
+	return n, auditEmptied(ctx, db, actorID, "comment.empty_spam", "spam", fmt.Sprintf("spam older than %d days", days), n)
 }
 
 // EmptyQueueTrash deletes for good the comments, pingbacks and webmentions
 // in the trash for more than days days (trashed_at; 0: all of them) and,
 // with guests, the guest submissions in the trash untouched as long that
-// never became posts, as actorID (0: Quire's own housekeeping). It records
-// one audit row with the number deleted; the housekeeping only when it
-// deleted something. Replies to a deleted comment stay, as orphans.
+// never became posts, as actorID (0: Quire's own housekeeping), audited
+// as EmptySpam is. Replies to a deleted comment stay, as orphans.
 func EmptyQueueTrash(ctx context.Context, db DB, actorID int64, days int, now time.Time, guests bool) (int64, error) {
 	var before *time.Time // nil: all of it, whatever the clocks say
+	what := "all of the trash"
 	if days > 0 {
 		t := now.Add(-time.Duration(days) * 24 * time.Hour)
-		before = &t
+		before, what = &t, fmt.Sprintf("in the trash longer than %d days", days)
 	}
-	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = 'trash' AND ($1::timestamptz IS NULL OR trashed_at < $1)`, before)
+	n, err := emptyTab(ctx, db, comment.StatusTrash, "trashed_at", "s.updated_at", before, guests)
 	if err != nil {
 		return 0, err
 	}
+	return n, auditEmptied(ctx, db, actorID, "comment.empty_trash", "trash", what, n)
+}
+
+// emptyTab deletes the comments on queue tab st whose column commentAt
+// is before before (nil: all of them) and, with guests, the tab's guest
+// submissions that never became posts whose guestAt is; it returns how
+// many went.
+func emptyTab(ctx context.Context, db DB, st comment.Status, commentAt, guestAt string, before *time.Time, guests bool) (int64, error) {
+	tag, err := db.Exec(ctx, `DELETE FROM comments WHERE status = $1 AND ($2::timestamptz IS NULL OR `+commentAt+` < $2)`, st, before)
+	if err != nil || !guests {
+		return tag.RowsAffected(), err
+	}
 	n := tag.RowsAffected()
-	if guests {
-		tag, err = db.Exec(ctx, `DELETE FROM guest_submissions s WHERE `+guestTab[comment.StatusTrash]+`
-			AND s.post_id IS NULL AND ($1::timestamptz IS NULL OR s.updated_at < $1)`, before)
-		if err != nil {
-			return 0, err
-		}
-		n += tag.RowsAffected()
-	}
+	tag, err = db.Exec(ctx, `DELETE FROM guest_submissions s WHERE `+guestTab[st]+`
+		AND s.post_id IS NULL AND ($1::timestamptz IS NULL OR `+guestAt+` < $1)`, before)
+	return n + tag.RowsAffected(), err
+}
+
+// auditEmptied records that actorID emptied n items (what says which):
+// always for a person, and for the housekeeping (actorID 0) only when it
+// deleted something, or the log would fill with "0 deleted".
+func auditEmptied(ctx context.Context, db DB, actorID int64, action, kind, what string, n int64) error {
 	if n == 0 && actorID == 0 {
-		return 0, nil
+		return nil
 	}
-	what := fmt.Sprintf("in the trash longer than %d days", days)
-	if days == 0 {
-		what = "all of the trash"
-	}
-	err = Audit(ctx, db, actorID, "comment.empty_trash", "trash", 0, what, strconv.FormatInt(n, 10)+" deleted")
-	return n, err
+	return Audit(ctx, db, actorID, action, kind, 0, what, strconv.FormatInt(n, 10)+" deleted")
 }
 
 // HeldOnPost counts the comments, pingbacks and webmentions held for
