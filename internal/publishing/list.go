@@ -30,10 +30,10 @@ func (s *Service) Counts(ctx context.Context, authorID int64) (map[post.Status]i
 // characters.
 const MaxQuery = 200
 
-// Pages lists every page out of the trash with its settings, or with
-// trashed every page in it, for the editors' pages list.
-func (s *Service) Pages(ctx context.Context, trashed bool) ([]PageRow, error) {
-	return store.ListPages(ctx, s.Store.Pool, trashed)
+// Pages lists every page with its settings, in the trash or not, for the
+// editors' pages list.
+func (s *Service) Pages(ctx context.Context) ([]PageRow, error) {
+	return store.ListPages(ctx, s.Store.Pool)
 }
 
 // PageSettings returns the stored settings of the page with postID.

@@ -27,13 +27,17 @@ func (s *Server) pageList(w http.ResponseWriter, r *http.Request) error {
 	if err := can(r, account.ManagePages, account.Site); err != nil {
 		return err
 	}
-	live, err := s.publishing.Pages(r.Context(), false)
+	rows, err := s.publishing.Pages(r.Context())
 	if err != nil {
 		return err
 	}
-	bin, err := s.publishing.Pages(r.Context(), true)
-	if err != nil {
-		return err
+	var live, bin []publishing.PageRow
+	for _, p := range rows {
+		if p.Status == post.Trashed {
+			bin = append(bin, p)
+		} else {
+			live = append(live, p)
+		}
 	}
 	pp := pagesPage{Page: s.page(r, "Pages"), Pages: live, Live: len(live), Bin: len(bin)}
 	if r.URL.Query().Get("status") == string(post.Trashed) {

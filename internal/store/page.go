@@ -88,14 +88,13 @@ type PageRow struct {
 	Settings post.PageSettings
 }
 
-// ListPages returns every page out of the trash, or with trashed every
-// page in it (a site has a handful), navigation pages first in nav
-// order, then by title.
-func ListPages(ctx context.Context, db DB, trashed bool) ([]PageRow, error) {
+// ListPages returns every page, in the trash or not (a site has a
+// handful), navigation pages first in nav order, then by title.
+func ListPages(ctx context.Context, db DB) ([]PageRow, error) {
 	rows, err := db.Query(ctx, `SELECT `+listCols+`, s.nav_order, coalesce(s.template, '') AS template
 		FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN page_settings s ON s.post_id = p.id
-		WHERE p.kind = 'page' AND (p.status = 'trashed') = $1
-		ORDER BY s.nav_order NULLS LAST, p.title, p.id LIMIT 1000`, trashed)
+		WHERE p.kind = 'page'
+		ORDER BY s.nav_order NULLS LAST, p.title, p.id LIMIT 1000`)
 	if err != nil {
 		return nil, err
 	}

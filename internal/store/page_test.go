@@ -71,7 +71,7 @@ func TestPages(t *testing.T) {
 	if err != nil || len(sm) != 3 {
 		t.Errorf("sitemap pages %+v %v", sm, err)
 	}
-	rows, err := store.ListPages(ctx, s.Pool, false)
+	rows, err := store.ListPages(ctx, s.Pool)
 	if err != nil || len(rows) != 4 || rows[0].Slug != "draft" || rows[1].Settings.Template != post.TemplateContact {
 		t.Errorf("pages list: %d %v", len(rows), err)
 	}
