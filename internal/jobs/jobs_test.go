@@ -223,7 +223,10 @@ func TestPrune(t *testing.T) {
 	ctx := context.Background()
 	p := annsPost(t, st, "Spammed")
 	binned := publishedPost(t, st, &account.User{ID: p.AuthorID}, "Binned long ago")
-	if _, err := st.Pool.Exec(ctx, `UPDATE posts SET status = 'trashed', updated_at = now() - interval '31 days' WHERE id = $1`, binned.ID); err != nil {
+	if _, err := st.Pool.Exec(ctx, `UPDATE posts SET status = 'trashed' WHERE id = $1`, binned.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE posts SET trashed_at = now() - interval '31 days' WHERE id = $1`, binned.ID); err != nil {
 		t.Fatal(err)
 	}
 	trashed := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusHeld, BodySource: "binned"}}

@@ -101,7 +101,8 @@ type Post struct {
 	CommentPolicy CommentPolicy
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	FeaturedID    int64 // the featured image's media id; 0: none (no query for it)
+	TrashedAt     time.Time // when it went to the trash; zero when it is not there
+	FeaturedID    int64     // the featured image's media id; 0: none (no query for it)
 	Tags          []Term
 	Categories    []Term
 	Author        Byline

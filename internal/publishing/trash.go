@@ -13,12 +13,12 @@ import (
 // emptyTrashBatch is how many posts EmptyTrash looks up at a time.
 const emptyTrashBatch = 100
 
-// errNotDue marks a post that left the trash, or was touched, since
+// errNotDue marks a post that left the trash, or went back in, since
 // EmptyTrash looked it up: it stays.
 var errNotDue = errors.New("publishing: no longer due to leave the trash")
 
 // EmptyTrash deletes for good the posts and pages that have been in the
-// trash, untouched, for longer than the site's TrashDays (0: never), each
+// trash for longer than the site's TrashDays (0: never), each
 // in its own transaction with an audit row made by Quire itself, as
 // Delete would; the hourly housekeeping calls it on one node. It returns
 // how many went.
@@ -37,14 +37,14 @@ func (s *Service) EmptyTrash(ctx context.Context) (int, error) {
 		deleted := 0
 		for _, id := range ids {
 			p, err := store.DeletePost(ctx, s.Store.Pool, 0, id, func(stored *post.Post) error {
-				if stored.Status != post.Trashed || !stored.UpdatedAt.Before(before) {
+				if stored.Status != post.Trashed || !stored.TrashedAt.Before(before) {
 					return errNotDue
 				}
 				return nil
 			})
 			switch {
 			case errors.Is(err, errNotDue) || errors.Is(err, apperr.ErrNotFound):
-				continue // restored, edited or deleted meanwhile
+				continue // restored or deleted meanwhile
 			case err != nil:
 				return n, err
 			}

@@ -120,9 +120,10 @@ func TestTrash(t *testing.T) {
 }
 
 // TestEmptyTrash: the housekeeping deletes for good what has been in the
-// trash, untouched, longer than the site's days, audited as Quire's own;
-// not what went there since, nor a post out of the trash however old,
-// and nothing when the setting is 0. A page's deletion reaches the
+// trash longer than the site's days, counted from the trashing (a save in
+// the trash does not start them again), audited as Quire's own; not what
+// went there since, nor a post out of the trash however old, and nothing
+// when the setting is 0. A page's deletion reaches the
 // navigation hook.
 func TestEmptyTrash(t *testing.T) {
 	ctx := context.Background()
@@ -135,20 +136,47 @@ func TestEmptyTrash(t *testing.T) {
 	page := mustPublish(t, svc, ann, post.KindPage, "Old page", publishing.Extras{})
 	recent := mustPublish(t, svc, ann, post.KindPost, "Just binned", publishing.Extras{})
 	kept := mustPublish(t, svc, ann, post.KindPost, "Still up", publishing.Extras{})
-	for _, p := range []*post.Post{old, page, recent} {
+	edited := mustPublish(t, svc, ann, post.KindPost, "Edited in the trash", publishing.Extras{})
+	again := mustPublish(t, svc, ann, post.KindPost, "Binned twice", publishing.Extras{})
+	for _, p := range []*post.Post{old, page, recent, edited, again} {
 		if _, err := svc.Trash(ctx, ann, p.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// age moves a post's trashing (and its last change) days back; an
+	// UPDATE not naming status leaves the trigger out.
 	age := func(p *post.Post, days int) {
-		if _, err := st.Pool.Exec(ctx, `UPDATE posts SET updated_at = $2 WHERE id = $1`, p.ID, now.AddDate(0, 0, -days)); err != nil {
+		if _, err := st.Pool.Exec(ctx, `UPDATE posts SET updated_at = $2, trashed_at = $2 WHERE id = $1`, p.ID, now.AddDate(0, 0, -days)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	age(old, 31)
 	age(page, 40)
 	age(recent, 29)
-	age(kept, 400)
+	age(kept, 400) // by hand: a post out of the trash keeps no trashing
+	age(edited, 31)
+	age(again, 31)
+	// Saved while in the trash, as the editor and the API save (status
+	// named, unchanged): its days still count from the trashing.
+	if _, err := st.Pool.Exec(ctx, `UPDATE posts SET title = 'Edited', status = 'trashed', updated_at = now() WHERE id = $1`, edited.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Restored and binned again: its days count from the second time.
+	if _, err := svc.Restore(ctx, ann, again.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Trash(ctx, ann, again.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		p       *post.Post
+		trashed bool
+	}{{edited, true}, {old, true}} {
+		got, err := store.PostByID(ctx, st.Pool, tc.p.ID)
+		if err != nil || got.TrashedAt.IsZero() != !tc.trashed {
+			t.Errorf("%q: trashed at %v (%v)", tc.p.Title, got.TrashedAt, err)
+		}
+	}
 	navChanges = 0
 
 	setDays := func(days int) {
@@ -161,13 +189,13 @@ func TestEmptyTrash(t *testing.T) {
 		t.Fatalf("with 0 days: %d %v", n, err)
 	}
 	setDays(30)
-	if n, err := svc.EmptyTrash(ctx); err != nil || n != 2 {
-		t.Fatalf("emptied %d, %v; want 2", n, err)
+	if n, err := svc.EmptyTrash(ctx); err != nil || n != 3 {
+		t.Fatalf("emptied %d, %v; want 3", n, err)
 	}
 	for _, tc := range []struct {
 		p    *post.Post
 		gone bool
-	}{{old, true}, {page, true}, {recent, false}, {kept, false}} {
+	}{{old, true}, {page, true}, {recent, false}, {kept, false}, {edited, true}, {again, false}} {
 		_, err := store.PostByID(ctx, st.Pool, tc.p.ID)
 		if gone := errors.Is(err, apperr.ErrNotFound); gone != tc.gone {
 			t.Errorf("%q: gone %v, want %v (%v)", tc.p.Title, gone, tc.gone, err)
@@ -178,7 +206,7 @@ func TestEmptyTrash(t *testing.T) {
 	}
 	var n int
 	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'post.delete' AND actor_id IS NULL
-		AND before = 'trashed' AND item_id = ANY($1)`, []int64{old.ID, page.ID}).Scan(&n); err != nil || n != 2 {
+		AND before = 'trashed' AND item_id = ANY($1)`, []int64{old.ID, page.ID, edited.ID}).Scan(&n); err != nil || n != 3 {
 		t.Errorf("audit rows: %d %v", n, err)
 	}
 	if n, err := svc.EmptyTrash(ctx); err != nil || n != 0 {

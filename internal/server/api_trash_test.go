@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,13 +56,18 @@ func TestAPIPostSearchAndTrash(t *testing.T) {
 	if st, _ := pubAPI(t, e, "DELETE", "/api/v1/posts/"+id+"?forever=yes", annTok, nil); st != 400 {
 		t.Errorf("forever=yes: %d", st)
 	}
+	if st, p := pubAPI(t, e, "GET", "/api/v1/posts/"+id, annTok, nil); st != 200 || p["trashed_at"] != nil {
+		t.Errorf("a published post's trashed_at: %d %v", st, p["trashed_at"])
+	}
 	if st, p := pubAPI(t, e, "DELETE", "/api/v1/posts/"+id, annTok, nil); st != 200 || p["status"] != "trashed" {
 		t.Fatalf("trash: %d %v", st, p)
+	} else if at, err := time.Parse(time.RFC3339, fmt.Sprint(p["trashed_at"])); err != nil || time.Since(at).Abs() > time.Minute {
+		t.Errorf("trashed_at: %v (%v)", p["trashed_at"], err)
 	}
 	if st, _ := pubAPI(t, e, "POST", "/api/v1/posts/"+id+"/restore", bobTok, nil); st != 404 {
 		t.Errorf("another author restores: %d", st)
 	}
-	if st, p := pubAPI(t, e, "POST", "/api/v1/posts/"+id+"/restore", annTok, nil); st != 200 || p["status"] != "draft" {
+	if st, p := pubAPI(t, e, "POST", "/api/v1/posts/"+id+"/restore", annTok, nil); st != 200 || p["status"] != "draft" || p["trashed_at"] != nil {
 		t.Errorf("restore: %d %v", st, p)
 	}
 	pubAPI(t, e, "DELETE", "/api/v1/posts/"+id, annTok, nil)

@@ -106,13 +106,17 @@ func TestPostsBulk(t *testing.T) {
 	if form.AttrOr("action", "") != "/admin/posts/bulk" || form.Find(`input[name=action]`).AttrOr("value", "") != "delete" {
 		t.Errorf("a trashed post's editor: %q", form.AttrOr("action", ""))
 	}
-	// It says until when the post stays: its last change and the site's
-	// 30 days.
+	// It says until when the post stays: its trashing (set 10 days back
+	// here, its last change left) and the site's 30 days.
+	if _, err := e.Store.Pool.Exec(context.Background(), `UPDATE posts SET trashed_at = now() - interval '10 days' WHERE id = $1`, a2.ID); err != nil {
+		t.Fatal(err)
+	}
 	stored, err := store.PostByID(context.Background(), e.Store.Pool, a2.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "In the trash until " + stored.UpdatedAt.AddDate(0, 0, 30).Format("2 January 2006") + ", then deleted for good"
+	form = e.page(ed, "/admin/posts/"+strconv.FormatInt(a2.ID, 10)).Find(`form.trash`)
+	want := "In the trash until " + stored.TrashedAt.AddDate(0, 0, 30).Format("2 January 2006") + ", then deleted for good"
 	if note := form.Find("#trash-note").Text(); !strings.Contains(note, want) {
 		t.Errorf("trash note %q, want %q", note, want)
 	}

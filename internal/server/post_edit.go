@@ -30,8 +30,8 @@ type editorPage struct {
 	Linkbacks []publishing.SentLinkback
 	// NewsletterOff: "don't e-mail this one" (newsletter_editor.go).
 	NewsletterOff bool
-	// Goes is when a post in the trash is deleted for good: its last
-	// change plus the site's trash_days (zero when it is not in the
+	// Goes is when a post in the trash is deleted for good: when it went
+	// there plus the site's trash_days (zero when it is not in the
 	// trash, or the trash is kept).
 	Goes time.Time
 }
@@ -61,7 +61,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	s.offerAutosave(r, &ep)
 	ep.Featured = s.featuredChoice(r, ep.Form.Featured)
 	if days := ep.Site.TrashDays; p.Status == post.Trashed && days > 0 {
-		ep.Goes = p.UpdatedAt.AddDate(0, 0, days)
+		ep.Goes = p.TrashedAt.AddDate(0, 0, days)
 	}
 	if err != nil {
 		ep.Error, ep.Errors = e.Message, e.Fields

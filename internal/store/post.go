@@ -19,7 +19,7 @@ const (
 	postTail = `, p.excerpt_html,
 	p.status, p.published_at, p.comment_policy, p.created_at, p.updated_at,
 	u.username AS author_username, u.display_name AS author_display_name, u.avatar_url AS author_avatar_url,
-	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id`
+	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id, p.trashed_at`
 )
 
 // postCols selects a whole post with its author's byline.
@@ -63,6 +63,7 @@ type postRow struct {
 	GuestID           int64  // Guest posts: the guest byline (guestpost.go)
 	GuestName         string
 	FeaturedID        int64
+	TrashedAt         *time.Time // kept by a trigger (00027_post_trashed_at)
 }
 
 // dest lists r's fields in the order of postCols (and listCols and
@@ -74,7 +75,7 @@ func (r *postRow) dest() []any {
 		&r.BodySource, &r.BodyHTML, &r.BodyText, &r.ExcerptSource, &r.ExcerptHTML,
 		&r.Status, &r.PublishedAt, &r.CommentPolicy, &r.CreatedAt, &r.UpdatedAt,
 		&r.AuthorUsername, &r.AuthorDisplayName, &r.AuthorAvatarURL,
-		&r.GuestID, &r.GuestName, &r.FeaturedID}
+		&r.GuestID, &r.GuestName, &r.FeaturedID, &r.TrashedAt}
 }
 
 // scanPost scans a row of postCols, listCols or readCols.
@@ -97,6 +98,9 @@ func (r postRow) post() *post.Post {
 	}
 	if r.PublishedAt != nil {
 		p.PublishedAt = *r.PublishedAt
+	}
+	if r.TrashedAt != nil {
+		p.TrashedAt = *r.TrashedAt
 	}
 	return p
 }
@@ -300,13 +304,12 @@ func DeletePost(ctx context.Context, db DB, actorID, id int64, check func(old *p
 	return old, err
 }
 
-// TrashedBefore returns up to limit ids of the posts and pages in the
-// trash untouched since before (trashing sets updated_at), the oldest
-// first: what the housekeeping deletes for good. A housekeeping query
-// over the posts table, not a public one.
+// TrashedBefore returns up to limit ids of the posts and pages put in the
+// trash before before, the oldest first: what the housekeeping deletes
+// for good. A housekeeping query over the posts table, not a public one.
 func TrashedBefore(ctx context.Context, db DB, before time.Time, limit int) ([]int64, error) {
-	rows, err := db.Query(ctx, `SELECT id FROM posts WHERE status = 'trashed' AND updated_at < $1
-		ORDER BY updated_at, id LIMIT $2`, before, limit)
+	rows, err := db.Query(ctx, `SELECT id FROM posts WHERE status = 'trashed' AND trashed_at < $1
+		ORDER BY trashed_at, id LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -79,9 +79,7 @@ func Search(ctx context.Context, db DB, query string, limit, offset int) ([]Sear
 		var r postRow
 		var h SearchHit
 		var snippet, head, tail string
-		err := rows.Scan(&r.ID, &r.AuthorID, &r.EditorID, &r.Kind, &r.Title, &r.Slug, &r.BodyFormat, &r.BodySource,
-			&r.BodyHTML, &r.BodyText, &r.ExcerptSource, &r.ExcerptHTML, &r.Status, &r.PublishedAt, &r.CommentPolicy,
-			&r.CreatedAt, &r.UpdatedAt, &r.AuthorUsername, &r.AuthorDisplayName, &r.AuthorAvatarURL, &r.GuestID, &r.GuestName, &r.FeaturedID, &h.Rank, &snippet, &head, &tail)
+		err := rows.Scan(append(r.dest(), &h.Rank, &snippet, &head, &tail)...)
 		if err != nil {
 			rows.Close()
 			return nil, err

@@ -153,6 +153,11 @@ func TestImportBlog(t *testing.T) {
 		count(*) FILTER (WHERE status <> 'trash' AND trashed_at IS NOT NULL) FROM comments`).Scan(&trashedAt, &others); err != nil || trashedAt != 1 || others != 0 {
 		t.Errorf("trashed_at: %d in the trash, %d others, %v", trashedAt, others, err)
 	}
+	// So does a post (the posts' trigger, 00027_post_trashed_at).
+	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'trashed' AND trashed_at > now() - interval '1 hour'),
+		count(*) FILTER (WHERE status <> 'trashed' AND trashed_at IS NOT NULL) FROM posts`).Scan(&trashedAt, &others); err != nil || trashedAt != 1 || others != 0 {
+		t.Errorf("posts' trashed_at: %d in the trash, %d others, %v", trashedAt, others, err)
+	}
 	tb := by["Old Blog"]
 	if tb.Kind != comment.KindPingback || tb.WXRType != "trackback" || tb.SourceURL != "http://old.example/tb" || tb.SiteName != "old.example" {
 		t.Errorf("trackback %+v", tb)

@@ -28,6 +28,9 @@ type PostJSON struct {
 	Author        AuthorJSON `json:"author"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
+	// TrashedAt is when the post went to the trash (null outside it): the
+	// site's trash_days count from it.
+	TrashedAt *time.Time `json:"trashed_at"`
 }
 
 // AuthorJSON is a post's author.
@@ -54,6 +57,10 @@ func (a *API) postView(p *post.Post) PostJSON {
 	if !p.PublishedAt.IsZero() {
 		t := p.PublishedAt.UTC()
 		j.PublishedAt = &t
+	}
+	if !p.TrashedAt.IsZero() {
+		t := p.TrashedAt.UTC()
+		j.TrashedAt = &t
 	}
 	return j
 }
