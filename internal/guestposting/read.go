@@ -71,8 +71,14 @@ func (s *Service) Detail(ctx context.Context, id int64) (*Detail, error) {
 
 // Exists returns nil when submission id exists, else apperr.ErrNotFound.
 func (s *Service) Exists(ctx context.Context, id int64) error {
-	_, err := store.SubmissionByID(ctx, s.Store.Pool, id)
+	_, err := s.Submission(ctx, id)
 	return err
+}
+
+// Submission returns submission id without its versions. Returns
+// apperr.ErrNotFound.
+func (s *Service) Submission(ctx context.Context, id int64) (*guestpost.Submission, error) {
+	return store.SubmissionByID(ctx, s.Store.Pool, id)
 }
 
 // Guest returns guest id. Returns apperr.ErrNotFound.

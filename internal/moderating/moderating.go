@@ -80,7 +80,7 @@ func forbiddenKind(k moderation.Kind) error {
 	if k == moderation.KindGuestPost {
 		return apperr.New(apperr.Forbidden, "Only editors review guest posts.")
 	}
-	return apperr.New(apperr.Forbidden, "Your account may not moderate %ss.", k.Label())
+	return apperr.New(apperr.Forbidden, "Your account may not moderate %ss.", strings.ToLower(k.Label()))
 }
 
 // List returns one tab of the queue as u may see it: every kind u may

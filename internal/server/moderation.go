@@ -43,7 +43,7 @@ type queueCard struct {
 	moderating.Item
 	Long  bool              // fold the content after about 20 lines
 	Back  string            // the queue page it is on, for the edit form to return to
-	Block map[string]string // what its Block offers (moderating.BlockTargets); nil for a guest post
+	Block map[string]string // what its Block offers (moderating.BlockTargets)
 }
 
 type queueTab struct {
@@ -99,11 +99,8 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 		Back: r.URL.RequestURI(), Kinds: kinds}
 	p.NoIndex = true
 	for _, it := range items {
-		card := queueCard{Item: it, Long: longContent(it.BodyHTML), Back: p.Back}
-		if it.Key.Kind != moderation.KindGuestPost {
-			card.Block = moderating.BlockTargets(it.Comment.Comment)
-		}
-		p.Cards = append(p.Cards, card)
+		p.Cards = append(p.Cards, queueCard{Item: it, Long: longContent(it.BodyHTML), Back: p.Back,
+			Block: moderating.BlockTargets(it.Key.Kind, it.Comment.Comment)})
 	}
 	if f.PostID != 0 {
 		if pp, err := s.comments.Post(ctx, f.PostID); err == nil {
@@ -280,9 +277,9 @@ func (s *Server) queueBlock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "Blocked: “" + b.Line + "” is on the blocklist; what comes from it goes to spam. This " + k.Kind.Label() + " is marked as spam."
+	msg := "Blocked: “" + b.Line + "” is on the blocklist; what comes from it goes to spam. This " + strings.ToLower(k.Kind.Label()) + " is marked as spam."
 	if !b.Added {
-		msg = "“" + b.Line + "” was on the blocklist already. This " + k.Kind.Label() + " is marked as spam."
+		msg = "“" + b.Line + "” was on the blocklist already. This " + strings.ToLower(k.Kind.Label()) + " is marked as spam."
 	}
 	s.setFlash(w, r, msg)
 	redirect(w, r, safeQueueBack(r.PostForm.Get("back")))

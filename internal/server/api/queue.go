@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -108,7 +109,7 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := User(r.Context())
 	if !moderating.May(u, k.Kind) {
-		return apperr.New(apperr.Forbidden, "This token's user may not moderate %ss.", k.Kind.Label())
+		return apperr.New(apperr.Forbidden, "This token's user may not moderate %ss.", strings.ToLower(k.Kind.Label()))
 	}
 	if err := a.moderating().Exists(r.Context(), k); err != nil {
 		return err
