@@ -120,7 +120,7 @@ func TestQueueBlockGuestPost(t *testing.T) {
 	}
 	key := "g" + strconv.FormatInt(id, 10)
 	var offers []string
-	e.page(ed, "/admin/moderation").Find("#item-"+key+" details.block button").Each(func(_ int, b *goquery.Selection) {
+	e.page(ed, "/admin/moderation").Find("#item-" + key + " details.block button").Each(func(_ int, b *goquery.Selection) {
 		offers = append(offers, b.Text())
 	})
 	if got := strings.Join(offers, " | "); got != "Block Wes@Watches.invalid | Block IP 127.0.0.1 | Block the site ada.example.invalid" {
