@@ -55,7 +55,12 @@ func TestBrowserCommentModeration(t *testing.T) {
 	p := e.MustPost(ann, "Say something", post.CommentsOpen)
 	ctx := bt.New(t)
 
-	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+p.Path()))
+	bt.Do(t, ctx, chromedp.Navigate(e.TS.URL+p.Path()), chromedp.WaitVisible(`#comment-form .md-toolbar`))
+	// The comment box's toolbar: what a comment may hold, no headings.
+	marks := `Array.from(document.querySelectorAll("#comment-form .md-toolbar button")).map(b => b.dataset.mark).join(" ")`
+	if got := bt.Get(t, ctx, chromedp.Evaluate[string](marks)); got != "bold italic link quote list code" {
+		t.Errorf("the comment form's toolbar: %q", got)
+	}
 	bt.Do(t, ctx, writeComment("Maria", "maria@mail.invalid", "First thoughts.")...)
 	bt.Do(t, ctx, chromedp.WaitVisible(`.comment.held .notice`))
 	if got := bt.Get(t, ctx, chromedp.Text(`.comment.held .notice`)); got != "Your comment is awaiting moderation." {
@@ -88,11 +93,15 @@ func TestBrowserCommentModeration(t *testing.T) {
 	if name := bt.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector("#comment-form input[name=author_name]").value`)); name != "Maria" {
 		t.Errorf("remembered name %q", name)
 	}
-	bt.Do(t, ctx,
-		chromedp.SendKeys(`#comment-form textarea[name=body]`, "And a second thought."),
-		chromedp.Click(`#comment-form button[type=submit]`),
-	)
-	waitJS(t, ctx, `document.body.textContent.includes("And a second thought.")`)
+	// "second" made bold with the toolbar.
+	bt.Do(t, ctx, chromedp.SendKeys(`#comment-form textarea[name=body]`, "And a second thought."))
+	bt.Get(t, ctx, chromedp.Evaluate[bool](`(function(){var t=document.getElementById("comment-body"); t.focus(); t.setSelectionRange(6, 12); return true})()`))
+	bt.Do(t, ctx, chromedp.Click(`#comment-form .md-toolbar button[data-mark=bold]`))
+	if got := bt.Get(t, ctx, chromedp.Value(`#comment-body`)); got != "And a **second** thought." {
+		t.Errorf("bold in the comment box: %q", got)
+	}
+	bt.Do(t, ctx, chromedp.Click(`#comment-form button[type=submit]`))
+	waitJS(t, ctx, `Array.from(document.querySelectorAll(".comment-content strong")).some(s => s.textContent === "second")`)
 	if got := bt.Get(t, ctx, chromedp.Text(`#comments-title`)); got != "2 responses" {
 		t.Errorf("after the second comment: %q", got)
 	}

@@ -286,7 +286,7 @@ func TestCommentBadInput(t *testing.T) {
 				t.Errorf("errors %q, want %q", errText, tc.msg)
 			}
 			if tc.field != "parent_id" {
-				if d.Find(`[name=`+tc.field+`] ~ .field-error, label:has([name=`+tc.field+`]) + .field-error`).Length() == 0 {
+				if d.Find(`[name=`+tc.field+`] ~ .field-error, label:has([name=`+tc.field+`]) + .field-error, .body-field:has([name=`+tc.field+`]) + .field-error`).Length() == 0 {
 					t.Errorf("no error next to %s", tc.field)
 				}
 			}

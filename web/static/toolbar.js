@@ -1,7 +1,9 @@
 // Formatting toolbars: every textarea[data-toolbar] (the post editor's
-// body, a guest's post, its review) gets buttons, and Ctrl/Cmd+B, I, K,
-// that write Markdown, or HTML when its form's format says so. An extra:
-// the forms work without it.
+// body, a guest's post, its review, a reader's comment) gets buttons, and
+// Ctrl/Cmd+B, I, K, that write Markdown, or HTML when its form's format
+// says so. The attribute's value, when it has one, names the buttons to
+// show ("bold italic link": a comment has no headings). An extra: the
+// forms work without it.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("textarea[data-toolbar]").forEach(attach);
 
@@ -21,6 +23,8 @@ document.addEventListener("DOMContentLoaded", function () {
       { name: "list", label: "List", line: "- ", html: ["<ul>\n<li>", "</li>\n</ul>"], sample: "Item" },
       { name: "code", label: "Code", md: ["`", "`"], html: ["<code>", "</code>"], sample: "code" }
     ];
+    var only = body.dataset.toolbar.split(/\s+/).filter(Boolean);
+    if (only.length) marks = marks.filter(function (m) { return only.indexOf(m.name) >= 0; });
     function put(text, start, end) {
       body.focus();
       body.setSelectionRange(start, end);
