@@ -29,6 +29,7 @@ var auditWords = map[string]string{
 	"user.passkey_add": "Added a passkey", "user.passkey_remove": "Removed a passkey", "user.2fa": "Changed two-factor sign-in",
 	"settings.site": "Changed site settings", "theme.upload": "Uploaded a theme", "theme.activate": "Switched the theme",
 	"theme.delete": "Deleted a theme", "term.rename": "Renamed", "term.merge": "Merged into another", "term.delete": "Deleted",
+	"privacy.erase": "Erased an address's personal data",
 }
 
 // AuditActions are the actions the audit log has words for, sorted: every

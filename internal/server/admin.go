@@ -42,6 +42,7 @@ var adminLinks = []struct {
 	{account.ManageBlocklist, AdminLink{"/admin/discussion", "Discussion settings", "Comment rules, blocklist, threading, sign-up."}, "", ""},
 	{account.ManageUsers, AdminLink{"/admin/users", "Users", "Create accounts, change roles, disable sign-in."}, "", ""},
 	{account.ManageUsers, AdminLink{"/admin/invite", "Invite someone", "Mail a sign-up link: a member, a writer, an editor or a moderator."}, "", ""},
+	{account.ManageUsers, AdminLink{"/admin/privacy", "Personal data", "What the blog keeps about an e-mail address: download it, or erase it."}, "", ""},
 	{manageSubscribers, AdminLink{"/admin/subscribers", "Subscribers", "Who follows the blog by e-mail; import, export, the mailings' delivery."}, "", ""}, // Newsletter
 	{account.ImportExport, AdminLink{"/admin/import", "Import and export", "Move a blog in from WordPress, or download everything as WXR."}, "", ""},       // Import
 	{account.ReadOutbox, AdminLink{"/admin/outbox", "Outbox", "Mail Quire would have sent, when no SMTP server is set."}, "", ""},

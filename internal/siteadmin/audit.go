@@ -30,7 +30,7 @@ func AuditAreas() []AuditArea {
 	return []AuditArea{
 		{"posts", "Posts, pages, tags", []string{"post", "term"}},
 		{"moderation", "Comments and the queue", []string{"comment", "guest_post", "guest", "contact"}},
-		{"accounts", "Accounts and sign-in", []string{"user", "token", "profile"}},
+		{"accounts", "Accounts, sign-in and personal data", []string{"user", "token", "profile", "privacy"}},
 		{"settings", "Settings and themes", []string{"settings", "theme"}},
 		{"media", "Media", []string{"media"}},
 		{"moves", "Import and export", []string{"import", "export"}},

@@ -77,6 +77,9 @@ func (a *API) Routes() http.Handler {
 		r.Patch("/settings", a.h(a.patchSettings))
 		// The audit log, admins only (audit.go)
 		r.Get("/audit", a.h(a.auditLog))
+		// Personal data by e-mail address, admins only (privacy.go)
+		r.Post("/privacy/lookup", a.h(a.personalData))
+		r.Post("/privacy/erase", a.h(a.erasePersonalData))
 	})
 	return r
 }
