@@ -103,6 +103,7 @@ type Post struct {
 	UpdatedAt     time.Time
 	TrashedAt     time.Time // when it went to the trash; zero when it is not there
 	FeaturedID    int64     // the featured image's media id; 0: none (no query for it)
+	Pinned        bool      // shown first on the front page (editors pin: publishing.Extras)
 	Tags          []Term
 	Categories    []Term
 	Author        Byline

@@ -141,3 +141,8 @@ func CanRead(u *account.User, p *Post, now time.Time) bool {
 func forbidden() error {
 	return apperr.New(apperr.Forbidden, "You may not do that to this post.")
 }
+
+// MayPin reports whether u may pin posts to the top of the front page, or
+// unpin them: editors and admins, who publish anyone's posts (as in
+// WordPress, where "Stick to the front page" is theirs).
+func MayPin(u *account.User) bool { return account.Can(u, account.PublishPost, account.Site) }

@@ -19,6 +19,9 @@ type Extras struct {
 	Page *post.PageSettings
 	// Featured is the featured image's media id (0: none); nil keeps it.
 	Featured *int64
+	// Pinned pins a post to the top of the front page, or unpins it; nil
+	// keeps it. Only editors and admins may change it (post.MayPin).
+	Pinned *bool
 }
 
 // Create stores the new post or page p, prepared by the caller, as u's:
@@ -35,6 +38,9 @@ func (s *Service) Create(ctx context.Context, u *account.User, p *post.Post, x E
 	if err := s.checkExtras(ctx, x); err != nil {
 		return err
 	}
+	if err := checkPin(u, p, x, false); err != nil {
+		return err
+	}
 	defer s.pageChanged(p)
 	return s.Store.Transact(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -47,6 +53,9 @@ func (s *Service) Create(ctx context.Context, u *account.User, p *post.Post, x E
 			return err
 		}
 		if err := s.submitted(ctx, tx, "", p); err != nil {
+			return err
+		}
+		if err := setPinned(ctx, tx, p, x.Pinned); err != nil {
 			return err
 		}
 		return setFeatured(ctx, tx, p.ID, x.Featured)
@@ -74,6 +83,9 @@ func (s *Service) Update(ctx context.Context, u *account.User, p *post.Post, x E
 	var before post.Status
 	check := func(stored *post.Post) error {
 		before = stored.Status
+		if err := checkPin(u, stored, x, stored.Pinned); err != nil {
+			return err
+		}
 		return post.Transition(u, stored, p.Status)
 	}
 	defer s.pageChanged(p)
@@ -88,6 +100,9 @@ func (s *Service) Update(ctx context.Context, u *account.User, p *post.Post, x E
 			return err
 		}
 		if err := s.submitted(ctx, tx, before, p); err != nil {
+			return err
+		}
+		if err := setPinned(ctx, tx, p, x.Pinned); err != nil {
 			return err
 		}
 		return setFeatured(ctx, tx, p.ID, x.Featured)
@@ -185,6 +200,29 @@ func NoImage() error {
 // when it has none.
 func (s *Service) Featured(ctx context.Context, postID int64) (*Media, error) {
 	return store.Featured(ctx, s.Store.Pool, postID)
+}
+
+// checkPin refuses x's Pinned for a page, and a change to it (from was,
+// as stored) by someone who may not pin: apperr.Invalid, apperr.Forbidden.
+func checkPin(u *account.User, p *post.Post, x Extras, was bool) error {
+	switch {
+	case x.Pinned == nil || *x.Pinned == was:
+		return nil
+	case p.Kind == post.KindPage:
+		return apperr.New(apperr.Invalid, "Pages are not listed on the front page: only posts can be pinned.")
+	case !post.MayPin(u):
+		return apperr.New(apperr.Forbidden, "Only editors and admins pin posts to the front page.")
+	}
+	return nil
+}
+
+// setPinned stores pinned for p when it is given, in tx.
+func setPinned(ctx context.Context, tx pgx.Tx, p *post.Post, pinned *bool) error {
+	if pinned == nil || *pinned == p.Pinned {
+		return nil
+	}
+	p.Pinned = *pinned
+	return store.SetPinned(ctx, tx, p.ID, *pinned)
 }
 
 func setFeatured(ctx context.Context, tx pgx.Tx, postID int64, featured *int64) error {

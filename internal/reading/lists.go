@@ -15,6 +15,12 @@ func (s *Service) Posts(ctx context.Context, f Filter) (PostPage, error) {
 	return store.ListPosts(ctx, s.Reader(ctx), f)
 }
 
+// Pinned returns the public pinned posts, newest first (at most
+// store.MaxPinned): the top of the front page's first page.
+func (s *Service) Pinned(ctx context.Context) ([]*post.Post, error) {
+	return store.PinnedPosts(ctx, s.Reader(ctx))
+}
+
 // CommentCounts returns the approved responses of each post in ids. It
 // reads the primary, so a reader who has just commented sees the count
 // move.

@@ -82,7 +82,7 @@ func (s *Server) pageFormOf(r *http.Request, p *post.Post, f *postForm) error {
 }
 
 // extrasOf reads what the editor saves besides post p itself: its
-// featured image (featured.go) and, for a page, its settings. Errors:
+// featured image (featured.go), its pin and, for a page, its settings. Errors:
 // apperr.Invalid.
 func extrasOf(p *post.Post, f postForm) (publishing.Extras, error) {
 	featured, err := featuredOfForm(f)
@@ -90,6 +90,10 @@ func extrasOf(p *post.Post, f postForm) (publishing.Extras, error) {
 		return publishing.Extras{}, err
 	}
 	x := publishing.Extras{Featured: &featured}
+	if f.Pinned != "" {
+		pinned := f.Pinned == "1"
+		x.Pinned = &pinned
+	}
 	if p.Kind == post.KindPage {
 		st, err := pageSettingsOf(f)
 		if err != nil {

@@ -23,6 +23,9 @@ type postForm struct {
 	Action string
 	// Featured is the featured image's media id, "" for none (featured.go).
 	Featured string
+	// Pinned is "1" or "0" when the form had the box (editors and admins,
+	// posts only), "" when it had none: the stored value stays.
+	Pinned string
 }
 
 // formTime is the editor's date format (an <input type="datetime-local">,
@@ -34,6 +37,7 @@ func formOf(p *post.Post) postForm {
 		Title: p.Title, Slug: p.Slug, Body: p.BodySource, Format: string(p.Format), Excerpt: p.ExcerptSource,
 		Tags: post.JoinTerms(p.Tags), Categories: post.JoinTerms(p.Categories),
 		Status: string(p.Status), CommentPolicy: string(p.CommentPolicy), Kind: string(p.Kind),
+		Pinned: map[bool]string{true: "1", false: "0"}[p.Pinned],
 	}
 	if !p.PublishedAt.IsZero() {
 		f.PublishedAt = p.PublishedAt.UTC().Format(formTime)
@@ -46,6 +50,10 @@ func readPostForm(r *http.Request) (postForm, error) {
 		return postForm{}, apperr.Wrap(err, apperr.Invalid, "The form could not be read.")
 	}
 	v := r.PostForm.Get
+	pinned := ""
+	if v("pinned_box") != "" { // an unticked box sends nothing
+		pinned = map[bool]string{true: "1", false: "0"}[v("pinned") != ""]
+	}
 	return postForm{
 		Title: v("title"), Slug: strings.TrimSpace(v("slug")), Body: v("body"), Format: v("format"), Excerpt: v("excerpt"),
 		Tags: v("tags"), Categories: v("categories"),
@@ -53,6 +61,7 @@ func readPostForm(r *http.Request) (postForm, error) {
 		Kind: v("kind"), NavOrder: strings.TrimSpace(v("nav_order")), Template: v("template"),
 		Status: statusOfAction(v("action"), v("status")), Zone: v("tz"), Action: v("action"),
 		Featured: strings.TrimSpace(v("featured_media_id")), // the editor's buttons (editor_actions.go)
+		Pinned:   pinned,
 	}, nil
 }
 

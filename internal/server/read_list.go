@@ -24,12 +24,14 @@ type listPage struct {
 	Kicker     string        // small line above the heading ("Tag", "Archive")
 	Author     *account.User // the author page's profile
 	Posts      []*post.Post
+	Pinned     map[int64]bool        // the posts pinned above the front page's first page
 	Counts     map[int64]int         // approved responses per post
 	Featured   map[int64]*post.Image // featured images by post id (cards use them before the first picture)
 	PageNum    int                   // 1 for the first page; carried in the links as ?page=
 	Older      string                // link to the next page in list order, or ""
 	Newer      string
 	FeedPrefix string // where this list's feeds live ("" for the site)
+	pinFirst   bool   // the front page: the pinned posts go first (putPinnedFirst)
 }
 
 // renderList loads one page of f (cursor from the query) and renders it.
@@ -44,6 +46,9 @@ func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f reading.Fi
 		return err
 	}
 	lp.Posts = pg.Posts
+	if lp.pinFirst {
+		s.putPinnedFirst(r, cur, &lp)
+	}
 	// The page number only names the page ("Page 2"); the cursor decides
 	// what is on it, so a wrong number shows the right posts.
 	lp.PageNum = 1
@@ -72,14 +77,14 @@ func (s *Server) renderList(w http.ResponseWriter, r *http.Request, f reading.Fi
 		lp.Title = strings.TrimPrefix(lp.Title+" · Page "+strconv.Itoa(lp.PageNum), " · ")
 		lp.Kicker = strings.TrimPrefix(lp.Kicker+" · Page "+strconv.Itoa(lp.PageNum), " · ")
 	}
-	ids := make([]int64, len(pg.Posts))
-	for i, p := range pg.Posts {
+	ids := make([]int64, len(lp.Posts))
+	for i, p := range lp.Posts {
 		ids[i] = p.ID
 	}
 	if lp.Counts, err = s.reading.CommentCounts(r.Context(), ids); err != nil {
 		return err
 	}
-	lp.Featured = s.listFeatured(r.Context(), pg.Posts)
+	lp.Featured = s.listFeatured(r.Context(), lp.Posts)
 	if lp.FeedPrefix != "" {
 		lp.Feeds = append([]FeedLink{
 			{"application/atom+xml", lp.Heading + " (Atom)", lp.FeedPrefix + "/feed.atom"},
@@ -99,7 +104,37 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 	if site.Description != "" {
 		lp.Description = site.Description // Settings: the blog's own description
 	}
+	lp.pinFirst = true
 	return s.renderList(w, r, reading.Filter{}, lp)
+}
+
+// putPinnedFirst puts the pinned posts at the top of the front page's
+// first page, as WordPress does its sticky posts: a pinned post that is
+// on the page anyway moves up; the others are added above it. Later pages
+// keep every post in its place. Without them the page still shows.
+func (s *Server) putPinnedFirst(r *http.Request, cur post.Cursor, lp *listPage) {
+	if !cur.IsZero() {
+		return
+	}
+	pinned, err := s.reading.Pinned(r.Context())
+	if err != nil {
+		s.log.Warn("reading pinned posts", "err", err)
+		return
+	}
+	if len(pinned) == 0 {
+		return
+	}
+	lp.Pinned = make(map[int64]bool, len(pinned))
+	for _, p := range pinned {
+		lp.Pinned[p.ID] = true
+	}
+	rest := lp.Posts[:0:0]
+	for _, p := range lp.Posts {
+		if !lp.Pinned[p.ID] {
+			rest = append(rest, p)
+		}
+	}
+	lp.Posts = append(pinned, rest...)
 }
 
 func (s *Server) monthPage(w http.ResponseWriter, r *http.Request) error {

@@ -282,6 +282,7 @@ func (t *Templates) funcs() template.FuncMap {
 		"hasPrefix": strings.HasPrefix,
 		// Theme helpers (theme_data.go): list cards, initials avatars.
 		"card": t.card,
+		"pin":  pin,
 		// headLinks writes a page's feeds, extra links and OpenGraph
 		// tags (head_links.go).
 		"headLinks":  t.headLinks,

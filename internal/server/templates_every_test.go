@@ -27,7 +27,7 @@ var pageTypes = map[string]any{
 	"message": messagePage{}, "moderation": queuePage{}, "myposts": myPostsPage{}, "newsletter": newsletterPageData{},
 	"newsletter_data": newsletterDataPageData{}, "outbox": outboxPage{}, "page": pageView{}, "pages": pagesPage{},
 	"passkeys": passkeysPage{}, "password": passwordPage{}, "post": postPage{}, "posts": listPage{},
-	"preview": previewPage{}, "profile": profilePage{}, "revision": revisionPage{}, "revisions": revisionsPage{},
+	"preview": previewPage{}, "privacy": privacyPage{}, "profile": profilePage{}, "revision": revisionPage{}, "revisions": revisionsPage{},
 	"search": searchPage{}, "settings": settingsPage{}, "setup": setupPage{}, "signin": signinPage{},
 	"signup": signupPage{}, "signup_confirm": confirmPage{}, "subscribers": subscribersPageData{},
 	"termlist": termListPage{}, "terms": termsPage{}, "themes": themesPage{}, "twofactor": twoFactorPage{}, "users": usersPage{},
@@ -39,7 +39,7 @@ var pageTypes = map[string]any{
 var signedInOnly = map[string]bool{
 	"admin": true, "audit": true, "comment_correct": true, "discussion": true, "editor": true, "guest_list": true, "guest_review": true,
 	"import": true, "import_job": true, "invite": true, "media": true, "member_newsletter": true, "moderation": true,
-	"myposts": true, "outbox": true, "pages": true, "passkeys": true, "preview": true, "profile": true,
+	"myposts": true, "outbox": true, "pages": true, "passkeys": true, "preview": true, "privacy": true, "profile": true,
 	"revision": true, "revisions": true, "settings": true, "subscribers": true, "terms": true, "themes": true, "users": true,
 }
 

@@ -17,6 +17,15 @@ type postCard struct {
 	*post.Post
 	post.Glance
 	Comments int
+	// PinnedFirst: the card is one of the pinned posts put at the top of
+	// the front page (pin), labelled so.
+	PinnedFirst bool
+}
+
+// pin marks c as pinned above the list when pinned has its post.
+func pin(c postCard, pinned map[int64]bool) postCard {
+	c.PinnedFirst = pinned[c.Post.ID]
+	return c
 }
 
 // card builds a card; counts may be nil (lists that show no counts).

@@ -44,6 +44,7 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 		             WHEN i % 50 = 1 THEN now() + i * interval '1 hour'
 		             ELSE now() - (4000 - i) * interval '6 hours' END
 		 FROM generate_series(1, 4000) i`,
+		`UPDATE posts SET pinned = true WHERE id % 1000 = 3`,
 		`INSERT INTO terms (kind, slug, name) SELECT CASE WHEN i <= 15 THEN 'tag' ELSE 'category' END, 'term-' || i, 'Term ' || i
 		 FROM generate_series(1, 20) i`,
 		`INSERT INTO post_terms (post_id, term_id) SELECT p.id, t.id FROM posts p JOIN terms t
@@ -104,6 +105,7 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 	lq := func(f store.ListFilter) q { s, a := list(f); return q{s, a} }
 	queries := map[string]q{
 		"front page":          lq(store.ListFilter{Public: true, Limit: 20}),
+		"pinned posts":        mk(store.PinnedSQL),
 		"front page, older":   lq(store.ListFilter{Public: true, Limit: 20, Cursor: cur}),
 		"front page, newer":   lq(store.ListFilter{Public: true, Limit: 20, Cursor: post.Cursor{At: cur.At, ID: cur.ID, Before: true}}),
 		"author page":         lq(store.ListFilter{Public: true, AuthorID: ids[1], Limit: 20, Cursor: cur}),

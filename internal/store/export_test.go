@@ -11,6 +11,7 @@ const (
 	ReadPostSQL = readPostSQL
 	MonthsSQL   = monthsSQL
 	SitemapSQL  = sitemapSQL
+	PinnedSQL   = pinnedSQL
 	SearchSQL   = searchSQL
 	PrefixQuery = prefixQuery
 	TermsSQL    = termsSQL

@@ -104,10 +104,11 @@ func InsertImportedPost(ctx context.Context, tx pgx.Tx, p *post.Post, created ti
 		updated = created
 	}
 	err = tx.QueryRow(ctx, `INSERT INTO posts (author_id, editor_id, kind, title, slug, body_format, body_source,
-		body_html, body_text, excerpt_source, excerpt_html, status, published_at, comment_policy, created_at, updated_at)
-		VALUES ($1,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id, created_at, updated_at`,
+		body_html, body_text, excerpt_source, excerpt_html, status, published_at, comment_policy, created_at, updated_at, pinned)
+		VALUES ($1,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING id, created_at, updated_at`,
 		p.AuthorID, p.Kind, p.Title, p.Slug, p.Format, p.BodySource, p.BodyHTML, p.BodyText,
-		p.ExcerptSource, p.ExcerptHTML, p.Status, nullTime(p.PublishedAt), p.CommentPolicy, created, updated).
+		p.ExcerptSource, p.ExcerptHTML, p.Status, nullTime(p.PublishedAt), p.CommentPolicy, created, updated,
+		p.Pinned && p.Kind == post.KindPost).
 		Scan(&p.ID, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return slugConflict(err)

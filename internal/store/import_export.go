@@ -35,11 +35,10 @@ func AllTerms(ctx context.Context, db DB) ([]post.Term, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[post.Term])
 }
 
-// ExportPost is a post with what only the export needs: the sticky flag
-// kept from an import and the slugs it had before.
+// ExportPost is a post with what only the export needs: the slugs it had
+// before.
 type ExportPost struct {
 	*post.Post
-	Sticky   bool
 	OldSlugs []string
 }
 
@@ -66,20 +65,14 @@ func ExportPosts(ctx context.Context, db DB, afterID int64, limit int) ([]Export
 		out[i] = ExportPost{Post: p}
 		byID[p.ID] = &out[i]
 	}
-	rows, err = db.Query(ctx, `SELECT post_id, true, '' FROM import_posts WHERE post_id = ANY($1) AND sticky
-		UNION ALL SELECT post_id, false, slug FROM post_old_slugs WHERE post_id = ANY($1) ORDER BY 1, 3`, ids)
+	rows, err = db.Query(ctx, `SELECT post_id, slug FROM post_old_slugs WHERE post_id = ANY($1) ORDER BY 1, 2`, ids)
 	if err != nil {
 		return nil, err
 	}
 	var id int64
-	var sticky bool
 	var slug string
-	_, err = pgx.ForEachRow(rows, []any{&id, &sticky, &slug}, func() error {
-		if sticky {
-			byID[id].Sticky = true
-		} else {
-			byID[id].OldSlugs = append(byID[id].OldSlugs, slug)
-		}
+	_, err = pgx.ForEachRow(rows, []any{&id, &slug}, func() error {
+		byID[id].OldSlugs = append(byID[id].OldSlugs, slug)
 		return nil
 	})
 	return out, err

@@ -19,7 +19,7 @@ const (
 	postTail = `, p.excerpt_html,
 	p.status, p.published_at, p.comment_policy, p.created_at, p.updated_at,
 	u.username AS author_username, u.display_name AS author_display_name, u.avatar_url AS author_avatar_url,
-	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id, p.trashed_at`
+	coalesce(p.guest_id, 0) AS guest_id, p.guest_name, coalesce(p.featured_media_id, 0) AS featured_id, p.trashed_at, p.pinned`
 )
 
 // postCols selects a whole post with its author's byline.
@@ -64,6 +64,7 @@ type postRow struct {
 	GuestName         string
 	FeaturedID        int64
 	TrashedAt         *time.Time // kept by a trigger (00027_post_trashed_at)
+	Pinned            bool
 }
 
 // dest lists r's fields in the order of postCols (and listCols and
@@ -75,7 +76,7 @@ func (r *postRow) dest() []any {
 		&r.BodySource, &r.BodyHTML, &r.BodyText, &r.ExcerptSource, &r.ExcerptHTML,
 		&r.Status, &r.PublishedAt, &r.CommentPolicy, &r.CreatedAt, &r.UpdatedAt,
 		&r.AuthorUsername, &r.AuthorDisplayName, &r.AuthorAvatarURL,
-		&r.GuestID, &r.GuestName, &r.FeaturedID, &r.TrashedAt}
+		&r.GuestID, &r.GuestName, &r.FeaturedID, &r.TrashedAt, &r.Pinned}
 }
 
 // scanPost scans a row of postCols, listCols or readCols.
@@ -93,6 +94,7 @@ func (r postRow) post() *post.Post {
 		Format: post.Format(r.BodyFormat), BodySource: r.BodySource, BodyHTML: r.BodyHTML, BodyText: r.BodyText,
 		ExcerptSource: r.ExcerptSource, ExcerptHTML: r.ExcerptHTML, Status: post.Status(r.Status),
 		CommentPolicy: post.CommentPolicy(r.CommentPolicy), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, FeaturedID: r.FeaturedID,
+		Pinned: r.Pinned,
 		Author: post.Byline{Username: r.AuthorUsername, DisplayName: r.AuthorDisplayName, AvatarURL: r.AuthorAvatarURL,
 			GuestID: r.GuestID, GuestName: r.GuestName},
 	}
@@ -302,6 +304,13 @@ func DeletePost(ctx context.Context, db DB, actorID, id int64, check func(old *p
 		return Audit(ctx, tx, actorID, "post.delete", string(old.Kind), id, string(old.Status), "deleted")
 	})
 	return old, err
+}
+
+// SetPinned pins post id to the top of the front page, or unpins it.
+// Returns apperr.ErrNotFound.
+func SetPinned(ctx context.Context, db DB, id int64, pinned bool) error {
+	var got int64
+	return notFound(db.QueryRow(ctx, `UPDATE posts SET pinned = $2 WHERE id = $1 RETURNING id`, id, pinned).Scan(&got))
 }
 
 // TrashedBefore returns up to limit ids of the posts and pages put in the

@@ -98,6 +98,27 @@ func ListPosts(ctx context.Context, db DB, f ListFilter) (PostPage, error) {
 	return pg, loadTerms(ctx, db, posts)
 }
 
+// MaxPinned is the most pinned posts the front page shows above the rest.
+const MaxPinned = 10
+
+// PinnedPosts returns the public pinned posts, newest first, at most
+// MaxPinned, with their terms: the top of the front page's first page.
+// It reads posts_pinned_idx (TestPublicQueriesUseIndexes).
+func PinnedPosts(ctx context.Context, db DB) ([]*post.Post, error) {
+	rows, err := db.Query(ctx, pinnedSQL)
+	if err != nil {
+		return nil, err
+	}
+	posts, err := collectPosts(rows)
+	if err != nil {
+		return nil, err
+	}
+	return posts, loadTerms(ctx, db, posts)
+}
+
+const pinnedSQL = `SELECT ` + listCols + ` FROM posts p JOIN users u ON u.id = p.author_id
+	WHERE ` + publicWhere + ` AND p.pinned ORDER BY p.published_at DESC, p.id DESC LIMIT 10`
+
 // listSQL builds the query for f. Its shapes are few and fixed; the tests
 // EXPLAIN each public one.
 func listSQL(f ListFilter) (string, []any) {

@@ -92,7 +92,7 @@ func exportItem(ctx context.Context, db store.DB, base string, p store.ExportPos
 	date = date.UTC().Truncate(time.Second)
 	it := &wxr.Item{ID: p.ID, Title: p.Title, Link: base + p.Path(), GUID: fmt.Sprintf("%s/?p=%d", base, p.ID),
 		Creator: p.Author.Username, Content: p.BodyHTML, PostType: string(p.Kind), Status: wpStatus(p.Status),
-		Name: p.Slug, CommentStatus: "open", PingStatus: "open", Sticky: p.Sticky, PostDate: date, PostDateGMT: date}
+		Name: p.Slug, CommentStatus: "open", PingStatus: "open", Sticky: p.Pinned, PostDate: date, PostDateGMT: date}
 	if p.ExcerptSource != "" {
 		it.Excerpt = p.ExcerptHTML
 	}

@@ -92,6 +92,10 @@ func TestImportBlog(t *testing.T) {
 	if n := count(t, st, "SELECT count(*) FROM import_posts WHERE sticky"); n != 1 {
 		t.Errorf("%d sticky", n)
 	}
+	// The sticky post is pinned to the front page, as on WordPress.
+	if n := count(t, st, "SELECT count(*) FROM posts WHERE pinned AND slug = 'west-highland-way'"); n != 1 || count(t, st, "SELECT count(*) FROM posts WHERE pinned") != 1 {
+		t.Errorf("pinned: %d", n)
+	}
 
 	// Statuses of the other items.
 	for slug, want := range map[string]post.Status{"a-draft": post.Draft, "pending-review": post.Pending, "scheduled": post.Scheduled,

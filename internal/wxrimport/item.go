@@ -107,7 +107,8 @@ func (r *run) post(it *wxr.Item, kind post.Kind, authorID int64) (*post.Post, bo
 		r.rep.warn("password-protected %s imported as a draft", kind)
 		st = post.Draft
 	}
-	p := &post.Post{Kind: kind, AuthorID: authorID, Format: post.HTML, Status: st, CommentPolicy: post.CommentsOpen}
+	p := &post.Post{Kind: kind, AuthorID: authorID, Format: post.HTML, Status: st, CommentPolicy: post.CommentsOpen,
+		Pinned: it.Sticky && kind == post.KindPost} // WordPress's sticky posts
 	p.Title = text.Ellipsis(plain(it.Title), post.MaxTitle)
 	if p.Title == "" {
 		p.Title = "(no title)"
@@ -224,11 +225,7 @@ func (r *run) insertPost(ctx context.Context, tx pgx.Tx, it *wxr.Item, p *post.P
 	if want != "" && p.Slug != want {
 		r.rep.warn("slug taken by another post: a suffix was added")
 	}
-	sticky := it.Sticky
-	if sticky {
-		r.rep.warn("sticky flag kept for export only (Quire does not pin posts)")
-	}
-	if err := store.MapImportPost(ctx, tx, r.source, it.ID, p.ID, sticky); err != nil {
+	if err := store.MapImportPost(ctx, tx, r.source, it.ID, p.ID, it.Sticky); err != nil {
 		return err
 	}
 	if r.opt.OldBaseURL != "" {

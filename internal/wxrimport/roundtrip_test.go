@@ -41,7 +41,7 @@ func snapshot(t *testing.T, st *store.Store) string {
 		p.body_html, p.excerpt_html, p.body_text,
 		(SELECT string_agg(t.kind || ':' || t.slug || ':' || t.name, ',' ORDER BY t.kind, t.slug) FROM post_terms pt JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = p.id),
 		(SELECT string_agg(o.slug, ',' ORDER BY o.slug) FROM post_old_slugs o WHERE o.post_id = p.id),
-		(SELECT bool_or(sticky) FROM import_posts m WHERE m.post_id = p.id))
+		(SELECT bool_or(sticky) FROM import_posts m WHERE m.post_id = p.id), p.pinned)
 		FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.kind, p.slug`)
 	rows(`SELECT concat_ws(' | ', p.slug, c.depth, (SELECT count(*) FROM comments e WHERE e.post_id = c.post_id AND e.path < c.path),
 		(SELECT count(*) FROM comments e WHERE e.post_id = c.post_id AND e.path < (SELECT path FROM comments x WHERE x.id = c.parent_id)),

@@ -112,7 +112,7 @@ func (a *API) createPost(w http.ResponseWriter, r *http.Request) error {
 	if err := in.apply(p, time.Now(), a.publishing.Prepare); err != nil {
 		return err
 	}
-	if err := a.publishing.Create(r.Context(), u, p, publishing.Extras{}); err != nil {
+	if err := a.publishing.Create(r.Context(), u, p, publishing.Extras{Pinned: in.Pinned}); err != nil {
 		return err
 	}
 	p.Author = post.Byline{Username: u.Username, DisplayName: u.DisplayName, AvatarURL: u.AvatarURL}
@@ -156,7 +156,7 @@ func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
 	if err := in.apply(p, time.Now(), a.publishing.Prepare); err != nil {
 		return err
 	}
-	if err := a.publishing.Update(r.Context(), u, p, publishing.Extras{}); err != nil {
+	if err := a.publishing.Update(r.Context(), u, p, publishing.Extras{Pinned: in.Pinned}); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, a.postView(p))

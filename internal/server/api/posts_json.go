@@ -31,6 +31,8 @@ type PostJSON struct {
 	// TrashedAt is when the post went to the trash (null outside it): the
 	// site's trash_days count from it.
 	TrashedAt *time.Time `json:"trashed_at"`
+	// Pinned: shown first on the front page.
+	Pinned bool `json:"pinned"`
 }
 
 // AuthorJSON is a post's author.
@@ -52,7 +54,7 @@ func (a *API) postView(p *post.Post) PostJSON {
 		Status: string(p.Status), CommentPolicy: string(p.CommentPolicy),
 		Tags: names(p.Tags), Categories: names(p.Categories),
 		Author:    AuthorJSON{ID: p.AuthorID, Username: p.Author.Username, DisplayName: p.Author.Name(), URL: a.abs(p.Author.Path())},
-		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Pinned: p.Pinned,
 	}
 	if !p.PublishedAt.IsZero() {
 		t := p.PublishedAt.UTC()
@@ -87,6 +89,7 @@ type postInput struct {
 	CommentPolicy *string    `json:"comment_policy"`
 	Tags          *[]string  `json:"tags"`
 	Categories    *[]string  `json:"categories"`
+	Pinned        *bool      `json:"pinned"` // editors and admins only
 }
 
 // apply copies the named fields into p, resolves the status against now,
