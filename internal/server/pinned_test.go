@@ -94,6 +94,9 @@ func TestPinnedPosts(t *testing.T) {
 	if got := strings.Join(cards("/"), " | "); got != "📌 Start here | Fresh news | Post 2 | Post 3" {
 		t.Errorf("front page pinned: %q", got)
 	}
+	if n := e.page(ed, "/admin/posts").Find(".status-pinned").Length(); n != 1 {
+		t.Errorf("the posts list marks %d posts pinned", n)
+	}
 	front := e.page(e.Client(), "/")
 	older := front.Find(`a[rel=next]`).AttrOr("href", "")
 	if older == "" {
