@@ -39,6 +39,7 @@ func commands() []command {
 		{"demo", "quire demo [flags]", "load the demo blog (idempotent)", demo, false}, // Publishing (demo.go)
 		{"import", "quire import wxr FILE [--old-base-url URL] [--map-author wxr=quire]", "import a WordPress export (idempotent)", importCmd, true},
 		{"export", "quire export wxr > FILE", "export the blog as a WordPress WXR 1.2 file", exportCmd, true},
+		{"privacy", "quire privacy show|erase ADDR", "print what the blog stores under an e-mail address as JSON, or erase it", privacyCmd, true},
 		{"outbox", "quire outbox [--to ADDR] [--last N]", "print the newest mail of the local outbox whole, links included", outboxCmd, false},
 		{"healthcheck", "quire healthcheck [--url URL]", "probe a running server (for container health checks)", healthcheck, false},
 		{"bench", "quire bench [--large] [--pages busy,big,front] [--conns 32]", "load a generated blog and measure pages against a static baseline", bench, false},

@@ -29,6 +29,13 @@ func (s *Service) PersonalData(ctx context.Context, u *account.User, addr string
 	if err := mayReadPersonalData(u); err != nil {
 		return nil, err
 	}
+	return s.OperatorPersonalData(ctx, addr)
+}
+
+// OperatorPersonalData is PersonalData for `quire privacy show`, run by
+// whoever runs the server, who can read the database anyway. Errors:
+// apperr.Invalid.
+func (s *Service) OperatorPersonalData(ctx context.Context, addr string) (*privacy.Report, error) {
 	email, err := privacy.Address(addr)
 	if err != nil {
 		return nil, err
@@ -47,10 +54,22 @@ func (s *Service) PersonalData(ctx context.Context, u *account.User, addr string
 // address stays: accounts are deleted on the Users page. Errors:
 // apperr.Forbidden, apperr.Invalid.
 func (s *Service) ErasePersonalData(ctx context.Context, u *account.User, addr string) (privacy.Erased, error) {
-	var e privacy.Erased
 	if err := mayReadPersonalData(u); err != nil {
-		return e, err
+		return privacy.Erased{}, err
 	}
+	return s.erase(ctx, u.ID, "", addr)
+}
+
+// OperatorErasePersonalData is ErasePersonalData for `quire privacy
+// erase`, audited as the command line's. Errors: apperr.Invalid.
+func (s *Service) OperatorErasePersonalData(ctx context.Context, addr string) (privacy.Erased, error) {
+	return s.erase(ctx, 0, "cli: ", addr)
+}
+
+// erase erases addr's data as actorID (0: none), the audit entry's words
+// after prefix.
+func (s *Service) erase(ctx context.Context, actorID int64, prefix, addr string) (privacy.Erased, error) {
+	var e privacy.Erased
 	email, err := privacy.Address(addr)
 	if err != nil {
 		return e, err
@@ -60,7 +79,7 @@ func (s *Service) ErasePersonalData(ctx context.Context, u *account.User, addr s
 		if e, err = store.ErasePersonalData(ctx, tx, email, newsletter.Hash(email)); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, u.ID, "privacy.erase", "address", 0, "", e.Words())
+		return store.Audit(ctx, tx, actorID, "privacy.erase", "address", 0, "", prefix+e.Words())
 	})
 	return e, err
 }
