@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -50,7 +51,7 @@ func PersonalData(ctx context.Context, db DB, email string, subHash []byte, r *p
 	switch {
 	case err == nil:
 		r.Guest = &g
-	case err != pgx.ErrNoRows:
+	case !errors.Is(err, pgx.ErrNoRows):
 		return err
 	}
 	rows, err = db.Query(ctx, `SELECT s.id, coalesce(v.title, ''), s.status, s.name, s.website, s.note,
@@ -78,7 +79,7 @@ func PersonalData(ctx context.Context, db DB, email string, subHash []byte, r *p
 	switch {
 	case err == nil:
 		r.Newsletter = &sub
-	case err != pgx.ErrNoRows:
+	case !errors.Is(err, pgx.ErrNoRows):
 		return err
 	}
 	var rn privacy.ReplyNotifications
@@ -87,7 +88,7 @@ func PersonalData(ctx context.Context, db DB, email string, subHash []byte, r *p
 	switch {
 	case err == nil:
 		r.ReplyNotifications = &rn
-	case err != pgx.ErrNoRows:
+	case !errors.Is(err, pgx.ErrNoRows):
 		return err
 	}
 	return nil
@@ -140,11 +141,12 @@ func ErasePersonalData(ctx context.Context, tx pgx.Tx, email string, subHash []b
 		return e, err
 	}
 	var subID int64
-	switch err = tx.QueryRow(ctx, `SELECT id FROM subscribers WHERE email_hash = $1 AND email IS NOT NULL`, subHash).Scan(&subID); err {
-	case nil:
+	err = tx.QueryRow(ctx, `SELECT id FROM subscribers WHERE email_hash = $1 AND email IS NOT NULL`, subHash).Scan(&subID)
+	switch {
+	case err == nil:
 		e.NewsletterGone = true
 		return e, ForgetSubscriber(ctx, tx, subID)
-	case pgx.ErrNoRows:
+	case errors.Is(err, pgx.ErrNoRows):
 		return e, nil
 	}
 	return e, err
