@@ -74,7 +74,9 @@ type Comment struct {
 }
 
 // Excerpt is the start of c's text, for a list.
-func (c Comment) Excerpt() string { return text.Clip(strings.Join(strings.Fields(c.Body), " "), 160) }
+func (c Comment) Excerpt() string {
+	return text.Ellipsis(strings.Join(strings.Fields(c.Body), " "), 160)
+}
 
 // Guest is the guest-author profile with the address: the byline, bio
 // and website its published guest posts show.

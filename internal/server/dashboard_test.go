@@ -52,6 +52,9 @@ func TestDashboardFigures(t *testing.T) {
 	if got := d.Find("#recent li").Text(); !strings.Contains(got, "Sam") || !strings.Contains(got, "Bo's") {
 		t.Errorf("recent responses %q", got)
 	}
+	if got := d.Find("#recent .recent-excerpt").Text(); got != "Also held." {
+		t.Errorf("the response's excerpt %q", got)
+	}
 	// An author sees their own posts and no moderation figures.
 	d = Doc(t, e.Get(e.signedIn("bo"), "/admin"))
 	if figure(d, "/admin/posts?status=draft") != 2 || figure(d, "/admin/posts?status=published") != 1 ||

@@ -17,6 +17,7 @@ import (
 	"github.com/maypok86/otter/v2"
 
 	"quire/internal/account"
+	"quire/internal/render"
 	"quire/internal/text"
 	"quire/internal/theme"
 )
@@ -275,6 +276,9 @@ func (t *Templates) funcs() template.FuncMap {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"add": func(a, b int) int { return a + b },
+		// excerpt is the start of stored HTML as plain text, n
+		// characters at most: a preview in a list.
+		"excerpt": func(h string, n int) string { return text.Ellipsis(render.Text(h), n) },
 		// size is a limit in bytes in words: "2 MB", "640 KB".
 		"size": text.Size,
 		// adminNav lists the admin areas u may use (admin.go).
