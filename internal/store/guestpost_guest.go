@@ -79,16 +79,8 @@ func GuestBoxForPost(ctx context.Context, db DB, postID int64) (*GuestBox, error
 // GuestPosts returns up to limit public posts by guest id, newest first,
 // with their terms (a guest writes a handful; no keyset paging needed).
 func GuestPosts(ctx context.Context, db DB, id int64, limit int) ([]*post.Post, error) {
-	rows, err := db.Query(ctx, `SELECT `+listCols+` FROM posts p JOIN users u ON u.id = p.author_id
+	return postsWithTerms(ctx, db, `SELECT `+listCols+` FROM posts p JOIN users u ON u.id = p.author_id
 		WHERE p.guest_id = $1 AND `+publicWhere+` ORDER BY p.published_at DESC, p.id DESC LIMIT $2`, id, limit)
-	if err != nil {
-		return nil, err
-	}
-	posts, err := collectPosts(rows)
-	if err != nil {
-		return nil, err
-	}
-	return posts, loadTerms(ctx, db, posts)
 }
 
 // GuestReviewers are the people told of new and revised guest posts:

@@ -105,7 +105,13 @@ const MaxPinned = 10
 // MaxPinned, with their terms: the top of the front page's first page.
 // It reads posts_pinned_idx (TestPublicQueriesUseIndexes).
 func PinnedPosts(ctx context.Context, db DB) ([]*post.Post, error) {
-	rows, err := db.Query(ctx, pinnedSQL)
+	return postsWithTerms(ctx, db, pinnedSQL)
+}
+
+// postsWithTerms runs sql, a select of listCols, and loads the posts'
+// terms: a short list, read whole.
+func postsWithTerms(ctx context.Context, db DB, sql string, args ...any) ([]*post.Post, error) {
+	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
