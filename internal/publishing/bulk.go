@@ -17,6 +17,30 @@ const (
 	BulkDelete  = "delete"  // delete for good, from the trash
 )
 
+// The bulk actions on a tag or category, named by TermAction.
+const (
+	BulkAddTag         = "add_tag"
+	BulkRemoveTag      = "remove_tag"
+	BulkAddCategory    = "add_category"
+	BulkRemoveCategory = "remove_category"
+)
+
+// TermAction reads a bulk action on a tag or category: the kind of term
+// and whether it is added; ok false for any other action.
+func TermAction(action string) (kind post.TermKind, add, ok bool) {
+	switch action {
+	case BulkAddTag:
+		return post.Tag, true, true
+	case BulkRemoveTag:
+		return post.Tag, false, true
+	case BulkAddCategory:
+		return post.Category, true, true
+	case BulkRemoveCategory:
+		return post.Category, false, true
+	}
+	return "", false, false
+}
+
 // MaxBulk is the most posts one bulk action takes (the list shows 25).
 const MaxBulk = 100
 
@@ -42,7 +66,7 @@ func (s *Service) Bulk(ctx context.Context, u *account.User, ids []int64, action
 	case BulkDelete:
 		apply = s.Delete
 	default:
-		return nil, nil, apperr.New(apperr.Invalid, "action must be trash, restore or delete.")
+		return nil, nil, apperr.New(apperr.Invalid, "action must be trash, restore, delete, add_tag, remove_tag, add_category or remove_category.")
 	}
 	if len(ids) > MaxBulk {
 		return nil, nil, apperr.New(apperr.Invalid, "Select at most %d posts at once.", MaxBulk)

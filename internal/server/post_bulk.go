@@ -8,22 +8,8 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/apperr"
-	"quire/internal/post"
 	"quire/internal/publishing"
 )
-
-// termActions are the posts list's bulk actions on a tag or category
-// (the form's "term" field names it), with the flash's words.
-var termActions = map[string]struct {
-	kind post.TermKind
-	add  bool
-	done string // the kind, the name, the posts that changed
-}{
-	"add_tag":         {post.Tag, true, "Added the %s “%s” to %s."},
-	"remove_tag":      {post.Tag, false, "Took the %s “%s” off %s."},
-	"add_category":    {post.Category, true, "Added the %s “%s” to %s."},
-	"remove_category": {post.Category, false, "Took the %s “%s” off %s."},
-}
 
 // postBulk applies the posts list's bulk action to the checked posts (or
 // the editor's Delete forever to its trashed post) and goes back to the
@@ -62,8 +48,8 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request) error {
 	action := r.PostForm.Get("action")
 	var msg string
 	var refused []publishing.Refusal
-	if tb, ok := termActions[action]; ok {
-		t, changed, ref, err := s.publishing.BulkTerm(r.Context(), userFrom(r.Context()), ids, tb.kind, r.PostForm.Get("term"), tb.add)
+	if kind, add, ok := publishing.TermAction(action); ok {
+		t, changed, ref, err := s.publishing.BulkTerm(r.Context(), userFrom(r.Context()), ids, kind, r.PostForm.Get("term"), add)
 		if apperr.CodeOf(err) == apperr.Invalid { // a name to mend: said over the list, which keeps the ticks' page
 			s.setFlash(w, r, "Nothing was changed: "+apperr.MessageOf(err))
 			redirect(w, r, back)
@@ -72,7 +58,11 @@ func (s *Server) postBulk(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		msg, refused = fmt.Sprintf(tb.done, t.Kind, t.Name, plural(len(changed), noun)), ref
+		done := "Added the %s “%s” to %s."
+		if !add {
+			done = "Took the %s “%s” off %s."
+		}
+		msg, refused = fmt.Sprintf(done, t.Kind, t.Name, plural(len(changed), noun)), ref
 	} else {
 		done, ref, err := s.publishing.Bulk(r.Context(), userFrom(r.Context()), ids, action)
 		if err != nil {

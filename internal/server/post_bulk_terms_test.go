@@ -10,6 +10,7 @@ import (
 
 	"quire/internal/account"
 	"quire/internal/post"
+	"quire/internal/store"
 )
 
 // TestPostsBulkTerms: the posts list adds a tag or category to the ticked
@@ -68,5 +69,70 @@ func TestPostsBulkTerms(t *testing.T) {
 		if !strings.Contains(audit, want) {
 			t.Errorf("the audit log lacks %q", want)
 		}
+	}
+}
+
+// TestAPIPostsBulk: the API's bulk actions on posts, as the list's: a tag
+// added to an editor's posts and an author's own, another's refused with
+// its reason; taken off; trash and restore; an unknown action, no posts
+// and a member's token refused.
+func TestAPIPostsBulk(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Editor)
+	bo := e.MustUser("bo", account.Author)
+	now := time.Now().Add(-time.Hour)
+	a1 := e.mustBodyPost(ann, "Ann one", "x", now)
+	b1 := e.mustBodyPost(bo, "Bo one", "x", now)
+	edTok, boTok := e.token(ann), e.token(bo)
+	call := func(tok string, body map[string]any) (int, map[string]any) {
+		t.Helper()
+		return pubAPI(t, e, "POST", "/api/v1/posts/bulk", tok, body)
+	}
+	ids := func(v any) string {
+		var out []string
+		for _, x := range v.([]any) {
+			out = append(out, strconv.FormatInt(int64(x.(float64)), 10))
+		}
+		return strings.Join(out, ",")
+	}
+	st, body := call(boTok, map[string]any{"ids": []int64{a1.ID, b1.ID}, "action": "add_tag", "term": "Travel"})
+	refused, _ := body["refused"].([]any)
+	if st != 200 || ids(body["changed"]) != strconv.FormatInt(b1.ID, 10) || len(refused) != 1 ||
+		refused[0].(map[string]any)["id"] != float64(a1.ID) || refused[0].(map[string]any)["reason"] == "" {
+		t.Errorf("an author's add: %d %v", st, body)
+	}
+	st, body = call(edTok, map[string]any{"ids": []int64{a1.ID, b1.ID}, "action": "add_tag", "term": "travel"})
+	if term, _ := body["term"].(map[string]any); st != 200 || ids(body["changed"]) != strconv.FormatInt(a1.ID, 10) || term["name"] != "Travel" {
+		t.Errorf("the editor's add: %d %v", st, body)
+	}
+	if p, _ := store.PostByID(t.Context(), e.Store.Pool, a1.ID); len(p.Tags) != 1 || p.Tags[0].Name != "Travel" {
+		t.Errorf("Ann's tags: %v", p.Tags)
+	}
+	st, body = call(edTok, map[string]any{"ids": []int64{a1.ID, b1.ID}, "action": "remove_tag", "term": "Travel"})
+	if st != 200 || ids(body["changed"]) != strconv.FormatInt(a1.ID, 10)+","+strconv.FormatInt(b1.ID, 10) {
+		t.Errorf("remove: %d %v", st, body)
+	}
+	if st, body = call(edTok, map[string]any{"ids": []int64{b1.ID}, "action": "trash"}); st != 200 || ids(body["changed"]) != strconv.FormatInt(b1.ID, 10) {
+		t.Errorf("trash: %d %v", st, body)
+	}
+	if st, body = call(boTok, map[string]any{"ids": []int64{b1.ID}, "action": "restore"}); st != 200 || ids(body["changed"]) != strconv.FormatInt(b1.ID, 10) {
+		t.Errorf("restore: %d %v", st, body)
+	}
+	for _, tc := range []struct {
+		tok  string
+		body map[string]any
+		want int
+	}{
+		{edTok, map[string]any{"ids": []int64{a1.ID}, "action": "publish"}, 400},
+		{edTok, map[string]any{"ids": []int64{}, "action": "trash"}, 400},
+		{edTok, map[string]any{"ids": []int64{a1.ID}, "action": "add_tag", "term": "a,b"}, 400},
+		{e.token(e.MustUser("mem", account.Member)), map[string]any{"ids": []int64{a1.ID}, "action": "trash"}, 403},
+	} {
+		if st, body := call(tc.tok, tc.body); st != tc.want {
+			t.Errorf("%v: %d %v, want %d", tc.body, st, body, tc.want)
+		}
+	}
+	if p, _ := store.PostByID(t.Context(), e.Store.Pool, a1.ID); p.Status != post.Published {
+		t.Errorf("a refused call changed Ann's post: %s", p.Status)
 	}
 }

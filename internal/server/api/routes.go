@@ -43,6 +43,7 @@ func (a *API) Routes() http.Handler {
 		// Publishing: /posts (posts.go)
 		r.Get("/posts", a.h(a.listPosts))
 		r.Post("/posts", a.h(a.createPost))
+		r.Post("/posts/bulk", a.h(a.bulkPosts)) // the posts list's bulk actions (posts_bulk.go)
 		r.Get("/posts/{id}", a.h(a.getPost))
 		r.Patch("/posts/{id}", a.h(a.patchPost))
 		r.Delete("/posts/{id}", a.h(a.deletePost))
