@@ -186,6 +186,24 @@ func TestPageCacheInvalidatesAcrossNodes(t *testing.T) {
 	if _, x, _ := fetchPage(t, b, p.Path()); x != "hit" {
 		t.Errorf("a comment on another post dropped this post's page (X-Cache %q)", x)
 	}
+
+	// A post pinned on A: B's cached front page shows it first, labelled.
+	warm(t, b, "/")
+	if err := store.SetPinned(ctx, a.Store.Pool, p.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	cachedShows(t, b, "/", `<span class="pinned">Pinned</span>`, true, "a pinned post on the front page")
+
+	// A commenter's personal data erased on A: B's cached page of the post
+	// no longer names her.
+	warm(t, b, p.Path())
+	if _, _, body := fetchPage(t, b, p.Path()); !strings.Contains(body, `<span class="p-name">Alma</span>`) {
+		t.Fatal("the cached page does not name Alma before the erase")
+	}
+	if _, err := a.Srv.admin.ErasePersonalData(ctx, a.MustUser("ada", account.Admin), "alma@mail.invalid"); err != nil {
+		t.Fatal(err)
+	}
+	cachedShows(t, b, p.Path(), `<span class="p-name">Alma</span>`, false, "an erased commenter's name")
 }
 
 // TestPageCacheScheduledPostGoesLive: a scheduled post appears on the
