@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"quire/internal/account"
+	"quire/internal/post"
 	"quire/internal/site"
 	"quire/internal/store"
 )
@@ -88,8 +89,12 @@ func TestPinnedPosts(t *testing.T) {
 	if res := e.PostForm(ed, path, v); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("pin: %d", res.StatusCode)
 	}
-	if _, on := e.page(ed, path).Find(`input[name=pinned]`).Attr("checked"); !on {
+	after := e.page(ed, path)
+	if _, on := after.Find(`input[name=pinned]`).Attr("checked"); !on {
 		t.Error("the box is not ticked after the save")
+	}
+	if f := after.Find(".flash").Text(); f != "Updated." {
+		t.Errorf("the flash after saving a published post: %q", f)
 	}
 	if got := strings.Join(cards("/"), " | "); got != "📌 Start here | Fresh news | Post 2 | Post 3" {
 		t.Errorf("front page pinned: %q", got)
@@ -149,5 +154,25 @@ func TestPinnedPosts(t *testing.T) {
 	}
 	if st, _ := pubAPI(t, e, "PATCH", "/api/v1/posts/"+strconv.FormatInt(about.ID, 10), api, map[string]any{"pinned": true}); st != http.StatusBadRequest {
 		t.Errorf("pinning a page by the API: %d", st)
+	}
+}
+
+// TestSavedMessage: the editor's flash names what a save did.
+func TestSavedMessage(t *testing.T) {
+	at := time.Date(2027, 1, 6, 9, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		to, before post.Status
+		want       string
+	}{
+		{post.Published, "", "Published."},
+		{post.Published, post.Draft, "Published."},
+		{post.Published, post.Published, "Updated."},
+		{post.Scheduled, post.Draft, "Scheduled for 6 January 2027, 09:30 UTC."},
+		{post.Pending, post.Draft, "Submitted for review."},
+		{post.Draft, post.Published, "Saved."},
+	} {
+		if got := savedMessage(&post.Post{Status: tc.to, PublishedAt: at}, tc.before, time.UTC); got != tc.want {
+			t.Errorf("%s from %q: %q, want %q", tc.to, tc.before, got, tc.want)
+		}
 	}
 }

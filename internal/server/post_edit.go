@@ -100,7 +100,7 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.dropAutosave(r, 0) // saved: the unsaved copy is stale (autosave.go)
-	s.setFlash(w, r, savedMessage(p, s.siteInfo(r.Context()).Location()))
+	s.setFlash(w, r, savedMessage(p, "", s.siteInfo(r.Context()).Location()))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil
 }
@@ -155,15 +155,21 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.dropAutosave(r, p.ID) // saved: the unsaved copy is stale (autosave.go)
-	s.setFlash(w, r, savedMessage(&p, s.siteInfo(r.Context()).Location()))
+	s.setFlash(w, r, savedMessage(&p, old.Status, s.siteInfo(r.Context()).Location()))
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil
 }
 
 // savedMessage says what a save did, a scheduled time in the blog's zone.
-func savedMessage(p *post.Post, loc *time.Location) string {
+// savedMessage is the flash after p was saved, from status before ("" for
+// a new post): an edit of a published post is "Updated.", as WordPress
+// says, not "Published." again.
+func savedMessage(p *post.Post, before post.Status, loc *time.Location) string {
 	switch p.Status {
 	case post.Published:
+		if before == post.Published {
+			return "Updated."
+		}
 		return "Published."
 	case post.Scheduled:
 		return "Scheduled for " + p.PublishedAt.In(loc).Format("2 January 2006, 15:04 MST") + "."
