@@ -20,7 +20,7 @@ var adminPages = []string{"/admin", "/admin/posts", "/admin/posts/new", "/admin/
 	"/admin/pages", "/admin/pages/new", "/admin/tags", "/admin/media", "/admin/moderation", "/admin/guest-posts", "/admin/profile",
 	"/admin/settings", "/admin/discussion", "/admin/users", "/admin/invite", "/admin/import", "/admin/outbox", "/admin/audit",
 	"/admin/profile/2fa", "/admin/profile/passkeys", "/admin/profile/newsletter", "/admin/subscribers", "/admin/themes",
-	"/admin/guest-posts/{guest}", "/admin/moderation?status=approved", "/admin/moderation/c{comment}/edit"}
+	"/admin/guest-posts/{guest}", "/admin/moderation?status=approved", "/admin/moderation/c{comment}/edit", "/admin/privacy"}
 
 // adminPath fills in adminPages' placeholders: a post, a guest post and a
 // comment of the test's blog.
