@@ -63,6 +63,21 @@ func (s *Server) privacyExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return sendReport(w, rep)
+}
+
+// ownData sends the signed-in user the report on their own address (the
+// profile's "Download my data").
+func (s *Server) ownData(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.admin.OwnPersonalData(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	return sendReport(w, rep)
+}
+
+// sendReport writes rep as a JSON file to download.
+func sendReport(w http.ResponseWriter, rep *privacy.Report) error {
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err

@@ -175,3 +175,41 @@ func TestPersonalData(t *testing.T) {
 		t.Errorf("API erase: %d %v", st, body)
 	}
 }
+
+// TestOwnDataDownload: anyone signed in downloads what the blog keeps
+// under their own address from their profile: a member's comments, not
+// another reader's; a visitor is sent to sign in.
+func TestOwnDataDownload(t *testing.T) {
+	e := newEnv(t)
+	ann := e.MustUser("ann", account.Author)
+	meg := e.MustUser("meg", account.Member)
+	p := e.MustPost(ann, "Busy", post.CommentsOpen)
+	for _, c := range []struct{ name, email, body string }{{"Meg", meg.Email, "Meg's words."}, {"Sam", "sam@mail.invalid", "Sam's words."}} {
+		n := &store.NewComment{Comment: comment.Comment{PostID: p.ID, Kind: comment.KindComment, Status: comment.StatusApproved,
+			AuthorName: c.name, AuthorEmail: c.email, AuthorUserID: meg.ID, BodySource: c.body, BodyHTML: "<p>" + c.body + "</p>"}}
+		if c.name == "Sam" {
+			n.AuthorUserID = 0
+		}
+		if err := store.CreateComment(context.Background(), e.Store.Pool, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.signedIn("meg")
+	if e.page(c, "/admin/profile").Find(`#own-data button`).Length() != 1 {
+		t.Fatal("the profile offers no download")
+	}
+	res := e.PostForm(c, "/admin/profile/data", url.Values{})
+	body, _ := io.ReadAll(res.Body)
+	var rep struct {
+		Email    string                  `json:"email"`
+		Account  string                  `json:"account"`
+		Comments []struct{ Body string } `json:"comments"`
+	}
+	if err := json.Unmarshal(body, &rep); err != nil || res.StatusCode != 200 || rep.Email != "meg@example.com" || rep.Account != "meg" ||
+		len(rep.Comments) != 1 || rep.Comments[0].Body != "Meg's words." || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("meg's download: %d %v\n%s", res.StatusCode, err, body)
+	}
+	if res := e.PostForm(e.Client(), "/admin/profile/data", url.Values{}); res.StatusCode == 200 {
+		t.Errorf("a visitor downloads: %d", res.StatusCode)
+	}
+}

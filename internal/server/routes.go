@@ -186,6 +186,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/admin/posts/{id}/revisions/{rev}/restore", s.h(s.revisionRestore))
 			r.Get("/admin/profile", s.h(s.profileForm))
 			r.Post("/admin/profile", s.h(s.profileSave))
+			r.Post("/admin/profile/data", s.h(s.ownData)) // "Download my data" (privacy.go)
 			// Comments: queue, discussion settings, outbox (moderation.go)
 			r.Get("/admin/moderation", s.h(s.queuePage))
 			r.Post("/admin/moderation", s.h(s.queueAction))

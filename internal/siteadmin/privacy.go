@@ -32,6 +32,17 @@ func (s *Service) PersonalData(ctx context.Context, u *account.User, addr string
 	return s.OperatorPersonalData(ctx, addr)
 }
 
+// OwnPersonalData is PersonalData for u's own address: what anyone
+// signed in may download about themselves (the profile's "Download my
+// data"); their address is confirmed, as every account's is. Errors:
+// apperr.Unauthorized without u.
+func (s *Service) OwnPersonalData(ctx context.Context, u *account.User) (*privacy.Report, error) {
+	if u == nil {
+		return nil, apperr.New(apperr.Unauthorized, "Sign in to download your data.")
+	}
+	return s.OperatorPersonalData(ctx, u.Email)
+}
+
 // OperatorPersonalData is PersonalData for `quire privacy show`, run by
 // whoever runs the server, who can read the database anyway. Errors:
 // apperr.Invalid.
