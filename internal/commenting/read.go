@@ -25,6 +25,11 @@ type Thread struct {
 	Closed      bool            // nobody may comment now
 	MembersOnly bool            // only members may comment, and the visitor is not one
 	Settings    Settings
+	// Pinned is the comment a moderator pinned above the thread, on its
+	// first page; nil otherwise. PinnedID is the post's pinned comment,
+	// on every page (0: none).
+	Pinned   *comment.Comment
+	PinnedID int64
 }
 
 // Access is what a page of p's thread shows besides its comments, for
@@ -59,7 +64,7 @@ func (s *Service) ThreadAs(ctx context.Context, p *post.Post, a Access, n int) (
 		return nil, err
 	}
 	t := &Thread{Roots: comment.BuildThread(tw.Comments), Count: tw.ThreadCounts.Comments, Page: tw.Page, Pages: tw.Pages,
-		Settings: st, Closed: a.Closed, MembersOnly: a.MembersOnly}
+		Settings: st, Closed: a.Closed, MembersOnly: a.MembersOnly, Pinned: tw.Pinned, PinnedID: tw.PinnedID}
 	if st.NewestFirst {
 		slices.Reverse(t.Roots)
 	}

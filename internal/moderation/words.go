@@ -12,6 +12,7 @@ var auditWords = map[string]string{
 	"comment.approve": "Approved", "comment.hold": "Moved back to the queue", "comment.spam": "Marked as spam",
 	"comment.trash": "Moved to trash", "comment.delete": "Deleted forever", "comment.reply": "Replied",
 	"comment.empty_spam": "Emptied spam", "comment.empty_trash": "Emptied the trash", "comment.block": "Blocked from the queue", "comment.edit": "Edited",
+	"comment.pin": "Pinned above the thread", "comment.unpin": "Unpinned",
 	"guest_post.submit": "Submitted", "guest_post.received": "Received", "guest_post.in_review": "Started review",
 	"guest_post.changes_requested": "Asked for changes", "guest_post.scheduled": "Accepted and scheduled",
 	"guest_post.published": "Accepted and published", "guest_post.declined": "Declined", "guest_post.spam": "Marked as spam",

@@ -120,7 +120,7 @@ func (t *commentsView) ItemsHTML() ([]template.HTML, error) {
 	}
 	if m := t.miss; m != nil { // set only when no item is personal (threadPage)
 		t.stored = &commentSection{count: t.Count, page: t.Page, pages: t.Pages, items: t.Items,
-			created: m.created, gen: gen, html: chunked(out)}
+			created: m.created, gen: gen, html: chunked(out), pinned: m.pinned}
 		t.sections.put(m, t.stored)
 		t.miss = nil // the template may ask again: store once
 	}

@@ -51,6 +51,7 @@ type commentSection struct {
 	created            []time.Time   // of items, depth first, for their relative dates
 	gen                uint64        // the template set html was rendered with
 	html               []template.HTML
+	pinned             *commentItem // the pinned comment above the thread (its date is shown whole: it never goes stale)
 	// shell is the partial around html for the plain visitor, rendered
 	// by the first of them (comment_shell.go).
 	shell atomic.Pointer[sectionShell]
@@ -61,6 +62,7 @@ type sectionMiss struct {
 	key     sectionKey
 	ticket  pagecache.SectionTicket
 	created []time.Time
+	pinned  *commentItem
 }
 
 // commentSections is the cache and whether it may be trusted now.
@@ -158,6 +160,9 @@ func (c *commentSections) put(m *sectionMiss, sec *commentSection) {
 		}
 	}
 	bodies(sec.items)
+	if sec.pinned != nil {
+		bodies([]commentItem{*sec.pinned})
+	}
 	if c.cache.Put(m.key, m.ticket, sec, weight) {
 		c.stores.Add(1)
 	}

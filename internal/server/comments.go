@@ -45,6 +45,12 @@ type commentsView struct {
 	QueueURL      string // this post's held comments, for a moderator
 	HeldHere      int    // how many there are
 	Flash         string // the word on a moderator's action taken here
+	// Pinned is the comment a moderator pinned above the thread, shown
+	// on its first page; nil when there is none (comment_pin.go).
+	Pinned *commentItem
+	// pinnedID is the post's pinned comment (0: none): its item says
+	// Unpin to a moderator.
+	pinnedID int64
 
 	// Set by the post page: the list is rendered ahead through the
 	// caches (comment_render.go, comment_section.go). Fields rather than
@@ -149,6 +155,7 @@ func (s *Server) threadPage(ctx context.Context, v *commentsView, p *post.Post, 
 	own := len(v.Editable) > 0 || v.User != nil
 	if sec := s.sections.get(key, v.Editable, now); sec != nil && !own {
 		v.Count, v.Page, v.Pages, v.Items, v.hit, v.sections = sec.count, sec.page, sec.pages, sec.items, sec, s.sections
+		v.Pinned = sec.pinned
 		return nil
 	}
 	miss := s.sections.begin(key) // before the read: a change during it keeps the result out
@@ -161,14 +168,17 @@ func (s *Server) threadPage(ctx context.Context, v *commentsView, p *post.Post, 
 	if err != nil {
 		return err
 	}
-	v.Count, v.Page, v.Pages = t.Count, t.Page, t.Pages
+	v.Count, v.Page, v.Pages, v.pinnedID = t.Count, t.Page, t.Pages, t.PinnedID
 	v.Items = v.items(t.Roots, now)
-	if miss == nil || (key.page != t.Page && !(key.page == 0 && t.Page == 1)) || v.Moderator || anyPersonal(v.Items) {
+	v.Pinned = v.pinnedItem(t.Pinned, now)
+	if miss == nil || (key.page != t.Page && !(key.page == 0 && t.Page == 1)) || v.Moderator || anyPersonal(v.Items) ||
+		(v.Pinned != nil && v.Pinned.Editable) {
 		return nil // another page than asked (clamped), or something personal on it
 	}
 	miss.created = createdTimes(t.Roots, make([]time.Time, 0, countNodes(t.Roots)))
+	miss.pinned = v.Pinned
 	if len(v.Items) == 0 {
-		s.sections.put(miss, &commentSection{count: v.Count, page: v.Page, pages: v.Pages})
+		s.sections.put(miss, &commentSection{count: v.Count, page: v.Page, pages: v.Pages, pinned: v.Pinned})
 		return nil
 	}
 	v.miss, v.sections = miss, s.sections
@@ -190,6 +200,7 @@ type commentItem struct {
 	Ago, ISO, Exact              string
 	ByPostAuthor, Orphan, Edited bool
 	Editable                     bool
+	PinnedHere                   bool   // the post's pinned comment (a moderator's Pin is Unpin)
 	ReplyURL                     string // "" when replies are not taken
 	// ModKey is the comment's queue key ("c12") when the visitor
 	// moderates, and ModBack the page to return to ("/post?cpage=2");
@@ -248,7 +259,7 @@ func (b *itemBuilder) fill(nodes []*comment.Node) []commentItem {
 		*it = commentItem{ID: n.ID, Pingback: n.Kind == comment.KindPingback, Linkback: n.Kind.IsLinkback(),
 			Name: name, AuthorURL: n.AuthorURL, Initials: initials(name), Hue: hue(name), SourceURL: n.SourceURL, Title: n.Title, BodyHTML: n.BodyHTML,
 			ByPostAuthor: n.AuthorUserID != 0 && n.AuthorUserID == v.PostAuthorID, Orphan: n.Orphan, Edited: !n.UpdatedAt.IsZero(),
-			Editable: v.Editable[n.ID]}
+			Editable: v.Editable[n.ID], PinnedHere: n.ID == v.pinnedID}
 		if b.modBack != "" {
 			it.ModKey, it.ModBack = moderation.Key{Kind: moderation.Kind(n.Kind), ID: n.ID}.String(), b.modBack
 		}

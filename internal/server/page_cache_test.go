@@ -194,6 +194,24 @@ func TestPageCacheInvalidatesAcrossNodes(t *testing.T) {
 	}
 	cachedShows(t, b, "/", `<span class="pinned">Pinned</span>`, true, "a pinned post on the front page")
 
+	// A comment pinned on A: B's cached page of the post shows it above
+	// the thread; its edit shows there too; unpinned, it goes.
+	var alma int64
+	if err := a.Store.Pool.QueryRow(ctx, `SELECT id FROM comments WHERE author_name = 'Alma'`).Scan(&alma); err != nil {
+		t.Fatal(err)
+	}
+	warm(t, b, p.Path())
+	if _, err := a.Srv.comments.Pin(ctx, a.MustUser("mod2", account.Moderator), alma, true); err != nil {
+		t.Fatal(err)
+	}
+	cachedShows(t, b, p.Path(), `<p class="pinned-label" id="pinned-title">`, true, "a pinned comment")
+	warm(t, b, p.Path())
+	if err := store.UpdateCommentBody(ctx, a.Store.Pool, alma, "x", "<p>pinned words of Alma</p>"); err != nil {
+		t.Fatal(err)
+	}
+	cachedShows(t, b, p.Path(), `<div class="comment-content"><p>pinned words of Alma</p></div>
+<p class="pinned-link">`, true, "the pinned comment edited")
+
 	// A commenter's personal data erased on A: B's cached page of the post
 	// no longer names her.
 	warm(t, b, p.Path())

@@ -192,6 +192,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/admin/moderation", s.h(s.queueAction))
 			r.Post("/admin/moderation/{key}/reply", s.h(s.queueReply))
 			r.Post("/admin/moderation/{key}/block", s.h(s.queueBlock))
+			r.Post("/admin/moderation/{key}/pin", s.h(s.commentPin)) // pin=0 unpins (comment_pin.go)
 			r.Get("/admin/moderation/{key}/edit", s.h(s.queueCorrectForm))
 			r.Post("/admin/moderation/{key}/edit", s.h(s.queueCorrect))
 			r.Post("/admin/moderation/empty-spam", s.h(s.queueEmptySpam))

@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire/internal/comment"
@@ -20,15 +23,17 @@ import (
 
 // ThreadCounts are the kept counts of a post's approved thread.
 type ThreadCounts struct {
-	Comments int // approved comments and linkbacks
-	Roots    int // top-level threads, orphans included: what pages count
+	Comments int   // approved comments and linkbacks
+	Roots    int   // top-level threads, orphans included: what pages count
+	PinnedID int64 // the comment a moderator pinned above the thread; 0: none
 }
 
 // PostThreadCounts returns the kept counts of post id. Returns
 // apperr.ErrNotFound.
 func PostThreadCounts(ctx context.Context, db DB, id int64) (ThreadCounts, error) {
 	var c ThreadCounts
-	err := db.QueryRow(ctx, `SELECT comment_count, root_count FROM posts WHERE id = $1`, id).Scan(&c.Comments, &c.Roots)
+	err := db.QueryRow(ctx, `SELECT comment_count, root_count, coalesce(pinned_comment_id, 0) FROM posts WHERE id = $1`, id).
+		Scan(&c.Comments, &c.Roots, &c.PinnedID)
 	return c, notFound(err)
 }
 
@@ -37,6 +42,9 @@ type ThreadWindow struct {
 	ThreadCounts
 	Comments    []comment.Comment // the approved comments of the page's roots, in path order
 	Page, Pages int               // 1-based, Page clamped into 1..Pages
+	// Pinned is the pinned comment, on the first page only, when it is
+	// still an approved comment of the post; nil otherwise.
+	Pinned *comment.Comment
 }
 
 // pageSQL reads one page: the paths of its roots from either end of
@@ -67,7 +75,50 @@ const pageSQL = `WITH r AS (SELECT path FROM comments WHERE post_id = $1 AND sta
 // (an approved reply to a held comment) is a root of its own nested inside
 // another root's subtree, so the range is up to the furthest subtree end,
 // and rows whose root is on another page are dropped.
+//
+// On the first page, a pinned comment is a third read, by its id.
 func ThreadPageOf(ctx context.Context, db DB, postID int64, n, per int, newestFirst bool) (ThreadWindow, error) {
+	w, err := threadPageOf(ctx, db, postID, n, per, newestFirst)
+	if err != nil || w.PinnedID == 0 || w.Page != 1 {
+		return w, err
+	}
+	w.Pinned, err = pinnedComment(ctx, db, postID, w.PinnedID)
+	return w, err
+}
+
+// SetPinnedComment pins comment id above post postID's thread, in place
+// of any other, or with pin false unpins it if it is the pinned one. It
+// reports whether the post changed.
+func SetPinnedComment(ctx context.Context, db DB, postID, id int64, pin bool) (bool, error) {
+	sql := `UPDATE posts SET pinned_comment_id = $2 WHERE id = $1 AND pinned_comment_id IS DISTINCT FROM $2`
+	if !pin {
+		sql = `UPDATE posts SET pinned_comment_id = NULL WHERE id = $1 AND pinned_comment_id = $2`
+	}
+	tag, err := db.Exec(ctx, sql, postID, id)
+	return tag.RowsAffected() > 0, err
+}
+
+// pinnedComment returns comment id when it is an approved comment (not a
+// linkback) of post postID, else nil: what the thread shows pinned.
+func pinnedComment(ctx context.Context, db DB, postID, id int64) (*comment.Comment, error) {
+	c := comment.Comment{PostID: postID, Status: comment.StatusApproved}
+	var updated *time.Time
+	err := db.QueryRow(ctx, `SELECT c.id, coalesce(c.parent_id, 0), c.depth, c.path, c.kind, c.author_name,
+		c.author_url, coalesce(c.user_id, 0), c.body_html, c.created_at, c.updated_at
+		FROM comments c WHERE c.id = $1 AND c.post_id = $2 AND c.status = 'approved' AND c.kind = 'comment'`, id, postID).
+		Scan(&c.ID, &c.ParentID, &c.Depth, &c.Path, &c.Kind, &c.AuthorName, &c.AuthorURL, &c.AuthorUserID, &c.BodyHTML,
+			&c.CreatedAt, &updated)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if updated != nil {
+		c.UpdatedAt = *updated
+	}
+	return &c, err
+}
+
+// threadPageOf is ThreadPageOf without the pinned comment.
+func threadPageOf(ctx context.Context, db DB, postID int64, n, per int, newestFirst bool) (ThreadWindow, error) {
 	var w ThreadWindow
 	var err error
 	if w.ThreadCounts, err = PostThreadCounts(ctx, db, postID); err != nil {

@@ -101,11 +101,14 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action := chi.URLParam(r, "action")
-	if action == "block" {
+	switch action {
+	case "block":
 		return a.queueBlock(w, r, k)
+	case "pin", "unpin":
+		return a.queuePin(w, r, k, action == "pin")
 	}
 	if !commenting.ValidAction(action) {
-		return apperr.New(apperr.NotFound, "Unknown action %q: use approve, spam, trash, hold, delete or block.", action)
+		return apperr.New(apperr.NotFound, "Unknown action %q: use approve, spam, trash, hold, delete, block, pin or unpin.", action)
 	}
 	u := User(r.Context())
 	if !moderating.May(u, k.Kind) {
@@ -132,6 +135,19 @@ func (a *API) queueAction(w http.ResponseWriter, r *http.Request) error {
 		out["status"], out["deleted"] = "deleted", true
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// queuePin pins the comment above its post's thread, or unpins it.
+func (a *API) queuePin(w http.ResponseWriter, r *http.Request, k moderation.Key, pin bool) error {
+	if k.Kind != moderation.KindComment {
+		return apperr.New(apperr.Invalid, "Only comments are pinned.")
+	}
+	c, err := a.comments.Pin(r.Context(), User(r.Context()), k.ID, pin)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": k.String(), "kind": string(k.Kind), "post_id": c.PostID, "pinned": pin})
 	return nil
 }
 
