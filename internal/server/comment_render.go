@@ -209,7 +209,7 @@ func (h *fragHash) item(it *commentItem) bool {
 		return false
 	}
 	var flags uint64
-	for i, b := range []bool{it.Pingback, it.Linkback, it.ByPostAuthor, it.Orphan, it.Edited, it.Editable} {
+	for i, b := range []bool{it.Pingback, it.Linkback, it.ByPostAuthor, it.Orphan, it.Edited, it.Editable, it.PinnedHere} {
 		if b {
 			flags |= 1 << i
 		}
