@@ -37,12 +37,20 @@ func formOf(p *post.Post) postForm {
 		Title: p.Title, Slug: p.Slug, Body: p.BodySource, Format: string(p.Format), Excerpt: p.ExcerptSource,
 		Tags: post.JoinTerms(p.Tags), Categories: post.JoinTerms(p.Categories),
 		Status: string(p.Status), CommentPolicy: string(p.CommentPolicy), Kind: string(p.Kind),
-		Pinned: map[bool]string{true: "1", false: "0"}[p.Pinned],
+		Pinned: boxValue(p.Pinned),
 	}
 	if !p.PublishedAt.IsZero() {
 		f.PublishedAt = p.PublishedAt.UTC().Format(formTime)
 	}
 	return f
+}
+
+// boxValue is a tick box's state as postForm keeps it: "1" or "0".
+func boxValue(on bool) string {
+	if on {
+		return "1"
+	}
+	return "0"
 }
 
 func readPostForm(r *http.Request) (postForm, error) {
@@ -52,7 +60,7 @@ func readPostForm(r *http.Request) (postForm, error) {
 	v := r.PostForm.Get
 	pinned := ""
 	if v("pinned_box") != "" { // an unticked box sends nothing
-		pinned = map[bool]string{true: "1", false: "0"}[v("pinned") != ""]
+		pinned = boxValue(v("pinned") != "")
 	}
 	return postForm{
 		Title: v("title"), Slug: strings.TrimSpace(v("slug")), Body: v("body"), Format: v("format"), Excerpt: v("excerpt"),

@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire/internal/comment"
@@ -101,20 +98,12 @@ func SetPinnedComment(ctx context.Context, db DB, postID, id int64, pin bool) (b
 // pinnedComment returns comment id when it is an approved comment (not a
 // linkback) of post postID, else nil: what the thread shows pinned.
 func pinnedComment(ctx context.Context, db DB, postID, id int64) (*comment.Comment, error) {
-	c := comment.Comment{PostID: postID, Status: comment.StatusApproved}
-	var updated *time.Time
-	err := db.QueryRow(ctx, `SELECT c.id, coalesce(c.parent_id, 0), c.depth, c.path, c.kind, c.author_name,
-		c.author_url, coalesce(c.user_id, 0), c.body_html, c.created_at, c.updated_at
-		FROM comments c WHERE c.id = $1 AND c.post_id = $2 AND c.status = 'approved' AND c.kind = 'comment'`, id, postID).
-		Scan(&c.ID, &c.ParentID, &c.Depth, &c.Path, &c.Kind, &c.AuthorName, &c.AuthorURL, &c.AuthorUserID, &c.BodyHTML,
-			&c.CreatedAt, &updated)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+	cs, err := collectComments(db.Query(ctx, `SELECT `+threadCols+` FROM comments c
+		WHERE c.id = $1 AND c.post_id = $2 AND c.status = 'approved' AND c.kind = 'comment'`, id, postID))
+	if err != nil || len(cs) == 0 {
+		return nil, err
 	}
-	if updated != nil {
-		c.UpdatedAt = *updated
-	}
-	return &c, err
+	return &cs[0].Comment, nil
 }
 
 // threadPageOf is ThreadPageOf without the pinned comment.
