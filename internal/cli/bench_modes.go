@@ -33,6 +33,7 @@ type benchRun struct {
 	// submitRounds is how many pgbench/comment-form pairs the submit
 	// mode runs; its figure is the median ratio.
 	submitRounds int
+	steadyRounds int    // rounds of the steady mode; its figure is the median
 	runID        string // distinguishes the authors of this run's comments
 	clients      int    // next unused loadtest.ClientIP
 	noCheckpoint bool   // settle said PostgreSQL refused CHECKPOINT
@@ -222,85 +223,6 @@ func (b *benchRun) settle(ctx context.Context) error {
 		fmt.Fprintln(b.out, "  (this role may not CHECKPOINT: the loads start without one)")
 	}
 	return err
-}
-
-// steady finds the page's peak throughput with a closed loop at the
-// largest concurrency, then loads it open-loop at half that rate and
-// compares p99 with p50: first as the other modes run (every process on
-// every core), then with the generator and the server on a core each
-// (pinning), which separates the server's own tail from the machine's.
-//
-// The same bytes served from memory by the static baseline, loaded the
-// same way first, show the machine's own tail at half of its peak: what
-// no server on these cores can do better than. After Quire's round the
-// baseline is loaded once more at Quire's half rate: the machine's tail
-// at the very pace Quire was measured at (its own half peak is a faster
-// pace, with more of the cores busy).
-func (b *benchRun) steady(ctx context.Context, path string) error {
-	fmt.Fprintf(b.out, "\n%s at half of peak throughput (open loop: latency counts from when each request was due); %s\n", path, machineLoad())
-	body, ctype, err := loadtest.Capture(ctx, b.srv.base+path, nil)
-	if err != nil {
-		return err
-	}
-	static, err := loadtest.ServeStatic(body, ctype)
-	if err != nil {
-		return err
-	}
-	defer static.Close()
-	if _, err := b.halfPeak(ctx, static.URL, "static"); err != nil {
-		return err
-	}
-	rate, err := b.halfPeak(ctx, b.srv.base+path, "quire")
-	if err != nil {
-		return err
-	}
-	if err := b.openLoop(ctx, static.URL, "static", fmt.Sprintf("at quire's %.0f req/s", rate), rate); err != nil {
-		return err
-	}
-	undo, err := pinning(b.srv.cmd.Process.Pid)
-	if err != nil {
-		fmt.Fprintf(b.out, "  not pinned: %v\n", err)
-		return nil
-	}
-	defer undo()
-	fmt.Fprintf(b.out, "the same with the load generator on CPU 0 and the server on CPU 1 (PostgreSQL on either); %s\n", machineLoad())
-	_, err = b.halfPeak(ctx, b.srv.base+path, "pinned")
-	return err
-}
-
-// halfPeak is one round of steady against url, its rows labelled label:
-// the closed-loop peak, then the open loop at half of it. It returns
-// that half rate.
-func (b *benchRun) halfPeak(ctx context.Context, url, label string) (float64, error) {
-	c := b.conns[len(b.conns)-1]
-	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
-	peak, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration}.Run(ctx)
-	if err != nil {
-		return 0, err
-	}
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", "peak (closed loop)", label, c, peak, "", b.rssOf(label))
-	rate := peak.RPS() / 2
-	return rate, b.openLoop(ctx, url, label, fmt.Sprintf("half: %.0f req/s asked", rate), rate)
-}
-
-// openLoop loads url at rate requests a second and prints p99/p50.
-func (b *benchRun) openLoop(ctx context.Context, url, label, what string, rate float64) error {
-	c := b.conns[len(b.conns)-1]
-	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
-	half, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration, Rate: rate}.Run(ctx)
-	if err != nil {
-		return err
-	}
-	ratio := "-"
-	if half.P50 > 0 {
-		ratio = fmt.Sprintf("%.1f×", float64(half.P99)/float64(half.P50))
-	}
-	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", what, label, c, half, "p99/p50 "+ratio, b.rssOf(label))
-	if half.SentP50 > 0 {
-		fmt.Fprintf(b.out, "  from when each was sent (without waiting to be sent): p50 %s, p99 %s, p99/p50 %.1f×\n",
-			loadtest.FormatDuration(half.SentP50), loadtest.FormatDuration(half.SentP99), float64(half.SentP99)/float64(half.SentP50))
-	}
-	return nil
 }
 
 // rssOf is the server's peak RSS for a row labelled label; none for the

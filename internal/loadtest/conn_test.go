@@ -59,3 +59,39 @@ func TestRunEndCutsWaitingRequests(t *testing.T) {
 		t.Errorf("the run took %v to end; want about its 200 ms", d)
 	}
 }
+
+// TestConnectionsOpenBeforeTheClock: every connection of a run is open
+// before its clock starts, so that a run too short to send anything has
+// still opened them all, and a server that cannot be reached is an
+// error of the run, not of its requests.
+func TestConnectionsOpenBeforeTheClock(t *testing.T) {
+	var conns atomic.Int64
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	s.Start()
+	defer s.Close()
+	r, err := Load{URL: s.URL, Conns: 5, Duration: time.Nanosecond}.Run(context.Background())
+	if err != nil || r.Requests != 0 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for conns.Load() < 5 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond) // the server counts a connection when it accepts it
+	}
+	if c := conns.Load(); c != 5 {
+		t.Errorf("%d connections opened by a run of 5 too short to send; want 5", c)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String() + "/"
+	l.Close()
+	if _, err := (Load{URL: closed, Conns: 2, Duration: time.Second}).Run(context.Background()); err == nil {
+		t.Error("a run against a closed port: no error")
+	}
+}

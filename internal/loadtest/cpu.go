@@ -101,3 +101,28 @@ func (c CPUTimes) Per(before CPUTimes, n int) string {
 	return "server " + f(c.Server, before.Server) + ", PostgreSQL " + f(c.Postgres, before.Postgres) +
 		", load generator " + f(c.Generator, before.Generator)
 }
+
+// Steal is the CPU time the machine's hypervisor has so far given to
+// others while this machine's virtual cores had work (/proc/stat's steal
+// column, summed over the cores); 0 where unknown. Read before and after
+// a load: on a virtual machine a stolen core stops whatever ran on it for
+// milliseconds, which no process inside can shorten, and a run whose host
+// stole more than a percent of the cores' time measured that host's tail.
+func Steal() time.Duration {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	return stealOf(string(raw))
+}
+
+// stealOf reads the steal column of /proc/stat's first line, the sum
+// over the cores.
+func stealOf(stat string) time.Duration {
+	line, _, _ := strings.Cut(stat, "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0
+	}
+	return ticks(f[8])
+}

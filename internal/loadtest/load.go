@@ -140,13 +140,19 @@ func (l Load) Run(ctx context.Context) (Result, error) {
 	if pre == nil {
 		pre = &prepared{}
 	}
-	ctx, cancel := context.WithTimeout(ctx, l.Duration)
-	defer cancel()
-	ws := make([]worker, l.Conns)
 	conns := make([]*conn, l.Conns)
 	for i := range conns {
 		conns[i] = &conn{addr: target.Host}
 	}
+	if err := dialAll(ctx, conns); err != nil {
+		for _, k := range conns {
+			k.drop()
+		}
+		return Result{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, l.Duration)
+	defer cancel()
+	ws := make([]worker, l.Conns)
 	go func() { // the end of the run wakes the requests still waiting
 		<-ctx.Done()
 		for _, k := range conns {

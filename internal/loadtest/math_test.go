@@ -198,6 +198,19 @@ func TestCPU(t *testing.T) {
 			t.Errorf("Per(n=%d) = %q, want %q", tt.n, got, tt.want)
 		}
 	}
+	for _, tt := range []struct {
+		stat string
+		want time.Duration
+	}{
+		{"cpu  1905464 21492 622266 1225715 47072 0 28551 64566 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n", 645660 * time.Millisecond},
+		{"cpu  1 2 3 4 5 6 7\n", 0}, // an old kernel without the column
+		{"intr 1 2 3 4 5 6 7 8 9\n", 0},
+		{"", 0},
+	} {
+		if got := stealOf(tt.stat); got != tt.want {
+			t.Errorf("stealOf(%q) = %v, want %v", tt.stat, got, tt.want)
+		}
+	}
 	// This process has used some CPU by now, and /proc/self is readable
 	// wherever the kit runs (Linux).
 	spin := time.Now()
