@@ -82,18 +82,30 @@ func (b *benchRun) halfPeak(ctx context.Context, url, label string) (rate, ratio
 	return rate, ratio, err
 }
 
-// openLoop loads url at rate requests a second, prints p99/p50 and the
-// host's steal during the load, and returns p99/p50.
+// openLoop loads url at rate requests a second, prints p99/p50, the
+// host's steal during the load and (for Quire) the collections the
+// server ran in it, and returns p99/p50.
 func (b *benchRun) openLoop(ctx context.Context, url, label, what string, rate float64) (float64, error) {
 	c := b.conns[len(b.conns)-1]
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
-	stolen := loadtest.Steal()
+	gcs := func() int64 { // the server's collections so far; -1 for the static baseline or unknown
+		if label == "static" {
+			return -1
+		}
+		n, err := loadtest.ServerGCs(ctx, b.srv.base)
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	gc0, stolen := gcs(), loadtest.Steal()
 	start := time.Now()
 	half, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration, Rate: rate}.Run(ctx)
 	if err != nil {
 		return 0, err
 	}
 	stolen = loadtest.Steal() - stolen
+	gc1 := gcs()
 	ratio := 0.0
 	shown := "-"
 	if half.P50 > 0 {
@@ -102,6 +114,9 @@ func (b *benchRun) openLoop(ctx context.Context, url, label, what string, rate f
 	}
 	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", what, label, c, half, "p99/p50 "+shown, b.rssOf(label))
 	fmt.Fprintf(b.out, "  host steal %.1f%% of the cores' time", 100*stolen.Seconds()/(time.Since(start).Seconds()*float64(runtime.NumCPU())))
+	if gc0 >= 0 && gc1 >= 0 {
+		fmt.Fprintf(b.out, "; server collections %d", gc1-gc0)
+	}
 	if half.SentP50 > 0 {
 		fmt.Fprintf(b.out, "; from when each was sent (without waiting to be sent): p50 %s, p99 %s, p99/p50 %.1f×",
 			loadtest.FormatDuration(half.SentP50), loadtest.FormatDuration(half.SentP99), float64(half.SentP99)/float64(half.SentP50))
