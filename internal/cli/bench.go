@@ -22,12 +22,12 @@ import (
 	"quire/internal/store"
 )
 
-// benchPages are the pages `quire bench --pages` can name.
 // generatorGCHeadroom is the heap the load generator lets grow between
 // its collections: at its peak of about 60 MB a second of garbage (the
 // client's and the static baseline's), one collection in eight seconds.
 const generatorGCHeadroom = 512 << 20
 
+// benchPages are the pages `quire bench --pages` can name.
 var benchPages = map[string]string{
 	"busy":    "/posts/" + loadtest.BusySlug,
 	"big":     "/posts/" + loadtest.BigSlug,
