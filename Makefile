@@ -53,7 +53,7 @@ vet:
 # embedded PostgreSQL (or an empty DATABASE_URL). `make bench`: each page
 # side by side with its static baseline, p99/p50 at half of peak, comment
 # submission vs pgbench, 1,000 pingbacks vs 1,000 comments, then the busy
-# post again with the page cache off, three pairs and their median (~5 min).
+# post again with the page cache off, three pairs and their median (~9 min).
 # `make bench-large`: the busy and big posts uncached (no page cache, no
 # comment-list cache: every view reads its page of the thread) on the small dataset,
 # then on 10k posts / 1M comments (loading takes minutes). `make bench-go`
