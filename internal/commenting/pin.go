@@ -35,7 +35,10 @@ func (s *Service) Pin(ctx context.Context, actor *account.User, id int64, pin bo
 		if err != nil || !changed {
 			return err
 		}
-		action := map[bool]string{true: "comment.pin", false: "comment.unpin"}[pin]
+		action := "comment.unpin"
+		if pin {
+			action = "comment.pin"
+		}
 		return store.Audit(ctx, tx, actor.ID, action, string(c.Kind), id, "", "post "+strconv.FormatInt(c.PostID, 10))
 	})
 	return c, err

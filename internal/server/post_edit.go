@@ -160,10 +160,9 @@ func (s *Server) postSave(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// savedMessage says what a save did, a scheduled time in the blog's zone.
 // savedMessage is the flash after p was saved, from status before ("" for
-// a new post): an edit of a published post is "Updated.", as WordPress
-// says, not "Published." again.
+// a new post), a scheduled time in the blog's zone: an edit of a
+// published post is "Updated.", as WordPress says, not "Published." again.
 func savedMessage(p *post.Post, before post.Status, loc *time.Location) string {
 	switch p.Status {
 	case post.Published:

@@ -105,7 +105,7 @@ func TestPublicQueriesUseIndexes(t *testing.T) {
 	lq := func(f store.ListFilter) q { s, a := list(f); return q{s, a} }
 	queries := map[string]q{
 		"front page":          lq(store.ListFilter{Public: true, Limit: 20}),
-		"pinned posts":        mk(store.PinnedSQL),
+		"pinned posts":        mk(store.PinnedSQL, store.MaxPinned),
 		"front page, older":   lq(store.ListFilter{Public: true, Limit: 20, Cursor: cur}),
 		"front page, newer":   lq(store.ListFilter{Public: true, Limit: 20, Cursor: post.Cursor{At: cur.At, ID: cur.ID, Before: true}}),
 		"author page":         lq(store.ListFilter{Public: true, AuthorID: ids[1], Limit: 20, Cursor: cur}),

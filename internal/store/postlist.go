@@ -105,7 +105,7 @@ const MaxPinned = 10
 // MaxPinned, with their terms: the top of the front page's first page.
 // It reads posts_pinned_idx (TestPublicQueriesUseIndexes).
 func PinnedPosts(ctx context.Context, db DB) ([]*post.Post, error) {
-	return postsWithTerms(ctx, db, pinnedSQL)
+	return postsWithTerms(ctx, db, pinnedSQL, MaxPinned)
 }
 
 // postsWithTerms runs sql, a select of listCols, and loads the posts'
@@ -123,7 +123,7 @@ func postsWithTerms(ctx context.Context, db DB, sql string, args ...any) ([]*pos
 }
 
 const pinnedSQL = `SELECT ` + listCols + ` FROM posts p JOIN users u ON u.id = p.author_id
-	WHERE ` + publicWhere + ` AND p.pinned ORDER BY p.published_at DESC, p.id DESC LIMIT 10`
+	WHERE ` + publicWhere + ` AND p.pinned ORDER BY p.published_at DESC, p.id DESC LIMIT $1`
 
 // listSQL builds the query for f. Its shapes are few and fixed; the tests
 // EXPLAIN each public one.
