@@ -64,7 +64,29 @@ func setCacheScope(ctx context.Context, id int64) {
 	}
 }
 
-// pageCache is the middleware.
+// pageHit serves r from the cache if it holds r's page, and reports
+// whether it did. front calls it before anything else runs (front.go).
+func (s *Server) pageHit(w http.ResponseWriter, r *http.Request) bool {
+	if s.pages == nil {
+		return false
+	}
+	key, ok := cacheKey(r)
+	return ok && s.serveCached(w, r, key)
+}
+
+// serveCached serves the entry under key, if there is one.
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, key string) bool {
+	e, ok := s.pages.Get(key)
+	if !ok {
+		return false
+	}
+	w.Header().Set("X-Cache", "hit")
+	e.Serve(w, r)
+	return true
+}
+
+// pageCache is the middleware that fills the cache on a miss (front has
+// served the hits).
 func (s *Server) pageCache(next http.Handler) http.Handler {
 	if s.pages == nil {
 		return next
@@ -75,10 +97,8 @@ func (s *Server) pageCache(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if e, ok := s.pages.Get(key); ok {
-			w.Header().Set("X-Cache", "hit")
-			e.Serve(w, r)
-			return
+		if s.serveCached(w, r, key) {
+			return // filled since front looked
 		}
 		lead, wait, done := s.pages.Lead(key)
 		if !lead {
@@ -90,9 +110,7 @@ func (s *Server) pageCache(next http.Handler) http.Handler {
 				return
 			case <-time.After(10 * time.Second):
 			}
-			if e, ok := s.pages.Get(key); ok {
-				w.Header().Set("X-Cache", "hit")
-				e.Serve(w, r)
+			if s.serveCached(w, r, key) {
 				return
 			}
 		} else {

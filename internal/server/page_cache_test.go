@@ -334,12 +334,39 @@ func TestPageCacheEncodingsAndETag(t *testing.T) {
 }
 
 // TestPageCacheHitsCounted: a view served from the cache is counted and
-// logged under its own route, not with the unmatched URLs.
+// logged under its own route, not with the unmatched URLs, with its own
+// request id; it carries every header a page built anew does.
 func TestPageCacheHitsCounted(t *testing.T) {
 	e := cacheNode(t, storetest.URL(t))
 	ann := e.MustUser("ann", account.Author)
 	p := e.MustPost(ann, "Counted", post.CommentsOpen)
 	warm(t, e, p.Path())
+	var buf bytes.Buffer
+	e.Srv.log = slog.New(slog.NewJSONHandler(&buf, nil))
+	var ids []string
+	for range 2 {
+		rec := httptest.NewRecorder()
+		e.Srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p.Path(), nil))
+		h := rec.Header()
+		if h.Get("X-Cache") != "hit" || rec.Code != http.StatusOK {
+			t.Fatalf("%d, X-Cache %q: want a hit", rec.Code, h.Get("X-Cache"))
+		}
+		for k, want := range map[string]string{"Content-Security-Policy": "frame-ancestors 'none'", "X-Content-Type-Options": "nosniff",
+			"Referrer-Policy": "strict-origin", "Permissions-Policy": "camera=()", "Content-Type": "text/html", "X-Pingback": "/xmlrpc"} {
+			if !strings.Contains(h.Get(k), want) {
+				t.Errorf("a hit's %s is %q, want it to hold %q", k, h.Get(k), want)
+			}
+		}
+		ids = append(ids, h.Get("X-Request-Id"))
+	}
+	if ids[0] == "" || ids[0] == ids[1] {
+		t.Errorf("request ids %q: want one of its own for each hit", ids)
+	}
+	for _, want := range []string{`"route":"(page cache)"`, `"status":200`, `"request_id":"` + ids[1] + `"`, `"ip":"192.0.2.1"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("the hit's log line lacks %s:\n%s", want, buf.String())
+		}
+	}
 	res, err := http.Get(e.TS.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)

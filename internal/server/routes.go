@@ -25,7 +25,7 @@ const (
 // that hold its handlers.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(withMeta(s.cfg.TrustedProxies), s.observe, s.recoverer, securityHeaders, s.rejectBadURL, s.pageCache, middleware.GetHead,
+	r.Use(noteRoute, middleware.GetHead,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/json",
 			"application/atom+xml", "application/rss+xml", "application/xml", "text/xml", "text/plain"),
 		timeout(30*time.Second), s.replicaReads)

@@ -130,7 +130,7 @@ func New(d Deps) (*Server, error) {
 	s.initCommentRender()
 	s.initCommentSections(d.Bus)
 	s.initTheme()
-	s.handler = s.routes()
+	s.handler = s.front(s.routes())
 	return s, nil
 }
 
