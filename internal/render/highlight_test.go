@@ -58,6 +58,12 @@ func TestHeadingAnchors(t *testing.T) {
 	if strings.Contains(got, `id="main"`) {
 		t.Errorf("user id kept: %s", got)
 	}
+	// A long heading's slug stops at 60 bytes, and the sanitiser keeps it.
+	got, _ = r.Render(Post, Markdown, "## "+strings.Repeat("Ünïcode words ", 20)+"\n")
+	id, ok := strings.CutPrefix(got, `<h2 id="user-content-`)
+	if id, _, _ = strings.Cut(id, `"`); !ok || !strings.HasPrefix(id, "ünïcode-words-ünïcode") || len(id) > 60+len("-words") {
+		t.Errorf("a long heading's id %q in\n%s", id, got)
+	}
 	if got, _ := r.Render(Comment, HTML, "<h2>x</h2>"); strings.Contains(got, "id=") {
 		t.Errorf("comment heading got an id: %s", got)
 	}
