@@ -84,28 +84,27 @@ func (b *benchRun) halfPeak(ctx context.Context, url, label string) (rate, ratio
 
 // openLoop loads url at rate requests a second, prints p99/p50, the
 // host's steal during the load and (for Quire) the collections the
-// server ran in it, and returns p99/p50.
+// server ran in it and the bytes it allocated a request, and returns
+// p99/p50.
 func (b *benchRun) openLoop(ctx context.Context, url, label, what string, rate float64) (float64, error) {
 	c := b.conns[len(b.conns)-1]
 	loadtest.ResetPeakRSS(b.srv.cmd.Process.Pid)
-	gcs := func() int64 { // the server's collections so far; -1 for the static baseline or unknown
+	mem := func() (loadtest.Memory, bool) { // the server's so far; false for the static baseline or unknown
 		if label == "static" {
-			return -1
+			return loadtest.Memory{}, false
 		}
-		n, err := loadtest.ServerGCs(ctx, b.srv.base)
-		if err != nil {
-			return -1
-		}
-		return n
+		m, err := loadtest.ServerMemory(ctx, b.srv.base)
+		return m, err == nil
 	}
-	gc0, stolen := gcs(), loadtest.Steal()
+	mem0, ok0 := mem()
+	stolen := loadtest.Steal()
 	start := time.Now()
 	half, err := loadtest.Load{URL: url, Conns: c, Duration: b.duration, Rate: rate}.Run(ctx)
 	if err != nil {
 		return 0, err
 	}
 	stolen = loadtest.Steal() - stolen
-	gc1 := gcs()
+	mem1, ok1 := mem()
 	ratio := 0.0
 	shown := "-"
 	if half.P50 > 0 {
@@ -114,8 +113,9 @@ func (b *benchRun) openLoop(ctx context.Context, url, label, what string, rate f
 	}
 	fmt.Fprintf(b.out, "%-28s %-7s %5d %s  %8s  %s\n", what, label, c, half, "p99/p50 "+shown, b.rssOf(label))
 	fmt.Fprintf(b.out, "  host steal %.1f%% of the cores' time", 100*stolen.Seconds()/(time.Since(start).Seconds()*float64(runtime.NumCPU())))
-	if gc0 >= 0 && gc1 >= 0 {
-		fmt.Fprintf(b.out, "; server collections %d", gc1-gc0)
+	if ok0 && ok1 && half.Requests > 0 {
+		fmt.Fprintf(b.out, "; server collections %d, %.1f KB allocated a request", mem1.GCs-mem0.GCs,
+			(mem1.Allocated-mem0.Allocated)/float64(half.Requests)/1024)
 	}
 	if half.SentP50 > 0 {
 		fmt.Fprintf(b.out, "; from when each was sent (without waiting to be sent): p50 %s, p99 %s, p99/p50 %.1f×",
