@@ -12,20 +12,24 @@ import (
 func TestPercent(t *testing.T) {
 	const mb = 1 << 20
 	for _, tt := range []struct {
-		name           string
-		live, headroom uint64
-		want           int
+		name                  string
+		live, roots, headroom uint64
+		want                  int
 	}{
-		{"small live heap: goal live + headroom", 16 * mb, 48 * mb, 300},
-		{"headroom equal to live: Go's default", 48 * mb, 48 * mb, 100},
-		{"live above headroom: never below the default", 200 * mb, 48 * mb, 100},
-		{"no headroom: the default", 16 * mb, 0, 100},
-		{"rounds down", 30 * mb, 48 * mb, 160},
-		{"almost empty heap: capped", 1024, 48 * mb, 10_000},
-		{"nothing live yet: capped", 0, 48 * mb, 10_000},
+		{"small live heap: goal live + headroom", 16 * mb, 0, 48 * mb, 300},
+		{"the roots count with the live heap", 14 * mb, 2 * mb, 48 * mb, 300},
+		{"under 4 MB, the runtime's floor binds: 50 MB", 2 * mb, 1434 * mb / 1000, 48 * mb, 1250},
+		{"headroom equal to live: Go's default", 48 * mb, 0, 48 * mb, 100},
+		{"live above headroom: never below the default", 200 * mb, 1 * mb, 48 * mb, 100},
+		{"no headroom: the default", 16 * mb, 1 * mb, 0, 100},
+		{"rounds down", 30 * mb, 0, 48 * mb, 160},
+		{"almost empty heap: the floor binds", 1024, 0, 48 * mb, 1200},
+		{"nothing live yet: the floor binds", 0, 0, 48 * mb, 1200},
+		{"a huge headroom: capped", 1 * mb, 0, 1 << 40, 10_000},
+		{"the load generator's 512 MB", 10 * mb, 1 * mb, 512 * mb, 4654},
 	} {
-		if got := Percent(tt.live, tt.headroom); got != tt.want {
-			t.Errorf("%s: Percent(%d, %d) = %d, want %d", tt.name, tt.live, tt.headroom, got, tt.want)
+		if got := Percent(tt.live, tt.roots, tt.headroom); got != tt.want {
+			t.Errorf("%s: Percent(%d, %d, %d) = %d, want %d", tt.name, tt.live, tt.roots, tt.headroom, got, tt.want)
 		}
 	}
 }
@@ -37,28 +41,31 @@ func gogc() int {
 	return int(s[0].Value.Uint64())
 }
 
-// TestRunSetsGoal runs the tuner for real: after a collection GOGC is
-// what Percent makes of the live heap, and when ctx ends the GOGC found
-// at the start is back.
+// TestRunSetsGoal runs the tuner for real: after a collection the
+// runtime's own heap goal is live + headroom (within GOGC's rounding to
+// a whole percent), and when ctx ends the GOGC found at the start is back.
 func TestRunSetsGoal(t *testing.T) {
-	const headroom = 4 << 30 // far above this test's live heap: the ratio is above the default
+	const headroom = 64 << 20 // some times this test's live heap: a GOGC above the default, below the cap
 	before := debug.SetGCPercent(137)
 	defer debug.SetGCPercent(before)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); Run(ctx, headroom, time.Millisecond) }()
-	var live uint64
+	s := []metrics.Sample{{Name: liveMetric}, {Name: stacksMetric}, {Name: globalsMetric}, {Name: "/gc/heap/goal:bytes"}}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		runtime.GC()
-		s := []metrics.Sample{{Name: liveMetric}}
-		metrics.Read(s)
-		live = s[0].Value.Uint64()
 		time.Sleep(20 * time.Millisecond) // the tuner polls every millisecond
-		if got := gogc(); got == Percent(live, headroom) && got > Default {
+		metrics.Read(s)
+		live, roots, goal := s[0].Value.Uint64(), s[1].Value.Uint64()+s[2].Value.Uint64(), s[3].Value.Uint64()
+		want := live + headroom
+		// GOGC is a whole percent of live + roots (or of the runtime's
+		// 4 MB floor, the larger): the goal may fall short of want by up
+		// to a hundredth of that.
+		if gogc() == Percent(live, roots, headroom) && goal <= want && goal+max(live+roots, heapMinimum)/100+1 >= want {
 			break
 		} else if time.Now().After(deadline) {
-			t.Fatalf("GOGC %d after a collection leaving %d bytes live, want %d", got, live, Percent(live, headroom))
+			t.Fatalf("heap goal %d after a collection leaving %d bytes live and %d of roots (GOGC %d), want %d", goal, live, roots, gogc(), want)
 		}
 	}
 	cancel()
