@@ -3,8 +3,9 @@
 //
 // Go's default (GOGC=100) collects whenever the heap has grown by as much
 // as was live after the last collection. A Quire node's live heap is small
-// (templates, pools and its two caches: 15–30 MB), while a cached page
-// view allocates about 5 KB: at 16,000 views a second the collector ran
+// (templates, pools and its caches: 5–6 MB under the benchmark, more with
+// many pages cached), while a cached page view allocates about 4 KB (5
+// KB when this was written): at 16,000 views a second the collector ran
 // six times a second, and each cycle (its stop-the-world phases, the mark
 // workers taking a share of the cores, the assists) is a millisecond or
 // more of latency for the requests it meets. That was the server's own
