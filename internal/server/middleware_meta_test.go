@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // TestClientMeta checks the client address each request is given (the
@@ -78,4 +80,39 @@ func TestRequestLog(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFrontRecovers: a handler's panic becomes a 500 page, a "panic"
+// line with the stack and the request's own line with its status and
+// route; http.ErrAbortHandler goes on up to net/http, which drops the
+// connection.
+func TestFrontRecovers(t *testing.T) {
+	e := newEnv(t)
+	var buf bytes.Buffer
+	e.Srv.log = slog.New(slog.NewJSONHandler(&buf, nil))
+	router := chi.NewRouter()
+	router.Use(noteRoute)
+	router.Get("/boom/{n}", func(http.ResponseWriter, *http.Request) { panic("boom") })
+	router.Get("/abort", func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) })
+	h := e.Srv.front(router)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/boom/1", nil))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "Something went wrong") {
+		t.Errorf("panic: %d %q, want a 500 page", rec.Code, rec.Body.String())
+	}
+	id := rec.Header().Get("X-Request-Id")
+	for _, want := range []string{`"msg":"panic"`, `"value":"boom"`, `"stack":"goroutine`, `"msg":"request"`,
+		`"route":"/boom/{n}"`, `"status":500`, `"request_id":"` + id + `"`} {
+		if id == "" || !strings.Contains(buf.String(), want) {
+			t.Errorf("log lacks %s (request id %q):\n%s", want, id, buf.String())
+		}
+	}
+	func() {
+		defer func() {
+			if v := recover(); v != http.ErrAbortHandler {
+				t.Errorf("ErrAbortHandler: recovered %v, want it passed on", v)
+			}
+		}()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/abort", nil))
+	}()
 }

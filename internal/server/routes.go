@@ -22,7 +22,8 @@ const (
 // routes is the one route table of the HTML side, every URL in it, grouped
 // by who may call what; the JSON API's table is api/routes.go. Each group
 // stacks its own middleware. A comment before each block names the files
-// that hold its handlers.
+// that hold its handlers. It runs behind front (front.go), which answers
+// the page cache's hits before the router is reached.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(noteRoute, middleware.GetHead,
