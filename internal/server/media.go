@@ -58,6 +58,6 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", media.CacheControl)
 	h.Set("ETag", `"`+name+`"`)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox; frame-ancestors 'none'") // no frame, as every page
 	http.ServeContent(w, r, name, media.ModTime(), obj)
 }

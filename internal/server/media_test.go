@@ -126,6 +126,7 @@ func TestMediaUploadPage(t *testing.T) {
 	}
 	res, body := fetch(t, e.TS.URL+"/media/"+m.Name)
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" || res.Header.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
 		!strings.Contains(res.Header.Get("Cache-Control"), "immutable") || int64(len(body)) != m.Bytes {
 		t.Errorf("serving: %d %v, %d bytes", res.StatusCode, res.Header, len(body))
 	}
