@@ -58,7 +58,8 @@ func ServerMemory(ctx context.Context, base string) (Memory, error) {
 // Prometheus text exposition, in the order asked; each must be there.
 func metricValues(r io.Reader, names ...string) ([]float64, error) {
 	vals := make([]float64, len(names))
-	found := 0
+	seen := make([]bool, len(names))
+	found := 0 // names seen, each once
 	sc := bufio.NewScanner(r)
 	for sc.Scan() && found < len(names) {
 		name, value, ok := strings.Cut(sc.Text(), " ")
@@ -66,14 +67,14 @@ func metricValues(r io.Reader, names ...string) ([]float64, error) {
 			continue
 		}
 		for i, want := range names {
-			if name != want {
+			if name != want || seen[i] {
 				continue
 			}
 			n, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
 			if err != nil {
 				return nil, fmt.Errorf("loadtest: %s %q: %w", name, value, err)
 			}
-			vals[i] = n
+			vals[i], seen[i] = n, true
 			found++
 		}
 	}

@@ -22,12 +22,13 @@ import (
 // thousands of views a second those bytes are the collector's work.
 
 // meta is what every request carries from front on: its id, its client's
-// address and the route that answered, in one context value, so that the
-// three cost one copy of the request rather than three.
+// address, the route that answered and its page-cache key, in one context
+// value, so that they cost one copy of the request rather than four.
 type meta struct {
-	id    string
-	ip    netip.Addr
-	route string // the pattern of the route that answered (noteRoute)
+	id      string
+	ip      netip.Addr
+	route   string // the pattern of the route that answered (noteRoute)
+	pageKey string // the page cache's key for the request; "": not cacheable
 }
 
 // metaOf returns ctx's request meta, empty outside front.
@@ -133,6 +134,9 @@ func (s *Server) front(router http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		m := newMeta(r)
+		if s.pages != nil {
+			m.pageKey = cacheKey(r) // once: the hit below and a miss's fill (pageCache) use it
+		}
 		h := w.Header()
 		h["X-Request-Id"] = []string{m.id}
 		for _, kv := range headers {
@@ -146,8 +150,8 @@ func (s *Server) front(router http.Handler) http.Handler {
 	})
 }
 
-// serveRecovering answers r from the page cache if it holds r's page
-// (reporting true), else through inner with m in r's context. A panic
+// serveRecovering answers r from the page cache if it holds the page
+// under m.pageKey (reporting true), else through inner with m in r's context. A panic
 // becomes a 500 page and one log line with the stack.
 //
 // A hit skips inner's bad-URL check safely: only a page that passed it
@@ -162,7 +166,7 @@ func (s *Server) serveRecovering(w http.ResponseWriter, r *http.Request, m *meta
 			http.Error(w, "Something went wrong on our side. Please try again.", http.StatusInternalServerError)
 		}
 	}()
-	if s.pageHit(w, r) {
+	if m.pageKey != "" && s.serveCached(w, r, m.pageKey) {
 		return true
 	}
 	inner.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyMeta, m)))

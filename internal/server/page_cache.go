@@ -64,16 +64,6 @@ func setCacheScope(ctx context.Context, id int64) {
 	}
 }
 
-// pageHit serves r from the cache if it holds r's page, and reports
-// whether it did. front calls it before anything else runs (front.go).
-func (s *Server) pageHit(w http.ResponseWriter, r *http.Request) bool {
-	if s.pages == nil {
-		return false
-	}
-	key, ok := cacheKey(r)
-	return ok && s.serveCached(w, r, key)
-}
-
 // serveCached serves the entry under key, if there is one.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, key string) bool {
 	e, ok := s.pages.Get(key)
@@ -85,15 +75,15 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, key string)
 	return true
 }
 
-// pageCache is the middleware that fills the cache on a miss (front has
-// served the hits).
+// pageCache is the middleware that fills the cache on a miss: front has
+// served the hits, and left the request's key in its meta.
 func (s *Server) pageCache(next http.Handler) http.Handler {
 	if s.pages == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, ok := cacheKey(r)
-		if !ok {
+		key := metaOf(r.Context()).pageKey
+		if key == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -146,30 +136,31 @@ func (s *Server) pageCache(next http.Handler) http.Handler {
 // maxCachedPage keeps one huge page from taking the cache.
 const maxCachedPage = 4 << 20
 
-// cacheKey returns the key of a cacheable request, or false.
-func cacheKey(r *http.Request) (string, bool) {
+// cacheKey returns the key of a cacheable request, or "" (a key is a
+// path, never empty).
+func cacheKey(r *http.Request) string {
 	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.Header.Get("Authorization") != "" {
-		return "", false
+		return ""
 	}
 	for _, c := range r.Cookies() {
 		if c.Name == sessionCookie || c.Name == commenterCookie || strings.HasPrefix(c.Name, editCookiePref) {
-			return "", false
+			return ""
 		}
 	}
 	if !cacheablePath(r.URL.Path) {
-		return "", false
+		return ""
 	}
 	q := r.URL.Query()
 	for k, v := range q {
 		if (k != "cpage" && k != "cursor") || len(v) != 1 || len(v[0]) > 200 {
-			return "", false
+			return ""
 		}
 	}
 	key := r.URL.Path
 	if len(q) > 0 {
 		key += "?" + q.Encode() // normalised order
 	}
-	return key, true
+	return key
 }
 
 // cacheablePath reports whether path is one of the public pages the cache
