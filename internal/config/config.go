@@ -87,7 +87,7 @@ var settings = []setting{
 	{"QUIRE_REPLICA_MAX_LAG", "replica-max-lag", "5s", "reads go back to the primary while the replica lags more than this"},
 	{"QUIRE_JOBS_RESCUE_AFTER", "jobs-rescue-after", "2m", "how long a job may run before another node retries it (its node died)"},
 	{"QUIRE_PAGE_CACHE_MB", "page-cache-mb", "64", "memory for the full-page cache of anonymous readers' pages, in megabytes; 0 turns it off"},
-	{"QUIRE_PAGE_CACHE_TTL", "page-cache-ttl", "1m", "longest a cached page lives (changes drop it at once on every node)"},
+	{"QUIRE_PAGE_CACHE_TTL", "page-cache-ttl", "1m", "how long a cached page is fresh; one reader then rebuilds it while others get the old one (at most 30s more); changes drop it at once on every node"},
 	{"QUIRE_COMMENT_CACHE_MB", "comment-cache-mb", "24", "memory for the post pages' rendered comment lists (every reader, signed in or not), in megabytes; 0 turns it off"},
 	{"QUIRE_NEWSLETTER_PER_MINUTE", "newsletter-per-minute", "600", "newsletter mails sent a minute for one issue (one node sends it at a time); 0 means no cap"},
 	{"QUIRE_S3_PUBLIC_URL", "s3-public-url", "", "public base URL of the bucket's files (a CDN); empty serves them through Quire"},

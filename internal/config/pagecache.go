@@ -12,8 +12,10 @@ type PageCache struct {
 	// MaxBytes (QUIRE_PAGE_CACHE_MB, in bytes): the memory its entries may
 	// take, compressed copies included; 0 turns the cache off.
 	MaxBytes uint64
-	// TTL (QUIRE_PAGE_CACHE_TTL): the longest an entry lives; pages say
+	// TTL (QUIRE_PAGE_CACHE_TTL): how long an entry is fresh; pages say
 	// "5 minutes ago" and close comments by date, which no write announces.
+	// Past it, one reader rebuilds the page while the others are served the
+	// old one, for a grace of at most 30 s (pagecache.Stale).
 	TTL time.Duration
 	// Sections (QUIRE_COMMENT_CACHE_MB, in bytes): the memory the post
 	// pages' whole comment lists may take (server/comment_section.go),

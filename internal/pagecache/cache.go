@@ -33,9 +33,9 @@ const (
 
 // Cache holds the entries and the generations.
 type Cache struct {
-	entries *otter.Cache[string, *Entry]
-	ttl     time.Duration
-	now     func() time.Time
+	entries    *otter.Cache[string, *Entry]
+	ttl, grace time.Duration
+	now        func() time.Time
 
 	site    atomic.Uint64 // moves on any change to posts, settings, navigation, users, terms
 	threads atomic.Uint64 // moves on any change to any thread
@@ -48,29 +48,54 @@ type Cache struct {
 	// until SetHorizon; math.MaxInt64: no post is scheduled.
 	horizon atomic.Int64
 
-	hits, misses, stores atomic.Int64
+	hits, stale, misses, stores atomic.Int64
 
 	flightMu sync.Mutex
 	flights  map[string]chan struct{} // keys being built, so one reader builds and the rest wait
 	compress chan struct{}            // bounds concurrent compression (CPU and encoder memory)
 }
 
+// maxGrace bounds how long past its TTL an entry may still be served
+// while it is rebuilt (see Get).
+const maxGrace = 30 * time.Second
+
 // New returns a cache of at most maxBytes of entries (plain and compressed
-// bodies counted), each kept at most ttl: pages say "5 minutes ago" and
-// close their comment forms by time, so no entry lives forever.
+// bodies counted), each fresh for ttl: pages say "5 minutes ago" and
+// close their comment forms by time, so no entry lives forever. An entry
+// past its ttl is kept a grace period more (ttl, at most maxGrace), to be
+// served while one reader rebuilds it.
 func New(maxBytes uint64, ttl time.Duration, now func() time.Time) *Cache {
 	if now == nil {
 		now = time.Now
 	}
-	c := &Cache{ttl: ttl, now: now, thread: map[int64]uint64{}, flights: map[string]chan struct{}{},
+	grace := min(ttl, maxGrace)
+	c := &Cache{ttl: ttl, grace: grace, now: now, thread: map[int64]uint64{}, flights: map[string]chan struct{}{},
 		compress: make(chan struct{}, 2)}
 	c.entries = otter.Must(&otter.Options[string, *Entry]{
 		MaximumWeight:    maxBytes,
 		Weigher:          func(_ string, e *Entry) uint32 { return uint32(min(e.size(), 1<<31)) },
-		ExpiryCalculator: otter.ExpiryWriting[string, *Entry](ttl),
+		ExpiryCalculator: otter.ExpiryWriting[string, *Entry](ttl + grace),
 	})
 	return c
 }
+
+// Hit says what Get found.
+type Hit int8
+
+const (
+	// Miss: no entry to serve; build the page.
+	Miss Hit = iota
+	// Fresh: an entry younger than the TTL, nothing it shows changed since.
+	Fresh
+	// Stale: an entry past its TTL (in its grace period) while another
+	// reader rebuilds it. Nothing it shows changed: a change moves a
+	// generation, and such an entry is never served. Only its clock-bound
+	// parts (relative dates, a comment form's closing) may be seconds old.
+	// Serving it keeps a busy page's readers from queueing behind the
+	// rebuild, tens of milliseconds of rendering and compression that
+	// every TTL would otherwise cost each of them.
+	Stale
+)
 
 // Ticket is the state of the generations when a page began to be built.
 type Ticket struct {
@@ -80,19 +105,26 @@ type Ticket struct {
 // Begin takes a ticket before the handler reads anything.
 func (c *Cache) Begin() Ticket { return Ticket{c.site.Load(), c.threads.Load()} }
 
-// Get returns the fresh entry under key, if any.
-func (c *Cache) Get(key string) (*Entry, bool) {
-	c.checkHorizon()
+// Get returns the entry under key to serve, if any: a Fresh one, or a
+// Stale one while another reader holds Lead for key. A Stale entry with
+// nobody rebuilding it is a Miss: the caller leads the rebuild.
+func (c *Cache) Get(key string) (*Entry, Hit) {
+	now := c.now().UnixNano()
+	c.checkHorizon(now)
 	e, ok := c.entries.GetIfPresent(key)
-	if ok && e.site == c.site.Load() && e.thread == c.threadGen(e.scope) {
-		c.hits.Add(1)
-		return e, true
-	}
-	if ok {
+	switch {
+	case !ok:
+	case e.site != c.site.Load() || e.thread != c.threadGen(e.scope):
 		c.entries.Invalidate(key)
+	case now < e.fresh:
+		c.hits.Add(1)
+		return e, Fresh
+	case now < e.fresh+int64(c.grace) && c.building(key):
+		c.stale.Add(1)
+		return e, Stale
 	}
 	c.misses.Add(1)
-	return nil, false
+	return nil, Miss
 }
 
 // Put stores e under key for a page built under t that depends on scope
@@ -100,11 +132,13 @@ func (c *Cache) Get(key string) (*Entry, bool) {
 // changed since t (the page may hold what was true before), or when the
 // next scheduled publication is not known.
 func (c *Cache) Put(key string, t Ticket, scope int64, e *Entry) bool {
-	c.checkHorizon()
+	now := c.now()
+	c.checkHorizon(now.UnixNano())
 	if c.horizon.Load() == 0 || t.site != c.site.Load() || t.threads != c.threads.Load() {
 		return false
 	}
 	e.site, e.scope, e.thread = t.site, scope, c.threadGen(scope)
+	e.fresh = now.Add(c.ttl).UnixNano()
 	c.entries.Set(key, e)
 	c.stores.Add(1)
 	return true
@@ -127,8 +161,8 @@ func (c *Cache) SetHorizon(t Ticket, next time.Time) {
 	}
 }
 
-func (c *Cache) checkHorizon() {
-	if h := c.horizon.Load(); h != 0 && c.now().UnixNano() >= h {
+func (c *Cache) checkHorizon(now int64) {
+	if h := c.horizon.Load(); h != 0 && now >= h {
 		if c.horizon.CompareAndSwap(h, 0) {
 			c.site.Add(1)
 			c.entries.InvalidateAll()
@@ -165,13 +199,14 @@ func (c *Cache) InvalidateAll() {
 
 // Stats are the cache's counters since start.
 type Stats struct {
-	Hits, Misses, Stores int64
-	Entries              int
+	Hits, Stale, Misses, Stores int64
+	Entries                     int
 }
 
 // Stats returns the counters.
 func (c *Cache) Stats() Stats {
-	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Stores: c.stores.Load(), Entries: c.entries.EstimatedSize()}
+	return Stats{Hits: c.hits.Load(), Stale: c.stale.Load(), Misses: c.misses.Load(), Stores: c.stores.Load(),
+		Entries: c.entries.EstimatedSize()}
 }
 
 // Lead makes the caller the one reader building key's page when nobody
@@ -192,6 +227,14 @@ func (c *Cache) Lead(key string) (bool, <-chan struct{}, func()) {
 		c.flightMu.Unlock()
 		close(ch)
 	}
+}
+
+// building reports whether a reader holds Lead for key.
+func (c *Cache) building(key string) bool {
+	c.flightMu.Lock()
+	defer c.flightMu.Unlock()
+	_, ok := c.flights[key]
+	return ok
 }
 
 // Compress builds an entry from a response, at most two at a time.

@@ -31,15 +31,15 @@ func TestStaleFillIsRefused(t *testing.T) {
 	if !c.Put("/posts/a", c.Begin(), 7, entry()) {
 		t.Fatal("not stored")
 	}
-	if _, ok := c.Get("/posts/a"); !ok {
+	if _, hit := c.Get("/posts/a"); hit != Fresh {
 		t.Fatal("not served")
 	}
 	c.InvalidateThread(8)
-	if _, ok := c.Get("/posts/a"); !ok {
+	if _, hit := c.Get("/posts/a"); hit != Fresh {
 		t.Fatal("another post's thread dropped it")
 	}
 	c.InvalidateThread(7)
-	if _, ok := c.Get("/posts/a"); ok {
+	if _, hit := c.Get("/posts/a"); hit != Miss {
 		t.Fatal("served after its thread changed")
 	}
 }
@@ -57,12 +57,78 @@ func TestHorizonDropsEverything(t *testing.T) {
 		t.Fatal("not stored")
 	}
 	now = now.Add(59 * time.Second)
-	if _, ok := c.Get("/"); !ok {
+	if _, hit := c.Get("/"); hit != Fresh {
 		t.Fatal("dropped early")
 	}
 	now = now.Add(time.Second)
-	if _, ok := c.Get("/"); ok || !c.NeedsHorizon() {
+	if _, hit := c.Get("/"); hit != Miss || !c.NeedsHorizon() {
 		t.Fatal("served after a scheduled post went live")
+	}
+}
+
+// TestPastTTL: an entry past its TTL is served only while another reader
+// rebuilds it, only in its grace period, and never once something it
+// shows changed; the rebuilt entry is fresh again.
+func TestPastTTL(t *testing.T) {
+	start := time.Now()
+	for _, tc := range []struct {
+		name     string
+		age      time.Duration // since the entry was stored; the TTL is a minute, the grace 30 s
+		building bool          // another reader holds Lead
+		change   func(c *Cache)
+		want     Hit
+	}{
+		{name: "young", age: 59 * time.Second, want: Fresh},
+		{name: "young, being rebuilt anyway", age: 59 * time.Second, building: true, want: Fresh},
+		{name: "past its TTL, nobody rebuilding: this reader leads", age: time.Minute, want: Miss},
+		{name: "past its TTL while rebuilt", age: time.Minute, building: true, want: Stale},
+		{name: "end of its grace while rebuilt", age: 89 * time.Second, building: true, want: Stale},
+		{name: "past its grace while rebuilt", age: 90 * time.Second, building: true, want: Miss},
+		{name: "its thread changed while rebuilt", age: time.Minute, building: true,
+			change: func(c *Cache) { c.InvalidateThread(7) }, want: Miss},
+		{name: "the site changed while rebuilt", age: time.Minute, building: true,
+			change: func(c *Cache) { c.InvalidateAll(); c.SetHorizon(c.Begin(), time.Time{}) }, want: Miss},
+		{name: "another thread changed while rebuilt", age: time.Minute, building: true,
+			change: func(c *Cache) { c.InvalidateThread(8) }, want: Stale},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			now := start
+			c := New(1<<20, time.Minute, func() time.Time { return now })
+			c.SetHorizon(c.Begin(), time.Time{})
+			if !c.Put("/posts/a", c.Begin(), 7, entry()) {
+				t.Fatal("not stored")
+			}
+			now = now.Add(tc.age)
+			if tc.building {
+				lead, _, done := c.Lead("/posts/a")
+				if !lead {
+					t.Fatal("no lead")
+				}
+				defer done()
+			}
+			if tc.change != nil {
+				tc.change(c)
+			}
+			e, hit := c.Get("/posts/a")
+			if hit != tc.want || (hit == Miss) != (e == nil) {
+				t.Fatalf("Get: %v (entry %v), want %v", hit, e != nil, tc.want)
+			}
+		})
+	}
+
+	now := start
+	c := New(1<<20, time.Minute, func() time.Time { return now })
+	c.SetHorizon(c.Begin(), time.Time{})
+	c.Put("/posts/a", c.Begin(), 7, entry())
+	now = now.Add(2 * time.Minute)
+	if !c.Put("/posts/a", c.Begin(), 7, entry()) {
+		t.Fatal("the rebuilt page was not stored")
+	}
+	if _, hit := c.Get("/posts/a"); hit != Fresh {
+		t.Fatalf("the rebuilt entry: %v, want Fresh", hit)
+	}
+	if s := c.Stats(); s.Hits != 1 || s.Stale != 0 {
+		t.Fatalf("stats %+v", s)
 	}
 }
 

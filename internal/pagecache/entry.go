@@ -20,6 +20,7 @@ type Entry struct {
 
 	site, thread uint64
 	scope        int64
+	fresh        int64 // unix ns: fresh until then (Put sets it)
 
 	// vals are the header values Serve sets, made once with the entry:
 	// h.Set would make each anew for every view. net/http copies values

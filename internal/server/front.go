@@ -183,8 +183,8 @@ func (s *Server) observe(r *http.Request, m *meta, sw *statusWriter, d time.Dura
 	route := m.route
 	if route == "" {
 		route = "unmatched"
-		if sw.Header().Get("X-Cache") == "hit" {
-			route = routePageCache // a hit after waiting for another request's fill
+		if x := sw.Header().Get("X-Cache"); x == "hit" || x == "stale" {
+			route = routePageCache // a hit after waiting for another request's fill, or a stale entry while it is rebuilt
 		}
 	}
 	if sw.status == 0 {

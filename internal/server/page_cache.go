@@ -64,13 +64,19 @@ func setCacheScope(ctx context.Context, id int64) {
 	}
 }
 
-// serveCached serves the entry under key, if there is one.
+// serveCached serves the entry under key, if there is one to serve: a
+// fresh one, or one past its TTL while another reader rebuilds it
+// (pagecache.Stale).
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, key string) bool {
-	e, ok := s.pages.Get(key)
-	if !ok {
+	e, hit := s.pages.Get(key)
+	switch hit {
+	case pagecache.Fresh:
+		w.Header().Set("X-Cache", "hit")
+	case pagecache.Stale:
+		w.Header().Set("X-Cache", "stale")
+	default:
 		return false
 	}
-	w.Header().Set("X-Cache", "hit")
 	e.Serve(w, r)
 	return true
 }
@@ -92,8 +98,12 @@ func (s *Server) pageCache(next http.Handler) http.Handler {
 		}
 		lead, wait, done := s.pages.Lead(key)
 		if !lead {
-			// Another request is building this page: wait for it rather
-			// than build (and compress) it once per waiting reader.
+			// Another request is building this page: serve the entry it
+			// replaces if that only outlived its TTL, else wait for it
+			// rather than build (and compress) it once per waiting reader.
+			if s.serveCached(w, r, key) {
+				return
+			}
 			select {
 			case <-wait:
 			case <-r.Context().Done():

@@ -38,6 +38,12 @@ func cacheNode(t *testing.T, dbURL string) *testEnv {
 // pageCacheBytes (0: none) on the database at dbURL.
 func busNode(t *testing.T, dbURL string, pageCacheBytes uint64) *testEnv {
 	t.Helper()
+	return clockNode(t, dbURL, pageCacheBytes, nil)
+}
+
+// clockNode is busNode on the clock now (nil: the real one).
+func clockNode(t *testing.T, dbURL string, pageCacheBytes uint64, now func() time.Time) *testEnv {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	st, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -47,7 +53,7 @@ func busNode(t *testing.T, dbURL string, pageCacheBytes uint64) *testEnv {
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	cfg := config.Config{Addr: ts.Listener.Addr().String(), BaseURL: base, DataDir: t.TempDir(), LogLevel: "error",
 		PageCache: config.PageCache{MaxBytes: pageCacheBytes, TTL: time.Minute, Sections: 24 << 20}}
-	d := Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Bus: invalidate.New(st.Pool, nil)}
+	d := Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), WebFS: web.FS, Bus: invalidate.New(st.Pool, nil), Now: now}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = d.Bus.Run(ctx) }()
 	srv, err := buildServer(d, app.Deps{Store: st})
