@@ -53,6 +53,7 @@ type Cache struct {
 	flightMu sync.Mutex
 	flights  map[string]chan struct{} // keys being built, so one reader builds and the rest wait
 	compress chan struct{}            // bounds concurrent compression (CPU and encoder memory)
+	enc      compressors
 }
 
 // maxGrace bounds how long past its TTL an entry may still be served
@@ -237,9 +238,10 @@ func (c *Cache) building(key string) bool {
 	return ok
 }
 
-// Compress builds an entry from a response, at most two at a time.
+// Compress builds an entry from a response, at most two at a time, with
+// the cache's reused writers.
 func (c *Cache) Compress(h http.Header, body []byte) *Entry {
 	c.compress <- struct{}{}
 	defer func() { <-c.compress }()
-	return NewEntry(h, body)
+	return c.enc.entry(h, body)
 }

@@ -1,15 +1,11 @@
 package pagecache
 
 import (
-	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/andybalholm/brotli"
 )
 
 // Entry is one cached response: its headers and its body three ways.
@@ -37,8 +33,11 @@ type Entry struct {
 var keptHeaders = []string{"Content-Type", "Cache-Control", "Last-Modified", "Link", "X-Pingback", "Content-Language"}
 
 // NewEntry compresses body once with gzip and brotli (each kept only when
-// smaller) and takes the headers worth replaying from h.
-func NewEntry(h http.Header, body []byte) *Entry {
+// smaller) and takes the headers worth replaying from h. Cache.Compress
+// does the same with writers it reuses.
+func NewEntry(h http.Header, body []byte) *Entry { return new(compressors).entry(h, body) }
+
+func (p *compressors) entry(h http.Header, body []byte) *Entry {
 	e := &Entry{Header: http.Header{}, Plain: body}
 	for _, k := range keptHeaders {
 		if v := h.Values(k); len(v) > 0 {
@@ -47,20 +46,11 @@ func NewEntry(h http.Header, body []byte) *Entry {
 	}
 	sum := sha256.Sum256(body)
 	e.ETag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	_, _ = zw.Write(body)
-	if zw.Close() == nil && gz.Len() < len(body) {
-		e.Gzip = gz.Bytes()
+	if gz, err := p.gzipped(body); err == nil && len(gz) < len(body) {
+		e.Gzip = gz
 	}
-	var br bytes.Buffer
-	// Quality 7 with a 1 MB window: close to the best ratio for pages,
-	// a few MB of encoder state instead of tens (level 9's default window
-	// and hash chains, times every concurrent fill, was most of the RSS).
-	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: 7, LGWin: 20})
-	_, _ = bw.Write(body)
-	if bw.Close() == nil && br.Len() < len(body) {
-		e.Brotli = br.Bytes()
+	if br, err := p.brotlied(body); err == nil && len(br) < len(body) {
+		e.Brotli = br
 	}
 	v := &e.vals
 	v.etag, v.vary, v.br, v.gzip = []string{e.ETag}, []string{"Accept-Encoding"}, []string{"br"}, []string{"gzip"}
