@@ -73,7 +73,7 @@ bench-large: build
 bench-all: bench bench-large
 
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/store/ ./internal/server/ ./internal/comment/ ./internal/moderation/ ./internal/commenting/ ./internal/jobs/ ./internal/linkbacks/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/store/ ./internal/server/ ./internal/comment/ ./internal/moderation/ ./internal/commenting/ ./internal/jobs/ ./internal/linkbacks/ ./internal/pagecache/
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
