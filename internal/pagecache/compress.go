@@ -23,20 +23,10 @@ type compressors struct {
 
 // gzipped returns body compressed with gzip at its best level.
 func (p *compressors) gzipped(body []byte) ([]byte, error) {
-	var out bytes.Buffer
-	zw, _ := p.gzip.Get().(*gzip.Writer)
-	if zw == nil {
-		zw, _ = gzip.NewWriterLevel(&out, gzip.BestCompression)
-	} else {
-		zw.Reset(&out)
-	}
-	_, err := zw.Write(body)
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	zw.Reset(io.Discard) // keep no reference to out in the pool
-	p.gzip.Put(zw)
-	return out.Bytes(), err
+	return compress(&p.gzip, body, func(w io.Writer) resetWriter {
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression) // a valid level: no error
+		return zw
+	})
 }
 
 // brotlied returns body compressed with brotli at quality 7 with a 1 MB
@@ -44,18 +34,33 @@ func (p *compressors) gzipped(body []byte) ([]byte, error) {
 // state instead of tens (level 9's default window and hash chains, times
 // every concurrent fill, was most of the RSS).
 func (p *compressors) brotlied(body []byte) ([]byte, error) {
+	return compress(&p.brotli, body, func(w io.Writer) resetWriter {
+		return brotli.NewWriterOptions(w, brotli.WriterOptions{Quality: 7, LGWin: 20})
+	})
+}
+
+// resetWriter is a compressor that can be pointed at a new output:
+// *gzip.Writer and *brotli.Writer.
+type resetWriter interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+// compress writes body through a writer from pool (or one made by
+// fresh) and puts the writer back.
+func compress(pool *sync.Pool, body []byte, fresh func(io.Writer) resetWriter) ([]byte, error) {
 	var out bytes.Buffer
-	bw, _ := p.brotli.Get().(*brotli.Writer)
-	if bw == nil {
-		bw = brotli.NewWriterOptions(&out, brotli.WriterOptions{Quality: 7, LGWin: 20})
+	w, _ := pool.Get().(resetWriter)
+	if w == nil {
+		w = fresh(&out)
 	} else {
-		bw.Reset(&out)
+		w.Reset(&out)
 	}
-	_, err := bw.Write(body)
-	if cerr := bw.Close(); err == nil {
+	_, err := w.Write(body)
+	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
-	bw.Reset(io.Discard)
-	p.brotli.Put(bw)
+	w.Reset(io.Discard) // keep no reference to out in the pool
+	pool.Put(w)
 	return out.Bytes(), err
 }
